@@ -1,0 +1,89 @@
+"""The one exception tree of stewardgate, and the exit-code table.
+
+Every error stewardgate raises on purpose derives from :class:`StewardgateError` and carries
+its own ``exit_code``. The CLI's ``handle_errors`` turns them into ``error: ...`` on stderr
+and that exit code; anything else that escapes is our bug and exits 3.
+
+::
+
+    StewardgateError            exit 3  (our own bug when raised bare)
+    ├── InputError              exit 2  invalid input: the user can fix it
+    │   ├── UsageError                  bad flags or arguments
+    │   ├── SuiteError                  one or more problems in a suite file (all of them)
+    │   ├── DatasetError                a dataset that cannot be found or read
+    │   ├── SettingsError               bad [tool.stewardgate] or STEWARDGATE_* values
+    │   └── StoreError                  a history store that cannot be reached or used
+    └── InternalError           exit 3  an invariant of ours broke
+
+Third-party exceptions (polars, pyarrow, SQLAlchemy, GX, pandera) are translated where they
+enter our code, keeping ``from exc``. This module imports nothing of ours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+EXIT_PASSED = 0
+EXIT_GATE_FAILED = 1
+EXIT_INVALID_INPUT = 2
+EXIT_INTERNAL = 3
+EXIT_INTERRUPTED = 130
+
+
+class StewardgateError(Exception):
+    """Base of every error stewardgate raises on purpose."""
+
+    exit_code = EXIT_INTERNAL
+
+
+class InputError(StewardgateError):
+    """Something the user gave us is wrong; they can fix it. Exit 2."""
+
+    exit_code = EXIT_INVALID_INPUT
+
+
+class UsageError(InputError):
+    """Bad command-line flags or arguments."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located problem in a file: ``path:line:col: key.path: message``."""
+
+    path: str
+    line: int | None
+    col: int | None
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.col is not None:
+                where += f":{self.col}"
+        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+
+
+class SuiteError(InputError):
+    """One or more problems in suite files; all of them are listed, each with its place."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class DatasetError(InputError):
+    """A dataset that cannot be found, opened or parsed."""
+
+
+class SettingsError(InputError):
+    """Invalid settings in pyproject.toml or STEWARDGATE_* environment variables."""
+
+
+class StoreError(InputError):
+    """A history store that cannot be reached, is of a newer schema, or refused a write."""
+
+
+class InternalError(StewardgateError):
+    """An invariant of ours broke; please report it. Exit 3."""

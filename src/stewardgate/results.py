@@ -1,0 +1,215 @@
+"""Frozen records of what a run found: check results, dataset runs, the whole run.
+
+Statuses are ordered (``passed < skipped < info < waived < warned < failed < errored``) so that
+"the most severe status wins" is ``max()``. The records serialise to the versioned JSON run
+record (``RUN_SCHEMA_VERSION``); its JSON Schema is generated from these classes
+(``run_record_json_schema``), so the two cannot drift apart. This module imports nothing of
+ours.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import total_ordering
+from typing import Any
+
+RUN_SCHEMA_VERSION = "1"
+
+
+@total_ordering
+class Status(str, enum.Enum):
+    """Outcome of one check. Order matters: the worst status of a set is its ``max``."""
+
+    PASSED = "passed"
+    SKIPPED = "skipped"
+    INFO = "info"
+    WAIVED = "waived"
+    WARNED = "warned"
+    FAILED = "failed"
+    ERRORED = "errored"
+
+    @property
+    def rank(self) -> int:
+        return _STATUS_ORDER.index(self)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Status):
+            return NotImplemented
+        return self.rank < other.rank
+
+
+_STATUS_ORDER = list(Status)
+
+
+@total_ordering
+class Severity(str, enum.Enum):
+    """How much a failing check matters: ``info < warn < error``."""
+
+    INFO = "info"
+    WARN = "warn"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_ORDER.index(self)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank < other.rank
+
+
+_SEVERITY_ORDER = list(Severity)
+
+_STATUS_OF_FAILURE = {
+    Severity.INFO: Status.INFO,
+    Severity.WARN: Status.WARNED,
+    Severity.ERROR: Status.FAILED,
+}
+
+
+def status_for(ok: bool, severity: Severity) -> Status:
+    """The status of a check that ran: passed, or the failure status its severity implies."""
+    return Status.PASSED if ok else _STATUS_OF_FAILURE[severity]
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What one check measured, what it expected, and its verdict.
+
+    ``observed``/``expected`` are JSON values (a number, a dtype name, a list...).
+    ``failing_count``/``failing_fraction`` count failing rows for row-level rules.
+    ``samples`` are up to N failing values, already masked where the column is sensitive.
+    ``details`` holds check-specific evidence (an anomaly's baseline, a drift's bins...).
+    ``suite_line`` is the line of the suite that declares the check, for annotations.
+    """
+
+    check_id: str
+    check: str
+    status: Status
+    severity: Severity
+    engine: str
+    message: str
+    column: str | None = None
+    observed: Any = None
+    expected: Any = None
+    failing_count: int | None = None
+    failing_fraction: float | None = None
+    row_count: int | None = None
+    samples: tuple[str, ...] = ()
+    details: dict[str, Any] = field(default_factory=dict)
+    suite_line: int | None = None
+
+
+@dataclass(frozen=True)
+class FileStamp:
+    """One data file as it was read: path, size in bytes, modification time (ns)."""
+
+    path: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class DataFingerprint:
+    """What data a run read: its files and a SHA-256 over their paths, sizes and times."""
+
+    path: str
+    format: str
+    files: tuple[FileStamp, ...]
+    sha256: str
+
+
+@dataclass(frozen=True)
+class GateDecision:
+    """The gate's verdict for one dataset, and why."""
+
+    passed: bool
+    fail_on: str
+    blocking: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class DatasetRun:
+    """Everything one suite's run produced for its dataset.
+
+    ``error`` is set (and ``results`` may be empty) when the dataset could not be read at
+    all; such a dataset fails the gate and makes the run exit 2.
+    """
+
+    dataset: str
+    suite_path: str
+    suite_sha256: str
+    stewardship: dict[str, Any]
+    results: tuple[CheckResult, ...]
+    gate: GateDecision
+    started_at: datetime
+    finished_at: datetime
+    data: DataFingerprint | None = None
+    row_count: int | None = None
+    error: str | None = None
+    profile: dict[str, Any] | None = None
+
+    @property
+    def worst(self) -> Status:
+        return max((r.status for r in self.results), default=Status.PASSED)
+
+    def counts(self) -> dict[str, int]:
+        """How many results have each status, in status order, zeros included."""
+        out = {s.value: 0 for s in Status}
+        for r in self.results:
+            out[r.status.value] += 1
+        return out
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """One invocation of ``stewardgate run``: every dataset it judged."""
+
+    run_id: str
+    tool_version: str
+    as_of: date
+    started_at: datetime
+    finished_at: datetime
+    datasets: tuple[DatasetRun, ...]
+    schema_version: str = RUN_SCHEMA_VERSION
+
+    @property
+    def passed(self) -> bool:
+        return all(d.gate.passed for d in self.datasets)
+
+    @property
+    def exit_code(self) -> int:
+        """0 passed, 1 a gate failed, 2 a dataset could not be read (worst wins)."""
+        if any(d.error is not None for d in self.datasets):
+            return 2
+        return 0 if self.passed else 1
+
+
+def _adapter() -> Any:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(RunResult)
+
+
+def run_to_dict(run: RunResult) -> dict[str, Any]:
+    """The run as JSON-ready data (the versioned run record)."""
+    data: dict[str, Any] = _adapter().dump_python(run, mode="json")
+    return data
+
+
+def run_from_dict(data: dict[str, Any]) -> RunResult:
+    """Read a run record back (e.g. to render a report from ``--json`` output)."""
+    run: RunResult = _adapter().validate_python(data)
+    return run
+
+
+def run_record_json_schema() -> dict[str, Any]:
+    """The JSON Schema of the run record, generated from these classes."""
+    schema: dict[str, Any] = _adapter().json_schema(mode="serialization")
+    schema["$id"] = f"https://stewardgate.dev/schemas/run-record-{RUN_SCHEMA_VERSION}.json"
+    schema["title"] = "stewardgate run record"
+    return schema
