@@ -12,14 +12,39 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import total_ordering
 from typing import Any
 
 RUN_SCHEMA_VERSION = "1"
 
 
-@total_ordering
-class Status(str, enum.Enum):
+class _Ordered(str, enum.Enum):
+    """A string enum compared by declaration order (not alphabetically, as ``str`` would)."""
+
+    @property
+    def rank(self) -> int:
+        return list(type(self)).index(self)
+
+    def _cmp(self, other: object) -> int:
+        if type(other) is not type(self):
+            raise TypeError(f"cannot compare {type(self).__name__} with {type(other).__name__}")
+        return self.rank - other.rank  # type: ignore[attr-defined, no-any-return]
+
+    def __lt__(self, other: object) -> bool:
+        return self._cmp(other) < 0
+
+    def __le__(self, other: object) -> bool:
+        return self._cmp(other) <= 0
+
+    def __gt__(self, other: object) -> bool:
+        return self._cmp(other) > 0
+
+    def __ge__(self, other: object) -> bool:
+        return self._cmp(other) >= 0
+
+    __hash__ = str.__hash__
+
+
+class Status(_Ordered):
     """Outcome of one check. Order matters: the worst status of a set is its ``max``."""
 
     PASSED = "passed"
@@ -30,38 +55,13 @@ class Status(str, enum.Enum):
     FAILED = "failed"
     ERRORED = "errored"
 
-    @property
-    def rank(self) -> int:
-        return _STATUS_ORDER.index(self)
 
-    def __lt__(self, other: object) -> bool:
-        if not isinstance(other, Status):
-            return NotImplemented
-        return self.rank < other.rank
-
-
-_STATUS_ORDER = list(Status)
-
-
-@total_ordering
-class Severity(str, enum.Enum):
+class Severity(_Ordered):
     """How much a failing check matters: ``info < warn < error``."""
 
     INFO = "info"
     WARN = "warn"
     ERROR = "error"
-
-    @property
-    def rank(self) -> int:
-        return _SEVERITY_ORDER.index(self)
-
-    def __lt__(self, other: object) -> bool:
-        if not isinstance(other, Severity):
-            return NotImplemented
-        return self.rank < other.rank
-
-
-_SEVERITY_ORDER = list(Severity)
 
 _STATUS_OF_FAILURE = {
     Severity.INFO: Status.INFO,
