@@ -1,0 +1,29 @@
+"""Dataset-level schema rules written under ``schema:`` in a suite."""
+
+from __future__ import annotations
+
+from stewardgate.checks.registry import register
+
+
+@register("extra_columns", section="schema", engine="pandera")
+def _extra_columns() -> None:
+    """Columns in the data that the suite does not declare: `error`, `warn` (default) or `allow`.
+
+    Why: a new column can carry data nobody classified, or signal an upstream change.
+
+    ```yaml
+    schema: {extra_columns: error}
+    ```
+    """
+
+
+@register("order", section="schema", engine="pandera")
+def _order() -> None:
+    """`order: strict`: the declared columns must appear in the data in the declared order.
+
+    Default `ignore`. Useful for positional consumers (CSV exports, COPY statements).
+
+    ```yaml
+    schema: {order: strict}
+    ```
+    """

@@ -1,0 +1,67 @@
+"""From a suite's ``dataset.path`` to the concrete files to read, their format and layout."""
+
+from __future__ import annotations
+
+import glob
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from stewardgate.errors import DatasetError
+
+FORMATS_BY_SUFFIX = {
+    ".parquet": "parquet", ".pq": "parquet",
+    ".csv": "csv", ".tsv": "csv",
+    ".ndjson": "ndjson", ".jsonl": "ndjson",
+    ".ipc": "ipc", ".arrow": "ipc", ".feather": "ipc",
+}  # fmt: skip
+_HIVE_PART = re.compile(r"^[^=/]+=[^/]*$")
+
+
+@dataclass(frozen=True)
+class ResolvedDataset:
+    """What to read: the files, their format, and the root of a hive layout if any."""
+
+    display: str
+    files: tuple[Path, ...]
+    format: str
+    hive_root: Path | None
+
+
+def resolve(path_text: str, *, base: Path, fmt: str | None) -> ResolvedDataset:
+    """Resolve ``path_text`` (relative to ``base``): a file, a glob or a (hive) folder."""
+    target = (base / path_text) if not Path(path_text).is_absolute() else Path(path_text)
+    display = str(target)
+    if glob.has_magic(path_text):
+        files = tuple(sorted(Path(p) for p in glob.glob(str(target), recursive=True) if Path(p).is_file()))
+        if not files:
+            raise DatasetError(f"{display}: the pattern matches no files")
+        hive_root = None
+    elif target.is_dir():
+        files = tuple(sorted(p for p in target.rglob("*") if p.is_file() and not _hidden(p, target)))
+        files = tuple(p for p in files if p.suffix in FORMATS_BY_SUFFIX or fmt is not None)
+        if not files:
+            raise DatasetError(f"{display}: the folder holds no data files")
+        hive_root = target if any(_HIVE_PART.match(part) for f in files for part in f.relative_to(target).parts[:-1]) else None
+    elif target.is_file():
+        files, hive_root = (target,), None
+    else:
+        raise DatasetError(f"{display}: no such file or folder")
+    return ResolvedDataset(display=display, files=files, format=_format(files, fmt, display), hive_root=hive_root)
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith((".", "_")) for part in path.relative_to(root).parts)
+
+
+def _format(files: tuple[Path, ...], fmt: str | None, display: str) -> str:
+    if fmt is not None:
+        return fmt
+    found = {FORMATS_BY_SUFFIX.get(f.suffix.lower()) for f in files}
+    if None in found or len(found) != 1:
+        suffixes = sorted({f.suffix or "(none)" for f in files})
+        raise DatasetError(
+            f"{display}: cannot tell the format from the file extension ({', '.join(suffixes)}); "
+            f"set dataset.format to one of: parquet, csv, ndjson, ipc"
+        )
+    return found.pop()  # type: ignore[return-value]

@@ -1,0 +1,171 @@
+"""Opening a dataset as a polars LazyFrame, with its physical schema, metadata and fingerprint.
+
+Everything that can go wrong while opening data (missing, empty, corrupt, wrong encoding,
+wrong delimiter) becomes a :class:`DatasetError` naming the path and the problem. polars and
+pyarrow exceptions are translated here, at the boundary.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from stewardgate.datasets.resolve import ResolvedDataset, resolve
+from stewardgate.errors import DatasetError
+from stewardgate.results import DataFingerprint, FileStamp
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from stewardgate.suite.models import CsvOptions, DatasetSpec
+
+_SNIFF_BYTES = 1 << 20
+_DELIMITERS = (",", ";", "\t", "|")
+
+
+@dataclass(frozen=True)
+class ScannedDataset:
+    """A dataset opened lazily: nothing but footers and a CSV head has been read yet."""
+
+    resolved: ResolvedDataset
+    frame: pl.LazyFrame
+    schema: dict[str, str]
+    fingerprint: DataFingerprint
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+def open_dataset(spec: DatasetSpec, *, base: Path) -> ScannedDataset:
+    """Resolve and open ``spec`` lazily; raise DatasetError on anything unreadable."""
+    resolved = resolve(spec.path, base=base, fmt=spec.format)
+    for f in resolved.files:
+        if f.stat().st_size == 0:
+            raise DatasetError(f"{f}: the file is empty")
+    opener = {"parquet": _parquet, "csv": _csv, "ndjson": _ndjson, "ipc": _ipc}[resolved.format]
+    frame, metadata = opener(resolved, spec)
+    schema = _collect_schema(frame, resolved)
+    return ScannedDataset(resolved, frame, schema, fingerprint(resolved), metadata)
+
+
+def collect(scanned: ScannedDataset, columns: list[str] | None = None) -> pl.DataFrame:
+    """Read the data (the named columns only, if given), translating read errors."""
+    frame = scanned.frame if columns is None else scanned.frame.select(columns)
+    try:
+        return frame.collect()
+    except Exception as exc:  # polars raises many types while reading; all mean "cannot read"
+        raise DatasetError(f"{scanned.resolved.display}: cannot read the data: {_first_line(exc)}") from exc
+
+
+def fingerprint(resolved: ResolvedDataset) -> DataFingerprint:
+    """Files with sizes and modification times, and a SHA-256 over them."""
+    stamps = []
+    for f in resolved.files:
+        st = f.stat()
+        stamps.append(FileStamp(path=str(f), size=st.st_size, mtime_ns=st.st_mtime_ns))
+    digest = hashlib.sha256("\n".join(f"{s.path}|{s.size}|{s.mtime_ns}" for s in stamps).encode()).hexdigest()
+    return DataFingerprint(path=resolved.display, format=resolved.format, files=tuple(stamps), sha256=digest)
+
+
+def _parquet(resolved: ResolvedDataset, spec: DatasetSpec) -> tuple[pl.LazyFrame, dict[str, str]]:
+    import polars as pl
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    metadata: dict[str, str] = {}
+    for i, f in enumerate(resolved.files):
+        try:
+            meta = pq.read_metadata(f)
+        except (pa.ArrowException, OSError) as exc:
+            raise DatasetError(f"{f}: not a readable Parquet file: {_first_line(exc)}") from exc
+        if i == 0 and meta.metadata:
+            metadata = {
+                k.decode("utf-8", "replace"): v.decode("utf-8", "replace")
+                for k, v in meta.metadata.items()
+                if k != b"ARROW:schema"
+            }
+    source: Any = str(resolved.hive_root) if resolved.hive_root else [str(f) for f in resolved.files]
+    frame = pl.scan_parquet(source, hive_partitioning=resolved.hive_root is not None)
+    return frame, metadata
+
+
+def _csv(resolved: ResolvedDataset, spec: DatasetSpec) -> tuple[pl.LazyFrame, dict[str, str]]:
+    import polars as pl
+
+    from stewardgate.suite.models import CsvOptions
+
+    opts = spec.csv or CsvOptions()
+    for f in resolved.files:
+        _sniff_csv(f, opts)
+    kwargs: dict[str, Any] = {
+        "separator": opts.delimiter,
+        "has_header": opts.header,
+        "null_values": opts.null_values or None,
+        "try_parse_dates": True,
+        "infer_schema_length": 10_000,
+    }
+    sources = [str(f) for f in resolved.files]
+    if codecs.lookup(opts.encoding).name == "utf-8":
+        return pl.scan_csv(sources, **kwargs), {}
+    frames = []
+    for f in resolved.files:
+        try:
+            frames.append(pl.read_csv(str(f), encoding=opts.encoding, **kwargs))
+        except Exception as exc:
+            raise DatasetError(f"{f}: cannot read as {opts.encoding} CSV: {_first_line(exc)}") from exc
+    return pl.concat(frames, how="vertical").lazy(), {}
+
+
+def _sniff_csv(path: Path, opts: CsvOptions) -> None:
+    """Catch a wrong encoding or delimiter from the file's head, with a message that says so."""
+    with path.open("rb") as fh:
+        head = fh.read(_SNIFF_BYTES)
+    try:
+        codec = codecs.lookup(opts.encoding)
+    except LookupError:
+        raise DatasetError(f"{path}: unknown encoding '{opts.encoding}' (dataset.csv.encoding)") from None
+    decoder = codec.incrementaldecoder("strict")
+    try:
+        text = decoder.decode(head, final=len(head) < _SNIFF_BYTES)
+    except UnicodeDecodeError as exc:
+        raise DatasetError(
+            f"{path}: not valid {opts.encoding} text at byte {exc.start} ({exc.reason}); "
+            f"set dataset.csv.encoding to the file's encoding (e.g. latin-1, cp1252)"
+        ) from exc
+    first = text.splitlines()[0] if text else ""
+    if opts.delimiter not in first:
+        for other in _DELIMITERS:
+            if other != opts.delimiter and first.count(other) >= 1:
+                shown = "\\t" if other == "\t" else other
+                raise DatasetError(
+                    f"{path}: the first line has no '{opts.delimiter}' but looks delimited by '{shown}'; "
+                    f"set dataset.csv.delimiter: '{shown}'"
+                )
+
+
+def _ndjson(resolved: ResolvedDataset, spec: DatasetSpec) -> tuple[pl.LazyFrame, dict[str, str]]:
+    import polars as pl
+
+    return pl.scan_ndjson([str(f) for f in resolved.files], infer_schema_length=10_000), {}
+
+
+def _ipc(resolved: ResolvedDataset, spec: DatasetSpec) -> tuple[pl.LazyFrame, dict[str, str]]:
+    import polars as pl
+
+    return pl.scan_ipc([str(f) for f in resolved.files]), {}
+
+
+def _collect_schema(frame: pl.LazyFrame, resolved: ResolvedDataset) -> dict[str, str]:
+    try:
+        return {name: str(dtype) for name, dtype in frame.collect_schema().items()}
+    except Exception as exc:  # schema inference reads the files: any failure means unreadable
+        raise DatasetError(f"{resolved.display}: cannot read the schema: {_first_line(exc)}") from exc
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]
+
+
+__all__ = ["ScannedDataset", "collect", "fingerprint", "open_dataset", "resolve"]

@@ -1,0 +1,218 @@
+"""The column contract, run through pandera's polars backend (the engine of record).
+
+The planned column and schema checks become one pandera ``DataFrameSchema`` validated lazily
+(every failure collected). Data-level checks are forced on whatever the environment says
+(``PANDERA_VALIDATION_ENABLED`` / ``PANDERA_VALIDATION_DEPTH`` cannot switch them off).
+pandera's failure cases are mapped back onto our planned checks: counts, fractions and
+masked samples. A check pandera could not compute becomes ``errored``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from stewardgate.checks.column_rules import RULES
+from stewardgate.engines import dtypes
+from stewardgate.engines.outcome import Outcome, build_result, skipped
+from stewardgate.planning import PlannedCheck
+from stewardgate.results import CheckResult
+
+if TYPE_CHECKING:
+    import polars as pl
+
+ENGINE = "pandera"
+
+
+@dataclass
+class _Slots:
+    """Where each planned check sits in the pandera schema, to read its failures back."""
+
+    by_column_check: dict[tuple[str, int], PlannedCheck] = field(default_factory=dict)
+    by_column_flag: dict[tuple[str, str], PlannedCheck] = field(default_factory=dict)
+    required: dict[str, PlannedCheck] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)  # check_id -> reason
+    extra: PlannedCheck | None = None
+    order: PlannedCheck | None = None
+
+
+def run_contract(
+    planned: list[PlannedCheck], df: pl.DataFrame, *, masked: set[str], samples: int
+) -> list[CheckResult]:
+    """Run the planned contract checks on ``df``; one result per planned check, in plan order."""
+    mine = [p for p in planned if p.engine == ENGINE]
+    if not mine:
+        return []
+    slots = _Slots()
+    schema = _build_schema(mine, df, slots)
+    try:
+        failures = _validate(schema, df)
+    except Exception as exc:  # pandera itself crashed: every contract check is errored
+        text = f"pandera failed: {type(exc).__name__}: {exc}".splitlines()[0]
+        return [build_result(p, Outcome(ok=False, errored=text), row_count=df.height) for p in mine]
+    outcomes = _read_failures(failures, slots, df)
+    results = []
+    for p in mine:
+        if p.check_id in slots.skipped:
+            results.append(skipped(p, slots.skipped[p.check_id]))
+            continue
+        outcome = outcomes.get(p.check_id) or _passing(p, df)
+        results.append(build_result(p, outcome, row_count=df.height, masked=p.column in masked, samples=samples))
+    return results
+
+
+def _build_schema(mine: list[PlannedCheck], df: pl.DataFrame, slots: _Slots) -> Any:
+    import pandera.polars as pa
+
+    by_column: dict[str, list[PlannedCheck]] = defaultdict(list)
+    for p in mine:
+        if p.column is not None:
+            by_column[p.column].append(p)
+        elif p.check == "extra_columns":
+            slots.extra = p
+        elif p.check == "order":
+            slots.order = p
+    columns = {}
+    for name, checks in by_column.items():
+        column = _column(name, checks, df, slots)
+        if column is not None:
+            columns[name] = column
+    return pa.DataFrameSchema(columns, strict=slots.extra is not None, ordered=slots.order is not None)
+
+
+def _column(name: str, checks: list[PlannedCheck], df: pl.DataFrame, slots: _Slots) -> Any:
+    import pandera.polars as pa
+
+    actual = df.schema.get(name)
+    type_check = next((p for p in checks if p.check == "type"), None)
+    required = next((p for p in checks if p.check == "required"), None)
+    if actual is None:
+        for p in checks:
+            if p is not required:
+                slots.skipped[p.check_id] = "column is missing" if required else "column is absent (required: false)"
+        if required is None:
+            return None
+        slots.required[name] = required
+        return pa.Column(required=True, nullable=True)
+    type_ok = type_check is None or dtypes.matches(type_check.value, actual)
+    dtype = dtypes.pandera_dtype(type_check.value, actual) if type_check else None
+    nullable, unique, pa_checks = True, False, []
+    for p in checks:
+        rule = RULES[p.check]
+        if rule.kind in ("row", "aggregate") and not type_ok:
+            slots.skipped[p.check_id] = f"column type is {actual}, not {type_check.value}" if type_check else ""
+        elif rule.kind in ("row", "aggregate"):
+            slots.by_column_check[(name, len(pa_checks))] = p
+            assert rule.build is not None
+            pa_checks.append(rule.build(_bound_for(p.value, actual)))
+        elif p.check in ("nullable", "unique", "type"):
+            slots.by_column_flag[(name, p.check)] = p
+            nullable = nullable and p.check != "nullable"
+            unique = unique or p.check == "unique"
+    if required is not None:
+        slots.required[name] = required
+    return pa.Column(dtype, checks=pa_checks, nullable=nullable, unique=unique, required=True)
+
+
+def _bound_for(value: Any, actual: Any) -> Any:
+    """A date bound compared with a datetime column becomes midnight in the column's zone."""
+    if isinstance(value, date) and not isinstance(value, datetime) and actual.is_temporal():
+        import polars as pl
+
+        if actual.base_type() == pl.Datetime:
+            from zoneinfo import ZoneInfo
+
+            tz = ZoneInfo(actual.time_zone) if actual.time_zone else None
+            return datetime(value.year, value.month, value.day, tzinfo=tz)
+    return value
+
+
+def _validate(schema: Any, df: pl.DataFrame) -> pl.DataFrame | None:
+    import pandera.polars as pa
+    from pandera.config import ValidationDepth, config_context
+
+    with config_context(validation_enabled=True, validation_depth=ValidationDepth.SCHEMA_AND_DATA):
+        try:
+            schema.validate(df, lazy=True)
+        except pa.errors.SchemaErrors as exc:
+            cases: pl.DataFrame = exc.failure_cases
+            return cases
+    return None
+
+
+def _read_failures(cases: pl.DataFrame | None, slots: _Slots, df: pl.DataFrame) -> dict[str, Outcome]:
+    if cases is None:
+        return {}
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    planned_by_id: dict[str, PlannedCheck] = {}
+    for row in cases.iter_rows(named=True):
+        planned = _which(row, slots)
+        if planned is not None:
+            grouped[planned.check_id].append(row)
+            planned_by_id[planned.check_id] = planned
+    return {cid: _outcome(planned_by_id[cid], rows, df) for cid, rows in grouped.items()}
+
+
+def _which(row: dict[str, Any], slots: _Slots) -> PlannedCheck | None:
+    check, column, number = row["check"], row["column"], row["check_number"]
+    if check == "column_in_dataframe":
+        return slots.required.get(row["failure_case"])
+    if check == "column_in_schema":
+        return slots.extra
+    if check == "column_ordered":
+        return slots.order
+    if check == "not_nullable":
+        return slots.by_column_flag.get((column, "nullable"))
+    if check == "field_uniqueness":
+        return slots.by_column_flag.get((column, "unique"))
+    if check.startswith("dtype("):
+        return slots.by_column_flag.get((column, "type"))
+    if number is not None:
+        return slots.by_column_check.get((column, number))
+    return None
+
+
+def _outcome(p: PlannedCheck, rows: list[dict[str, Any]], df: pl.DataFrame) -> Outcome:
+    crashed = [r["failure_case"] for r in rows if r["index"] is None and _looks_like_exception(r["failure_case"])]
+    if crashed and p.check not in ("type", "required", "extra_columns", "order"):
+        return Outcome(ok=False, errored=f"pandera could not run the check: {crashed[0]}")
+    values = [r["failure_case"] for r in rows]
+    if p.check == "type":
+        return Outcome(ok=False, observed=values[0])
+    if p.check in ("required", "extra_columns"):
+        return Outcome(ok=False, observed=sorted(set(values)), samples=sorted(set(values)))
+    if p.check == "order":
+        return Outcome(ok=False, observed=list(df.columns))
+    if RULES[p.check].kind == "aggregate":
+        return _null_outcome(p, df, ok=False)
+    return Outcome(ok=False, failing=len(rows), samples=_distinct(values))
+
+
+def _passing(p: PlannedCheck, df: pl.DataFrame) -> Outcome:
+    if p.check == "type":
+        return Outcome(ok=True, observed=str(df.schema[p.column]))  # type: ignore[index]
+    if p.check in ("max_null_fraction", "max_null_count"):
+        return _null_outcome(p, df, ok=True)
+    if p.check in ("required", "extra_columns", "order"):
+        return Outcome(ok=True)
+    return Outcome(ok=True, failing=0)
+
+
+def _null_outcome(p: PlannedCheck, df: pl.DataFrame, *, ok: bool) -> Outcome:
+    nulls = df.get_column(p.column).null_count()  # type: ignore[arg-type]
+    fraction = nulls / df.height if df.height else 0.0
+    observed: Any = round(fraction, 6) if p.check == "max_null_fraction" else nulls
+    return Outcome(ok=ok, failing=nulls, observed=observed)
+
+
+def _distinct(values: list[Any]) -> list[str]:
+    seen: dict[str, None] = {}
+    for v in values:
+        seen.setdefault("null" if v is None else str(v), None)
+    return list(seen)
+
+
+def _looks_like_exception(text: Any) -> bool:
+    return isinstance(text, str) and "(" in text and text.split("(", 1)[0].endswith(("Error", "Exception"))

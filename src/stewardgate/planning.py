@@ -1,0 +1,93 @@
+"""Planning: which checks a suite asks for, which engine runs each one, and why.
+
+``plan_suite`` turns a loaded suite into :class:`PlannedCheck` records with stable ids
+(``orders.columns.amount.min``), resolved severities and the suite line that declares them.
+Engines execute plans; ``stewardgate plan`` prints them. Nothing here reads data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from stewardgate.checks.column_rules import RULES
+from stewardgate.results import Severity
+from stewardgate.suite.loader import LoadedSuite
+from stewardgate.suite.models import ColumnSpec, Rule
+
+CONTRACT_ENGINE = "pandera"
+CONTRACT_REASON = "column contract: pandera (polars backend) is the engine of record"
+
+
+@dataclass(frozen=True)
+class PlannedCheck:
+    """One check to run: id, type, target column, parameter, severity, engine and why."""
+
+    check_id: str
+    check: str
+    section: str
+    column: str | None
+    value: Any
+    severity: Severity
+    engine: str
+    reason: str
+    suite_line: int | None
+
+
+def plan_suite(loaded: LoadedSuite) -> list[PlannedCheck]:
+    """Every check the suite declares, in suite order."""
+    return [*_column_checks(loaded), *_schema_checks(loaded)]
+
+
+def _column_checks(loaded: LoadedSuite) -> list[PlannedCheck]:
+    name = loaded.suite.dataset.name
+    planned = []
+    for column, spec in loaded.suite.columns.items():
+        for rule_name, rule in RULES.items():
+            value, severity = _rule_value(spec, rule_name)
+            if not rule.active(value):
+                continue
+            line = loaded.line_of("columns", column, rule_name) or loaded.line_of("columns", column)
+            planned.append(
+                PlannedCheck(
+                    check_id=f"{name}.columns.{column}.{rule_name}",
+                    check=rule_name, section="columns", column=column, value=value,
+                    severity=severity, engine=CONTRACT_ENGINE, reason=CONTRACT_REASON,
+                    suite_line=line,
+                )  # fmt: skip
+            )
+    return planned
+
+
+def _rule_value(spec: ColumnSpec, rule_name: str) -> tuple[Any, Severity]:
+    raw = getattr(spec, rule_name)
+    column_default = Severity(spec.severity) if spec.severity else Severity.ERROR
+    if isinstance(raw, Rule):
+        return raw.value, Severity(raw.severity) if raw.severity else column_default
+    return raw, column_default
+
+
+def _schema_checks(loaded: LoadedSuite) -> list[PlannedCheck]:
+    suite = loaded.suite
+    policy = suite.schema_policy
+    planned = []
+    if policy.extra_columns != "allow":
+        planned.append(
+            PlannedCheck(
+                check_id=f"{suite.dataset.name}.schema.extra_columns", check="extra_columns",
+                section="schema", column=None, value=sorted(suite.columns),
+                severity=Severity(policy.extra_columns), engine=CONTRACT_ENGINE,
+                reason="schema policy: pandera strict mode reports undeclared columns",
+                suite_line=loaded.line_of("schema", "extra_columns") or loaded.line_of("columns"),
+            )  # fmt: skip
+        )
+    if policy.order == "strict":
+        planned.append(
+            PlannedCheck(
+                check_id=f"{suite.dataset.name}.schema.order", check="order", section="schema",
+                column=None, value=list(suite.columns), severity=Severity.ERROR,
+                engine=CONTRACT_ENGINE, reason="schema policy: pandera ordered mode",
+                suite_line=loaded.line_of("schema", "order"),
+            )  # fmt: skip
+        )
+    return planned

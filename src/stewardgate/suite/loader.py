@@ -1,0 +1,134 @@
+"""Finding, reading and validating suite files.
+
+``load_suites(paths)`` reads every suite under the given files and folders, collects every
+problem in every file, and raises one :class:`SuiteError` listing them all, or returns the
+loaded suites. Nothing here touches data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from stewardgate.errors import Problem, SuiteError, UsageError
+from stewardgate.suite.errors_map import problems_from
+from stewardgate.suite.models import Suite
+from stewardgate.suite.yamlpos import Located, load_located
+
+SUITE_SUFFIXES = (".yml", ".yaml")
+
+
+@dataclass(frozen=True)
+class LoadedSuite:
+    """A valid suite with where it came from: file, content hash and key positions."""
+
+    path: Path
+    suite: Suite
+    sha256: str
+    located: Located
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
+
+    def line_of(self, *keys: str | int) -> int | None:
+        """The line of a key path such as ``("columns", "amount", "min")``, if written."""
+        return self.located.line_of(tuple(keys))
+
+
+def discover(paths: list[Path]) -> list[Path]:
+    """Suite files named or found (recursively, sorted) under the named folders."""
+    found: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            found.extend(sorted(f for f in p.rglob("*") if f.suffix in SUITE_SUFFIXES and f.is_file()))
+        elif p.is_file():
+            found.append(p)
+        else:
+            raise UsageError(f"{p}: no such file or folder")
+    if not found:
+        raise UsageError(f"no suite files (*.yml, *.yaml) under {', '.join(map(str, paths))}")
+    return found
+
+
+def load_suites(paths: list[Path]) -> list[LoadedSuite]:
+    """Load every suite under ``paths``; raise one SuiteError with all problems of all files."""
+    loaded: list[LoadedSuite] = []
+    problems: list[Problem] = []
+    for file in discover(paths):
+        try:
+            loaded.append(load_suite(file))
+        except SuiteError as exc:
+            problems.extend(exc.problems)
+    problems.extend(_duplicate_names(loaded))
+    if problems:
+        raise SuiteError(problems)
+    return loaded
+
+
+def load_suite(file: Path) -> LoadedSuite:
+    """Load and validate one suite file, or raise SuiteError listing its problems."""
+    name = str(file)
+    try:
+        raw = file.read_bytes()
+        text = raw.decode("utf-8")
+    except OSError as exc:
+        raise SuiteError([Problem(name, None, None, "", f"cannot read file: {exc.strerror}")]) from exc
+    except UnicodeDecodeError as exc:
+        raise SuiteError([Problem(name, None, None, "", f"not UTF-8 text ({exc.reason})")]) from exc
+    located = _parse(name, text)
+    if not isinstance(located.data, dict):
+        what = "empty" if located.data is None else f"a {type(located.data).__name__}"
+        raise SuiteError([Problem(name, 1, 1, "", f"a suite must be a mapping of keys, this file is {what}")])
+    try:
+        suite = Suite.model_validate(located.data)
+    except ValidationError as exc:
+        raise SuiteError(problems_from(exc, located, Suite, name)) from None
+    extra = _column_problems(suite, located, name)
+    if extra:
+        raise SuiteError(extra)
+    return LoadedSuite(path=file, suite=suite, sha256=hashlib.sha256(raw).hexdigest(), located=located)
+
+
+def _parse(name: str, text: str) -> Located:
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    try:
+        return load_located(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        what = " ".join(s for s in (exc.context, exc.problem) if s) or "invalid YAML"
+        raise SuiteError([Problem(name, line, col, "", f"invalid YAML: {what}")]) from None
+    except YAMLError as exc:
+        raise SuiteError([Problem(name, None, None, "", f"invalid YAML: {exc}")]) from None
+
+
+def _column_problems(suite: Suite, located: Located, name: str) -> list[Problem]:
+    """Cross-field rules the models cannot see alone (columns named by other sections)."""
+    problems = []
+    retention = suite.stewardship.retention
+    if retention and retention.column and suite.columns and retention.column not in suite.columns:
+        line, col = located.position(("stewardship", "retention", "column"))
+        problems.append(
+            Problem(name, line, col, "stewardship.retention.column",
+                    f"column '{retention.column}' is not declared under columns")  # fmt: skip
+        )
+    return problems
+
+
+def _duplicate_names(loaded: list[LoadedSuite]) -> list[Problem]:
+    counts = Counter(s.suite.dataset.name for s in loaded)
+    problems = []
+    for s in loaded:
+        if counts[s.suite.dataset.name] > 1:
+            line, col = s.located.position(("dataset", "name"))
+            problems.append(
+                Problem(str(s.path), line, col, "dataset.name",
+                        f"dataset name '{s.suite.dataset.name}' is used by {counts[s.suite.dataset.name]} suites in this run; names must be unique")  # fmt: skip
+            )
+    return problems

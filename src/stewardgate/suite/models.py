@@ -1,0 +1,214 @@
+"""The suite format, version 1: pydantic models that are the single source of its rules.
+
+The loader validates YAML against these models, the JSON Schema (``stewardgate schema``) is
+generated from them, and the engines read them. Every model forbids unknown keys. A column
+rule is written either as its value (``min: 0``) or with its own severity
+(``min: {value: 0, severity: warn}``); both load into :class:`Rule`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+from stewardgate.suite.periods import PERIOD_HELP, Period, parse_period
+
+T = TypeVar("T")
+
+COLUMN_TYPES = (
+    "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+    "float32", "float64", "string", "bool", "date", "datetime", "duration",
+    "decimal", "categorical",
+)  # fmt: skip
+CLASSIFICATIONS = ("public", "internal", "confidential", "restricted")
+PII_KINDS = ("email", "phone", "name", "address", "national_id", "card", "iban", "ip", "other")
+
+ColumnType = Literal[
+    "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+    "float32", "float64", "string", "bool", "date", "datetime", "duration",
+    "decimal", "categorical",
+]  # fmt: skip
+Classification = Literal["public", "internal", "confidential", "restricted"]
+PiiKind = Literal["email", "phone", "name", "address", "national_id", "card", "iban", "ip", "other"]
+SeverityName = Literal["info", "warn", "error"]
+RiskTier = Literal["low", "medium", "high"]
+
+_CONTACT = re.compile(r"^(?:[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+|@?[A-Za-z0-9][A-Za-z0-9._/-]*)$")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+class StrictModel(BaseModel):
+    """Base of every suite model: unknown keys are errors, values are not coerced."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class Rule(StrictModel, Generic[T]):
+    """A column rule's value with an optional severity of its own."""
+
+    value: T
+    severity: SeverityName | None = Field(
+        default=None, description="Overrides the column's and the suite's severity for this rule."
+    )
+
+
+def _as_rule(raw: Any) -> Any:
+    return raw if isinstance(raw, dict) else {"value": raw}
+
+
+def _rule(inner: Any) -> Any:
+    """The annotation for a rule: written ``key: VALUE`` or ``key: {value: VALUE, severity: S}``."""
+    return Annotated[
+        Rule[inner], BeforeValidator(_as_rule, json_schema_input_type=inner | Rule[inner])
+    ]
+
+
+Bound = int | float | date | datetime
+Fraction = Annotated[float, Field(ge=0, le=1)]
+Count = Annotated[int, Field(ge=0)]
+SetMember = str | int | float | bool
+
+
+class CsvOptions(StrictModel):
+    """How to read a CSV dataset."""
+
+    delimiter: str = Field(default=",", min_length=1, max_length=1, description="One character.")
+    header: bool = Field(default=True, description="Whether the first line holds column names.")
+    encoding: str = Field(default="utf-8", description="Text encoding, e.g. utf-8 or latin-1.")
+    null_values: list[str] = Field(default_factory=list, description="Strings read as null.")
+
+
+class DatasetSpec(StrictModel):
+    """Where the data is and how to read it."""
+
+    name: str = Field(description="Dataset name; first part of every check id.")
+    path: str = Field(description="File, glob or hive-partitioned folder, relative to the suite.")
+    format: Literal["parquet", "csv", "ndjson", "ipc"] | None = Field(
+        default=None, description="Inferred from the file extension when omitted."
+    )
+    csv: CsvOptions | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        if not _NAME.match(v):
+            raise ValueError("must start with a letter or digit and hold only letters, digits, _ . -")
+        return v
+
+
+class Retention(StrictModel):
+    """How long rows may be kept, measured on ``column`` from the run's as-of date."""
+
+    period: str = Field(description=f"How long rows may be kept: {PERIOD_HELP}.")
+    column: str | None = Field(default=None, description="Date/datetime column the age is read from.")
+
+    @field_validator("period")
+    @classmethod
+    def _period(cls, v: str) -> str:
+        parse_period(v)
+        return v
+
+    @property
+    def parsed(self) -> Period:
+        return parse_period(self.period)
+
+
+class Stewardship(StrictModel):
+    """Who answers for the dataset and how it must be handled."""
+
+    owner: str = Field(description="Accountable owner: an e-mail address or a handle.")
+    steward: str = Field(description="Day-to-day data steward: an e-mail address or a handle.")
+    classification: Classification | None = Field(
+        default=None, description="public < internal < confidential < restricted."
+    )
+    retention: Retention | None = None
+    risk_tier: RiskTier | None = Field(default=None, description="low | medium | high.")
+    description: str | None = None
+    recertify_by: date | None = Field(default=None, description="Date by which to re-certify.")
+    known_limitations: list[str] = Field(default_factory=list)
+
+    @field_validator("owner", "steward")
+    @classmethod
+    def _contact(cls, v: str) -> str:
+        if not _CONTACT.match(v):
+            raise ValueError(f"'{v}' is not an e-mail address or a handle")
+        return v
+
+
+class ColumnSpec(StrictModel):
+    """The contract of one column."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, validate_default=True)
+
+    type: ColumnType | None = Field(default=None, description="Expected logical type.")
+    required: _rule(bool) = Field(default=True, description="A missing column is a failure.")  # type: ignore[valid-type]
+    nullable: _rule(bool) = Field(default=True, description="false: any null fails.")  # type: ignore[valid-type]
+    max_null_fraction: _rule(Fraction) | None = None  # type: ignore[valid-type]
+    max_null_count: _rule(Count) | None = None  # type: ignore[valid-type]
+    unique: _rule(bool) | None = None  # type: ignore[valid-type]
+    min: _rule(Bound) | None = None  # type: ignore[valid-type]
+    max: _rule(Bound) | None = None  # type: ignore[valid-type]
+    in_set: _rule(list[SetMember]) | None = None  # type: ignore[valid-type]
+    regex: _rule(str) | None = None  # type: ignore[valid-type]
+    min_length: _rule(Count) | None = None  # type: ignore[valid-type]
+    max_length: _rule(Count) | None = None  # type: ignore[valid-type]
+    classification: Classification | None = None
+    pii: PiiKind | None = Field(default=None, description="Kind of personal data held.")
+    severity: SeverityName | None = Field(default=None, description="Default severity of its rules.")
+    description: str | None = None
+
+    @field_validator("regex")
+    @classmethod
+    def _regex(cls, v: Rule[str] | None) -> Rule[str] | None:
+        if v is not None:
+            try:
+                re.compile(v.value)
+            except re.error as exc:
+                raise ValueError(f"not a valid regular expression: {exc}") from None
+        return v
+
+    @model_validator(mode="after")
+    def _bounds(self) -> ColumnSpec:
+        for low, high in (("min", "max"), ("min_length", "max_length")):
+            lo, hi = getattr(self, low), getattr(self, high)
+            if lo is not None and hi is not None and type(lo.value) is type(hi.value):
+                if lo.value > hi.value:
+                    raise ValueError(f"{low} ({lo.value}) is greater than {high} ({hi.value})")
+        return self
+
+
+class SchemaPolicy(StrictModel):
+    """What to do about columns the suite does not name, and about column order."""
+
+    extra_columns: Literal["error", "warn", "allow"] = "warn"
+    order: Literal["ignore", "strict"] = "ignore"
+
+
+class GatePolicy(StrictModel):
+    """When the gate fails."""
+
+    fail_on: Literal["error", "warn"] = Field(
+        default="error", description="error: failures block; warn: warnings block too."
+    )
+
+
+class Suite(StrictModel):
+    """One suite: one dataset, its stewardship, and the checks it must pass."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
+
+    version: Literal[1]
+    dataset: DatasetSpec
+    stewardship: Stewardship
+    columns: dict[str, ColumnSpec] = Field(default_factory=dict)
+    schema_policy: SchemaPolicy = Field(default_factory=SchemaPolicy, alias="schema")
+    gate: GatePolicy = Field(default_factory=GatePolicy)
+    # Reserved for later capabilities: loaded, validated as to shape, carried into results.
+    expectations: list[dict[str, Any]] = Field(default_factory=list)
+    anomalies: list[dict[str, Any]] = Field(default_factory=list)
+    drift: dict[str, Any] | None = None
+    governance: dict[str, Any] | None = None
+    waivers: list[dict[str, Any]] = Field(default_factory=list)
