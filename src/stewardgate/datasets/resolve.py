@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +31,7 @@ class ResolvedDataset:
 
 def resolve(path_text: str, *, base: Path, fmt: str | None) -> ResolvedDataset:
     """Resolve ``path_text`` (relative to ``base``): a file, a glob or a (hive) folder."""
-    target = (base / path_text) if not Path(path_text).is_absolute() else Path(path_text)
+    target = Path(os.path.normpath(base / path_text))
     display = str(target)
     if glob.has_magic(path_text):
         files = tuple(sorted(Path(p) for p in glob.glob(str(target), recursive=True) if Path(p).is_file()))

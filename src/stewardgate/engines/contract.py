@@ -102,7 +102,7 @@ def _column(name: str, checks: list[PlannedCheck], df: pl.DataFrame, slots: _Slo
     for p in checks:
         rule = RULES[p.check]
         if rule.kind in ("row", "aggregate") and not type_ok:
-            slots.skipped[p.check_id] = f"column type is {actual}, not {type_check.value}" if type_check else ""
+            slots.skipped[p.check_id] = f"column type is {dtypes.display(actual)}, not {type_check.value}" if type_check else ""
         elif rule.kind in ("row", "aggregate"):
             slots.by_column_check[(name, len(pa_checks))] = p
             assert rule.build is not None
@@ -180,8 +180,10 @@ def _outcome(p: PlannedCheck, rows: list[dict[str, Any]], df: pl.DataFrame) -> O
         return Outcome(ok=False, errored=f"pandera could not run the check: {crashed[0]}")
     values = [r["failure_case"] for r in rows]
     if p.check == "type":
-        return Outcome(ok=False, observed=values[0])
-    if p.check in ("required", "extra_columns"):
+        return Outcome(ok=False, observed=dtypes.display(df.schema[p.column]))  # type: ignore[index]
+    if p.check == "required":
+        return Outcome(ok=False, observed="missing")
+    if p.check == "extra_columns":
         return Outcome(ok=False, observed=sorted(set(values)), samples=sorted(set(values)))
     if p.check == "order":
         return Outcome(ok=False, observed=list(df.columns))
@@ -192,7 +194,7 @@ def _outcome(p: PlannedCheck, rows: list[dict[str, Any]], df: pl.DataFrame) -> O
 
 def _passing(p: PlannedCheck, df: pl.DataFrame) -> Outcome:
     if p.check == "type":
-        return Outcome(ok=True, observed=str(df.schema[p.column]))  # type: ignore[index]
+        return Outcome(ok=True, observed=dtypes.display(df.schema[p.column]))  # type: ignore[index]
     if p.check in ("max_null_fraction", "max_null_count"):
         return _null_outcome(p, df, ok=True)
     if p.check in ("required", "extra_columns", "order"):

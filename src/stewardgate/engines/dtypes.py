@@ -51,3 +51,19 @@ def is_string(dtype: Any) -> bool:
     import polars as pl
 
     return bool(dtype == pl.String or dtype.base_type() in (pl.Categorical, pl.Enum))
+
+
+def display(dtype: Any) -> str:
+    """A short, readable dtype name: ``datetime[us, UTC]``, ``decimal[38, 2]``, ``Int64``."""
+    import polars as pl
+
+    base = dtype.base_type()
+    if base == pl.Datetime:
+        zone = f", {dtype.time_zone}" if dtype.time_zone else ""
+        return f"datetime[{dtype.time_unit}{zone}]"
+    if base == pl.Duration:
+        return f"duration[{dtype.time_unit}]"
+    if base == pl.Decimal:
+        return f"decimal[{dtype.precision}, {dtype.scale}]"
+    name = str(base).lower()
+    return {"boolean": "bool", "utf8": "string"}.get(name, name)

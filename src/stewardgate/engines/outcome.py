@@ -16,6 +16,16 @@ if TYPE_CHECKING:
 
 MASK = "***"
 
+_PASSING_WORDS = {
+    "nullable": "no nulls",
+    "unique": "all non-null values distinct",
+    "min": "all non-null values >= {expected_value}",
+    "max": "all non-null values <= {expected_value}",
+    "in_set": "all non-null values in the allowed set",
+    "regex": "all non-null values match /{expected_value}/",
+    "min_length": "all non-null values have >= {expected_value} characters",
+    "max_length": "all non-null values have <= {expected_value} characters",
+}
 _FAILING_WORDS = {
     "nullable": "are null",
     "unique": "hold a repeated value",
@@ -104,8 +114,8 @@ def _sentence(p: PlannedCheck, o: Outcome, rows: int | None) -> str:
             return f"null fraction {o.observed:.2%} ({o.failing:,} of {rows:,} rows), allowed <= {p.value:.2%}"
         case "max_null_count":
             return f"{o.failing:,} null rows, allowed <= {p.value:,}"
-    words = _FAILING_WORDS[p.check].format(expected_value=p.value)
     if o.ok:
-        return f"no rows {words}"
+        return _PASSING_WORDS[p.check].format(expected_value=p.value)
+    words = _FAILING_WORDS[p.check].format(expected_value=p.value)
     share = f" ({o.failing / rows:.2%})" if rows else ""
     return f"{o.failing:,} of {rows:,} rows{share} {words}"

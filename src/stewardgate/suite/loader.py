@@ -55,8 +55,12 @@ def discover(paths: list[Path]) -> list[Path]:
     return found
 
 
-def load_suites(paths: list[Path]) -> list[LoadedSuite]:
-    """Load every suite under ``paths``; raise one SuiteError with all problems of all files."""
+def load_suites(paths: list[Path], *, unique_names: bool = True) -> list[LoadedSuite]:
+    """Load every suite under ``paths``; raise one SuiteError with all problems of all files.
+
+    ``unique_names``: two suites of one run may not name the same dataset (their results and
+    history would mix); ``validate`` turns this off to check many versions side by side.
+    """
     loaded: list[LoadedSuite] = []
     problems: list[Problem] = []
     for file in discover(paths):
@@ -64,7 +68,8 @@ def load_suites(paths: list[Path]) -> list[LoadedSuite]:
             loaded.append(load_suite(file))
         except SuiteError as exc:
             problems.extend(exc.problems)
-    problems.extend(_duplicate_names(loaded))
+    if unique_names:
+        problems.extend(_duplicate_names(loaded))
     if problems:
         raise SuiteError(problems)
     return loaded

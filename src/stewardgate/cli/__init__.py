@@ -1,0 +1,32 @@
+"""The command line: a thin click layer, the only place that prints and exits.
+
+Each command parses options, calls one library function, renders, and returns an exit code
+through :func:`stewardgate.cli.errors.handle_errors`.
+"""
+
+from __future__ import annotations
+
+import click
+
+from stewardgate import __version__
+from stewardgate.cli.commands import checks_cmd, plan_cmd, run_cmd, schema_cmd, validate_cmd
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="stewardgate")
+def cli() -> None:
+    """stewardgate: a release gate for data, with its stewardship attached.
+
+    \b
+    Exit codes: 0 gate passed · 1 gate failed · 2 invalid input (usage, suite,
+    dataset, store) · 3 internal error · 130 interrupted.
+    """
+
+
+for _command in (run_cmd, validate_cmd, plan_cmd, checks_cmd, schema_cmd):
+    cli.add_command(_command)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="stewardgate")

@@ -1,0 +1,144 @@
+"""The commands of the core: run, validate, plan, checks, schema. Each one is thin."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from stewardgate.cli.errors import handle_errors
+from stewardgate.errors import EXIT_PASSED
+
+PATHS = click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+
+
+def _use_color() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def _exit(code: int) -> None:
+    click.get_current_context().exit(code)
+
+
+@click.command("run")
+@PATHS
+@click.option("--json", "json_path", type=click.Path(path_type=Path), help="Write the JSON run record here.")
+@click.option("--samples", type=int, default=None, help="Failing sample values per check (default 5).")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Logical run date (default: today).")
+@click.option("--exit-zero", is_flag=True, help="Report only: exit 0 even when the gate fails.")
+@click.option("-q", "--quiet", is_flag=True, help="Only non-passing checks and the gate line.")
+@click.option("-v", "--verbose", is_flag=True, help="Expected, observed and samples for every check.")
+def run_cmd(paths: tuple[Path, ...], json_path: Path | None, samples: int | None, as_of: object,
+            exit_zero: bool, quiet: bool, verbose: bool) -> None:  # fmt: skip
+    """Check datasets against their suites and decide the gate.
+
+    PATHS are suite files or folders (searched recursively for *.yml / *.yaml). Every suite is
+    validated first; then each dataset is judged on its own and the exit code is the worst.
+    """
+
+    def action() -> int:
+        from stewardgate.io import atomic_write_text
+        from stewardgate.reporters import console, json_report
+        from stewardgate.runner import RunOptions, run_paths
+        from stewardgate.settings import load_settings
+
+        settings = load_settings(cwd=Path.cwd(), flags={"samples": samples})
+        color, verbosity = _use_color(), (-1 if quiet else 1 if verbose else 0)
+
+        def show(d: object) -> None:
+            click.echo(console.render_dataset(d, color=color, verbosity=verbosity))  # type: ignore[arg-type]
+
+        day = as_of.date() if as_of is not None else None  # type: ignore[attr-defined]
+        run = run_paths(list(paths), RunOptions(samples=settings.samples, as_of=day, on_dataset=show))
+        if json_path is not None:
+            atomic_write_text(json_path, json_report.render(run))
+        click.echo(console.render_gate_line(run, color=color))
+        return EXIT_PASSED if exit_zero else run.exit_code
+
+    _exit(handle_errors(action))
+
+
+@click.command("validate")
+@PATHS
+def validate_cmd(paths: tuple[Path, ...]) -> None:
+    """Check suites without touching any data (all problems of all files at once)."""
+
+    def action() -> int:
+        from stewardgate.suite.loader import load_suites
+
+        loaded = load_suites(list(paths), unique_names=False)
+        for s in loaded:
+            click.echo(f"ok  {s.path}  ({s.suite.dataset.name}, {len(s.suite.columns)} columns)")
+        click.echo(f"{len(loaded)} suite{'s' if len(loaded) != 1 else ''} valid")
+        return EXIT_PASSED
+
+    _exit(handle_errors(action))
+
+
+@click.command("plan")
+@click.argument("suite", type=click.Path(path_type=Path))
+def plan_cmd(suite: Path) -> None:
+    """Show which engine runs each check of SUITE, and why (reads no data)."""
+
+    def action() -> int:
+        from stewardgate.planning import plan_suite
+        from stewardgate.suite.loader import load_suites
+
+        for loaded in load_suites([suite]):
+            planned = plan_suite(loaded)
+            width = max((len(p.check_id) for p in planned), default=0)
+            click.echo(f"{loaded.suite.dataset.name}  ({loaded.path}, {len(planned)} checks)")
+            for p in planned:
+                line = f"{loaded.path}:{p.suite_line}" if p.suite_line else str(loaded.path)
+                click.echo(f"  {p.check_id:<{width}}  {p.engine:<8} {p.severity.value:<5}  {p.reason}  [{line}]")
+        return EXIT_PASSED
+
+    _exit(handle_errors(action))
+
+
+@click.command("checks")
+@click.argument("name", required=False)
+def checks_cmd(name: str | None) -> None:
+    """List every check type, or show the documentation of one (NAME)."""
+
+    def action() -> int:
+        from stewardgate.checks.registry import all_checks
+
+        types = all_checks()
+        if name is not None:
+            found = [c for c in types if c.name == name]
+            if not found:
+                from stewardgate.errors import UsageError
+
+                raise UsageError(f"no check type '{name}' (see: stewardgate checks)")
+            c = found[0]
+            click.echo(f"{c.name}  (section: {c.section}, engine: {c.engine})\n\n{c.doc}")
+            return EXIT_PASSED
+        width = max(len(c.name) for c in types)
+        for c in types:
+            click.echo(f"{c.section:<8} {c.name:<{width}}  {c.summary}")
+        return EXIT_PASSED
+
+    _exit(handle_errors(action))
+
+
+@click.command("schema")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file instead of stdout.")
+def schema_cmd(output: Path | None) -> None:
+    """Print the JSON Schema of the suite format (for editor completion)."""
+
+    def action() -> int:
+        from stewardgate.io import atomic_write_text
+        from stewardgate.suite.json_schema import suite_json_schema
+
+        text = json.dumps(suite_json_schema(), indent=2) + "\n"
+        if output is None:
+            click.echo(text, nl=False)
+        else:
+            atomic_write_text(output, text)
+        return EXIT_PASSED
+
+    _exit(handle_errors(action))

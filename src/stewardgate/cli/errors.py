@@ -1,0 +1,38 @@
+"""The one place that turns exceptions into messages on stderr and exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Callable
+
+from stewardgate.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, StewardgateError, SuiteError
+
+
+def handle_errors(action: Callable[[], int]) -> int:
+    """Run ``action``; map our errors to their exit code, anything else to 3 (our bug)."""
+    try:
+        return action()
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return EXIT_INTERRUPTED
+    except SuiteError as exc:
+        for problem in exc.problems:
+            _err(str(problem), prefix="")
+        noun = "problem" if len(exc.problems) == 1 else "problems"
+        _err(f"{len(exc.problems)} {noun} in suites; nothing was run")
+        return exc.exit_code
+    except StewardgateError as exc:
+        _err(str(exc))
+        return exc.exit_code
+    except Exception as exc:  # anything else is a bug of ours: say so, exit 3
+        _err(f"internal error: {type(exc).__name__}: {exc} (please report this; set STEWARDGATE_DEBUG=1 for details)")
+        if os.environ.get("STEWARDGATE_DEBUG"):
+            traceback.print_exc()
+        return EXIT_INTERNAL
+
+
+def _err(message: str, *, prefix: str = "error: ") -> None:
+    sys.stderr.write(f"{prefix}{message}\n")
+    sys.stderr.flush()
