@@ -101,12 +101,16 @@ def plan_cmd(suite: Path) -> None:
 
 @click.command("checks")
 @click.argument("name", required=False)
-def checks_cmd(name: str | None) -> None:
+@click.option("--markdown", is_flag=True, help="Print the full documentation as Markdown (docs/checks.md).")
+def checks_cmd(name: str | None, markdown: bool) -> None:
     """List every check type, or show the documentation of one (NAME)."""
 
     def action() -> int:
-        from stewardgate.checks.registry import all_checks
+        from stewardgate.checks.registry import all_checks, checks_markdown
 
+        if markdown:
+            click.echo(checks_markdown(), nl=False)
+            return EXIT_PASSED
         types = all_checks()
         if name is not None:
             found = [c for c in types if c.name == name]
