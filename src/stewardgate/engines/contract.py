@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from stewardgate.checks.column_rules import RULES
 from stewardgate.engines import dtypes
+from stewardgate.engines.applicability import bound_for, skip_reasons
 from stewardgate.engines.outcome import Outcome, build_result, skipped
 from stewardgate.planning import PlannedCheck
 from stewardgate.results import CheckResult
@@ -45,7 +45,7 @@ def run_contract(
     mine = [p for p in planned if p.engine == ENGINE]
     if not mine:
         return []
-    slots = _Slots()
+    slots = _Slots(skipped=skip_reasons(mine, df.schema))
     schema = _build_schema(mine, df, slots)
     try:
         failures = _validate(schema, df)
@@ -88,45 +88,25 @@ def _column(name: str, checks: list[PlannedCheck], df: pl.DataFrame, slots: _Slo
     actual = df.schema.get(name)
     type_check = next((p for p in checks if p.check == "type"), None)
     required = next((p for p in checks if p.check == "required"), None)
-    if actual is None:
-        for p in checks:
-            if p is not required:
-                slots.skipped[p.check_id] = "column is missing" if required else "column is absent (required: false)"
-        if required is None:
-            return None
+    if required is not None:
         slots.required[name] = required
-        return pa.Column(required=True, nullable=True)
-    type_ok = type_check is None or dtypes.matches(type_check.value, actual)
+    if actual is None:
+        return pa.Column(required=True, nullable=True) if required is not None else None
     dtype = dtypes.pandera_dtype(type_check.value, actual) if type_check else None
     nullable, unique, pa_checks = True, False, []
     for p in checks:
+        if p.check_id in slots.skipped or p.check == "required":
+            continue
         rule = RULES[p.check]
-        if rule.kind in ("row", "aggregate") and not type_ok:
-            slots.skipped[p.check_id] = f"column type is {dtypes.display(actual)}, not {type_check.value}" if type_check else ""
-        elif rule.kind in ("row", "aggregate"):
+        if rule.kind in ("row", "aggregate"):
             slots.by_column_check[(name, len(pa_checks))] = p
             assert rule.build is not None
-            pa_checks.append(rule.build(_bound_for(p.value, actual)))
-        elif p.check in ("nullable", "unique", "type"):
+            pa_checks.append(rule.build(bound_for(p.value, actual)))
+        else:
             slots.by_column_flag[(name, p.check)] = p
             nullable = nullable and p.check != "nullable"
             unique = unique or p.check == "unique"
-    if required is not None:
-        slots.required[name] = required
     return pa.Column(dtype, checks=pa_checks, nullable=nullable, unique=unique, required=True)
-
-
-def _bound_for(value: Any, actual: Any) -> Any:
-    """A date bound compared with a datetime column becomes midnight in the column's zone."""
-    if isinstance(value, date) and not isinstance(value, datetime) and actual.is_temporal():
-        import polars as pl
-
-        if actual.base_type() == pl.Datetime:
-            from zoneinfo import ZoneInfo
-
-            tz = ZoneInfo(actual.time_zone) if actual.time_zone else None
-            return datetime(value.year, value.month, value.day, tzinfo=tz)
-    return value
 
 
 def _validate(schema: Any, df: pl.DataFrame) -> pl.DataFrame | None:
@@ -149,6 +129,8 @@ def _read_failures(cases: pl.DataFrame | None, slots: _Slots, df: pl.DataFrame) 
     planned_by_id: dict[str, PlannedCheck] = {}
     for row in cases.iter_rows(named=True):
         planned = _which(row, slots)
+        if planned is not None and planned.check == "unique" and row["failure_case"] is None:
+            continue  # repeated nulls are not duplicates (as in SQL UNIQUE and GX); nullability says the rest
         if planned is not None:
             grouped[planned.check_id].append(row)
             planned_by_id[planned.check_id] = planned
