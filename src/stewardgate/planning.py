@@ -15,8 +15,12 @@ from stewardgate.results import Severity
 from stewardgate.suite.loader import LoadedSuite
 from stewardgate.suite.models import ColumnSpec, Rule
 
-CONTRACT_ENGINE = "pandera"
-CONTRACT_REASON = "column contract: pandera (polars backend) is the engine of record"
+SCHEMA_LEVEL = ("required", "type")
+REASONS = {
+    "schema": "schema level: pandera (polars backend) validates it on the lazy frame's schema",
+    "pandera": "engine: pandera: pandera's polars backend validates the data",
+    "polars": "engine: auto: compiled into the one-pass polars query (parity with pandera tested)",
+}
 
 
 @dataclass(frozen=True)
@@ -44,27 +48,36 @@ def _column_checks(loaded: LoadedSuite) -> list[PlannedCheck]:
     planned = []
     for column, spec in loaded.suite.columns.items():
         for rule_name, rule in RULES.items():
-            value, severity = _rule_value(spec, rule_name)
+            value, severity, engine_pref = _rule_value(spec, rule_name)
             if not rule.active(value):
                 continue
+            engine, reason = _engine_for(rule_name, engine_pref or loaded.suite.engine)
             line = loaded.line_of("columns", column, rule_name) or loaded.line_of("columns", column)
             planned.append(
                 PlannedCheck(
                     check_id=f"{name}.columns.{column}.{rule_name}",
                     check=rule_name, section="columns", column=column, value=value,
-                    severity=severity, engine=CONTRACT_ENGINE, reason=CONTRACT_REASON,
-                    suite_line=line,
+                    severity=severity, engine=engine, reason=reason, suite_line=line,
                 )  # fmt: skip
             )
     return planned
 
 
-def _rule_value(spec: ColumnSpec, rule_name: str) -> tuple[Any, Severity]:
+def _engine_for(rule_name: str, preference: str) -> tuple[str, str]:
+    """Schema-level rules always run in pandera; data-level rules where the suite says."""
+    if rule_name in SCHEMA_LEVEL:
+        return "pandera", REASONS["schema"]
+    if preference in ("pandera", "gx"):  # gx: expectations in GX, the contract in pandera
+        return "pandera", REASONS["pandera"]
+    return "polars", REASONS["polars"]
+
+
+def _rule_value(spec: ColumnSpec, rule_name: str) -> tuple[Any, Severity, str | None]:
     raw = getattr(spec, rule_name)
     column_default = Severity(spec.severity) if spec.severity else Severity.ERROR
     if isinstance(raw, Rule):
-        return raw.value, Severity(raw.severity) if raw.severity else column_default
-    return raw, column_default
+        return raw.value, Severity(raw.severity) if raw.severity else column_default, raw.engine
+    return raw, column_default, None
 
 
 def _schema_checks(loaded: LoadedSuite) -> list[PlannedCheck]:
@@ -76,7 +89,7 @@ def _schema_checks(loaded: LoadedSuite) -> list[PlannedCheck]:
             PlannedCheck(
                 check_id=f"{suite.dataset.name}.schema.extra_columns", check="extra_columns",
                 section="schema", column=None, value=sorted(suite.columns),
-                severity=Severity(policy.extra_columns), engine=CONTRACT_ENGINE,
+                severity=Severity(policy.extra_columns), engine="pandera",
                 reason="schema policy: pandera strict mode reports undeclared columns",
                 suite_line=loaded.line_of("schema", "extra_columns") or loaded.line_of("columns"),
             )  # fmt: skip
@@ -86,7 +99,7 @@ def _schema_checks(loaded: LoadedSuite) -> list[PlannedCheck]:
             PlannedCheck(
                 check_id=f"{suite.dataset.name}.schema.order", check="order", section="schema",
                 column=None, value=list(suite.columns), severity=Severity.ERROR,
-                engine=CONTRACT_ENGINE, reason="schema policy: pandera ordered mode",
+                engine="pandera", reason="schema policy: pandera ordered mode",
                 suite_line=loaded.line_of("schema", "order"),
             )  # fmt: skip
         )

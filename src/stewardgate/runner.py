@@ -13,8 +13,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from stewardgate import __version__
-from stewardgate.datasets.scan import collect, open_dataset
-from stewardgate.engines.contract import run_contract
+from stewardgate.datasets.scan import open_dataset
+from stewardgate.engines.dispatch import execute
 from stewardgate.errors import DatasetError
 from stewardgate.gate import GatePolicy, decide, unreadable
 from stewardgate.planning import plan_suite
@@ -65,14 +65,13 @@ def run_suite(loaded: LoadedSuite, options: RunOptions) -> DatasetRun:
     )  # fmt: skip
     try:
         scanned = open_dataset(suite.dataset, base=loaded.folder)
-        df = collect(scanned)
+        done = execute(plan_suite(loaded), scanned, masked=masked_columns(loaded), samples=options.samples)
     except DatasetError as exc:
         return DatasetRun(**base, results=(), gate=unreadable(str(exc), policy), finished_at=_now(), error=str(exc))  # type: ignore[arg-type]
-    planned = plan_suite(loaded)
-    results: list[CheckResult] = run_contract(planned, df, masked=masked_columns(loaded), samples=options.samples)
+    results: list[CheckResult] = done.results
     return DatasetRun(
         **base, results=tuple(results), gate=decide(results, policy), finished_at=_now(),  # type: ignore[arg-type]
-        data=scanned.fingerprint, row_count=df.height,
+        data=scanned.fingerprint, row_count=done.row_count,
     )
 
 

@@ -32,7 +32,7 @@ class ScannedDataset:
 
     resolved: ResolvedDataset
     frame: pl.LazyFrame
-    schema: dict[str, str]
+    schema: dict[str, Any]  # column name -> polars dtype, in file order
     fingerprint: DataFingerprint
     metadata: dict[str, str] = field(default_factory=dict)
 
@@ -156,9 +156,9 @@ def _ipc(resolved: ResolvedDataset, spec: DatasetSpec) -> tuple[pl.LazyFrame, di
     return pl.scan_ipc([str(f) for f in resolved.files]), {}
 
 
-def _collect_schema(frame: pl.LazyFrame, resolved: ResolvedDataset) -> dict[str, str]:
+def _collect_schema(frame: pl.LazyFrame, resolved: ResolvedDataset) -> dict[str, Any]:
     try:
-        return {name: str(dtype) for name, dtype in frame.collect_schema().items()}
+        return dict(frame.collect_schema().items())
     except Exception as exc:  # schema inference reads the files: any failure means unreadable
         raise DatasetError(f"{resolved.display}: cannot read the schema: {_first_line(exc)}") from exc
 

@@ -39,9 +39,15 @@ class _Slots:
 
 
 def run_contract(
-    planned: list[PlannedCheck], df: pl.DataFrame, *, masked: set[str], samples: int
-) -> list[CheckResult]:
-    """Run the planned contract checks on ``df``; one result per planned check, in plan order."""
+    planned: list[PlannedCheck], df: pl.DataFrame, *, masked: set[str], samples: int,
+    row_count: int | None = None,
+) -> list[CheckResult]:  # fmt: skip
+    """Run the planned pandera checks on ``df``; one result per planned check, in plan order.
+
+    ``df`` may be an empty frame of the data's schema when only schema-level checks are
+    planned here; ``row_count`` then gives the real row count for the records.
+    """
+    rows = df.height if row_count is None else row_count
     mine = [p for p in planned if p.engine == ENGINE]
     if not mine:
         return []
@@ -51,7 +57,7 @@ def run_contract(
         failures = _validate(schema, df)
     except Exception as exc:  # pandera itself crashed: every contract check is errored
         text = f"pandera failed: {type(exc).__name__}: {exc}".splitlines()[0]
-        return [build_result(p, Outcome(ok=False, errored=text), row_count=df.height) for p in mine]
+        return [build_result(p, Outcome(ok=False, errored=text), row_count=rows) for p in mine]
     outcomes = _read_failures(failures, slots, df)
     results = []
     for p in mine:
@@ -59,7 +65,7 @@ def run_contract(
             results.append(skipped(p, slots.skipped[p.check_id]))
             continue
         outcome = outcomes.get(p.check_id) or _passing(p, df)
-        results.append(build_result(p, outcome, row_count=df.height, masked=p.column in masked, samples=samples))
+        results.append(build_result(p, outcome, row_count=rows, masked=p.column in masked, samples=samples))
     return results
 
 

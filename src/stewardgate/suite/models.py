@@ -35,6 +35,7 @@ Classification = Literal["public", "internal", "confidential", "restricted"]
 PiiKind = Literal["email", "phone", "name", "address", "national_id", "card", "iban", "ip", "other"]
 SeverityName = Literal["info", "warn", "error"]
 RiskTier = Literal["low", "medium", "high"]
+EngineName = Literal["auto", "pandera", "gx"]
 
 _CONTACT = re.compile(r"^(?:[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+|@?[A-Za-z0-9][A-Za-z0-9._/-]*)$")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -52,6 +53,9 @@ class Rule(StrictModel, Generic[T]):
     value: T
     severity: SeverityName | None = Field(
         default=None, description="Overrides the column's and the suite's severity for this rule."
+    )
+    engine: Literal["auto", "pandera"] | None = Field(
+        default=None, description="Overrides the suite's engine for this rule: auto or pandera."
     )
 
 
@@ -206,6 +210,11 @@ class Suite(StrictModel):
     columns: dict[str, ColumnSpec] = Field(default_factory=dict)
     schema_policy: SchemaPolicy = Field(default_factory=SchemaPolicy, alias="schema")
     gate: GatePolicy = Field(default_factory=GatePolicy)
+    engine: EngineName = Field(
+        default="auto",
+        description="Engine of record for data-level checks: auto (the fastest verified engine: "
+        "column rules compiled into one polars pass), pandera, or gx.",
+    )
     # Reserved for later capabilities: loaded, validated as to shape, carried into results.
     expectations: list[dict[str, Any]] = Field(default_factory=list)
     anomalies: list[dict[str, Any]] = Field(default_factory=list)

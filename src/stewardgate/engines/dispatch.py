@@ -1,0 +1,76 @@
+"""Executing a plan with as few passes over the data as possible.
+
+One ``select`` carries the row count, every compiled check and any extra aggregates (the
+metric profile); it is the only full pass on a passing run. A second, targeted pass samples
+failing values only for checks that failed. Schema-level checks go to pandera on an empty frame
+of the same schema. Only when a suite forces ``engine: pandera`` for data checks is the whole
+frame materialised (pandera needs it), and the aggregates then run on that in-memory frame.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from stewardgate.datasets.scan import ScannedDataset, collect
+from stewardgate.engines import compiled
+from stewardgate.engines.contract import run_contract
+from stewardgate.errors import DatasetError
+from stewardgate.planning import PlannedCheck
+from stewardgate.results import CheckResult
+
+if TYPE_CHECKING:
+    import polars as pl
+
+ROWS = "__sg_rows"
+
+
+@dataclass(frozen=True)
+class Execution:
+    """Results in plan order, the row count, and the values of the caller's extra aggregates."""
+
+    results: list[CheckResult]
+    row_count: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def execute(
+    planned: list[PlannedCheck], scanned: ScannedDataset, *, masked: set[str], samples: int,
+    extra_exprs: list[pl.Expr] | None = None,
+) -> Execution:  # fmt: skip
+    """Run the contract part of a plan on a scanned dataset."""
+    import polars as pl
+
+    on_pandera = [p for p in planned if p.engine == "pandera"]
+    full_frame = any(p.check not in compiled.SCHEMA_CHECKS for p in on_pandera)
+    frame = collect(scanned) if full_frame else None
+    lf = frame.lazy() if frame is not None else scanned.frame
+    query = compiled.compile_checks(planned, scanned.schema)
+    row = _one_pass(lf, [pl.len().alias(ROWS), *query.exprs, *(extra_exprs or [])], scanned)
+    row_count = int(row.pop(ROWS))
+    outcomes = compiled.outcomes_from(query, row, row_count)
+    failed = [p for p in query.checks.values() if not outcomes[p.check_id].ok]
+    found = _guard(lambda: compiled.sample_failures(lf, failed, scanned.schema, samples), scanned)
+    results = compiled.results_for(query, outcomes, found, row_count=row_count, masked=masked, samples=samples)
+    results += compiled.unrun_results(planned, query, row_count)
+    contract_frame = frame if frame is not None else pl.DataFrame(schema=scanned.schema)
+    results += run_contract(on_pandera, contract_frame, masked=masked, samples=samples, row_count=row_count)
+    order = {p.check_id: i for i, p in enumerate(planned)}
+    results.sort(key=lambda r: order[r.check_id])
+    extra = {k: v for k, v in row.items() if k not in query.checks}
+    return Execution(results=results, row_count=row_count, extra=extra)
+
+
+def _one_pass(lf: pl.LazyFrame, exprs: list[pl.Expr], scanned: ScannedDataset) -> dict[str, Any]:
+    return _guard(lambda: lf.select(exprs).collect(engine="streaming").row(0, named=True), scanned)
+
+
+def _guard(action: Any, scanned: ScannedDataset) -> Any:
+    """Reading errors surface at collect time: translate them to DatasetError, naming the data."""
+    import polars as pl
+
+    try:
+        return action()
+    except (pl.exceptions.ComputeError, pl.exceptions.SchemaError, OSError) as exc:
+        first = (str(exc).strip() or type(exc).__name__).splitlines()[0]
+        raise DatasetError(f"{scanned.resolved.display}: cannot read the data: {first}") from exc
