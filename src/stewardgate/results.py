@@ -213,3 +213,20 @@ def run_record_json_schema() -> dict[str, Any]:
     schema["$id"] = f"https://stewardgate.dev/schemas/run-record-{RUN_SCHEMA_VERSION}.json"
     schema["title"] = "stewardgate run record"
     return schema
+
+
+def load_run_record(path: Any) -> RunResult:
+    """Read a ``--json`` run record file; a file that is not one is an InputError naming it."""
+    import json
+    from pathlib import Path
+
+    from pydantic import ValidationError
+
+    from stewardgate.errors import InputError
+
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return run_from_dict(data)
+    except (OSError, ValueError, ValidationError) as exc:
+        first = str(exc).strip().splitlines()[0]
+        raise InputError(f"{path}: not a stewardgate run record: {first}") from None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from stewardgate import __version__
-from stewardgate.cli.commands import checks_cmd, plan_cmd, run_cmd, schema_cmd, validate_cmd
+from stewardgate.cli.commands import checks_cmd, plan_cmd, report_cmd, run_cmd, schema_cmd, validate_cmd
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -23,7 +23,7 @@ def cli() -> None:
     """
 
 
-for _command in (run_cmd, validate_cmd, plan_cmd, checks_cmd, schema_cmd):
+for _command in (run_cmd, validate_cmd, plan_cmd, checks_cmd, schema_cmd, report_cmd):
     cli.add_command(_command)
 
 

@@ -6,6 +6,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -23,16 +24,49 @@ def _exit(code: int) -> None:
     click.get_current_context().exit(code)
 
 
+def report_options(fn: Any) -> Any:
+    """The report-file options shared by every judging command."""
+    for opt in reversed([
+        click.option("--json", "json_path", type=click.Path(path_type=Path), help="Write the JSON run record here."),
+        click.option("--junit", "junit_path", type=click.Path(path_type=Path), help="Write a JUnit XML report here."),
+        click.option("--markdown", "markdown_path", type=click.Path(path_type=Path), help="Write a Markdown summary here."),
+        click.option("--html", "html_path", type=click.Path(path_type=Path), help="Write a self-contained HTML report here."),
+        click.option("--github", is_flag=True, help="Print GitHub annotations; append the summary to $GITHUB_STEP_SUMMARY."),
+    ]):  # fmt: skip
+        fn = opt(fn)
+    return fn
+
+
+def emit_reports(run: Any, paths: dict[str, Path | None], github: bool) -> None:
+    """Write the requested report files, then the GitHub annotations and step summary."""
+    from stewardgate.reporters import write_reports
+
+    written = write_reports(run, paths)
+    if github:
+        from stewardgate.reporters import github as gh
+        from stewardgate.reporters import markdown
+
+        annotations = gh.render_annotations(run, suite_root=Path.cwd())
+        if annotations:
+            click.echo(annotations, nl=not annotations.endswith("\n"))
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary:
+            gh.append_step_summary(markdown.render(run), Path(summary))
+    for path in written:
+        click.echo(f"report: {path}")
+
+
 @click.command("run")
 @PATHS
-@click.option("--json", "json_path", type=click.Path(path_type=Path), help="Write the JSON run record here.")
+@report_options
 @click.option("--samples", type=int, default=None, help="Failing sample values per check (default 5).")
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Logical run date (default: today).")
 @click.option("--exit-zero", is_flag=True, help="Report only: exit 0 even when the gate fails.")
 @click.option("-q", "--quiet", is_flag=True, help="Only non-passing checks and the gate line.")
 @click.option("-v", "--verbose", is_flag=True, help="Expected, observed and samples for every check.")
-def run_cmd(paths: tuple[Path, ...], json_path: Path | None, samples: int | None, as_of: object,
-            exit_zero: bool, quiet: bool, verbose: bool) -> None:  # fmt: skip
+def run_cmd(paths: tuple[Path, ...], json_path: Path | None, junit_path: Path | None,
+            markdown_path: Path | None, html_path: Path | None, github: bool, samples: int | None,
+            as_of: object, exit_zero: bool, quiet: bool, verbose: bool) -> None:  # fmt: skip
     """Check datasets against their suites and decide the gate.
 
     PATHS are suite files or folders (searched recursively for *.yml / *.yaml). Every suite is
@@ -40,8 +74,7 @@ def run_cmd(paths: tuple[Path, ...], json_path: Path | None, samples: int | None
     """
 
     def action() -> int:
-        from stewardgate.io import atomic_write_text
-        from stewardgate.reporters import console, json_report
+        from stewardgate.reporters import console
         from stewardgate.runner import RunOptions, run_paths
         from stewardgate.settings import load_settings
 
@@ -53,8 +86,8 @@ def run_cmd(paths: tuple[Path, ...], json_path: Path | None, samples: int | None
 
         day = as_of.date() if as_of is not None else None  # type: ignore[attr-defined]
         run = run_paths(list(paths), RunOptions(samples=settings.samples, as_of=day, on_dataset=show))
-        if json_path is not None:
-            atomic_write_text(json_path, json_report.render(run))
+        targets = {"json": json_path, "junit": junit_path, "markdown": markdown_path, "html": html_path}
+        emit_reports(run, targets, github)
         click.echo(console.render_gate_line(run, color=color))
         return EXIT_PASSED if exit_zero else run.exit_code
 
@@ -143,6 +176,29 @@ def schema_cmd(output: Path | None) -> None:
             click.echo(text, nl=False)
         else:
             atomic_write_text(output, text)
+        return EXIT_PASSED
+
+    _exit(handle_errors(action))
+
+
+@click.command("report")
+@click.option("--from-json", "from_json", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              required=True, help="A run record written by `run --json`.")  # fmt: skip
+@report_options
+def report_cmd(from_json: Path, json_path: Path | None, junit_path: Path | None,
+               markdown_path: Path | None, html_path: Path | None, github: bool) -> None:  # fmt: skip
+    """Render reports (HTML, JUnit, Markdown, annotations) from a saved run record."""
+
+    def action() -> int:
+        from stewardgate.results import load_run_record
+
+        run = load_run_record(from_json)
+        targets = {"json": json_path, "junit": junit_path, "markdown": markdown_path, "html": html_path}
+        if not any(targets.values()) and not github:
+            from stewardgate.errors import UsageError
+
+            raise UsageError("name at least one output: --html, --junit, --markdown, --json or --github")
+        emit_reports(run, targets, github)
         return EXIT_PASSED
 
     _exit(handle_errors(action))
