@@ -68,7 +68,7 @@ def _type() -> None:
     """
 
 
-@register("nullable", section="columns", engine="pandera")
+@register("nullable", section="columns", engine="auto | pandera")
 def _nullable() -> None:
     """`nullable: false`: no value may be null. Counts the null rows.
 
@@ -79,7 +79,7 @@ def _nullable() -> None:
     """
 
 
-@register("unique", section="columns", engine="pandera")
+@register("unique", section="columns", engine="auto | pandera")
 def _unique() -> None:
     """`unique: true`: no non-null value may appear twice. Counts the rows holding a repeated value.
 
@@ -90,7 +90,7 @@ def _unique() -> None:
     """
 
 
-@register("max_null_fraction", section="columns", engine="pandera")
+@register("max_null_fraction", section="columns", engine="auto | pandera")
 def _max_null_fraction() -> None:
     """The share of null rows must not exceed this fraction (0 to 1).
 
@@ -101,7 +101,7 @@ def _max_null_fraction() -> None:
     """
 
 
-@register("max_null_count", section="columns", engine="pandera")
+@register("max_null_count", section="columns", engine="auto | pandera")
 def _max_null_count() -> None:
     """The number of null rows must not exceed this count.
 
@@ -112,7 +112,7 @@ def _max_null_count() -> None:
     """
 
 
-@register("min", section="columns", engine="pandera")
+@register("min", section="columns", engine="auto | pandera")
 def _min() -> None:
     """Every non-null value must be >= this bound (a number, a date or a datetime).
 
@@ -124,7 +124,7 @@ def _min() -> None:
     """
 
 
-@register("max", section="columns", engine="pandera")
+@register("max", section="columns", engine="auto | pandera")
 def _max() -> None:
     """Every non-null value must be <= this bound (a number, a date or a datetime).
 
@@ -135,7 +135,7 @@ def _max() -> None:
     """
 
 
-@register("in_set", section="columns", engine="pandera")
+@register("in_set", section="columns", engine="auto | pandera")
 def _in_set() -> None:
     """Every non-null value must be one of the listed values.
 
@@ -146,7 +146,7 @@ def _in_set() -> None:
     """
 
 
-@register("regex", section="columns", engine="pandera")
+@register("regex", section="columns", engine="auto | pandera")
 def _regex() -> None:
     """Every non-null string must contain a match of the pattern (anchor with ^ and $ for a full match).
 
@@ -159,7 +159,7 @@ def _regex() -> None:
     """
 
 
-@register("min_length", section="columns", engine="pandera")
+@register("min_length", section="columns", engine="auto | pandera")
 def _min_length() -> None:
     """Every non-null string must have at least this many characters.
 
@@ -170,7 +170,7 @@ def _min_length() -> None:
     """
 
 
-@register("max_length", section="columns", engine="pandera")
+@register("max_length", section="columns", engine="auto | pandera")
 def _max_length() -> None:
     """Every non-null string must have at most this many characters.
 
@@ -203,7 +203,7 @@ RULES: dict[str, ColumnRule] = {
         ColumnRule("unique", "flag", lambda v: "no repeated values"),
         ColumnRule(
             "max_null_fraction", "aggregate", lambda v: f"<= {v}",
-            _null_check(lambda c, v: (c.null_count() / pl_len()) <= v),
+            _null_check(lambda c, v: c.null_count() <= v * pl_len()),
         ),
         ColumnRule(
             "max_null_count", "aggregate", lambda v: f"<= {v}",
@@ -212,11 +212,23 @@ RULES: dict[str, ColumnRule] = {
         ColumnRule("min", "row", lambda v: f">= {v}", lambda v: _pa().Check.ge(v)),
         ColumnRule("max", "row", lambda v: f"<= {v}", lambda v: _pa().Check.le(v)),
         ColumnRule("in_set", "row", lambda v: list(v), lambda v: _pa().Check.isin(list(v))),
-        ColumnRule("regex", "row", lambda v: v, lambda v: _pa().Check.str_contains(v)),
-        ColumnRule("min_length", "row", lambda v: f">= {v} chars", lambda v: _pa().Check.str_length(min_value=v)),
-        ColumnRule("max_length", "row", lambda v: f"<= {v} chars", lambda v: _pa().Check.str_length(max_value=v)),
+        ColumnRule("regex", "row", lambda v: v, lambda v: _text_check("regex", lambda c: c.str.contains(v))),
+        ColumnRule("min_length", "row", lambda v: f">= {v} chars",
+                   lambda v: _text_check("min_length", lambda c: c.str.len_chars() >= v)),
+        ColumnRule("max_length", "row", lambda v: f"<= {v} chars",
+                   lambda v: _text_check("max_length", lambda c: c.str.len_chars() <= v)),
     )
 }  # fmt: skip
+
+
+def _text_check(name: str, test: Callable[[Any], Any]) -> Any:
+    """A pandera check on a column's text; categorical and enum columns are read as strings."""
+    import polars as pl
+
+    def check(data: Any) -> Any:
+        return data.lazyframe.select(test(pl.col(data.key).cast(pl.String)))
+
+    return _pa().Check(check, name=name)
 
 
 def pl_len() -> Any:

@@ -10,6 +10,7 @@ import click
 
 from stewardgate import __version__
 from stewardgate.cli.commands import checks_cmd, plan_cmd, report_cmd, run_cmd, schema_cmd, validate_cmd
+from stewardgate.cli.imports import import_group
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -25,6 +26,7 @@ def cli() -> None:
 
 for _command in (run_cmd, validate_cmd, plan_cmd, checks_cmd, schema_cmd, report_cmd):
     cli.add_command(_command)
+cli.add_command(import_group)
 
 
 def main() -> None:

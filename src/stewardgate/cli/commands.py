@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from stewardgate.cli.errors import handle_errors
-from stewardgate.errors import EXIT_PASSED
+from stewardgate.errors import EXIT_GATE_FAILED, EXIT_PASSED
 
 PATHS = click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 
@@ -61,7 +61,7 @@ def emit_reports(run: Any, paths: dict[str, Path | None], github: bool) -> None:
 @report_options
 @click.option("--samples", type=int, default=None, help="Failing sample values per check (default 5).")
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Logical run date (default: today).")
-@click.option("--exit-zero", is_flag=True, help="Report only: exit 0 even when the gate fails.")
+@click.option("--exit-zero", is_flag=True, help="Report only: exit 0 when the gate fails (invalid input still exits 2).")
 @click.option("-q", "--quiet", is_flag=True, help="Only non-passing checks and the gate line.")
 @click.option("-v", "--verbose", is_flag=True, help="Expected, observed and samples for every check.")
 def run_cmd(paths: tuple[Path, ...], json_path: Path | None, junit_path: Path | None,
@@ -88,8 +88,12 @@ def run_cmd(paths: tuple[Path, ...], json_path: Path | None, junit_path: Path | 
         run = run_paths(list(paths), RunOptions(samples=settings.samples, as_of=day, on_dataset=show))
         targets = {"json": json_path, "junit": junit_path, "markdown": markdown_path, "html": html_path}
         emit_reports(run, targets, github)
-        click.echo(console.render_gate_line(run, color=color))
-        return EXIT_PASSED if exit_zero else run.exit_code
+        for d in run.datasets:
+            if d.error:
+                click.echo(f"error: {d.dataset}: {d.error}", err=True)
+        code = EXIT_PASSED if exit_zero and run.exit_code == EXIT_GATE_FAILED else run.exit_code
+        click.echo(console.render_gate_line(run, color=color, exit_code=code))
+        return code
 
     _exit(handle_errors(action))
 

@@ -9,6 +9,8 @@ from collections.abc import Callable
 
 from stewardgate.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, StewardgateError, SuiteError
 
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer whose reader left
+
 
 def handle_errors(action: Callable[[], int]) -> int:
     """Run ``action``; map our errors to their exit code, anything else to 3 (our bug)."""
@@ -17,6 +19,10 @@ def handle_errors(action: Callable[[], int]) -> int:
     except KeyboardInterrupt:
         _err("interrupted")
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `stewardgate ... | head`: the reader left; say nothing more
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except SuiteError as exc:
         for problem in exc.problems:
             _err(str(problem), prefix="")

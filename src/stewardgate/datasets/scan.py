@@ -85,8 +85,8 @@ def _parquet(resolved: ResolvedDataset, spec: DatasetSpec) -> tuple[pl.LazyFrame
                 for k, v in meta.metadata.items()
                 if k != b"ARROW:schema"
             }
-    source: Any = str(resolved.hive_root) if resolved.hive_root else [str(f) for f in resolved.files]
-    frame = pl.scan_parquet(source, hive_partitioning=resolved.hive_root is not None)
+    # The resolved files, not the folder: marker and checksum files (_SUCCESS, .crc) stay out.
+    frame = pl.scan_parquet([str(f) for f in resolved.files], hive_partitioning=resolved.hive_root is not None)
     return frame, metadata
 
 

@@ -36,13 +36,41 @@ def skip_reasons(planned: list[PlannedCheck], schema: Mapping[str, Any]) -> dict
 
 
 def bound_for(value: Any, actual: Any) -> Any:
-    """A date bound compared with a datetime column becomes midnight in the column's zone."""
-    if isinstance(value, date) and not isinstance(value, datetime) and actual.is_temporal():
-        import polars as pl
+    """A bound made comparable with the column: dates and datetimes meet the column's zone.
 
-        if actual.base_type() == pl.Datetime:
-            from zoneinfo import ZoneInfo
+    A date on a datetime column is midnight in the column's zone; a naive datetime on a zoned
+    column is read in the column's zone; a zoned datetime on a naive column is converted to UTC
+    and made naive (naive columns are taken to hold UTC).
+    """
+    import polars as pl
 
-            tz = ZoneInfo(actual.time_zone) if actual.time_zone else None
-            return datetime(value.year, value.month, value.day, tzinfo=tz)
+    if not isinstance(value, date) or actual.base_type() != pl.Datetime:
+        return value
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(actual.time_zone) if actual.time_zone else None
+    if not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day, tzinfo=zone)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=zone)
+    if zone is None:
+        return value.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
     return value
+
+
+def members_for(values: list[Any], actual: Any) -> list[Any]:
+    """Set members made comparable with the column: numbers become floats on float columns."""
+    if actual.is_float():
+        return [float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v for v in values]
+    return values
+
+
+def as_text(col: Any, actual: Any) -> Any:
+    """String rules read categorical and enum columns as their string values."""
+    return col if not dtypes.is_string(actual) or actual == _string() else col.cast(_string())
+
+
+def _string() -> Any:
+    import polars as pl
+
+    return pl.String

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from stewardgate.engines.applicability import bound_for, skip_reasons
+from stewardgate.engines.applicability import as_text, bound_for, members_for, skip_reasons
 from stewardgate.engines.outcome import Outcome, build_result, skipped
 from stewardgate.planning import PlannedCheck
 from stewardgate.results import CheckResult
@@ -54,13 +54,14 @@ def failing_mask(p: PlannedCheck, dtype: Any) -> pl.Expr:
         case "max":
             return col > value
         case "in_set":
-            return col.is_not_null() & ~col.is_in(pl.Series(list(value)).cast(dtype, strict=False))
+            members = pl.Series(members_for(list(value), dtype), strict=False)
+            return col.is_not_null() & ~col.is_in(members.cast(dtype, strict=False))
         case "regex":
-            return col.is_not_null() & ~col.str.contains(value)
+            return col.is_not_null() & ~as_text(col, dtype).str.contains(value)
         case "min_length":
-            return col.str.len_chars() < value
+            return as_text(col, dtype).str.len_chars() < value
         case "max_length":
-            return col.str.len_chars() > value
+            return as_text(col, dtype).str.len_chars() > value
     raise ValueError(f"check '{p.check}' has no compiled form")
 
 
@@ -110,7 +111,7 @@ def outcomes_from(query: CompiledQuery, row: dict[str, Any], row_count: int) -> 
 def _outcome(p: PlannedCheck, failing: int, rows: int) -> Outcome:
     if p.check == "max_null_fraction":
         fraction = failing / rows if rows else 0.0
-        return Outcome(ok=fraction <= p.value, failing=failing, observed=round(fraction, 6))
+        return Outcome(ok=failing <= p.value * rows, failing=failing, observed=round(fraction, 6))
     if p.check == "max_null_count":
         return Outcome(ok=failing <= p.value, failing=failing, observed=failing)
     return Outcome(ok=failing == 0, failing=failing)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from stewardgate.checks.column_rules import RULES
 from stewardgate.engines import dtypes
-from stewardgate.engines.applicability import bound_for, skip_reasons
+from stewardgate.engines.applicability import bound_for, members_for, skip_reasons
 from stewardgate.engines.outcome import Outcome, build_result, skipped
 from stewardgate.planning import PlannedCheck
 from stewardgate.results import CheckResult
@@ -107,7 +107,8 @@ def _column(name: str, checks: list[PlannedCheck], df: pl.DataFrame, slots: _Slo
         if rule.kind in ("row", "aggregate"):
             slots.by_column_check[(name, len(pa_checks))] = p
             assert rule.build is not None
-            pa_checks.append(rule.build(bound_for(p.value, actual)))
+            value = members_for(p.value, actual) if p.check == "in_set" else bound_for(p.value, actual)
+            pa_checks.append(rule.build(value))
         else:
             slots.by_column_flag[(name, p.check)] = p
             nullable = nullable and p.check != "nullable"
@@ -137,6 +138,8 @@ def _read_failures(cases: pl.DataFrame | None, slots: _Slots, df: pl.DataFrame) 
         planned = _which(row, slots)
         if planned is not None and planned.check == "unique" and row["failure_case"] is None:
             continue  # repeated nulls are not duplicates (as in SQL UNIQUE and GX); nullability says the rest
+        if planned is not None and planned.check == "nullable" and row["failure_case"] == "NaN":
+            continue  # NaN is a float value in polars, not a null (pandera counts it as null)
         if planned is not None:
             grouped[planned.check_id].append(row)
             planned_by_id[planned.check_id] = planned
@@ -165,18 +168,22 @@ def _which(row: dict[str, Any], slots: _Slots) -> PlannedCheck | None:
 def _outcome(p: PlannedCheck, rows: list[dict[str, Any]], df: pl.DataFrame) -> Outcome:
     crashed = [r["failure_case"] for r in rows if r["index"] is None and _looks_like_exception(r["failure_case"])]
     if crashed and p.check not in ("type", "required", "extra_columns", "order"):
-        return Outcome(ok=False, errored=f"pandera could not run the check: {crashed[0]}")
+        first = str(crashed[0]).strip().splitlines()[0]
+        return Outcome(ok=False, errored=f"pandera could not run the check: {first}")
     values = [r["failure_case"] for r in rows]
     if p.check == "type":
         return Outcome(ok=False, observed=dtypes.display(df.schema[p.column]))  # type: ignore[index]
     if p.check == "required":
         return Outcome(ok=False, observed="missing")
-    if p.check == "extra_columns":
-        return Outcome(ok=False, observed=sorted(set(values)), samples=sorted(set(values)))
+    if p.check == "extra_columns":  # pandera names only the first one; list them all, sorted
+        extra = sorted(set(df.columns) - set(p.value))
+        return Outcome(ok=False, observed=extra, samples=extra)
     if p.check == "order":
         return Outcome(ok=False, observed=list(df.columns))
     if RULES[p.check].kind == "aggregate":
         return _null_outcome(p, df, ok=False)
+    if p.check == "nullable":
+        return Outcome(ok=False, failing=len(rows))
     return Outcome(ok=False, failing=len(rows), samples=_distinct(values))
 
 

@@ -68,13 +68,15 @@ def _summary_line(d: DatasetRun, color: bool) -> str:
     return f"  {d.dataset}: {counts or 'no checks'} -> gate {verdict} ({d.gate.reason})"
 
 
-def render_gate_line(run: RunResult, *, color: bool = False) -> str:
-    """The closing line: overall verdict, blocked datasets, exit code."""
+def render_gate_line(run: RunResult, *, color: bool = False, exit_code: int | None = None) -> str:
+    """The closing line: overall verdict, blocked datasets, and the exit code the process uses."""
     total = len(run.datasets)
+    code = run.exit_code if exit_code is None else exit_code
     failed = [d.dataset for d in run.datasets if not d.gate.passed]
     if not failed:
-        return f"gate: {_paint('PASSED', '32', color)} ({total} of {total} datasets passed, exit 0)"
+        return f"gate: {_paint('PASSED', '32', color)} ({total} of {total} datasets passed, exit {code})"
+    note = ", --exit-zero" if code != run.exit_code else ""
     return (
         f"gate: {_paint('FAILED', '31', color)} ({len(failed)} of {total} datasets blocked: "
-        f"{', '.join(failed)}; exit {run.exit_code})"
+        f"{', '.join(failed)}; exit {code}{note})"
     )

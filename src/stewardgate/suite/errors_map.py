@@ -33,8 +33,8 @@ def _clean_loc(loc: tuple[Any, ...], located: Located) -> tuple[str | int, ...]:
     for part in loc:
         if isinstance(part, str) and ("[" in part or part.startswith("function-")):
             continue
-        if part == "value" and out and not located.exists((*out, "value")) and located.exists(tuple(out)):
-            continue
+        if part == "value" and out and tuple(out) not in located.mappings and located.exists(tuple(out)):
+            continue  # the short form `min: 0` has no `value` key to point at
         out.append(part)
     return tuple(out)
 

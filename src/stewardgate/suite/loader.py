@@ -15,6 +15,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from stewardgate.errors import Problem, SuiteError, UsageError
+from stewardgate.expectations.validate import expectation_problems
 from stewardgate.suite.errors_map import problems_from
 from stewardgate.suite.models import Suite
 from stewardgate.suite.yamlpos import Located, load_located
@@ -89,14 +90,19 @@ def load_suite(file: Path) -> LoadedSuite:
     if not isinstance(located.data, dict):
         what = "empty" if located.data is None else f"a {type(located.data).__name__}"
         raise SuiteError([Problem(name, 1, 1, "", f"a suite must be a mapping of keys, this file is {what}")])
+    expectations = expectation_problems(located, name)  # GX vocabulary, from the static catalogue
     try:
         suite = Suite.model_validate(located.data)
     except ValidationError as exc:
-        raise SuiteError(problems_from(exc, located, Suite, name)) from None
-    extra = _column_problems(suite, located, name)
+        raise SuiteError(_in_file_order([*problems_from(exc, located, Suite, name), *expectations])) from None
+    extra = _in_file_order([*_column_problems(suite, located, name), *expectations])
     if extra:
         raise SuiteError(extra)
     return LoadedSuite(path=file, suite=suite, sha256=hashlib.sha256(raw).hexdigest(), located=located)
+
+
+def _in_file_order(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.line or 0, p.col or 0, p.key))
 
 
 def _parse(name: str, text: str) -> Located:

@@ -12,7 +12,7 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, field_validator, model_validator
 
 from stewardgate.suite.periods import PERIOD_HELP, Period, parse_period
 
@@ -39,6 +39,19 @@ EngineName = Literal["auto", "pandera", "gx"]
 
 _CONTACT = re.compile(r"^(?:[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+|@?[A-Za-z0-9][A-Za-z0-9._/-]*)$")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+def regex_problem(pattern: str) -> str | None:
+    """Why polars' (Rust) regex engine rejects ``pattern``, or None if it accepts it."""
+    import polars as pl
+
+    try:
+        pl.select(pl.lit("").str.contains(pattern))
+    except Exception as exc:  # polars reports bad patterns as ComputeError (type varies by version)
+        lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
+        said = [ln.removeprefix("error:").strip() for ln in lines if ln.startswith("error:")]
+        return (said or lines or [type(exc).__name__])[0]
+    return None
 
 
 class StrictModel(BaseModel):
@@ -70,10 +83,31 @@ def _rule(inner: Any) -> Any:
     ]
 
 
-Bound = int | float | date | datetime
+def _one_of(kinds: tuple[type, ...], words: str) -> Any:
+    """A union checked by one validator, so one wrong value gives one error (not one per member)."""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, bool) and bool not in kinds:
+            raise ValueError(f"expected {words}, got {value!r}")
+        if not isinstance(value, kinds):
+            raise ValueError(f"expected {words}, got {value!r}")
+        return value
+
+    return check
+
+
+Bound = Annotated[
+    Any,
+    PlainValidator(_one_of((int, float, date), "a number, a date or a datetime"),
+                   json_schema_input_type=int | float | date | datetime),
+]  # fmt: skip
 Fraction = Annotated[float, Field(ge=0, le=1)]
 Count = Annotated[int, Field(ge=0)]
-SetMember = str | int | float | bool
+SetMember = Annotated[
+    Any,
+    PlainValidator(_one_of((str, int, float, bool), "a string, a number or a boolean"),
+                   json_schema_input_type=str | int | float | bool),
+]  # fmt: skip
 
 
 class CsvOptions(StrictModel):
@@ -168,10 +202,9 @@ class ColumnSpec(StrictModel):
     @classmethod
     def _regex(cls, v: Rule[str] | None) -> Rule[str] | None:
         if v is not None:
-            try:
-                re.compile(v.value)
-            except re.error as exc:
-                raise ValueError(f"not a valid regular expression: {exc}") from None
+            problem = regex_problem(v.value)
+            if problem:
+                raise ValueError(f"not a valid regular expression for polars (Rust regex syntax): {problem}")
         return v
 
     @model_validator(mode="after")

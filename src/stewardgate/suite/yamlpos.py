@@ -20,6 +20,7 @@ class Located:
     data: Any
     keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
     values: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    mappings: set[Path] = field(default_factory=set)
 
     def position(self, path: Path, *, prefer_key: bool = False) -> tuple[int | None, int | None]:
         """The position of ``path``, or of its nearest ancestor that exists in the file."""
@@ -50,18 +51,22 @@ def load_located(text: str) -> Located:
     doc = yaml.load(text)
     located = Located(data=None)
     data = _plain(doc, (), located)
-    return Located(data=data, keys=located.keys, values=located.values)
+    return Located(data=data, keys=located.keys, values=located.values, mappings=located.mappings)
 
 
 def _plain(node: Any, path: Path, out: Located) -> Any:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     if isinstance(node, CommentedMap):
+        out.mappings.add(path)
         result: dict[Any, Any] = {}
         for key in node:
             sub = (*path, str(key))
-            k_line, k_col = node.lc.key(key)
-            v_line, v_col = node.lc.value(key)
+            try:
+                k_line, k_col = node.lc.key(key)
+                v_line, v_col = node.lc.value(key)
+            except KeyError:  # a key merged in with `<<: *anchor` has no position of its own
+                k_line, k_col = v_line, v_col = node.lc.line, node.lc.col
             out.keys[sub] = (k_line + 1, k_col + 1)
             out.values[sub] = (v_line + 1, v_col + 1)
             result[str(key) if not isinstance(key, (int, float, bool)) else key] = _plain(

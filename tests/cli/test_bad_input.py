@@ -1,0 +1,384 @@
+"""Bad input through the real CLI: every case exits 2, prints no traceback, and says exactly
+what is wrong and where. Messages are asserted as whole strings.
+
+Inputs are built in ``tmp_path`` and the CLI runs there, so paths in messages are relative.
+Suite problems go to stderr (``path:line:col: key: message``, then a count); a dataset that
+cannot be read is reported in the run's output (the run goes on with the other datasets).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+
+HEAD = """\
+version: 1
+dataset:
+  name: t
+  path: d.parquet
+stewardship:
+  owner: a@example.com
+  steward: b@example.com
+columns:
+"""
+NOTHING_RUN = "error: {n} in suites; nothing was run\n"
+
+
+def _write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _suite_error(cli: Callable[..., Any], folder: Path, *args: str) -> str:
+    """Run, expect exit 2 with nothing on stdout and no traceback; return stderr."""
+    code, stdout, stderr = cli(*args, cwd=folder)
+    assert "Traceback" not in stderr
+    assert (code, stdout) == (2, ""), stderr
+    return str(stderr)
+
+
+def _problems(*lines: str) -> str:
+    noun = "1 problem" if len(lines) == 1 else f"{len(lines)} problems"
+    return "".join(f"{line}\n" for line in lines) + NOTHING_RUN.format(n=noun)
+
+
+@pytest.fixture(params=["validate", "run"])
+def command(request: pytest.FixtureRequest) -> str:
+    """Suite problems are the same for ``validate`` and ``run``."""
+    return str(request.param)
+
+
+# --- suites ---------------------------------------------------------------------------------
+
+
+def test_unclosed_bracket(cli: Callable[..., Any], tmp_path: Path, command: str) -> None:
+    _write(tmp_path, "s.yml", "version: 1\ndataset:\n  name: t\n  path: [d.parquet\nstewardship:\n  owner: a@example.com\n")
+    assert _suite_error(cli, tmp_path, command, "s.yml") == _problems(
+        "s.yml:5:12: invalid YAML: while parsing a flow sequence expected ',' or ']', but got ':'"
+    )
+
+
+def test_bad_indent(cli: Callable[..., Any], tmp_path: Path, command: str) -> None:
+    _write(tmp_path, "s.yml", "version: 1\ndataset:\n  name: t\n   path: d.parquet\n")
+    assert _suite_error(cli, tmp_path, command, "s.yml") == _problems(
+        "s.yml:4:8: invalid YAML: mapping values are not allowed here"
+    )
+
+
+def test_tab_indent(cli: Callable[..., Any], tmp_path: Path) -> None:
+    _write(tmp_path, "s.yml", HEAD + "  a: {type: int64}\n\tb: {}\n")
+    assert _suite_error(cli, tmp_path, "validate", "s.yml") == _problems(
+        "s.yml:10:1: invalid YAML: while scanning for the next token found character '\\t' that cannot start any token"
+    )
+
+
+def test_duplicate_key(cli: Callable[..., Any], tmp_path: Path) -> None:
+    _write(tmp_path, "s.yml", "version: 1\nversion: 1\n")
+    assert _suite_error(cli, tmp_path, "validate", "s.yml") == _problems(
+        's.yml:2:1: invalid YAML: while constructing a mapping found duplicate key "version" with value "1" (original value: "1")'
+    )
+
+
+def test_unknown_top_level_key(cli: Callable[..., Any], tmp_path: Path, command: str) -> None:
+    _write(tmp_path, "s.yml", HEAD + "  a: {type: int64}\nexpectation: []\n")
+    assert _suite_error(cli, tmp_path, command, "s.yml") == _problems(
+        "s.yml:10:1: expectation: unknown key (did you mean 'expectations'? allowed: version, dataset, "
+        "stewardship, columns, schema, gate, engine, expectations, anomalies, drift, governance, waivers)"
+    )
+
+
+def test_misspelt_check_option(cli: Callable[..., Any], tmp_path: Path, command: str) -> None:
+    _write(tmp_path, "s.yml", HEAD + "  a: {type: int64, mni: 0}\n")
+    assert _suite_error(cli, tmp_path, command, "s.yml") == _problems(
+        "s.yml:9:20: columns.a.mni: unknown key (did you mean 'min'? allowed: type, required, nullable, "
+        "max_null_fraction, max_null_count, unique, min, max, in_set, regex, min_length, max_length, "
+        "classification, pii, severity, description)"
+    )
+
+
+def test_wrong_value_type(cli: Callable[..., Any], tmp_path: Path, command: str) -> None:
+    _write(tmp_path, "s.yml", HEAD + '  a: {nullable: "no"}\n')
+    assert _suite_error(cli, tmp_path, command, "s.yml") == _problems(
+        "s.yml:9:17: columns.a.nullable: input should be a valid boolean, got 'no'"
+    )
+
+
+def test_unknown_column_type(cli: Callable[..., Any], tmp_path: Path, command: str) -> None:
+    _write(tmp_path, "s.yml", HEAD + "  a: {type: integer}\n")
+    assert _suite_error(cli, tmp_path, command, "s.yml") == _problems(
+        "s.yml:9:13: columns.a.type: unknown value 'integer' (allowed: int8, int16, int32, int64, uint8, "
+        "uint16, uint32, uint64, float32, float64, string, bool, date, datetime, duration, decimal, categorical)"
+    )
+
+
+def test_unknown_severity_in_a_rule(cli: Callable[..., Any], tmp_path: Path) -> None:
+    _write(tmp_path, "s.yml", HEAD + "  a: {min: {value: 0, severity: fatal}}\n")
+    assert _suite_error(cli, tmp_path, "validate", "s.yml") == _problems(
+        "s.yml:9:33: columns.a.min.severity: unknown value 'fatal' (allowed: info, warn, error)"
+    )
+
+
+def test_several_problems_in_one_file_all_reported(cli: Callable[..., Any], tmp_path: Path, command: str) -> None:
+    _write(
+        tmp_path, "s.yml",
+        "version: 1\nfoo: 1\ndataset:\n  name: t\n  path: d.parquet\nstewardship:\n"
+        "  owner: a@example.com\n  steward: not an email\ncolumns:\n"
+        '  a: {type: int65, nullable: "no", mni: 0}\n'
+        "  b:\n    type: strin\n    max_null_fraction: 1.5\n"
+        "gate: {fail_on: warning}\n",
+    )  # fmt: skip
+    assert _suite_error(cli, tmp_path, command, "s.yml") == _problems(
+        "s.yml:2:1: foo: unknown key (allowed: version, dataset, stewardship, columns, schema, gate, engine, "
+        "expectations, anomalies, drift, governance, waivers)",
+        "s.yml:8:12: stewardship.steward: 'not an email' is not an e-mail address or a handle",
+        "s.yml:10:13: columns.a.type: unknown value 'int65' (did you mean 'int64'? allowed: int8, int16, int32, "
+        "int64, uint8, uint16, uint32, uint64, float32, float64, string, bool, date, datetime, duration, decimal, categorical)",
+        "s.yml:10:30: columns.a.nullable: input should be a valid boolean, got 'no'",
+        "s.yml:10:36: columns.a.mni: unknown key (did you mean 'min'? allowed: type, required, nullable, "
+        "max_null_fraction, max_null_count, unique, min, max, in_set, regex, min_length, max_length, "
+        "classification, pii, severity, description)",
+        "s.yml:12:11: columns.b.type: unknown value 'strin' (did you mean 'string'? allowed: int8, int16, int32, "
+        "int64, uint8, uint16, uint32, uint64, float32, float64, string, bool, date, datetime, duration, decimal, categorical)",
+        "s.yml:13:24: columns.b.max_null_fraction: input should be less than or equal to 1, got 1.5",
+        "s.yml:14:17: gate.fail_on: unknown value 'warning' (did you mean 'warn'? allowed: error, warn)",
+    )
+
+
+def test_problems_in_two_files_both_reported(cli: Callable[..., Any], tmp_path: Path, command: str) -> None:
+    _write(tmp_path, "suites/a.yml", HEAD + "  a: {mni: 0}\n")
+    _write(tmp_path, "suites/b.yml", HEAD.replace("name: t", "name: u") + "  a: {type: integer}\n")
+    assert _suite_error(cli, tmp_path, command, "suites") == _problems(
+        "suites/a.yml:9:7: columns.a.mni: unknown key (did you mean 'min'? allowed: type, required, nullable, "
+        "max_null_fraction, max_null_count, unique, min, max, in_set, regex, min_length, max_length, "
+        "classification, pii, severity, description)",
+        "suites/b.yml:9:13: columns.a.type: unknown value 'integer' (allowed: int8, int16, int32, int64, uint8, "
+        "uint16, uint32, uint64, float32, float64, string, bool, date, datetime, duration, decimal, categorical)",
+    )
+
+
+def test_missing_required_keys(cli: Callable[..., Any], tmp_path: Path) -> None:
+    _write(tmp_path, "s.yml", "version: 1\ndataset:\n  name: t\n")
+    assert _suite_error(cli, tmp_path, "validate", "s.yml") == _problems(
+        "s.yml:1:1: stewardship: required key is missing",
+        "s.yml:3:3: dataset.path: required key is missing",
+    )
+
+
+def test_retention_column_not_declared(cli: Callable[..., Any], tmp_path: Path) -> None:
+    text = HEAD.replace("  steward: b@example.com\n", "  steward: b@example.com\n  retention: {period: 1y, column: ts}\n")
+    _write(tmp_path, "s.yml", text + "  a: {type: int64}\n")
+    assert _suite_error(cli, tmp_path, "validate", "s.yml") == _problems(
+        "s.yml:8:35: stewardship.retention.column: column 'ts' is not declared under columns"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "s.yml:1:1: a suite must be a mapping of keys, this file is empty"),
+        ("- a\n- b\n", "s.yml:1:1: a suite must be a mapping of keys, this file is a list"),
+    ],
+    ids=["empty", "list"],
+)
+def test_a_suite_that_is_not_a_mapping(cli: Callable[..., Any], tmp_path: Path, text: str, message: str) -> None:
+    _write(tmp_path, "s.yml", text)
+    assert _suite_error(cli, tmp_path, "validate", "s.yml") == _problems(message)
+
+
+def test_a_suite_that_is_not_utf8(cli: Callable[..., Any], tmp_path: Path) -> None:
+    (tmp_path / "s.yml").write_bytes(HEAD.encode() + "  caf\u00e9: {}\n".encode("latin-1"))
+    assert _suite_error(cli, tmp_path, "validate", "s.yml") == _problems("s.yml: not UTF-8 text (invalid continuation byte)")
+
+
+def test_one_wrong_bound_is_one_problem(cli: Callable[..., Any], tmp_path: Path) -> None:
+    """``min: abc`` is one mistake: one problem at ``columns.a.min``, not one per union member
+    (STYLE.md #4: "one typo gives one error, not four")."""
+    _write(tmp_path, "s.yml", HEAD + "  a: {min: abc}\n")
+    lines = _suite_error(cli, tmp_path, "validate", "s.yml").splitlines()
+    assert len(lines) == 2, lines
+    assert lines[0].startswith("s.yml:9:12: columns.a.min: ")
+    assert lines[1] == "error: 1 problem in suites; nothing was run"
+
+
+def test_one_wrong_set_member_is_one_problem(cli: Callable[..., Any], tmp_path: Path) -> None:
+    _write(tmp_path, "s.yml", HEAD + "  a: {in_set: [x, [y]]}\n")
+    lines = _suite_error(cli, tmp_path, "validate", "s.yml").splitlines()
+    assert len(lines) == 2, lines
+    assert lines[0].startswith("s.yml:9:19: columns.a.in_set.1: ")
+
+
+def test_a_rule_mapping_without_value(cli: Callable[..., Any], tmp_path: Path) -> None:
+    """``max: {valu: 3}``: the typo, and the missing ``value`` located at max's own mapping."""
+    _write(tmp_path, "s.yml", HEAD + "  a: {max: {valu: 3}}\n")
+    assert _suite_error(cli, tmp_path, "validate", "s.yml") == _problems(
+        "s.yml:9:12: columns.a.max.value: required key is missing",
+        "s.yml:9:13: columns.a.max.valu: unknown key (did you mean 'value'? allowed: value, severity, engine)",
+    )
+
+
+def test_a_suite_error_means_no_dataset_runs_and_no_json(cli: Callable[..., Any], tmp_path: Path) -> None:
+    pl.DataFrame({"a": [1]}).write_parquet(tmp_path / "d.parquet")
+    _write(tmp_path, "suites/good.yml", HEAD.replace("path: d.parquet", "path: ../d.parquet") + "  a: {}\n")
+    _write(tmp_path, "suites/bad.yml", HEAD.replace("name: t", "name: u") + "  a: {mni: 0}\n")
+    out = tmp_path / "run.json"
+    code, stdout, stderr = cli("run", "suites", "--json", out, cwd=tmp_path)
+    assert (code, stdout) == (2, "")
+    assert stderr.endswith(NOTHING_RUN.format(n="1 problem"))
+    assert stderr.startswith("suites/bad.yml:9:7: columns.a.mni: unknown key")
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.parquet", "suites"]
+
+
+def test_two_suites_naming_one_dataset(cli: Callable[..., Any], tmp_path: Path) -> None:
+    """``run`` needs unique dataset names (results and history would mix); ``validate`` does not."""
+    _write(tmp_path, "suites/a.yml", HEAD + "  a: {}\n")
+    _write(tmp_path, "suites/b/c.yml", HEAD + "  a: {}\n")
+    message = "dataset.name: dataset name 't' is used by 2 suites in this run; names must be unique"
+    assert _suite_error(cli, tmp_path, "run", "suites") == _problems(
+        f"suites/a.yml:3:9: {message}", f"suites/b/c.yml:3:9: {message}"
+    )
+    assert tuple(cli("validate", "suites", cwd=tmp_path)) == (
+        0, "ok  suites/a.yml  (t, 1 columns)\nok  suites/b/c.yml  (t, 1 columns)\n2 suites valid\n", "",
+    )  # fmt: skip
+
+
+# --- paths and flags ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["run", "validate", "plan"])
+def test_a_path_that_does_not_exist(cli: Callable[..., Any], tmp_path: Path, command: str) -> None:
+    assert tuple(cli(command, "nope.yml", cwd=tmp_path)) == (2, "", "error: nope.yml: no such file or folder\n")
+
+
+def test_a_folder_without_suites(cli: Callable[..., Any], tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "notes.txt").write_text("x", encoding="utf-8")
+    assert tuple(cli("run", "empty", cwd=tmp_path)) == (2, "", "error: no suite files (*.yml, *.yaml) under empty\n")
+
+
+def test_samples_of_the_wrong_type(cli: Callable[..., Any], tmp_path: Path) -> None:
+    assert tuple(cli("run", "s.yml", "--samples", "abc", cwd=tmp_path)) == (
+        2,
+        "",
+        "Usage: stewardgate run [OPTIONS] PATHS...\n"
+        "Try 'stewardgate run --help' for help.\n\n"
+        "Error: Invalid value for '--samples': 'abc' is not a valid integer.\n",
+    )
+
+
+def test_samples_out_of_range(cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path) -> None:
+    make_suite(data=pl.DataFrame({"a": [1]}), columns={"a": {}})
+    assert tuple(cli("run", "suite.yml", "--samples", "-1", cwd=tmp_path)) == (
+        2, "", "error: command line: samples: Input should be greater than or equal to 0\n",
+    )  # fmt: skip
+
+
+def test_an_unknown_option(cli: Callable[..., Any], tmp_path: Path) -> None:
+    assert tuple(cli("run", "s.yml", "--sample", "3", cwd=tmp_path)) == (
+        2,
+        "",
+        "Usage: stewardgate run [OPTIONS] PATHS...\n"
+        "Try 'stewardgate run --help' for help.\n\n"
+        "Error: No such option '--sample'. Did you mean '--samples'?\n",
+    )
+
+
+# --- datasets -------------------------------------------------------------------------------
+
+
+def _unreadable(cli: Callable[..., Any], folder: Path, message: str) -> None:
+    """The whole report of a run whose one dataset cannot be read: exit 2, the reason, no gate pass."""
+    code, stdout, stderr = cli("run", "suite.yml", "--json", "run.json", cwd=folder)
+    assert "Traceback" not in stderr
+    assert code == 2
+    report = "".join(line for line in stdout.splitlines(keepends=True) if not line.startswith("report: "))
+    assert report == (
+        f"t  suite.yml -> ?\n"
+        f"  ERROR  {message}\n"
+        f"  t: no checks -> gate FAILED (dataset could not be checked: {message})\n\n"
+        f"gate: FAILED (1 of 1 datasets blocked: t; exit 2)\n"
+    )
+    (dataset,) = json.loads((folder / "run.json").read_text(encoding="utf-8"))["datasets"]
+    assert (dataset["error"], dataset["results"], dataset["gate"]["passed"]) == (message, [], False)
+
+
+def test_missing_dataset(cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path) -> None:
+    make_suite(columns={"a": {}}, path="data/orders.parquet")
+    _unreadable(cli, tmp_path, "data/orders.parquet: no such file or folder")
+
+
+def test_empty_data_file(cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path) -> None:
+    make_suite(data=b"", columns={"a": {}})
+    _unreadable(cli, tmp_path, "data.parquet: the file is empty")
+
+
+def test_empty_csv_file(cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path) -> None:
+    make_suite(data=b"", data_name="data.csv", columns={"a": {}})
+    _unreadable(cli, tmp_path, "data.csv: the file is empty")
+
+
+def test_corrupt_parquet(cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path) -> None:
+    make_suite(data=bytes(range(256)) * 8, columns={"a": {}})
+    _unreadable(
+        cli, tmp_path,
+        "data.parquet: not a readable Parquet file: Parquet magic bytes not found in footer. "
+        "Either the file is corrupted or this is not a parquet file.",
+    )  # fmt: skip
+
+
+def test_csv_in_the_wrong_encoding(cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path) -> None:
+    make_suite(data="name,city\nJosé,Málaga\n".encode("latin-1"), data_name="data.csv", columns={"name": {}, "city": {}})
+    _unreadable(
+        cli, tmp_path,
+        "data.csv: not valid utf-8 text at byte 13 (invalid continuation byte); "
+        "set dataset.csv.encoding to the file's encoding (e.g. latin-1, cp1252)",
+    )  # fmt: skip
+
+
+def test_csv_with_the_wrong_delimiter(cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path) -> None:
+    make_suite(data=b"a;b\n1;2\n", data_name="data.csv", columns={"a": {}, "b": {}})
+    _unreadable(cli, tmp_path, "data.csv: the first line has no ',' but looks delimited by ';'; set dataset.csv.delimiter: ';'")
+
+
+def test_csv_with_an_unknown_encoding(cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path) -> None:
+    make_suite(data=b"a\n1\n", data_name="data.csv", columns={"a": {}}, dataset_extra={"csv": {"encoding": "klingon"}})
+    _unreadable(cli, tmp_path, "data.csv: unknown encoding 'klingon' (dataset.csv.encoding)")
+
+
+def test_a_glob_that_matches_nothing(cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path) -> None:
+    make_suite(columns={"a": {}}, path="parts/*.parquet")
+    _unreadable(cli, tmp_path, "parts/*.parquet: the pattern matches no files")
+
+
+def test_a_folder_without_data_files(cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path) -> None:
+    (tmp_path / "parts").mkdir()
+    (tmp_path / "parts" / "README").write_text("nothing here", encoding="utf-8")
+    make_suite(columns={"a": {}}, path="parts")
+    _unreadable(cli, tmp_path, "parts: the folder holds no data files")
+
+
+def test_an_unknown_file_extension(cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path) -> None:
+    make_suite(data=b"a\n1\n", data_name="data.txt", columns={"a": {}})
+    _unreadable(
+        cli, tmp_path,
+        "data.txt: cannot tell the format from the file extension (.txt); "
+        "set dataset.format to one of: parquet, csv, ndjson, ipc",
+    )  # fmt: skip
+
+
+def test_one_unreadable_dataset_does_not_stop_the_others(cli: Callable[..., Any], tmp_path: Path) -> None:
+    pl.DataFrame({"a": [1]}).write_parquet(tmp_path / "d.parquet")
+    _write(tmp_path, "a.yml", HEAD + "  a: {}\n")
+    _write(tmp_path, "b.yml", HEAD.replace("name: t", "name: u").replace("d.parquet", "gone.parquet") + "  a: {}\n")
+    code, stdout, stderr = cli("run", "a.yml", "b.yml", cwd=tmp_path)
+    assert "Traceback" not in stderr
+    assert code == 2
+    assert "  t: 2 passed -> gate PASSED (no blocking results)" in stdout.splitlines()
+    assert stdout.splitlines()[-1] == "gate: FAILED (1 of 2 datasets blocked: u; exit 2)"

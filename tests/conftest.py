@@ -1,0 +1,194 @@
+"""Shared fixtures of the core tests: repository paths, a real-subprocess CLI runner, suite writers.
+
+Helpers are reached through fixtures (``cli``, ``repo``, ``make_suite``, ``suite_writer``), never
+by ``import conftest``: several folders have a ``conftest.py`` and pytest swaps them in and out
+of ``sys.modules``.
+
+Paths come from ``Path(__file__).parent``; no test changes the working directory. The CLI is
+run as ``python -m stewardgate`` in a child process with an explicit ``cwd`` and a scrubbed
+environment (no ``STEWARDGATE_*``, ``PANDERA_*`` or ``NO_COLOR`` leaks in from the caller).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+TESTS = Path(__file__).parent
+REPO = TESTS.parent
+SUITES = REPO / "suites"
+FAILING = REPO / "examples" / "failing"
+SAMPLE_DATA = REPO / "sample_data"
+
+_SCRUBBED_PREFIXES = ("STEWARDGATE_", "PANDERA_")
+_SCRUBBED_NAMES = ("NO_COLOR", "FORCE_COLOR", "CLICOLOR_FORCE")
+
+
+@dataclass(frozen=True)
+class CliResult:
+    """What one CLI invocation did: exit code and both output streams (text)."""
+
+    code: int
+    stdout: str
+    stderr: str
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        """Unpack as ``code, stdout, stderr``."""
+        return iter((self.code, self.stdout, self.stderr))
+
+
+def clean_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The caller's environment without stewardgate/pandera/colour settings, plus ``extra``."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(_SCRUBBED_PREFIXES) and k not in _SCRUBBED_NAMES
+    }
+    env.update(extra or {})
+    return env
+
+
+def run_cli(
+    *args: str | os.PathLike[str],
+    cwd: Path = REPO,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 300,
+) -> CliResult:
+    """Run ``python -m stewardgate ARGS`` in a real subprocess; return (code, stdout, stderr)."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "stewardgate", *map(str, args)],
+        cwd=cwd,
+        env=clean_env(env),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
+        check=False,
+    )
+    return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.fixture(scope="session")
+def cli() -> Callable[..., CliResult]:
+    """The subprocess CLI runner (see :func:`run_cli`): ``cli(*args, cwd=..., env=...)``."""
+    return run_cli
+
+
+@pytest.fixture(scope="session")
+def repo() -> Path:
+    """The repository root (holds ``suites/``, ``examples/``, ``sample_data/``)."""
+    return REPO
+
+
+# --- writing suites -------------------------------------------------------------------------
+
+
+def to_yaml(value: Any) -> str:
+    """Flow-style YAML for plain data, keeping key order, dates and datetimes as YAML timestamps.
+
+    Strings are JSON-quoted (valid YAML double-quoted scalars), so nothing is re-typed by the
+    YAML reader; dates and datetimes are written unquoted so they load as timestamps again.
+    """
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{json.dumps(str(k))}: {to_yaml(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(to_yaml(v) for v in value) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return json.dumps(str(value))
+
+
+def suite_text(
+    *,
+    name: str = "t",
+    path: str = "data.parquet",
+    columns: Mapping[str, Any] | None = None,
+    schema: Mapping[str, Any] | None = None,
+    gate: Mapping[str, Any] | None = None,
+    dataset_extra: Mapping[str, Any] | None = None,
+    stewardship_extra: Mapping[str, Any] | None = None,
+    top: Mapping[str, Any] | None = None,
+) -> str:
+    """A complete, valid suite as YAML text (block style at the top, flow style below).
+
+    ``top`` adds further top-level keys (``engine: pandera``, ``waivers: [...]``...).
+    """
+    dataset = {"name": name, "path": path, **(dataset_extra or {})}
+    stewardship = {"owner": "owner@example.com", "steward": "steward@example.com", **(stewardship_extra or {})}
+    lines = [
+        "version: 1",
+        f"dataset: {to_yaml(dataset)}",
+        f"stewardship: {to_yaml(stewardship)}",
+    ]
+    if columns is not None and not columns:
+        lines.append("columns: {}")
+    elif columns is not None:
+        lines.append("columns:")
+        lines.extend(f"  {json.dumps(col)}: {to_yaml(spec)}" for col, spec in columns.items())
+    if schema is not None:
+        lines.append(f"schema: {to_yaml(schema)}")
+    if gate is not None:
+        lines.append(f"gate: {to_yaml(gate)}")
+    lines.extend(f"{key}: {to_yaml(value)}" for key, value in (top or {}).items())
+    return "\n".join(lines) + "\n"
+
+
+def write_suite(
+    folder: Path,
+    *,
+    data: Any = None,
+    data_name: str = "data.parquet",
+    suite_name: str = "suite.yml",
+    **suite_kw: Any,
+) -> Path:
+    """Write ``data`` (a polars DataFrame, or bytes/str written as they are) and a suite for it.
+
+    Returns the suite's path. ``suite_kw`` goes to :func:`suite_text`; ``path`` defaults to
+    ``data_name``.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    if data is not None:
+        target = folder / data_name
+        if isinstance(data, bytes):
+            target.write_bytes(data)
+        elif isinstance(data, str):
+            target.write_text(data, encoding="utf-8")
+        elif data_name.endswith(".csv"):
+            data.write_csv(target)
+        else:
+            data.write_parquet(target)
+    suite_kw.setdefault("path", data_name)
+    suite = folder / suite_name
+    suite.write_text(suite_text(**suite_kw), encoding="utf-8")
+    return suite
+
+
+@pytest.fixture(scope="session")
+def suite_writer() -> Callable[..., Path]:
+    """:func:`write_suite` itself, for module-scoped fixtures: ``suite_writer(folder, data=..., ...)``."""
+    return write_suite
+
+
+@pytest.fixture
+def make_suite(tmp_path: Path) -> Callable[..., Path]:
+    """``make_suite(data=df, columns={...}, schema={...})`` writes data and suite into tmp_path."""
+
+    def make(**kw: Any) -> Path:
+        return write_suite(kw.pop("folder", tmp_path), **kw)
+
+    return make
