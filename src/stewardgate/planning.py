@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from stewardgate.checks.column_rules import RULES
+from stewardgate.expectations.entries import plan_expectations
 from stewardgate.results import Severity
 from stewardgate.suite.loader import LoadedSuite
 from stewardgate.suite.models import ColumnSpec, Rule
@@ -40,7 +41,30 @@ class PlannedCheck:
 
 def plan_suite(loaded: LoadedSuite) -> list[PlannedCheck]:
     """Every check the suite declares, in suite order."""
-    return [*_column_checks(loaded), *_schema_checks(loaded)]
+    return [
+        *_column_checks(loaded), *_schema_checks(loaded), *plan_expectations(loaded),
+        *_anomaly_checks(loaded),
+    ]  # fmt: skip
+
+
+def anomaly_check_id(dataset: str, metric: str, column: str | None) -> str:
+    """``orders.anomalies.row_count`` or ``orders.anomalies.email.null_fraction``."""
+    return f"{dataset}.anomalies.{column}.{metric}" if column is not None else f"{dataset}.anomalies.{metric}"
+
+
+def _anomaly_checks(loaded: LoadedSuite) -> list[PlannedCheck]:
+    """One check per anomaly rule and target column, judged against the stored history."""
+    name = loaded.suite.dataset.name
+    return [
+        PlannedCheck(
+            check_id=anomaly_check_id(name, rule.metric, column), check="anomaly",
+            section="anomalies", column=column, value=rule, severity=Severity.ERROR,
+            engine="history", suite_line=loaded.line_of("anomalies", i),
+            reason=f"anomaly: robust z-score against the last {rule.window} stored runs",
+        )  # fmt: skip
+        for i, rule in enumerate(loaded.suite.anomalies)
+        for column in rule.targets()
+    ]
 
 
 def _column_checks(loaded: LoadedSuite) -> list[PlannedCheck]:

@@ -1,20 +1,27 @@
-"""Orchestration of a run, and nothing else: load, plan, scan, execute, decide.
+"""Orchestration of a run, and nothing else: load, plan, scan, execute, judge, decide, record.
 
 Each step is a library call of its own module; this one strings them together for every
-suite and returns the frozen :class:`RunResult`. It never prints and never exits.
+suite and returns the frozen :class:`RunResult`. It never prints and never exits. With a
+history store, each dataset's run is written in one transaction as soon as it is judged;
+with ``parallel > 1`` datasets are checked in worker processes and written by this one.
 """
 
 from __future__ import annotations
 
+import os
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 from stewardgate import __version__
-from stewardgate.datasets.scan import open_dataset
+from stewardgate.datasets.scan import ScannedDataset, open_dataset
+from stewardgate.engines.anomalies import History, judge_anomalies
 from stewardgate.engines.dispatch import execute
+from stewardgate.engines.gx import ENGINE as GX, run_expectations
 from stewardgate.errors import DatasetError
 from stewardgate.gate import GatePolicy, decide, unreadable
 from stewardgate.planning import plan_suite
@@ -26,53 +33,168 @@ SENSITIVE = ("confidential", "restricted")
 
 @dataclass(frozen=True)
 class RunOptions:
-    """How to run: sample count, the logical run date, and a callback per finished dataset."""
+    """How to run.
+
+    ``store_url``/``store_path``: the history store (a SQLAlchemy URL, else the SQLite file);
+    ``use_store=False`` runs without history (anomaly checks then stay in "learning").
+    ``as_of``: the logical run date (default today, UTC). ``parallel``: worker processes.
+    ``on_dataset``: called in this process with each dataset run as soon as it is recorded.
+    """
 
     samples: int = 5
     as_of: date | None = None
+    now: datetime | None = None
+    use_store: bool = False
+    store_url: str | None = None
+    store_path: Path | None = None
+    parallel: int = 1
     on_dataset: Callable[[DatasetRun], None] | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Judged:
+    """A dataset run plus what the store keeps beside it."""
+
+    run: DatasetRun
+    metrics: list[tuple[str, str | None, float]] = field(default_factory=list)
+    anomalous: frozenset[tuple[str, str | None]] = frozenset()
+    schema: dict[str, Any] | None = None
+
+
+def default_store_path(paths: list[Path]) -> Path:
+    """``.stewardgate/history.db`` beside the suites root (the folder holding the suites)."""
+    roots = [(p if p.is_dir() else p.parent).resolve() for p in paths]
+    return Path(os.path.commonpath(roots)).parent / ".stewardgate" / "history.db"
 
 
 def run_paths(paths: list[Path], options: RunOptions) -> RunResult:
     """Validate every suite under ``paths`` (all problems at once), then run each one."""
-    return run_suites(load_suites(paths), options)
+    suites = load_suites(paths)
+    if options.use_store and options.store_path is None:
+        options = replace(options, store_path=default_store_path(paths))
+    return run_suites(suites, options)
 
 
 def run_suites(suites: list[LoadedSuite], options: RunOptions) -> RunResult:
-    """Run already-loaded suites; each dataset is judged on its own."""
+    """Run already-loaded suites; each dataset is judged on its own and recorded at once."""
     started = _now()
+    options = replace(options, now=options.now or started)
     as_of = options.as_of or started.date()
+    run_id = uuid.uuid4().hex
+    store = _open_store(options) if options.use_store else None
     runs = []
-    for loaded in suites:
-        run = run_suite(loaded, options)
-        runs.append(run)
-        if options.on_dataset is not None:
-            options.on_dataset(run)
+    try:
+        for judged in _judge_all(suites, options):
+            if store is not None:
+                store.save_dataset_run(
+                    judged.run, run_id=run_id, as_of=as_of, tool_version=__version__,
+                    metrics=judged.metrics, anomalous=judged.anomalous, schema=judged.schema,
+                )  # fmt: skip
+            runs.append(judged.run)
+            if options.on_dataset is not None:
+                options.on_dataset(judged.run)
+    finally:
+        if store is not None:
+            store.close()
+    order = {s.suite.dataset.name: i for i, s in enumerate(suites)}
+    runs.sort(key=lambda r: order[r.dataset])
     return RunResult(
-        run_id=uuid.uuid4().hex, tool_version=__version__, as_of=as_of,
+        run_id=run_id, tool_version=__version__, as_of=as_of,
         started_at=started, finished_at=_now(), datasets=tuple(runs),
     )  # fmt: skip
 
 
+def _judge_all(suites: list[LoadedSuite], options: RunOptions) -> Iterator[Judged]:
+    worker_options = replace(options, on_dataset=None)
+    if options.parallel <= 1 or len(suites) <= 1:
+        for loaded in suites:
+            yield judge_suite(loaded, worker_options)
+        return
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")  # polars' thread pools do not survive fork
+    with ProcessPoolExecutor(max_workers=options.parallel, mp_context=context) as pool:
+        futures = [pool.submit(judge_suite, loaded, worker_options) for loaded in suites]
+        for future in as_completed(futures):
+            yield future.result()
+
+
 def run_suite(loaded: LoadedSuite, options: RunOptions) -> DatasetRun:
-    """Run one suite against its dataset; an unreadable dataset becomes a failed DatasetRun."""
+    """Run one suite against its dataset (no store writes); see :func:`judge_suite`."""
+    return judge_suite(loaded, options).run
+
+
+def judge_suite(loaded: LoadedSuite, options: RunOptions) -> Judged:
+    """Run one suite; an unreadable dataset becomes a failed DatasetRun, never an exception."""
     started = _now()
     suite = loaded.suite
+    now = options.now or started
+    as_of = options.as_of or now.date()
+    moment = _end_of(as_of) if options.as_of else now
     policy = GatePolicy(fail_on=suite.gate.fail_on)
     base = dict(
         dataset=suite.dataset.name, suite_path=str(loaded.path), suite_sha256=loaded.sha256,
         stewardship=suite.stewardship.model_dump(mode="json"), started_at=started,
     )  # fmt: skip
     try:
-        scanned = open_dataset(suite.dataset, base=loaded.folder)
-        done = execute(plan_suite(loaded), scanned, masked=masked_columns(loaded), samples=options.samples)
+        scanned = open_dataset(suite.dataset, base=loaded.folder, as_of=as_of)
+        results, profile, anomalous = _check(loaded, scanned, options, as_of, moment)
     except DatasetError as exc:
-        return DatasetRun(**base, results=(), gate=unreadable(str(exc), policy), finished_at=_now(), error=str(exc))  # type: ignore[arg-type]
-    results: list[CheckResult] = done.results
-    return DatasetRun(
+        gate = unreadable(str(exc), policy)
+        return Judged(DatasetRun(**base, results=(), gate=gate, finished_at=_now(), error=str(exc)))  # type: ignore[arg-type]
+    run = DatasetRun(
         **base, results=tuple(results), gate=decide(results, policy), finished_at=_now(),  # type: ignore[arg-type]
-        data=scanned.fingerprint, row_count=done.row_count,
+        data=scanned.fingerprint, row_count=profile["row_count"], profile=profile,
     )
+    from stewardgate.engines.profile import flatten_metrics
+
+    return Judged(run, flatten_metrics(profile), anomalous, _snapshot(scanned))
+
+
+def _check(
+    loaded: LoadedSuite, scanned: ScannedDataset, options: RunOptions, as_of: date, moment: datetime
+) -> tuple[list[CheckResult], dict[str, Any], frozenset[tuple[str, str | None]]]:
+    """Every engine on the data: contract and profile in one pass, then GX, then history."""
+    from stewardgate.engines.profile import assemble_profile, flatten_metrics, profile_exprs
+
+    planned, masked = plan_suite(loaded), masked_columns(loaded)
+    done = execute(
+        [p for p in planned if p.engine != GX], scanned, masked=masked, samples=options.samples,
+        extra_exprs=profile_exprs(scanned.schema),
+    )  # fmt: skip
+    profile = assemble_profile(scanned.schema, done.extra, done.row_count, as_of=moment)
+    expected = run_expectations(planned, scanned, row_count=done.row_count, masked=masked, samples=options.samples)
+    metrics = {(m, c): v for m, c, v in flatten_metrics(profile)}
+    if options.use_store and loaded.suite.anomalies:
+        dataset = loaded.suite.dataset.name
+        with _open_store(options) as store:
+            history: History = lambda metric, column, limit: store.metric_series(  # noqa: E731
+                dataset, metric, column, before=as_of, limit=limit
+            )
+            outcome = judge_anomalies(planned, metrics, history, as_of)
+    else:
+        outcome = judge_anomalies(planned, metrics, lambda metric, column, limit: [], as_of)
+    return [*done.results, *expected, *outcome.results], profile, outcome.anomalous
+
+
+def _open_store(options: RunOptions) -> Any:
+    from stewardgate.store import open_store
+
+    path = options.store_path or Path(".stewardgate") / "history.db"
+    return open_store(options.store_url, default_path=path)
+
+
+def _snapshot(scanned: ScannedDataset) -> dict[str, Any]:
+    """The physical schema the run saw: columns in order with dtypes, and file metadata."""
+    return {
+        "columns": [{"name": n, "dtype": str(t)} for n, t in scanned.schema.items()],
+        "metadata": scanned.metadata,
+    }
+
+
+def _end_of(as_of: date) -> datetime:
+    """With --as-of, freshness is measured at the end of that day (midnight UTC after it)."""
+    return datetime.combine(as_of + timedelta(days=1), time(0), tzinfo=UTC)
 
 
 def masked_columns(loaded: LoadedSuite) -> set[str]:

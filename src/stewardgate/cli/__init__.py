@@ -10,6 +10,7 @@ import click
 
 from stewardgate import __version__
 from stewardgate.cli.commands import checks_cmd, plan_cmd, report_cmd, run_cmd, schema_cmd, validate_cmd
+from stewardgate.cli.history import backfill_cmd, backtest_cmd, history_cmd
 from stewardgate.cli.imports import import_group
 
 
@@ -27,6 +28,8 @@ def cli() -> None:
 for _command in (run_cmd, validate_cmd, plan_cmd, checks_cmd, schema_cmd, report_cmd):
     cli.add_command(_command)
 cli.add_command(import_group)
+for _command in (backfill_cmd, history_cmd, backtest_cmd):
+    cli.add_command(_command)
 
 
 def main() -> None:

@@ -61,12 +61,16 @@ def emit_reports(run: Any, paths: dict[str, Path | None], github: bool) -> None:
 @report_options
 @click.option("--samples", type=int, default=None, help="Failing sample values per check (default 5).")
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Logical run date (default: today).")
+@click.option("--store", default=None, help="History store URL (SQLAlchemy); default: SQLite beside the suites.")
+@click.option("--no-history", is_flag=True, help="Neither read nor write the history store.")
+@click.option("--parallel", type=click.IntRange(1, 64), default=None, help="Datasets checked at once (processes).")
 @click.option("--exit-zero", is_flag=True, help="Report only: exit 0 when the gate fails (invalid input still exits 2).")
 @click.option("-q", "--quiet", is_flag=True, help="Only non-passing checks and the gate line.")
 @click.option("-v", "--verbose", is_flag=True, help="Expected, observed and samples for every check.")
 def run_cmd(paths: tuple[Path, ...], json_path: Path | None, junit_path: Path | None,
             markdown_path: Path | None, html_path: Path | None, github: bool, samples: int | None,
-            as_of: object, exit_zero: bool, quiet: bool, verbose: bool) -> None:  # fmt: skip
+            as_of: object, store: str | None, no_history: bool, parallel: int | None, exit_zero: bool,
+            quiet: bool, verbose: bool) -> None:  # fmt: skip
     """Check datasets against their suites and decide the gate.
 
     PATHS are suite files or folders (searched recursively for *.yml / *.yaml). Every suite is
@@ -78,14 +82,18 @@ def run_cmd(paths: tuple[Path, ...], json_path: Path | None, junit_path: Path | 
         from stewardgate.runner import RunOptions, run_paths
         from stewardgate.settings import load_settings
 
-        settings = load_settings(cwd=Path.cwd(), flags={"samples": samples})
+        settings = load_settings(cwd=Path.cwd(), flags={"samples": samples, "store": store, "parallel": parallel})
         color, verbosity = _use_color(), (-1 if quiet else 1 if verbose else 0)
 
         def show(d: object) -> None:
             click.echo(console.render_dataset(d, color=color, verbosity=verbosity))  # type: ignore[arg-type]
 
         day = as_of.date() if as_of is not None else None  # type: ignore[attr-defined]
-        run = run_paths(list(paths), RunOptions(samples=settings.samples, as_of=day, on_dataset=show))
+        options = RunOptions(
+            samples=settings.samples, as_of=day, on_dataset=show, use_store=not no_history,
+            store_url=settings.store, parallel=settings.parallel,
+        )  # fmt: skip
+        run = run_paths(list(paths), options)
         targets = {"json": json_path, "junit": junit_path, "markdown": markdown_path, "html": html_path}
         emit_reports(run, targets, github)
         for d in run.datasets:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+from datetime import date
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,9 +38,14 @@ class ScannedDataset:
     metadata: dict[str, str] = field(default_factory=dict)
 
 
-def open_dataset(spec: DatasetSpec, *, base: Path) -> ScannedDataset:
-    """Resolve and open ``spec`` lazily; raise DatasetError on anything unreadable."""
-    resolved = resolve(spec.path, base=base, fmt=spec.format)
+def open_dataset(spec: DatasetSpec, *, base: Path, as_of: date | None = None) -> ScannedDataset:
+    """Resolve and open ``spec`` lazily; raise DatasetError on anything unreadable.
+
+    ``{as_of}`` in the path becomes the run's as-of date (``YYYY-MM-DD``): one suite for a
+    daily partition, e.g. ``orders/order_date={as_of}``.
+    """
+    path = spec.path.replace("{as_of}", (as_of or date.today()).isoformat())
+    resolved = resolve(path, base=base, fmt=spec.format)
     for f in resolved.files:
         if f.stat().st_size == 0:
             raise DatasetError(f"{f}: the file is empty")

@@ -23,7 +23,7 @@ def skip_reasons(planned: list[PlannedCheck], schema: Mapping[str, Any]) -> dict
     required = {p.column for p in planned if p.check == "required"}
     reasons = {}
     for p in planned:
-        if p.column is None or p.check == "required":
+        if p.section != "columns" or p.check == "required":
             continue
         actual = schema.get(p.column)
         if actual is None:

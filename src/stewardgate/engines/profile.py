@@ -68,15 +68,32 @@ def compute_profile(
     above the limit are dropped afterwards. That costs a group-by per candidate column inside
     the same pass instead of a second pass over the data.
     """
-    schema = lf.collect_schema()
-    kinds = {name: _kind(dtype) for name, dtype in schema.items()}
-    exprs: list[pl.Expr] = [pl.len().alias("row_count")]
-    for i, (name, dtype) in enumerate(schema.items()):
-        exprs += _column_exprs(i, name, dtype, kinds[name], max_categories)
+    schema = dict(lf.collect_schema().items())
+    exprs = [pl.len().alias("row_count"), *profile_exprs(schema, max_categories=max_categories)]
     row = lf.select(exprs).collect(engine="streaming").row(0, named=True)
-    row_count = int(row["row_count"])
+    return assemble_profile(
+        schema, row, int(row["row_count"]), as_of=as_of, top_k=top_k, max_categories=max_categories
+    )
+
+
+def profile_exprs(schema: dict[str, pl.DataType], *, max_categories: int = 50) -> list[pl.Expr]:
+    """The profile's aggregate expressions, to run in a caller's single ``select``.
+
+    Output names are ``"<column position>:<metric>"``; :func:`assemble_profile` reads them back.
+    """
+    exprs: list[pl.Expr] = []
+    for i, (name, dtype) in enumerate(schema.items()):
+        exprs += _column_exprs(i, name, dtype, _kind(dtype), max_categories)
+    return exprs
+
+
+def assemble_profile(
+    schema: dict[str, pl.DataType], row: dict[str, Any], row_count: int, *, as_of: datetime,
+    top_k: int = 20, max_categories: int = 50,
+) -> dict[str, Any]:  # fmt: skip
+    """The JSON-ready profile from the collected values of :func:`profile_exprs`."""
     columns = {
-        name: _column_profile(i, dtype, kinds[name], row, row_count, as_of, top_k, max_categories)
+        name: _column_profile(i, dtype, _kind(dtype), row, row_count, as_of, top_k, max_categories)
         for i, (name, dtype) in enumerate(schema.items())
     }
     return {"row_count": row_count, "columns": columns}

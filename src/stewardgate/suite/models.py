@@ -14,6 +14,7 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, field_validator, model_validator
 
+from stewardgate.suite.anomaly_rules import AnomalyRule
 from stewardgate.suite.periods import PERIOD_HELP, Period, parse_period
 
 T = TypeVar("T")
@@ -250,7 +251,9 @@ class Suite(StrictModel):
     )
     # Reserved for later capabilities: loaded, validated as to shape, carried into results.
     expectations: list[dict[str, Any]] = Field(default_factory=list)
-    anomalies: list[dict[str, Any]] = Field(default_factory=list)
+    anomalies: list[AnomalyRule] = Field(
+        default_factory=list, description="Metrics that must not jump, judged against the run history."
+    )
     drift: dict[str, Any] | None = None
     governance: dict[str, Any] | None = None
     waivers: list[dict[str, Any]] = Field(default_factory=list)
