@@ -1,0 +1,24 @@
+"""The history store: every dataset run, its results, metric profile and schema snapshot.
+
+``open_store(None, default_path=...)`` opens the SQLite file next to the suites; any
+SQLAlchemy URL (PostgreSQL through psycopg 3) works too. Each dataset run is written in one
+transaction; the tables are created, versioned and upgraded on open. See ``docs/store.md``.
+"""
+
+from __future__ import annotations
+
+from stewardgate.store.api import Store, open_store
+from stewardgate.store.migrations import latest_version
+from stewardgate.store.records import CatalogEntry, RunSummary, SchemaSnapshot, SeriesPoint
+from stewardgate.store.writer import Metric
+
+__all__ = [
+    "CatalogEntry",
+    "Metric",
+    "RunSummary",
+    "SchemaSnapshot",
+    "SeriesPoint",
+    "Store",
+    "latest_version",
+    "open_store",
+]

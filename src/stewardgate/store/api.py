@@ -1,0 +1,178 @@
+"""The history store: :func:`open_store` and the :class:`Store` it returns."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from collections.abc import Set as AbstractSet
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from stewardgate.results import DatasetRun, Status
+from stewardgate.store import queries
+from stewardgate.store.engine import READ_ONLY, Target, create_engine, target_for, translated
+from stewardgate.store.migrations import ensure_schema
+from stewardgate.store.records import CatalogEntry, RunSummary, SchemaSnapshot, SeriesPoint
+from stewardgate.store.writer import Metric, RunWrite, mark_schema_accepted, write_run
+
+
+def open_store(url: str | None, *, default_path: Path, schema: str | None = None) -> Store:
+    """Open (creating or upgrading its tables) the history store at ``url``.
+
+    Args:
+        url: any SQLAlchemy URL (``postgresql://`` means psycopg 3), or None for the SQLite
+            file at ``default_path``.
+        default_path: the SQLite file to use when ``url`` is None; its folder is created.
+        schema: PostgreSQL only: the schema (which must exist) that holds the tables.
+
+    Raises:
+        StoreError: bad URL, unknown driver, unreachable server, or a store of a newer
+            schema version. The message never contains the password.
+    """
+    target = target_for(url, default_path=default_path)
+    engine = create_engine(target, schema=schema)
+    try:
+        with translated("cannot open", target), engine.begin() as conn:
+            ensure_schema(conn, target.where)
+    except BaseException:
+        engine.dispose()
+        raise
+    return Store(engine, target)
+
+
+class Store:
+    """An open history store. Each method is one transaction; close it when done."""
+
+    def __init__(self, engine: Engine, target: Target) -> None:
+        self._engine = engine
+        self._reader = engine.execution_options(**{READ_ONLY: True})
+        self._target = target
+
+    @property
+    def where(self) -> str:
+        """The store's URL with the password hidden."""
+        return self._target.where
+
+    def close(self) -> None:
+        """Close the store's connections."""
+        self._engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self, action: str, *, read_only: bool = False) -> Iterator[sa.Connection]:
+        engine = self._reader if read_only else self._engine
+        with translated(action, self._target), engine.begin() as conn:
+            yield conn
+
+    def save_dataset_run(
+        self,
+        run: DatasetRun,
+        *,
+        run_id: str,
+        as_of: date,
+        tool_version: str,
+        metrics: Sequence[Metric],
+        anomalous: AbstractSet[tuple[str, str | None]] = frozenset(),
+        schema: dict[str, Any] | None = None,
+    ) -> None:
+        """Store one dataset run, its results, metrics and schema snapshot: all or nothing.
+
+        An earlier run of the same dataset and ``as_of`` is kept but marked superseded by
+        this one, so its metrics no longer count in :meth:`metric_series`.
+
+        Args:
+            run: the dataset run; its JSON record is stored whole.
+            run_id: the id of the ``stewardgate run`` (shared by its datasets).
+            as_of: the business day the run judged.
+            tool_version: the stewardgate version that made the run.
+            metrics: ``(metric, column or None, value)`` of the run's profile.
+            anomalous: the ``(metric, column or None)`` the anomaly detector flagged.
+            schema: the physical schema the run saw, as a snapshot (not yet accepted).
+
+        Raises:
+            StoreError: the run is already stored, or the database refused the write.
+            InternalError: a metric given twice, or flagged anomalous but not given.
+        """
+        write = RunWrite(
+            run=run,
+            run_id=run_id,
+            as_of=as_of,
+            tool_version=tool_version,
+            metrics=list(metrics),
+            anomalous=frozenset(anomalous),
+            schema=schema,
+            written_at=datetime.now(UTC),
+        )
+        with self._transaction("cannot write to") as conn:
+            write_run(conn, write)
+
+    def metric_series(
+        self,
+        dataset: str,
+        metric: str,
+        column: str | None = None,
+        *,
+        before: date | None = None,
+        limit: int | None = None,
+    ) -> list[SeriesPoint]:
+        """The metric's daily values from runs that count, oldest first.
+
+        ``before`` keeps days strictly before it; ``limit`` keeps the latest ``limit`` days.
+        """
+        with self._transaction("cannot read from", read_only=True) as conn:
+            return queries.metric_series(conn, dataset, metric, column, before=before, limit=limit)
+
+    def runs(
+        self, dataset: str | None = None, *, limit: int | None = 50, include_superseded: bool = True
+    ) -> list[RunSummary]:
+        """Stored dataset runs, newest first; superseded ones too unless told otherwise."""
+        with self._transaction("cannot read from", read_only=True) as conn:
+            return queries.run_summaries(
+                conn, dataset, limit=limit, include_superseded=include_superseded
+            )
+
+    def dataset_run(self, run_id: str, dataset: str) -> DatasetRun:
+        """The whole stored dataset run, read back from its JSON record."""
+        with self._transaction("cannot read from", read_only=True) as conn:
+            return queries.dataset_run(conn, run_id, dataset)
+
+    def catalog(
+        self,
+        owner: str | None = None,
+        classification: str | None = None,
+        status: Status | str | None = None,
+    ) -> list[CatalogEntry]:
+        """Datasets with their stewardship and latest verdict; filters combine with AND."""
+        with self._transaction("cannot read from", read_only=True) as conn:
+            return queries.catalog_entries(
+                conn, owner=owner, classification=classification, status=status
+            )
+
+    def latest_schema(self, dataset: str, accepted_only: bool = True) -> SchemaSnapshot | None:
+        """The dataset's latest (accepted, by default) schema snapshot, or None."""
+        with self._transaction("cannot read from", read_only=True) as conn:
+            return queries.latest_schema(conn, dataset, accepted_only=accepted_only)
+
+    def mark_schema_accepted(
+        self, run_id: str, dataset: str, *, by: str, reason: str, at: datetime | None = None
+    ) -> None:
+        """Record that ``by`` accepted the schema that run saw, as the new baseline."""
+        with self._transaction("cannot write to") as conn:
+            mark_schema_accepted(
+                conn, run_id, dataset, by=by, reason=reason, at=at or datetime.now(UTC)
+            )

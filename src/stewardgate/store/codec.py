@@ -1,0 +1,68 @@
+"""Converting values to and from what the store's portable columns hold.
+
+JSON is stored as text; times are stored in UTC (a naive time is taken to be UTC already,
+and SQLite, which keeps no zone, hands back naive UTC times); a NaN metric is stored as NULL
+and read back as NaN.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any
+
+from stewardgate.results import DatasetRun
+
+
+def to_json(value: Any) -> str | None:
+    """JSON text for a JSON-ready value; None stays SQL NULL."""
+    return None if value is None else json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def from_json(text: str | None) -> Any:
+    """The value that :func:`to_json` stored."""
+    return None if text is None else json.loads(text)
+
+
+def to_db_time(moment: datetime) -> datetime:
+    """``moment`` as an aware UTC time (a naive one is taken to be UTC)."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def from_db_time(moment: datetime) -> datetime:
+    """A time read back from the store, as an aware UTC time."""
+    return to_db_time(moment)
+
+
+def to_db_float(value: float) -> float | None:
+    """A metric value for the store: NaN becomes NULL (SQLite cannot keep NaN)."""
+    number = float(value)
+    return None if math.isnan(number) else number
+
+
+def from_db_float(value: float | None) -> float:
+    """A metric value read back: NULL is NaN."""
+    return math.nan if value is None else float(value)
+
+
+@cache
+def _run_adapter() -> Any:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(DatasetRun)
+
+
+def dump_run(run: DatasetRun) -> dict[str, Any]:
+    """The dataset run as JSON-ready data (the same shape as in the run record)."""
+    data: dict[str, Any] = _run_adapter().dump_python(run, mode="json")
+    return data
+
+
+def load_run(data: dict[str, Any]) -> DatasetRun:
+    """A dataset run read back from :func:`dump_run`'s data."""
+    run: DatasetRun = _run_adapter().validate_python(data)
+    return run
