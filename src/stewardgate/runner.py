@@ -114,9 +114,19 @@ def _judge_all(suites: list[LoadedSuite], options: RunOptions) -> Iterator[Judge
 
     context = multiprocessing.get_context("spawn")  # polars' thread pools do not survive fork
     with ProcessPoolExecutor(max_workers=options.parallel, mp_context=context) as pool:
-        futures = [pool.submit(judge_suite, loaded, worker_options) for loaded in suites]
+        futures = [pool.submit(_judge_file, loaded.path, worker_options) for loaded in suites]
         for future in as_completed(futures):
             yield future.result()
+
+
+def _judge_file(path: Path, options: RunOptions) -> Judged:
+    """In a worker process: reload the (already validated) suite and judge it.
+
+    Suites travel as paths: parametrised pydantic models do not pickle.
+    """
+    from stewardgate.suite.loader import load_suite
+
+    return judge_suite(load_suite(path), options)
 
 
 def run_suite(loaded: LoadedSuite, options: RunOptions) -> DatasetRun:

@@ -1,0 +1,120 @@
+"""Nightly use through the CLI: backfill, then run; history, backtest; parallel runs; PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+REPO = Path(__file__).parent.parent.parent
+NIGHTLY = REPO / "examples" / "nightly"
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+@pytest.fixture
+def store_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'history.db'}"
+
+
+def test_backfill_then_run_catches_the_planted_incidents(cli: Callable[..., Any], store_url: str) -> None:
+    code, out, err = cli("backfill", NIGHTLY, "--from", "2026-09-01", "--to", "2026-10-21", "--store", store_url)
+    lines = out.splitlines()
+    assert len(lines) == 51, err
+    flagged = [line for line in lines if "anomalies:" in line]
+    assert flagged == ["2026-10-14  orders_daily  gate FAILED  anomalies: orders_daily.anomalies.row_count"]
+    assert code == 1  # the outage night failed its gate
+    code, out, err = cli("run", NIGHTLY, "--as-of", "2026-10-22", "--store", store_url, "--quiet")
+    assert code == 1, err
+    assert "FAIL   orders_daily.anomalies.email.null_fraction" in out
+    assert "row_count" not in out  # the row count that night is normal
+
+
+def test_cold_start_is_learning_and_never_fails(cli: Callable[..., Any], store_url: str) -> None:
+    code, out, _ = cli("run", NIGHTLY, "--as-of", "2026-09-03", "--store", store_url, "--verbose")
+    assert code == 0
+    assert "SKIP   orders_daily.anomalies.row_count" in out
+    assert "learning: 0 of 7" in out
+
+
+def test_history_and_backtest_read_what_the_runs_stored(cli: Callable[..., Any], store_url: str) -> None:
+    cli("backfill", NIGHTLY, "--from", "2026-09-01", "--to", "2026-10-22", "--store", store_url)
+    code, out, _ = cli("history", "orders_daily", "--metric", "null_fraction", "--column", "email", "--json", "--store", store_url)
+    assert code == 0
+    series = json.loads(out)["series"]
+    assert len(series) == 52
+    assert [p["as_of"] for p in series if p["anomalous"]] == ["2026-10-22"]
+    code, out, _ = cli("backtest", NIGHTLY / "orders_daily.yml", "--from", "2026-10-01", "--to", "2026-10-22", "--store", store_url)
+    assert code == 0
+    assert "orders_daily.anomalies.row_count: 1 of 22 runs would alert" in out
+    assert "2026-10-14  ERROR" in out
+    assert "orders_daily.anomalies.email.null_fraction: 1 of 22 runs would alert" in out
+
+
+def test_a_rerun_of_a_day_replaces_its_values_in_the_baseline(cli: Callable[..., Any], store_url: str) -> None:
+    for _ in range(2):
+        code, _, err = cli("run", NIGHTLY, "--as-of", "2026-09-01", "--store", store_url)
+        assert code == 0, err
+    code, out, _ = cli("history", "orders_daily", "--json", "--store", store_url)
+    assert [p["as_of"] for p in json.loads(out)["series"]] == ["2026-09-01"]
+
+
+def test_parallel_runs_judge_each_dataset_and_exit_with_the_worst(
+    cli: Callable[..., Any], tmp_path: Path, store_url: str
+) -> None:
+    suites = tmp_path / "suites"
+    shutil.copytree(REPO / "suites", suites, ignore=shutil.ignore_patterns("*.json"))
+    for name in ("orders", "customers", "events"):
+        text = (suites / f"{name}.yml").read_text().replace("../sample_data/", f"{REPO}/sample_data/")
+        (suites / f"{name}.yml").write_text(text)
+    broken = (suites / "events.yml").read_text().replace(f"{REPO}/sample_data/events", "/nonexistent/events")
+    (suites / "events.yml").write_text(broken)
+    code, out, err = cli("run", suites, "--parallel", "2", "--store", store_url)
+    assert code == 2
+    assert "error: events: /nonexistent/events: no such file or folder" in err
+    assert "gate: FAILED (1 of 3 datasets blocked: events; exit 2)" in out
+    assert "customers: 32 passed -> gate PASSED" in out and "orders: 40 passed -> gate PASSED" in out
+    engine = sa.create_engine(store_url)
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text("select dataset, status from sg_runs order by dataset")).all()
+    assert [tuple(r) for r in rows] == [("customers", "passed"), ("events", "errored"), ("orders", "passed")]
+
+
+@pytest.fixture
+def pg_store() -> Iterator[str]:
+    """A fresh PostgreSQL schema on the local server; fails (never skips) when it is down."""
+    schema = f"sgcli_{uuid.uuid4().hex[:10]}"
+    engine = sa.create_engine(PG_URL)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f'create schema "{schema}"'))
+    except sa.exc.OperationalError as exc:
+        pytest.fail(f"PostgreSQL at 127.0.0.1:5432 is unreachable: {exc}")
+    try:
+        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f'drop schema "{schema}" cascade'))
+        engine.dispose()
+
+
+@pytest.mark.postgres
+def test_the_nightly_flow_on_postgresql(cli: Callable[..., Any], pg_store: str) -> None:
+    code, out, err = cli("backfill", NIGHTLY, "--from", "2026-09-01", "--to", "2026-10-21", "--store", pg_store)
+    assert "2026-10-14  orders_daily  gate FAILED  anomalies: orders_daily.anomalies.row_count" in out, err
+    code, out, err = cli("run", NIGHTLY, "--as-of", "2026-10-22", "--store", pg_store, "--quiet")
+    assert code == 1, err
+    assert "orders_daily.anomalies.email.null_fraction" in out
+
+
+def test_an_unreachable_store_is_exit_2_without_the_password(cli: Callable[..., Any]) -> None:
+    code, out, err = cli("run", NIGHTLY, "--as-of", "2026-09-01", "--store", "postgresql://steward:s3cret@127.0.0.1:1/test")
+    assert code == 2
+    assert "s3cret" not in out + err
+    assert "Traceback" not in err
+    assert err.startswith("error: ")
