@@ -168,11 +168,15 @@ def _check(
     from stewardgate.engines.profile import assemble_profile, flatten_metrics, profile_exprs
 
     planned, masked = plan_suite(loaded), masked_columns(loaded)
+    profiled = needs_profile(loaded, options)
     done = execute(
         [p for p in planned if p.engine != GX], scanned, masked=masked, samples=options.samples,
-        extra_exprs=profile_exprs(scanned.schema),
+        extra_exprs=profile_exprs(scanned.schema) if profiled else [],
     )  # fmt: skip
-    profile = assemble_profile(scanned.schema, done.extra, done.row_count, as_of=moment)
+    profile = (
+        assemble_profile(scanned.schema, done.extra, done.row_count, as_of=moment)
+        if profiled else {"row_count": done.row_count, "columns": {}}
+    )  # fmt: skip
     expected = run_expectations(planned, scanned, row_count=done.row_count, masked=masked, samples=options.samples)
     metrics = {(m, c): v for m, c, v in flatten_metrics(profile)}
     if options.use_store and loaded.suite.anomalies:
@@ -192,6 +196,11 @@ def _open_store(options: RunOptions) -> Any:
 
     path = options.store_path or Path(".stewardgate") / "history.db"
     return open_store(options.store_url, default_path=path)
+
+
+def needs_profile(loaded: LoadedSuite, options: RunOptions) -> bool:
+    """The metric profile is computed when it is kept (a store) or judged (anomaly rules)."""
+    return options.use_store or bool(loaded.suite.anomalies)
 
 
 def _snapshot(scanned: ScannedDataset) -> dict[str, Any]:
