@@ -9,6 +9,8 @@ frame materialised (pandera needs it), and the aggregates then run on that in-me
 
 from __future__ import annotations
 
+import importlib
+import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +44,7 @@ def execute(
     import polars as pl
 
     on_pandera = [p for p in planned if p.engine == "pandera"]
+    warm = _import_in_background("pandera.polars") if on_pandera else None
     full_frame = any(p.check not in compiled.SCHEMA_CHECKS for p in on_pandera)
     frame = collect(scanned) if full_frame else None
     lf = frame.lazy() if frame is not None else scanned.frame
@@ -53,12 +56,33 @@ def execute(
     found = _guard(lambda: compiled.sample_failures(lf, failed, scanned.schema, samples), scanned)
     results = compiled.results_for(query, outcomes, found, row_count=row_count, masked=masked, samples=samples)
     results += compiled.unrun_results(planned, query, row_count)
+    if warm is not None:
+        warm.join()
     contract_frame = frame if frame is not None else pl.DataFrame(schema=scanned.schema)
     results += run_contract(on_pandera, contract_frame, masked=masked, samples=samples, row_count=row_count)
     order = {p.check_id: i for i, p in enumerate(planned)}
     results.sort(key=lambda r: order[r.check_id])
     extra = {k: v for k, v in row.items() if k not in query.checks}
     return Execution(results=results, row_count=row_count, extra=extra)
+
+
+def _import_in_background(module: str) -> threading.Thread:
+    """Import ``module`` on a thread while polars reads the data (it releases the GIL).
+
+    pandera (with pandas) takes about half a second to import; overlapping it with the pass
+    over the data hides it. The import lock makes a concurrent import elsewhere safe, and an
+    import error resurfaces, unhidden, when the module is imported for real afterwards.
+    """
+
+    def load() -> None:
+        try:
+            importlib.import_module(module)
+        except Exception:  # noqa: BLE001 - re-raised by the real import in run_contract
+            return
+
+    thread = threading.Thread(target=load, name=f"import-{module}", daemon=True)
+    thread.start()
+    return thread
 
 
 def _one_pass(lf: pl.LazyFrame, exprs: list[pl.Expr], scanned: ScannedDataset) -> dict[str, Any]:

@@ -1,0 +1,109 @@
+"""Valid ``expectations:`` entries as planned checks with stable ids.
+
+Check id: ``<dataset>.expectations.<target>.<expectation_type>``, where the target is the
+column (``email``), the two columns of a pair or the columns of a multi-column expectation
+joined by ``+`` (``ship_date+order_date``), or ``table``. Only when two entries share a target
+and a type does the second get ``.2``, the third ``.3`` (in suite order). Inserting, removing or
+reordering other entries never changes an id, so a waiver keeps naming the same check.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from stewardgate.expectations.catalogue import ExpectationType, lookup
+
+if TYPE_CHECKING:
+    from stewardgate.planning import PlannedCheck
+    from stewardgate.suite.loader import LoadedSuite
+
+ENGINE = "gx"
+SEVERITIES = ("info", "warn", "error")
+
+
+@dataclass(frozen=True)
+class ExpectationEntry:
+    """One valid entry: its type, the arguments GX receives, our severity, target and id."""
+
+    index: int
+    type: str
+    arguments: dict[str, Any]
+    severity: str
+    target: str
+    columns: tuple[str, ...]
+    check_id: str
+
+    @property
+    def column(self) -> str | None:
+        """The single column the entry is about, if it has one."""
+        return self.columns[0] if len(self.columns) == 1 and self.target != "table" else None
+
+
+def parse_entries(dataset: str, raw: list[dict[str, Any]]) -> list[ExpectationEntry]:
+    """Entries of an already validated suite, with their check ids."""
+    seen: Counter[str] = Counter()
+    out = []
+    for index, entry in enumerate(raw):
+        name, args = next(iter(entry.items()))
+        kind = lookup(name)
+        if kind is None:  # validation already rejected it; never plan what cannot run
+            raise ValueError(f"expectations.{index}: unknown expectation type '{name}'")
+        arguments = {k: v for k, v in (args or {}).items() if k != "severity"}
+        target = target_of(kind, arguments)
+        seen[f"{target}.{name}"] += 1
+        n = seen[f"{target}.{name}"]
+        check_id = f"{dataset}.expectations.{target}.{name}" + (f".{n}" if n > 1 else "")
+        out.append(
+            ExpectationEntry(
+                index=index, type=name, arguments=arguments, severity=str((args or {}).get("severity") or "error"),
+                target=target, columns=columns_of(kind, arguments), check_id=check_id,
+            )  # fmt: skip
+        )
+    return out
+
+
+def columns_of(kind: ExpectationType, arguments: dict[str, Any]) -> tuple[str, ...]:
+    """The columns an entry names (its data columns; schema expectations name theirs too)."""
+    if kind.domain == "column_pair":
+        return (str(arguments["column_A"]), str(arguments["column_B"]))
+    if kind.domain == "multicolumn":
+        return tuple(str(c) for c in arguments.get("column_list") or ())
+    if "column" in arguments:
+        return (str(arguments["column"]),)
+    return ()
+
+
+def target_of(kind: ExpectationType, arguments: dict[str, Any]) -> str:
+    """The middle part of the check id: a column, columns joined by ``+``, or ``table``."""
+    columns = columns_of(kind, arguments)
+    return "+".join(columns) if columns else "table"
+
+
+def plan_expectations(loaded: LoadedSuite) -> list[PlannedCheck]:
+    """One planned check per entry, run by the GX engine, with the line that declares it."""
+    from stewardgate.planning import PlannedCheck
+    from stewardgate.results import Severity
+
+    planned = []
+    for e in parse_entries(loaded.suite.dataset.name, loaded.suite.expectations):
+        kind = lookup(e.type)
+        assert kind is not None
+        planned.append(
+            PlannedCheck(
+                check_id=e.check_id, check=e.type, section="expectations", column=e.column,
+                value=e.arguments, severity=Severity(e.severity), engine=ENGINE, reason=_reason(kind, e),
+                suite_line=loaded.line_of("expectations", e.index, e.type) or loaded.line_of("expectations"),
+            )  # fmt: skip
+        )
+    return planned
+
+
+def _reason(kind: ExpectationType, e: ExpectationEntry) -> str:
+    if kind.kind == "schema":
+        return "GX expectation: Great Expectations checks the column names and types (no rows are copied)"
+    if kind.kind == "row_count":
+        return "GX expectation: Great Expectations checks the row count (no columns are copied)"
+    cols = ", ".join(e.columns)
+    return f"GX expectation: Great Expectations runs it on a pandas copy of the columns it reads ({cols})"
