@@ -1,4 +1,6 @@
-"""Differential tests: the same data through stewardgate (a suite run by ``run_paths``) and through
+"""Also the compiled-vs-GX parity suite: with the default engine (auto) compiled expectations run in polars.
+
+Differential tests: the same data through stewardgate (a suite run by ``run_paths``) and through
 GX directly give the same verdict (success, or an error GX could not compute) and the same
 unexpected count, for the most used expectation types.
 

@@ -32,7 +32,7 @@ COLUMNS = {"email": {"type": "string", "pii": "email"}, "amount": {"classificati
 
 
 def _run(make_suite: Callable[..., Path], expectations: list[dict[str, Any]], **kw: Any) -> dict[str, CheckResult]:
-    suite = make_suite(data=DATA, columns=kw.pop("columns", COLUMNS), top={"expectations": expectations}, **kw)
+    suite = make_suite(data=DATA, columns=kw.pop("columns", COLUMNS), top={"engine": "gx", "expectations": expectations}, **kw)
     (dataset,) = run_paths([suite], RunOptions(samples=3)).datasets
     assert dataset.error is None
     return {r.check_id: r for r in dataset.results if r.engine == "gx"}
@@ -177,7 +177,7 @@ def test_no_network_a_suite_with_expectations_runs_with_sockets_blocked(make_sui
 
 def test_no_progress_bar_or_log_line_reaches_the_terminal(tmp_path: Path, suite_writer: Callable[..., Path]) -> None:
     big = pl.DataFrame({"x": list(range(50_000))})
-    suite = suite_writer(tmp_path, data=big, top={"expectations": [
+    suite = suite_writer(tmp_path, data=big, top={"engine": "gx", "expectations": [
         {"expect_column_values_to_be_between": {"column": "x", "min_value": 0}},
         {"expect_column_mean_to_be_between": {"column": "x", "min_value": 0}},
         {"expect_column_values_to_be_unique": {"column": "x"}},

@@ -45,7 +45,7 @@ expectations:
         "(did you mean 'expect_column_values_to_be_between'?)",
         "s.yml:9:58: expectations.2.expect_column_values_to_be_between.min_valeu: unknown argument "
         "(did you mean 'min_value'? allowed: column, min_value, max_value, strict_min, strict_max, mostly, "
-        "severity, meta, notes, description)",
+        "severity, engine, meta, notes, description)",
     ]
 
 
@@ -166,6 +166,6 @@ def test_cli_exit_2_for_a_wrong_argument_on_run_too(tmp_path: Path, cli: Callabl
     assert err == (
         "s.yml:5:40: expectations.0.expect_column_values_to_be_in_set.value_set: required argument is missing\n"
         "s.yml:5:52: expectations.0.expect_column_values_to_be_in_set.values: unknown argument (did you mean "
-        "'value_set'? allowed: column, value_set, mostly, severity, meta, notes, description)\n"
+        "'value_set'? allowed: column, value_set, mostly, severity, engine, meta, notes, description)\n"
         "error: 2 problems in suites; nothing was run\n"
     )

@@ -81,7 +81,7 @@ def compile_checks(planned: list[PlannedCheck], schema: dict[str, Any]) -> Compi
     empty = pl.DataFrame(schema=schema)
     checks, exprs, errored = {}, [], {}
     for p in planned:
-        if p.engine != ENGINE or p.check in SCHEMA_CHECKS or p.check_id in skips:
+        if p.section != "columns" or p.engine != ENGINE or p.check in SCHEMA_CHECKS or p.check_id in skips:
             continue
         try:
             expr = failing_mask(p, schema[p.column]).sum()
@@ -117,22 +117,27 @@ def _outcome(p: PlannedCheck, failing: int, rows: int) -> Outcome:
     return Outcome(ok=failing == 0, failing=failing)
 
 
-def sample_failures(
-    lf: pl.LazyFrame, failed: list[PlannedCheck], schema: dict[str, Any], limit: int
-) -> dict[str, list[str]]:
-    """The second, targeted pass: up to ``limit`` distinct failing values per failed check."""
+def sample_masks(failed: list[PlannedCheck], schema: dict[str, Any]) -> list[tuple[str, str, pl.Expr]]:
+    """``(check_id, column, failing-row mask)`` of the failed checks that have value samples."""
+    return [(p.check_id, p.column, failing_mask(p, schema[p.column])) for p in failed if p.check not in _NULL_CHECKS]  # type: ignore[misc, index]
+
+
+def sample_failures(lf: pl.LazyFrame, wanted: list[tuple[str, str, pl.Expr]], limit: int) -> dict[str, list[str]]:
+    """The second, targeted pass: up to ``limit`` distinct failing values per failed check.
+
+    One query per failed check, collected together (polars shares the scan where it can);
+    each reads only its column.
+    """
     import polars as pl
 
-    wanted = [p for p in failed if p.check not in _NULL_CHECKS]
     if not wanted or limit <= 0:
         return {}
     queries = [
-        lf.filter(failing_mask(p, schema[p.column])).select(pl.col(p.column).cast(pl.String))  # type: ignore[index]
-        .unique(maintain_order=True).head(limit)
-        for p in wanted
+        lf.filter(mask).select(pl.col(column).cast(pl.String)).unique(maintain_order=True).head(limit)
+        for _, column, mask in wanted
     ]  # fmt: skip
     frames = pl.collect_all(queries, engine="streaming")
-    return {p.check_id: ["null" if v is None else v for v in f.to_series().to_list()] for p, f in zip(wanted, frames)}
+    return {cid: ["null" if v is None else v for v in f.to_series().to_list()] for (cid, _, _), f in zip(wanted, frames)}
 
 
 def results_for(
@@ -153,7 +158,7 @@ def unrun_results(planned: list[PlannedCheck], query: CompiledQuery, row_count: 
     """Results for the data checks that did not run: skipped (not applicable) or errored."""
     out = []
     for p in planned:
-        if p.engine != ENGINE or p.check in SCHEMA_CHECKS:
+        if p.section != "columns" or p.engine != ENGINE or p.check in SCHEMA_CHECKS:
             continue
         if p.check_id in query.skipped:
             out.append(skipped(p, query.skipped[p.check_id]))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from stewardgate.datasets.scan import ScannedDataset, collect
-from stewardgate.engines import compiled
+from stewardgate.engines import compiled, compiled_gx
 from stewardgate.engines.contract import run_contract
 from stewardgate.errors import DatasetError
 from stewardgate.planning import PlannedCheck
@@ -49,21 +49,45 @@ def execute(
     frame = collect(scanned) if full_frame else None
     lf = frame.lazy() if frame is not None else scanned.frame
     query = compiled.compile_checks(planned, scanned.schema)
-    row = _one_pass(lf, [pl.len().alias(ROWS), *query.exprs, *(extra_exprs or [])], scanned)
+    gx_query = compiled_gx.compile_expectations(planned, scanned.schema)
+    exprs = [pl.len().alias(ROWS), *query.exprs, *gx_query.exprs, *(extra_exprs or [])]
+    row = _one_pass(lf, exprs, scanned)
     row_count = int(row.pop(ROWS))
     outcomes = compiled.outcomes_from(query, row, row_count)
     failed = [p for p in query.checks.values() if not outcomes[p.check_id].ok]
-    found = _guard(lambda: compiled.sample_failures(lf, failed, scanned.schema, samples), scanned)
+    wanted = compiled.sample_masks(failed, scanned.schema)
+    wanted += [(cid, _column_of(planned, cid), gx_query.masks[cid]) for cid in compiled_gx.failing(gx_query, row)]
+    found = _guard(lambda: compiled.sample_failures(lf, wanted, samples), scanned)
     results = compiled.results_for(query, outcomes, found, row_count=row_count, masked=masked, samples=samples)
     results += compiled.unrun_results(planned, query, row_count)
+    results += _expectation_results(planned, gx_query, row, row_count, scanned, found, masked, samples)
     if warm is not None:
         warm.join()
     contract_frame = frame if frame is not None else pl.DataFrame(schema=scanned.schema)
     results += run_contract(on_pandera, contract_frame, masked=masked, samples=samples, row_count=row_count)
     order = {p.check_id: i for i, p in enumerate(planned)}
     results.sort(key=lambda r: order[r.check_id])
-    extra = {k: v for k, v in row.items() if k not in query.checks}
+    extra = {k: v for k, v in row.items() if not k.startswith(("__sg_", "__gx_"))}
     return Execution(results=results, row_count=row_count, extra=extra)
+
+
+def _column_of(planned: list[PlannedCheck], check_id: str) -> str:
+    return next(str(p.value["column"]) for p in planned if p.check_id == check_id)
+
+
+def _expectation_results(
+    planned: list[PlannedCheck], query: compiled_gx.ExpectationQuery, row: dict[str, Any], row_count: int,
+    scanned: ScannedDataset, found: dict[str, list[str]], masked: set[str], samples: int,
+) -> list[CheckResult]:  # fmt: skip
+    """Results of the compiled expectations, shaped exactly as the GX engine shapes its own."""
+    from stewardgate.engines.gx_outcome import columns_of_check, finish
+
+    def hidden(p: PlannedCheck) -> bool:
+        return any(c in masked for c in columns_of_check(p))
+
+    outcomes = compiled_gx.outcomes(query, row, row_count, planned, scanned.schema, found, hidden)
+    by_id = {p.check_id: p for p in planned}
+    return [finish(by_id[cid], o, row_count, masked=hidden(by_id[cid]), samples=samples) for cid, o in outcomes.items()]
 
 
 def _import_in_background(module: str) -> threading.Thread:

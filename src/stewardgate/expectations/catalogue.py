@@ -49,6 +49,12 @@ SEVERITY_ARGUMENT = {
     "required": False, "types": ["string"], "enum": ["info", "warn", "error"], "default": "error",
     "description": "stewardgate's severity of a failure (not passed to GX).",
 }  # fmt: skip
+ENGINE_ARGUMENT = {
+    "required": False, "types": ["string"], "enum": ["auto", "gx"], "default": "auto",
+    "description": "stewardgate's engine for this entry: auto (compiled polars where an "
+    "equivalent exists, verified against GX) or gx (not passed to GX).",
+}  # fmt: skip
+OWN_ARGUMENTS = {"severity": SEVERITY_ARGUMENT, "engine": ENGINE_ARGUMENT}
 
 
 @dataclass(frozen=True)
@@ -85,7 +91,7 @@ class ExpectationType:
 
     def allowed(self) -> list[str]:
         """Every key an entry of this type may hold, in the order the docs list them."""
-        return [*self.arguments, "severity", *PASS_THROUGH_ARGUMENTS]
+        return [*self.arguments, *OWN_ARGUMENTS, *PASS_THROUGH_ARGUMENTS]
 
 
 @cache
@@ -134,5 +140,5 @@ def lookup(name: str) -> ExpectationType | None:
 
 
 def pass_through_argument(name: str) -> Argument | None:
-    raw = PASS_THROUGH_ARGUMENTS.get(name) or (SEVERITY_ARGUMENT if name == "severity" else None)
+    raw = PASS_THROUGH_ARGUMENTS.get(name) or OWN_ARGUMENTS.get(name)
     return _argument(name, raw) if raw is not None else None

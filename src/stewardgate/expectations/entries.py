@@ -34,6 +34,7 @@ class ExpectationEntry:
     target: str
     columns: tuple[str, ...]
     check_id: str
+    engine: str = "auto"
 
     @property
     def column(self) -> str | None:
@@ -50,7 +51,7 @@ def parse_entries(dataset: str, raw: list[dict[str, Any]]) -> list[ExpectationEn
         kind = lookup(name)
         if kind is None:  # validation already rejected it; never plan what cannot run
             raise ValueError(f"expectations.{index}: unknown expectation type '{name}'")
-        arguments = {k: v for k, v in (args or {}).items() if k != "severity"}
+        arguments = {k: v for k, v in (args or {}).items() if k not in ("severity", "engine")}
         target = target_of(kind, arguments)
         seen[f"{target}.{name}"] += 1
         n = seen[f"{target}.{name}"]
@@ -59,6 +60,7 @@ def parse_entries(dataset: str, raw: list[dict[str, Any]]) -> list[ExpectationEn
             ExpectationEntry(
                 index=index, type=name, arguments=arguments, severity=str((args or {}).get("severity") or "error"),
                 target=target, columns=columns_of(kind, arguments), check_id=check_id,
+                engine=str((args or {}).get("engine") or "auto"),
             )  # fmt: skip
         )
     return out
@@ -86,14 +88,18 @@ def plan_expectations(loaded: LoadedSuite) -> list[PlannedCheck]:
     from stewardgate.planning import PlannedCheck
     from stewardgate.results import Severity
 
+    from stewardgate.engines.compiled_gx import COMPILED_REASON, compiles
+
     planned = []
     for e in parse_entries(loaded.suite.dataset.name, loaded.suite.expectations):
         kind = lookup(e.type)
         assert kind is not None
+        fast = loaded.suite.engine == "auto" and e.engine == "auto" and compiles(e.type, e.arguments)
         planned.append(
             PlannedCheck(
                 check_id=e.check_id, check=e.type, section="expectations", column=e.column,
-                value=e.arguments, severity=Severity(e.severity), engine=ENGINE, reason=_reason(kind, e),
+                value=e.arguments, severity=Severity(e.severity), engine="polars" if fast else ENGINE,
+                reason=COMPILED_REASON if fast else _reason(kind, e),
                 suite_line=loaded.line_of("expectations", e.index, e.type) or loaded.line_of("expectations"),
             )  # fmt: skip
         )
