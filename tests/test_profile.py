@@ -174,13 +174,14 @@ def _counting_source(df: pl.DataFrame, opened: list[int]) -> pl.LazyFrame:
         n_rows: int | None,
         batch_size: int | None,
     ) -> Iterator[pl.DataFrame]:
-        opened.append(1)
-        yield df if with_columns is None else df.select(with_columns)
+        opened.append(n_rows if n_rows is not None else -1)  # -1: a full read
+        frame = df if with_columns is None else df.select(with_columns)
+        yield frame if n_rows is None else frame.head(n_rows)
 
     return register_io_source(source, schema=df.schema)
 
 
-def test_the_data_is_read_once_by_one_streaming_query(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_data_is_read_once_in_full_by_one_streaming_query(monkeypatch: pytest.MonkeyPatch) -> None:
     df = pl.DataFrame(
         {
             "n": [1, 2, 3],
@@ -202,8 +203,9 @@ def test_the_data_is_read_once_by_one_streaming_query(monkeypatch: pytest.Monkey
     monkeypatch.setattr(pl, "collect_all", lambda *a, **k: pytest.fail("second query"))
     p = compute_profile(_counting_source(df, opened), as_of=AS_OF)
     assert p["row_count"] == 3
-    assert opened == [1]  # the source was scanned once
-    assert engines == ["streaming"]
+    assert opened.count(-1) == 1  # the source was read in full once...
+    assert [n for n in opened if n != -1] == [20_000]  # ...after a bounded head read (cardinality)
+    assert engines[-1] == "streaming"
 
 
 def test_flatten_metrics_gives_every_numeric_scalar() -> None:

@@ -55,7 +55,7 @@ def failing_mask(p: PlannedCheck, dtype: Any) -> pl.Expr:
             return col > value
         case "in_set":
             members = pl.Series(members_for(list(value), dtype), strict=False)
-            return col.is_not_null() & ~col.is_in(members.cast(dtype, strict=False))
+            return col.is_not_null() & ~col.is_in(members.cast(dtype, strict=False).implode())
         case "regex":
             return col.is_not_null() & ~as_text(col, dtype).str.contains(value)
         case "min_length":

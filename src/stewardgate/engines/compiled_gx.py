@@ -54,7 +54,7 @@ def _in_set(col: Any, dtype: Any, a: dict[str, Any]) -> Any:
     members = members_for(list(a.get("value_set") or []), dtype)
     if dtype.is_integer():
         members = [m for m in members if not isinstance(m, float) or m.is_integer()]
-    return ~col.is_in(pl.Series(members, strict=False).cast(dtype, strict=False))
+    return ~col.is_in(pl.Series(members, strict=False).cast(dtype, strict=False).implode())
 
 
 def _regex(col: Any, dtype: Any, a: dict[str, Any]) -> Any:

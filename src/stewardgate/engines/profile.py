@@ -69,22 +69,44 @@ def compute_profile(
     the same pass instead of a second pass over the data.
     """
     schema = dict(lf.collect_schema().items())
-    exprs = [pl.len().alias("row_count"), *profile_exprs(schema, max_categories=max_categories)]
+    high = high_cardinality_columns(lf, schema, max_categories=max_categories)
+    exprs = [pl.len().alias("row_count"), *profile_exprs(schema, max_categories=max_categories, high_cardinality=high)]
     row = lf.select(exprs).collect(engine="streaming").row(0, named=True)
     return assemble_profile(
         schema, row, int(row["row_count"]), as_of=as_of, top_k=top_k, max_categories=max_categories
     )
 
 
-def profile_exprs(schema: dict[str, pl.DataType], *, max_categories: int = 50) -> list[pl.Expr]:
+def profile_exprs(
+    schema: dict[str, pl.DataType], *, max_categories: int = 50, high_cardinality: frozenset[str] = frozenset()
+) -> list[pl.Expr]:
     """The profile's aggregate expressions, to run in a caller's single ``select``.
 
     Output names are ``"<column position>:<metric>"``; :func:`assemble_profile` reads them back.
+    Columns in ``high_cardinality`` (see :func:`high_cardinality_columns`) get a HyperLogLog
+    estimate of their distinct count and no value counts: exact counting of millions of distinct
+    strings would cost more than all the checks together.
     """
     exprs: list[pl.Expr] = []
     for i, (name, dtype) in enumerate(schema.items()):
-        exprs += _column_exprs(i, name, dtype, _kind(dtype), max_categories)
+        exprs += _column_exprs(i, name, dtype, _kind(dtype), max_categories, name in high_cardinality)
     return exprs
+
+
+def high_cardinality_columns(lf: pl.LazyFrame, schema: dict[str, pl.DataType], *, max_categories: int = 50,
+                             head_rows: int = 20_000) -> frozenset[str]:  # fmt: skip
+    """Columns with more than ``max_categories`` distinct values among the first rows.
+
+    This reads only the head of the data (the first row group of a Parquet file), not a pass.
+    It is safe both ways: a column flagged here has more distinct values in the whole data too;
+    a column not flagged gets exact counts, and its value counts are dropped afterwards if the
+    whole data proves it has more than ``max_categories`` values.
+    """
+    names = [n for n, t in schema.items() if t != pl.Object]
+    if not names:
+        return frozenset()
+    head = lf.head(head_rows).select([pl.col(n).drop_nulls().n_unique().alias(n) for n in names]).collect()
+    return frozenset(n for n in names if head[n][0] > max_categories)
 
 
 def assemble_profile(
@@ -139,12 +161,15 @@ def _has_top_values(dtype: pl.DataType, kind: str) -> bool:
 
 
 def _column_exprs(
-    i: int, name: str, dtype: pl.DataType, kind: str, max_categories: int
+    i: int, name: str, dtype: pl.DataType, kind: str, max_categories: int, high: bool = False
 ) -> list[pl.Expr]:
     col = pl.col(name)
     exprs = [col.null_count().alias(_key(i, "null_count"))]
     if dtype != pl.Object:
-        exprs.append(col.drop_nulls().n_unique().alias(_key(i, "distinct_count")))
+        distinct = col.drop_nulls().approx_n_unique() if high else col.drop_nulls().n_unique()
+        exprs.append(distinct.alias(_key(i, "distinct_count")))
+        if high:
+            exprs.append(pl.lit(True).alias(_key(i, "distinct_approximate")))
     if kind == _NUMERIC:
         exprs += _numeric_exprs(i, col, dtype)
     elif kind == _TEXT:
@@ -154,7 +179,7 @@ def _column_exprs(
         exprs += [length.max().alias(_key(i, "length_max"))]
     elif kind == _TEMPORAL:
         exprs += [col.min().alias(_key(i, "min")), col.max().alias(_key(i, "max"))]
-    if _has_top_values(dtype, kind):
+    if _has_top_values(dtype, kind) and not high:
         counts = col.cast(pl.String).alias("value").value_counts(sort=True, name="count")
         exprs.append(counts.head(max_categories + 1).implode().alias(_key(i, "top_values")))
     return exprs
@@ -198,6 +223,8 @@ def _column_profile(
         "null_fraction": null_count / row_count if row_count else None,
         "distinct_count": None if distinct is None else int(distinct),
     }
+    if row.get(_key(i, "distinct_approximate")):
+        out["distinct_approximate"] = True  # a HyperLogLog estimate (high-cardinality column)
     if kind == _NUMERIC:
         out.update(_numeric_profile(i, dtype, row))
     elif kind == _TEXT:
@@ -205,7 +232,8 @@ def _column_profile(
         out.update({metric: _number(row[_key(i, metric)]) for metric in lengths})
     elif kind == _TEMPORAL:
         out.update(_temporal_profile(i, row, as_of))
-    if _has_top_values(dtype, kind) and distinct is not None and distinct <= max_categories:
+    counted = _key(i, "top_values") in row
+    if counted and _has_top_values(dtype, kind) and distinct is not None and distinct <= max_categories:
         out["top_values"] = _top_values(row[_key(i, "top_values")], top_k)
     return out
 
