@@ -249,3 +249,17 @@ def test_profile_is_json_ready() -> None:
     )
     text = json.dumps(profile_of(df), allow_nan=False)
     assert json.loads(text)["columns"]["t"]["max"] == "2024-01-01T02:00:00"
+
+
+def test_sampled_quantiles_keep_exact_ends_and_say_they_are_sampled() -> None:
+    from stewardgate.engines.profile import assemble_profile, profile_exprs, sample_step
+
+    df = pl.DataFrame({"x": [float(v) for v in range(10_001)]})
+    schema = dict(df.schema.items())
+    row = df.select([pl.len().alias("n"), *profile_exprs(schema, step=10)]).row(0, named=True)
+    p = assemble_profile(schema, row, row.pop("n"), as_of=AS_OF)
+    col = p["columns"]["x"]
+    assert p["quantile_sample_step"] == 10
+    assert (col["quantiles"][0], col["quantiles"][-1]) == (0.0, 10_000.0)  # exact min and max
+    assert abs(col["p50"] - 5_000) <= 10 and abs(col["p99"] - 9_900) <= 10  # within one sampling step
+    assert (sample_step(None), sample_step(199_999), sample_step(10_000_000)) == (1, 1, 50)

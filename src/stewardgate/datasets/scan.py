@@ -36,6 +36,7 @@ class ScannedDataset:
     schema: dict[str, Any]  # column name -> polars dtype, in file order
     fingerprint: DataFingerprint
     metadata: dict[str, str] = field(default_factory=dict)
+    known_rows: int | None = None  # from Parquet footers, before any data is read
 
 
 def open_dataset(spec: DatasetSpec, *, base: Path, as_of: date | None = None) -> ScannedDataset:
@@ -52,7 +53,15 @@ def open_dataset(spec: DatasetSpec, *, base: Path, as_of: date | None = None) ->
     opener = {"parquet": _parquet, "csv": _csv, "ndjson": _ndjson, "ipc": _ipc}[resolved.format]
     frame, metadata = opener(resolved, spec)
     schema = _collect_schema(frame, resolved)
-    return ScannedDataset(resolved, frame, schema, fingerprint(resolved), metadata)
+    rows = _footer_rows(resolved) if resolved.format == "parquet" else None
+    return ScannedDataset(resolved, frame, schema, fingerprint(resolved), metadata, rows)
+
+
+def _footer_rows(resolved: ResolvedDataset) -> int:
+    """Row count from the Parquet footers (already validated by the opener)."""
+    import pyarrow.parquet as pq
+
+    return sum(pq.read_metadata(f).num_rows for f in resolved.files)
 
 
 def collect(scanned: ScannedDataset, columns: list[str] | None = None) -> pl.DataFrame:

@@ -77,19 +77,34 @@ def compute_profile(
     )
 
 
+QUANTILE_SAMPLE = 200_000
+"""Quantiles of a larger column come from a systematic sample of about this many rows."""
+
+
+def sample_step(rows: int | None) -> int:
+    """Every how many rows the quantile sample takes one (1: all rows; unknown size: all)."""
+    return max(1, (rows or 0) // QUANTILE_SAMPLE)
+
+
 def profile_exprs(
-    schema: dict[str, pl.DataType], *, max_categories: int = 50, high_cardinality: frozenset[str] = frozenset()
+    schema: dict[str, pl.DataType], *, max_categories: int = 50, high_cardinality: frozenset[str] = frozenset(),
+    step: int = 1,
 ) -> list[pl.Expr]:
     """The profile's aggregate expressions, to run in a caller's single ``select``.
 
     Output names are ``"<column position>:<metric>"``; :func:`assemble_profile` reads them back.
     Columns in ``high_cardinality`` (see :func:`high_cardinality_columns`) get a HyperLogLog
     estimate of their distinct count and no value counts: exact counting of millions of distinct
-    strings would cost more than all the checks together.
+    strings would cost more than all the checks together. With ``step`` > 1 the quantiles come
+    from every ``step``-th row (a systematic sample; see :func:`sample_step`): sorting every
+    numeric column in full is the most expensive part of a profile, and 200,000 evenly spread
+    rows place each percentile within a fraction of a point.
     """
     exprs: list[pl.Expr] = []
     for i, (name, dtype) in enumerate(schema.items()):
-        exprs += _column_exprs(i, name, dtype, _kind(dtype), max_categories, name in high_cardinality)
+        exprs += _column_exprs(i, name, dtype, _kind(dtype), max_categories, name in high_cardinality, step)
+    if step > 1:
+        exprs.append(pl.lit(step).alias("quantile_step"))
     return exprs
 
 
@@ -118,7 +133,10 @@ def assemble_profile(
         name: _column_profile(i, dtype, _kind(dtype), row, row_count, as_of, top_k, max_categories)
         for i, (name, dtype) in enumerate(schema.items())
     }
-    return {"row_count": row_count, "columns": columns}
+    profile: dict[str, Any] = {"row_count": row_count, "columns": columns}
+    if row.get("quantile_step"):
+        profile["quantile_sample_step"] = int(row["quantile_step"])  # quantiles from every n-th row
+    return profile
 
 
 def flatten_metrics(profile: dict[str, Any]) -> list[tuple[str, str | None, float]]:
@@ -161,7 +179,7 @@ def _has_top_values(dtype: pl.DataType, kind: str) -> bool:
 
 
 def _column_exprs(
-    i: int, name: str, dtype: pl.DataType, kind: str, max_categories: int, high: bool = False
+    i: int, name: str, dtype: pl.DataType, kind: str, max_categories: int, high: bool = False, step: int = 1
 ) -> list[pl.Expr]:
     col = pl.col(name)
     exprs = [col.null_count().alias(_key(i, "null_count"))]
@@ -171,7 +189,7 @@ def _column_exprs(
         if high:
             exprs.append(pl.lit(True).alias(_key(i, "distinct_approximate")))
     if kind == _NUMERIC:
-        exprs += _numeric_exprs(i, col, dtype)
+        exprs += _numeric_exprs(i, col, dtype, step)
     elif kind == _TEXT:
         length = col.cast(pl.String).str.len_chars()
         exprs += [length.min().alias(_key(i, "length_min"))]
@@ -185,7 +203,7 @@ def _column_exprs(
     return exprs
 
 
-def _numeric_exprs(i: int, col: pl.Expr, dtype: pl.DataType) -> list[pl.Expr]:
+def _numeric_exprs(i: int, col: pl.Expr, dtype: pl.DataType, step: int = 1) -> list[pl.Expr]:
     exprs: list[pl.Expr] = []
     x = col.cast(pl.Float64) if isinstance(dtype, pl.Decimal) else col
     if dtype.is_float():
@@ -198,7 +216,7 @@ def _numeric_exprs(i: int, col: pl.Expr, dtype: pl.DataType) -> list[pl.Expr]:
         x.std().alias(_key(i, "std")),
         (x == 0).sum().alias(_key(i, "zero_count")),
         (x < 0).sum().alias(_key(i, "negative_count")),
-        x.cast(pl.Float64)
+        (x.gather_every(step) if step > 1 else x).cast(pl.Float64)
         .quantile(list(QUANTILE_LEVELS), interpolation="linear")
         .alias(_key(i, "quantiles")),
     ]
@@ -249,6 +267,8 @@ def _numeric_profile(i: int, dtype: pl.DataType, row: dict[str, Any]) -> dict[st
     raw = row[_key(i, "quantiles")]
     quantiles = [_number(q) for q in raw] if raw is not None else []
     has_values = any(q is not None for q in quantiles)
+    if has_values and isinstance(out.get("min"), (int, float)) and isinstance(out.get("max"), (int, float)):
+        quantiles[0], quantiles[-1] = float(out["min"]), float(out["max"])  # exact ends, even when sampled
     for name, index in NAMED_QUANTILES.items():
         out[name] = quantiles[index] if has_values else None
     out["quantiles"] = quantiles if has_values else None
