@@ -78,28 +78,34 @@ def run_cmd(paths: tuple[Path, ...], json_path: Path | None, junit_path: Path | 
     """
 
     def action() -> int:
+        from stewardgate.cli.progress import DatasetProgress
         from stewardgate.reporters import console
         from stewardgate.runner import RunOptions, run_paths
         from stewardgate.settings import load_settings
 
         settings = load_settings(cwd=Path.cwd(), flags={"samples": samples, "store": store, "parallel": parallel})
         color, verbosity = _use_color(), (-1 if quiet else 1 if verbose else 0)
+        bar = DatasetProgress.for_paths(list(paths))
 
         def show(d: object) -> None:
-            click.echo(console.render_dataset(d, color=color, verbosity=verbosity))  # type: ignore[arg-type]
+            bar.echo(console.render_dataset(d, color=color, verbosity=verbosity), d.dataset)  # type: ignore[arg-type,attr-defined]
 
         day = as_of.date() if as_of is not None else None  # type: ignore[attr-defined]
         options = RunOptions(
             samples=settings.samples, as_of=day, on_dataset=show, use_store=not no_history,
-            store_url=settings.store, parallel=settings.parallel,
+            store_url=settings.store, parallel=settings.parallel, governance=settings.governance,
         )  # fmt: skip
-        run = run_paths(list(paths), options)
+        with bar:
+            run = run_paths(list(paths), options)
         targets = {"json": json_path, "junit": junit_path, "markdown": markdown_path, "html": html_path}
         emit_reports(run, targets, github)
         for d in run.datasets:
             if d.error:
                 click.echo(f"error: {d.dataset}: {d.error}", err=True)
         code = EXIT_PASSED if exit_zero and run.exit_code == EXIT_GATE_FAILED else run.exit_code
+        again = console.rerun_options(as_of=day, store=store, no_history=no_history)
+        reports = [p for p in targets.values() if p is not None]
+        click.echo(console.render_next_steps(run, paths=[str(p) for p in paths], options=again, reports=reports, verbosity=verbosity), nl=False)
         click.echo(console.render_gate_line(run, color=color, exit_code=code))
         return code
 
@@ -195,21 +201,25 @@ def schema_cmd(output: Path | None) -> None:
 
 @click.command("report")
 @click.option("--from-json", "from_json", type=click.Path(path_type=Path, exists=True, dir_okay=False),
-              required=True, help="A run record written by `run --json`.")  # fmt: skip
+              help="A run record written by `run --json`.")  # fmt: skip
+@click.option("--dataset", "datasets", multiple=True, help="The latest stored run of this dataset (repeatable).")
+@click.option("--run-id", default=None, help="A stored run (with --dataset: only those datasets of it).")
+@click.option("--store", default=None, help="History store URL for --dataset/--run-id; default: .stewardgate/history.db.")
 @report_options
-def report_cmd(from_json: Path, json_path: Path | None, junit_path: Path | None,
+def report_cmd(from_json: Path | None, datasets: tuple[str, ...], run_id: str | None, store: str | None,
+               json_path: Path | None, junit_path: Path | None,
                markdown_path: Path | None, html_path: Path | None, github: bool) -> None:  # fmt: skip
-    """Render reports (HTML, JUnit, Markdown, annotations) from a saved run record."""
+    """Render reports (HTML, JUnit, Markdown, annotations) from a saved run record or the history store."""
 
     def action() -> int:
-        from stewardgate.results import load_run_record
+        from stewardgate.cli.report_store import load_report_run
 
-        run = load_run_record(from_json)
         targets = {"json": json_path, "junit": junit_path, "markdown": markdown_path, "html": html_path}
         if not any(targets.values()) and not github:
             from stewardgate.errors import UsageError
 
             raise UsageError("name at least one output: --html, --junit, --markdown, --json or --github")
+        run = load_report_run(from_json, datasets, run_id, store)
         emit_reports(run, targets, github)
         return EXIT_PASSED
 

@@ -4,11 +4,25 @@
 is plain ANSI and only when asked for (the CLI asks on a terminal unless ``NO_COLOR`` is set).
 Verbosity: -1 quiet (non-passing checks and the gate line), 0 normal, 1 verbose (expected,
 observed and samples for every check).
+
+``render_next_steps`` is the closing advice printed just above the gate line (not in quiet
+mode): for a blocked run the command that shows the details and the HTML report to open; for a
+passing run one short line. Like everything here it is a pure function of its arguments.
 """
 
 from __future__ import annotations
 
+import re
+import shlex
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
 from stewardgate.results import CheckResult, DatasetRun, RunResult, Status
+
+MAX_SUITES_NAMED = 3
+"""A rerun hint names the blocked suites up to this many; beyond, it repeats the run's PATHS."""
+_PASSWORD = re.compile(r"://[^/@]*:[^/@]*@")
 
 LABELS = {
     Status.PASSED: "PASS", Status.SKIPPED: "SKIP", Status.INFO: "INFO", Status.WAIVED: "WAIVE",
@@ -80,3 +94,56 @@ def render_gate_line(run: RunResult, *, color: bool = False, exit_code: int | No
         f"gate: {_paint('FAILED', '31', color)} ({len(failed)} of {total} datasets blocked: "
         f"{', '.join(failed)}; exit {code}{note})"
     )
+
+
+def rerun_options(*, as_of: date | None = None, store: str | None = None, no_history: bool = False) -> list[str]:
+    """The run's flags that a rerun must repeat to judge the same day against the same history.
+
+    A ``--store`` URL with a password is not repeated verbatim: the hint says
+    ``"$STEWARDGATE_STORE"`` instead, so no password is printed to a log.
+    """
+    out = ["--as-of", as_of.isoformat()] if as_of is not None else []
+    if no_history:
+        out.append("--no-history")
+    elif store is not None:
+        out += ["--store", '"$STEWARDGATE_STORE"' if _PASSWORD.search(store) else shlex.quote(store)]
+    return out
+
+
+def render_next_steps(
+    run: RunResult,
+    *,
+    paths: Sequence[str] = (),
+    options: Sequence[str] = (),
+    reports: Sequence[Path] = (),
+    verbosity: int = 0,
+) -> str:
+    """What to do next, as ``next: ...`` lines (empty in quiet mode).
+
+    Args:
+        run: the finished run.
+        paths: the PATHS the run was given, named by the rerun hint when more than
+            ``MAX_SUITES_NAMED`` suites blocked.
+        options: flags the rerun repeats (see :func:`rerun_options`); already shell-quoted.
+        reports: the report files written; an ``.html`` one is offered to open.
+        verbosity: as for :func:`render`; verbose runs get no ``--verbose`` hint.
+    """
+    if verbosity < 0:
+        return ""
+    blocked = [d for d in run.datasets if not d.gate.passed and d.error is None]
+    if not blocked:
+        if not run.passed:
+            return ""  # only unreadable datasets: their ERROR lines say what to fix
+        warned = sum(r.status is Status.WARNED for d in run.datasets for r in d.results)
+        if warned:
+            return f"next: nothing blocks the release; {warned} warned check{'s' if warned != 1 else ''} above may need a look\n"
+        return "next: nothing to do, every gate passed\n"
+    lines = []
+    if verbosity == 0:
+        suites = [d.suite_path for d in blocked] if len(blocked) <= MAX_SUITES_NAMED or not paths else list(paths)
+        command = " ".join(["stewardgate run", *map(shlex.quote, suites), *options, "--verbose"])
+        lines.append(f"next: {command}  # expected, observed and samples of every check")
+    html = [p for p in reports if p.suffix.lower() in (".html", ".htm")]
+    if html:
+        lines.append(f"next: open {shlex.quote(str(html[0]))}  # the HTML report: evidence, charts, stewardship")
+    return "".join(line + "\n" for line in lines)

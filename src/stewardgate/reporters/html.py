@@ -17,7 +17,7 @@ import functools
 import hashlib
 import math
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import jinja2
@@ -34,28 +34,50 @@ _BIN_ROW = 38
 
 @dataclass(frozen=True)
 class Point:
-    """One point of a trend: x in percent of the width, y in pixels."""
+    """One point of a trend: x in percent of the width, y in pixels.
+
+    ``current``: the value this run judged; ``baseline``: whether it was judged against.
+    """
 
     x: float
     y: float
     label: str
     value: float
     anomalous: bool
+    current: bool = False
+    baseline: bool = True
 
 
 @dataclass(frozen=True)
 class TrendChart:
-    """An anomaly's metric history, scaled for a chart ``CHART_HEIGHT`` pixels high."""
+    """An anomaly's metric history, scaled for a chart ``CHART_HEIGHT`` pixels high.
+
+    ``band_left`` is where the band starts (percent of the width: the baseline window's first
+    run); ``partial`` says that some drawn points did not make the baseline (they are faded).
+    """
 
     points: tuple[Point, ...]
     band_top: float | None
     band_bottom: float | None
     median_y: float | None
     details: dict[str, Any]
+    band_left: float = 0.0
+    partial: bool = False
 
     @property
     def flagged(self) -> int:
         return sum(p.anomalous for p in self.points)
+
+    @property
+    def window(self) -> tuple[str, str] | None:
+        """The baseline window (first and last day), from either form of the details."""
+        d = self.details
+        if d.get("window_start") and d.get("window_end"):
+            return str(d["window_start"]), str(d["window_end"])
+        window = d.get("window")
+        if isinstance(window, list) and window:
+            return str(window[0]), str(window[-1])
+        return None
 
 
 @dataclass(frozen=True)
@@ -108,9 +130,58 @@ def _number(value: Any) -> float | None:
     return float(value) if math.isfinite(value) else None
 
 
-def trend_chart(details: dict[str, Any]) -> TrendChart | None:
-    """Chart geometry for an anomaly's ``series`` and ``band``; None if there is nothing to draw."""
-    series = [p for p in details.get("series", []) if _number(p.get("value")) is not None]
+def _with_current(details: dict[str, Any], as_of: str | None) -> list[dict[str, Any]]:
+    """The history ``series`` plus the value this run judged, when the series stops before it.
+
+    The detector stores the runs it judged against (``series``) and the judged value apart
+    (``value``, ``anomalous``); a chart needs both. A series that already ends on ``as_of``
+    (older records, hand-made ones) is drawn as it is.
+    """
+    series = [dict(p) for p in details.get("series", []) if _number(p.get("value")) is not None]
+    if series and as_of is not None and series[-1].get("as_of") == as_of:
+        series[-1]["current"] = True
+        return series
+    value = _number(details.get("value"))
+    if value is None:
+        return series
+    current = {"as_of": as_of or "this run", "value": value, "anomalous": bool(details.get("anomalous"))}
+    return [*series, {**current, "current": True}]
+
+
+def _baseline_days(series: list[dict[str, Any]], details: dict[str, Any], as_of: str | None) -> set[str] | None:
+    """The days whose values made the baseline, when the details identify them; else None.
+
+    The baseline is the ``n`` usable (not anomalous) runs from ``window_start`` to
+    ``window_end``; with ``seasonality: day_of_week`` only those on the judged day's weekday.
+    """
+    start, end, n = details.get("window_start"), details.get("window_end"), details.get("n")
+    if not (isinstance(start, str) and isinstance(end, str) and isinstance(n, int)):
+        return None
+    usable = [str(p["as_of"]) for p in series if start <= str(p.get("as_of")) <= end and not p.get("anomalous")]
+    if len(usable) == n:
+        return set(usable)
+    weekday = _weekday(as_of)
+    same = [day for day in usable if weekday is not None and _weekday(day) == weekday]
+    return set(same) if len(same) == n else None
+
+
+def _weekday(day: str | None) -> int | None:
+    try:
+        return date.fromisoformat(day).weekday() if day else None
+    except ValueError:
+        return None
+
+
+def trend_chart(details: dict[str, Any], *, as_of: str | None = None) -> TrendChart | None:
+    """Chart geometry for an anomaly's ``series`` (plus the judged value) and ``band``.
+
+    Returns None if there is nothing to draw. ``as_of`` is the day the run judged: the
+    current value is appended to the history under that label. Points that did not make the
+    baseline (before its window, or other weekdays of a seasonal rule; flagged points stay
+    marked as flagged) get ``baseline=False`` and the band starts at the baseline window, so
+    the chart shows what the value was compared with.
+    """
+    series = _with_current(details, as_of)
     if not series:
         return None
     band = details.get("band") or {}
@@ -122,17 +193,23 @@ def trend_chart(details: dict[str, Any]) -> TrendChart | None:
     lo, hi = min(extent) - pad, max(extent) + pad
     step = (_X_RIGHT - _X_LEFT) / max(len(series) - 1, 1)
     left = _X_LEFT if len(series) > 1 else 50.0
+    used = _baseline_days(series, details, as_of)
     points = tuple(
         Point(round(left + i * step, 2), _scale(v, lo, hi), str(p.get("as_of", "")), v,
-              bool(p.get("anomalous")))
+              bool(p.get("anomalous")), bool(p.get("current")),
+              used is None or bool(p.get("current") or p.get("anomalous")) or str(p.get("as_of")) in used)
         for i, (p, v) in enumerate(zip(series, values, strict=True))
     )
+    start = details.get("window_start")
+    first = next((p.x for p in points if isinstance(start, str) and p.label >= start), None)
     return TrendChart(
         points=points,
         band_top=_scale(high, lo, hi) if high is not None else None,
         band_bottom=_scale(low, lo, hi) if low is not None else None,
         median_y=_scale(median, lo, hi) if median is not None else None,
         details=details,
+        band_left=max(round(first - step / 2, 2), 0.0) if first is not None and first > left else 0.0,
+        partial=used is not None and any(not p.baseline for p in points),
     )
 
 
@@ -150,12 +227,12 @@ def drift_bins(details: dict[str, Any]) -> list[Bin]:
     ]
 
 
-def _dataset_view(index: int, dataset: DatasetRun) -> DatasetView:
+def _dataset_view(index: int, dataset: DatasetRun, as_of: str | None = None) -> DatasetView:
     anchor = f"ds-{index}"
     ordered = sorted(dataset.results, key=lambda r: r.status.rank, reverse=True)
     view = DatasetView(dataset, anchor, [(f"{anchor}-c{i}", r) for i, r in enumerate(ordered)])
     for row_id, r in view.results:
-        chart = trend_chart(r.details) if "series" in r.details else None
+        chart = trend_chart(r.details, as_of=as_of) if "series" in r.details else None
         if chart is not None:
             view.trends.append((row_id, r, chart))
         if r.details.get("bins"):
@@ -210,7 +287,7 @@ def render(run: RunResult, *, title: str | None = None) -> str:
     return env.get_template("report.html.j2").render(
         run=run,
         title=title or f"stewardgate report {run.as_of.isoformat()}",
-        datasets=[_dataset_view(i, d) for i, d in enumerate(run.datasets)],
+        datasets=[_dataset_view(i, d, run.as_of.isoformat()) for i, d in enumerate(run.datasets)],
         style=Markup(env.get_template("report.css").render()),
         script=Markup(script),
         script_hash=_csp_hash(script),
