@@ -1,0 +1,137 @@
+"""Governance checks written under ``governance:`` (and the expired-waiver report).
+
+They run on suites that have a ``governance:`` block (``governance: {}`` turns all of them on;
+each key takes ``true``, ``false`` or ``{enabled, severity, ...}``), or on every suite when the
+setting ``[tool.stewardgate.governance] run_by_default = true``. The engine is
+``stewardgate.governance``.
+"""
+
+from __future__ import annotations
+
+from stewardgate.checks.registry import register
+
+
+@register("retention", section="governance", engine="governance")
+def _retention() -> None:
+    """Rows older than the retention period fail, naming how many, the oldest, and where.
+
+    The age is measured on `stewardship.retention.column` (a date or datetime column) from the
+    run's as-of date: with `period: 400d` and `--as-of 2026-11-27`, rows dated before
+    2025-10-23 are expired. The count and the oldest value come from the run's one pass over
+    the data; for partitioned data a second query, only when rows are expired, names the
+    partitions (hive folders, else files) that hold them.
+
+    Why: data kept longer than its retention period is a compliance breach, not a style issue.
+
+    ```yaml
+    stewardship:
+      retention: {period: 400d, column: order_ts}
+    governance: {retention: true}
+    ```
+
+    Limitations: without `retention.column` the check is skipped; a retention column missing
+    from the data, or not a date/datetime, is an error. For CSV data of several files the
+    partitions are not listed.
+    """
+
+
+@register("personal_data", section="governance", engine="governance")
+def _personal_data() -> None:
+    """Undeclared personal data: string columns whose values look like personal data fail.
+
+    A deterministic sample of rows (`sample_size`, `seed`) of every string column is read once
+    and run through detectors for e-mail addresses, phone numbers, US social security numbers,
+    payment cards (Luhn check), IBANs (mod-97 check) and IPv4/IPv6 addresses. When a detector
+    matches more than `threshold` of a column's non-blank values, the column must be declared
+    `pii:` and classified `confidential` or `restricted` (its own classification, else the
+    dataset's); otherwise it fails, naming the detector and the match rate. One result per
+    string column: `<dataset>.governance.personal_data.<column>`. Values are never shown.
+
+    Why: personal data that nobody declared is personal data nobody protects.
+
+    ```yaml
+    governance:
+      personal_data: {sample_size: 20000, seed: 7, threshold: 0.3, ignore_columns: [notes]}
+    ```
+
+    Limitations: names and postal addresses are not detected; nine bare digits are not taken
+    for a social security number; a sample can miss rare values.
+    """
+
+
+@register("classification", section="governance", engine="governance")
+def _classification() -> None:
+    """The dataset's classification must be at least its most sensitive column's.
+
+    public < internal < confidential < restricted. A dataset classified `internal` with a
+    column classified `restricted` fails (it would be handled as less sensitive than it is).
+    Reads only the suite.
+
+    ```yaml
+    stewardship: {classification: restricted}
+    columns:
+      email: {type: string, pii: email, classification: restricted}
+    ```
+    """
+
+
+@register("completeness", section="governance", engine="governance")
+def _completeness() -> None:
+    """Metadata completeness: the stewardship fields the risk tier requires are all filled in.
+
+    Defaults: every tier needs owner, steward and classification; medium adds retention; high
+    adds description and recertify_by. A suite without `risk_tier` is judged by the default
+    tier (medium). Configure it in `pyproject.toml`:
+
+    ```toml
+    [tool.stewardgate.governance]
+    required_by_risk_tier = {low = ["owner", "steward"], high = ["owner", "steward", "classification", "retention", "description", "recertify_by", "known_limitations"]}
+    ```
+    """
+
+
+@register("recertification", section="governance", engine="governance")
+def _recertification() -> None:
+    """`stewardship.recertify_by` in the past fails; within 30 days of the as-of date it warns.
+
+    Why: a steward re-confirms owner, classification and retention at least this often.
+
+    ```yaml
+    stewardship: {recertify_by: 2027-06-30}
+    governance:
+      recertification: {warn_within_days: 45}
+    ```
+    """
+
+
+@register("stamp_match", section="governance", engine="governance")
+def _stamp_match() -> None:
+    """What the data carries (its stewardship stamp) must agree with the suite.
+
+    `stewardgate stamp SUITE` writes the suite's stewardship into the data (Parquet footer
+    metadata, or a `<file>.stewardship.json` sidecar). This check reads the stamps back (no
+    data) and fails when a stamp names a different owner or a lower classification than the
+    suite, or cannot be read. Other differences (steward, retention, risk tier, …) and files
+    without a stamp beside stamped ones are reported as info: stamp again. Data without any
+    stamp skips the check.
+
+    ```yaml
+    governance: {stamp_match: true}
+    ```
+    """
+
+
+@register("expired_waiver", section="waivers", engine="governance")
+def _expired_waiver() -> None:
+    """A waiver past its `expires` date no longer applies, and is reported as a warning.
+
+    A waiver turns a failed or warned check it names (id or glob, with or without the dataset
+    prefix) into `waived` up to and including `expires`. Errored checks are never waived.
+    `approved_by` and `expires` are required; settings can restrict who may approve per tier.
+
+    ```yaml
+    waivers:
+      - {check: "columns.email.max_null_fraction", reason: "CRM migration",
+         approved_by: jane.doe@example.com, expires: 2026-12-31, ticket: DATA-12}
+    ```
+    """

@@ -1,0 +1,220 @@
+"""Governance commands: stamp, inspect, catalog, audit verify|log, trust-sheet. Each one is thin."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from stewardgate.cli.errors import handle_errors
+from stewardgate.errors import EXIT_GATE_FAILED, EXIT_PASSED, UsageError
+
+STORE = click.option("--store", default=None, help="History store URL; default: SQLite beside the suites.")
+DAY = click.DateTime(["%Y-%m-%d"])
+
+
+def _exit(code: int) -> None:
+    click.get_current_context().exit(code)
+
+
+def _settings(store: str | None) -> Any:
+    from stewardgate.settings import load_settings
+
+    return load_settings(cwd=Path.cwd(), flags={"store": store})
+
+
+def _open(settings: Any, default: Path) -> Any:
+    from stewardgate.store import open_store
+
+    return open_store(settings.store, default_path=default)
+
+
+def _one_suite(path: Path) -> Any:
+    from stewardgate.suite.loader import load_suites
+
+    suites = load_suites([path])
+    if len(suites) != 1:
+        raise UsageError(f"{path}: name one suite file, not a folder of {len(suites)} suites")
+    return suites[0]
+
+
+@click.command("stamp")
+@click.argument("suite", type=click.Path(path_type=Path))
+@click.option("--as-of", type=DAY, default=None, help="Date for {as_of} in dataset.path (default: today).")
+@STORE
+def stamp_cmd(suite: Path, as_of: datetime | None, store: str | None) -> None:
+    """Write SUITE's stewardship into its dataset (Parquet footers, else sidecar files).
+
+    Every file of the dataset is stamped atomically; data, schema, row groups and other
+    metadata stay as they were. The stamp is recorded in the audit trail.
+    """
+
+    def action() -> int:
+        from stewardgate.governance.stamp import stamp_suite
+        from stewardgate.runner import default_store_path
+
+        loaded = _one_suite(suite)
+        with _open(_settings(store), default_store_path([suite])) as db:
+            report = stamp_suite(loaded, at=datetime.now(UTC), as_of=as_of.date() if as_of else None)
+            entry = db.append_audit("stamp", report.dataset, _stamp_payload(report))
+        where = "Parquet footer, key stewardgate" if report.format == "parquet" else "sidecar <file>.stewardship.json"
+        n = len(report.files)
+        click.echo(f"{report.dataset}: stamped {n} file{'s' if n != 1 else ''} ({where})")
+        for f in report.files:
+            click.echo(f"  {f.target}")
+        click.echo(f"audit: entry {entry.seq} (stamp {report.dataset})")
+        return EXIT_PASSED
+
+    _exit(handle_errors(action))
+
+
+def _stamp_payload(report: Any) -> dict[str, Any]:
+    doc = report.document
+    return {
+        "files": [str(f.target) for f in report.files], "suite": doc["suite"],
+        "stewardship": doc["stewardship"], "stamped_at": doc["stamped_at"],
+    }  # fmt: skip
+
+
+@click.command("inspect")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def inspect_cmd(path: Path, as_json: bool) -> None:
+    """Show the stewardship a dataset carries (PATH: a data file, glob, folder or a suite)."""
+
+    def action() -> int:
+        from stewardgate.cli.governance_text import inspection_json, inspection_lines
+        from stewardgate.governance.inspect import inspect_dataset
+
+        if path.suffix in (".yml", ".yaml"):
+            loaded = _one_suite(path)
+            spec = loaded.suite.dataset
+            found = inspect_dataset(spec.path.replace("{as_of}", date.today().isoformat()), base=loaded.folder, fmt=spec.format)
+        else:
+            found = inspect_dataset(str(path), base=Path())
+        if as_json:
+            click.echo(json.dumps(inspection_json(found), indent=2))
+        else:
+            click.echo("\n".join(inspection_lines(found)))
+        return EXIT_PASSED
+
+    _exit(handle_errors(action))
+
+
+@click.command("catalog")
+@click.option("--owner", default=None, help="Only datasets of this owner.")
+@click.option("--classification", type=click.Choice(["public", "internal", "confidential", "restricted"]), default=None)
+@click.option("--status", default=None, help="Only datasets whose last run's worst status is this (passed, warned, failed, errored, ...).")
+@click.option("--gate", type=click.Choice(["passed", "failed"]), default=None, help="Only datasets whose last gate passed / failed.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@STORE
+def catalog_cmd(owner: str | None, classification: str | None, status: str | None, gate: str | None,
+                fmt: str, store: str | None) -> None:  # fmt: skip
+    """List the datasets of the history store with their stewardship and last verdict."""
+
+    def action() -> int:
+        from stewardgate.cli.governance_text import catalog_csv, catalog_rows, catalog_table
+
+        settings = _settings(store)
+        with _open(settings, Path(".stewardgate") / "history.db") as db:
+            entries = db.catalog(owner=owner, classification=classification, status=status)
+        if gate is not None:
+            entries = [e for e in entries if e.last_gate_passed is (gate == "passed")]
+        rows = catalog_rows(entries, settings.governance)
+        text = {"json": lambda: json.dumps(rows, indent=2), "csv": lambda: catalog_csv(rows), "table": lambda: catalog_table(rows)}[fmt]()
+        click.echo(text, nl=not text.endswith("\n"))
+        return EXIT_PASSED
+
+    _exit(handle_errors(action))
+
+
+@click.group("audit")
+def audit_group() -> None:
+    """The audit trail: every run, baseline acceptance, stamp and waiver use, hash-chained."""
+
+
+@audit_group.command("verify")
+@STORE
+def audit_verify_cmd(store: str | None) -> None:
+    """Recompute the audit chain; name the first entry changed or removed (exit 1 if any)."""
+
+    def action() -> int:
+        from stewardgate.governance.audit import verify_chain
+
+        with _open(_settings(store), Path(".stewardgate") / "history.db") as db:
+            entries, head = db.audit_chain()
+        report = verify_chain(entries, head)
+        if report.ok:
+            tip = f", head {head[0]} sha256 {head[1][:16]}" if head else ""
+            click.echo(f"audit chain intact: {report.checked} entries{tip}")
+            return EXIT_PASSED
+        before = f"{report.checked} earlier entr{'y' if report.checked == 1 else 'ies'} verified"
+        click.echo(f"audit chain BROKEN: {report.problem}; {before}")
+        return EXIT_GATE_FAILED
+
+    _exit(handle_errors(action))
+
+
+@audit_group.command("log")
+@click.option("--kind", default=None, help="Only entries of this kind (run, baseline, stamp, waiver).")
+@click.option("--subject", default=None, help="Only entries about this subject (a dataset).")
+@click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="Newest N entries.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@STORE
+def audit_log_cmd(kind: str | None, subject: str | None, limit: int, as_json: bool, store: str | None) -> None:
+    """List audit entries, newest first."""
+
+    def action() -> int:
+        from stewardgate.cli.governance_text import audit_lines, entry_json
+
+        with _open(_settings(store), Path(".stewardgate") / "history.db") as db:
+            entries = db.audit_entries(kind=kind, subject=subject, limit=limit, newest_first=True)
+        if as_json:
+            click.echo(json.dumps([entry_json(e) for e in entries], indent=2))
+        else:
+            click.echo("\n".join(audit_lines(entries)))
+        return EXIT_PASSED
+
+    _exit(handle_errors(action))
+
+
+@click.command("trust-sheet")
+@click.argument("dataset")
+@click.option("--suites", "suites", type=click.Path(path_type=Path), default=Path("suites"), show_default=True,
+              help="Suite file or folder that holds DATASET's suite.")  # fmt: skip
+@click.option("--html", "as_html", is_flag=True, help="HTML instead of Markdown.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Write to this file (atomically).")
+@click.option("--as-of", type=DAY, default=None, help="Date open waivers are judged on (default: today).")
+@STORE
+def trust_sheet_cmd(dataset: str, suites: Path, as_html: bool, output: Path | None, as_of: datetime | None,
+                    store: str | None) -> None:  # fmt: skip
+    """A one-page summary of DATASET for its consumers (Markdown, or HTML with --html)."""
+
+    def action() -> int:
+        from stewardgate.governance.trust_sheet import build_trust_sheet, render_html, render_markdown
+        from stewardgate.io import atomic_write_text
+        from stewardgate.runner import default_store_path
+        from stewardgate.suite.loader import load_suites
+
+        matching = [s for s in load_suites([suites]) if s.suite.dataset.name == dataset]
+        if not matching:
+            raise UsageError(f"no suite for dataset '{dataset}' under {suites}")
+        settings = _settings(store)
+        with _open(settings, default_store_path([suites])) as db:
+            day = as_of.date() if as_of else date.today()
+            sheet = build_trust_sheet(matching[0], db, as_of=day, governance=settings.governance)
+        text = render_html(sheet) if as_html else render_markdown(sheet)
+        if output is None:
+            click.echo(text, nl=not text.endswith("\n"))
+        else:
+            atomic_write_text(output, text)
+            click.echo(f"trust sheet: {output}")
+        return EXIT_PASSED
+
+    _exit(handle_errors(action))
+
+
+COMMANDS = (stamp_cmd, inspect_cmd, catalog_cmd, audit_group, trust_sheet_cmd)

@@ -1,0 +1,128 @@
+"""Text and data the governance commands print: inspections, catalog rows, audit entries."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from typing import Any
+
+CATALOG_COLUMNS = (
+    "dataset", "owner", "steward", "classification", "retention", "risk_tier", "completeness",
+    "missing", "last_as_of", "last_status", "last_gate",
+)  # fmt: skip
+_HEADINGS = {
+    "dataset": "DATASET", "owner": "OWNER", "steward": "STEWARD", "classification": "CLASS",
+    "retention": "RETENTION", "risk_tier": "TIER", "completeness": "COMPLETE", "missing": "MISSING",
+    "last_as_of": "LAST RUN", "last_status": "STATUS", "last_gate": "GATE",
+}  # fmt: skip
+
+
+def inspection_json(found: Any) -> dict[str, Any]:
+    """An :class:`~stewardgate.governance.inspect.Inspection` as JSON-ready data."""
+    return {
+        "dataset": found.display,
+        "format": found.format,
+        "files": [
+            {"path": str(f.path), "stamp": f.stamp, "problem": f.problem, "other_metadata_keys": list(f.other_keys)}
+            for f in found.files
+        ],
+    }
+
+
+def inspection_lines(found: Any) -> list[str]:
+    """What a dataset carries, for people: each distinct stamp, then unstamped files."""
+    n = len(found.files)
+    lines = [f"{found.display}  ({found.format}, {n} file{'s' if n != 1 else ''})"]
+    if not found.groups and not found.unreadable:
+        lines.append("  no stewardship stamp (write one: stewardgate stamp SUITE)")
+    for group in found.groups:
+        stamp, s = group.stamp, group.stamp["stewardship"]
+        suite = stamp.get("suite") or {}
+        lines.append(
+            f"  stamp v{stamp['version']} of dataset {stamp.get('dataset')}, stamped {stamp.get('stamped_at')} "
+            f"from {suite.get('path')} (sha256 {str(suite.get('sha256', ''))[:12]}), on {len(group.files)} of {n} files"
+        )
+        for key in ("owner", "steward", "classification", "retention", "risk_tier", "description", "recertify_by"):
+            value = s.get(key)
+            if isinstance(value, dict):
+                value = f"{value.get('period')}" + (f" on {value['column']}" if value.get("column") else "")
+            lines.append(f"    {key:<15} {value if value is not None else '-'}")
+    for f in found.unreadable:
+        lines.append(f"  {f.path}: {f.problem}")
+    if found.groups and found.unstamped:
+        lines.append(f"  {len(found.unstamped)} of {n} files carry no stamp: " + ", ".join(p.name for p in found.unstamped[:10]))
+    keys = sorted({k for f in found.files for k in f.other_keys})
+    if keys:
+        lines.append(f"  other metadata keys: {', '.join(keys)}")
+    return lines
+
+
+def catalog_rows(entries: Sequence[Any], governance: Any) -> list[dict[str, Any]]:
+    """Catalog entries as rows; ``missing``: the stewardship fields their risk tier requires."""
+    rows = []
+    for e in entries:
+        tier = e.risk_tier or governance.default_risk_tier
+        required = governance.required_by_risk_tier.get(tier, ())
+        missing = [f for f in required if e.stewardship.get(f) in (None, "", [], {})]
+        rows.append({
+            "dataset": e.dataset, "owner": e.owner, "steward": e.steward,
+            "classification": e.classification, "retention": e.retention, "risk_tier": e.risk_tier,
+            "completeness": e.completeness, "missing": missing,
+            "last_as_of": e.last_as_of.isoformat() if e.last_as_of else None,
+            "last_status": e.last_status.value if e.last_status else None,
+            "last_gate": None if e.last_gate_passed is None else ("passed" if e.last_gate_passed else "failed"),
+            "last_run_id": e.last_run_id,
+        })  # fmt: skip
+    return rows
+
+
+def _cell(key: str, value: Any) -> str:
+    if value is None:
+        return "-"
+    if key == "completeness":
+        return f"{value:.0%}"
+    if key == "missing":
+        return ",".join(value) or "-"
+    return str(value)
+
+
+def catalog_table(rows: list[dict[str, Any]]) -> str:
+    """Aligned columns with a heading line; a sentence when there is nothing."""
+    if not rows:
+        return "no datasets in the catalog (or none match the filters)"
+    cells = [[_HEADINGS[k] for k in CATALOG_COLUMNS]] + [[_cell(k, r[k]) for k in CATALOG_COLUMNS] for r in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(CATALOG_COLUMNS))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells)
+
+
+def catalog_csv(rows: list[dict[str, Any]]) -> str:
+    """RFC 4180 CSV with a header; ``missing`` is a ``;``-separated list."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([*CATALOG_COLUMNS, "last_run_id"])
+    for r in rows:
+        values = [";".join(r[k]) if k == "missing" else r[k] for k in CATALOG_COLUMNS]
+        writer.writerow(["" if v is None else v for v in [*values, r["last_run_id"]]])
+    return out.getvalue()
+
+
+def entry_json(e: Any) -> dict[str, Any]:
+    """An audit entry as JSON-ready data."""
+    return {
+        "seq": e.seq, "kind": e.kind, "subject": e.subject, "payload": e.payload,
+        "recorded_at": e.recorded_at.isoformat(), "prev_hash": e.prev_hash, "hash": e.hash,
+    }  # fmt: skip
+
+
+def audit_lines(entries: Sequence[Any]) -> list[str]:
+    """One line per entry: seq, time, kind, subject, hash prefix and a short payload."""
+    if not entries:
+        return ["no audit entries"]
+    out = []
+    for e in entries:
+        payload = json.dumps(e.payload, sort_keys=True, separators=(",", ":"))
+        short = payload if len(payload) <= 100 else payload[:97] + "..."
+        out.append(f"{e.seq:>6}  {e.recorded_at:%Y-%m-%d %H:%M:%S}  {e.kind:<8} {e.subject:<20} {e.hash[:12]}  {short}")
+    return out

@@ -1,0 +1,113 @@
+"""Checking the audit chain, and the entries a run records.
+
+:func:`verify_chain` recomputes every entry's hash and link and names the first entry that
+was changed or removed. The chain itself (table, hashing, appending, ``append_audit``) lives
+in :mod:`stewardgate.store.audit`; it is re-exported here for callers that think of it as
+governance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from stewardgate.results import DatasetRun, Status
+from stewardgate.store.audit import GENESIS, AuditEntry, AuditEvent, append_audit, entry_hash
+
+__all__ = ["ChainReport", "append_audit", "run_events", "verify_chain"]
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """The verdict on the chain: intact, or the first entry changed or removed and why."""
+
+    ok: bool
+    checked: int
+    head: tuple[int, str] | None
+    first_bad: int | None = None
+    problem: str | None = None
+
+
+def verify_chain(entries: Sequence[AuditEntry], head: tuple[int, str] | None) -> ChainReport:
+    """Recompute the chain, oldest entry first; stop at the first entry changed or removed.
+
+    ``entries`` must be ordered by ``seq``; ``head`` is the ``(seq, hash)`` the store recorded
+    for the newest entry (None if it recorded none).
+    """
+    expected_seq, prev = 1, GENESIS
+    for e in entries:
+        bad = _entry_problem(e, expected_seq, prev)
+        if bad is not None:
+            return ChainReport(False, expected_seq - 1, head, *bad)
+        expected_seq, prev = e.seq + 1, e.hash
+    last = expected_seq - 1
+    bad = _head_problem(head, last, prev)
+    if bad is not None:
+        return ChainReport(False, last, head, *bad)
+    return ChainReport(True, last, head)
+
+
+def _entry_problem(e: AuditEntry, expected_seq: int, prev: str) -> tuple[int, str] | None:
+    if e.seq != expected_seq:
+        removed = f"entries {expected_seq} to {e.seq - 1} were" if e.seq - 1 > expected_seq else f"entry {expected_seq} was"
+        return expected_seq, f"{removed} removed (the chain goes from {expected_seq - 1} to {e.seq})"
+    if entry_hash(e.seq, e.kind, e.subject, e.payload, e.recorded_at, e.prev_hash) != e.hash:
+        return e.seq, f"entry {e.seq} ({_what(e)}) was changed: its content does not match its hash"
+    if e.prev_hash != prev:
+        return e.seq - 1, (
+            f"entry {e.seq - 1} was changed or replaced: entry {e.seq} ({_what(e)}) "
+            f"recorded a different hash for it"
+        )
+    return None
+
+
+def _head_problem(head: tuple[int, str] | None, last: int, prev: str) -> tuple[int, str] | None:
+    if head is None:
+        return None if last == 0 else (last, f"the chain's head record is missing (the chain has {last} entries)")
+    seq, digest = head
+    if seq < 0:
+        return last, f"the chain's head record is unreadable ({digest!r})"
+    if seq > last:
+        removed = f"entries {last + 1} to {seq} were" if seq > last + 1 else f"entry {seq} was"
+        return last + 1, f"{removed} removed (the head records entry {seq}, the chain ends at {last})"
+    if seq < last:
+        return seq + 1, f"entry {seq + 1} was added outside stewardgate (the head records entry {seq}, the chain goes to {last})"
+    if digest != prev:
+        return last, f"entry {last} was changed or replaced: its hash is not the one the head records"
+    return None
+
+
+def _what(e: AuditEntry) -> str:
+    return f"{e.kind} {e.subject}, recorded {e.recorded_at:%Y-%m-%d %H:%M:%S} UTC"
+
+
+def run_events(run: DatasetRun, *, run_id: str, as_of: date) -> list[AuditEvent]:
+    """The audit entries of one dataset run: the run itself, then each waiver it used."""
+    waived = [r for r in run.results if r.status is Status.WAIVED]
+    status = Status.ERRORED if run.error is not None else run.worst
+    payload: dict[str, Any] = {
+        "run_id": run_id,
+        "as_of": as_of.isoformat(),
+        "suite_path": run.suite_path,
+        "suite_sha256": run.suite_sha256,
+        "data_sha256": run.data.sha256 if run.data is not None else None,
+        "row_count": run.row_count,
+        "status": status.value,
+        "gate_passed": run.gate.passed,
+        "fail_on": run.gate.fail_on,
+        "blocking": list(run.gate.blocking),
+        "waived": [r.check_id for r in waived],
+        "error": run.error,
+    }
+    events = [AuditEvent("run", run.dataset, payload)]
+    for r in waived:
+        waiver = r.details.get("waiver", {})
+        events.append(
+            AuditEvent("waiver", run.dataset, {
+                "run_id": run_id, "as_of": as_of.isoformat(), "check_id": r.check_id,
+                "waived_status": r.details.get("waived_status"), "waiver": waiver,
+            })  # fmt: skip
+        )
+    return events

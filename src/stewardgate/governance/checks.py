@@ -1,0 +1,135 @@
+"""Running the governance checks of a plan (see :mod:`stewardgate.governance.plan`).
+
+``governance_exprs`` gives the aggregates to add to the run's one pass (retention);
+``run_governance`` turns those, one sample read of the string columns (personal data), the
+data's stamps (footers and sidecars only) and the suite itself into results. A check that
+crashes becomes an ``errored`` result; the others still run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from stewardgate.engines.outcome import Outcome, build_result, skipped
+from stewardgate.governance import retention
+from stewardgate.results import CheckResult, Severity
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from stewardgate.datasets.scan import ScannedDataset
+    from stewardgate.planning import PlannedCheck
+    from stewardgate.suite.loader import LoadedSuite
+
+ORDER = ("public", "internal", "confidential", "restricted")
+_MISSING = (None, "", [], {})
+
+
+def governance_exprs(planned: list[PlannedCheck], schema: dict[str, Any], as_of: date) -> list[pl.Expr]:
+    """Aggregates the governance checks need from the run's one pass over the data."""
+    exprs = []
+    for p in planned:
+        if p.check == "retention":
+            exprs += retention.retention_exprs(p, schema, as_of)
+    return exprs
+
+
+def run_governance(
+    planned: list[PlannedCheck], loaded: LoadedSuite, scanned: ScannedDataset, *, extra: dict[str, Any],
+    row_count: int, as_of: date, masked: set[str],
+) -> list[CheckResult]:  # fmt: skip
+    """Every planned governance check's results, in plan order."""
+    results: list[CheckResult] = []
+    for p in planned:
+        try:
+            results += _run_one(p, loaded, scanned, extra=extra, row_count=row_count, as_of=as_of, masked=masked)
+        except Exception as exc:  # a crashing check is a result (fail closed), the run goes on
+            text = (str(exc).strip() or type(exc).__name__).splitlines()[0]
+            results.append(_result(p, Outcome(ok=False, errored=f"{type(exc).__name__}: {text}"), row_count))
+    return results
+
+
+def _run_one(
+    p: PlannedCheck, loaded: LoadedSuite, scanned: ScannedDataset, *, extra: dict[str, Any], row_count: int,
+    as_of: date, masked: set[str],
+) -> list[CheckResult]:  # fmt: skip
+    if p.check == "retention":
+        if p.value.get("column") is None:
+            return [skipped(p, f"retention {p.value['period']} names no column to measure")]
+        outcome = retention.judge_retention(p, scanned, extra, row_count=row_count, as_of=as_of, masked=masked)
+        return [_result(p, outcome, row_count)]
+    if p.check == "personal_data":
+        from stewardgate.governance.personal_data import scan_personal_data
+
+        return [_with_expected(r, p) for r in scan_personal_data(p, loaded.suite, scanned, row_count=row_count)]
+    if p.check == "stamp_match":
+        from stewardgate.governance.stamp_match import judge_stamp
+
+        judged = judge_stamp(loaded, scanned)
+        if judged is None:
+            return [skipped(p, "the data carries no stewardship stamp (write one: stewardgate stamp SUITE)")]
+        outcome, only_info = judged
+        return [_result(replace(p, severity=Severity.INFO) if only_info else p, outcome, None)]
+    judge = _SUITE_ONLY[p.check]
+    return [judge(p, loaded, as_of, row_count)]
+
+
+def _result(p: PlannedCheck, outcome: Outcome, row_count: int | None) -> CheckResult:
+    return _with_expected(build_result(p, outcome, row_count=row_count), p)
+
+
+def _with_expected(r: CheckResult, p: PlannedCheck) -> CheckResult:
+    return replace(r, expected=p.value)
+
+
+def judge_classification(p: PlannedCheck, loaded: LoadedSuite, as_of: date, row_count: int) -> CheckResult:
+    """The dataset must be classified at least as high as its most sensitive column."""
+    dataset, columns = p.value["dataset"], p.value["columns"]
+    if not columns:
+        return _result(p, Outcome(ok=True, observed=dataset, message="no column carries a classification of its own"), None)
+    top = max(columns.values(), key=ORDER.index)
+    above = sorted(c for c, level in columns.items() if dataset is None or ORDER.index(level) > ORDER.index(dataset))
+    if not above:
+        return _result(p, Outcome(ok=True, observed=dataset, message=f"dataset classified {dataset}, no column above it"), None)
+    named = ", ".join(f"{c} ({columns[c]})" for c in above)
+    said = f"classified {dataset}" if dataset else "not classified"
+    message = f"the dataset is {said} but holds more sensitive columns: {named}; classify it {top}"
+    return _result(p, Outcome(ok=False, observed=dataset, failing=len(above), message=message), None)
+
+
+def judge_completeness(p: PlannedCheck, loaded: LoadedSuite, as_of: date, row_count: int) -> CheckResult:
+    """Every stewardship field the risk tier requires is filled in."""
+    stewardship = loaded.suite.stewardship
+    tier, required = p.value["risk_tier"], p.value["required"]
+    missing = [f for f in required if getattr(stewardship, f) in _MISSING]
+    assumed = "" if stewardship.risk_tier else f" (no risk tier declared; judged as {tier})"
+    if not missing:
+        message = f"complete for risk tier {tier}: {', '.join(required)}{assumed}"
+        return _result(p, Outcome(ok=True, observed=[], message=message), None)
+    message = f"missing for risk tier {tier}: {', '.join(missing)}{assumed}"
+    return _result(p, Outcome(ok=False, observed=missing, failing=len(missing), message=message), None)
+
+
+def judge_recertification(p: PlannedCheck, loaded: LoadedSuite, as_of: date, row_count: int) -> CheckResult:
+    """``recertify_by`` in the past fails; within ``warn_within_days`` of the as-of date warns."""
+    due = date.fromisoformat(p.value["recertify_by"])
+    days, window = (due - as_of).days, p.value["warn_within_days"]
+    if days < 0:
+        message = f"recertification was due on {due}, {-days} day{'s' if days != -1 else ''} before {as_of}"
+        return _result(p, Outcome(ok=False, observed=days, message=message), None)
+    if days <= window:
+        soon = replace(p, severity=min(p.severity, Severity.WARN))
+        message = f"recertification is due on {due}, in {days} day{'s' if days != 1 else ''} (warns within {window})"
+        return _result(soon, Outcome(ok=False, observed=days, message=message), None)
+    message = f"recertified until {due} ({days} days after {as_of})"
+    return _result(p, Outcome(ok=True, observed=days, message=message), None)
+
+
+_SUITE_ONLY: dict[str, Callable[[PlannedCheck, LoadedSuite, date, int], CheckResult]] = {
+    "classification": judge_classification,
+    "completeness": judge_completeness,
+    "recertification": judge_recertification,
+}

@@ -1,0 +1,119 @@
+"""Reading back what a dataset carries: the stewardship stamp of each of its files.
+
+``inspect_dataset`` reads only Parquet footers and sidecar files, never data. Files that
+carry the same stamp are grouped, so a partitioned folder stamped at once reads as one stamp.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from stewardgate.datasets.resolve import ResolvedDataset, resolve
+from stewardgate.errors import DatasetError
+from stewardgate.governance.stamp import STAMP_FORMAT, STAMP_KEY, STAMP_VERSION, sidecar_path
+
+
+@dataclass(frozen=True)
+class FileStamp:
+    """One file's stamp (None if it carries none), why it is unreadable, and its other keys."""
+
+    path: Path
+    stamp: dict[str, Any] | None
+    problem: str | None = None
+    other_keys: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StampGroup:
+    """Files that carry the same stamp."""
+
+    stamp: dict[str, Any]
+    files: tuple[Path, ...]
+
+
+@dataclass(frozen=True)
+class Inspection:
+    """What a dataset carries: stamp groups, unstamped files, unreadable stamps."""
+
+    display: str
+    format: str
+    files: tuple[FileStamp, ...]
+    groups: tuple[StampGroup, ...] = field(default=())
+
+    @property
+    def unstamped(self) -> tuple[Path, ...]:
+        return tuple(f.path for f in self.files if f.stamp is None and f.problem is None)
+
+    @property
+    def unreadable(self) -> tuple[FileStamp, ...]:
+        return tuple(f for f in self.files if f.problem is not None)
+
+
+def parse_stamp(text: str | bytes) -> dict[str, Any]:
+    """A stamp document from its JSON text; ValueError saying what is wrong."""
+    try:
+        data = json.loads(text)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValueError(f"not JSON ({exc})") from None
+    if not isinstance(data, dict) or data.get("format") != STAMP_FORMAT:
+        raise ValueError(f"not a {STAMP_FORMAT} document")
+    version = data.get("version")
+    if version != STAMP_VERSION:
+        raise ValueError(f"stamp version {version!r}; this stewardgate reads version {STAMP_VERSION}")
+    if not isinstance(data.get("stewardship"), dict):
+        raise ValueError("the stamp has no stewardship mapping")
+    return data
+
+
+def read_file_stamp(path: Path, fmt: str) -> FileStamp:
+    """The stamp ``path`` carries: its Parquet footer, or its sidecar for other formats."""
+    if fmt == "parquet":
+        kv = _footer(path)
+        others = tuple(sorted(k.decode("utf-8", "replace") for k in kv if k != STAMP_KEY.encode()))
+        raw = kv.get(STAMP_KEY.encode())
+    else:
+        others, sidecar = (), sidecar_path(path)
+        try:
+            raw = sidecar.read_bytes() if sidecar.is_file() else None
+        except OSError as exc:
+            return FileStamp(path, None, f"cannot read {sidecar.name}: {exc.strerror}")
+    if raw is None:
+        return FileStamp(path, None, None, others)
+    try:
+        return FileStamp(path, parse_stamp(raw), None, others)
+    except ValueError as exc:
+        return FileStamp(path, None, f"unreadable stamp: {exc}", others)
+
+
+def inspect_resolved(resolved: ResolvedDataset) -> Inspection:
+    """Stamps of every file of an already resolved dataset, grouped."""
+    files = tuple(read_file_stamp(f, resolved.format) for f in resolved.files)
+    return Inspection(resolved.display, resolved.format, files, _group(files))
+
+
+def inspect_dataset(path_text: str, *, base: Path, fmt: str | None = None) -> Inspection:
+    """Resolve a data path (file, glob or folder) and read what its files carry."""
+    return inspect_resolved(resolve(path_text, base=base, fmt=fmt))
+
+
+def _group(files: tuple[FileStamp, ...]) -> tuple[StampGroup, ...]:
+    groups: dict[str, tuple[dict[str, Any], list[Path]]] = {}
+    for f in files:
+        if f.stamp is not None:
+            key = json.dumps(f.stamp, sort_keys=True)
+            groups.setdefault(key, (f.stamp, []))[1].append(f.path)
+    return tuple(StampGroup(stamp, tuple(paths)) for stamp, paths in groups.values())
+
+
+def _footer(path: Path) -> dict[bytes, bytes]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        return dict(pq.read_metadata(path).metadata or {})
+    except (pa.ArrowException, OSError) as exc:
+        first = (str(exc).strip() or type(exc).__name__).splitlines()[0]
+        raise DatasetError(f"{path}: not a readable Parquet file: {first}") from exc
