@@ -1,0 +1,101 @@
+"""``stewardgate init`` and ``stewardgate suggest``: drafting suites. Thin, like every command.
+
+Both write a file only when told to (``-o``, ``--write``) and never replace an existing file
+without ``--force``. Neither writes to the data.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from stewardgate.cli.errors import handle_errors
+from stewardgate.errors import EXIT_PASSED, UsageError
+
+
+def _refuse_overwrite(target: Path, force: bool, what: str) -> None:
+    if target.exists() and not force:
+        raise UsageError(f"{target} exists; {what} replaces it only with --force")
+
+
+@click.command("init")
+@click.argument("dataset")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Suite file to write (default: stdout).")
+@click.option("--format", "fmt", type=click.Choice(["parquet", "csv", "ndjson", "ipc"]), help="Reader format, when the extension does not tell.")
+@click.option("--sample-rows", type=click.IntRange(min=1), default=None, help="Rows the personal-data detectors look at (default 10,000).")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+def init_cmd(dataset: str, output: Path | None, fmt: str | None, sample_rows: int | None, force: bool) -> None:
+    """Draft a commented suite for DATASET (a file, glob or folder) from one pass over it.
+
+    Every suggested rule carries its evidence as a comment. Owner and steward are left as
+    placeholders: the suite does not validate until they are filled in.
+    """
+
+    def action() -> int:
+        from stewardgate.drafting.init import draft_suite
+        from stewardgate.io import atomic_write_text
+        from stewardgate.settings import load_settings
+
+        governance = load_settings(cwd=Path.cwd()).governance
+        if output is not None:
+            _refuse_overwrite(output, force, "init")
+        draft = draft_suite(
+            dataset, suite_folder=output.parent if output else Path.cwd(), fmt=fmt,
+            sample_rows=sample_rows or governance.pii_sample_size, pii_threshold=governance.pii_threshold,
+            as_of=datetime.now(UTC), protect=output,
+        )  # fmt: skip
+        if output is None:
+            click.echo(draft.text, nl=False)
+        else:
+            atomic_write_text(output, draft.text)
+        where = output or "the suite"
+        click.echo(f"drafted {draft.name}: {draft.rows:,} rows, {draft.columns} columns -> {output or 'stdout'}", err=True)
+        click.echo(f"next: fill in stewardship.owner and stewardship.steward in {where}, then review each suggestion", err=True)
+        return EXIT_PASSED
+
+    click.get_current_context().exit(handle_errors(action))
+
+
+@click.command("suggest")
+@click.argument("suite", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--store", default=None, help="History store URL; default: SQLite beside the suites.")
+@click.option("--write", is_flag=True, help="Apply the proposals to SUITE (with --force: it replaces the file).")
+@click.option("--force", is_flag=True, help="Allow --write to replace SUITE.")
+def suggest_cmd(suite: Path, store: str | None, write: bool, force: bool) -> None:
+    """Propose edits to SUITE from its dataset's stored runs (at least 7), as a unified diff.
+
+    Rules that would have failed on most runs (too tight), category sets stable over the whole
+    history, null thresholds far above anything seen, anomaly rules worth adding. Comments and
+    layout are kept. Reads the history store only, never the data.
+    """
+
+    def action() -> int:
+        from stewardgate.drafting.suggest import suggest_from_store
+        from stewardgate.io import atomic_write_text
+        from stewardgate.runner import default_store_path
+        from stewardgate.settings import load_settings
+        from stewardgate.store import open_store
+        from stewardgate.suite.loader import load_suites
+
+        if write:
+            _refuse_overwrite(suite, force, "suggest --write")
+        (loaded,) = load_suites([suite])
+        settings = load_settings(cwd=Path.cwd(), flags={"store": store})
+        with open_store(settings.store, default_path=default_store_path([suite])) as db:
+            result = suggest_from_store(loaded, db)
+        click.echo(result.diff(), nl=False)
+        for note in result.notes:
+            click.echo(f"note: {note}", err=True)
+        told = f"{len(result.proposals)} proposal{'s' if len(result.proposals) != 1 else ''}"
+        click.echo(f"{suite}: {told} from {result.runs} runs ({result.first} … {result.last})", err=True)
+        if write and result.changed:
+            atomic_write_text(suite, result.after)
+            click.echo(f"wrote {suite}", err=True)
+        return EXIT_PASSED
+
+    click.get_current_context().exit(handle_errors(action))
+
+
+COMMANDS = (init_cmd, suggest_cmd)
