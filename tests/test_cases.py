@@ -150,7 +150,10 @@ def test_every_rule_has_a_case_file() -> None:
 def test_case_files_cover_the_registry() -> None:
     from stewardgate.checks.registry import all_checks
 
-    assert {c.name for c in all_checks()} == {*COLUMN_RULES, *SCHEMA_RULES}
+    # governance, waiver and drift checks need stewardship, stamps, dates and baselines:
+    # tests/governance and tests/drift cover them
+    contract = {c.name for c in all_checks() if c.section not in ("governance", "waivers", "drift")}
+    assert contract == {*COLUMN_RULES, *SCHEMA_RULES}
 
 
 def test_case_names_are_unique() -> None:

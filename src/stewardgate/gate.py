@@ -6,7 +6,7 @@ policy says ``fail_on: warn``. Skipped, info and waived results never block.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from stewardgate.results import CheckResult, GateDecision, Status
@@ -14,9 +14,13 @@ from stewardgate.results import CheckResult, GateDecision, Status
 
 @dataclass(frozen=True)
 class GatePolicy:
-    """What blocks: ``fail_on`` is ``error`` (failures) or ``warn`` (warnings too)."""
+    """What blocks: ``fail_on`` is ``error`` (failures) or ``warn`` (warnings too).
+
+    ``basis`` says where ``fail_on`` came from when not from the suite (``risk tier high``).
+    """
 
     fail_on: str = "error"
+    basis: str | None = None
 
     @property
     def blocking(self) -> frozenset[Status]:
@@ -35,8 +39,23 @@ def decide(results: Iterable[CheckResult], policy: GatePolicy) -> GateDecision:
     what = ", ".join(f"{n} {s}" for s, n in sorted(by_status.items(), key=lambda kv: -Status(kv[0]).rank))
     return GateDecision(
         passed=False, fail_on=policy.fail_on, blocking=tuple(r.check_id for r in blocking),
-        reason=f"{what} (fail_on: {policy.fail_on})",
+        reason=f"{what} (fail_on: {policy.fail_on}{', from ' + policy.basis if policy.basis else ''})",
     )  # fmt: skip
+
+
+def policy_for(
+    declared_fail_on: str | None, risk_tier: str | None, fail_on_by_tier: Mapping[str, str], default_tier: str
+) -> GatePolicy:
+    """The gate policy: the suite's own ``gate.fail_on`` if it sets one, else its risk tier's.
+
+    A tier that makes warnings block is named in the decision's reason. With the default table a high-tier dataset's warnings block, a low or medium one's only
+    failures do; a suite without a tier is judged as ``default_tier``.
+    """
+    if declared_fail_on is not None:
+        return GatePolicy(fail_on=declared_fail_on)
+    tier = risk_tier or default_tier
+    fail_on = fail_on_by_tier.get(tier, "error")
+    return GatePolicy(fail_on=fail_on, basis=f"risk tier {tier}" if fail_on != "error" else None)
 
 
 def unreadable(reason: str, policy: GatePolicy) -> GateDecision:

@@ -39,12 +39,26 @@ class PlannedCheck:
     suite_line: int | None
 
 
-def plan_suite(loaded: LoadedSuite) -> list[PlannedCheck]:
-    """Every check the suite declares, in suite order."""
+def plan_suite(loaded: LoadedSuite, governance: Any = None) -> list[PlannedCheck]:
+    """Every check the suite declares, in suite order (``governance``: GovernanceSettings)."""
     return [
         *_column_checks(loaded), *_schema_checks(loaded), *plan_expectations(loaded),
-        *_anomaly_checks(loaded),
+        *_anomaly_checks(loaded), *_drift_checks(loaded), *_governance_checks(loaded, governance),
     ]  # fmt: skip
+
+
+def _drift_checks(loaded: LoadedSuite) -> list[PlannedCheck]:
+    """Schema and distribution drift checks of the suite's ``drift:`` section (stewardgate.drift)."""
+    from stewardgate.drift.plan import plan_drift  # imported here: it imports PlannedCheck from us
+
+    return plan_drift(loaded)
+
+
+def _governance_checks(loaded: LoadedSuite, governance: Any) -> list[PlannedCheck]:
+    """Retention, personal data, completeness … of the suite's ``governance:`` (stewardgate.governance)."""
+    from stewardgate.governance.plan import plan_governance  # imported here: it imports PlannedCheck
+
+    return plan_governance(loaded, governance)
 
 
 def anomaly_check_id(dataset: str, metric: str, column: str | None) -> str:

@@ -15,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stewardgate import __version__
 from stewardgate.datasets.scan import ScannedDataset, open_dataset
@@ -23,10 +23,16 @@ from stewardgate.engines.anomalies import History, judge_anomalies
 from stewardgate.engines.dispatch import execute
 from stewardgate.engines.gx import ENGINE as GX, run_expectations
 from stewardgate.errors import DatasetError
-from stewardgate.gate import GatePolicy, decide, unreadable
+from stewardgate.gate import GatePolicy, decide, policy_for, unreadable
+from stewardgate.governance.checks import governance_exprs, run_governance
+from stewardgate.governance.plan import ENGINE as GOVERNANCE
+from stewardgate.governance.waivers import apply_waivers, approval_problems
 from stewardgate.planning import plan_suite
 from stewardgate.results import CheckResult, DatasetRun, RunResult
 from stewardgate.suite.loader import LoadedSuite, load_suites
+
+if TYPE_CHECKING:
+    from stewardgate.settings import GovernanceSettings
 
 SENSITIVE = ("confidential", "restricted")
 
@@ -39,6 +45,7 @@ class RunOptions:
     ``use_store=False`` runs without history (anomaly checks then stay in "learning").
     ``as_of``: the logical run date (default today, UTC). ``parallel``: worker processes.
     ``on_dataset``: called in this process with each dataset run as soon as it is recorded.
+    ``governance``: the :class:`~stewardgate.settings.GovernanceSettings` (None: the defaults).
     """
 
     samples: int = 5
@@ -49,6 +56,7 @@ class RunOptions:
     store_path: Path | None = None
     parallel: int = 1
     on_dataset: Callable[[DatasetRun], None] | None = field(default=None, compare=False)
+    governance: GovernanceSettings | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,7 @@ def default_store_path(paths: list[Path]) -> Path:
 def run_paths(paths: list[Path], options: RunOptions) -> RunResult:
     """Validate every suite under ``paths`` (all problems at once), then run each one."""
     suites = load_suites(paths)
+    _check_waiver_approvals(suites, options)
     if options.use_store and options.store_path is None:
         options = replace(options, store_path=default_store_path(paths))
     return run_suites(suites, options)
@@ -89,6 +98,7 @@ def run_suites(suites: list[LoadedSuite], options: RunOptions) -> RunResult:
                 store.save_dataset_run(
                     judged.run, run_id=run_id, as_of=as_of, tool_version=__version__,
                     metrics=judged.metrics, anomalous=judged.anomalous, schema=judged.schema,
+                    audit=_audit_events(judged.run, run_id, as_of),
                 )  # fmt: skip
             runs.append(judged.run)
             if options.on_dataset is not None:
@@ -141,7 +151,7 @@ def judge_suite(loaded: LoadedSuite, options: RunOptions) -> Judged:
     now = options.now or started
     as_of = options.as_of or now.date()
     moment = _end_of(as_of) if options.as_of else now
-    policy = GatePolicy(fail_on=suite.gate.fail_on)
+    policy = _policy(loaded, options)
     base = dict(
         dataset=suite.dataset.name, suite_path=str(loaded.path), suite_sha256=loaded.sha256,
         stewardship=suite.stewardship.model_dump(mode="json"), started_at=started,
@@ -149,6 +159,7 @@ def judge_suite(loaded: LoadedSuite, options: RunOptions) -> Judged:
     try:
         scanned = open_dataset(suite.dataset, base=loaded.folder, as_of=as_of)
         results, profile, anomalous = _check(loaded, scanned, options, as_of, moment)
+        results = apply_waivers(results, suite.waivers, dataset=suite.dataset.name, as_of=as_of, line_of=loaded.line_of)
     except DatasetError as exc:
         gate = unreadable(str(exc), policy)
         return Judged(DatasetRun(**base, results=(), gate=gate, finished_at=_now(), error=str(exc)))  # type: ignore[arg-type]
@@ -165,13 +176,14 @@ def _check(
     loaded: LoadedSuite, scanned: ScannedDataset, options: RunOptions, as_of: date, moment: datetime
 ) -> tuple[list[CheckResult], dict[str, Any], frozenset[tuple[str, str | None]]]:
     """Every engine on the data: contract and profile in one pass, then GX, then history."""
-    from stewardgate.engines.profile import assemble_profile, flatten_metrics, profile_exprs
+    from stewardgate.engines.profile import assemble_profile, flatten_metrics
 
-    planned, masked = plan_suite(loaded), masked_columns(loaded)
+    planned, masked = plan_suite(loaded, options.governance), masked_columns(loaded)
+    governed = [p for p in planned if p.engine == GOVERNANCE]
     profiled = needs_profile(loaded, options)
     done = execute(
         [p for p in planned if p.engine != GX], scanned, masked=masked, samples=options.samples,
-        extra_exprs=profile_exprs(scanned.schema) if profiled else [],
+        extra_exprs=[*(_profile_exprs(scanned) if profiled else []), *governance_exprs(governed, scanned.schema, as_of)],
     )  # fmt: skip
     profile = (
         assemble_profile(scanned.schema, done.extra, done.row_count, as_of=moment)
@@ -188,7 +200,45 @@ def _check(
             outcome = judge_anomalies(planned, metrics, history, as_of)
     else:
         outcome = judge_anomalies(planned, metrics, lambda metric, column, limit: [], as_of)
-    return [*done.results, *expected, *outcome.results], profile, outcome.anomalous
+    from stewardgate.drift.run import drift_results
+
+    drifted = drift_results(
+        loaded, planned, _snapshot(scanned), profile, masked=masked,
+        open_store=(lambda: _open_store(options)) if options.use_store else None,
+    )  # fmt: skip
+    governance = run_governance(
+        governed, loaded, scanned, extra=done.extra, row_count=done.row_count, as_of=as_of, masked=masked
+    )
+    return [*done.results, *expected, *outcome.results, *drifted, *governance], profile, outcome.anomalous
+
+
+def _audit_events(run: DatasetRun, run_id: str, as_of: date) -> list[Any]:
+    """The audit entries stored with a dataset run: the run, and each waiver it used."""
+    from stewardgate.governance.audit import run_events  # imports the store: only with a store
+
+    return run_events(run, run_id=run_id, as_of=as_of)
+
+
+def _policy(loaded: LoadedSuite, options: RunOptions) -> GatePolicy:
+    """The suite's ``gate.fail_on`` when it sets one, else what its risk tier implies."""
+    from stewardgate.settings import GovernanceSettings
+
+    settings = options.governance or GovernanceSettings()
+    gate = loaded.suite.gate
+    declared = gate.fail_on if "gate" in loaded.suite.model_fields_set and "fail_on" in gate.model_fields_set else None
+    tier = loaded.suite.stewardship.risk_tier
+    return policy_for(declared, tier, settings.fail_on_by_risk_tier, settings.default_risk_tier)
+
+
+def _check_waiver_approvals(suites: list[LoadedSuite], options: RunOptions) -> None:
+    """A waiver approved by someone the settings do not allow is a suite error (nothing runs)."""
+    from stewardgate.errors import SuiteError
+    from stewardgate.settings import GovernanceSettings
+
+    settings = options.governance or GovernanceSettings()
+    problems = [problem for loaded in suites for problem in approval_problems(loaded, settings)]
+    if problems:
+        raise SuiteError(problems)
 
 
 def _open_store(options: RunOptions) -> Any:
@@ -198,9 +248,20 @@ def _open_store(options: RunOptions) -> Any:
     return open_store(options.store_url, default_path=path)
 
 
+def _profile_exprs(scanned: ScannedDataset) -> list[Any]:
+    """The profile's aggregates; a head sample first tells high-cardinality columns apart."""
+    from stewardgate.engines.profile import high_cardinality_columns, profile_exprs, sample_step
+
+    try:
+        high = high_cardinality_columns(scanned.frame, scanned.schema)
+    except Exception as exc:  # reading the head failed: the data is unreadable
+        raise DatasetError(f"{scanned.resolved.display}: cannot read the data: {str(exc).splitlines()[0]}") from exc
+    return profile_exprs(scanned.schema, high_cardinality=high, step=sample_step(scanned.known_rows))
+
+
 def needs_profile(loaded: LoadedSuite, options: RunOptions) -> bool:
-    """The metric profile is computed when it is kept (a store) or judged (anomaly rules)."""
-    return options.use_store or bool(loaded.suite.anomalies)
+    """The metric profile is computed when it is kept (a store) or judged (anomaly rules, drift)."""
+    return options.use_store or bool(loaded.suite.anomalies) or loaded.suite.drift is not None
 
 
 def _snapshot(scanned: ScannedDataset) -> dict[str, Any]:

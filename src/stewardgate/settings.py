@@ -11,13 +11,66 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from stewardgate.errors import SettingsError
 
 ENV_PREFIX = "STEWARDGATE_"
+
+
+RiskTier = Literal["low", "medium", "high"]
+StewardshipField = Literal[
+    "owner", "steward", "classification", "retention", "risk_tier", "description",
+    "recertify_by", "known_limitations",
+]  # fmt: skip
+
+DEFAULT_FAIL_ON_BY_RISK_TIER: dict[str, str] = {"low": "error", "medium": "error", "high": "warn"}
+DEFAULT_REQUIRED_BY_RISK_TIER: dict[str, tuple[str, ...]] = {
+    "low": ("owner", "steward", "classification"),
+    "medium": ("owner", "steward", "classification", "retention"),
+    "high": ("owner", "steward", "classification", "retention", "description", "recertify_by"),
+}
+
+
+class GovernanceSettings(BaseModel):
+    """``[tool.stewardgate.governance]``: risk-tier policy, completeness, waiver approvers.
+
+    The per-tier tables may name only some tiers; the others keep their defaults.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    run_by_default: bool = Field(
+        default=False, description="Run the governance checks on suites without a governance: block."
+    )
+    default_risk_tier: RiskTier = Field(default="medium", description="The tier of a suite that names none.")
+    fail_on_by_risk_tier: dict[RiskTier, Literal["error", "warn"]] = Field(
+        default_factory=lambda: dict(DEFAULT_FAIL_ON_BY_RISK_TIER),  # type: ignore[arg-type]
+        description="What blocks the gate per risk tier when the suite's gate.fail_on is not set.",
+    )
+    required_by_risk_tier: dict[RiskTier, tuple[StewardshipField, ...]] = Field(
+        default_factory=lambda: dict(DEFAULT_REQUIRED_BY_RISK_TIER),  # type: ignore[arg-type]
+        description="Stewardship fields the completeness check requires per risk tier.",
+    )
+    waiver_approvers: dict[RiskTier, tuple[str, ...]] = Field(
+        default_factory=dict, description="Who may approve waivers per risk tier (a tier not named: anyone)."
+    )
+    recertify_warn_days: int = Field(default=30, ge=0, description="recertify_by this close warns.")
+    pii_sample_size: int = Field(default=10_000, ge=1, description="Rows sampled by the personal-data scan.")
+    pii_seed: int = Field(default=0, ge=0, description="Seed of the personal-data sample.")
+    pii_threshold: float = Field(default=0.5, ge=0, lt=1, description="Match rate above which a detector fires.")
+
+    @field_validator("fail_on_by_risk_tier", mode="after")
+    @classmethod
+    def _fail_on_defaults(cls, v: dict[str, str]) -> dict[str, str]:
+        return {**DEFAULT_FAIL_ON_BY_RISK_TIER, **v}
+
+    @field_validator("required_by_risk_tier", mode="after")
+    @classmethod
+    def _required_defaults(cls, v: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        return {**DEFAULT_REQUIRED_BY_RISK_TIER, **v}
 
 
 class Settings(BaseModel):
@@ -28,6 +81,9 @@ class Settings(BaseModel):
     samples: int = Field(default=5, ge=0, le=1000, description="Failing sample values shown per check.")
     store: str | None = Field(default=None, description="History store SQLAlchemy URL (default: SQLite).")
     parallel: int = Field(default=1, ge=1, le=64, description="Datasets checked at once.")
+    governance: GovernanceSettings = Field(
+        default_factory=GovernanceSettings, description="[tool.stewardgate.governance] (pyproject only)."
+    )
 
 
 def find_pyproject(start: Path) -> Path | None:

@@ -129,7 +129,7 @@ def test_the_bar_is_drawn_for_several_datasets_and_then_removed() -> None:
     assert code == 1
     assert "checking" in terminal and "3/3" in terminal and "datasets" in terminal
     assert terminal.rstrip().endswith("gate: \x1b[31mFAILED\x1b[0m (3 of 3 datasets blocked: customers, events, orders; exit 1)")
-    assert terminal.count("orders: 35 passed, 5 failed -> gate") == 1
+    assert terminal.count("orders: 42 passed, 1 skipped, 5 failed -> gate") == 1
 
 
 def test_with_output_piped_the_blocks_stay_on_stdout_and_plain() -> None:

@@ -51,11 +51,11 @@ def _add_note_column(conn: sa.Connection) -> None:
     conn.execute(sa.text("ALTER TABLE sg_runs ADD COLUMN note VARCHAR(200)"))
 
 
-def test_first_open_creates_version_1(spec: StoreSpec) -> None:
-    assert latest_version() == 1
+def test_first_open_creates_the_latest_version(spec: StoreSpec) -> None:
+    assert latest_version() == 2  # version 2 added the audit chain (sg_audit)
     spec.open().close()
     spec.open().close()  # a second open finds the tables and changes nothing
-    assert _version(spec) == "1"
+    assert _version(spec) == "2"
 
 
 def test_newer_store_is_refused(spec: StoreSpec) -> None:
@@ -66,7 +66,7 @@ def test_newer_store_is_refused(spec: StoreSpec) -> None:
     where = target_for(spec.url, default_path=spec.default_path).where
     assert str(caught.value) == (
         f"the store at {where} has schema version 7; "
-        "this stewardgate understands up to 1; upgrade stewardgate"
+        "this stewardgate understands up to 2; upgrade stewardgate"
     )
 
 
@@ -81,13 +81,13 @@ def test_invalid_version_is_refused(spec: StoreSpec) -> None:
 def test_older_store_is_upgraded_in_place(spec: StoreSpec, monkeypatch: pytest.MonkeyPatch) -> None:
     with spec.open() as store:
         save(store, make_run(), "r1", date(2025, 3, 1))
-    monkeypatch.setattr(migrations, "UPGRADES", [_add_note_column])  # as if version 2 existed
+    monkeypatch.setattr(migrations, "UPGRADES", [*migrations.UPGRADES, _add_note_column])  # as if version 3 existed
     with spec.open() as store:
         assert [r.run_id for r in store.runs()] == ["r1"]
         save(store, make_run(), "r2", date(2025, 3, 2))
-    assert _version(spec) == "2"
+    assert _version(spec) == "3"
     assert "note" in _columns(spec, "sg_runs")
-    spec.open().close()  # already at version 2: the step does not run again
+    spec.open().close()  # already at version 3: the step does not run again
 
 
 def test_failed_upgrade_changes_nothing(spec: StoreSpec, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -97,8 +97,8 @@ def test_failed_upgrade_changes_nothing(spec: StoreSpec, monkeypatch: pytest.Mon
         _add_note_column(conn)
         conn.execute(sa.text("ALTER TABLE no_such_table ADD COLUMN x INTEGER"))
 
-    monkeypatch.setattr(migrations, "UPGRADES", [broken])
+    monkeypatch.setattr(migrations, "UPGRADES", [*migrations.UPGRADES, broken])
     with pytest.raises(StoreError, match=r"^cannot open the history store at "):
         spec.open()
-    assert _version(spec) == "1"
+    assert _version(spec) == "2"
     assert "note" not in _columns(spec, "sg_runs")

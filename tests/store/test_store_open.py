@@ -146,6 +146,7 @@ def test_postgresql_url_with_search_path_option(pg_schema: str, tmp_path: Path) 
     finally:
         engine.dispose()
     assert sorted(tables) == [
+        "sg_audit",
         "sg_catalog",
         "sg_metrics",
         "sg_results",

@@ -10,6 +10,9 @@ import click
 
 from stewardgate import __version__
 from stewardgate.cli.commands import checks_cmd, plan_cmd, report_cmd, run_cmd, schema_cmd, validate_cmd
+from stewardgate.cli.drafting import COMMANDS as DRAFTING_COMMANDS
+from stewardgate.cli.drift import baseline_group, breaking_cmd, diff_cmd
+from stewardgate.cli.governance import COMMANDS as GOVERNANCE_COMMANDS
 from stewardgate.cli.history import backfill_cmd, backtest_cmd, history_cmd
 from stewardgate.cli.imports import import_group
 
@@ -29,6 +32,12 @@ for _command in (run_cmd, validate_cmd, plan_cmd, checks_cmd, schema_cmd, report
     cli.add_command(_command)
 cli.add_command(import_group)
 for _command in (backfill_cmd, history_cmd, backtest_cmd):
+    cli.add_command(_command)
+for _command in (baseline_group, diff_cmd, breaking_cmd):
+    cli.add_command(_command)
+for _command in GOVERNANCE_COMMANDS:
+    cli.add_command(_command)
+for _command in DRAFTING_COMMANDS:
     cli.add_command(_command)
 
 

@@ -49,7 +49,7 @@ def backfill_cmd(paths: tuple[Path, ...], start: datetime, end: datetime, store:
         settings = load_settings(cwd=Path.cwd(), flags={"store": store})
         worst = EXIT_PASSED
         for day in _days(start, end):
-            run = run_paths(list(paths), RunOptions(as_of=day, use_store=True, store_url=settings.store))
+            run = run_paths(list(paths), RunOptions(as_of=day, use_store=True, store_url=settings.store, governance=settings.governance))
             for d in run.datasets:
                 flagged = [r.check_id for r in d.results if r.check == "anomaly" and r.status.rank >= 4]
                 verdict = "passed" if d.gate.passed else "FAILED"

@@ -8,17 +8,21 @@ transaction; the tables are created, versioned and upgraded on open. See ``docs/
 from __future__ import annotations
 
 from stewardgate.store.api import Store, open_store
+from stewardgate.store.audit import AuditEntry, AuditEvent, append_audit
 from stewardgate.store.migrations import latest_version
 from stewardgate.store.records import CatalogEntry, RunSummary, SchemaSnapshot, SeriesPoint
 from stewardgate.store.writer import Metric
 
 __all__ = [
+    "AuditEntry",
+    "AuditEvent",
     "CatalogEntry",
     "Metric",
     "RunSummary",
     "SchemaSnapshot",
     "SeriesPoint",
     "Store",
+    "append_audit",
     "latest_version",
     "open_store",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 from stewardgate.results import DatasetRun, Status
 from stewardgate.store import queries
+from stewardgate.store.audit import AuditEntry, AuditEvent, append_events, read_entries, read_head
 from stewardgate.store.engine import READ_ONLY, Target, create_engine, target_for, translated
 from stewardgate.store.migrations import ensure_schema
 from stewardgate.store.records import CatalogEntry, RunSummary, SchemaSnapshot, SeriesPoint
@@ -89,6 +90,7 @@ class Store:
         metrics: Sequence[Metric],
         anomalous: AbstractSet[tuple[str, str | None]] = frozenset(),
         schema: dict[str, Any] | None = None,
+        audit: Sequence[AuditEvent] = (),
     ) -> None:
         """Store one dataset run, its results, metrics and schema snapshot: all or nothing.
 
@@ -103,6 +105,7 @@ class Store:
             metrics: ``(metric, column or None, value)`` of the run's profile.
             anomalous: the ``(metric, column or None)`` the anomaly detector flagged.
             schema: the physical schema the run saw, as a snapshot (not yet accepted).
+            audit: entries appended to the audit chain in the same transaction.
 
         Raises:
             StoreError: the run is already stored, or the database refused the write.
@@ -120,6 +123,7 @@ class Store:
         )
         with self._transaction("cannot write to") as conn:
             write_run(conn, write)
+            append_events(conn, audit, at=write.written_at)
 
     def metric_series(
         self,
@@ -171,8 +175,34 @@ class Store:
     def mark_schema_accepted(
         self, run_id: str, dataset: str, *, by: str, reason: str, at: datetime | None = None
     ) -> None:
-        """Record that ``by`` accepted the schema that run saw, as the new baseline."""
+        """Record that ``by`` accepted the schema that run saw, as the new baseline.
+
+        The acceptance is appended to the audit chain in the same transaction.
+        """
+        when = at or datetime.now(UTC)
         with self._transaction("cannot write to") as conn:
-            mark_schema_accepted(
-                conn, run_id, dataset, by=by, reason=reason, at=at or datetime.now(UTC)
-            )
+            mark_schema_accepted(conn, run_id, dataset, by=by, reason=reason, at=when)
+            event = AuditEvent("baseline", dataset, {"run_id": run_id, "by": by, "reason": reason})
+            append_events(conn, [event], at=when)
+
+    def append_audit(self, kind: str, subject: str, payload: Mapping[str, Any]) -> AuditEntry:
+        """Append one entry to the audit chain (its own transaction)."""
+        with self._transaction("cannot write to") as conn:
+            return append_events(conn, [AuditEvent(kind, subject, payload)])[0]
+
+    def audit_entries(
+        self,
+        *,
+        kind: str | None = None,
+        subject: str | None = None,
+        limit: int | None = None,
+        newest_first: bool = False,
+    ) -> list[AuditEntry]:
+        """Entries of the audit chain by sequence number, optionally filtered."""
+        with self._transaction("cannot read from", read_only=True) as conn:
+            return read_entries(conn, kind=kind, subject=subject, limit=limit, newest_first=newest_first)
+
+    def audit_chain(self) -> tuple[list[AuditEntry], tuple[int, str] | None]:
+        """Every audit entry, oldest first, and the recorded head, read in one transaction."""
+        with self._transaction("cannot read from", read_only=True) as conn:
+            return read_entries(conn), read_head(conn)

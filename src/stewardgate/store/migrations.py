@@ -12,8 +12,9 @@ a store is never left half-upgraded; on PostgreSQL an advisory lock keeps two pr
 that open the same new store at once from racing to create it (on SQLite, ``BEGIN
 IMMEDIATE`` already does).
 
-To make version 2: change :mod:`.schema` to the new layout and append one function
-``_to_v2(conn)`` to ``UPGRADES`` that changes a version-1 store into it (``ALTER TABLE …``).
+Version 2 added the audit chain (``sg_audit``). To make version 3: change :mod:`.schema` to
+the new layout and append one function ``_to_v3(conn)`` to ``UPGRADES`` that changes a
+version-2 store into it (``ALTER TABLE …``).
 """
 
 from __future__ import annotations
@@ -27,7 +28,27 @@ from stewardgate.store import schema
 
 Upgrade = Callable[[sa.Connection], None]
 
-UPGRADES: list[Upgrade] = []
+
+
+def _to_v2(conn: sa.Connection) -> None:
+    """Version 2: the audit chain table ``sg_audit`` (its version-2 layout, spelled out here)."""
+    layout = sa.MetaData()
+    table = sa.Table(
+        "sg_audit",
+        layout,
+        sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
+        sa.Column("kind", sa.String(64), nullable=False),
+        sa.Column("subject", sa.String(512), nullable=False),
+        sa.Column("payload", sa.Text, nullable=False),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("prev_hash", sa.String(64), nullable=False),
+        sa.Column("hash", sa.String(64), nullable=False),
+        sa.Index("ix_sg_audit_kind_subject", "kind", "subject"),
+    )
+    table.create(conn)
+
+
+UPGRADES: list[Upgrade] = [_to_v2]
 """``UPGRADES[i]`` turns a store of version ``i + 1`` into version ``i + 2``."""
 
 _VERSION_KEY = "schema_version"

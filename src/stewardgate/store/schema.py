@@ -115,3 +115,18 @@ catalog = sa.Table(
     sa.Column("last_gate_passed", sa.Boolean),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+audit = sa.Table(
+    "sg_audit",
+    metadata,
+    sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("kind", sa.String(64), nullable=False),
+    sa.Column("subject", sa.String(512), nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("prev_hash", sa.String(64), nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+    sa.Index("ix_sg_audit_kind_subject", "kind", "subject"),
+)
+"""The audit chain (version 2): each entry's ``hash`` is SHA-256 over the canonical JSON of
+its fields and ``prev_hash``, the previous entry's hash; see :mod:`stewardgate.store.audit`."""

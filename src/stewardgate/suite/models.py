@@ -15,6 +15,8 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, field_validator, model_validator
 
 from stewardgate.suite.anomaly_rules import AnomalyRule
+from stewardgate.suite.drift_model import DriftSpec
+from stewardgate.suite.governance_model import GovernanceField, Waiver
 from stewardgate.suite.periods import PERIOD_HELP, Period, parse_period
 
 T = TypeVar("T")
@@ -254,6 +256,14 @@ class Suite(StrictModel):
     anomalies: list[AnomalyRule] = Field(
         default_factory=list, description="Metrics that must not jump, judged against the run history."
     )
-    drift: dict[str, Any] | None = None
-    governance: dict[str, Any] | None = None
-    waivers: list[dict[str, Any]] = Field(default_factory=list)
+    drift: DriftSpec | None = Field(
+        default=None, description="Schema drift (on by default once a baseline is accepted) and "
+        "distribution drift against a baseline: the store's accepted snapshot or a committed file."
+    )
+    governance: GovernanceField = Field(
+        default=None, description="Governance checks (retention, personal data, completeness, "
+        "recertification, stamp match); present turns them on, each can be turned off."
+    )
+    waivers: list[Waiver] = Field(
+        default_factory=list, description="Approved, expiring exceptions: a matching failure is waived."
+    )
