@@ -1,0 +1,74 @@
+"""Run one command in a fresh process and measure it: wall time, peak RSS, exit code, output.
+
+Peak RSS comes from ``os.wait4``: the kernel's resource usage of exactly that child (and any
+children it waited for), so each measurement is the maximum of that one run, not of every child
+the runner ever started (which is what ``getrusage(RUSAGE_CHILDREN)`` would give).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Measured:
+    """One run of one command."""
+
+    wall_s: float
+    max_rss_kib: int
+    exit_code: int
+    timed_out: bool
+    stdout: str
+    stderr: str
+
+
+def run_measured(argv: list[str], *, cwd: Path, env: dict[str, str], timeout: float | None = None) -> Measured:
+    """Start ``argv`` in a new session, wait for it with ``wait4``, return the measurement."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=out, stderr=err, start_new_session=True)
+        timed_out = threading.Event()
+        timer = _killer(proc.pid, timeout, timed_out)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        if timer is not None:
+            timer.cancel()
+        proc.returncode = os.waitstatus_to_exitcode(status)  # so Popen never waits on it again
+        out.seek(0)
+        err.seek(0)
+        return Measured(
+            wall_s=wall, max_rss_kib=int(usage.ru_maxrss), exit_code=proc.returncode,
+            timed_out=timed_out.is_set(), stdout=out.read(), stderr=err.read(),
+        )  # fmt: skip
+
+
+def _killer(pid: int, timeout: float | None, flag: threading.Event) -> threading.Timer | None:
+    if timeout is None:
+        return None
+
+    def kill() -> None:
+        flag.set()
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+    timer = threading.Timer(timeout, kill)
+    timer.daemon = True
+    timer.start()
+    return timer
+
+
+def last_json_line(text: str) -> str | None:
+    """The last line of ``text`` that looks like a JSON object (tools print theirs last)."""
+    for line in reversed(text.strip().splitlines()):
+        if line.startswith("{") and line.endswith("}"):
+            return line
+    return None
