@@ -12,7 +12,7 @@ Parity with pandera's data-level validation is tested on every shared YAML case.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from stewardgate.engines.applicability import as_text, bound_for, members_for, skip_reasons
@@ -84,7 +84,7 @@ def compile_checks(planned: list[PlannedCheck], schema: dict[str, Any]) -> Compi
         if p.section != "columns" or p.engine != ENGINE or p.check in SCHEMA_CHECKS or p.check_id in skips:
             continue
         try:
-            expr = failing_mask(p, schema[p.column]).sum()
+            expr = _aggregate(p, schema[p.column])
             empty.select(expr)
         except Exception as exc:  # polars raises several types here; each means "cannot run"
             errored[p.check_id] = f"polars cannot evaluate the check: {_first_line(exc)}"
@@ -93,6 +93,26 @@ def compile_checks(planned: list[PlannedCheck], schema: dict[str, Any]) -> Compi
         checks[name] = p
         exprs.append(expr.alias(name))
     return CompiledQuery(checks=checks, exprs=exprs, skipped=skips, errored=errored)
+
+
+def _aggregate(p: PlannedCheck, dtype: Any) -> pl.Expr:
+    """The one-pass figure of a check: its failing-row count, or for ``unique`` the excess.
+
+    Marking every row of a repeated value needs the whole column in memory; the excess
+    (non-null values minus distinct ones) streams, and is zero exactly when the check passes.
+    The rows involved are counted in the targeted second pass, only when it fails.
+    """
+    import polars as pl
+
+    if p.check == "unique":
+        col = pl.col(p.column)  # type: ignore[arg-type]
+        return col.drop_nulls().len() - col.drop_nulls().n_unique()
+    return failing_mask(p, dtype).sum()
+
+
+def recount_queries(lf: pl.LazyFrame, failed: list[PlannedCheck], schema: dict[str, Any]) -> list[tuple[str, pl.LazyFrame]]:
+    """Queries for the exact failing-row counts the one pass could not give (failed ``unique``)."""
+    return [(p.check_id, lf.select(failing_mask(p, schema[p.column]).sum())) for p in failed if p.check == "unique"]  # type: ignore[index]
 
 
 def _first_line(exc: BaseException) -> str:
@@ -114,6 +134,8 @@ def _outcome(p: PlannedCheck, failing: int, rows: int) -> Outcome:
         return Outcome(ok=failing <= p.value * rows, failing=failing, observed=round(fraction, 6))
     if p.check == "max_null_count":
         return Outcome(ok=failing <= p.value, failing=failing, observed=failing)
+    if p.check == "unique":  # ``failing`` is the excess here; the rows involved come later
+        return Outcome(ok=failing == 0, failing=0 if failing == 0 else None, observed=None)
     return Outcome(ok=failing == 0, failing=failing)
 
 
@@ -122,22 +144,30 @@ def sample_masks(failed: list[PlannedCheck], schema: dict[str, Any]) -> list[tup
     return [(p.check_id, p.column, failing_mask(p, schema[p.column])) for p in failed if p.check not in _NULL_CHECKS]  # type: ignore[misc, index]
 
 
-def sample_failures(lf: pl.LazyFrame, wanted: list[tuple[str, str, pl.Expr]], limit: int) -> dict[str, list[str]]:
-    """The second, targeted pass: up to ``limit`` distinct failing values per failed check.
+def sample_failures(
+    lf: pl.LazyFrame, wanted: list[tuple[str, str, pl.Expr]], limit: int,
+    recounts: list[tuple[str, pl.LazyFrame]] | None = None,
+) -> tuple[dict[str, list[str]], dict[str, int]]:  # fmt: skip
+    """The second, targeted pass: up to ``limit`` distinct failing values per failed check,
+    and the exact counts the first pass left open (see :func:`recount_queries`).
 
     One query per failed check, collected together (polars shares the scan where it can);
     each reads only its column.
     """
     import polars as pl
 
-    if not wanted or limit <= 0:
-        return {}
+    recounts = recounts or []
+    wanted = wanted if limit > 0 else []
+    if not wanted and not recounts:
+        return {}, {}
     queries = [
         lf.filter(mask).select(pl.col(column).cast(pl.String)).unique(maintain_order=True).head(limit)
         for _, column, mask in wanted
     ]  # fmt: skip
-    frames = pl.collect_all(queries, engine="streaming")
-    return {cid: ["null" if v is None else v for v in f.to_series().to_list()] for (cid, _, _), f in zip(wanted, frames)}
+    frames = pl.collect_all([*queries, *(q for _, q in recounts)], engine="streaming")
+    samples = {cid: ["null" if v is None else v for v in f.to_series().to_list()] for (cid, _, _), f in zip(wanted, frames)}
+    counts = {cid: int(f.item()) for (cid, _), f in zip(recounts, frames[len(queries):])}
+    return samples, counts
 
 
 def results_for(
@@ -149,7 +179,7 @@ def results_for(
     for p in query.checks.values():
         o = outcomes[p.check_id]
         if p.check_id in samples_by_check:
-            o = Outcome(ok=o.ok, failing=o.failing, observed=o.observed, samples=samples_by_check[p.check_id])
+            o = replace(o, samples=samples_by_check[p.check_id])
         results.append(build_result(p, o, row_count=row_count, masked=p.column in masked, samples=samples))
     return results
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from stewardgate.datasets.scan import ScannedDataset, collect
@@ -57,7 +57,9 @@ def execute(
     failed = [p for p in query.checks.values() if not outcomes[p.check_id].ok]
     wanted = compiled.sample_masks(failed, scanned.schema)
     wanted += [(cid, _column_of(planned, cid), gx_query.masks[cid]) for cid in compiled_gx.failing(gx_query, row)]
-    found = _guard(lambda: compiled.sample_failures(lf, wanted, samples), scanned)
+    recounts = compiled.recount_queries(lf, failed, scanned.schema)
+    found, counts = _guard(lambda: compiled.sample_failures(lf, wanted, samples, recounts), scanned)
+    outcomes.update({cid: replace(outcomes[cid], failing=n) for cid, n in counts.items()})
     results = compiled.results_for(query, outcomes, found, row_count=row_count, masked=masked, samples=samples)
     results += compiled.unrun_results(planned, query, row_count)
     results += _expectation_results(planned, gx_query, row, row_count, scanned, found, masked, samples)
