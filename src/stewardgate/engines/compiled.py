@@ -111,8 +111,17 @@ def _aggregate(p: PlannedCheck, dtype: Any) -> pl.Expr:
 
 
 def recount_queries(lf: pl.LazyFrame, failed: list[PlannedCheck], schema: dict[str, Any]) -> list[tuple[str, pl.LazyFrame]]:
-    """Queries for the exact failing-row counts the one pass could not give (failed ``unique``)."""
-    return [(p.check_id, lf.select(failing_mask(p, schema[p.column]).sum())) for p in failed if p.check == "unique"]  # type: ignore[index]
+    """For a failed ``unique``: the repeated values with their counts, in one aggregation
+    (it streams, as ``n_unique`` does; marking every row would not)."""
+    import polars as pl
+
+    out = []
+    for p in failed:
+        if p.check == "unique":
+            col = pl.col(p.column)  # type: ignore[arg-type]
+            repeated = lf.select(col).drop_nulls().group_by(col).agg(pl.len().alias("n")).filter(pl.col("n") > 1)
+            out.append((p.check_id, repeated.sort(p.column)))  # type: ignore[arg-type]
+    return out
 
 
 def _first_line(exc: BaseException) -> str:
@@ -141,7 +150,8 @@ def _outcome(p: PlannedCheck, failing: int, rows: int) -> Outcome:
 
 def sample_masks(failed: list[PlannedCheck], schema: dict[str, Any]) -> list[tuple[str, str, pl.Expr]]:
     """``(check_id, column, failing-row mask)`` of the failed checks that have value samples."""
-    return [(p.check_id, p.column, failing_mask(p, schema[p.column])) for p in failed if p.check not in _NULL_CHECKS]  # type: ignore[misc, index]
+    skip = (*_NULL_CHECKS, "unique")  # unique's samples come with its recount
+    return [(p.check_id, p.column, failing_mask(p, schema[p.column])) for p in failed if p.check not in skip]  # type: ignore[misc, index]
 
 
 def sample_failures(
@@ -160,14 +170,30 @@ def sample_failures(
     wanted = wanted if limit > 0 else []
     if not wanted and not recounts:
         return {}, {}
+    # The first failing rows, not all of them: a bounded head lets the scan stop early.
     queries = [
-        lf.filter(mask).select(pl.col(column).cast(pl.String)).unique(maintain_order=True).head(limit)
+        lf.filter(mask).select(pl.col(column).cast(pl.String)).head(limit * _SAMPLE_HEAD)
         for _, column, mask in wanted
     ]  # fmt: skip
     frames = pl.collect_all([*queries, *(q for _, q in recounts)], engine="streaming")
-    samples = {cid: ["null" if v is None else v for v in f.to_series().to_list()] for (cid, _, _), f in zip(wanted, frames)}
-    counts = {cid: int(f.item()) for (cid, _), f in zip(recounts, frames[len(queries):])}
+    samples = {cid: _distinct(f.to_series().to_list(), limit) for (cid, _, _), f in zip(wanted, frames)}
+    counts = {}
+    for (cid, _), f in zip(recounts, frames[len(queries):]):
+        counts[cid] = int(f["n"].sum())
+        samples[cid] = _distinct(f.to_series(0).cast(pl.String).to_list(), limit)
     return samples, counts
+
+
+_SAMPLE_HEAD = 20  # failing rows read per wanted sample value
+
+
+def _distinct(values: list[Any], limit: int) -> list[str]:
+    seen: dict[str, None] = {}
+    for v in values:
+        seen.setdefault("null" if v is None else str(v), None)
+        if len(seen) == limit:
+            break
+    return list(seen)
 
 
 def results_for(
