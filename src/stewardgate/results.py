@@ -12,9 +12,11 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from functools import cache
+from typing import Any, TypeVar
 
 RUN_SCHEMA_VERSION = "1"
+R = TypeVar("R")
 
 
 class _Ordered(str, enum.Enum):
@@ -189,27 +191,38 @@ class RunResult:
         return 0 if self.passed else 1
 
 
-def _adapter() -> Any:
+@cache
+def _adapter(cls: type) -> Any:
     from pydantic import TypeAdapter
 
-    return TypeAdapter(RunResult)
+    return TypeAdapter(cls)
+
+
+def to_json_data(record: RunResult | DatasetRun) -> dict[str, Any]:
+    """A run or dataset run as JSON-ready data (the shapes of the versioned run record)."""
+    data: dict[str, Any] = _adapter(type(record)).dump_python(record, mode="json")
+    return data
+
+
+def from_json_data(cls: type[R], data: dict[str, Any]) -> R:
+    """A run or dataset run read back from :func:`to_json_data`'s data."""
+    record: R = _adapter(cls).validate_python(data)
+    return record
 
 
 def run_to_dict(run: RunResult) -> dict[str, Any]:
     """The run as JSON-ready data (the versioned run record)."""
-    data: dict[str, Any] = _adapter().dump_python(run, mode="json")
-    return data
+    return to_json_data(run)
 
 
 def run_from_dict(data: dict[str, Any]) -> RunResult:
     """Read a run record back (e.g. to render a report from ``--json`` output)."""
-    run: RunResult = _adapter().validate_python(data)
-    return run
+    return from_json_data(RunResult, data)
 
 
 def run_record_json_schema() -> dict[str, Any]:
     """The JSON Schema of the run record, generated from these classes."""
-    schema: dict[str, Any] = _adapter().json_schema(mode="serialization")
+    schema: dict[str, Any] = _adapter(RunResult).json_schema(mode="serialization")
     schema["$id"] = f"https://stewardgate.dev/schemas/run-record-{RUN_SCHEMA_VERSION}.json"
     schema["title"] = "stewardgate run record"
     return schema

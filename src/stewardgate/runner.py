@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from stewardgate import __version__
 from stewardgate.datasets.scan import ScannedDataset, open_dataset
 from stewardgate.engines.anomalies import History, judge_anomalies
-from stewardgate.engines.dispatch import execute
+from stewardgate.engines.dispatch import execute, guard_read
 from stewardgate.engines.gx import ENGINE as GX, run_expectations
 from stewardgate.errors import DatasetError
 from stewardgate.gate import GatePolicy, decide, policy_for, unreadable
@@ -252,10 +252,7 @@ def _profile_exprs(scanned: ScannedDataset) -> list[Any]:
     """The profile's aggregates; a head sample first tells high-cardinality columns apart."""
     from stewardgate.engines.profile import high_cardinality_columns, profile_exprs, sample_step
 
-    try:
-        high = high_cardinality_columns(scanned.frame, scanned.schema)
-    except Exception as exc:  # reading the head failed: the data is unreadable
-        raise DatasetError(f"{scanned.resolved.display}: cannot read the data: {str(exc).splitlines()[0]}") from exc
+    high = guard_read(lambda: high_cardinality_columns(scanned.frame, scanned.schema), scanned)
     return profile_exprs(scanned.schema, high_cardinality=high, step=sample_step(scanned.known_rows))
 
 

@@ -58,7 +58,7 @@ def execute(
     wanted = compiled.sample_masks(failed, scanned.schema)
     wanted += [(cid, _column_of(planned, cid), gx_query.masks[cid]) for cid in compiled_gx.failing(gx_query, row)]
     recounts = compiled.recount_queries(lf, failed, scanned.schema)
-    found, counts = _guard(lambda: compiled.sample_failures(lf, wanted, samples, recounts), scanned)
+    found, counts = guard_read(lambda: compiled.sample_failures(lf, wanted, samples, recounts), scanned)
     outcomes.update({cid: replace(outcomes[cid], failing=n) for cid, n in counts.items()})
     results = compiled.results_for(query, outcomes, found, row_count=row_count, masked=masked, samples=samples)
     results += compiled.unrun_results(planned, query, row_count)
@@ -112,10 +112,10 @@ def _import_in_background(module: str) -> threading.Thread:
 
 
 def _one_pass(lf: pl.LazyFrame, exprs: list[pl.Expr], scanned: ScannedDataset) -> dict[str, Any]:
-    return _guard(lambda: lf.select(exprs).collect(engine="streaming").row(0, named=True), scanned)
+    return guard_read(lambda: lf.select(exprs).collect(engine="streaming").row(0, named=True), scanned)
 
 
-def _guard(action: Any, scanned: ScannedDataset) -> Any:
+def guard_read(action: Any, scanned: ScannedDataset) -> Any:
     """Reading errors surface at collect time: translate them to DatasetError, naming the data."""
     import polars as pl
 

@@ -10,10 +10,9 @@ from __future__ import annotations
 import json
 import math
 from datetime import UTC, datetime
-from functools import cache
 from typing import Any
 
-from stewardgate.results import DatasetRun
+from stewardgate.results import DatasetRun, from_json_data, to_json_data
 
 
 def to_json(value: Any) -> str | None:
@@ -49,20 +48,11 @@ def from_db_float(value: float | None) -> float:
     return math.nan if value is None else float(value)
 
 
-@cache
-def _run_adapter() -> Any:
-    from pydantic import TypeAdapter
-
-    return TypeAdapter(DatasetRun)
-
-
 def dump_run(run: DatasetRun) -> dict[str, Any]:
     """The dataset run as JSON-ready data (the same shape as in the run record)."""
-    data: dict[str, Any] = _run_adapter().dump_python(run, mode="json")
-    return data
+    return to_json_data(run)
 
 
 def load_run(data: dict[str, Any]) -> DatasetRun:
     """A dataset run read back from :func:`dump_run`'s data."""
-    run: DatasetRun = _run_adapter().validate_python(data)
-    return run
+    return from_json_data(DatasetRun, data)
