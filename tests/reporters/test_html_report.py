@@ -188,3 +188,11 @@ def test_sparse_records_render(run: RunResult) -> None:
         page = html.render(candidate)
         assert page.startswith("<!doctype html>") and page.rstrip().endswith("</html>")
         assert external_references(page) == []
+
+
+def test_samples_are_called_masked_only_when_they_are(run: RunResult) -> None:
+    page = html.render(run)
+    assert "3 failing samples (masked)" in page  # the fixture's masked e-mail samples
+    summaries = re.findall(r"<summary>(\d+ failing samples?[^<]*)</summary>", page)
+    shown = [s for s in summaries if not s.endswith("(masked)")]
+    assert shown, "visible samples are not labelled masked"
