@@ -161,3 +161,14 @@ def test_records_are_frozen() -> None:
 def test_run_verdicts() -> None:
     run = sample_run()
     assert (run.passed, run.exit_code) == (False, 2)
+
+
+def test_the_documented_run_record_schema_is_current() -> None:
+    """docs/run-record.schema.json is what the result classes generate (regenerate it if not)."""
+    import json
+    from pathlib import Path
+
+    from stewardgate.results import run_record_json_schema
+
+    committed = json.loads((Path(__file__).parent.parent / "docs" / "run-record.schema.json").read_text())
+    assert committed == run_record_json_schema()
