@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 import subprocess
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
@@ -192,3 +194,31 @@ def make_suite(tmp_path: Path) -> Callable[..., Path]:
         return write_suite(kw.pop("folder", tmp_path), **kw)
 
     return make
+
+
+# --- PostgreSQL ------------------------------------------------------------------------------
+
+PG_URL = os.environ.get("STEWARDGATE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture
+def pg_schema() -> Iterator[str]:
+    """A fresh, empty PostgreSQL schema, dropped (with everything in it) after the test.
+
+    The server at 127.0.0.1:5432 runs on every machine of this project and in CI: a test that
+    needs it fails, never skips, when it cannot be reached.
+    """
+    name = f"sgtest_{uuid.uuid4().hex[:16]}"
+    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 10})
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE SCHEMA "{name}"'))
+    except sa.exc.OperationalError as err:
+        admin.dispose()
+        pytest.fail(f"PostgreSQL is not reachable at {PG_URL}: {err.orig}")
+    try:
+        yield name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{name}" CASCADE'))
+        admin.dispose()

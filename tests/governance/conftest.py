@@ -7,31 +7,10 @@ dropped afterwards. An unreachable server fails the test, it never skips it.
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from gov_testkit import PG_URL, Backend
-
-
-@pytest.fixture
-def pg_schema() -> Iterator[str]:
-    name = f"sgtest_{uuid.uuid4().hex[:16]}"
-    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 10})
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE SCHEMA "{name}"'))
-    except sa.exc.OperationalError as err:
-        admin.dispose()
-        pytest.fail(f"PostgreSQL is not reachable at {PG_URL}: {err.orig}")
-    try:
-        yield name
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{name}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -86,21 +85,9 @@ def test_parallel_runs_judge_each_dataset_and_exit_with_the_worst(
 
 
 @pytest.fixture
-def pg_store() -> Iterator[str]:
-    """A fresh PostgreSQL schema on the local server; fails (never skips) when it is down."""
-    schema = f"sgcli_{uuid.uuid4().hex[:10]}"
-    engine = sa.create_engine(PG_URL)
-    try:
-        with engine.begin() as conn:
-            conn.execute(sa.text(f'create schema "{schema}"'))
-    except sa.exc.OperationalError as exc:
-        pytest.fail(f"PostgreSQL at 127.0.0.1:5432 is unreachable: {exc}")
-    try:
-        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        with engine.begin() as conn:
-            conn.execute(sa.text(f'drop schema "{schema}" cascade'))
-        engine.dispose()
+def pg_store(pg_schema: str) -> str:
+    """A store URL on a fresh PostgreSQL schema (the shared ``pg_schema`` fixture)."""
+    return f"{PG_URL}?options=-csearch_path%3D{pg_schema}"
 
 
 @pytest.mark.postgres

@@ -7,36 +7,13 @@ PostgreSQL tests reach the server at ``STEWARDGATE_TEST_PG_URL`` (default
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from store_testkit import PG_URL, StoreSpec
 
 from stewardgate.store import Store
-
-
-@pytest.fixture
-def pg_schema() -> Iterator[str]:
-    """A fresh, empty PostgreSQL schema, dropped (with everything in it) after the test."""
-    name = f"sgtest_{uuid.uuid4().hex[:16]}"
-    admin = sa.create_engine(
-        PG_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 10}
-    )
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE SCHEMA "{name}"'))
-    except sa.exc.OperationalError as err:
-        admin.dispose()
-        pytest.fail(f"PostgreSQL is not reachable at {PG_URL}: {err.orig}")
-    try:
-        yield name
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{name}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture
