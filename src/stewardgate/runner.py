@@ -21,7 +21,7 @@ from stewardgate import __version__
 from stewardgate.datasets.scan import ScannedDataset, open_dataset
 from stewardgate.engines.anomalies import History, judge_anomalies
 from stewardgate.engines.dispatch import execute, guard_read
-from stewardgate.engines.gx import ENGINE as GX, run_expectations
+from stewardgate.engines.gx import run_expectations
 from stewardgate.errors import DatasetError
 from stewardgate.gate import GatePolicy, decide, policy_for, unreadable
 from stewardgate.governance.checks import governance_exprs, run_governance
@@ -37,6 +37,12 @@ if TYPE_CHECKING:
 SENSITIVE = ("confidential", "restricted")
 
 
+def _default_governance() -> GovernanceSettings:
+    from stewardgate.settings import GovernanceSettings
+
+    return GovernanceSettings()
+
+
 @dataclass(frozen=True)
 class RunOptions:
     """How to run.
@@ -45,7 +51,7 @@ class RunOptions:
     ``use_store=False`` runs without history (anomaly checks then stay in "learning").
     ``as_of``: the logical run date (default today, UTC). ``parallel``: worker processes.
     ``on_dataset``: called in this process with each dataset run as soon as it is recorded.
-    ``governance``: the :class:`~stewardgate.settings.GovernanceSettings` (None: the defaults).
+    ``governance``: the :class:`~stewardgate.settings.GovernanceSettings` (default: the defaults).
     """
 
     samples: int = 5
@@ -56,7 +62,11 @@ class RunOptions:
     store_path: Path | None = None
     parallel: int = 1
     on_dataset: Callable[[DatasetRun], None] | None = field(default=None, compare=False)
-    governance: GovernanceSettings | None = None
+    governance: GovernanceSettings = field(default_factory=_default_governance)
+
+    def __post_init__(self) -> None:
+        if self.governance is None:  # None means the defaults, set here once for every reader
+            object.__setattr__(self, "governance", _default_governance())
 
 
 @dataclass(frozen=True)
@@ -158,7 +168,8 @@ def judge_suite(loaded: LoadedSuite, options: RunOptions) -> Judged:
     )  # fmt: skip
     try:
         scanned = open_dataset(suite.dataset, base=loaded.folder, as_of=as_of)
-        results, profile, anomalous = _check(loaded, scanned, options, as_of, moment)
+        snapshot = _snapshot(scanned)
+        results, profile, anomalous = _check(loaded, scanned, snapshot, options, as_of, moment)
         results = apply_waivers(results, suite.waivers, dataset=suite.dataset.name, as_of=as_of, line_of=loaded.line_of)
     except DatasetError as exc:
         gate = unreadable(str(exc), policy)
@@ -169,11 +180,12 @@ def judge_suite(loaded: LoadedSuite, options: RunOptions) -> Judged:
     )
     from stewardgate.engines.profile import flatten_metrics
 
-    return Judged(run, flatten_metrics(profile), anomalous, _snapshot(scanned))
+    return Judged(run, flatten_metrics(profile), anomalous, snapshot)
 
 
 def _check(
-    loaded: LoadedSuite, scanned: ScannedDataset, options: RunOptions, as_of: date, moment: datetime
+    loaded: LoadedSuite, scanned: ScannedDataset, snapshot: dict[str, Any], options: RunOptions,
+    as_of: date, moment: datetime,
 ) -> tuple[list[CheckResult], dict[str, Any], frozenset[tuple[str, str | None]]]:
     """Every engine on the data: contract and profile in one pass, then GX, then history."""
     from stewardgate.engines.profile import assemble_profile, flatten_metrics
@@ -182,7 +194,7 @@ def _check(
     governed = [p for p in planned if p.engine == GOVERNANCE]
     profiled = needs_profile(loaded, options)
     done = execute(
-        [p for p in planned if p.engine != GX], scanned, masked=masked, samples=options.samples,
+        planned, scanned, masked=masked, samples=options.samples,
         extra_exprs=[*(_profile_exprs(scanned) if profiled else []), *governance_exprs(governed, scanned.schema, as_of)],
     )  # fmt: skip
     profile = (
@@ -203,7 +215,7 @@ def _check(
     from stewardgate.drift.run import drift_results
 
     drifted = drift_results(
-        loaded, planned, _snapshot(scanned), profile, masked=masked,
+        loaded, planned, snapshot, profile, masked=masked,
         open_store=(lambda: _open_store(options)) if options.use_store else None,
     )  # fmt: skip
     governance = run_governance(
@@ -221,9 +233,7 @@ def _audit_events(run: DatasetRun, run_id: str, as_of: date) -> list[Any]:
 
 def _policy(loaded: LoadedSuite, options: RunOptions) -> GatePolicy:
     """The suite's ``gate.fail_on`` when it sets one, else what its risk tier implies."""
-    from stewardgate.settings import GovernanceSettings
-
-    settings = options.governance or GovernanceSettings()
+    settings = options.governance
     gate = loaded.suite.gate
     declared = gate.fail_on if "gate" in loaded.suite.model_fields_set and "fail_on" in gate.model_fields_set else None
     tier = loaded.suite.stewardship.risk_tier
@@ -233,9 +243,8 @@ def _policy(loaded: LoadedSuite, options: RunOptions) -> GatePolicy:
 def _check_waiver_approvals(suites: list[LoadedSuite], options: RunOptions) -> None:
     """A waiver approved by someone the settings do not allow is a suite error (nothing runs)."""
     from stewardgate.errors import SuiteError
-    from stewardgate.settings import GovernanceSettings
 
-    settings = options.governance or GovernanceSettings()
+    settings = options.governance
     problems = [problem for loaded in suites for problem in approval_problems(loaded, settings)]
     if problems:
         raise SuiteError(problems)

@@ -83,7 +83,7 @@ def suggest_cmd(suite: Path, store: str | None, write: bool, force: bool) -> Non
             _refuse_overwrite(suite, force, "suggest --write")
         (loaded,) = load_suites([suite])
         settings = load_settings(cwd=Path.cwd(), flags={"store": store})
-        with open_store(settings.store, default_path=default_store_path([suite])) as db:
+        with open_store(settings.store, default_path=default_store_path([suite]), create=False) as db:
             result = suggest_from_store(loaded, db)
         click.echo(result.diff(), nl=False)
         for note in result.notes:

@@ -26,10 +26,11 @@ def _settings(store: str | None) -> Any:
     return load_settings(cwd=Path.cwd(), flags={"store": store})
 
 
-def _open(settings: Any, default: Path) -> Any:
+def _open(settings: Any, default: Path, *, create: bool = False) -> Any:
+    """The history store; only ``stamp`` (which appends to the audit chain) may create one."""
     from stewardgate.store import open_store
 
-    return open_store(settings.store, default_path=default)
+    return open_store(settings.store, default_path=default, create=create)
 
 
 def _one_suite(path: Path) -> Any:
@@ -57,7 +58,7 @@ def stamp_cmd(suite: Path, as_of: datetime | None, store: str | None) -> None:
         from stewardgate.runner import default_store_path
 
         loaded = _one_suite(suite)
-        with _open(_settings(store), default_store_path([suite])) as db:
+        with _open(_settings(store), default_store_path([suite]), create=True) as db:
             report = stamp_suite(loaded, at=datetime.now(UTC), as_of=as_of.date() if as_of else None)
             entry = db.append_audit("stamp", report.dataset, _stamp_payload(report))
         where = "Parquet footer, key stewardgate" if report.format == "parquet" else "sidecar <file>.stewardship.json"
@@ -203,7 +204,7 @@ def trust_sheet_cmd(dataset: str, suites: Path, as_html: bool, output: Path | No
         if not matching:
             raise UsageError(f"no suite for dataset '{dataset}' under {suites}")
         settings = _settings(store)
-        with _open(settings, default_store_path([suites])) as db:
+        with _open(settings, default_store_path([suites]), create=True) as db:  # before any run: "not evaluated"
             day = as_of.date() if as_of else date.today()
             sheet = build_trust_sheet(matching[0], db, as_of=day, governance=settings.governance)
         text = render_html(sheet) if as_html else render_markdown(sheet)

@@ -27,7 +27,7 @@ def _store(url: str | None, default: Path) -> Any:
     from stewardgate.store import open_store
 
     settings = load_settings(cwd=Path.cwd(), flags={"store": url})
-    return open_store(settings.store, default_path=default)
+    return open_store(settings.store, default_path=default, create=False)  # history and backtest only read
 
 
 @click.command("backfill")
@@ -74,7 +74,7 @@ def history_cmd(dataset: str, metric: str, column: str | None, as_json: bool, st
         with _store(store, Path(".stewardgate") / "history.db") as db:
             points = db.metric_series(dataset, metric, column)
         if not points:
-            raise UsageError(f"no stored values of {metric}{' of ' + column if column else ''} for dataset '{dataset}' in this store")
+            raise UsageError(f"no stored values of {metric}{' of ' + column if column else ''} for dataset '{dataset}' in the history store at {db.where}")
         rows = [{"as_of": p.as_of.isoformat(), "value": p.value, "anomalous": p.anomalous, "run_id": p.run_id} for p in points]
         if as_json:
             click.echo(json.dumps({"dataset": dataset, "metric": metric, "column": column, "series": rows}, indent=2))

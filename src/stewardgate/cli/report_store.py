@@ -51,8 +51,7 @@ def stored_run(url: str | None, datasets: list[str], run_id: str | None, *, defa
     """
     from stewardgate.store import open_store
 
-    _require_existing_sqlite(url, default_path)
-    with open_store(url, default_path=default_path) as store:
+    with open_store(url, default_path=default_path, create=False) as store:
         keys = _run_keys(store, datasets, run_id)
         runs = [(summary, store.dataset_run(summary.run_id, summary.dataset)) for summary in keys]
     return _as_run(runs)
@@ -81,17 +80,6 @@ def _latest(store: Any, dataset: str) -> Any:
     known = sorted(entry.dataset for entry in store.catalog())
     hint = f" (stored datasets: {', '.join(known[:10])}{', ...' if len(known) > 10 else ''})" if known else " (it holds no runs)"
     raise UsageError(f"no stored run of dataset {dataset!r} in the history store at {store.where}{hint}")
-
-
-def _require_existing_sqlite(url: str | None, default_path: Path) -> None:
-    """Refuse to read a SQLite file that is not there (opening it would create an empty store)."""
-    from stewardgate.store.engine import target_for
-
-    target = target_for(url, default_path=default_path)
-    database = target.url.database
-    if target.url.get_backend_name() == "sqlite" and database and database != ":memory:" and not Path(database).exists():
-        hint = "" if url is not None else " (the default; name the store with --store URL or STEWARDGATE_STORE)"
-        raise UsageError(f"no history store at {database}{hint}")
 
 
 def _as_run(runs: list[tuple[Any, DatasetRun]]) -> RunResult:

@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from stewardgate.errors import StoreError
 from stewardgate.results import DatasetRun, Status
 from stewardgate.store import queries
 from stewardgate.store.audit import AuditEntry, AuditEvent, append_events, read_entries, read_head
@@ -22,7 +23,9 @@ from stewardgate.store.records import CatalogEntry, RunSummary, SchemaSnapshot, 
 from stewardgate.store.writer import Metric, RunWrite, mark_schema_accepted, write_run
 
 
-def open_store(url: str | None, *, default_path: Path, schema: str | None = None) -> Store:
+def open_store(
+    url: str | None, *, default_path: Path, schema: str | None = None, create: bool = True
+) -> Store:
     """Open (creating or upgrading its tables) the history store at ``url``.
 
     Args:
@@ -30,12 +33,16 @@ def open_store(url: str | None, *, default_path: Path, schema: str | None = None
             file at ``default_path``.
         default_path: the SQLite file to use when ``url`` is None; its folder is created.
         schema: PostgreSQL only: the schema (which must exist) that holds the tables.
+        create: False for commands that only read: a SQLite file that is not there is then
+            an error naming it, not a new empty store.
 
     Raises:
-        StoreError: bad URL, unknown driver, unreachable server, or a store of a newer
-            schema version. The message never contains the password.
+        StoreError: bad URL, unknown driver, unreachable server, a store of a newer schema
+            version, or (``create=False``) no SQLite file. The message never contains the password.
     """
     target = target_for(url, default_path=default_path)
+    if not create:
+        _require_existing_sqlite(target, default=url is None)
     engine = create_engine(target, schema=schema)
     try:
         with translated("cannot open", target), engine.begin() as conn:
@@ -44,6 +51,13 @@ def open_store(url: str | None, *, default_path: Path, schema: str | None = None
         engine.dispose()
         raise
     return Store(engine, target)
+
+
+def _require_existing_sqlite(target: Target, *, default: bool) -> None:
+    database = target.url.database
+    if target.url.get_backend_name() == "sqlite" and database and database != ":memory:" and not Path(database).exists():
+        hint = " (the default; name the store with --store URL or STEWARDGATE_STORE)" if default else ""
+        raise StoreError(f"no history store at {database}{hint}")
 
 
 class Store:
