@@ -208,8 +208,8 @@ def test_a_one_column_csv_is_not_a_delimiter_problem(tmp_path: Path) -> None:
         (lambda p: (p / "d.bin").write_bytes(b"1"), "d.bin",
          "{base}/d.bin: cannot tell the format from the file extension (.bin); set dataset.format to one of: parquet, csv, ndjson, ipc"),
         (lambda p: (p / "c.parquet").write_bytes(os.urandom(64) + b"\x00" * 64), "c.parquet",
-         "{base}/c.parquet: not a readable Parquet file: Parquet magic bytes not found in footer. "
-         "Either the file is corrupted or this is not a parquet file."),
+         "{base}/c.parquet: not a readable Parquet file: parquet: File out of specification: "
+         "The file must end with PAR1 or PARE"),
     ],
     ids=["missing", "empty", "glob-nothing", "unknown-extension", "corrupt-parquet"],
 )

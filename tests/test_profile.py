@@ -167,21 +167,24 @@ def test_exactly_max_categories_distinct_values_still_qualify() -> None:
     assert "top_values" not in profile_of(df, max_categories=2)["columns"]["s"]
 
 
-def _counting_source(df: pl.DataFrame, opened: list[int]) -> pl.LazyFrame:
+def _counting_source(df: pl.DataFrame, opened: list[tuple[int, tuple[str, ...]]]) -> pl.LazyFrame:
     def source(
         with_columns: list[str] | None,
         predicate: pl.Expr | None,
         n_rows: int | None,
         batch_size: int | None,
     ) -> Iterator[pl.DataFrame]:
-        opened.append(n_rows if n_rows is not None else -1)  # -1: a full read
+        columns = tuple(with_columns or df.columns)
+        opened.append((n_rows if n_rows is not None else -1, columns))  # -1: a full read
         frame = df if with_columns is None else df.select(with_columns)
         yield frame if n_rows is None else frame.head(n_rows)
 
     return register_io_source(source, schema=df.schema)
 
 
-def test_the_data_is_read_once_in_full_by_one_streaming_query(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_profile_is_one_streaming_collect_whose_side_queries_read_only_their_columns(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     df = pl.DataFrame(
         {
             "n": [1, 2, 3],
@@ -191,21 +194,24 @@ def test_the_data_is_read_once_in_full_by_one_streaming_query(monkeypatch: pytes
             "b": [True, None, False],
         }
     )
-    opened: list[int] = []
-    engines: list[Any] = []
-    collect = pl.LazyFrame.collect
+    opened: list[tuple[int, tuple[str, ...]]] = []
+    calls: list[Any] = []
+    collect_all = pl.collect_all
 
-    def spy(self: pl.LazyFrame, *args: Any, **kwargs: Any) -> Any:
-        engines.append(kwargs.get("engine"))
-        return collect(self, *args, **kwargs)
+    def spy(lfs: Any, **kwargs: Any) -> Any:
+        calls.append(kwargs.get("engine"))
+        return collect_all(lfs, **kwargs)
 
-    monkeypatch.setattr(pl.LazyFrame, "collect", spy)
-    monkeypatch.setattr(pl, "collect_all", lambda *a, **k: pytest.fail("second query"))
+    monkeypatch.setattr(pl, "collect_all", spy)
     p = compute_profile(_counting_source(df, opened), as_of=AS_OF)
     assert p["row_count"] == 3
-    assert opened.count(-1) == 1  # the source was read in full once...
-    assert [n for n in opened if n != -1] == [20_000]  # ...after a bounded head read (cardinality)
-    assert engines[-1] == "streaming"
+    assert calls == ["streaming"]  # one collect_all, streaming
+    heads = [cols for n, cols in opened if n != -1]
+    assert [n for n, _ in opened if n != -1] == [20_000]  # a bounded head read (cardinality) first
+    assert len(heads) == 1
+    full = sorted(cols for n, cols in opened if n == -1)
+    # the main select, one value count per (low-cardinality) column, the quantile sample
+    assert full == sorted([tuple(df.columns), ("n",), ("f",), ("s",), ("d",), ("b",), ("n", "f")])
 
 
 def test_flatten_metrics_gives_every_numeric_scalar() -> None:
@@ -252,12 +258,14 @@ def test_profile_is_json_ready() -> None:
 
 
 def test_sampled_quantiles_keep_exact_ends_and_say_they_are_sampled() -> None:
-    from stewardgate.engines.profile import assemble_profile, profile_exprs, sample_step
+    from stewardgate.engines.profile import assemble_profile, plan_profile, sample_step
+    from stewardgate.engines.side import collect_with
 
     df = pl.DataFrame({"x": [float(v) for v in range(10_001)]})
-    schema = dict(df.schema.items())
-    row = df.select([pl.len().alias("n"), *profile_exprs(schema, step=10)]).row(0, named=True)
-    p = assemble_profile(schema, row, row.pop("n"), as_of=AS_OF)
+    plan = plan_profile(dict(df.schema.items()), step=10, high_cardinality=frozenset({"x"}))
+    main, frames = collect_with(df.lazy().select([pl.len().alias("n"), *plan.exprs]), df.lazy(), plan.side)
+    row = main.row(0, named=True)
+    p = assemble_profile(plan, row, frames, row.pop("n"), as_of=AS_OF)
     col = p["columns"]["x"]
     assert p["quantile_sample_step"] == 10
     assert (col["quantiles"][0], col["quantiles"][-1]) == (0.0, 10_000.0)  # exact min and max

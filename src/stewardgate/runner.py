@@ -19,22 +19,28 @@ from typing import TYPE_CHECKING, Any
 
 from stewardgate import __version__
 from stewardgate.datasets.scan import ScannedDataset, open_dataset
-from stewardgate.engines.anomalies import History, judge_anomalies
-from stewardgate.engines.dispatch import execute, guard_read
+from stewardgate.engines.dispatch import execute, guard_read, import_in_background
 from stewardgate.engines.gx import run_expectations
 from stewardgate.errors import DatasetError
 from stewardgate.gate import GatePolicy, decide, policy_for, unreadable
 from stewardgate.governance.checks import governance_exprs, run_governance
 from stewardgate.governance.plan import ENGINE as GOVERNANCE
 from stewardgate.governance.waivers import apply_waivers, approval_problems
-from stewardgate.planning import plan_suite
+from stewardgate.planning import PlannedCheck, plan_suite
 from stewardgate.results import CheckResult, DatasetRun, RunResult
 from stewardgate.suite.loader import LoadedSuite, load_suites
 
 if TYPE_CHECKING:
+    from stewardgate.engines.spark.session import SparkOptions
     from stewardgate.settings import GovernanceSettings
 
 SENSITIVE = ("confidential", "restricted")
+
+
+def _default_spark() -> SparkOptions:
+    from stewardgate.engines.spark.session import SparkOptions
+
+    return SparkOptions()
 
 
 def _default_governance() -> GovernanceSettings:
@@ -52,6 +58,9 @@ class RunOptions:
     ``as_of``: the logical run date (default today, UTC). ``parallel``: worker processes.
     ``on_dataset``: called in this process with each dataset run as soon as it is recorded.
     ``governance``: the :class:`~stewardgate.settings.GovernanceSettings` (default: the defaults).
+    ``engine``: ``polars`` (default) or ``spark`` (every suite read and judged by Spark; a suite
+    can also ask for Spark itself with ``engine: spark``); ``spark``: where Spark runs, or the
+    caller's own session.
     """
 
     samples: int = 5
@@ -63,6 +72,8 @@ class RunOptions:
     parallel: int = 1
     on_dataset: Callable[[DatasetRun], None] | None = field(default=None, compare=False)
     governance: GovernanceSettings = field(default_factory=_default_governance)
+    engine: str = "polars"
+    spark: SparkOptions = field(default_factory=_default_spark)
 
     def __post_init__(self) -> None:
         if self.governance is None:  # None means the defaults, set here once for every reader
@@ -100,11 +111,14 @@ def run_suites(suites: list[LoadedSuite], options: RunOptions) -> RunResult:
     options = replace(options, now=options.now or started)
     as_of = options.as_of or started.date()
     run_id = uuid.uuid4().hex
-    store = _open_store(options) if options.use_store else None
+    if options.use_store:  # the store's modules load while polars reads the first dataset
+        import_in_background("stewardgate.store", "stewardgate.governance.audit")
+    store = None
     runs = []
     try:
         for judged in _judge_all(suites, options):
-            if store is not None:
+            if options.use_store:
+                store = store or _open_store(options)
                 store.save_dataset_run(
                     judged.run, run_id=run_id, as_of=as_of, tool_version=__version__,
                     metrics=judged.metrics, anomalous=judged.anomalous, schema=judged.schema,
@@ -167,7 +181,7 @@ def judge_suite(loaded: LoadedSuite, options: RunOptions) -> Judged:
         stewardship=suite.stewardship.model_dump(mode="json"), started_at=started,
     )  # fmt: skip
     try:
-        scanned = open_dataset(suite.dataset, base=loaded.folder, as_of=as_of)
+        scanned = _open(loaded, options, as_of)
         snapshot = _snapshot(scanned)
         results, profile, anomalous = _check(loaded, scanned, snapshot, options, as_of, moment)
         results = apply_waivers(results, suite.waivers, dataset=suite.dataset.name, as_of=as_of, line_of=loaded.line_of)
@@ -183,26 +197,37 @@ def judge_suite(loaded: LoadedSuite, options: RunOptions) -> Judged:
     return Judged(run, flatten_metrics(profile), anomalous, snapshot)
 
 
+@dataclass(frozen=True)
+class Measured:
+    """What an engine measured on the data: the results it judged, and the metric profile."""
+
+    contract: list[CheckResult]
+    expected: list[CheckResult]
+    governance: list[CheckResult]
+    profile: dict[str, Any]
+
+
 def _check(
-    loaded: LoadedSuite, scanned: ScannedDataset, snapshot: dict[str, Any], options: RunOptions,
-    as_of: date, moment: datetime,
-) -> tuple[list[CheckResult], dict[str, Any], frozenset[tuple[str, str | None]]]:
-    """Every engine on the data: contract and profile in one pass, then GX, then history."""
-    from stewardgate.engines.profile import assemble_profile, flatten_metrics
+    loaded: LoadedSuite, scanned: Any, snapshot: dict[str, Any], options: RunOptions, as_of: date, moment: datetime,
+) -> tuple[list[CheckResult], dict[str, Any], frozenset[tuple[str, str | None]]]:  # fmt: skip
+    """Every engine on the data (contract, profile, GX, governance), then the history's judges."""
+    from stewardgate.engines.profile import flatten_metrics
 
     planned, masked = plan_suite(loaded, options.governance), masked_columns(loaded)
-    governed = [p for p in planned if p.engine == GOVERNANCE]
-    profiled = needs_profile(loaded, options)
-    done = execute(
-        planned, scanned, masked=masked, samples=options.samples,
-        extra_exprs=[*(_profile_exprs(scanned) if profiled else []), *governance_exprs(governed, scanned.schema, as_of)],
-    )  # fmt: skip
-    profile = (
-        assemble_profile(scanned.schema, done.extra, done.row_count, as_of=moment)
-        if profiled else {"row_count": done.row_count, "columns": {}}
-    )  # fmt: skip
-    expected = run_expectations(planned, scanned, row_count=done.row_count, masked=masked, samples=options.samples)
+    import_in_background("stewardgate.engines.anomalies", "stewardgate.drift.run")  # overlaps the pass
+    if uses_spark(loaded, options):
+        from stewardgate.engines.spark.run import measure_on_spark
+
+        measured = measure_on_spark(
+            loaded, scanned, planned, masked=masked, samples=options.samples, as_of=as_of, moment=moment,
+            profiled=needs_profile(loaded, options),
+        )  # fmt: skip
+    else:
+        measured = _measure(loaded, scanned, planned, masked, options, as_of, moment)
+    profile = measured.profile
     metrics = {(m, c): v for m, c, v in flatten_metrics(profile)}
+    from stewardgate.engines.anomalies import History, judge_anomalies
+
     if options.use_store and loaded.suite.anomalies:
         dataset = loaded.suite.dataset.name
         with _open_store(options) as store:
@@ -218,10 +243,38 @@ def _check(
         loaded, planned, snapshot, profile, masked=masked,
         open_store=(lambda: _open_store(options)) if options.use_store else None,
     )  # fmt: skip
+    results = [*measured.contract, *measured.expected, *outcome.results, *drifted, *measured.governance]
+    return results, profile, outcome.anomalous
+
+
+def _measure(
+    loaded: LoadedSuite, scanned: ScannedDataset, planned: list[PlannedCheck], masked: set[str],
+    options: RunOptions, as_of: date, moment: datetime,
+) -> Measured:  # fmt: skip
+    """The polars engine: contract and profile in one pass, then GX, then governance."""
+    from stewardgate.engines.profile import assemble_profile
+
+    governed = [p for p in planned if p.engine == GOVERNANCE]
+    plan = _profile_plan(scanned, planned) if needs_profile(loaded, options) else None
+    done = execute(
+        planned, scanned, masked=masked, samples=options.samples,
+        extra_exprs=[*(plan.exprs if plan else []), *governance_exprs(governed, scanned.schema, as_of)],
+        side=plan.side if plan else None,
+    )  # fmt: skip
+    profile = (
+        assemble_profile(plan, done.extra, done.frames, done.row_count, as_of=moment)
+        if plan else {"row_count": done.row_count, "columns": {}}
+    )  # fmt: skip
+    expected = run_expectations(planned, scanned, row_count=done.row_count, masked=masked, samples=options.samples)
     governance = run_governance(
         governed, loaded, scanned, extra=done.extra, row_count=done.row_count, as_of=as_of, masked=masked
     )
-    return [*done.results, *expected, *outcome.results, *drifted, *governance], profile, outcome.anomalous
+    return Measured(done.results, expected, governance, profile)
+
+
+def uses_spark(loaded: LoadedSuite, options: RunOptions) -> bool:
+    """Spark reads and judges this suite's data: the run asks for it, or the suite does."""
+    return options.engine == "spark" or loaded.suite.engine == "spark"
 
 
 def _audit_events(run: DatasetRun, run_id: str, as_of: date) -> list[Any]:
@@ -257,12 +310,32 @@ def _open_store(options: RunOptions) -> Any:
     return open_store(options.store_url, default_path=path)
 
 
-def _profile_exprs(scanned: ScannedDataset) -> list[Any]:
-    """The profile's aggregates; a head sample first tells high-cardinality columns apart."""
-    from stewardgate.engines.profile import high_cardinality_columns, profile_exprs, sample_step
+def _open(loaded: LoadedSuite, options: RunOptions, as_of: date) -> Any:
+    """The suite's dataset, opened lazily by the engine that will read it."""
+    if uses_spark(loaded, options):
+        from stewardgate.engines.spark.dataset import open_spark_dataset
+        from stewardgate.engines.spark.session import spark_session
+
+        spark = spark_session(options.spark)
+        return open_spark_dataset(spark, loaded.suite.dataset, base=loaded.folder, as_of=as_of)
+    return open_dataset(loaded.suite.dataset, base=loaded.folder, as_of=as_of)
+
+
+def _profile_plan(scanned: ScannedDataset, planned: list[PlannedCheck]) -> Any:
+    """The profile's part of the pass; a head sample first tells high-cardinality columns apart.
+
+    A high-cardinality column's distinct count is exact where a ``unique`` check counts its
+    repeated values anyway, estimated where an anomaly rule watches it, and skipped elsewhere.
+    """
+    from stewardgate.engines.profile import high_cardinality_columns, plan_profile, sample_step
 
     high = guard_read(lambda: high_cardinality_columns(scanned.frame, scanned.schema), scanned)
-    return profile_exprs(scanned.schema, high_cardinality=high, step=sample_step(scanned.known_rows))
+    exact = {p.column for p in planned if p.check == "unique" and p.engine == "polars"}
+    watched = {p.column for p in planned if p.check == "anomaly" and p.value.metric == "distinct_count"}
+    return plan_profile(
+        scanned.schema, high_cardinality=high, step=sample_step(scanned.known_rows),
+        exact=frozenset(c for c in exact if c is not None), estimate=frozenset(c for c in watched if c is not None),
+    )  # fmt: skip
 
 
 def needs_profile(loaded: LoadedSuite, options: RunOptions) -> bool:

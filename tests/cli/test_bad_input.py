@@ -328,8 +328,8 @@ def test_corrupt_parquet(cli: Callable[..., Any], make_suite: Callable[..., Path
     make_suite(data=bytes(range(256)) * 8, columns={"a": {}})
     _unreadable(
         cli, tmp_path,
-        "data.parquet: not a readable Parquet file: Parquet magic bytes not found in footer. "
-        "Either the file is corrupted or this is not a parquet file.",
+        "data.parquet: not a readable Parquet file: parquet: File out of specification: "
+        "The file must end with PAR1 or PARE",
     )  # fmt: skip
 
 

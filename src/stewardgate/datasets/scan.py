@@ -58,10 +58,10 @@ def open_dataset(spec: DatasetSpec, *, base: Path, as_of: date | None = None) ->
 
 
 def _footer_rows(resolved: ResolvedDataset) -> int:
-    """Row count from the Parquet footers (already validated by the opener)."""
-    import pyarrow.parquet as pq
+    """Row count from the Parquet footers (already validated by the opener): no data is read."""
+    import polars as pl
 
-    return sum(pq.read_metadata(f).num_rows for f in resolved.files)
+    return sum(int(pl.scan_parquet(f).select(pl.len()).collect().item()) for f in resolved.files)
 
 
 def collect(scanned: ScannedDataset, columns: list[str] | None = None) -> pl.DataFrame:
@@ -85,21 +85,15 @@ def fingerprint(resolved: ResolvedDataset) -> DataFingerprint:
 
 def _parquet(resolved: ResolvedDataset, spec: DatasetSpec) -> tuple[pl.LazyFrame, dict[str, str]]:
     import polars as pl
-    import pyarrow as pa
-    import pyarrow.parquet as pq
 
     metadata: dict[str, str] = {}
-    for i, f in enumerate(resolved.files):
+    for i, f in enumerate(resolved.files):  # footers only (polars: no pyarrow import on a run)
         try:
-            meta = pq.read_metadata(f)
-        except (pa.ArrowException, OSError) as exc:
+            meta = pl.read_parquet_metadata(f)
+        except (pl.exceptions.PolarsError, OSError) as exc:
             raise DatasetError(f"{f}: not a readable Parquet file: {_first_line(exc)}") from exc
-        if i == 0 and meta.metadata:
-            metadata = {
-                k.decode("utf-8", "replace"): v.decode("utf-8", "replace")
-                for k, v in meta.metadata.items()
-                if k != b"ARROW:schema"
-            }
+        if i == 0:
+            metadata = {k: v for k, v in meta.items() if k != "ARROW:schema"}
     # The resolved files, not the folder: marker and checksum files (_SUCCESS, .crc) stay out.
     frame = pl.scan_parquet([str(f) for f in resolved.files], hive_partitioning=resolved.hive_root is not None)
     return frame, metadata

@@ -103,32 +103,28 @@ def _key_candidates(schema: dict[str, Any], sample: dict[str, list[str | None]])
 def _profile(scanned: ScannedDataset, as_of: datetime, *, exact: list[str]) -> dict[str, Any]:
     """The metric profile in one streaming pass, with exact distinct counts for ``exact`` columns.
 
-    The profile estimates the distinct count of a high-cardinality column (HyperLogLog); whether
-    every value of a possible key is distinct must be known exactly, so those columns are counted
-    exactly in the same pass.
+    The profile estimates the distinct count of other high-cardinality columns (HyperLogLog);
+    whether every value of a possible key is distinct must be known exactly, so those columns
+    are counted exactly (by their repeated values) in the same pass.
     """
     import polars as pl
 
-    from stewardgate.engines.profile import assemble_profile, high_cardinality_columns, profile_exprs
+    from stewardgate.engines.profile import assemble_profile, high_cardinality_columns, plan_profile, sample_step
+    from stewardgate.engines.side import collect_with
 
-    schema = scanned.schema
+    schema, lf = scanned.schema, scanned.frame
     try:
-        high = high_cardinality_columns(scanned.frame, schema, max_categories=_CATEGORIES)
-        counted = [c for c in exact if c in high]
-        exprs = [
-            pl.len().alias("row_count"), *profile_exprs(schema, max_categories=_CATEGORIES, high_cardinality=high),
-            *(pl.col(c).drop_nulls().n_unique().alias(f"exact:{c}") for c in counted),
-        ]  # fmt: skip
-        row = scanned.frame.select(exprs).collect(engine="streaming").row(0, named=True)
+        high = high_cardinality_columns(lf, schema, max_categories=_CATEGORIES)
+        plan = plan_profile(
+            schema, max_categories=_CATEGORIES, high_cardinality=high, step=sample_step(scanned.known_rows),
+            exact=frozenset(exact), estimate=high,
+        )  # fmt: skip
+        main, frames = collect_with(lf.select([pl.len().alias("row_count"), *plan.exprs]), lf, plan.side)
     except Exception as exc:  # polars raises many types while reading; all mean "cannot read"
         first = (str(exc).strip() or type(exc).__name__).splitlines()[0]
         raise DatasetError(f"{scanned.resolved.display}: cannot read the data: {first}") from exc
-    rows = int(row["row_count"])
-    profile = assemble_profile(schema, row, rows, as_of=as_of, top_k=_CATEGORIES, max_categories=_CATEGORIES)
-    for c in counted:
-        profile["columns"][c]["distinct_count"] = int(row[f"exact:{c}"])
-        profile["columns"][c].pop("distinct_approximate", None)
-    return profile
+    row = main.row(0, named=True)
+    return assemble_profile(plan, row, frames, int(row["row_count"]), as_of=as_of, top_k=_CATEGORIES)
 
 
 def _head_sample(scanned: ScannedDataset, rows: int) -> dict[str, list[str | None]]:

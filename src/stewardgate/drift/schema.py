@@ -172,9 +172,9 @@ def value_distance(before: dict[str, Any] | None, now: dict[str, Any] | None, ro
         moved = measures.wasserstein(before, now)
         return None if moved is None else max(moved, nulls)
     if before.get("length_mean") is not None and now.get("length_mean") is not None:
-        return max(_relative(before["length_mean"], now["length_mean"]),
-                   abs((before.get("distinct_count") or 0) / rows[0] - (now.get("distinct_count") or 0) / rows[1]),
-                   nulls)  # fmt: skip
+        distinct = (before.get("distinct_count"), now.get("distinct_count"))  # None: not counted
+        spread = abs(distinct[0] / rows[0] - distinct[1] / rows[1]) if None not in distinct else 0.0
+        return max(_relative(before["length_mean"], now["length_mean"]), spread, nulls)
     if before.get("freshness_seconds") is not None and now.get("freshness_seconds") is not None:
         return max(_range_distance(before, now), nulls)
     return None

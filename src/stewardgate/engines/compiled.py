@@ -5,7 +5,10 @@ evaluated together (with any extra aggregates a caller adds, such as the metric 
 ``select`` over the lazy scan, collected with the streaming engine. Schema-level checks
 (presence, dtype, undeclared columns, order) stay with pandera, validated on the schema alone.
 A passing run reads the data once; failing-row samples come from a second, targeted pass that
-reads only the columns of the checks that failed.
+reads only the columns of the checks that failed. ``unique`` is the exception: an exact
+distinct count does not stream inside a ``select``, so it is a group-by of its own column
+(:func:`stewardgate.engines.side.repeated_values`), collected with the pass, giving the rows
+involved and the repeated values at once.
 
 Parity with pandera's data-level validation is tested on every shared YAML case.
 """
@@ -15,8 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from stewardgate.engines.applicability import as_text, bound_for, members_for, skip_reasons
+from stewardgate.engines.applicability import skip_reasons
+from stewardgate.engines.conditions import condition_for, to_polars
 from stewardgate.engines.outcome import Outcome, build_result, skipped
+from stewardgate.engines.side import COUNT, SideQuery, repeated_values
 from stewardgate.planning import PlannedCheck
 from stewardgate.results import CheckResult
 
@@ -36,33 +41,17 @@ class CompiledQuery:
     exprs: list[pl.Expr]
     skipped: dict[str, str]
     errored: dict[str, str]
+    side: dict[str, SideQuery]
+    """Side queries by output name (``unique``: the column's repeated values)."""
 
 
 def failing_mask(p: PlannedCheck, dtype: Any) -> pl.Expr:
-    """A boolean expression true on the rows that fail ``p`` (nulls never fail value rules)."""
-    import polars as pl
+    """A boolean expression true on the rows that fail ``p`` (nulls never fail value rules).
 
-    col = pl.col(p.column)  # type: ignore[arg-type]
-    value = bound_for(p.value, dtype)
-    match p.check:
-        case "nullable" | "max_null_fraction" | "max_null_count":
-            return col.is_null()
-        case "unique":
-            return col.is_duplicated() & col.is_not_null()
-        case "min":
-            return col < value
-        case "max":
-            return col > value
-        case "in_set":
-            members = pl.Series(members_for(list(value), dtype), strict=False)
-            return col.is_not_null() & ~col.is_in(members.cast(dtype, strict=False).implode())
-        case "regex":
-            return col.is_not_null() & ~as_text(col, dtype).str.contains(value)
-        case "min_length":
-            return as_text(col, dtype).str.len_chars() < value
-        case "max_length":
-            return as_text(col, dtype).str.len_chars() > value
-    raise ValueError(f"check '{p.check}' has no compiled form")
+    The condition is defined once (:mod:`stewardgate.engines.conditions`) for every engine;
+    ``unique`` is not a row condition (see :func:`compile_checks`).
+    """
+    return to_polars(condition_for(p, dtype), p.column, dtype)  # type: ignore[arg-type]
 
 
 def compile_checks(planned: list[PlannedCheck], schema: dict[str, Any]) -> CompiledQuery:
@@ -79,62 +68,55 @@ def compile_checks(planned: list[PlannedCheck], schema: dict[str, Any]) -> Compi
 
     skips = skip_reasons(planned, schema)
     empty = pl.DataFrame(schema=schema)
-    checks, exprs, errored = {}, [], {}
+    checks, exprs, errored, side = {}, [], {}, {}
     for p in planned:
         if p.section != "columns" or p.engine != ENGINE or p.check in SCHEMA_CHECKS or p.check_id in skips:
             continue
+        name = f"__sg_{len(checks)}"
         try:
-            expr = _aggregate(p, schema[p.column])
-            empty.select(expr)
+            if p.check == "unique":
+                query = repeated_values(p.column)  # type: ignore[arg-type]
+                query.build(empty.lazy()).collect()
+                side[name] = query
+            else:
+                expr = failing_mask(p, schema[p.column]).sum()
+                empty.select(expr)
+                exprs.append(expr.alias(name))
         except Exception as exc:  # polars raises several types here; each means "cannot run"
             errored[p.check_id] = f"polars cannot evaluate the check: {_first_line(exc)}"
             continue
-        name = f"__sg_{len(checks)}"
         checks[name] = p
-        exprs.append(expr.alias(name))
-    return CompiledQuery(checks=checks, exprs=exprs, skipped=skips, errored=errored)
-
-
-def _aggregate(p: PlannedCheck, dtype: Any) -> pl.Expr:
-    """The one-pass figure of a check: its failing-row count, or for ``unique`` the excess.
-
-    Marking every row of a repeated value needs the whole column in memory; the excess
-    (non-null values minus distinct ones) streams, and is zero exactly when the check passes.
-    The rows involved are counted in the targeted second pass, only when it fails.
-    """
-    import polars as pl
-
-    if p.check == "unique":
-        col = pl.col(p.column)  # type: ignore[arg-type]
-        return col.drop_nulls().len() - col.drop_nulls().n_unique()
-    return failing_mask(p, dtype).sum()
-
-
-def recount_queries(lf: pl.LazyFrame, failed: list[PlannedCheck], schema: dict[str, Any]) -> list[tuple[str, pl.LazyFrame]]:
-    """For a failed ``unique``: the repeated values with their counts, in one aggregation
-    (it streams, as ``n_unique`` does; marking every row would not)."""
-    import polars as pl
-
-    out = []
-    for p in failed:
-        if p.check == "unique":
-            col = pl.col(p.column)  # type: ignore[arg-type]
-            repeated = lf.select(col).drop_nulls().group_by(col).agg(pl.len().alias("n")).filter(pl.col("n") > 1)
-            out.append((p.check_id, repeated.sort(p.column)))  # type: ignore[arg-type]
-    return out
+    return CompiledQuery(checks=checks, exprs=exprs, skipped=skips, errored=errored, side=side)
 
 
 def _first_line(exc: BaseException) -> str:
     return (str(exc).strip() or type(exc).__name__).splitlines()[0]
 
 
-def outcomes_from(query: CompiledQuery, row: dict[str, Any], row_count: int) -> dict[str, Outcome]:
-    """Turn the collected counts into outcomes (null thresholds compare counts with limits)."""
+def outcomes_from(
+    query: CompiledQuery, row: dict[str, Any], row_count: int, frames: dict[str, pl.DataFrame], *, samples: int
+) -> dict[str, Outcome]:  # fmt: skip
+    """Turn the collected counts into outcomes (null thresholds compare counts with limits).
+
+    A ``unique`` check's outcome comes whole from its side query: the rows involved and, when
+    it fails, the smallest repeated values as samples.
+    """
     out = {}
     for name, p in query.checks.items():
-        failing = int(row[name] or 0)
-        out[p.check_id] = _outcome(p, failing, row_count)
+        if name in query.side:
+            out[p.check_id] = repeated_outcome(frames[query.side[name].key], samples)
+        else:
+            out[p.check_id] = _outcome(p, int(row[name] or 0), row_count)
     return out
+
+
+def repeated_outcome(repeated: pl.DataFrame, samples: int) -> Outcome:
+    """The outcome of a uniqueness check from its repeated values (see ``side.repeated_values``)."""
+    import polars as pl
+
+    rows = int(repeated[COUNT].sum()) if repeated.height else 0
+    shown = repeated.to_series(0).sort().head(max(samples, 0)).cast(pl.String).to_list()
+    return Outcome(ok=rows == 0, failing=rows, samples=shown)
 
 
 def _outcome(p: PlannedCheck, failing: int, rows: int) -> Outcome:
@@ -143,45 +125,32 @@ def _outcome(p: PlannedCheck, failing: int, rows: int) -> Outcome:
         return Outcome(ok=failing <= p.value * rows, failing=failing, observed=round(fraction, 6))
     if p.check == "max_null_count":
         return Outcome(ok=failing <= p.value, failing=failing, observed=failing)
-    if p.check == "unique":  # ``failing`` is the excess here; the rows involved come later
-        return Outcome(ok=failing == 0, failing=0 if failing == 0 else None, observed=None)
     return Outcome(ok=failing == 0, failing=failing)
 
 
 def sample_masks(failed: list[PlannedCheck], schema: dict[str, Any]) -> list[tuple[str, str, pl.Expr]]:
     """``(check_id, column, failing-row mask)`` of the failed checks that have value samples."""
-    skip = (*_NULL_CHECKS, "unique")  # unique's samples come with its recount
+    skip = (*_NULL_CHECKS, "unique")  # unique's samples come with its side query
     return [(p.check_id, p.column, failing_mask(p, schema[p.column])) for p in failed if p.check not in skip]  # type: ignore[misc, index]
 
 
-def sample_failures(
-    lf: pl.LazyFrame, wanted: list[tuple[str, str, pl.Expr]], limit: int,
-    recounts: list[tuple[str, pl.LazyFrame]] | None = None,
-) -> tuple[dict[str, list[str]], dict[str, int]]:  # fmt: skip
-    """The second, targeted pass: up to ``limit`` distinct failing values per failed check,
-    and the exact counts the first pass left open (see :func:`recount_queries`).
+def sample_failures(lf: pl.LazyFrame, wanted: list[tuple[str, str, pl.Expr]], limit: int) -> dict[str, list[str]]:
+    """The second, targeted pass: up to ``limit`` distinct failing values per failed check.
 
-    One query per failed check, collected together (polars shares the scan where it can);
-    each reads only its column.
+    One query per failed check, collected together; each reads only its column and stops
+    early, once it has a bounded number of failing rows.
     """
     import polars as pl
 
-    recounts = recounts or []
-    wanted = wanted if limit > 0 else []
-    if not wanted and not recounts:
-        return {}, {}
+    if not wanted or limit <= 0:
+        return {}
     # The first failing rows, not all of them: a bounded head lets the scan stop early.
     queries = [
         lf.filter(mask).select(pl.col(column).cast(pl.String)).head(limit * _SAMPLE_HEAD)
         for _, column, mask in wanted
     ]  # fmt: skip
-    frames = pl.collect_all([*queries, *(q for _, q in recounts)], engine="streaming")
-    samples = {cid: _distinct(f.to_series().to_list(), limit) for (cid, _, _), f in zip(wanted, frames)}
-    counts = {}
-    for (cid, _), f in zip(recounts, frames[len(queries):]):
-        counts[cid] = int(f["n"].sum())
-        samples[cid] = _distinct(f.to_series(0).cast(pl.String).to_list(), limit)
-    return samples, counts
+    frames = pl.collect_all(queries, engine="streaming")
+    return {cid: _distinct(f.to_series().to_list(), limit) for (cid, _, _), f in zip(wanted, frames, strict=True)}
 
 
 _SAMPLE_HEAD = 20  # failing rows read per wanted sample value

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from stewardgate.engines.applicability import bound_for, members_for
 from stewardgate.engines.outcome import Outcome
+from stewardgate.engines.side import SideQuery, repeated_values
 from stewardgate.planning import PlannedCheck
 
 if TYPE_CHECKING:
@@ -71,8 +72,9 @@ MAP_MASKS: dict[str, Mask] = {
     "expect_column_values_to_not_be_in_set": lambda c, t, a: ~_in_set(c, t, a),
     "expect_column_values_to_match_regex": lambda c, t, a: ~_regex(c, t, a),
     "expect_column_values_to_not_match_regex": _regex,
-    "expect_column_values_to_be_unique": lambda c, t, a: c.is_duplicated(),
 }
+UNIQUE = "expect_column_values_to_be_unique"
+"""Not a row mask (marking repeated rows needs the whole column): a side query, see ``side``."""
 NULL_MAPS = ("expect_column_values_to_not_be_null", "expect_column_values_to_be_null")
 AGGREGATES: dict[str, Callable[[Any], Any]] = {
     "expect_column_mean_to_be_between": lambda c: c.mean(),
@@ -99,7 +101,7 @@ def compiles(kind: str, arguments: dict[str, Any]) -> bool:
 
         if not isinstance(arguments["regex"], str) or regex_problem(arguments["regex"]) is not None:
             return False
-    return kind in MAP_MASKS or kind in NULL_MAPS or kind in AGGREGATES or kind in TABLE
+    return kind in MAP_MASKS or kind == UNIQUE or kind in NULL_MAPS or kind in AGGREGATES or kind in TABLE
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,8 @@ class ExpectationQuery:
     exprs: list[pl.Expr]
     masks: dict[str, pl.Expr]
     errored: dict[str, str]
+    side: dict[str, SideQuery]
+    """Side queries by output-name prefix (``expect_column_values_to_be_unique``)."""
 
 
 def compile_expectations(planned: list[PlannedCheck], schema: dict[str, Any]) -> ExpectationQuery:
@@ -117,7 +121,7 @@ def compile_expectations(planned: list[PlannedCheck], schema: dict[str, Any]) ->
     import polars as pl
 
     empty = pl.DataFrame(schema=schema)
-    checks, exprs, masks, errored = {}, [], {}, {}
+    checks, exprs, masks, errored, side = {}, [], {}, {}, {}
     for p in planned:
         if p.section != "expectations" or p.engine != ENGINE or p.check in TABLE:
             continue
@@ -128,6 +132,9 @@ def compile_expectations(planned: list[PlannedCheck], schema: dict[str, Any]) ->
         try:
             mine, mask = _exprs(p, name, pl.col(column), schema[column])
             empty.select(mine)  # resolve types without data: a check that cannot run errors alone
+            if p.check == UNIQUE:
+                side[name] = repeated_values(column, nan_is_missing=schema[column].is_float())
+                side[name].build(empty.lazy()).collect()
         except Exception as exc:  # polars raises several types here; each means "cannot run"
             errored[p.check_id] = (str(exc).strip() or type(exc).__name__).splitlines()[0]
             continue
@@ -135,7 +142,7 @@ def compile_expectations(planned: list[PlannedCheck], schema: dict[str, Any]) ->
         exprs += mine
         if mask is not None:
             masks[p.check_id] = mask
-    return ExpectationQuery(checks=checks, exprs=exprs, masks=masks, errored=errored)
+    return ExpectationQuery(checks=checks, exprs=exprs, masks=masks, errored=errored, side=side)
 
 
 def _exprs(p: PlannedCheck, name: str, raw: Any, dtype: Any) -> tuple[list[Any], Any]:
@@ -147,7 +154,7 @@ def _exprs(p: PlannedCheck, name: str, raw: Any, dtype: Any) -> tuple[list[Any],
     missing = col.is_null()
     if p.check in AGGREGATES:
         return [AGGREGATES[p.check](col).alias(f"{name}:observed")], None
-    if p.check not in MAP_MASKS:
+    if p.check not in MAP_MASKS:  # null maps, and unique (its unexpected rows come from a side query)
         return [missing.sum().alias(f"{name}:missing")], None
     bad = (~missing) & MAP_MASKS[p.check](col, dtype, p.value).fill_null(False)
     return [missing.sum().alias(f"{name}:missing"), bad.sum().alias(f"{name}:unexpected")], bad
@@ -262,6 +269,20 @@ def _table(kind: str, a: dict[str, Any], rows: int, columns: list[str]) -> tuple
     return list(a["column_list"]) == columns, columns
 
 
+def absorb_side(
+    query: ExpectationQuery, row: dict[str, Any], frames: dict[str, pl.DataFrame], samples: int
+) -> dict[str, list[str]]:  # fmt: skip
+    """Put each side query's unexpected count into ``row``; return its samples by check id."""
+    from stewardgate.engines.compiled import repeated_outcome
+
+    found = {}
+    for name, q in query.side.items():
+        o = repeated_outcome(frames[q.key], samples)
+        row[f"{name}:unexpected"] = o.failing
+        found[query.checks[name].check_id] = o.samples
+    return found
+
+
 def failing(query: ExpectationQuery, row: dict[str, Any]) -> list[str]:
     """Check ids of the compiled map expectations with unexpected values (they get samples)."""
-    return [p.check_id for name, p in query.checks.items() if row.get(f"{name}:unexpected")]
+    return [p.check_id for name, p in query.checks.items() if name not in query.side and row.get(f"{name}:unexpected")]

@@ -1,8 +1,10 @@
 """Executing a plan with as few passes over the data as possible.
 
 One ``select`` carries the row count, every compiled check and any extra aggregates (the
-metric profile); it is the only full pass on a passing run. A second, targeted pass samples
-failing values only for checks that failed. Schema-level checks go to pandera on an empty frame
+metric profile); it is collected in one ``collect_all`` with the side queries of figures that
+do not stream inside a ``select`` (repeated values of a ``unique`` column, the profile's value
+counts and quantile sample; see :mod:`stewardgate.engines.side`). That is the only pass on a
+passing run. A second, targeted pass samples failing values only for checks that failed. Schema-level checks go to pandera on an empty frame
 of the same schema. Only when a suite forces ``engine: pandera`` for data checks is the whole
 frame materialised (pandera needs it), and the aggregates then run on that in-memory frame.
 """
@@ -11,12 +13,13 @@ from __future__ import annotations
 
 import importlib
 import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from stewardgate.datasets.scan import ScannedDataset, collect
 from stewardgate.engines import compiled, compiled_gx
 from stewardgate.engines.contract import run_contract
+from stewardgate.engines.side import SideQuery, collect_with
 from stewardgate.errors import DatasetError
 from stewardgate.planning import PlannedCheck
 from stewardgate.results import CheckResult
@@ -34,32 +37,35 @@ class Execution:
     results: list[CheckResult]
     row_count: int
     extra: dict[str, Any] = field(default_factory=dict)
+    frames: dict[str, Any] = field(default_factory=dict)
+    """The side queries' frames, by key."""
 
 
 def execute(
     planned: list[PlannedCheck], scanned: ScannedDataset, *, masked: set[str], samples: int,
-    extra_exprs: list[pl.Expr] | None = None,
+    extra_exprs: list[pl.Expr] | None = None, side: list[SideQuery] | None = None,
 ) -> Execution:  # fmt: skip
     """Run the contract part of a plan on a scanned dataset."""
     import polars as pl
 
     on_pandera = [p for p in planned if p.engine == "pandera"]
-    warm = _import_in_background("pandera.polars") if on_pandera else None
+    warm = import_in_background("pandera.polars") if on_pandera else None
     full_frame = any(p.check not in compiled.SCHEMA_CHECKS for p in on_pandera)
     frame = collect(scanned) if full_frame else None
     lf = frame.lazy() if frame is not None else scanned.frame
     query = compiled.compile_checks(planned, scanned.schema)
     gx_query = compiled_gx.compile_expectations(planned, scanned.schema)
     exprs = [pl.len().alias(ROWS), *query.exprs, *gx_query.exprs, *(extra_exprs or [])]
-    row = _one_pass(lf, exprs, scanned)
+    queries = [*query.side.values(), *gx_query.side.values(), *(side or [])]
+    main, frames = guard_read(lambda: collect_with(lf.select(exprs), lf, queries), scanned)
+    row = main.row(0, named=True)
     row_count = int(row.pop(ROWS))
-    outcomes = compiled.outcomes_from(query, row, row_count)
+    outcomes = compiled.outcomes_from(query, row, row_count, frames, samples=samples)
     failed = [p for p in query.checks.values() if not outcomes[p.check_id].ok]
     wanted = compiled.sample_masks(failed, scanned.schema)
     wanted += [(cid, _column_of(planned, cid), gx_query.masks[cid]) for cid in compiled_gx.failing(gx_query, row)]
-    recounts = compiled.recount_queries(lf, failed, scanned.schema)
-    found, counts = guard_read(lambda: compiled.sample_failures(lf, wanted, samples, recounts), scanned)
-    outcomes.update({cid: replace(outcomes[cid], failing=n) for cid, n in counts.items()})
+    found = guard_read(lambda: compiled.sample_failures(lf, wanted, samples), scanned)
+    found.update(compiled_gx.absorb_side(gx_query, row, frames, samples))
     results = compiled.results_for(query, outcomes, found, row_count=row_count, masked=masked, samples=samples)
     results += compiled.unrun_results(planned, query, row_count)
     results += _expectation_results(planned, gx_query, row, row_count, scanned, found, masked, samples)
@@ -70,7 +76,7 @@ def execute(
     order = {p.check_id: i for i, p in enumerate(planned)}
     results.sort(key=lambda r: order[r.check_id])
     extra = {k: v for k, v in row.items() if not k.startswith(("__sg_", "__gx_"))}
-    return Execution(results=results, row_count=row_count, extra=extra)
+    return Execution(results=results, row_count=row_count, extra=extra, frames=frames)
 
 
 def _column_of(planned: list[PlannedCheck], check_id: str) -> str:
@@ -92,27 +98,25 @@ def _expectation_results(
     return [finish(by_id[cid], o, row_count, masked=hidden(by_id[cid]), samples=samples) for cid, o in outcomes.items()]
 
 
-def _import_in_background(module: str) -> threading.Thread:
-    """Import ``module`` on a thread while polars reads the data (it releases the GIL).
+def import_in_background(*modules: str) -> threading.Thread:
+    """Import ``modules`` on a thread while polars reads the data (it releases the GIL).
 
-    pandera (with pandas) takes about half a second to import; overlapping it with the pass
-    over the data hides it. The import lock makes a concurrent import elsewhere safe, and an
-    import error resurfaces, unhidden, when the module is imported for real afterwards.
+    pandera (with pandas) takes about half a second to import, the history store (SQLAlchemy)
+    a third; overlapping them with the pass over the data hides them. The import lock makes a
+    concurrent import elsewhere safe, and an import error resurfaces, unhidden, when the module
+    is imported for real afterwards.
     """
 
     def load() -> None:
-        try:
-            importlib.import_module(module)
-        except Exception:  # noqa: BLE001 - re-raised by the real import in run_contract
-            return
+        for module in modules:
+            try:
+                importlib.import_module(module)
+            except Exception:  # noqa: BLE001 - re-raised by the real import later
+                return
 
-    thread = threading.Thread(target=load, name=f"import-{module}", daemon=True)
+    thread = threading.Thread(target=load, name=f"import-{modules[0]}", daemon=True)
     thread.start()
     return thread
-
-
-def _one_pass(lf: pl.LazyFrame, exprs: list[pl.Expr], scanned: ScannedDataset) -> dict[str, Any]:
-    return guard_read(lambda: lf.select(exprs).collect(engine="streaming").row(0, named=True), scanned)
 
 
 def guard_read(action: Any, scanned: ScannedDataset) -> Any:

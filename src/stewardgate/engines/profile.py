@@ -1,17 +1,23 @@
 """The one-pass metric profile of a dataset: counts, null fractions, quantiles, lengths, freshness.
 
 The profile is what the anomaly and drift detectors judge, and what the history store keeps
-per run. It is computed by **one** polars query: a single ``select`` of aggregate
-expressions, collected once with the streaming engine, so a large dataset is read once.
+per run. It is computed inside the run's one pass (:func:`plan_profile`): streaming aggregates
+in the run's ``select``, and, collected with it, a group-by per low-cardinality column and a
+systematic sample for quantiles (:mod:`stewardgate.engines.side`), so memory stays bounded on
+data larger than memory.
 
 What a steward gets per column (``None`` where a statistic has no values to describe):
 
 - every column: ``dtype``, ``null_count``, ``null_fraction`` (``None`` for an empty dataset),
   ``distinct_count`` (distinct *non-null* values: a null is missing, not a value, so a
-  column of only nulls has 0; a float NaN does count as a value);
+  column of only nulls has 0; a float NaN does count as a value). Exact for low-cardinality
+  columns and for columns with a ``unique`` check; for other high-cardinality columns a
+  HyperLogLog estimate (``distinct_approximate: true``) when an anomaly rule watches it, else
+  ``None`` (not measured);
 - numbers (integers, floats, decimals): ``min``, ``max``, ``mean``, ``std``, ``zero_count``,
   ``negative_count``, ``p01``/``p25``/``p50``/``p75``/``p99`` and ``quantiles`` (p0..p100, 101
-  values, linear interpolation, kept for drift checks); float columns also get ``nan_count``,
+  values, linear interpolation, kept for drift checks; from a systematic sample of about
+  200,000 rows on larger data, the ends exact); float columns also get ``nan_count``,
   and NaN values are left out of the other statistics (NaN would otherwise swallow them);
 - text (string, categorical, enum): ``length_min``, ``length_mean``, ``length_max`` in characters;
 - dates and datetimes: ``min``/``max`` as ISO strings and ``freshness_seconds``, the time from
@@ -30,9 +36,13 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime, timezone
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
+
+if TYPE_CHECKING:
+    from stewardgate.engines.side import SideQuery
 
 QUANTILE_LEVELS: tuple[float, ...] = tuple(i / 100 for i in range(101))
 """The quantile levels kept in a numeric column's ``quantiles`` list: p0, p1, ..., p100."""
@@ -46,7 +56,8 @@ _NUMERIC, _TEXT, _TEMPORAL, _BOOLEAN, _OTHER = "numeric", "text", "temporal", "b
 def compute_profile(
     lf: pl.LazyFrame, *, as_of: datetime, top_k: int = 20, max_categories: int = 50
 ) -> dict[str, Any]:
-    """Profile a dataset in one pass and return JSON-ready metrics.
+    """Profile a dataset on its own and return JSON-ready metrics (the run builds the same
+    profile inside its one pass, see :func:`plan_profile`).
 
     Args:
         lf: The dataset, lazily scanned. It is read once, with the streaming engine.
@@ -56,25 +67,20 @@ def compute_profile(
 
     Returns:
         ``{"row_count": int, "columns": {name: {metric: value, ...}}}`` as described in the
-        module docstring.
+        module docstring; every high-cardinality column's distinct count is estimated here.
 
     Raises:
         polars.exceptions.PolarsError: the data could not be read; the caller, which knows
             the dataset's path, turns it into a ``DatasetError``.
-
-    Top values need the cardinality before one can tell whether a column qualifies, so the
-    query computes, for every candidate column, the value counts of its first
-    ``max_categories + 1`` values by frequency alongside ``n_unique``; the lists of columns
-    above the limit are dropped afterwards. That costs a group-by per candidate column inside
-    the same pass instead of a second pass over the data.
     """
+    from stewardgate.engines.side import collect_with
+
     schema = dict(lf.collect_schema().items())
     high = high_cardinality_columns(lf, schema, max_categories=max_categories)
-    exprs = [pl.len().alias("row_count"), *profile_exprs(schema, max_categories=max_categories, high_cardinality=high)]
-    row = lf.select(exprs).collect(engine="streaming").row(0, named=True)
-    return assemble_profile(
-        schema, row, int(row["row_count"]), as_of=as_of, top_k=top_k, max_categories=max_categories
-    )
+    plan = plan_profile(schema, max_categories=max_categories, high_cardinality=high, estimate=high)
+    main, frames = collect_with(lf.select([pl.len().alias("row_count"), *plan.exprs]), lf, plan.side)
+    row = main.row(0, named=True)
+    return assemble_profile(plan, row, frames, int(row["row_count"]), as_of=as_of, top_k=top_k)
 
 
 QUANTILE_SAMPLE = 200_000
@@ -86,26 +92,73 @@ def sample_step(rows: int | None) -> int:
     return max(1, (rows or 0) // QUANTILE_SAMPLE)
 
 
-def profile_exprs(
-    schema: dict[str, pl.DataType], *, max_categories: int = 50, high_cardinality: frozenset[str] = frozenset(),
-    step: int = 1,
-) -> list[pl.Expr]:
-    """The profile's aggregate expressions, to run in a caller's single ``select``.
+@dataclass(frozen=True)
+class ProfilePlan:
+    """What the profile adds to a run's pass: aggregates for the ``select``, and side queries.
 
-    Output names are ``"<column position>:<metric>"``; :func:`assemble_profile` reads them back.
-    Columns in ``high_cardinality`` (see :func:`high_cardinality_columns`) get a HyperLogLog
-    estimate of their distinct count and no value counts: exact counting of millions of distinct
-    strings would cost more than all the checks together. With ``step`` > 1 the quantiles come
-    from every ``step``-th row (a systematic sample; see :func:`sample_step`): sorting every
-    numeric column in full is the most expensive part of a profile, and 200,000 evenly spread
-    rows place each percentile within a fraction of a point.
+    Output names of the aggregates are ``"<column position>:<metric>"``; side queries are
+    those of :mod:`stewardgate.engines.side`, by key.
     """
+
+    schema: dict[str, pl.DataType]
+    exprs: list[pl.Expr]
+    side: list[SideQuery]
+    counted: frozenset[str]
+    """Low-cardinality columns, whose every value is counted (distinct count, top values)."""
+    exact: frozenset[str]
+    """High-cardinality columns whose distinct count comes from their repeated values."""
+    estimated: frozenset[str]
+    """High-cardinality columns whose distinct count is a HyperLogLog estimate."""
+    sample: SideQuery | None
+    """The systematic sample the quantiles come from (numeric columns)."""
+    step: int
+    max_categories: int
+
+
+def plan_profile(
+    schema: dict[str, pl.DataType], *, max_categories: int = 50, high_cardinality: frozenset[str] = frozenset(),
+    step: int = 1, exact: frozenset[str] = frozenset(), estimate: frozenset[str] = frozenset(),
+) -> ProfilePlan:  # fmt: skip
+    """The profile of a dataset of ``schema`` as aggregates and side queries for one pass.
+
+    Everything in the ``select`` streams (counts, sums, min/max, mean, std, lengths). What does
+    not stream inside a ``select`` runs beside it (:mod:`stewardgate.engines.side`):
+
+    - a low-cardinality column (not in ``high_cardinality``, see
+      :func:`high_cardinality_columns`) has its values counted by a group-by: an exact distinct
+      count and its top values;
+    - a high-cardinality column's distinct count is exact when it is in ``exact`` (from its
+      repeated values, the query a ``unique`` check runs anyway), a HyperLogLog estimate when it
+      is in ``estimate`` (``distinct_approximate: true``), and not measured otherwise (``None``):
+      hashing every value of every column would cost more than all the checks together;
+    - quantiles come from a systematic sample of every ``step``-th row (see :func:`sample_step`).
+    """
+    from stewardgate.engines.side import hll_registers, repeated_values, systematic_sample, value_counts
+
     exprs: list[pl.Expr] = []
+    side: list[SideQuery] = []
+    counted, exact_cols, estimated = set(), set(), set()
     for i, (name, dtype) in enumerate(schema.items()):
-        exprs += _column_exprs(i, name, dtype, _kind(dtype), max_categories, name in high_cardinality, step)
-    if step > 1:
-        exprs.append(pl.lit(step).alias("quantile_step"))
-    return exprs
+        exprs += _column_exprs(i, name, dtype, _kind(dtype))
+        if dtype == pl.Object:
+            continue
+        if name not in high_cardinality:
+            side.append(value_counts(name))
+            counted.add(name)
+        elif name in exact:
+            side.append(repeated_values(name))
+            exact_cols.add(name)
+        elif name in estimate:
+            side.append(hll_registers(name))
+            estimated.add(name)
+    numeric = [n for n, t in schema.items() if _kind(t) == _NUMERIC]
+    sample = systematic_sample(numeric, step) if numeric else None
+    if sample is not None:
+        side.append(sample)
+    return ProfilePlan(
+        schema=schema, exprs=exprs, side=side, counted=frozenset(counted), exact=frozenset(exact_cols),
+        estimated=frozenset(estimated), sample=sample, step=step, max_categories=max_categories,
+    )  # fmt: skip
 
 
 def high_cardinality_columns(lf: pl.LazyFrame, schema: dict[str, pl.DataType], *, max_categories: int = 50,
@@ -125,18 +178,72 @@ def high_cardinality_columns(lf: pl.LazyFrame, schema: dict[str, pl.DataType], *
 
 
 def assemble_profile(
-    schema: dict[str, pl.DataType], row: dict[str, Any], row_count: int, *, as_of: datetime,
-    top_k: int = 20, max_categories: int = 50,
+    plan: ProfilePlan, row: dict[str, Any], frames: dict[str, pl.DataFrame], row_count: int, *,
+    as_of: datetime, top_k: int = 20, quantiles: dict[str, list[Any]] | None = None,
+    estimates: dict[str, int] | None = None, approximations: dict[str, Any] | None = None,
 ) -> dict[str, Any]:  # fmt: skip
-    """The JSON-ready profile from the collected values of :func:`profile_exprs`."""
-    columns = {
-        name: _column_profile(i, dtype, _kind(dtype), row, row_count, as_of, top_k, max_categories)
-        for i, (name, dtype) in enumerate(schema.items())
-    }
+    """The JSON-ready profile from the collected aggregates and side-query frames of a plan.
+
+    An engine that computes quantiles or distinct estimates its own way (Spark's
+    ``percentile_approx`` and ``approx_count_distinct``) passes them as ``quantiles`` and
+    ``estimates``, and says how in ``approximations`` (kept in the profile).
+    """
+    sampled = quantiles is None
+    quantiles = _sample_quantiles(plan, frames) if quantiles is None else quantiles
+    columns = {}
+    for i, (name, dtype) in enumerate(plan.schema.items()):
+        kind = _kind(dtype)
+        out = _column_profile(i, dtype, kind, row, row_count, as_of, quantiles.get(name))
+        present = row_count - out["null_count"]
+        out.update(_distinct(plan, name, present, frames, top_k, _has_top_values(dtype, kind), estimates))
+        columns[name] = out
     profile: dict[str, Any] = {"row_count": row_count, "columns": columns}
-    if row.get("quantile_step"):
-        profile["quantile_sample_step"] = int(row["quantile_step"])  # quantiles from every n-th row
+    if sampled and plan.step > 1 and quantiles:
+        profile["quantile_sample_step"] = plan.step  # quantiles from every n-th row
+    profile.update(approximations or {})
     return profile
+
+
+def _sample_quantiles(plan: ProfilePlan, frames: dict[str, pl.DataFrame]) -> dict[str, list[Any]]:
+    """p0..p100 of every numeric column, from the systematic sample (NaN left out)."""
+    if plan.sample is None:
+        return {}
+    sample = frames[plan.sample.key]
+    exprs = []
+    for name in sample.columns:
+        x = pl.col(name).cast(pl.Float64)
+        x = x.fill_nan(None)
+        exprs.append(x.quantile(list(QUANTILE_LEVELS), interpolation="linear").alias(name))
+    return sample.select(exprs).row(0, named=True) if exprs else {}
+
+
+def _distinct(
+    plan: ProfilePlan, name: str, present: int, frames: dict[str, pl.DataFrame], top_k: int, tops: bool,
+    estimates: dict[str, int] | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """``distinct_count`` (and, for a counted column, ``top_values``) from the side queries.
+
+    ``present`` is the column's number of non-null rows: with the repeated values, it gives the
+    exact distinct count (every value once, less the extra occurrences of repeated ones).
+    """
+    from stewardgate.engines.side import COUNT, hll_estimate, hll_registers, repeated_values, value_counts
+
+    if name in plan.counted:
+        counts = frames[value_counts(name).key]
+        distinct = counts.filter(pl.col(name).is_not_null()).height
+        out: dict[str, Any] = {"distinct_count": distinct}
+        if tops and distinct <= plan.max_categories:
+            values = counts.select(pl.col(name).cast(pl.String).alias("value"), pl.col(COUNT).alias("count"))
+            out["top_values"] = _top_values(values.to_dicts(), top_k)
+        return out
+    if name in plan.exact:
+        repeated = frames[repeated_values(name).key]
+        involved = int(repeated[COUNT].sum()) if repeated.height else 0
+        return {"distinct_count": present - involved + repeated.height}
+    if name in plan.estimated:
+        estimate = estimates[name] if estimates is not None else hll_estimate(frames[hll_registers(name).key])
+        return {"distinct_count": estimate, "distinct_approximate": True}
+    return {"distinct_count": None}
 
 
 def flatten_metrics(profile: dict[str, Any]) -> list[tuple[str, str | None, float]]:
@@ -155,6 +262,16 @@ def flatten_metrics(profile: dict[str, Any]) -> list[tuple[str, str | None, floa
             elif isinstance(value, (int, float)) and not isinstance(value, bool):
                 rows.append((metric, column, float(value)))
     return rows
+
+
+def column_kind(dtype: pl.DataType) -> str:
+    """``numeric``, ``text``, ``temporal``, ``boolean`` or ``other``: which metrics a column gets."""
+    return _kind(dtype)
+
+
+def metric_key(i: int, metric: str) -> str:
+    """The output name of column ``i``'s ``metric`` in a profile's aggregates (any engine)."""
+    return _key(i, metric)
 
 
 def _kind(dtype: pl.DataType) -> str:
@@ -178,18 +295,12 @@ def _has_top_values(dtype: pl.DataType, kind: str) -> bool:
     return kind in (_TEXT, _BOOLEAN) or dtype.is_integer()
 
 
-def _column_exprs(
-    i: int, name: str, dtype: pl.DataType, kind: str, max_categories: int, high: bool = False, step: int = 1
-) -> list[pl.Expr]:
+def _column_exprs(i: int, name: str, dtype: pl.DataType, kind: str) -> list[pl.Expr]:
+    """The streaming aggregates of one column (distinct counts and quantiles run beside them)."""
     col = pl.col(name)
     exprs = [col.null_count().alias(_key(i, "null_count"))]
-    if dtype != pl.Object:
-        distinct = col.drop_nulls().approx_n_unique() if high else col.drop_nulls().n_unique()
-        exprs.append(distinct.alias(_key(i, "distinct_count")))
-        if high:
-            exprs.append(pl.lit(True).alias(_key(i, "distinct_approximate")))
     if kind == _NUMERIC:
-        exprs += _numeric_exprs(i, col, dtype, step)
+        exprs += _numeric_exprs(i, col, dtype)
     elif kind == _TEXT:
         length = col.cast(pl.String).str.len_chars()
         exprs += [length.min().alias(_key(i, "length_min"))]
@@ -197,13 +308,10 @@ def _column_exprs(
         exprs += [length.max().alias(_key(i, "length_max"))]
     elif kind == _TEMPORAL:
         exprs += [col.min().alias(_key(i, "min")), col.max().alias(_key(i, "max"))]
-    if _has_top_values(dtype, kind) and not high:
-        counts = col.cast(pl.String).alias("value").value_counts(sort=True, name="count")
-        exprs.append(counts.head(max_categories + 1).implode().alias(_key(i, "top_values")))
     return exprs
 
 
-def _numeric_exprs(i: int, col: pl.Expr, dtype: pl.DataType, step: int = 1) -> list[pl.Expr]:
+def _numeric_exprs(i: int, col: pl.Expr, dtype: pl.DataType) -> list[pl.Expr]:
     exprs: list[pl.Expr] = []
     x = col.cast(pl.Float64) if isinstance(dtype, pl.Decimal) else col
     if dtype.is_float():
@@ -216,47 +324,31 @@ def _numeric_exprs(i: int, col: pl.Expr, dtype: pl.DataType, step: int = 1) -> l
         x.std().alias(_key(i, "std")),
         (x == 0).sum().alias(_key(i, "zero_count")),
         (x < 0).sum().alias(_key(i, "negative_count")),
-        (x.gather_every(step) if step > 1 else x).cast(pl.Float64)
-        .quantile(list(QUANTILE_LEVELS), interpolation="linear")
-        .alias(_key(i, "quantiles")),
     ]
     return exprs
 
 
 def _column_profile(
-    i: int,
-    dtype: pl.DataType,
-    kind: str,
-    row: dict[str, Any],
-    row_count: int,
-    as_of: datetime,
-    top_k: int,
-    max_categories: int,
-) -> dict[str, Any]:
+    i: int, dtype: pl.DataType, kind: str, row: dict[str, Any], row_count: int, as_of: datetime,
+    quantiles: list[Any] | None,
+) -> dict[str, Any]:  # fmt: skip
     null_count = int(row[_key(i, "null_count")])
-    distinct = row.get(_key(i, "distinct_count"))
     out: dict[str, Any] = {
         "dtype": str(dtype),
         "null_count": null_count,
         "null_fraction": null_count / row_count if row_count else None,
-        "distinct_count": None if distinct is None else int(distinct),
     }
-    if row.get(_key(i, "distinct_approximate")):
-        out["distinct_approximate"] = True  # a HyperLogLog estimate (high-cardinality column)
     if kind == _NUMERIC:
-        out.update(_numeric_profile(i, dtype, row))
+        out.update(_numeric_profile(i, dtype, row, quantiles))
     elif kind == _TEXT:
         lengths = ("length_min", "length_mean", "length_max")
         out.update({metric: _number(row[_key(i, metric)]) for metric in lengths})
     elif kind == _TEMPORAL:
         out.update(_temporal_profile(i, row, as_of))
-    counted = _key(i, "top_values") in row
-    if counted and _has_top_values(dtype, kind) and distinct is not None and distinct <= max_categories:
-        out["top_values"] = _top_values(row[_key(i, "top_values")], top_k)
     return out
 
 
-def _numeric_profile(i: int, dtype: pl.DataType, row: dict[str, Any]) -> dict[str, Any]:
+def _numeric_profile(i: int, dtype: pl.DataType, row: dict[str, Any], raw: list[Any] | None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if dtype.is_float():
         out["nan_count"] = int(row[_key(i, "nan_count")])
@@ -264,7 +356,6 @@ def _numeric_profile(i: int, dtype: pl.DataType, row: dict[str, Any]) -> dict[st
         out[metric] = _number(row[_key(i, metric)])
     out["zero_count"] = int(row[_key(i, "zero_count")])
     out["negative_count"] = int(row[_key(i, "negative_count")])
-    raw = row[_key(i, "quantiles")]
     quantiles = [_number(q) for q in raw] if raw is not None else []
     has_values = any(q is not None for q in quantiles)
     if has_values and isinstance(out.get("min"), (int, float)) and isinstance(out.get("max"), (int, float)):

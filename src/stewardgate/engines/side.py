@@ -1,0 +1,131 @@
+"""Queries that run alongside the one-pass ``select``, in the same ``collect_all``.
+
+Some figures cannot be a streaming aggregate in polars 2.1: an exact distinct count
+(``n_unique``), value counts, quantiles. Put in the main ``select``, any one of them makes
+polars fall back to its in-memory engine for the whole ``select``, which then holds every
+column it reads (8 GiB for the 50M-row benchmark). Written as their own small queries they
+stream: a group-by on one column holds one entry per distinct value, a systematic sample holds
+its sample. They are collected together with the main ``select`` in one ``collect_all``; each
+reads only its own columns (polars decodes those columns once more for it: it does not share a
+scan between a streaming ``select`` and a group-by without caching the data in memory).
+
+A side query has a key; several users asking for the same key (the ``unique`` check and the
+profile's distinct count of the same column) share one query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import polars as pl
+
+
+COUNT = "__sg_n"
+"""The count column of a group-by side query (a name no dataset column is expected to have)."""
+
+
+@dataclass(frozen=True)
+class SideQuery:
+    """A query over the dataset's lazy frame, collected with the main pass under ``key``."""
+
+    key: str
+    build: Callable[[pl.LazyFrame], pl.LazyFrame]
+
+
+def repeated_values(column: str, *, nan_is_missing: bool = False) -> SideQuery:
+    """The values of ``column`` that occur more than once, with their counts (``COUNT``).
+
+    Nulls are never repeated values (a null is missing, not a value); with ``nan_is_missing``
+    (Great Expectations' view, from pandas) neither is NaN. One group-by: it streams, holding one
+    entry per distinct value, and it is usually a tiny frame. From it, the number of rows whose
+    value repeats is the sum of the counts, and the distinct count is ``non-null rows - that sum + len``.
+    """
+
+    def build(lf: pl.LazyFrame) -> pl.LazyFrame:
+        import polars as pl
+
+        col = pl.col(column)
+        present = col.fill_nan(None) if nan_is_missing else col
+        values = lf.select(present).drop_nulls()
+        return values.group_by(column).agg(pl.len().alias(COUNT)).filter(pl.col(COUNT) > 1)
+
+    return SideQuery(key=f"repeated{'-present' if nan_is_missing else ''}:{column}", build=build)
+
+
+def value_counts(column: str) -> SideQuery:
+    """Every value of ``column`` (null included) with its count ``COUNT``: one group-by."""
+
+    def build(lf: pl.LazyFrame) -> pl.LazyFrame:
+        import polars as pl
+
+        return lf.group_by(column).agg(pl.len().alias(COUNT))
+
+    return SideQuery(key=f"counts:{column}", build=build)
+
+
+def systematic_sample(columns: list[str], step: int) -> SideQuery:
+    """Every ``step``-th row of ``columns`` (all rows when ``step`` is 1), by row position."""
+
+    def build(lf: pl.LazyFrame) -> pl.LazyFrame:
+        import polars as pl
+
+        if step <= 1:
+            return lf.select(columns)
+        index = "__sg_row"
+        return lf.with_row_index(index).filter(pl.col(index) % step == 0).select(columns)
+
+    return SideQuery(key=f"sample:{step}:{','.join(columns)}", build=build)
+
+
+HLL_PRECISION = 12
+"""HyperLogLog with 2**12 registers: about 1.6 % standard error."""
+
+
+def hll_registers(column: str) -> SideQuery:
+    """The HyperLogLog registers of ``column``'s non-null values: a group-by with 4,096 groups.
+
+    polars' own ``approx_n_unique`` does not stream; this does, in bounded memory. Each value's
+    64-bit hash picks a register (its top bits) and a rank (leading zeros of the rest, plus one);
+    a register keeps its highest rank. :func:`hll_estimate` turns the registers into a count.
+    """
+
+    def build(lf: pl.LazyFrame) -> pl.LazyFrame:
+        import polars as pl
+
+        p = HLL_PRECISION
+        hashed = pl.col(column).hash(20_260_101)
+        register = (hashed // (1 << (64 - p))).alias("register")
+        rank = ((hashed % (1 << (64 - p))).bitwise_leading_zeros().cast(pl.Int32) - p + 1).alias("rank")
+        values = lf.filter(pl.col(column).is_not_null())
+        return values.select(register, rank).group_by("register").agg(pl.col("rank").max())
+
+    return SideQuery(key=f"hll:{column}", build=build)
+
+
+def hll_estimate(registers: pl.DataFrame) -> int:
+    """The distinct count a frame of HyperLogLog registers stands for (with the small-range
+    correction of Flajolet et al.: linear counting while registers are still empty)."""
+    import math
+
+    m = 1 << HLL_PRECISION
+    ranks = dict(zip(registers["register"].to_list(), registers["rank"].to_list(), strict=True))
+    if not ranks:
+        return 0
+    harmonic = sum(2.0 ** -ranks.get(j, 0) for j in range(m))
+    estimate = 0.7213 / (1 + 1.079 / m) * m * m / harmonic
+    empty = m - len(ranks)
+    if estimate <= 2.5 * m and empty > 0:
+        estimate = m * math.log(m / empty)
+    return round(estimate)
+
+
+def collect_with(main: pl.LazyFrame, lf: pl.LazyFrame, side: list[SideQuery]) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
+    """Collect ``main`` and every side query (deduplicated by key) in one streaming ``collect_all``."""
+    import polars as pl
+
+    unique = {q.key: q for q in side}
+    frames = pl.collect_all([main, *(q.build(lf) for q in unique.values())], engine="streaming")
+    return frames[0], dict(zip(unique, frames[1:], strict=True))

@@ -1,0 +1,104 @@
+"""The queries collected beside the one-pass select: repeated values, value counts, HLL, sample."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import polars as pl
+import pytest
+
+from stewardgate.engines.profile import compute_profile, plan_profile
+from stewardgate.engines.side import (
+    COUNT,
+    collect_with,
+    hll_estimate,
+    hll_registers,
+    repeated_values,
+    systematic_sample,
+    value_counts,
+)
+
+
+def _one(query, df: pl.DataFrame) -> pl.DataFrame:  # type: ignore[no-untyped-def]
+    _, frames = collect_with(df.lazy().select(pl.len()), df.lazy(), [query])
+    return frames[query.key]
+
+
+def test_repeated_values_ignore_nulls_and_count_every_row_involved() -> None:
+    df = pl.DataFrame({"k": [1, 2, 2, None, None, 3, 3, 3]})
+    repeated = _one(repeated_values("k"), df).sort("k")
+    assert repeated.rows() == [(2, 2), (3, 3)]
+
+
+def test_repeated_values_can_treat_nan_as_missing_as_gx_does() -> None:
+    df = pl.DataFrame({"x": [1.0, float("nan"), float("nan"), 2.0]})
+    assert _one(repeated_values("x"), df)[COUNT].to_list() == [2]  # NaN is a value (polars)
+    assert _one(repeated_values("x", nan_is_missing=True), df).height == 0  # missing (GX, pandas)
+
+
+def test_value_counts_include_the_null_group() -> None:
+    counts = _one(value_counts("s"), pl.DataFrame({"s": ["a", "a", None, "b"]}))
+    assert dict(counts.rows()) == {"a": 2, None: 1, "b": 1}
+
+
+def test_systematic_sample_takes_every_nth_row_by_position() -> None:
+    df = pl.DataFrame({"x": list(range(100)), "y": list(range(100))})
+    assert _one(systematic_sample(["x"], 10), df)["x"].to_list() == list(range(0, 100, 10))
+    assert _one(systematic_sample(["x"], 1), df).height == 100
+
+
+@pytest.mark.parametrize("n", [0, 1, 50, 3_000, 200_000])
+def test_hyperloglog_estimates_distinct_counts_within_a_few_percent(n: int) -> None:
+    values = pl.DataFrame({"i": list(range(n)) * 2, "s": [f"user{v}@example.com" for v in range(n)] * 2})
+    for column in ("i", "s"):
+        estimate = hll_estimate(_one(hll_registers(column), values))
+        assert abs(estimate - n) <= max(1, 0.05 * n), (column, n, estimate)
+
+
+def test_hyperloglog_leaves_nulls_out() -> None:
+    df = pl.DataFrame({"i": [1, None, 2, None]})
+    assert hll_estimate(_one(hll_registers("i"), df)) == 2
+
+
+def test_profile_distinct_counts_are_exact_estimated_or_not_measured_as_planned() -> None:
+    n = 5_000
+    df = pl.DataFrame({"key": [*range(n), 7, 8], "email": [f"u{v}" for v in range(n + 2)], "free": list(range(n + 2))})
+    high = frozenset(df.columns)
+    plan = plan_profile(dict(df.schema.items()), high_cardinality=high, exact=frozenset({"key"}), estimate=frozenset({"email"}))
+    main, frames = collect_with(df.lazy().select([pl.len().alias("n"), *plan.exprs]), df.lazy(), plan.side)
+    from stewardgate.engines.profile import assemble_profile
+
+    row = main.row(0, named=True)
+    columns = assemble_profile(plan, row, frames, row.pop("n"), as_of=datetime(2024, 1, 1))["columns"]
+    assert columns["key"]["distinct_count"] == n and "distinct_approximate" not in columns["key"]
+    assert abs(columns["email"]["distinct_count"] - (n + 2)) <= 0.05 * n and columns["email"]["distinct_approximate"]
+    assert columns["free"]["distinct_count"] is None  # high cardinality, nobody asked: not measured
+
+
+def test_a_column_with_more_values_than_its_head_showed_loses_top_values_but_keeps_its_count() -> None:
+    # 20,000 rows of one value, then 60 more values: the head sample calls it low-cardinality
+    df = pl.DataFrame({"c": ["a"] * 20_000 + [f"v{i}" for i in range(60)]})
+    col = compute_profile(df.lazy(), as_of=datetime(2024, 1, 1))["columns"]["c"]
+    assert col["distinct_count"] == 61
+    assert "top_values" not in col
+
+
+def test_a_run_counts_distinct_values_exactly_for_unique_columns_and_estimates_watched_ones(
+    make_suite,  # type: ignore[no-untyped-def]
+) -> None:
+    from stewardgate.runner import RunOptions, run_paths
+
+    n = 3_000
+    df = pl.DataFrame({"id": [*range(n), 5], "email": [f"u{v}@x.org" for v in range(n + 1)], "note": [f"n{v}" for v in range(n + 1)]})
+    suite = make_suite(
+        data=df, columns={"id": {"unique": True}, "email": {}, "note": {}},
+        top={"anomalies": [{"metric": "distinct_count", "columns": ["email"]}]},
+    )  # fmt: skip
+    (run,) = run_paths([suite], RunOptions(use_store=False)).datasets
+    columns = run.profile["columns"]
+    assert columns["id"]["distinct_count"] == n and "distinct_approximate" not in columns["id"]
+    assert abs(columns["email"]["distinct_count"] - (n + 1)) <= 0.05 * n
+    assert columns["email"]["distinct_approximate"] is True
+    assert columns["note"]["distinct_count"] is None  # nobody watches it: not measured
+    unique = next(r for r in run.results if r.check_id == "t.columns.id.unique")
+    assert (unique.status.value, unique.failing_count, list(unique.samples)) == ("failed", 2, ["5"])
