@@ -51,6 +51,7 @@ REQUIRED = {
     "limit-streaming": _LIMIT,
     "stewardgate-core": _SG_CORE,
     "stewardgate": (*_SG_CORE, "amount_mean", "order_ts_max", "expectations_passed"),
+    "stewardgate-spark": (*_SG_CORE, "amount_mean", "order_ts_max", "expectations_passed"),
     "pandera": ("row_count", *(k for k in SG_COUNTS.values() if k != "discount_null"),
                 "discount_null_fraction_within_limit", "amount_dtype", "columns"),
 }  # fmt: skip

@@ -38,7 +38,9 @@ from procs import Measured, last_json_line, run_measured
 HERE = Path(__file__).resolve().parent
 PYTHON = sys.executable
 TOOLS = ("limit", "limit-streaming", "stewardgate", "stewardgate-core", "pandera")
-EXIT_CODES = {"stewardgate": 1, "stewardgate-core": 1}  # planted defects fail the gate; others exit 0
+SPARK = "stewardgate-spark"  # the full suite with --engine spark on local[2]; only when asked for
+KNOWN = (*TOOLS, SPARK)
+EXIT_CODES = {"stewardgate": 1, "stewardgate-core": 1, SPARK: 1}  # planted defects fail the gate; others exit 0
 STEWARDGATE = str(Path(PYTHON).parent / "stewardgate")
 STARTUP = {
     "python -c 'import polars'": [PYTHON, "-c", "import polars"],
@@ -85,12 +87,14 @@ def tool_argv(tool: str, data: Path, rows: int, work: Path, sg_args: list[str]) 
         return [PYTHON, str(HERE / "limit.py"), "--data", str(data), *(["--streaming"] if tool == "limit-streaming" else [])]
     if tool == "pandera":
         return [PYTHON, str(HERE / "pandera_baseline.py"), "--data", str(data)]
-    if tool in ("stewardgate", "stewardgate-core"):
-        template = HERE / ("suite.yml" if tool == "stewardgate" else "suite_core.yml")
+    if tool in ("stewardgate", "stewardgate-core", SPARK):
+        template = HERE / ("suite_core.yml" if tool == "stewardgate-core" else "suite.yml")
         suite = fill_suite(template, data, rows, work / "orders.yml")
         run = ["run", str(suite), "--json", str(work / "run.json"), "--quiet", *sg_args]
+        if tool == SPARK:
+            run += ["--engine", "spark", "--spark-master", "local[2]", "--spark-conf", "spark.driver.memory=8g"]
         return [PYTHON, str(HERE / "sg_timed.py"), "--tool", tool, "--", *run]
-    raise SystemExit(f"unknown tool {tool!r}; known: {', '.join(TOOLS)}")
+    raise SystemExit(f"unknown tool {tool!r}; known: {', '.join(KNOWN)}")
 
 
 def measure_tool(tool: str, data: Path, rows: int, exp: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
@@ -130,7 +134,7 @@ def _problems(tool: str, m: Measured, work: Path, exp: dict[str, Any], row: dict
         record = work / "run.json"
         if not record.exists():
             return [*problems, "no run record written"]
-        got, extra = figures.from_stewardgate(record, exp, full=tool == "stewardgate")
+        got, extra = figures.from_stewardgate(record, exp, full=tool != "stewardgate-core")
         row["figures"] = got
         return [*problems, *extra, *figures.compare(tool, got, exp)]
     if row["figures"] is None:
@@ -197,7 +201,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--rows", default="1M", help="comma-separated sizes, e.g. 1M,10M,50M or 20k")
     p.add_argument("--rounds", type=int, default=3)
-    p.add_argument("--tools", default=",".join(TOOLS), help=f"comma-separated, from: {', '.join(TOOLS)}")
+    p.add_argument("--tools", default=",".join(TOOLS), help=f"comma-separated, from: {', '.join(KNOWN)}")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--data-dir", type=Path, default=Path("/tmp/sg-bench"), help="data cache")
     p.add_argument("--out", type=Path, default=HERE / "results", help="where the .md and .json go")
@@ -207,9 +211,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = p.parse_args(argv)
     args.sizes = [spec.parse_rows(s) for s in args.rows.split(",")]
     args.tools = [t.strip() for t in args.tools.split(",") if t.strip()]
-    unknown = sorted(set(args.tools) - set(TOOLS))
+    unknown = sorted(set(args.tools) - set(KNOWN))
     if unknown:
-        p.error(f"unknown tools: {', '.join(unknown)} (known: {', '.join(TOOLS)})")
+        p.error(f"unknown tools: {', '.join(unknown)} (known: {', '.join(KNOWN)})")
     return args
 
 

@@ -50,7 +50,7 @@ SCHEMA_RULES = ("extra_columns", "order")
 ENGINES = ("auto", "pandera")
 
 
-def _load_cases() -> list[Any]:
+def load_cases() -> list[Any]:
     params = []
     for file in sorted(CASES.glob("*.yml")):
         cases = YAML(typ="safe").load(file.read_text(encoding="utf-8"))
@@ -103,14 +103,19 @@ def _check_shape(case: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-@pytest.mark.parametrize("case", _load_cases())
+@pytest.mark.parametrize("case", load_cases())
 def test_case(case: dict[str, Any], engine: str, make_suite: Callable[..., Path]) -> None:
+    check_case(case, make_suite, top={"engine": engine})
+
+
+def check_case(case: dict[str, Any], make_suite: Callable[..., Path], *, top: dict[str, Any], **options: Any) -> None:
+    """Run one case's suite through ``run_paths`` and compare every expected figure."""
     _check_shape(case)
     suite = make_suite(
         data=frame(case), name=DATASET, columns=case["columns"],
-        schema=case.get("schema"), gate=case.get("gate"), top={"engine": engine},
+        schema=case.get("schema"), gate=case.get("gate"), top=top,
     )  # fmt: skip
-    run = run_paths([suite], RunOptions(samples=case.get("samples", 5)))
+    run = run_paths([suite], RunOptions(samples=case.get("samples", 5), **options))
     (dataset,) = run.datasets
     assert dataset.error is None
     results = {r.check_id.removeprefix(f"{DATASET}."): r for r in dataset.results}

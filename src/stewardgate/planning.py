@@ -105,6 +105,8 @@ def _engine_for(rule_name: str, preference: str) -> tuple[str, str]:
     """Schema-level rules always run in pandera; data-level rules where the suite says."""
     if rule_name in SCHEMA_LEVEL:
         return "pandera", REASONS["schema"]
+    if preference == "spark":
+        return "spark", "data-level rule on Spark: counted in the run's one aggregate job"
     if preference in ("pandera", "gx"):  # gx: expectations in GX, the contract in pandera
         return "pandera", REASONS["pandera"]
     return "polars", REASONS["polars"]

@@ -140,7 +140,7 @@ def run_suites(suites: list[LoadedSuite], options: RunOptions) -> RunResult:
 
 def _judge_all(suites: list[LoadedSuite], options: RunOptions) -> Iterator[Judged]:
     worker_options = replace(options, on_dataset=None)
-    if options.parallel <= 1 or len(suites) <= 1:
+    if options.parallel <= 1 or len(suites) <= 1 or options.engine == "spark":  # Spark parallelises itself
         for loaded in suites:
             yield judge_suite(loaded, worker_options)
         return

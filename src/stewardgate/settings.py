@@ -81,6 +81,11 @@ class Settings(BaseModel):
     samples: int = Field(default=5, ge=0, le=1000, description="Failing sample values shown per check.")
     store: str | None = Field(default=None, description="History store SQLAlchemy URL (default: SQLite).")
     parallel: int = Field(default=1, ge=1, le=64, description="Datasets checked at once.")
+    engine: Literal["polars", "spark"] = Field(
+        default="polars", description="Who reads and judges the data: polars (this machine) or spark."
+    )
+    spark_master: str = Field(default="local[*]", description="Spark master URL for engine spark.")
+    spark_conf: dict[str, str] = Field(default_factory=dict, description="Extra Spark settings (KEY = VALUE).")
     governance: GovernanceSettings = Field(
         default_factory=GovernanceSettings, description="[tool.stewardgate.governance] (pyproject only)."
     )

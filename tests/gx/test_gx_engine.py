@@ -150,7 +150,7 @@ def test_gx_does_not_fingerprint_the_frame_and_the_switch_is_restored(make_suite
 
 
 def test_when_gx_itself_fails_every_expectation_is_errored_and_the_run_goes_on(make_suite: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(gx_engine, "_context", lambda gx: (_ for _ in ()).throw(RuntimeError("no context")))
+    monkeypatch.setattr(gx_engine, "gx_context", lambda gx: (_ for _ in ()).throw(RuntimeError("no context")))
     results = _run(make_suite, [{"expect_column_values_to_not_be_null": {"column": "id"}}, {"expect_table_row_count_to_equal": {"value": 6}}])
     assert [r.message for r in results.values()] == ["errored: Great Expectations failed: RuntimeError: no context"] * 2
 

@@ -64,13 +64,18 @@ def emit_reports(run: Any, paths: dict[str, Path | None], github: bool) -> None:
 @click.option("--store", default=None, help="History store URL (SQLAlchemy); default: SQLite beside the suites.")
 @click.option("--no-history", is_flag=True, help="Neither read nor write the history store.")
 @click.option("--parallel", type=click.IntRange(1, 64), default=None, help="Datasets checked at once (processes).")
+@click.option("--engine", type=click.Choice(["polars", "spark"]), default=None,
+              help="Who reads and judges the data (default polars; spark needs the spark extra).")
+@click.option("--spark-master", default=None, help="Spark master URL for --engine spark (default local[*]).")
+@click.option("--spark-conf", multiple=True, metavar="KEY=VALUE", help="An extra Spark setting (repeatable).")
 @click.option("--exit-zero", is_flag=True, help="Report only: exit 0 when the gate fails (invalid input still exits 2).")
 @click.option("-q", "--quiet", is_flag=True, help="Only non-passing checks and the gate line.")
 @click.option("-v", "--verbose", is_flag=True, help="Expected, observed and samples for every check.")
 def run_cmd(paths: tuple[Path, ...], json_path: Path | None, junit_path: Path | None,
             markdown_path: Path | None, html_path: Path | None, github: bool, samples: int | None,
-            as_of: object, store: str | None, no_history: bool, parallel: int | None, exit_zero: bool,
-            quiet: bool, verbose: bool) -> None:  # fmt: skip
+            as_of: object, store: str | None, no_history: bool, parallel: int | None, engine: str | None,
+            spark_master: str | None, spark_conf: tuple[str, ...], exit_zero: bool, quiet: bool,
+            verbose: bool) -> None:  # fmt: skip
     """Check datasets against their suites and decide the gate.
 
     PATHS are suite files or folders (searched recursively for *.yml / *.yaml). Every suite is
@@ -83,7 +88,11 @@ def run_cmd(paths: tuple[Path, ...], json_path: Path | None, junit_path: Path | 
         from stewardgate.runner import RunOptions, run_paths
         from stewardgate.settings import load_settings
 
-        settings = load_settings(cwd=Path.cwd(), flags={"samples": samples, "store": store, "parallel": parallel})
+        from stewardgate.engines.spark.session import SparkOptions, parse_conf
+
+        flags = {"samples": samples, "store": store, "parallel": parallel, "engine": engine, "spark_master": spark_master}
+        settings = load_settings(cwd=Path.cwd(), flags=flags)
+        spark = SparkOptions(master=settings.spark_master, conf={**settings.spark_conf, **parse_conf(spark_conf)})
         color, verbosity = _use_color(), (-1 if quiet else 1 if verbose else 0)
         bar = DatasetProgress.for_paths(list(paths))
 
@@ -94,6 +103,7 @@ def run_cmd(paths: tuple[Path, ...], json_path: Path | None, junit_path: Path | 
         options = RunOptions(
             samples=settings.samples, as_of=day, on_dataset=show, use_store=not no_history,
             store_url=settings.store, parallel=settings.parallel, governance=settings.governance,
+            engine=settings.engine, spark=spark,
         )  # fmt: skip
         with bar:
             run = run_paths(list(paths), options)

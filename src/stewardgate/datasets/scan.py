@@ -39,6 +39,10 @@ class ScannedDataset:
     known_rows: int | None = None  # from Parquet footers, before any data is read
 
 
+SPARK_ONLY = ("table", "delta")
+"""Dataset formats only the Spark engine reads (a catalog table, a Delta table)."""
+
+
 def open_dataset(spec: DatasetSpec, *, base: Path, as_of: date | None = None) -> ScannedDataset:
     """Resolve and open ``spec`` lazily; raise DatasetError on anything unreadable.
 
@@ -46,6 +50,11 @@ def open_dataset(spec: DatasetSpec, *, base: Path, as_of: date | None = None) ->
     daily partition, e.g. ``orders/order_date={as_of}``.
     """
     path = spec.path.replace("{as_of}", (as_of or date.today()).isoformat())
+    if spec.format in SPARK_ONLY:
+        raise DatasetError(
+            f"{path}: a {spec.format} dataset is read by Spark only: run with --engine spark "
+            "(or set engine: spark in the suite)"
+        )
     resolved = resolve(path, base=base, fmt=spec.format)
     for f in resolved.files:
         if f.stat().st_size == 0:

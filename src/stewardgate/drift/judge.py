@@ -15,7 +15,7 @@ from stewardgate.drift.plan import DISTRIBUTION, ENGINE, SCHEMA, SHARE
 from stewardgate.drift.schema import SchemaChange, Side, schema_changes
 from stewardgate.planning import PlannedCheck
 from stewardgate.results import CheckResult, Severity, Status, status_for
-from stewardgate.suite.drift_model import ALL_COLUMNS, SCHEMA_RULES, ColumnDrift, DriftSpec, Thresholds
+from stewardgate.suite.drift_model import SCHEMA_RULES, ColumnDrift, DriftSpec, Thresholds
 
 MASK = "***"
 _LEVEL_SEVERITY = {"warn": Severity.WARN, "error": Severity.ERROR}

@@ -64,7 +64,7 @@ def run_contract(
         if p.check_id in slots.skipped:
             results.append(skipped(p, slots.skipped[p.check_id]))
             continue
-        outcome = outcomes.get(p.check_id) or _passing(p, df)
+        outcome = outcomes.get(p.check_id) or passing_outcome(p, df)
         results.append(build_result(p, outcome, row_count=rows, masked=p.column in masked, samples=samples))
     return results
 
@@ -143,7 +143,7 @@ def _read_failures(cases: pl.DataFrame | None, slots: _Slots, df: pl.DataFrame) 
         if planned is not None:
             grouped[planned.check_id].append(row)
             planned_by_id[planned.check_id] = planned
-    return {cid: _outcome(planned_by_id[cid], rows, df) for cid, rows in grouped.items()}
+    return {cid: failure_outcome(planned_by_id[cid], rows, df) for cid, rows in grouped.items()}
 
 
 def _which(row: dict[str, Any], slots: _Slots) -> PlannedCheck | None:
@@ -165,7 +165,7 @@ def _which(row: dict[str, Any], slots: _Slots) -> PlannedCheck | None:
     return None
 
 
-def _outcome(p: PlannedCheck, rows: list[dict[str, Any]], df: pl.DataFrame) -> Outcome:
+def failure_outcome(p: PlannedCheck, rows: list[dict[str, Any]], df: pl.DataFrame) -> Outcome:
     crashed = [r["failure_case"] for r in rows if r["index"] is None and _looks_like_exception(r["failure_case"])]
     if crashed and p.check not in ("type", "required", "extra_columns", "order"):
         first = str(crashed[0]).strip().splitlines()[0]
@@ -187,7 +187,7 @@ def _outcome(p: PlannedCheck, rows: list[dict[str, Any]], df: pl.DataFrame) -> O
     return Outcome(ok=False, failing=len(rows), samples=_distinct(values))
 
 
-def _passing(p: PlannedCheck, df: pl.DataFrame) -> Outcome:
+def passing_outcome(p: PlannedCheck, df: pl.DataFrame) -> Outcome:
     if p.check == "type":
         return Outcome(ok=True, observed=dtypes.display(df.schema[p.column]))  # type: ignore[index]
     if p.check in ("max_null_fraction", "max_null_count"):

@@ -36,7 +36,7 @@ from stewardgate.results import CheckResult
 if TYPE_CHECKING:
     import pandas as pd
 
-_META_KEY = "stewardgate_check_id"
+META_KEY = "stewardgate_check_id"
 _GX_LOCK = threading.Lock()
 
 
@@ -50,8 +50,8 @@ class Timings:
 
 
 @dataclass
-class _Batch:
-    """One pandas frame and the expectations GX runs on it."""
+class Batch:
+    """One frame (pandas, or a Spark DataFrame) and the expectations GX runs on it."""
 
     name: str
     frame: Any
@@ -70,8 +70,19 @@ def run_expectations(
     mine = [p for p in planned if p.engine == ENGINE]
     if not mine:
         return []
+    return validate_and_shape(
+        mine, lambda: _run(mine, scanned, row_count, samples=samples, timings=timings or Timings()),
+        row_count=row_count, masked=masked, samples=samples,
+    )  # fmt: skip
+
+
+def validate_and_shape(
+    mine: list[PlannedCheck], validate: Any, *, row_count: int, masked: set[str], samples: int
+) -> list[CheckResult]:  # fmt: skip
+    """Run ``validate`` (GX on some data source: ``(raw results by check id, rejected)``) and
+    shape one result per check; GX failing as a whole errors every expectation (fail closed)."""
     try:
-        raw, rejected = _run(mine, scanned, row_count, samples=samples, timings=timings or Timings())
+        raw, rejected = validate()
     except DatasetError:
         raise
     except Exception as exc:  # GX itself failed: every expectation is errored, the run goes on
@@ -93,15 +104,15 @@ def run_expectations(
 def _run(
     mine: list[PlannedCheck], scanned: ScannedDataset, row_count: int, *, samples: int, timings: Timings
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    with _gx_boundary() as gx:
+    with gx_boundary() as gx:
         batches = _batches(mine, scanned, row_count, timings)
         started = time.perf_counter()
-        context = _context(gx)
+        context = gx_context(gx)
         source = context.data_sources.add_pandas("stewardgate")
         raw: dict[str, Any] = {}
         rejected: dict[str, str] = {}
         for batch in batches:
-            suite, bad = _suite(gx, batch)
+            suite, bad = suite_of(gx, batch)
             rejected.update(bad)
             if not suite.expectations:
                 continue
@@ -111,13 +122,13 @@ def _run(
             )
             fmt = {"result_format": "SUMMARY", "partial_unexpected_count": max(samples, 1)}
             for r in gx_batch.validate(suite, result_format=fmt).results:
-                raw[r.expectation_config.meta[_META_KEY]] = r
+                raw[r.expectation_config.meta[META_KEY]] = r
         timings.validation += time.perf_counter() - started
     return raw, rejected
 
 
 @contextmanager
-def _gx_boundary() -> Iterator[Any]:
+def gx_boundary() -> Iterator[Any]:
     """Import GX quietly and switch off its whole-frame fingerprint while we validate.
 
     Both are process-wide settings, so one thread at a time runs GX (runs use processes).
@@ -135,7 +146,7 @@ def _gx_boundary() -> Iterator[Any]:
             engine.HASH_THRESHOLD = saved
 
 
-def _context(gx: Any) -> Any:
+def gx_context(gx: Any) -> Any:
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")
@@ -144,7 +155,7 @@ def _context(gx: Any) -> Any:
     return context
 
 
-def _batches(mine: list[PlannedCheck], scanned: ScannedDataset, row_count: int, timings: Timings) -> list[_Batch]:
+def _batches(mine: list[PlannedCheck], scanned: ScannedDataset, row_count: int, timings: Timings) -> list[Batch]:
     import pandas as pd
     import polars as pl
 
@@ -158,12 +169,12 @@ def _batches(mine: list[PlannedCheck], scanned: ScannedDataset, row_count: int, 
         df = collect(scanned, wanted)
         timings.read += time.perf_counter() - started
         started = time.perf_counter()
-        batches.append(_Batch("data", _to_pandas(df), data + rows))
+        batches.append(Batch("data", _to_pandas(df), data + rows))
         timings.conversion += time.perf_counter() - started
     elif rows:
-        batches.append(_Batch("rows", pd.DataFrame(index=pd.RangeIndex(row_count)), rows))
+        batches.append(Batch("rows", pd.DataFrame(index=pd.RangeIndex(row_count)), rows))
     if schema:
-        batches.append(_Batch("schema", _to_pandas(pl.DataFrame(schema=scanned.schema)), schema))
+        batches.append(Batch("schema", _to_pandas(pl.DataFrame(schema=scanned.schema)), schema))
     return batches
 
 
@@ -173,13 +184,15 @@ def _to_pandas(df: Any) -> pd.DataFrame:
     return frame
 
 
-def _suite(gx: Any, batch: _Batch) -> tuple[Any, dict[str, str]]:
+def suite_of(gx: Any, batch: Batch, bounds: Any = None) -> tuple[Any, dict[str, str]]:
+    """The GX suite of a batch's expectations (``bounds``: how arguments meet the frame's
+    types; default the pandas rule), and the arguments GX rejected, by check id."""
     from great_expectations.expectations.registry import get_expectation_impl
 
     expectations, rejected = [], {}
     for p in batch.planned:
-        arguments = _bounds_for(p, batch.frame)
-        meta = {**(arguments.pop("meta", None) or {}), _META_KEY: p.check_id}
+        arguments = (bounds or _bounds_for)(p, batch.frame)
+        meta = {**(arguments.pop("meta", None) or {}), META_KEY: p.check_id}
         try:
             expectations.append(get_expectation_impl(p.check)(**arguments, meta=meta))
         except Exception as exc:  # GX's pydantic validators (e.g. a bad strftime format)

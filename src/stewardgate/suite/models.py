@@ -38,7 +38,7 @@ Classification = Literal["public", "internal", "confidential", "restricted"]
 PiiKind = Literal["email", "phone", "name", "address", "national_id", "card", "iban", "ip", "other"]
 SeverityName = Literal["info", "warn", "error"]
 RiskTier = Literal["low", "medium", "high"]
-EngineName = Literal["auto", "pandera", "gx"]
+EngineName = Literal["auto", "pandera", "gx", "spark"]
 
 _CONTACT = re.compile(r"^(?:[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+|@?[A-Za-z0-9][A-Za-z0-9._/-]*)$")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -126,9 +126,14 @@ class DatasetSpec(StrictModel):
     """Where the data is and how to read it."""
 
     name: str = Field(description="Dataset name; first part of every check id.")
-    path: str = Field(description="File, glob or hive-partitioned folder, relative to the suite.")
-    format: Literal["parquet", "csv", "ndjson", "ipc"] | None = Field(
-        default=None, description="Inferred from the file extension when omitted."
+    path: str = Field(
+        description="File, glob or hive-partitioned folder, relative to the suite; with format "
+        "table, a table name in the Spark session's catalog; with format delta, a Delta table's folder."
+    )
+    format: Literal["parquet", "csv", "ndjson", "ipc", "table", "delta"] | None = Field(
+        default=None,
+        description="Inferred from the file extension when omitted. table and delta are read by "
+        "Spark only (engine spark; delta where the Delta Lake package is installed).",
     )
     csv: CsvOptions | None = None
 
@@ -249,7 +254,8 @@ class Suite(StrictModel):
     engine: EngineName = Field(
         default="auto",
         description="Engine of record for data-level checks: auto (the fastest verified engine: "
-        "column rules compiled into one polars pass), pandera, or gx.",
+        "column rules compiled into one polars pass), pandera, gx, or spark (Spark reads and "
+        "judges the data; needs the spark extra).",
     )
     # Reserved for later capabilities: loaded, validated as to shape, carried into results.
     expectations: list[dict[str, Any]] = Field(default_factory=list)

@@ -1,0 +1,198 @@
+"""Judging a plan on Spark: one aggregate job for every column rule and the metric profile.
+
+Each row-level column rule is its failing condition (:mod:`stewardgate.engines.conditions`,
+the same definition the polars path compiles) counted with ``count_if``; the row count, the
+profile's aggregates (null counts, min/max/mean/std, lengths, ``percentile_approx`` quantiles)
+and the retention check's figures join them in ONE ``agg``, one Spark job. Beside it run the
+figures that need a group-by: a ``unique`` column's repeated values and each low-cardinality
+column's value counts (one job each). Failing samples come from a limited job per failed check.
+The collected figures are handed to the same code that shapes polars results and profiles, so a
+report cannot tell the engines apart except by the ``engine`` field.
+
+Approximations, declared in the profile: quantiles from ``percentile_approx`` with accuracy
+:data:`QUANTILE_ACCURACY`; a watched high-cardinality column's distinct count from
+``approx_count_distinct`` (relative standard deviation :data:`DISTINCT_RSD`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from stewardgate.engines import compiled
+from stewardgate.engines.applicability import skip_reasons
+from stewardgate.engines.conditions import condition_for, to_spark
+from stewardgate.engines.outcome import Outcome, build_result
+from stewardgate.engines.side import COUNT, SideQuery, repeated_values
+from stewardgate.planning import PlannedCheck
+from stewardgate.results import CheckResult
+
+ENGINE = "spark"
+QUANTILE_ACCURACY = 10_000
+"""``percentile_approx`` accuracy: quantiles within 1/10,000 of the rank range."""
+DISTINCT_RSD = 0.02
+"""``approx_count_distinct`` relative standard deviation."""
+ROWS = "__sg_rows"
+
+
+@dataclass(frozen=True)
+class SparkExecution:
+    """Results of the column rules in plan order, the row count, and the profile's figures."""
+
+    results: list[CheckResult]
+    row_count: int
+    extra: dict[str, Any]
+    frames: dict[str, Any]
+    quantiles: dict[str, list[Any]]
+    estimates: dict[str, int]
+
+
+def execute_on_spark(
+    planned: list[PlannedCheck], frame: Any, schema: dict[str, Any], *, masked: set[str], samples: int,
+    profile: Any = None, extra_aggs: list[Any] | None = None,
+) -> SparkExecution:  # fmt: skip
+    """Judge the data-level column rules of ``planned`` (and build ``profile``'s figures) on Spark."""
+    from pyspark.sql import functions as F
+
+    skips = skip_reasons(planned, schema)
+    data = [p for p in planned if p.section == "columns" and p.check not in compiled.SCHEMA_CHECKS]
+    checks, aggs, errored, side = {}, [F.count(F.lit(1)).alias(ROWS)], {}, {}
+    for p in data:
+        if p.check_id in skips:
+            continue
+        name = f"__sg_{len(checks)}"
+        try:
+            if p.check == "unique":
+                side[name] = repeated_values(p.column)  # type: ignore[arg-type]
+                frame.select(F.col(_q(p.column))).schema  # noqa: B018 - analysis only, no job
+            else:
+                agg = F.count_if(to_spark(condition_for(p, schema[p.column]), p.column)).alias(name)  # type: ignore[arg-type]
+                frame.agg(agg).schema  # noqa: B018 - Spark analyses the expression; no job runs
+                aggs.append(agg)
+        except Exception as exc:  # AnalysisException: a rule Spark cannot evaluate errors alone
+            errored[p.check_id] = f"Spark cannot evaluate the check: {_first(exc)}"
+            continue
+        checks[name] = p
+    if profile is not None:
+        aggs += profile_aggs(profile)
+    aggs += extra_aggs or []
+    row = _one_row(frame.agg(*aggs))
+    row_count = int(row.pop(ROWS))
+    wanted = [*side.values(), *(_spark_side(profile) if profile is not None else [])]
+    frames = {q.key: _group_by(frame, q) for q in {q.key: q for q in wanted}.values()}
+    query = compiled.CompiledQuery(checks=checks, exprs=[], skipped=skips, errored=errored, side=side)
+    outcomes = compiled.outcomes_from(query, row, row_count, frames, samples=samples)
+    found = _samples(frame, [p for p in checks.values() if not outcomes[p.check_id].ok], schema, samples)
+    results = compiled.results_for(query, outcomes, found, row_count=row_count, masked=masked, samples=samples)
+    results += _unrun(data, query, row_count)
+    quantiles = {k.split(":", 1)[1]: v for k, v in row.items() if k.startswith("quantiles:")}
+    estimates = {k.split(":", 1)[1]: int(v) for k, v in row.items() if k.startswith("estimate:") and v is not None}
+    extra = {k: v for k, v in row.items() if not k.startswith(("__sg_", "quantiles:", "estimate:"))}
+    return SparkExecution(results, row_count, extra, frames, quantiles, estimates)
+
+
+def profile_aggs(plan: Any) -> list[Any]:
+    """The profile's aggregates (the polars plan's metrics, spelled for Spark), by the same names."""
+    from pyspark.sql import functions as F
+
+    from stewardgate.engines.profile import QUANTILE_LEVELS, column_kind, metric_key
+
+    aggs = []
+    for i, (name, dtype) in enumerate(plan.schema.items()):
+        col, kind = F.col(_q(name)), column_kind(dtype)
+        aggs.append(F.count_if(col.isNull()).alias(metric_key(i, "null_count")))
+        if kind == "numeric":
+            x = col.cast("double")
+            if dtype.is_float():
+                aggs.append(F.count_if(F.isnan(col)).alias(metric_key(i, "nan_count")))
+                x = F.nanvl(x, F.lit(None).cast("double"))
+            aggs += [
+                F.min(x).alias(metric_key(i, "min")), F.max(x).alias(metric_key(i, "max")),
+                F.avg(x).alias(metric_key(i, "mean")), F.stddev_samp(x).alias(metric_key(i, "std")),
+                F.count_if(x == 0).alias(metric_key(i, "zero_count")),
+                F.count_if(x < 0).alias(metric_key(i, "negative_count")),
+                F.percentile_approx(x, list(QUANTILE_LEVELS), QUANTILE_ACCURACY).alias(f"quantiles:{name}"),
+            ]  # fmt: skip
+        elif kind == "text":
+            length = F.char_length(col.cast("string"))
+            aggs += [F.min(length).alias(metric_key(i, "length_min")), F.avg(length).alias(metric_key(i, "length_mean")),
+                     F.max(length).alias(metric_key(i, "length_max"))]  # fmt: skip
+        elif kind == "temporal":
+            aggs += [F.min(col).alias(metric_key(i, "min")), F.max(col).alias(metric_key(i, "max"))]
+        if name in plan.estimated:
+            aggs.append(F.approx_count_distinct(col, DISTINCT_RSD).alias(f"estimate:{name}"))
+    return aggs
+
+
+def _spark_side(plan: Any) -> list[SideQuery]:
+    """The profile's group-by figures (value counts, repeated values); quantiles and estimates
+    are aggregates on Spark."""
+    return [q for q in plan.side if q.key.startswith(("counts:", "repeated:"))]
+
+
+def _group_by(frame: Any, q: SideQuery) -> Any:
+    """A side query's frame, computed by Spark: the same columns the polars query gives."""
+    from pyspark.sql import functions as F
+
+    kind, column = q.key.split(":", 1)
+    col = F.col(_q(column))
+    if kind == "counts":
+        grouped = frame.groupBy(col).agg(F.count(F.lit(1)).alias(COUNT))
+    elif kind == "repeated":
+        grouped = frame.where(col.isNotNull()).groupBy(col).agg(F.count(F.lit(1)).alias(COUNT)).where(F.col(COUNT) > 1)
+    else:
+        raise ValueError(f"no Spark form for side query {q.key!r}")
+    return _to_polars(grouped)
+
+
+def _samples(frame: Any, failed: list[PlannedCheck], schema: dict[str, Any], limit: int) -> dict[str, list[str]]:
+    """Up to ``limit`` distinct failing values per failed value rule: one small job each."""
+    import polars as pl
+    from pyspark.sql import functions as F
+
+    found = {}
+    for p in failed:
+        if p.check in ("nullable", "max_null_fraction", "max_null_count", "unique") or limit <= 0:
+            continue
+        condition = to_spark(condition_for(p, schema[p.column]), p.column)  # type: ignore[arg-type]
+        rows = _to_polars(frame.where(condition).select(F.col(_q(p.column))).limit(limit * 20))
+        seen: dict[str, None] = {}
+        for value in rows.to_series().cast(pl.String).to_list():  # values spelled as polars spells them
+            seen.setdefault("null" if value is None else str(value), None)
+            if len(seen) == limit:
+                break
+        found[p.check_id] = list(seen)
+    return found
+
+
+def _unrun(data: list[PlannedCheck], query: compiled.CompiledQuery, row_count: int) -> list[CheckResult]:
+    from stewardgate.engines.outcome import skipped
+
+    out = []
+    for p in data:
+        if p.check_id in query.skipped:
+            out.append(skipped(p, query.skipped[p.check_id]))
+        elif p.check_id in query.errored:
+            out.append(build_result(p, Outcome(ok=False, errored=query.errored[p.check_id]), row_count=row_count))
+    return out
+
+
+def _one_row(frame: Any) -> dict[str, Any]:
+    """The single row of an aggregate, through Arrow (timestamps keep their zone; ``collect``
+    would turn them into the driver's local time)."""
+    table = frame.toArrow()
+    return {name: table.column(name)[0].as_py() for name in table.column_names}
+
+
+def _to_polars(frame: Any) -> Any:
+    import polars as pl
+
+    return pl.from_arrow(frame.toArrow())
+
+
+def _q(column: str) -> str:
+    return "`" + column.replace("`", "``") + "`"
+
+
+def _first(exc: BaseException) -> str:
+    return (str(exc).strip() or type(exc).__name__).splitlines()[0]

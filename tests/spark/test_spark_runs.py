@@ -1,0 +1,139 @@
+"""End to end on Spark: the sample suites give the polars verdicts, the profile agrees, and a
+Spark run's history is read by a later polars run through the CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from stewardgate.engines.spark.session import SparkOptions, parse_conf
+from stewardgate.errors import SettingsError
+from stewardgate.runner import RunOptions, run_paths
+
+REPO = Path(__file__).resolve().parents[2]
+AS_OF = date(2026, 11, 20)
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of suites/ and sample_data/ (runs write their store beside the suites)."""
+    root = tmp_path_factory.mktemp("sample")
+    for folder in ("suites", "sample_data"):
+        shutil.copytree(REPO / folder, root / folder)
+    return root
+
+
+def _verdicts(run: Any) -> dict[str, tuple[str, int | None, tuple[str, ...]]]:
+    return {r.check_id: (r.status.value, r.failing_count, r.samples) for d in run.datasets for r in d.results}
+
+
+@pytest.mark.parametrize("suite", ["orders", "customers", "events"])
+def test_a_sample_suite_gives_the_same_verdicts_and_profile_on_spark(sample: Path, suite: str, on_spark: SparkOptions) -> None:
+    path = [sample / "suites" / f"{suite}.yml"]
+    polars = run_paths(path, RunOptions(as_of=AS_OF, use_store=True, store_path=sample / f"{suite}-polars.db"))
+    spark = run_paths(path, RunOptions(as_of=AS_OF, use_store=True, store_path=sample / f"{suite}-spark.db",
+                                       engine="spark", spark=on_spark))  # fmt: skip
+    assert [d.error for d in spark.datasets] == [None]
+    assert _verdicts(spark) == _verdicts(polars)
+    assert spark.exit_code == polars.exit_code
+    (mine,), (theirs,) = spark.datasets, polars.datasets
+    assert mine.profile["quantile_method"] == "percentile_approx"  # the approximation is declared
+    for column, metrics in theirs.profile["columns"].items():
+        for metric, value in metrics.items():
+            got = mine.profile["columns"][column].get(metric)
+            if metric in ("quantiles", "p01", "p25", "p50", "p75", "p99"):
+                continue  # percentile_approx picks data values; compared below, loosely
+            if isinstance(value, float):
+                assert got == pytest.approx(value, rel=1e-9, abs=1e-9), (column, metric)
+            else:
+                assert got == value, (column, metric)
+        if metrics.get("p50") is not None:
+            spread = (metrics["max"] - metrics["min"]) or 1.0
+            assert abs(mine.profile["columns"][column]["p50"] - metrics["p50"]) <= 0.01 * spread, column
+
+
+def test_a_spark_run_writes_history_that_a_polars_run_reads(sample: Path) -> None:
+    """Through the CLI, in fresh processes: ``run --engine spark``, then a plain run, then history."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STEWARDGATE_")}
+    suite = str(sample / "suites" / "orders.yml")
+    store = f"sqlite:///{sample / 'cli-history.db'}"
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "stewardgate", *args], capture_output=True, text=True,
+                              cwd=sample, env=env, timeout=600, check=False)  # fmt: skip
+
+    spark = cli("run", suite, "--engine", "spark", "--spark-master", "local[1]", "--as-of", "2026-11-20",
+                "--store", store, "--json", "spark.json", "-q")  # fmt: skip
+    assert spark.returncode == 0, spark.stdout + spark.stderr
+    # Spark's JVM logging is kept to errors; the JVM's own notice about Spark's vector module stays
+    assert [line for line in spark.stderr.splitlines() if "incubator modules" not in line] == []
+    polars = cli("run", suite, "--as-of", "2026-11-21", "--store", store, "-q")
+    assert polars.returncode == 0, polars.stdout + polars.stderr
+    history = cli("history", "orders", "--metric", "row_count", "--store", store, "--json")
+    assert history.returncode == 0, history.stderr
+    days = [point["as_of"] for point in json.loads(history.stdout)["series"]]
+    assert days == ["2026-11-20", "2026-11-21"]
+    record = json.loads((sample / "spark.json").read_text(encoding="utf-8"))
+    assert {r["engine"] for d in record["datasets"] for r in d["results"] if r["check_id"].endswith(".min")} == {"spark"}
+
+
+def test_spark_conf_pairs_are_key_value() -> None:
+    assert parse_conf(["spark.driver.memory=4g", "spark.x= y=z"]) == {"spark.driver.memory": "4g", "spark.x": " y=z"}
+    with pytest.raises(SettingsError, match=r"--spark-conf 'spark.driver.memory': expected KEY=VALUE"):
+        parse_conf(["spark.driver.memory"])
+
+
+def test_timestamp_bounds_of_expectations_mean_the_same_instant_on_spark(make_suite: Any, on_spark: SparkOptions) -> None:
+    import polars as pl
+    from datetime import datetime as dt, timezone
+
+    df = pl.DataFrame({"ts": [dt(2026, 1, 1, 10, tzinfo=timezone.utc), dt(2026, 1, 2, 23, tzinfo=timezone.utc)]})
+    suite = make_suite(data=df, columns={"ts": {}}, top={"expectations": [
+        {"expect_column_max_to_be_between": {"column": "ts", "min_value": "2026-01-02T22:00:00+00:00"}},
+        {"expect_column_max_to_be_between": {"column": "ts", "max_value": "2026-01-02"}},
+        {"expect_column_min_to_be_between": {"column": "ts", "min_value": "2026-01-01T09:00:00"}},
+    ]})  # fmt: skip
+    polars = run_paths([suite], RunOptions())
+    spark = run_paths([suite], RunOptions(engine="spark", spark=on_spark))
+
+    def expectations(run: Any) -> list[tuple[str, Any]]:
+        return [(r.status.value, r.observed) for r in run.datasets[0].results if ".expectations." in r.check_id]
+
+    assert [s for s, _ in expectations(spark)] == [s for s, _ in expectations(polars)] == ["passed", "failed", "passed"]
+    assert [o for _, o in expectations(spark)] == [o for _, o in expectations(polars)]
+
+
+def test_a_table_in_the_session_catalog_is_a_dataset_on_spark_only(make_suite: Any, spark: Any, on_spark: SparkOptions) -> None:
+    spark.createDataFrame([(1, "a"), (2, None), (2, "b")], "id long, s string").createOrReplaceTempView("sg_orders")
+    suite = make_suite(data=None, path="sg_orders", dataset_extra={"format": "table"},
+                       columns={"id": {"unique": True, "type": "int64"}, "s": {"nullable": False}})  # fmt: skip
+    (spark_run,) = run_paths([suite], RunOptions(engine="spark", spark=on_spark)).datasets
+    assert spark_run.error is None
+    verdicts = {r.check_id: (r.status.value, r.failing_count) for r in spark_run.results}
+    assert verdicts["t.columns.id.unique"] == ("failed", 2)
+    assert verdicts["t.columns.s.nullable"] == ("failed", 1)
+    assert verdicts["t.columns.id.type"] == ("passed", None)
+    (polars_run,) = run_paths([suite], RunOptions()).datasets
+    assert polars_run.error == (
+        "sg_orders: a table dataset is read by Spark only: run with --engine spark (or set engine: spark in the suite)"
+    )
+
+
+def test_a_missing_table_or_delta_without_its_package_is_a_clear_error(make_suite: Any, on_spark: SparkOptions, tmp_path: Path) -> None:
+    suite = make_suite(data=None, path="no_such_table", dataset_extra={"format": "table"}, columns={"id": {}})
+    (run,) = run_paths([suite], RunOptions(engine="spark", spark=on_spark)).datasets
+    assert run.error is not None and run.error.startswith("table no_such_table: Spark cannot read the data: ")
+    assert "TABLE_OR_VIEW_NOT_FOUND" in run.error
+    (tmp_path / "lake").mkdir()
+    delta = make_suite(data=None, path="lake", dataset_extra={"format": "delta"}, columns={"id": {}}, suite_name="d.yml")
+    (run,) = run_paths([delta], RunOptions(engine="spark", spark=on_spark)).datasets
+    assert run.error is not None and run.error.startswith(f"delta {tmp_path / 'lake'}: Spark cannot read the data: ")
+    assert not run.gate.passed
