@@ -137,3 +137,27 @@ def test_a_missing_table_or_delta_without_its_package_is_a_clear_error(make_suit
     (run,) = run_paths([delta], RunOptions(engine="spark", spark=on_spark)).datasets
     assert run.error is not None and run.error.startswith(f"delta {tmp_path / 'lake'}: Spark cannot read the data: ")
     assert not run.gate.passed
+
+
+def test_common_expectations_give_the_polars_verdicts_through_gx_on_spark(make_suite: Any, on_spark: SparkOptions) -> None:
+    import polars as pl
+
+    df = pl.DataFrame({"id": [1, 2, 2, 4, None], "s": ["a", "b", "x", None, "a"], "amt": [1.5, -2.0, 3.0, None, 9.0]})
+    expectations = [
+        {"expect_column_values_to_not_be_null": {"column": "id"}},
+        {"expect_column_values_to_be_unique": {"column": "id"}},
+        {"expect_column_values_to_be_between": {"column": "amt", "min_value": 0, "max_value": 10}},
+        {"expect_column_values_to_be_in_set": {"column": "s", "value_set": ["a", "b"]}},
+        {"expect_column_values_to_match_regex": {"column": "s", "regex": "^[ab]$"}},
+        {"expect_column_mean_to_be_between": {"column": "amt", "min_value": 0, "max_value": 5}},
+        {"expect_table_row_count_to_be_between": {"min_value": 1, "max_value": 4}},
+        {"expect_table_columns_to_match_set": {"column_set": ["id", "s", "amt"]}},
+    ]
+    suite = make_suite(data=df, columns={"id": {}, "s": {}, "amt": {}}, top={"expectations": expectations})
+
+    def seen(run: Any) -> list[tuple[str, str, int | None]]:
+        return [(r.check_id, r.status.value, r.failing_count) for r in run.datasets[0].results if ".expectations." in r.check_id]
+
+    spark = seen(run_paths([suite], RunOptions(engine="spark", spark=on_spark)))
+    assert spark == seen(run_paths([suite], RunOptions()))
+    assert [status for _, status, _ in spark] == ["failed", "failed", "failed", "failed", "failed", "passed", "failed", "passed"]
