@@ -322,18 +322,25 @@ def _open(loaded: LoadedSuite, options: RunOptions, as_of: date) -> Any:
 
 
 def _profile_plan(scanned: ScannedDataset, planned: list[PlannedCheck]) -> Any:
-    """The profile's part of the pass; a head sample first tells high-cardinality columns apart.
+    """The profile's part of the pass; a head sample first tells high-cardinality columns apart."""
+    from stewardgate.engines.profile import high_cardinality_columns, sample_step
+
+    high = guard_read(lambda: high_cardinality_columns(scanned.frame, scanned.schema), scanned)
+    return profile_plan(scanned.schema, planned, high=high, step=sample_step(scanned.known_rows))
+
+
+def profile_plan(schema: dict[str, Any], planned: list[PlannedCheck], *, high: frozenset[str], step: int = 1) -> Any:
+    """The profile plan of a suite's run, whichever engine reads the data.
 
     A high-cardinality column's distinct count is exact where a ``unique`` check counts its
     repeated values anyway, estimated where an anomaly rule watches it, and skipped elsewhere.
     """
-    from stewardgate.engines.profile import high_cardinality_columns, plan_profile, sample_step
+    from stewardgate.engines.profile import plan_profile
 
-    high = guard_read(lambda: high_cardinality_columns(scanned.frame, scanned.schema), scanned)
-    exact = {p.column for p in planned if p.check == "unique" and p.engine == "polars"}
+    exact = {p.column for p in planned if p.check == "unique" and p.section == "columns"}
     watched = {p.column for p in planned if p.check == "anomaly" and p.value.metric == "distinct_count"}
     return plan_profile(
-        scanned.schema, high_cardinality=high, step=sample_step(scanned.known_rows),
+        schema, high_cardinality=high, step=step,
         exact=frozenset(c for c in exact if c is not None), estimate=frozenset(c for c in watched if c is not None),
     )  # fmt: skip
 

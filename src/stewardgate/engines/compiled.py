@@ -150,13 +150,14 @@ def sample_failures(lf: pl.LazyFrame, wanted: list[tuple[str, str, pl.Expr]], li
         for _, column, mask in wanted
     ]  # fmt: skip
     frames = pl.collect_all(queries, engine="streaming")
-    return {cid: _distinct(f.to_series().to_list(), limit) for (cid, _, _), f in zip(wanted, frames, strict=True)}
+    return {cid: distinct_values(f.to_series().to_list(), limit) for (cid, _, _), f in zip(wanted, frames, strict=True)}
 
 
 _SAMPLE_HEAD = 20  # failing rows read per wanted sample value
 
 
-def _distinct(values: list[Any], limit: int) -> list[str]:
+def distinct_values(values: list[Any], limit: int) -> list[str]:
+    """The first ``limit`` distinct values as text (null as ``null``), in order of appearance."""
     seen: dict[str, None] = {}
     for v in values:
         seen.setdefault("null" if v is None else str(v), None)
@@ -179,11 +180,13 @@ def results_for(
     return results
 
 
-def unrun_results(planned: list[PlannedCheck], query: CompiledQuery, row_count: int) -> list[CheckResult]:
-    """Results for the data checks that did not run: skipped (not applicable) or errored."""
+def unrun_results(
+    planned: list[PlannedCheck], query: CompiledQuery, row_count: int, *, engine: str = ENGINE
+) -> list[CheckResult]:  # fmt: skip
+    """Results for the data checks ``engine`` did not run: skipped (not applicable) or errored."""
     out = []
     for p in planned:
-        if p.section != "columns" or p.engine != ENGINE or p.check in SCHEMA_CHECKS:
+        if p.section != "columns" or p.engine != engine or p.check in SCHEMA_CHECKS:
             continue
         if p.check_id in query.skipped:
             out.append(skipped(p, query.skipped[p.check_id]))

@@ -82,7 +82,7 @@ def to_spark(c: Condition, column: str) -> Any:
     """
     from pyspark.sql import functions as F
 
-    col = F.col(_quoted(column))
+    col = spark_column(column)
     match c.kind:
         case "null":
             return col.isNull()
@@ -101,6 +101,8 @@ def to_spark(c: Condition, column: str) -> Any:
     raise ValueError(f"unknown condition {c.kind!r}")
 
 
-def _quoted(column: str) -> str:
-    """A column name as Spark reads it literally (dots and spaces included)."""
-    return "`" + column.replace("`", "``") + "`"
+def spark_column(name: str) -> Any:
+    """A PySpark Column for ``name`` read literally (dots, spaces and backticks included)."""
+    from pyspark.sql import functions as F
+
+    return F.col("`" + name.replace("`", "``") + "`")

@@ -21,8 +21,7 @@ from typing import Any
 
 from stewardgate.engines import compiled
 from stewardgate.engines.applicability import skip_reasons
-from stewardgate.engines.conditions import condition_for, to_spark
-from stewardgate.engines.outcome import Outcome, build_result
+from stewardgate.engines.conditions import condition_for, spark_column, to_spark
 from stewardgate.engines.side import COUNT, SideQuery, repeated_values
 from stewardgate.planning import PlannedCheck
 from stewardgate.results import CheckResult
@@ -64,7 +63,7 @@ def execute_on_spark(
         try:
             if p.check == "unique":
                 side[name] = repeated_values(p.column)  # type: ignore[arg-type]
-                frame.select(F.col(_q(p.column))).schema  # noqa: B018 - analysis only, no job
+                frame.select(spark_column(p.column)).schema  # noqa: B018 - analysis only, no job
             else:
                 agg = F.count_if(to_spark(condition_for(p, schema[p.column]), p.column)).alias(name)  # type: ignore[arg-type]
                 frame.agg(agg).schema  # noqa: B018 - Spark analyses the expression; no job runs
@@ -84,7 +83,7 @@ def execute_on_spark(
     outcomes = compiled.outcomes_from(query, row, row_count, frames, samples=samples)
     found = _samples(frame, [p for p in checks.values() if not outcomes[p.check_id].ok], schema, samples)
     results = compiled.results_for(query, outcomes, found, row_count=row_count, masked=masked, samples=samples)
-    results += _unrun(data, query, row_count)
+    results += compiled.unrun_results(data, query, row_count, engine=ENGINE)
     quantiles = {k.split(":", 1)[1]: v for k, v in row.items() if k.startswith("quantiles:")}
     estimates = {k.split(":", 1)[1]: int(v) for k, v in row.items() if k.startswith("estimate:") and v is not None}
     extra = {k: v for k, v in row.items() if not k.startswith(("__sg_", "quantiles:", "estimate:"))}
@@ -99,7 +98,7 @@ def profile_aggs(plan: Any) -> list[Any]:
 
     aggs = []
     for i, (name, dtype) in enumerate(plan.schema.items()):
-        col, kind = F.col(_q(name)), column_kind(dtype)
+        col, kind = spark_column(name), column_kind(dtype)
         aggs.append(F.count_if(col.isNull()).alias(metric_key(i, "null_count")))
         if kind == "numeric":
             x = col.cast("double")
@@ -135,7 +134,7 @@ def _group_by(frame: Any, q: SideQuery) -> Any:
     from pyspark.sql import functions as F
 
     kind, column = q.key.split(":", 1)
-    col = F.col(_q(column))
+    col = spark_column(column)
     if kind == "counts":
         grouped = frame.groupBy(col).agg(F.count(F.lit(1)).alias(COUNT))
     elif kind == "repeated":
@@ -148,33 +147,15 @@ def _group_by(frame: Any, q: SideQuery) -> Any:
 def _samples(frame: Any, failed: list[PlannedCheck], schema: dict[str, Any], limit: int) -> dict[str, list[str]]:
     """Up to ``limit`` distinct failing values per failed value rule: one small job each."""
     import polars as pl
-    from pyspark.sql import functions as F
 
     found = {}
     for p in failed:
         if p.check in ("nullable", "max_null_fraction", "max_null_count", "unique") or limit <= 0:
             continue
         condition = to_spark(condition_for(p, schema[p.column]), p.column)  # type: ignore[arg-type]
-        rows = _to_polars(frame.where(condition).select(F.col(_q(p.column))).limit(limit * 20))
-        seen: dict[str, None] = {}
-        for value in rows.to_series().cast(pl.String).to_list():  # values spelled as polars spells them
-            seen.setdefault("null" if value is None else str(value), None)
-            if len(seen) == limit:
-                break
-        found[p.check_id] = list(seen)
+        rows = _to_polars(frame.where(condition).select(spark_column(p.column)).limit(limit * 20))
+        found[p.check_id] = compiled.distinct_values(rows.to_series().cast(pl.String).to_list(), limit)  # polars' spelling
     return found
-
-
-def _unrun(data: list[PlannedCheck], query: compiled.CompiledQuery, row_count: int) -> list[CheckResult]:
-    from stewardgate.engines.outcome import skipped
-
-    out = []
-    for p in data:
-        if p.check_id in query.skipped:
-            out.append(skipped(p, query.skipped[p.check_id]))
-        elif p.check_id in query.errored:
-            out.append(build_result(p, Outcome(ok=False, errored=query.errored[p.check_id]), row_count=row_count))
-    return out
 
 
 def _one_row(frame: Any) -> dict[str, Any]:
@@ -188,10 +169,6 @@ def _to_polars(frame: Any) -> Any:
     import polars as pl
 
     return pl.from_arrow(frame.toArrow())
-
-
-def _q(column: str) -> str:
-    return "`" + column.replace("`", "``") + "`"
 
 
 def _first(exc: BaseException) -> str:

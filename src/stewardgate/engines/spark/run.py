@@ -71,32 +71,29 @@ def _on_spark(p: PlannedCheck) -> PlannedCheck:
 
 
 def _profile_plan(ds: SparkDataset, planned: list[PlannedCheck]) -> Any:
-    """The profile's plan, with high-cardinality columns told apart on the first rows."""
+    """The run's profile plan, with high-cardinality columns told apart on the first rows."""
     import polars as pl
 
-    from stewardgate.engines.profile import high_cardinality_columns, plan_profile
+    from stewardgate.engines.profile import high_cardinality_columns
+    from stewardgate.runner import profile_plan
 
     head = pl.from_arrow(ds.frame.limit(HEAD_ROWS).toArrow())
     high = high_cardinality_columns(head.lazy(), ds.schema)  # type: ignore[union-attr]
-    exact = {p.column for p in planned if p.check == "unique" and p.section == "columns"}
-    watched = {p.column for p in planned if p.check == "anomaly" and p.value.metric == "distinct_count"}
-    return plan_profile(
-        ds.schema, high_cardinality=high, exact=frozenset(c for c in exact if c is not None),
-        estimate=frozenset(c for c in watched if c is not None),
-    )  # fmt: skip
+    return profile_plan(ds.schema, planned, high=high)
 
 
 def _retention_aggs(governed: list[PlannedCheck], schema: dict[str, Any], as_of: date) -> list[Any]:
     """The retention check's two figures (expired rows, oldest value) as Spark aggregates."""
     from pyspark.sql import functions as F
 
+    from stewardgate.engines.conditions import spark_column
     from stewardgate.governance.retention import COUNT, OLDEST, cutoff_of, usable
 
     aggs = []
     for p in governed:
         if p.check != "retention" or p.value.get("column") is None or usable(p, schema) is not None:
             continue
-        col = F.col("`" + p.value["column"].replace("`", "``") + "`")
+        col = spark_column(p.value["column"])
         aggs += [F.count_if(F.to_date(col) < F.lit(cutoff_of(p, as_of))).alias(COUNT), F.min(col).alias(OLDEST)]
     return aggs
 
