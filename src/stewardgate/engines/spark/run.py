@@ -106,14 +106,14 @@ def _governance(
     from stewardgate.governance.checks import run_governance
 
     results = []
+    files = _files_scan(loaded, ds, as_of) if any(p.check != "personal_data" for p in governed) else None
     for p in governed:
         if p.check == "personal_data":
             sample = _sample_scan(ds, p.value["sample_size"], p.value["seed"], row_count)
             results += run_governance([p], loaded, sample, extra=extra, row_count=sample.known_rows or 0,
                                       as_of=as_of, masked=masked)  # fmt: skip
         else:
-            results += run_governance([p], loaded, _files_scan(loaded, ds, as_of), extra=extra, row_count=row_count,
-                                      as_of=as_of, masked=masked)  # fmt: skip
+            results += run_governance([p], loaded, files, extra=extra, row_count=row_count, as_of=as_of, masked=masked)
     return results
 
 
