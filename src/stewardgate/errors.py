@@ -87,3 +87,9 @@ class StoreError(InputError):
 
 class InternalError(StewardgateError):
     """An invariant of ours broke; please report it. Exit 3."""
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of a third-party exception's text (its type name if it has none): what
+    our messages quote when they translate it."""
+    return (str(exc).strip() or type(exc).__name__).splitlines()[0]

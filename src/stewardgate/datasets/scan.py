@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stewardgate.datasets.resolve import ResolvedDataset, resolve
-from stewardgate.errors import DatasetError
+from stewardgate.errors import DatasetError, first_line
 from stewardgate.results import DataFingerprint, FileStamp
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ def collect(scanned: ScannedDataset, columns: list[str] | None = None) -> pl.Dat
     try:
         return frame.collect()
     except Exception as exc:  # polars raises many types while reading; all mean "cannot read"
-        raise DatasetError(f"{scanned.resolved.display}: cannot read the data: {_first_line(exc)}") from exc
+        raise DatasetError(f"{scanned.resolved.display}: cannot read the data: {first_line(exc)}") from exc
 
 
 def fingerprint(resolved: ResolvedDataset) -> DataFingerprint:
@@ -100,7 +100,7 @@ def _parquet(resolved: ResolvedDataset, spec: DatasetSpec) -> tuple[pl.LazyFrame
         try:
             meta = pl.read_parquet_metadata(f)
         except (pl.exceptions.PolarsError, OSError) as exc:
-            raise DatasetError(f"{f}: not a readable Parquet file: {_first_line(exc)}") from exc
+            raise DatasetError(f"{f}: not a readable Parquet file: {first_line(exc)}") from exc
         if i == 0:
             metadata = {k: v for k, v in meta.items() if k != "ARROW:schema"}
     # The resolved files, not the folder: marker and checksum files (_SUCCESS, .crc) stay out.
@@ -131,7 +131,7 @@ def _csv(resolved: ResolvedDataset, spec: DatasetSpec) -> tuple[pl.LazyFrame, di
         try:
             frames.append(pl.read_csv(str(f), encoding=opts.encoding, **kwargs))
         except Exception as exc:
-            raise DatasetError(f"{f}: cannot read as {opts.encoding} CSV: {_first_line(exc)}") from exc
+            raise DatasetError(f"{f}: cannot read as {opts.encoding} CSV: {first_line(exc)}") from exc
     return pl.concat(frames, how="vertical").lazy(), {}
 
 
@@ -178,12 +178,9 @@ def _collect_schema(frame: pl.LazyFrame, resolved: ResolvedDataset) -> dict[str,
     try:
         return dict(frame.collect_schema().items())
     except Exception as exc:  # schema inference reads the files: any failure means unreadable
-        raise DatasetError(f"{resolved.display}: cannot read the schema: {_first_line(exc)}") from exc
+        raise DatasetError(f"{resolved.display}: cannot read the schema: {first_line(exc)}") from exc
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0]
 
 
 __all__ = ["ScannedDataset", "collect", "fingerprint", "open_dataset", "resolve"]

@@ -24,6 +24,7 @@ from stewardgate.engines.outcome import Outcome, build_result, skipped
 from stewardgate.engines.side import COUNT, SideQuery, repeated_values
 from stewardgate.planning import PlannedCheck
 from stewardgate.results import CheckResult
+from stewardgate.errors import first_line
 
 if TYPE_CHECKING:
     import polars as pl
@@ -83,14 +84,12 @@ def compile_checks(planned: list[PlannedCheck], schema: dict[str, Any]) -> Compi
                 empty.select(expr)
                 exprs.append(expr.alias(name))
         except Exception as exc:  # polars raises several types here; each means "cannot run"
-            errored[p.check_id] = f"polars cannot evaluate the check: {_first_line(exc)}"
+            errored[p.check_id] = f"polars cannot evaluate the check: {first_line(exc)}"
             continue
         checks[name] = p
     return CompiledQuery(checks=checks, exprs=exprs, skipped=skips, errored=errored, side=side)
 
 
-def _first_line(exc: BaseException) -> str:
-    return (str(exc).strip() or type(exc).__name__).splitlines()[0]
 
 
 def outcomes_from(

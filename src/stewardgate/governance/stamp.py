@@ -28,7 +28,7 @@ from typing import Any
 
 from stewardgate import __version__
 from stewardgate.datasets.resolve import resolve
-from stewardgate.errors import DatasetError
+from stewardgate.errors import DatasetError, first_line
 from stewardgate.io import atomic_write_text
 from stewardgate.suite.loader import LoadedSuite
 
@@ -118,7 +118,7 @@ def stamp_parquet_file(path: Path, text: str) -> None:
     try:
         source = pq.ParquetFile(path)
     except (pa.ArrowException, OSError) as exc:
-        raise DatasetError(f"{path}: not a readable Parquet file: {_first_line(exc)}") from exc
+        raise DatasetError(f"{path}: not a readable Parquet file: {first_line(exc)}") from exc
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
@@ -152,7 +152,7 @@ def _rewrite(source: Any, path: Path, tmp: Path, text: str) -> None:
                 if after_row_group is not None:
                     after_row_group(i)
     except (pa.ArrowException, OSError) as exc:
-        raise DatasetError(f"{path}: cannot rewrite the Parquet file: {_first_line(exc)}") from exc
+        raise DatasetError(f"{path}: cannot rewrite the Parquet file: {first_line(exc)}") from exc
 
 
 def _writer_options(meta: Any) -> dict[str, Any]:
@@ -209,8 +209,3 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0]

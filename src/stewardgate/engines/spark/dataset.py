@@ -16,7 +16,7 @@ from typing import Any
 
 from stewardgate.datasets.resolve import ResolvedDataset, resolve
 from stewardgate.datasets.scan import DataFingerprint, fingerprint
-from stewardgate.errors import DatasetError
+from stewardgate.errors import DatasetError, first_line
 from stewardgate.suite.models import CsvOptions, DatasetSpec
 
 
@@ -117,8 +117,3 @@ def _metadata(resolved: ResolvedDataset) -> dict[str, str]:
     except (pl.exceptions.PolarsError, OSError):
         return {}
     return {k: v for k, v in meta.items() if k != "ARROW:schema"}
-
-
-def first_line(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0]

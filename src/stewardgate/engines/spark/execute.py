@@ -25,6 +25,7 @@ from stewardgate.engines.conditions import condition_for, spark_column, to_spark
 from stewardgate.engines.side import COUNT, SideQuery, repeated_values
 from stewardgate.planning import PlannedCheck
 from stewardgate.results import CheckResult
+from stewardgate.errors import first_line
 
 ENGINE = "spark"
 QUANTILE_ACCURACY = 10_000
@@ -69,7 +70,7 @@ def execute_on_spark(
                 frame.agg(agg).schema  # noqa: B018 - Spark analyses the expression; no job runs
                 aggs.append(agg)
         except Exception as exc:  # AnalysisException: a rule Spark cannot evaluate errors alone
-            errored[p.check_id] = f"Spark cannot evaluate the check: {_first(exc)}"
+            errored[p.check_id] = f"Spark cannot evaluate the check: {first_line(exc)}"
             continue
         checks[name] = p
     if profile is not None:
@@ -169,7 +170,3 @@ def _to_polars(frame: Any) -> Any:
     import polars as pl
 
     return pl.from_arrow(frame.toArrow())
-
-
-def _first(exc: BaseException) -> str:
-    return (str(exc).strip() or type(exc).__name__).splitlines()[0]

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from stewardgate.errors import SettingsError
+from stewardgate.errors import SettingsError, first_line
 
 DEFAULT_CONF: dict[str, str] = {
     "spark.sql.session.timeZone": "UTC",  # naive timestamps mean UTC, as on the polars path
@@ -46,8 +46,10 @@ def spark_session(options: SparkOptions) -> Any:
     try:
         return builder.getOrCreate()
     except Exception as exc:  # no Java, a bad master URL...: the run cannot start at all
-        first = (str(exc).strip() or type(exc).__name__).splitlines()[0]
-        raise SettingsError(f"cannot start Spark (master {options.master}): {first}") from exc
+        raise SettingsError(
+            f"cannot start Spark (master {options.master}): {first_line(exc)} "
+            "(Spark 4 needs a Java 17 or 21 runtime: java on PATH or JAVA_HOME)"
+        ) from exc
 
 
 def _quiet_conf(master: str) -> dict[str, str]:
