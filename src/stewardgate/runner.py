@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from stewardgate import __version__
 from stewardgate.datasets.scan import ScannedDataset, open_dataset
 from stewardgate.engines.dispatch import execute, guard_read, import_in_background
+from stewardgate.engines.measured import Measured
 from stewardgate.engines.gx import run_expectations
 from stewardgate.errors import DatasetError
 from stewardgate.gate import GatePolicy, decide, policy_for, unreadable
@@ -197,16 +198,6 @@ def judge_suite(loaded: LoadedSuite, options: RunOptions) -> Judged:
     return Judged(run, flatten_metrics(profile), anomalous, snapshot)
 
 
-@dataclass(frozen=True)
-class Measured:
-    """What an engine measured on the data: the results it judged, and the metric profile."""
-
-    contract: list[CheckResult]
-    expected: list[CheckResult]
-    governance: list[CheckResult]
-    profile: dict[str, Any]
-
-
 def _check(
     loaded: LoadedSuite, scanned: Any, snapshot: dict[str, Any], options: RunOptions, as_of: date, moment: datetime,
 ) -> tuple[list[CheckResult], dict[str, Any], frozenset[tuple[str, str | None]]]:  # fmt: skip
@@ -323,26 +314,10 @@ def _open(loaded: LoadedSuite, options: RunOptions, as_of: date) -> Any:
 
 def _profile_plan(scanned: ScannedDataset, planned: list[PlannedCheck]) -> Any:
     """The profile's part of the pass; a head sample first tells high-cardinality columns apart."""
-    from stewardgate.engines.profile import high_cardinality_columns, sample_step
+    from stewardgate.engines.profile import high_cardinality_columns, plan_for_checks, sample_step
 
     high = guard_read(lambda: high_cardinality_columns(scanned.frame, scanned.schema), scanned)
-    return profile_plan(scanned.schema, planned, high=high, step=sample_step(scanned.known_rows))
-
-
-def profile_plan(schema: dict[str, Any], planned: list[PlannedCheck], *, high: frozenset[str], step: int = 1) -> Any:
-    """The profile plan of a suite's run, whichever engine reads the data.
-
-    A high-cardinality column's distinct count is exact where a ``unique`` check counts its
-    repeated values anyway, estimated where an anomaly rule watches it, and skipped elsewhere.
-    """
-    from stewardgate.engines.profile import plan_profile
-
-    exact = {p.column for p in planned if p.check == "unique" and p.section == "columns"}
-    watched = {p.column for p in planned if p.check == "anomaly" and p.value.metric == "distinct_count"}
-    return plan_profile(
-        schema, high_cardinality=high, step=step,
-        exact=frozenset(c for c in exact if c is not None), estimate=frozenset(c for c in watched if c is not None),
-    )  # fmt: skip
+    return plan_for_checks(scanned.schema, planned, high=high, step=sample_step(scanned.known_rows))
 
 
 def needs_profile(loaded: LoadedSuite, options: RunOptions) -> bool:

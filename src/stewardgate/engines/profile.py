@@ -43,6 +43,7 @@ import polars as pl
 
 if TYPE_CHECKING:
     from stewardgate.engines.side import SideQuery
+    from stewardgate.planning import PlannedCheck
 
 QUANTILE_LEVELS: tuple[float, ...] = tuple(i / 100 for i in range(101))
 """The quantile levels kept in a numeric column's ``quantiles`` list: p0, p1, ..., p100."""
@@ -158,6 +159,22 @@ def plan_profile(
     return ProfilePlan(
         schema=schema, exprs=exprs, side=side, counted=frozenset(counted), exact=frozenset(exact_cols),
         estimated=frozenset(estimated), sample=sample, step=step, max_categories=max_categories,
+    )  # fmt: skip
+
+
+def plan_for_checks(
+    schema: dict[str, pl.DataType], planned: list[PlannedCheck], *, high: frozenset[str], step: int = 1
+) -> ProfilePlan:  # fmt: skip
+    """The profile plan of a suite's run, whichever engine reads the data.
+
+    A high-cardinality column's distinct count is exact where a ``unique`` check counts its
+    repeated values anyway, estimated where an anomaly rule watches it, and skipped elsewhere.
+    """
+    exact = {p.column for p in planned if p.check == "unique" and p.section == "columns"}
+    watched = {p.column for p in planned if p.check == "anomaly" and p.value.metric == "distinct_count"}
+    return plan_profile(
+        schema, high_cardinality=high, step=step,
+        exact=frozenset(c for c in exact if c is not None), estimate=frozenset(c for c in watched if c is not None),
     )  # fmt: skip
 
 

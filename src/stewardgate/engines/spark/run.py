@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from stewardgate.engines.compiled import SCHEMA_CHECKS
+from stewardgate.engines.measured import Measured
 from stewardgate.engines.spark.dataset import SparkDataset
 from stewardgate.engines.spark.execute import DISTINCT_RSD, QUANTILE_ACCURACY, execute_on_spark
 from stewardgate.governance.plan import ENGINE as GOVERNANCE
@@ -27,11 +28,10 @@ HEAD_ROWS = 20_000
 def measure_on_spark(
     loaded: LoadedSuite, ds: SparkDataset, planned: list[PlannedCheck], *, masked: set[str], samples: int,
     as_of: date, moment: datetime, profiled: bool,
-) -> Any:  # fmt: skip
-    """The :class:`stewardgate.runner.Measured` of a suite whose data Spark reads."""
+) -> Measured:  # fmt: skip
+    """What Spark measured on a suite's data (the runner judges the history on it)."""
     from stewardgate.engines.profile import assemble_profile
     from stewardgate.engines.spark.contract import run_contract_on_spark
-    from stewardgate.runner import Measured
 
     spark_planned = [_on_spark(p) for p in planned]
     governed = [p for p in spark_planned if p.engine == GOVERNANCE]
@@ -74,12 +74,11 @@ def _profile_plan(ds: SparkDataset, planned: list[PlannedCheck]) -> Any:
     """The run's profile plan, with high-cardinality columns told apart on the first rows."""
     import polars as pl
 
-    from stewardgate.engines.profile import high_cardinality_columns
-    from stewardgate.runner import profile_plan
+    from stewardgate.engines.profile import high_cardinality_columns, plan_for_checks
 
     head = pl.from_arrow(ds.frame.limit(HEAD_ROWS).toArrow())
     high = high_cardinality_columns(head.lazy(), ds.schema)  # type: ignore[union-attr]
-    return profile_plan(ds.schema, planned, high=high)
+    return plan_for_checks(ds.schema, planned, high=high)
 
 
 def _retention_aggs(governed: list[PlannedCheck], schema: dict[str, Any], as_of: date) -> list[Any]:
