@@ -161,3 +161,39 @@ def test_common_expectations_give_the_polars_verdicts_through_gx_on_spark(make_s
     spark = seen(run_paths([suite], RunOptions(engine="spark", spark=on_spark)))
     assert spark == seen(run_paths([suite], RunOptions()))
     assert [status for _, status, _ in spark] == ["failed", "failed", "failed", "failed", "failed", "passed", "failed", "passed"]
+
+
+def test_a_spark_job_that_cannot_read_the_data_names_the_dataset(tmp_path: Path, spark: Any) -> None:
+    import polars as pl
+
+    from stewardgate.engines.spark.dataset import open_spark_dataset
+    from stewardgate.engines.spark.execute import execute_on_spark
+    from stewardgate.errors import DatasetError
+    from stewardgate.suite.models import DatasetSpec
+
+    pl.DataFrame({"a": [1, 2]}).write_parquet(tmp_path / "gone.parquet")
+    ds = open_spark_dataset(spark, DatasetSpec(name="t", path="gone.parquet"), base=tmp_path)
+    (tmp_path / "gone.parquet").unlink()  # gone between opening (metadata) and the job
+    with pytest.raises(DatasetError, match=r"^.*gone\.parquet: Spark cannot read the data: .+") as info:
+        execute_on_spark([], ds.frame, ds.schema, masked=set(), samples=5, display=ds.resolved.display)
+    assert info.value.exit_code == 2
+
+
+def test_a_rule_spark_cannot_evaluate_errors_alone_and_the_others_still_run(spark: Any) -> None:
+    from stewardgate.engines.spark.dataset import polars_schema
+    from stewardgate.engines.spark.execute import execute_on_spark
+    from stewardgate.planning import PlannedCheck
+    from stewardgate.results import Severity
+
+    frame = spark.createDataFrame([(1, (1, "x")), (-2, (2, "y"))], "a long, s struct<i: long, t: string>")
+
+    def rule(column: str) -> PlannedCheck:
+        return PlannedCheck(check_id=f"t.columns.{column}.min", check="min", section="columns", column=column,
+                            value=0, severity=Severity.ERROR, engine="spark", reason="", suite_line=None)  # fmt: skip
+
+    done = execute_on_spark([rule("s"), rule("a")], frame, polars_schema(frame.schema, spark), masked=set(),
+                            samples=5, display="t")  # fmt: skip
+    by_id = {r.check_id: r for r in done.results}
+    assert by_id["t.columns.s.min"].status.value == "errored"
+    assert by_id["t.columns.s.min"].message.startswith("errored: Spark cannot evaluate the check: ")
+    assert (by_id["t.columns.a.min"].status.value, by_id["t.columns.a.min"].failing_count) == ("failed", 1)

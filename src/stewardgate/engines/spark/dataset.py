@@ -51,6 +51,17 @@ def open_spark_dataset(spark: Any, spec: DatasetSpec, *, base: Path, as_of: date
     return SparkDataset(resolved, frame, schema, fingerprint(resolved), _metadata(resolved))
 
 
+def guard_job(action: Any, display: str) -> Any:
+    """Run a Spark action; a failure to read the data becomes DatasetError naming the dataset."""
+    from py4j.protocol import Py4JJavaError
+    from pyspark.errors import PySparkException
+
+    try:
+        return action()
+    except (PySparkException, Py4JJavaError) as exc:
+        raise DatasetError(f"{display}: Spark cannot read the data: {first_line(exc)}") from exc
+
+
 def _open_table(spark: Any, fmt: str, path: str, base: Path) -> SparkDataset:
     """A table in the session's catalog, or a Delta table's folder (read by the Delta package)."""
     location = path if fmt == "table" else str(Path(base / path).resolve())

@@ -49,46 +49,72 @@ class SparkExecution:
 
 def execute_on_spark(
     planned: list[PlannedCheck], frame: Any, schema: dict[str, Any], *, masked: set[str], samples: int,
-    profile: Any = None, extra_aggs: list[Any] | None = None,
+    display: str, profile: Any = None, extra_aggs: list[Any] | None = None,
 ) -> SparkExecution:  # fmt: skip
-    """Judge the data-level column rules of ``planned`` (and build ``profile``'s figures) on Spark."""
+    """Judge the data-level column rules of ``planned`` (and build ``profile``'s figures) on Spark.
+
+    A Spark job that cannot read the data (a file gone or corrupt since it was opened) raises
+    ``DatasetError`` naming ``display``, as the polars path does.
+    """
     from pyspark.sql import functions as F
+
+    from stewardgate.engines.spark.dataset import guard_job
 
     skips = skip_reasons(planned, schema)
     data = [p for p in planned if p.section == "columns" and p.check not in compiled.SCHEMA_CHECKS]
-    checks, aggs, errored, side = {}, [F.count(F.lit(1)).alias(ROWS)], {}, {}
-    for p in data:
-        if p.check_id in skips:
-            continue
-        name = f"__sg_{len(checks)}"
-        try:
-            if p.check == "unique":
-                side[name] = repeated_values(p.column)  # type: ignore[arg-type]
-                frame.select(spark_column(p.column)).schema  # noqa: B018 - analysis only, no job
-            else:
-                agg = F.count_if(to_spark(condition_for(p, schema[p.column]), p.column)).alias(name)  # type: ignore[arg-type]
-                frame.agg(agg).schema  # noqa: B018 - Spark analyses the expression; no job runs
-                aggs.append(agg)
-        except Exception as exc:  # AnalysisException: a rule Spark cannot evaluate errors alone
-            errored[p.check_id] = f"Spark cannot evaluate the check: {first_line(exc)}"
-            continue
-        checks[name] = p
+    checks, aggs, errored, side = _compile(data, skips, frame, schema)
     if profile is not None:
         aggs += profile_aggs(profile)
     aggs += extra_aggs or []
-    row = _one_row(frame.agg(*aggs))
+    row = guard_job(lambda: _one_row(frame.agg(F.count(F.lit(1)).alias(ROWS), *aggs)), display)
     row_count = int(row.pop(ROWS))
     wanted = [*side.values(), *(_spark_side(profile) if profile is not None else [])]
-    frames = {q.key: _group_by(frame, q) for q in {q.key: q for q in wanted}.values()}
+    frames = guard_job(lambda: {q.key: _group_by(frame, q) for q in {q.key: q for q in wanted}.values()}, display)
     query = compiled.CompiledQuery(checks=checks, exprs=[], skipped=skips, errored=errored, side=side)
     outcomes = compiled.outcomes_from(query, row, row_count, frames, samples=samples)
-    found = _samples(frame, [p for p in checks.values() if not outcomes[p.check_id].ok], schema, samples)
+    failed = [p for p in checks.values() if not outcomes[p.check_id].ok]
+    found = guard_job(lambda: _samples(frame, failed, schema, samples), display)
     results = compiled.results_for(query, outcomes, found, row_count=row_count, masked=masked, samples=samples)
     results += compiled.unrun_results(data, query, row_count, engine=ENGINE)
     quantiles = {k.split(":", 1)[1]: v for k, v in row.items() if k.startswith("quantiles:")}
     estimates = {k.split(":", 1)[1]: int(v) for k, v in row.items() if k.startswith("estimate:") and v is not None}
     extra = {k: v for k, v in row.items() if not k.startswith(("__sg_", "quantiles:", "estimate:"))}
     return SparkExecution(results, row_count, extra, frames, quantiles, estimates)
+
+
+def _compile(
+    data: list[PlannedCheck], skips: dict[str, str], frame: Any, schema: dict[str, Any]
+) -> tuple[dict[str, PlannedCheck], list[Any], dict[str, str], dict[str, SideQuery]]:  # fmt: skip
+    """Each runnable rule as a ``count_if`` aggregate (``unique``: a side query), by output name.
+
+    Spark analyses them all at once (no job runs); only if that fails is each analysed alone,
+    so a rule Spark cannot evaluate errors by itself instead of sinking the job.
+    """
+    from pyspark.sql import functions as F
+
+    runnable = [p for p in data if p.check_id not in skips]
+    names = {p.check_id: f"__sg_{i}" for i, p in enumerate(runnable)}
+    side = {names[p.check_id]: repeated_values(p.column) for p in runnable if p.check == "unique"}  # type: ignore[arg-type]
+
+    def expression(p: PlannedCheck) -> Any:
+        if p.check == "unique":
+            return F.count(spark_column(p.column))  # type: ignore[arg-type] - the column must resolve
+        return F.count_if(to_spark(condition_for(p, schema[p.column]), p.column)).alias(names[p.check_id])  # type: ignore[arg-type]
+
+    try:
+        frame.agg(*(expression(p) for p in runnable)).schema  # noqa: B018 - analysis only, no job
+        bad: dict[str, str] = {}
+    except Exception:  # at least one rule Spark cannot evaluate: find which, one by one
+        bad = {}
+        for p in runnable:
+            try:
+                frame.agg(expression(p)).schema  # noqa: B018
+            except Exception as exc:  # AnalysisException
+                bad[p.check_id] = f"Spark cannot evaluate the check: {first_line(exc)}"
+    checks = {names[p.check_id]: p for p in runnable if p.check_id not in bad}
+    aggs = [expression(p) for p in runnable if p.check_id not in bad and p.check != "unique"]
+    side = {name: q for name, q in side.items() if name in checks}
+    return checks, aggs, bad, side
 
 
 def profile_aggs(plan: Any) -> list[Any]:

@@ -37,7 +37,7 @@ def measure_on_spark(
     governed = [p for p in spark_planned if p.engine == GOVERNANCE]
     plan = _profile_plan(ds, spark_planned) if profiled else None
     done = execute_on_spark(
-        spark_planned, ds.frame, ds.schema, masked=masked, samples=samples, profile=plan,
+        spark_planned, ds.frame, ds.schema, masked=masked, samples=samples, display=ds.resolved.display, profile=plan,
         extra_aggs=_retention_aggs(governed, ds.schema, as_of),
     )  # fmt: skip
     contract = done.results + run_contract_on_spark(spark_planned, ds.frame, ds.schema, row_count=done.row_count)
