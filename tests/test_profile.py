@@ -263,7 +263,7 @@ def test_sampled_quantiles_keep_exact_ends_and_say_they_are_sampled() -> None:
 
     df = pl.DataFrame({"x": [float(v) for v in range(10_001)]})
     plan = plan_profile(dict(df.schema.items()), step=10, high_cardinality=frozenset({"x"}))
-    main, frames = collect_with(df.lazy().select([pl.len().alias("n"), *plan.exprs]), df.lazy(), plan.side)
+    main, frames = collect_with(plan.select(df.lazy(), pl.len().alias("n")), df.lazy(), plan.side)
     row = main.row(0, named=True)
     p = assemble_profile(plan, row, frames, row.pop("n"), as_of=AS_OF)
     col = p["columns"]["x"]

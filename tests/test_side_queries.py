@@ -65,7 +65,7 @@ def test_profile_distinct_counts_are_exact_estimated_or_not_measured_as_planned(
     df = pl.DataFrame({"key": [*range(n), 7, 8], "email": [f"u{v}" for v in range(n + 2)], "free": list(range(n + 2))})
     high = frozenset(df.columns)
     plan = plan_profile(dict(df.schema.items()), high_cardinality=high, exact=frozenset({"key"}), estimate=frozenset({"email"}))
-    main, frames = collect_with(df.lazy().select([pl.len().alias("n"), *plan.exprs]), df.lazy(), plan.side)
+    main, frames = collect_with(plan.select(df.lazy(), pl.len().alias("n")), df.lazy(), plan.side)
     from stewardgate.engines.profile import assemble_profile
 
     row = main.row(0, named=True)

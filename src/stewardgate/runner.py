@@ -250,7 +250,7 @@ def _measure(
     done = execute(
         planned, scanned, masked=masked, samples=options.samples,
         extra_exprs=[*(plan.exprs if plan else []), *governance_exprs(governed, scanned.schema, as_of)],
-        side=plan.side if plan else None,
+        side=plan.side if plan else None, derived=plan.derived if plan else None,
     )  # fmt: skip
     profile = (
         assemble_profile(plan, done.extra, done.frames, done.row_count, as_of=moment)

@@ -33,9 +33,9 @@ class ColumnRule:
 
 
 def _pa() -> Any:
-    import pandera.polars as pa
+    from stewardgate.engines import pandera_polars
 
-    return pa
+    return pandera_polars.load()
 
 
 @register("required", section="columns", engine="pandera")

@@ -119,7 +119,7 @@ def _profile(scanned: ScannedDataset, as_of: datetime, *, exact: list[str]) -> d
             schema, max_categories=_CATEGORIES, high_cardinality=high, step=sample_step(scanned.known_rows),
             exact=frozenset(exact), estimate=high,
         )  # fmt: skip
-        main, frames = collect_with(lf.select([pl.len().alias("row_count"), *plan.exprs]), lf, plan.side)
+        main, frames = collect_with(plan.select(lf, pl.len().alias("row_count")), lf, plan.side)
     except Exception as exc:  # polars raises many types while reading; all mean "cannot read"
         first = (str(exc).strip() or type(exc).__name__).splitlines()[0]
         raise DatasetError(f"{scanned.resolved.display}: cannot read the data: {first}") from exc

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from stewardgate.checks.column_rules import RULES
-from stewardgate.engines import dtypes
+from stewardgate.engines import dtypes, pandera_polars
 from stewardgate.engines.applicability import bound_for, members_for, skip_reasons
 from stewardgate.engines.outcome import Outcome, build_result, skipped
 from stewardgate.planning import PlannedCheck
@@ -70,7 +70,7 @@ def run_contract(
 
 
 def _build_schema(mine: list[PlannedCheck], df: pl.DataFrame, slots: _Slots) -> Any:
-    import pandera.polars as pa
+    pa = pandera_polars.load()
 
     by_column: dict[str, list[PlannedCheck]] = defaultdict(list)
     for p in mine:
@@ -89,7 +89,7 @@ def _build_schema(mine: list[PlannedCheck], df: pl.DataFrame, slots: _Slots) -> 
 
 
 def _column(name: str, checks: list[PlannedCheck], df: pl.DataFrame, slots: _Slots) -> Any:
-    import pandera.polars as pa
+    pa = pandera_polars.load()
 
     actual = df.schema.get(name)
     type_check = next((p for p in checks if p.check == "type"), None)
@@ -117,7 +117,7 @@ def _column(name: str, checks: list[PlannedCheck], df: pl.DataFrame, slots: _Slo
 
 
 def _validate(schema: Any, df: pl.DataFrame) -> pl.DataFrame | None:
-    import pandera.polars as pa
+    pa = pandera_polars.load()
     from pandera.config import ValidationDepth, config_context
 
     with config_context(validation_enabled=True, validation_depth=ValidationDepth.SCHEMA_AND_DATA):

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from stewardgate.datasets.scan import ScannedDataset, collect
-from stewardgate.engines import compiled, compiled_gx
+from stewardgate.engines import compiled, compiled_gx, pandera_polars
 from stewardgate.engines.contract import run_contract
 from stewardgate.engines.side import SideQuery, collect_with
 from stewardgate.errors import DatasetError
@@ -44,12 +44,19 @@ class Execution:
 def execute(
     planned: list[PlannedCheck], scanned: ScannedDataset, *, masked: set[str], samples: int,
     extra_exprs: list[pl.Expr] | None = None, side: list[SideQuery] | None = None,
+    derived: list[pl.Expr] | None = None,
 ) -> Execution:  # fmt: skip
-    """Run the contract part of a plan on a scanned dataset."""
+    """Run the contract part of a plan on a scanned dataset.
+
+    ``extra_exprs`` join the one ``select`` (the profile, governance); they may read the
+    ``derived`` columns, computed once per row before it; ``side`` queries run beside it.
+    """
+    from stewardgate.engines.profile import with_derived
+
     import polars as pl
 
     on_pandera = [p for p in planned if p.engine == "pandera"]
-    warm = import_in_background("pandera.polars") if on_pandera else None
+    warm = in_background(pandera_polars.load, "import-pandera") if on_pandera else None
     full_frame = any(p.check not in compiled.SCHEMA_CHECKS for p in on_pandera)
     frame = collect(scanned) if full_frame else None
     lf = frame.lazy() if frame is not None else scanned.frame
@@ -57,7 +64,7 @@ def execute(
     gx_query = compiled_gx.compile_expectations(planned, scanned.schema)
     exprs = [pl.len().alias(ROWS), *query.exprs, *gx_query.exprs, *(extra_exprs or [])]
     queries = [*query.side.values(), *gx_query.side.values(), *(side or [])]
-    main, frames = guard_read(lambda: collect_with(lf.select(exprs), lf, queries), scanned)
+    main, frames = guard_read(lambda: collect_with(with_derived(lf, derived or []).select(exprs), lf, queries), scanned)
     row = main.row(0, named=True)
     row_count = int(row.pop(ROWS))
     outcomes = compiled.outcomes_from(query, row, row_count, frames, samples=samples)
@@ -101,20 +108,30 @@ def _expectation_results(
 def import_in_background(*modules: str) -> threading.Thread:
     """Import ``modules`` on a thread while polars reads the data (it releases the GIL).
 
-    pandera (with pandas) takes about half a second to import, the history store (SQLAlchemy)
-    a third; overlapping them with the pass over the data hides them. The import lock makes a
-    concurrent import elsewhere safe, and an import error resurfaces, unhidden, when the module
-    is imported for real afterwards.
+    The history store (SQLAlchemy) takes about a fifth of a second to import, pandera a tenth
+    (see :mod:`stewardgate.engines.pandera_polars`); overlapping them with the pass over the
+    data hides part of that. The import lock makes a concurrent import elsewhere safe, and an
+    import error resurfaces, unhidden, when the module is imported for real afterwards.
     """
 
     def load() -> None:
         for module in modules:
-            try:
-                importlib.import_module(module)
-            except Exception:  # noqa: BLE001 - re-raised by the real import later
-                return
+            importlib.import_module(module)
 
-    thread = threading.Thread(target=load, name=f"import-{modules[0]}", daemon=True)
+    return in_background(load, f"import-{modules[0]}")
+
+
+def in_background(action: Any, name: str) -> threading.Thread:
+    """Start ``action`` on a daemon thread; an exception it raises is dropped (the real call
+    afterwards raises it again, where it is handled)."""
+
+    def quietly() -> None:
+        try:
+            action()
+        except Exception:  # noqa: BLE001 - re-raised by the real call later
+            return
+
+    thread = threading.Thread(target=quietly, name=name, daemon=True)
     thread.start()
     return thread
 
