@@ -75,6 +75,8 @@ class RunOptions:
     governance: GovernanceSettings = field(default_factory=_default_governance)
     engine: str = "polars"
     spark: SparkOptions = field(default_factory=_default_spark)
+    spark_flags: tuple[str, ...] = ()
+    """The Spark command-line flags given (``--spark-master``...): an error when no suite runs on Spark."""
 
     def __post_init__(self) -> None:
         if self.governance is None:  # None means the defaults, set here once for every reader
@@ -101,6 +103,7 @@ def run_paths(paths: list[Path], options: RunOptions) -> RunResult:
     """Validate every suite under ``paths`` (all problems at once), then run each one."""
     suites = load_suites(paths)
     _check_waiver_approvals(suites, options)
+    _check_spark_flags(suites, options)
     if options.use_store and options.store_path is None:
         options = replace(options, store_path=default_store_path(paths))
     return run_suites(suites, options)
@@ -282,6 +285,19 @@ def _policy(loaded: LoadedSuite, options: RunOptions) -> GatePolicy:
     declared = gate.fail_on if "gate" in loaded.suite.model_fields_set and "fail_on" in gate.model_fields_set else None
     tier = loaded.suite.stewardship.risk_tier
     return policy_for(declared, tier, settings.fail_on_by_risk_tier, settings.default_risk_tier)
+
+
+def _check_spark_flags(suites: list[LoadedSuite], options: RunOptions) -> None:
+    """A Spark flag on a run that reads nothing with Spark would be silently ignored: refuse it."""
+    if options.spark_flags and not any(uses_spark(s, options) for s in suites):
+        from stewardgate.errors import UsageError
+
+        given = " and ".join(options.spark_flags)
+        verb = "apply" if len(options.spark_flags) > 1 else "applies"
+        raise UsageError(
+            f"{given} {verb} only to data read by Spark, and no suite here is: add --engine spark, "
+            "or set `engine: spark` in the suites that should run on Spark"
+        )
 
 
 def _check_waiver_approvals(suites: list[LoadedSuite], options: RunOptions) -> None:

@@ -382,3 +382,20 @@ def test_one_unreadable_dataset_does_not_stop_the_others(cli: Callable[..., Any]
     assert code == 2
     assert "  t: 2 passed -> gate PASSED (no blocking results)" in stdout.splitlines()
     assert stdout.splitlines()[-1] == "gate: FAILED (1 of 2 datasets blocked: u; exit 2)"
+
+
+@pytest.mark.parametrize(
+    ("flags", "given"),
+    [(["--spark-master", "local[1]"], "--spark-master applies"),
+     (["--spark-conf", "spark.x=1", "--spark-master", "local[1]"], "--spark-master and --spark-conf apply")],
+)  # fmt: skip
+def test_a_spark_flag_on_a_run_without_spark(cli: Callable[..., Any], tmp_path: Path, flags: list[str], given: str) -> None:
+    """A flag that would be silently ignored is refused before any data is read or stored."""
+    pl.DataFrame({"a": [1]}).write_parquet(tmp_path / "d.parquet")
+    _write(tmp_path, "s.yml", HEAD + "  a: {}\n")
+    out = tmp_path / "run.json"
+    assert tuple(cli("run", "s.yml", "--json", out, *flags, cwd=tmp_path)) == (
+        2, "", f"error: {given} only to data read by Spark, and no suite here is: add --engine spark, "
+        "or set `engine: spark` in the suites that should run on Spark\n",
+    )  # fmt: skip
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.parquet", "s.yml"]  # no report, no store
