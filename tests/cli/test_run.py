@@ -285,6 +285,12 @@ def test_plan_lists_every_check_with_engine_and_line(cli: Callable[..., Any], re
     assert rows["orders.columns.order_id.type"].split()[1:3] == ["pandera", "error"]
     assert rows["orders.columns.email.regex"].endswith("[suites/orders.yml:20]")  # a continuation line
     assert rows["orders.schema.extra_columns"].endswith("[suites/orders.yml:27]")
+    starts = {tuple(m.start(g) for g in (2, 3, 4)) for m in map(PLAN_ROW.match, lines[1:]) if m}
+    assert len(starts) == 1, "engine, severity and reason start in the same column on every row"
+    assert {"governance", "pandera", "polars"} <= {line.split()[1] for line in lines[1:]}
+
+
+PLAN_ROW = re.compile(r"^  (\S+) +(\S+) +(\S+) +(\S)")
 
 
 def test_plan_reads_no_data(cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path) -> None:

@@ -152,10 +152,13 @@ def plan_cmd(suite: Path) -> None:
         for loaded in load_suites([suite]):
             planned = plan_suite(loaded)
             width = max((len(p.check_id) for p in planned), default=0)
+            engines = max((len(p.engine) for p in planned), default=0)
+            severities = max((len(p.severity.value) for p in planned), default=0)
             click.echo(f"{loaded.suite.dataset.name}  ({loaded.path}, {len(planned)} checks)")
             for p in planned:
                 line = f"{loaded.path}:{p.suite_line}" if p.suite_line else str(loaded.path)
-                click.echo(f"  {p.check_id:<{width}}  {p.engine:<8} {p.severity.value:<5}  {p.reason}  [{line}]")
+                columns = f"{p.check_id:<{width}}  {p.engine:<{engines}}  {p.severity.value:<{severities}}"
+                click.echo(f"  {columns}  {p.reason}  [{line}]")
         return EXIT_PASSED
 
     _exit(handle_errors(action))
