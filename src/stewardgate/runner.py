@@ -205,10 +205,9 @@ def _check(
     loaded: LoadedSuite, scanned: Any, snapshot: dict[str, Any], options: RunOptions, as_of: date, moment: datetime,
 ) -> tuple[list[CheckResult], dict[str, Any], frozenset[tuple[str, str | None]]]:  # fmt: skip
     """Every engine on the data (contract, profile, GX, governance), then the history's judges."""
-    from stewardgate.engines.profile import flatten_metrics
-
     planned, masked = plan_suite(loaded, options.governance), masked_columns(loaded)
-    import_in_background("stewardgate.engines.anomalies", "stewardgate.drift.run")  # overlaps the pass
+    if loaded.suite.anomalies:  # the detectors (numpy) load while the data is read
+        import_in_background("stewardgate.engines.anomalies")
     if uses_spark(loaded, options):
         from stewardgate.engines.spark.run import measure_on_spark
 
@@ -219,26 +218,38 @@ def _check(
     else:
         measured = _measure(loaded, scanned, planned, masked, options, as_of, moment)
     profile = measured.profile
-    metrics = {(m, c): v for m, c, v in flatten_metrics(profile)}
-    from stewardgate.engines.anomalies import History, judge_anomalies
-
-    if options.use_store and loaded.suite.anomalies:
-        dataset = loaded.suite.dataset.name
-        with _open_store(options) as store:
-            history: History = lambda metric, column, limit: store.metric_series(  # noqa: E731
-                dataset, metric, column, before=as_of, limit=limit
-            )
-            outcome = judge_anomalies(planned, metrics, history, as_of)
-    else:
-        outcome = judge_anomalies(planned, metrics, lambda metric, column, limit: [], as_of)
+    anomalies, anomalous = _judge_anomalies(loaded, planned, profile, options, as_of)
     from stewardgate.drift.run import drift_results
 
     drifted = drift_results(
         loaded, planned, snapshot, profile, masked=masked,
         open_store=(lambda: _open_store(options)) if options.use_store else None,
     )  # fmt: skip
-    results = [*measured.contract, *measured.expected, *outcome.results, *drifted, *measured.governance]
-    return results, profile, outcome.anomalous
+    results = [*measured.contract, *measured.expected, *anomalies, *drifted, *measured.governance]
+    return results, profile, anomalous
+
+
+def _judge_anomalies(
+    loaded: LoadedSuite, planned: list[PlannedCheck], profile: dict[str, Any], options: RunOptions, as_of: date,
+) -> tuple[list[CheckResult], frozenset[tuple[str, str | None]]]:  # fmt: skip
+    """The suite's anomaly rules judged on this run's profile against the stored history
+    (none without ``anomalies:``), and the (metric, column) pairs they flagged."""
+    if not loaded.suite.anomalies:
+        return [], frozenset()
+    from stewardgate.engines.anomalies import History, judge_anomalies
+    from stewardgate.engines.profile import flatten_metrics
+
+    metrics = {(m, c): v for m, c, v in flatten_metrics(profile)}
+    if not options.use_store:
+        outcome = judge_anomalies(planned, metrics, lambda metric, column, limit: [], as_of)
+        return outcome.results, outcome.anomalous
+    dataset = loaded.suite.dataset.name
+    with _open_store(options) as store:
+        history: History = lambda metric, column, limit: store.metric_series(  # noqa: E731
+            dataset, metric, column, before=as_of, limit=limit
+        )
+        outcome = judge_anomalies(planned, metrics, history, as_of)
+    return outcome.results, outcome.anomalous
 
 
 def _measure(
