@@ -4,8 +4,9 @@ Some figures cannot be a streaming aggregate in polars 2.1: an exact distinct co
 (``n_unique``), value counts, quantiles. Put in the main ``select``, any one of them makes
 polars fall back to its in-memory engine for the whole ``select``, which then holds every
 column it reads (8 GiB for the 50M-row benchmark). Written as their own small queries they
-stream: a group-by on one column holds one entry per distinct value, a systematic sample holds
-its sample. They are collected together with the main ``select`` in one ``collect_all``; each
+stay small: a group-by on a low-cardinality column holds one entry per distinct value, the
+repeated values of a ``unique`` column come from sorting that one column, a systematic sample
+holds its sample. They are collected together with the main ``select`` in one ``collect_all``; each
 reads only its own columns (polars decodes those columns once more for it: it does not share a
 scan between a streaming ``select`` and a group-by without caching the data in memory).
 
@@ -39,9 +40,12 @@ def repeated_values(column: str, *, nan_is_missing: bool = False) -> SideQuery:
     """The values of ``column`` that occur more than once, with their counts (``COUNT``).
 
     Nulls are never repeated values (a null is missing, not a value); with ``nan_is_missing``
-    (Great Expectations' view, from pandas) neither is NaN. One group-by: it streams, holding one
-    entry per distinct value, and it is usually a tiny frame. From it, the number of rows whose
-    value repeats is the sum of the counts, and the distinct count is ``non-null rows - that sum + len``.
+    (Great Expectations' view, from pandas) neither is NaN. The column alone is sorted and each
+    value compared with the one before it; only the repeats are then grouped (a tiny frame
+    when the column is nearly unique). A hash group-by over every value holds one entry per
+    distinct value: at 50M distinct ids it took 5 s and 3.7 GB where the sort takes 0.9 s and
+    1 GB. From the result, the number of rows whose value repeats is the sum of the counts, and
+    the distinct count is ``non-null rows - that sum + len``.
     """
 
     def build(lf: pl.LazyFrame) -> pl.LazyFrame:
@@ -49,8 +53,9 @@ def repeated_values(column: str, *, nan_is_missing: bool = False) -> SideQuery:
 
         col = pl.col(column)
         present = col.fill_nan(None) if nan_is_missing else col
-        values = lf.select(present).drop_nulls()
-        return values.group_by(column).agg(pl.len().alias(COUNT)).filter(pl.col(COUNT) > 1)
+        ordered = lf.select(present.drop_nulls().sort())
+        repeats = ordered.filter(col == col.shift(1))  # every occurrence after a value's first
+        return repeats.group_by(column).agg((pl.len() + 1).alias(COUNT))
 
     return SideQuery(key=f"repeated{'-present' if nan_is_missing else ''}:{column}", build=build)
 
