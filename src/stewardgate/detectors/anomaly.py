@@ -40,44 +40,32 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
-from functools import cached_property
-from statistics import fmean, median
+from statistics import median
 from typing import Any, Literal, Protocol
 
-import numpy as np
-
+from stewardgate.detectors.baseline import (
+    COUNT_METRICS,
+    FRACTION_METRICS,
+    SAME_WEEKDAY_RUNS,
+    WEEKDAYS,
+    Baseline,
+    Expectation,
+    Point,
+    weeks_used,
+)
+from stewardgate.detectors.wording import change_text, fmt, reason_text
 from stewardgate.suite.anomaly_rules import AnomalyRule
+
+__all__ = ["SHIFT_RUNS", "Point", "PointLike", "Verdict", "judge", "lookback_runs", "replay"]
 
 Level = Literal["ok", "warn", "error", "learning"]
 
 SHIFT_RUNS = 3
 """Alerts on the same side, agreeing on one new level, after which that level is the normal."""
 
-SAME_WEEKDAY_RUNS = 4
-"""Runs on the same weekday needed by ``seasonality: day_of_week``."""
-
-MAD_TO_SIGMA = 1.4826
-MEAN_AD_TO_SIGMA = 1.2533
-QN_TO_SIGMA = 2.2219
-REL_SPREAD_FLOOR = 0.01
 SCORE_CAP = 1000.0
-
-COUNT_METRICS = frozenset(
-    {"row_count", "null_count", "distinct_count", "zero_count", "negative_count", "nan_count"}
-)
-FRACTION_METRICS = frozenset({"null_fraction"})
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-@dataclass(frozen=True)
-class Point:
-    """One earlier (or tonight's) value of a metric, and whether it was judged anomalous."""
-
-    as_of: date
-    value: float
-    anomalous: bool = False
 
 
 class PointLike(Protocol):
@@ -136,110 +124,6 @@ class Verdict:
         return out
 
 
-@dataclass(frozen=True)
-class _Expectation:
-    center: float
-    mad: float
-    scale: float
-    used: tuple[Point, ...]
-
-
-@dataclass(frozen=True)
-class _Baseline:
-    """Usable earlier runs, oldest first, and what they lead one to expect on a given day."""
-
-    points: tuple[Point, ...]
-    rule: AnomalyRule
-    shift_since: date | None = None
-    before_shift: _Baseline | None = field(default=None, compare=False)
-
-    def expect(self, day: date) -> _Expectation | None:
-        """Centre and spread for a run on ``day``; ``None`` while there is too little history."""
-        key = -1 if self.rule.seasonality == "none" else day.weekday()
-        if key not in self._cache:
-            self._cache[key] = self._expect(key)
-        return self._cache[key]
-
-    @cached_property
-    def _cache(self) -> dict[int, _Expectation | None]:
-        return {}
-
-    def _expect(self, weekday: int) -> _Expectation | None:
-        recent = self.points[-self.rule.window :]
-        if len(recent) < self.rule.min_history:
-            return None
-        if weekday < 0:
-            return _expect_from(recent, self.rule.metric)
-        return self._expect_on(weekday)
-
-    def _expect_on(self, weekday: int) -> _Expectation | None:
-        same = tuple(p for p in self.points if p.as_of.weekday() == weekday)[-_weeks(self.rule) :]
-        if len(same) < SAME_WEEKDAY_RUNS:
-            return None
-        pooled = self._pooled
-        if pooled is None:
-            return _expect_from(same, self.rule.metric)
-        center = median(p.value for p in same)
-        factor = abs(center) if self._multiplicative else 1.0
-        scale = max(pooled[1] * factor, _spread_floor(center, self.rule.metric))
-        return _Expectation(center, pooled[0] * factor, scale, same)
-
-    @cached_property
-    def _multiplicative(self) -> bool:
-        return all(p.value > 0 for p in self.points)
-
-    @cached_property
-    def _pooled(self) -> tuple[float, float] | None:
-        """MAD and robust sd of recent runs against the median of the *other* runs on their
-        weekday (as ratios when all values are positive): the weekly rhythm taken out, and the
-        uncertainty of a weekday's median taken in."""
-        start = self.points[-1].as_of - timedelta(weeks=_weeks(self.rule) + 1)
-        groups: dict[int, list[float]] = {}
-        for p in self.points:
-            if p.as_of > start:
-                groups.setdefault(p.as_of.weekday(), []).append(p.value)
-        residuals: list[float] = []
-        for values in groups.values():
-            for i, value in enumerate(values):
-                others = values[:i] + values[i + 1 :]
-                if len(others) >= 2:
-                    mid = median(others)
-                    residuals.append(value / mid - 1 if self._multiplicative else value - mid)
-        return _robust_sd(residuals) if len(residuals) >= self.rule.min_history else None
-
-
-def _expect_from(points: tuple[Point, ...], metric: str) -> _Expectation:
-    """Median and spread of plain values; the spread is widened by sqrt(1 + pi / 2n) for the
-    uncertainty of the median itself."""
-    values = [p.value for p in points]
-    center = median(values)
-    mad, sd = _robust_sd(values)
-    scale = sd * math.sqrt(1 + math.pi / (2 * len(values)))
-    return _Expectation(center, mad, max(scale, _spread_floor(center, metric)), points)
-
-
-def _robust_sd(values: Sequence[float]) -> tuple[float, float]:
-    """The MAD and a robust standard deviation: the larger of 1.4826 x MAD and Qn, or, when
-    both are 0 (most values equal), 1.2533 x the mean absolute deviation."""
-    mid = median(values)
-    sizes = [abs(v - mid) for v in values]
-    mad = median(sizes)
-    sd = max(MAD_TO_SIGMA * mad, _qn(values)) or MEAN_AD_TO_SIGMA * fmean(sizes)
-    return mad, sd
-
-
-def _qn(values: Sequence[float]) -> float:
-    """Rousseeuw and Croux's Qn scale (no small-sample correction, so slightly wide)."""
-    n = len(values)
-    if n < 2:
-        return 0.0
-    x = np.asarray(values, dtype=float)
-    gaps = np.abs(x[:, None] - x[None, :])[np.triu_indices(n, 1)]
-    h = n // 2 + 1
-    k = h * (h - 1) // 2 - 1  # the k-th smallest of the n(n-1)/2 pairwise distances
-    return QN_TO_SIGMA * float(np.partition(gaps, k)[k])
-
-
 def lookback_runs(rule: AnomalyRule) -> int:
     """How many of the latest earlier runs :func:`judge` may look at: ``window``, or
     ``window`` weeks of daily runs with weekday seasonality (to find the level before a shift
@@ -276,7 +160,7 @@ def judge(
     recent = _recent(earlier, current.as_of, rule)
     searched = _searched(earlier, current.as_of, rule)
     shifted = _find_shift(searched, len(searched) - len(recent), rule)
-    baseline = shifted or _Baseline(tuple(_usable(recent)), rule)
+    baseline = shifted or Baseline(tuple(_usable(recent)), rule)
     expected = baseline.expect(current.as_of)
     if expected is None:
         return _learning(name, current, rule, baseline)
@@ -301,7 +185,7 @@ def _recent(earlier: list[Point], day: date, rule: AnomalyRule) -> list[Point]:
     the runs of the last weeks used plus one (room for one anomalous run per weekday)."""
     if rule.seasonality == "none":
         return earlier[-rule.window :]
-    start = day - timedelta(weeks=_weeks(rule) + 1)
+    start = day - timedelta(weeks=weeks_used(rule) + 1)
     return [p for p in earlier if p.as_of >= start]
 
 
@@ -314,18 +198,8 @@ def _searched(earlier: list[Point], day: date, rule: AnomalyRule) -> list[Point]
     return [p for p in earlier if p.as_of >= start]
 
 
-def _weeks(rule: AnomalyRule) -> int:
-    """How many same-weekday runs a seasonal baseline uses: 4, or more for a longer window."""
-    return max(SAME_WEEKDAY_RUNS, math.ceil(rule.window / 7))
-
-
 def _usable(points: Sequence[Point]) -> list[Point]:
     return [p for p in points if not p.anomalous]
-
-
-def _spread_floor(center: float, metric: str) -> float:
-    unit = 0.5 if metric in COUNT_METRICS else 0.001 if metric in FRACTION_METRICS else 1e-12
-    return max(REL_SPREAD_FLOOR * abs(center), unit)
 
 
 def _materiality(rule: AnomalyRule) -> tuple[float | None, float | None]:
@@ -343,12 +217,12 @@ def _margin(center: float, rule: AnomalyRule) -> float:
     return max(min_abs or 0.0, (min_rel or 0.0) * abs(center))
 
 
-def _score(value: float, expected: _Expectation) -> float:
+def _score(value: float, expected: Expectation) -> float:
     z = (value - expected.center) / expected.scale
     return max(-SCORE_CAP, min(SCORE_CAP, z))
 
 
-def _side(value: float, expected: _Expectation, rule: AnomalyRule) -> int:
+def _side(value: float, expected: Expectation, rule: AnomalyRule) -> int:
     """+1 or -1 when ``value`` is an anomaly above or below ``expected`` (any direction), else 0."""
     delta = value - expected.center
     if delta == 0 or abs(delta) < _margin(expected.center, rule):
@@ -356,7 +230,7 @@ def _side(value: float, expected: _Expectation, rule: AnomalyRule) -> int:
     return int(math.copysign(1, delta)) if abs(_score(value, expected)) >= rule.warn_at else 0
 
 
-def _find_shift(window: list[Point], first: int, rule: AnomalyRule) -> _Baseline | None:
+def _find_shift(window: list[Point], first: int, rule: AnomalyRule) -> Baseline | None:
     """A re-levelled baseline if the runs since a shift form a new level, else ``None``.
 
     A shift may start at any run marked anomalous (from ``first`` on; the latest start is
@@ -367,14 +241,14 @@ def _find_shift(window: list[Point], first: int, rule: AnomalyRule) -> _Baseline
     """
     for start in range(len(window) - SHIFT_RUNS, first - 1, -1):
         if window[start].anomalous:
-            before = _Baseline(tuple(_usable(window[:start])), rule)
+            before = Baseline(tuple(_usable(window[:start])), rule)
             shifted = _new_level(before, window[start:], rule)
             if shifted is not None:
                 return shifted
     return None
 
 
-def _new_level(before: _Baseline, since: list[Point], rule: AnomalyRule) -> _Baseline | None:
+def _new_level(before: Baseline, since: list[Point], rule: AnomalyRule) -> Baseline | None:
     sides = [_sign(p, before) for p in since]
     side = sides[0]
     if side == 0 or any(s != side for p, s in zip(since, sides) if not p.anomalous):
@@ -394,19 +268,19 @@ def _new_level(before: _Baseline, since: list[Point], rule: AnomalyRule) -> _Bas
     return _relevel(before, agree, rule)
 
 
-def _sign(point: Point, baseline: _Baseline) -> int:
+def _sign(point: Point, baseline: Baseline) -> int:
     expected = baseline.expect(point.as_of)
     if expected is None or point.value == expected.center:
         return 0
     return 1 if point.value > expected.center else -1
 
 
-def _side_of(point: Point, baseline: _Baseline, rule: AnomalyRule) -> int:
+def _side_of(point: Point, baseline: Baseline, rule: AnomalyRule) -> int:
     expected = baseline.expect(point.as_of)
     return 0 if expected is None else _side(point.value, expected, rule)
 
 
-def _relevel(before: _Baseline, members: list[Point], rule: AnomalyRule) -> _Baseline | None:
+def _relevel(before: Baseline, members: list[Point], rule: AnomalyRule) -> Baseline | None:
     """The runs before a shift moved to the new level, followed by the runs since: scaled by
     the median ratio of new to expected values, or shifted by the median difference when a
     value is 0 or negative."""
@@ -423,11 +297,11 @@ def _relevel(before: _Baseline, members: list[Point], rule: AnomalyRule) -> _Bas
         offset = median(v - c for v, c in pairs)
         moved = [Point(p.as_of, p.value + offset) for p in before.points]
     since = members[0].as_of
-    return _Baseline((*moved, *members), rule, shift_since=since, before_shift=before)
+    return Baseline((*moved, *members), rule, shift_since=since, before_shift=before)
 
 
 def _verdict(
-    name: str, current: Point, rule: AnomalyRule, baseline: _Baseline, expected: _Expectation
+    name: str, current: Point, rule: AnomalyRule, baseline: Baseline, expected: Expectation
 ) -> Verdict:
     z = _score(current.value, expected)
     side = _side(current.value, expected, rule)
@@ -436,16 +310,16 @@ def _verdict(
     old = before.expect(current.as_of) if side != 0 and before is not None else None
     if old is not None and _side(current.value, old, rule) == 0:
         reason = (
-            f"{name} {_fmt(current.value)} is back to the level before the shift on "
-            f"{baseline.shift_since}: {_change(current.value, old.center, rule.metric)} the "
-            f"median {_fmt(old.center)} of the {len(old.used)} runs before it "
+            f"{name} {fmt(current.value)} is back to the level before the shift on "
+            f"{baseline.shift_since}: {change_text(current.value, old.center, rule.metric)} the "
+            f"median {fmt(old.center)} of the {len(old.used)} runs before it "
             f"(robust z {_score(current.value, old):+.1f})"
         )
         return _judged("ok", current, old, rule, reason, baseline.shift_since)
     level: Level = "ok"
     if watched:
         level = "error" if abs(z) >= rule.error_at else "warn"
-    reason = _reason(name, current.value, z, side, watched, rule, baseline, expected)
+    reason = reason_text(name, current.value, z, side, watched, rule, baseline, expected, _margin(expected.center, rule))
     verdict = _judged(level, current, expected, rule, reason, baseline.shift_since)
     return replace(verdict, anomalous=side != 0)
 
@@ -453,7 +327,7 @@ def _verdict(
 def _judged(
     level: Level,
     current: Point,
-    expected: _Expectation,
+    expected: Expectation,
     rule: AnomalyRule,
     reason: str,
     shift_since: date | None,
@@ -477,70 +351,7 @@ def _judged(
     )
 
 
-def _reason(
-    name: str,
-    value: float,
-    z: float,
-    side: int,
-    watched: bool,
-    rule: AnomalyRule,
-    baseline: _Baseline,
-    expected: _Expectation,
-) -> str:
-    what = f"{name} {_fmt(value)} is {_change(value, expected.center, rule.metric)}"
-    against = f"the median {_fmt(expected.center)} of {_runs(baseline, expected, rule)}"
-    if watched:
-        level_at = ("error", rule.error_at) if abs(z) >= rule.error_at else ("warn", rule.warn_at)
-        return f"{what} {against} (robust z {z:+.1f}, {level_at[0]} at {level_at[1]:g})"
-    if side != 0:
-        return f"{what} {against} (robust z {z:+.1f}); only {_watched(rule)} are checked"
-    if abs(z) >= rule.warn_at:
-        minimum = _fmt(_margin(expected.center, rule))
-        return (
-            f"{what} {against} (robust z {z:+.1f}), less than the change of {minimum} "
-            f"that counts as material"
-        )
-    return f"{what} {against} (robust z {z:+.1f}, warn at {rule.warn_at:g})"
-
-
-def _runs(baseline: _Baseline, expected: _Expectation, rule: AnomalyRule) -> str:
-    n = len(expected.used)
-    weekday = ""
-    if rule.seasonality == "day_of_week":
-        weekday = f"{_WEEKDAYS[expected.used[-1].as_of.weekday()]} "
-    text = f"the last {n} {weekday}runs"
-    if baseline.shift_since is not None:
-        text += f", re-levelled after the shift on {baseline.shift_since}"
-    return text
-
-
-def _watched(rule: AnomalyRule) -> str:
-    return "rises" if rule.direction == "up" else "drops"
-
-
-def _change(value: float, center: float, metric: str) -> str:
-    delta = value - center
-    if delta == 0:
-        return "equal to"
-    way = "above" if delta > 0 else "below"
-    if metric in FRACTION_METRICS:
-        return f"{abs(delta) * 100:.1f} points {way}"
-    if center == 0:
-        return f"{_fmt(abs(delta))} {way}"
-    pct = abs(delta) / abs(center) * 100
-    return f"{pct:.1f}% {way}" if pct < 10 else f"{pct:,.0f}% {way}"
-
-
-def _fmt(x: float) -> str:
-    """A number as a steward reads it: 1,003 / 12.35 / 0.0523."""
-    if x == int(x) and abs(x) < 1e15:
-        return f"{int(x):,}"
-    if abs(x) >= 1000:
-        return f"{x:,.0f}"
-    return f"{x:.4g}"
-
-
-def _learning(name: str, current: Point, rule: AnomalyRule, baseline: _Baseline) -> Verdict:
+def _learning(name: str, current: Point, rule: AnomalyRule, baseline: Baseline) -> Verdict:
     usable = len(baseline.points[-rule.window :])
     if usable < rule.min_history:
         reason = f"learning: {usable} of {rule.min_history} runs"
@@ -548,7 +359,7 @@ def _learning(name: str, current: Point, rule: AnomalyRule, baseline: _Baseline)
         weekday = current.as_of.weekday()
         same = sum(1 for p in baseline.points if p.as_of.weekday() == weekday)
         reason = (
-            f"learning: {same} of {SAME_WEEKDAY_RUNS} {_WEEKDAYS[weekday]} runs "
+            f"learning: {same} of {SAME_WEEKDAY_RUNS} {WEEKDAYS[weekday]} runs "
             f"(day_of_week seasonality compares a run with the same weekday)"
         )
     reason += f"; {name} is not judged yet"
