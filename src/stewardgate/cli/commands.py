@@ -187,8 +187,9 @@ def checks_cmd(name: str | None, markdown: bool) -> None:
             click.echo(f"{c.name}  (section: {c.section}, engine: {c.engine})\n\n{c.doc}")
             return EXIT_PASSED
         width = max(len(c.name) for c in types)
+        sections = max(len(c.section) for c in types)
         for c in types:
-            click.echo(f"{c.section:<8} {c.name:<{width}}  {c.summary}")
+            click.echo(f"{c.section:<{sections}}  {c.name:<{width}}  {c.summary}")
         return EXIT_PASSED
 
     _exit(handle_errors(action))
