@@ -20,7 +20,7 @@ from typing import Any
 
 from stewardgate.datasets.resolve import ResolvedDataset, resolve
 from stewardgate.datasets.scan import ScannedDataset, open_dataset
-from stewardgate.errors import DatasetError, UsageError
+from stewardgate.errors import DatasetError, UsageError, first_line
 from stewardgate.suite.models import CsvOptions, DatasetSpec
 
 _DELIMITERS = (",", ";", "\t", "|")
@@ -121,7 +121,7 @@ def _profile(scanned: ScannedDataset, as_of: datetime, *, exact: list[str]) -> d
         )  # fmt: skip
         main, frames = collect_with(plan.select(lf, pl.len().alias("row_count")), lf, plan.side)
     except Exception as exc:  # polars raises many types while reading; all mean "cannot read"
-        first = (str(exc).strip() or type(exc).__name__).splitlines()[0]
+        first = first_line(exc)
         raise DatasetError(f"{scanned.resolved.display}: cannot read the data: {first}") from exc
     row = main.row(0, named=True)
     return assemble_profile(plan, row, frames, int(row["row_count"]), as_of=as_of, top_k=_CATEGORIES)
@@ -137,6 +137,6 @@ def _head_sample(scanned: ScannedDataset, rows: int) -> dict[str, list[str | Non
     try:
         head = scanned.frame.select([pl.col(n).cast(pl.String) for n in text]).head(rows).collect(engine="streaming")
     except Exception as exc:
-        first = (str(exc).strip() or type(exc).__name__).splitlines()[0]
+        first = first_line(exc)
         raise DatasetError(f"{scanned.resolved.display}: cannot read the data: {first}") from exc
     return {n: head.get_column(n).to_list() for n in text}

@@ -23,7 +23,7 @@ from stewardgate.drift.baseline import Baseline
 from stewardgate.drift.judge import Context, judge
 from stewardgate.drift.plan import plan_for
 from stewardgate.drift.schema import Side
-from stewardgate.errors import DatasetError
+from stewardgate.errors import DatasetError, first_line
 from stewardgate.gate import GatePolicy, decide
 from stewardgate.results import DatasetRun, RunResult
 from stewardgate.suite.drift_model import ALL_COLUMNS, ColumnDrift, DistributionDrift, DriftSpec
@@ -73,7 +73,7 @@ def _observe(path: str, name: str, base: Path, suite: LoadedSuite | None, moment
     try:
         profile = compute_profile(scanned.frame, as_of=moment)
     except Exception as exc:  # polars raises many types while reading; all mean "cannot read"
-        first = (str(exc).strip() or type(exc).__name__).splitlines()[0]
+        first = first_line(exc)
         raise DatasetError(f"{scanned.resolved.display}: cannot read the data: {first}") from exc
     snapshot = {
         "columns": [{"name": n, "dtype": str(t)} for n, t in scanned.schema.items()],

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from stewardgate.engines.applicability import bound_for, members_for
 from stewardgate.engines.outcome import Outcome
 from stewardgate.engines.side import SideQuery, repeated_values
+from stewardgate.errors import first_line
 from stewardgate.planning import PlannedCheck
 
 if TYPE_CHECKING:
@@ -136,7 +137,7 @@ def compile_expectations(planned: list[PlannedCheck], schema: dict[str, Any]) ->
                 side[name] = repeated_values(column, nan_is_missing=schema[column].is_float())
                 side[name].build(empty.lazy()).collect()
         except Exception as exc:  # polars raises several types here; each means "cannot run"
-            errored[p.check_id] = (str(exc).strip() or type(exc).__name__).splitlines()[0]
+            errored[p.check_id] = first_line(exc)
             continue
         checks[name] = p
         exprs += mine

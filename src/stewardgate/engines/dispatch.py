@@ -20,7 +20,7 @@ from stewardgate.datasets.scan import ScannedDataset, collect
 from stewardgate.engines import compiled, compiled_gx, pandera_polars
 from stewardgate.engines.contract import run_contract
 from stewardgate.engines.side import SideQuery, collect_with
-from stewardgate.errors import DatasetError
+from stewardgate.errors import DatasetError, first_line
 from stewardgate.planning import PlannedCheck
 from stewardgate.results import CheckResult
 
@@ -143,5 +143,5 @@ def guard_read(action: Any, scanned: ScannedDataset) -> Any:
     try:
         return action()
     except (pl.exceptions.ComputeError, pl.exceptions.SchemaError, OSError) as exc:
-        first = (str(exc).strip() or type(exc).__name__).splitlines()[0]
+        first = first_line(exc)
         raise DatasetError(f"{scanned.resolved.display}: cannot read the data: {first}") from exc

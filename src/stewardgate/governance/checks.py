@@ -14,6 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from stewardgate.engines.outcome import Outcome, build_result, skipped
+from stewardgate.errors import first_line
 from stewardgate.governance import retention
 from stewardgate.results import CheckResult, Severity
 
@@ -47,7 +48,7 @@ def run_governance(
         try:
             results += _run_one(p, loaded, scanned, extra=extra, row_count=row_count, as_of=as_of, masked=masked)
         except Exception as exc:  # a crashing check is a result (fail closed), the run goes on
-            text = (str(exc).strip() or type(exc).__name__).splitlines()[0]
+            text = first_line(exc)
             results.append(_result(p, Outcome(ok=False, errored=f"{type(exc).__name__}: {text}"), row_count))
     return results
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from stewardgate.datasets.resolve import ResolvedDataset, resolve
-from stewardgate.errors import DatasetError
+from stewardgate.errors import DatasetError, first_line
 from stewardgate.governance.stamp import STAMP_FORMAT, STAMP_KEY, STAMP_VERSION, sidecar_path
 
 
@@ -115,5 +115,5 @@ def _footer(path: Path) -> dict[bytes, bytes]:
     try:
         return dict(pq.read_metadata(path).metadata or {})
     except (pa.ArrowException, OSError) as exc:
-        first = (str(exc).strip() or type(exc).__name__).splitlines()[0]
+        first = first_line(exc)
         raise DatasetError(f"{path}: not a readable Parquet file: {first}") from exc
