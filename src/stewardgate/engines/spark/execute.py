@@ -98,7 +98,7 @@ def _compile(
 
     def expression(p: PlannedCheck) -> Any:
         if p.check == "unique":
-            return F.count(spark_column(p.column))  # type: ignore[arg-type] - the column must resolve
+            return F.count(spark_column(p.column))  # type: ignore[arg-type]  # the column must resolve
         return F.count_if(to_spark(condition_for(p, schema[p.column]), p.column)).alias(names[p.check_id])  # type: ignore[arg-type]
 
     try:
