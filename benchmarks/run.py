@@ -91,8 +91,8 @@ def tool_argv(tool: str, data: Path, rows: int, work: Path, sg_args: list[str]) 
         template = HERE / ("suite_core.yml" if tool == "stewardgate-core" else "suite.yml")
         suite = fill_suite(template, data, rows, work / "orders.yml")
         # the history store in the run's own folder: every measurement starts from an empty store
-        store = f"sqlite:///{work / 'history.db'}"
-        run = ["run", str(suite), "--json", str(work / "run.json"), "--quiet", "--store", store, *sg_args]
+        store = [] if "--no-history" in sg_args else ["--store", f"sqlite:///{work / 'history.db'}"]
+        run = ["run", str(suite), "--json", str(work / "run.json"), "--quiet", *store, *sg_args]
         if tool == SPARK:
             run += ["--engine", "spark", "--spark-master", "local[2]", "--spark-conf", "spark.driver.memory=8g"]
         return [PYTHON, str(HERE / "sg_timed.py"), "--tool", tool, "--", *run]

@@ -399,3 +399,14 @@ def test_a_spark_flag_on_a_run_without_spark(cli: Callable[..., Any], tmp_path: 
         "or set `engine: spark` in the suites that should run on Spark\n",
     )  # fmt: skip
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d.parquet", "s.yml"]  # no report, no store
+
+
+def test_store_and_no_history_together(cli: Callable[..., Any], tmp_path: Path) -> None:
+    """--no-history would silently drop the --store the caller named: refused, nothing written."""
+    pl.DataFrame({"a": [1]}).write_parquet(tmp_path / "d.parquet")
+    _write(tmp_path, "s.yml", HEAD + "  a: {}\n")
+    store = tmp_path / "h.db"
+    assert tuple(cli("run", "s.yml", "--no-history", "--store", f"sqlite:///{store}", cwd=tmp_path)) == (
+        2, "", "error: --store and --no-history contradict each other: --no-history reads and writes no store\n",
+    )  # fmt: skip
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.parquet", "s.yml"]

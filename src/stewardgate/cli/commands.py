@@ -90,6 +90,10 @@ def run_cmd(paths: tuple[Path, ...], json_path: Path | None, junit_path: Path | 
 
         from stewardgate.engines.spark.session import SparkOptions, parse_conf
 
+        if no_history and store is not None:
+            from stewardgate.errors import UsageError
+
+            raise UsageError("--store and --no-history contradict each other: --no-history reads and writes no store")
         flags = {"samples": samples, "store": store, "parallel": parallel, "engine": engine, "spark_master": spark_master}
         settings = load_settings(cwd=Path.cwd(), flags=flags)
         spark = SparkOptions(master=settings.spark_master, conf={**settings.spark_conf, **parse_conf(spark_conf)})
