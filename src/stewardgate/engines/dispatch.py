@@ -51,8 +51,6 @@ def execute(
     ``extra_exprs`` join the one ``select`` (the profile, governance); they may read the
     ``derived`` columns, computed once per row before it; ``side`` queries run beside it.
     """
-    from stewardgate.engines.profile import with_derived
-
     import polars as pl
 
     on_pandera = [p for p in planned if p.engine == "pandera"]
@@ -64,7 +62,7 @@ def execute(
     gx_query = compiled_gx.compile_expectations(planned, scanned.schema)
     exprs = [pl.len().alias(ROWS), *query.exprs, *gx_query.exprs, *(extra_exprs or [])]
     queries = [*query.side.values(), *gx_query.side.values(), *(side or [])]
-    main, frames = guard_read(lambda: collect_with(with_derived(lf, derived or []).select(exprs), lf, queries), scanned)
+    main, frames = guard_read(lambda: collect_with(lf.with_columns(derived or []).select(exprs), lf, queries), scanned)
     row = main.row(0, named=True)
     row_count = int(row.pop(ROWS))
     outcomes = compiled.outcomes_from(query, row, row_count, frames, samples=samples)

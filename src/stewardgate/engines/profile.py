@@ -58,7 +58,6 @@ from stewardgate.engines.profile_values import (
 __all__ = [  # the profile's API, wherever it is implemented
     "NAMED_QUANTILES", "QUANTILE_LEVELS", "ProfilePlan", "assemble_profile", "column_kind", "compute_profile",
     "flatten_metrics", "high_cardinality_columns", "metric_key", "plan_for_checks", "plan_profile", "sample_step",
-    "with_derived",
 ]
 
 if TYPE_CHECKING:
@@ -136,12 +135,7 @@ class ProfilePlan:
         it costs a third of what three ``len_chars()`` in the ``select`` cost (the streaming
         engine does not share them).
         """
-        return with_derived(lf, self.derived).select([*others, *self.exprs])
-
-
-def with_derived(lf: pl.LazyFrame, derived: list[pl.Expr]) -> pl.LazyFrame:
-    """``lf`` with the derived columns of a profile plan (itself when there are none)."""
-    return lf.with_columns(derived) if derived else lf
+        return lf.with_columns(self.derived).select([*others, *self.exprs])
 
 
 def plan_profile(
