@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections import Counter
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 import polars as pl
 import pytest
@@ -28,6 +30,35 @@ def test_repeated_values_ignore_nulls_and_count_every_row_involved() -> None:
     df = pl.DataFrame({"k": [1, 2, 2, None, None, 3, 3, 3]})
     repeated = _one(repeated_values("k"), df).sort("k")
     assert repeated.rows() == [(2, 2), (3, 3)]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        pl.Series([3, 1, 3, 2, 1, 3, None, None]),
+        pl.Series(["b", "a", "b", None, "c", "a", "a"]),
+        pl.Series([date(2024, 1, 2), date(2024, 1, 1), date(2024, 1, 2), None]),
+        pl.Series([datetime(2024, 1, 1, 5), datetime(2024, 1, 1, 5), datetime(2024, 1, 1, 6)]),
+        pl.Series([time(1, 2), time(1, 2), time(3, 4)]),
+        pl.Series([timedelta(days=1), timedelta(days=1), timedelta(0)]),
+        pl.Series([Decimal("1.10"), Decimal("1.1"), Decimal("2"), None]),
+        pl.Series([b"a", b"a", b"b"]),
+        pl.Series([True, False, True, None, None]),
+        pl.Series(["x", "y", "x"], dtype=pl.Enum(["y", "x"])),
+        pl.Series([[1, 2], [1, 2], [2]]),
+        pl.Series([None, None], dtype=pl.Null),
+        pl.Series([0.0, -0.0, 1.5, 1.5, float("nan"), float("nan")]),
+    ],
+    ids=lambda s: str(s.dtype),
+)  # fmt: skip
+def test_repeated_values_match_a_plain_count_for_every_type(values: pl.Series) -> None:
+    """Sorting the column finds exactly the values a plain count says occur more than once
+    (nulls left out; -0.0 equals 0.0 and NaN equals NaN, as in polars' own comparisons)."""
+    key = lambda v: (0.0 if v == 0 else v) if isinstance(v, float) else (tuple(v) if isinstance(v, list) else v)  # noqa: E731
+    counts = Counter("nan" if isinstance(v, float) and v != v else key(v) for v in values.to_list() if v is not None)
+    expected = sorted(n for n in counts.values() if n > 1)
+    repeated = _one(repeated_values("c"), pl.DataFrame({"c": values}))
+    assert sorted(repeated[COUNT].to_list()) == expected
 
 
 def test_repeated_values_can_treat_nan_as_missing_as_gx_does() -> None:
