@@ -106,10 +106,11 @@ def _expectation_results(
 def import_in_background(*modules: str) -> threading.Thread:
     """Import ``modules`` on a thread while polars reads the data (it releases the GIL).
 
-    The history store (SQLAlchemy) takes about a fifth of a second to import, pandera a tenth
-    (see :mod:`stewardgate.engines.pandera_polars`); overlapping them with the pass over the
-    data hides part of that. The import lock makes a concurrent import elsewhere safe, and an
-    import error resurfaces, unhidden, when the module is imported for real afterwards.
+    The history store (SQLAlchemy) takes about a fifth of a second to import; overlapping it
+    with the pass over the data hides part of that (pandera is loaded the same way, through
+    :func:`in_background` and :mod:`stewardgate.engines.pandera_polars`). The import lock makes
+    a concurrent import elsewhere safe, and an import error resurfaces, unhidden, when the
+    module is imported for real afterwards.
     """
 
     def load() -> None:
