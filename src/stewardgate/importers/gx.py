@@ -61,14 +61,15 @@ def convert_gx(
     parameters = {**(data.get("evaluation_parameters") or {}), **(data.get("suite_parameters") or {})}
     builder, findings = SuiteBuilder(), []
     for i, entry in enumerate(entries):
-        findings.extend(_convert_entry(i, entry, parameters, builder))
+        findings.extend(convert_entry(i, entry, parameters, builder))
     dataset_name = name or dataset_name_of(str(data.get("name") or data.get("expectation_suite_name")))
     stewardship = {"owner": owner or PLACEHOLDER_OWNER, "steward": steward or PLACEHOLDER_STEWARD}
     if not owner or not steward:
         findings.append(Finding("stewardship", "a GX suite names no owner or steward; placeholders were written (--owner, --steward)", lost=False))
     suite = builder.suite({"name": dataset_name, "path": dataset_path}, stewardship)
     text = render_suite(suite, source=Path(source).name, tool="gx", findings=findings)
-    return ImportResult(source=source, suites=(ImportedSuite(f"{dataset_name}.yml", text, suite),), findings=tuple(findings))
+    suites = (ImportedSuite(f"{dataset_name}.yml", text, suite),)
+    return ImportResult(source=source, suites=suites, findings=tuple(findings), converted=tuple(builder.converted))
 
 
 def dataset_name_of(text: str) -> str:
@@ -77,7 +78,9 @@ def dataset_name_of(text: str) -> str:
     return cleaned or "imported"
 
 
-def _convert_entry(i: int, entry: Any, parameters: dict[str, Any], builder: SuiteBuilder) -> list[Finding]:
+def convert_entry(i: int, entry: Any, parameters: dict[str, Any], builder: SuiteBuilder) -> list[Finding]:
+    """One GX expectation entry into ``builder``; its label (``expectations[i] <type>``) is
+    recorded as converted, or findings say why not."""
     if not isinstance(entry, dict):
         return [Finding(f"expectations[{i}]", f"not an expectation object: {entry!r}")]
     kind = str(entry.get("type") or entry.get("expectation_type") or "")
@@ -95,6 +98,7 @@ def _convert_entry(i: int, entry: Any, parameters: dict[str, Any], builder: Suit
     errors = builder.add(kind, args, severity)
     if errors:
         return [*findings, Finding(where, "; ".join(errors))]
+    builder.converted.append(where)
     return findings
 
 

@@ -25,6 +25,7 @@ class SuiteBuilder:
     def __init__(self) -> None:
         self.columns: dict[str, dict[str, Any]] = {}
         self.expectations: list[dict[str, Any]] = []
+        self.converted: list[str] = []  # labels of the source constraints carried into the suite
 
     def column(self, name: str) -> dict[str, Any]:
         return self.columns.setdefault(name, {})
