@@ -61,7 +61,10 @@ def convert_gx(
     parameters = {**(data.get("evaluation_parameters") or {}), **(data.get("suite_parameters") or {})}
     builder, findings = SuiteBuilder(), []
     for i, entry in enumerate(entries):
-        findings.extend(convert_entry(i, entry, parameters, builder))
+        found = convert_entry(i, entry, parameters, builder)
+        findings.extend(found)
+        if not any(f.lost for f in found):
+            builder.converted.append(f"expectations[{i}] {_kind(entry)}")
     dataset_name = name or dataset_name_of(str(data.get("name") or data.get("expectation_suite_name")))
     stewardship = {"owner": owner or PLACEHOLDER_OWNER, "steward": steward or PLACEHOLDER_STEWARD}
     if not owner or not steward:
@@ -79,12 +82,12 @@ def dataset_name_of(text: str) -> str:
 
 
 def convert_entry(i: int, entry: Any, parameters: dict[str, Any], builder: SuiteBuilder) -> list[Finding]:
-    """One GX expectation entry into ``builder``; its label (``expectations[i] <type>``) is
-    recorded as converted, or findings say why not."""
+    """One GX expectation entry into ``builder``; findings say what could not be converted."""
     if not isinstance(entry, dict):
         return [Finding(f"expectations[{i}]", f"not an expectation object: {entry!r}")]
-    kind = str(entry.get("type") or entry.get("expectation_type") or "")
-    where = f"expectations[{i}] {kind or '?'}"
+    kind = _kind(entry)
+    where = f"expectations[{i}] {kind}"
+    kind = "" if kind == "?" else kind
     findings: list[Finding] = []
     if kind in RENAMED:
         findings.append(Finding(where, f"renamed to {RENAMED[kind]} (GX 1.0)", lost=False))
@@ -98,8 +101,11 @@ def convert_entry(i: int, entry: Any, parameters: dict[str, Any], builder: Suite
     errors = builder.add(kind, args, severity)
     if errors:
         return [*findings, Finding(where, "; ".join(errors))]
-    builder.converted.append(where)
     return findings
+
+
+def _kind(entry: Any) -> str:
+    return str(entry.get("type") or entry.get("expectation_type") or "?") if isinstance(entry, dict) else "?"
 
 
 def _arguments(entry: dict[str, Any], parameters: dict[str, Any], findings: list[Finding], where: str) -> tuple[dict[str, Any], list[str]]:

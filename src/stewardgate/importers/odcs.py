@@ -32,6 +32,7 @@ _CONTACT = re.compile(r"^(?:[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+|@?[A-Za-z0-9][A-Za-z0
 _UNITS = {"d": "d", "day": "d", "days": "d", "w": "w", "week": "w", "weeks": "w", "m": "mo", "mo": "mo",
           "month": "mo", "months": "mo", "y": "y", "yr": "y", "year": "y", "years": "y"}  # fmt: skip
 _FRESHNESS = ("latency", "frequency", "freshness")
+UNMAPPED = "the importer has no mapping for this; it is not checked"
 
 
 def load_contract(path: Path) -> dict[str, Any]:
@@ -84,7 +85,7 @@ def import_odcs(path: Path, *, dataset_template: str = DEFAULT_TEMPLATE, as_of: 
 def _unaccounted(doc: dict[str, Any], converted: set[str], findings: list[Finding]) -> list[Finding]:
     """A safety net: a declared constraint that no mapping converted or listed is listed here."""
     listed = {f.where for f in findings}
-    return [Finding(label, "the importer has no mapping for this; it is not checked")
+    return [Finding(label, UNMAPPED)
             for label in constraints(doc) if label not in converted and label not in listed]
 
 
