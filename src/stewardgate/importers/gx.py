@@ -26,7 +26,10 @@ SEVERITIES = {"critical": "error", "warning": "warn", "info": "info"}
 PLACEHOLDER_OWNER = "TODO-owner"
 PLACEHOLDER_STEWARD = "TODO-steward"
 # Types GX renamed in 1.0 (0.x name -> 1.x name).
-RENAMED = {"expect_multicolumn_values_to_be_unique": "expect_select_column_values_to_be_unique_within_record"}
+RENAMED = {
+    "expect_multicolumn_values_to_be_unique": "expect_select_column_values_to_be_unique_within_record",
+    "expect_column_pair_values_A_to_be_greater_than_B": "expect_column_pair_values_a_to_be_greater_than_b",
+}
 _EXECUTION_OPTIONS = frozenset({"result_format", "include_config", "catch_exceptions", "output_strftime_format"})
 _REMOVED_FLAGS = {
     "parse_strings_as_datetimes": "removed in GX 1.0: values are no longer parsed as datetimes, so the meaning would change",
