@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from stewardgate.errors import InputError
-from stewardgate.importers.gx import import_gx
+from stewardgate.importers.gx import PANDAS_NULL_VALUES, import_gx
 from stewardgate.results import Status
 from stewardgate.runner import RunOptions, run_paths
 from stewardgate.suite.loader import load_suite
@@ -211,3 +211,35 @@ def test_every_entry_of_a_gx_suite_is_converted_or_listed() -> None:
         labels = [f"expectations[{i}] {e.get('type') or e.get('expectation_type')}" for i, e in enumerate(entries)]
         lost = {f.where for f in result.lost}
         assert [label for label in labels if (label in lost) == (label in result.converted)] == []
+
+
+def test_the_pandas_null_markers_are_pandas_own() -> None:
+    from pandas._libs.parsers import STR_NA_VALUES
+
+    from stewardgate.importers.gx import PANDAS_NULL_VALUES
+
+    assert sorted(PANDAS_NULL_VALUES) == sorted(STR_NA_VALUES)
+
+
+def test_a_csv_dataset_is_read_with_pandas_null_markers_and_gives_gx_verdicts(tmp_path: Path) -> None:
+    import pandas as pd
+
+    (tmp_path / "events.csv").write_text('id,kind\n1,a\n2,NA\n3,""\n4,\n5,null\n6,b\n', encoding="utf-8")
+    path = _gx1(tmp_path, [{"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "kind", "mostly": 0.5}},
+                           {"type": "expect_column_values_to_be_in_set", "kwargs": {"column": "kind", "value_set": ["a", "b"]}}])  # fmt: skip
+    result = import_gx(path, dataset_path=str(tmp_path / "events.csv"))
+    (suite,) = result.suites
+    assert suite.data["dataset"]["csv"] == {"null_values": list(PANDAS_NULL_VALUES)}
+    assert "# - dataset.csv: null_values are pandas' default null markers" in suite.text
+    (dataset,) = run_paths([_written(tmp_path, suite.text)], RunOptions()).datasets
+    results = {r.check_id: r for r in dataset.results}
+    nulls = int(pd.read_csv(tmp_path / "events.csv")["kind"].isna().sum())  # what GX's pandas source sees
+    assert nulls == 4
+    assert results["events.columns.kind.max_null_fraction"].status is Status.FAILED  # 4 of 6 > 0.5
+    assert results["events.columns.kind.in_set"].status is Status.PASSED  # NA and "" are nulls, not values
+
+
+def test_a_parquet_dataset_gets_no_csv_options(tmp_path: Path) -> None:
+    result = import_gx(_gx1(tmp_path, []), dataset_path="events.parquet")
+    assert result.suites[0].data["dataset"] == {"name": "events", "path": "events.parquet"}
+    assert [f.where for f in result.findings] == ["stewardship"]

@@ -36,6 +36,10 @@ _REMOVED_FLAGS = {
     "allow_cross_type_comparisons": "removed in GX 1.0: values of different types can no longer be compared",
 }
 _NAME_CHARS = re.compile(r"[^A-Za-z0-9_.-]+")
+# What pandas.read_csv reads as null by default (pandas 2.3, ``keep_default_na``), quoted or not:
+# GX's pandas data source reads CSV files with it.
+PANDAS_NULL_VALUES = ("", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+                      "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null")  # fmt: skip
 
 
 def import_gx(
@@ -72,10 +76,22 @@ def convert_gx(
     stewardship = {"owner": owner or PLACEHOLDER_OWNER, "steward": steward or PLACEHOLDER_STEWARD}
     if not owner or not steward:
         findings.append(Finding("stewardship", "a GX suite names no owner or steward; placeholders were written (--owner, --steward)", lost=False))
-    suite = builder.suite({"name": dataset_name, "path": dataset_path}, stewardship)
+    suite = builder.suite(_dataset(dataset_name, dataset_path, findings), stewardship)
     text = render_suite(suite, source=Path(source).name, tool="gx", findings=findings)
     suites = (ImportedSuite(f"{dataset_name}.yml", text, suite),)
     return ImportResult(source=source, suites=suites, findings=tuple(findings), converted=tuple(builder.converted))
+
+
+def _dataset(name: str, path: str, findings: list[Finding]) -> dict[str, Any]:
+    """The dataset section; a CSV is read as GX's pandas source reads it (pandas' null markers)."""
+    from stewardgate.datasets.resolve import FORMATS_BY_SUFFIX
+
+    dataset: dict[str, Any] = {"name": name, "path": path}
+    if FORMATS_BY_SUFFIX.get(Path(path).suffix.lower()) == "csv":
+        dataset["csv"] = {"null_values": list(PANDAS_NULL_VALUES)}
+        findings.append(Finding("dataset.csv", "null_values are pandas' default null markers (NA, NULL, N/A, \"\"...), "
+                                "so the CSV reads as GX read it with pandas; remove any that are real values", lost=False))  # fmt: skip
+    return dataset
 
 
 def dataset_name_of(text: str) -> str:
