@@ -204,3 +204,21 @@ def test_a_v32_measure_is_not_a_column_and_all_it_declares_is_listed(constructs:
     assert [w for w in _lost(constructs) if "revenue" in w] == [
         f"{PARCELS}[5] revenue.logicalType", f"{PARCELS}[5] revenue.semanticType", f"{PARCELS}[5] revenue minimum",
     ]  # fmt: skip
+
+
+def test_item8_a_sql_rule_is_listed_with_the_reason_it_is_not_run(tmp_path: Path) -> None:
+    path = _contract(tmp_path, "schema:\n  - name: t\n    quality:\n      - type: sql\n"
+                               "        query: SELECT COUNT(*) FROM ${table} WHERE id < 0\n        mustBe: 0\n")  # fmt: skip
+    assert _lost(import_odcs(path)) == {
+        "schema[0] t.quality[0]": "a SQL rule is a query in the data source's own dialect; suites run no SQL "
+        "(see docs/importing.md, 'SQL rules and unexpected_rows_expectation')"
+    }
+
+
+def test_a_composite_primary_key_is_converted_with_its_expectation(tmp_path: Path) -> None:
+    path = _contract(tmp_path, "schema:\n  - name: t\n    properties:\n"
+                               "      - {name: a, logicalType: string, primaryKey: true, primaryKeyPosition: 2}\n"
+                               "      - {name: b, logicalType: string, primaryKey: true, primaryKeyPosition: 1}\n")  # fmt: skip
+    result = import_odcs(path)
+    assert result.suites[0].data["expectations"] == [{"expect_compound_columns_to_be_unique": {"column_list": ["b", "a"]}}]
+    assert silent_drops(path, result) == []

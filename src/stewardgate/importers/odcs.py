@@ -22,7 +22,7 @@ from stewardgate.importers.gx import PLACEHOLDER_OWNER, PLACEHOLDER_STEWARD, dat
 from stewardgate.importers.native import SuiteBuilder
 from stewardgate.importers.odcs_inventory import column_of, constraints, object_label, property_label
 from stewardgate.importers.odcs_quality import add_quality
-from stewardgate.importers.odcs_rules import CLASSIFICATIONS, add_property, enum_values, is_date_text
+from stewardgate.importers.odcs_rules import CLASSIFICATIONS, accounted, add_property, enum_values, is_date_text
 from stewardgate.importers.odcs_shape import check_shape, known_keys
 from stewardgate.importers.render import render_suite
 from stewardgate.suite.periods import parse_period
@@ -111,15 +111,16 @@ def convert_odcs(
             name += "_"
         names.add(name)
         data["dataset"]["name"] = name
-        built.append((name, data, suite_findings))
+        built.append((name, data, suite_findings, object_label(i, obj)))
         findings.extend(suite_findings)
     if not objects:
         findings.append(Finding("schema", "the contract has no schema objects; no suite was written"))
-    findings.extend(_unaccounted(doc, set(converted), findings))
-    suites = [
-        ImportedSuite(f"{name}.yml", render_suite(data, source=Path(source).name, tool="odcs", findings=[*own, *_shared(findings)]), data)
-        for name, data, own in built
-    ]
+    unmapped = _unaccounted(doc, set(converted), findings)
+    findings.extend(unmapped)
+    suites = []
+    for name, data, own, label in built:
+        listed = [*own, *(f for f in unmapped if f.where.startswith(f"{label}.")), *_shared(findings)]
+        suites.append(ImportedSuite(f"{name}.yml", render_suite(data, source=Path(source).name, tool="odcs", findings=listed), data))
     return ImportResult(source=source, suites=tuple(suites), findings=tuple(findings), converted=tuple(converted))
 
 
@@ -143,14 +144,13 @@ def _suite(
             continue
         findings.extend(add_property(builder, column_of(prop), prop, where, composite_key=len(keys) > 1))
         for k, rule in enumerate(prop.get("quality") or []):
-            _accounted(builder, f"{where}.quality[{k}]", add_quality(builder, rule, f"{where}.quality[{k}]", column_of(prop), aliases, enum_values(prop)), findings)
+            found = add_quality(builder, rule, f"{where}.quality[{k}]", column_of(prop), aliases, enum_values(prop))
+            findings.extend(accounted(builder, f"{where}.quality[{k}]", found))
         findings.extend(_relationships(prop.get("relationships"), f"{where}.relationships", tables))
     if len(keys) > 1:
-        key_columns = [column_of(p) for p in keys]
-        for p in builder.add_expectation("expect_compound_columns_to_be_unique", {"column_list": key_columns}):
-            findings.append(Finding(f"{label} primary key", p))
+        findings.extend(_composite_key(builder, label, props, keys))
     for k, rule in enumerate(obj.get("quality") or []):
-        _accounted(builder, f"{label}.quality[{k}]", add_quality(builder, rule, f"{label}.quality[{k}]", None, aliases), findings)
+        findings.extend(accounted(builder, f"{label}.quality[{k}]", add_quality(builder, rule, f"{label}.quality[{k}]", None, aliases)))
     findings.extend(_relationships(obj.get("relationships"), f"{label}.relationships", tables))
     name = dataset_name_of(str(obj.get("name") or f"schema_{i}"))
     physical = str(obj.get("physicalName") or obj.get("name") or name)
@@ -159,11 +159,12 @@ def _suite(
     return builder.suite(dataset, stewardship)
 
 
-def _accounted(builder: SuiteBuilder, label: str, found: list[Finding], findings: list[Finding]) -> None:
-    """Keep a rule's findings; the rule counts as converted unless one says it was lost."""
-    findings.extend(found)
-    if not any(f.lost for f in found):
-        builder.converted.append(label)
+def _composite_key(builder: SuiteBuilder, label: str, props: list[dict[str, Any]], keys: list[dict[str, Any]]) -> list[Finding]:
+    """A primary key over several properties (by ``primaryKeyPosition``): compound uniqueness."""
+    problems = builder.add_expectation("expect_compound_columns_to_be_unique", {"column_list": [column_of(p) for p in keys]})
+    wheres = [f"{property_label(label, props.index(p), column_of(p))}.primaryKey" for p in keys]
+    builder.converted.extend([] if problems else wheres)
+    return [Finding(where, problem) for where in wheres for problem in problems]
 
 
 def _measure(prop: dict[str, Any], where: str) -> list[Finding]:

@@ -67,7 +67,9 @@ def add_property(builder: SuiteBuilder, column: str, prop: dict[str, Any], where
         builder.add_rule(column, "nullable", False)
     if prop.get("unique") is True or (prop.get("primaryKey") is True and not composite_key):
         builder.add_rule(column, "unique", True)
-    builder.converted.extend(f"{where}.{k}" for k in ("required", "unique", "primaryKey") if prop.get(k) is True)
+    builder.converted.extend(f"{where}.{k}" for k in ("required", "unique") if prop.get(k) is True)
+    if prop.get("primaryKey") is True and not composite_key:  # a composite key is recorded with its expectation
+        builder.converted.append(f"{where}.primaryKey")
     findings.extend(_classification(builder, spec, prop, where))
     if isinstance(prop.get("description"), str) and prop["description"].strip():
         spec["description"] = " ".join(prop["description"].split())
@@ -126,7 +128,7 @@ def _options(builder: SuiteBuilder, column: str, kind: str | None, options: dict
         if key in options:
             findings += _length(builder, column, key, rule, options[key], where)
     if "pattern" in options:
-        findings += _accounted(builder, f"{where} pattern", _pattern(builder, column, options["pattern"], f"{where} pattern"))
+        findings += accounted(builder, f"{where} pattern", _pattern(builder, column, options["pattern"], f"{where} pattern"))
     for key, rule in (("minimum", "min"), ("maximum", "max")):
         if key in options:
             bound = typed_bound(options[key], kind)
@@ -137,7 +139,7 @@ def _options(builder: SuiteBuilder, column: str, kind: str | None, options: dict
                 builder.converted.append(f"{where} {key}")
     for key, side in (("exclusiveMinimum", "min"), ("exclusiveMaximum", "max")):
         if key in options:
-            findings += _accounted(builder, f"{where} {key}", _exclusive(builder, column, kind, key, side, options[key], where))
+            findings += accounted(builder, f"{where} {key}", _exclusive(builder, column, kind, key, side, options[key], where))
     findings += _format(builder, kind, options, where)
     for key in ("timezone", "defaultTimezone"):
         if options.get(key) not in (None, False):
@@ -171,7 +173,7 @@ def _format(builder: SuiteBuilder, kind: str | None, options: dict[str, Any], wh
     return [Finding(f"{where} format", f"format '{options['format']}' {why}", lost=not temporal)]
 
 
-def _accounted(builder: SuiteBuilder, label: str, findings: list[Finding]) -> list[Finding]:
+def accounted(builder: SuiteBuilder, label: str, findings: list[Finding]) -> list[Finding]:
     """Record ``label`` as converted unless a finding says it was lost."""
     if not any(f.lost for f in findings):
         builder.converted.append(label)
