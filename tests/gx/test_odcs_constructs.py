@@ -222,3 +222,10 @@ def test_a_composite_primary_key_is_converted_with_its_expectation(tmp_path: Pat
     result = import_odcs(path)
     assert result.suites[0].data["expectations"] == [{"expect_compound_columns_to_be_unique": {"column_list": ["b", "a"]}}]
     assert silent_drops(path, result) == []
+
+
+def test_item2_properties_keyed_by_name_are_refused_not_read_as_none(tmp_path: Path) -> None:
+    path = _contract(tmp_path, "schema:\n  - name: t\n    properties:\n      id: {logicalType: integer, required: true}\n")
+    with pytest.raises(InputError) as caught:
+        import_odcs(path)
+    assert str(caught.value) == f"{path}:9:7: schema.0.properties: must be a list (ODCS v3), got a mapping"

@@ -22,11 +22,12 @@ _VERSION = re.compile(r"^v?(\d+)\.(\d+)")
 
 
 def check_shape(doc: dict[str, Any], path: Path, text: str) -> None:
-    """Raise InputError unless ``doc`` is an ODCS v3 contract whose properties name their columns."""
+    """Raise InputError unless ``doc`` is an ODCS v3 contract whose lists are lists and whose
+    properties name their columns; every problem is listed with its line."""
     version = str(doc.get("apiVersion") or "")
     if not version.startswith("v3"):
         raise InputError(f"{path}: {_not_v3(doc, version)}")
-    problems = list(_nameless(doc))
+    problems = list(_shape_problems(doc))
     if problems:
         from stewardgate.suite.yamlpos import load_located
 
@@ -46,21 +47,36 @@ def _not_v3(doc: dict[str, Any], version: str) -> str:
     return f"not an ODCS v3 contract (apiVersion: {version})"
 
 
-def _nameless(doc: dict[str, Any]) -> list[tuple[tuple[str | int, ...], str]]:
-    out: list[tuple[tuple[str | int, ...], str]] = []
+Key = tuple[str | int, ...]
+
+
+def _shape_problems(doc: dict[str, Any]) -> list[tuple[Key, str]]:
+    out = _lists(doc, ("schema", "slaProperties"), ())
     objects = doc.get("schema")
     for i, obj in enumerate(objects if isinstance(objects, list) else []):
         if not isinstance(obj, dict):
             out.append((("schema", i), f"a schema object is a mapping with name and properties, got {obj!r}"))
             continue
+        out += _lists(obj, ("properties", "quality", "relationships"), ("schema", i))
         props = obj.get("properties")
         for j, prop in enumerate(props if isinstance(props, list) else []):
-            key = ("schema", i, "properties", j)
+            key: Key = ("schema", i, "properties", j)
             if not isinstance(prop, dict):
                 out.append((key, f"a property is a mapping with name and logicalType, got {prop!r}"))
             elif not (prop.get("name") or prop.get("physicalName")):
                 out.append((key, "a property needs a name or a physicalName (the column it describes); it has neither"))
+            else:
+                out += _lists(prop, ("quality", "relationships"), key)
     return out
+
+
+def _lists(node: dict[str, Any], keys: tuple[str, ...], at: Key) -> list[tuple[Key, str]]:
+    """Keys that ODCS v3 defines as lists but hold something else (e.g. properties keyed by name)."""
+    return [((*at, k), f"must be a list (ODCS v3), got {_kind(node[k])}") for k in keys if node.get(k) is not None and not isinstance(node[k], list)]
+
+
+def _kind(value: Any) -> str:
+    return "a mapping" if isinstance(value, dict) else repr(value)
 
 
 def known_keys(doc: dict[str, Any]) -> list[Finding]:
