@@ -229,3 +229,17 @@ def test_item2_properties_keyed_by_name_are_refused_not_read_as_none(tmp_path: P
     with pytest.raises(InputError) as caught:
         import_odcs(path)
     assert str(caught.value) == f"{path}:9:7: schema.0.properties: must be a list (ODCS v3), got a mapping"
+
+
+@pytest.mark.parametrize("rule", [
+    "{type: custom, engine: great-expectations, implementation: {expect_table_row_count_to_be_between: {min_value: 10}}}",
+    "{type: custom, engine: great-expectations, specification: {expectation_type: expect_table_row_count_to_be_between, kwargs: {min_value: 10}}}",
+    "{type: custom, engine: great-expectations, expectation_type: expect_table_row_count_to_be_between, kwargs: {min_value: 10}}",
+    "{type: custom, engine: great_expectations, implementation: '{\"type\": \"expect_table_row_count_to_be_between\", \"kwargs\": {\"min_value\": 10}}'}",
+])  # fmt: skip
+def test_item6_every_written_form_of_a_gx_rule_converts(tmp_path: Path, rule: str) -> None:
+    path = _contract(tmp_path, f"schema:\n  - name: t\n    quality:\n      - {rule}\n")
+    result = import_odcs(path)
+    assert result.suites[0].data["expectations"] == [{"expect_table_row_count_to_be_between": {"min_value": 10}}]
+    assert result.converted == ("schema[0] t.quality[0]",)
+    assert silent_drops(path, result) == []

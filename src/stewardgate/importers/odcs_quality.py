@@ -91,7 +91,7 @@ def _custom(builder: SuiteBuilder, rule: dict[str, Any], where: str, column: str
     engine = str(rule.get("engine", "?"))
     if engine.lower().replace("-", "").replace("_", "") not in _GX_ENGINES:
         return [Finding(where, f"a custom rule for engine '{engine}' has no equivalent (only Great Expectations rules convert)")]
-    entries, problem = _gx_entries(rule.get("implementation"))
+    entries, problem = _gx_entries(_implementation(rule))
     if problem:
         return [Finding(where, problem)]
     severity = SEVERITIES.get(str(rule.get("severity") or "").lower())
@@ -101,6 +101,16 @@ def _custom(builder: SuiteBuilder, rule: dict[str, Any], where: str, column: str
         label = f"{where} implementation[{i}]" if len(entries) > 1 else where
         findings += [Finding(label, f.message, f.lost) for f in convert_entry(i, entry, {}, builder)]
     return findings
+
+
+def _implementation(rule: dict[str, Any]) -> Any:
+    """ODCS ``implementation``; datacontract.com's ``specification``; or the expectation on the rule itself."""
+    for key in ("implementation", "specification"):
+        if rule.get(key) is not None:
+            return rule[key]
+    if rule.get("expectation_type"):
+        return {"expectation_type": rule["expectation_type"], "kwargs": rule.get("kwargs") or {}, "meta": rule.get("meta")}
+    return None
 
 
 def _gx_entries(implementation: Any) -> tuple[list[dict[str, Any]], str | None]:
