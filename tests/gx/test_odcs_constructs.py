@@ -243,3 +243,20 @@ def test_item6_every_written_form_of_a_gx_rule_converts(tmp_path: Path, rule: st
     assert result.suites[0].data["expectations"] == [{"expect_table_row_count_to_be_between": {"min_value": 10}}]
     assert result.converted == ("schema[0] t.quality[0]",)
     assert silent_drops(path, result) == []
+
+
+def test_item1_an_enum_contract_imports_completely_exit_0(tmp_path: Path, cli: Callable[..., Any]) -> None:
+    _contract(tmp_path, "schema:\n  - name: t\n    properties:\n      - {name: status, logicalType: string, enum: [{value: a}, {value: b}]}\n")
+    code, out, err = cli("import", "odcs", "c.odcs.yaml", cwd=tmp_path)
+    assert code == 0, err
+    assert "  status: {type: string, in_set: [a, b]}\n" in out
+
+
+def test_a_version_newer_than_v32_is_read_as_v32_with_a_caveat(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text(HEAD.replace("v3.2.0", "v3.3.0") + "schema:\n  - name: t\n    properties: [{name: id}]\n", encoding="utf-8")
+    result = import_odcs(path)
+    assert [str(f) for f in result.findings if f.where == "apiVersion"] == [
+        "apiVersion: v3.3.0 is newer than v3.2, the newest version read; keys v3.2 does not have are listed"
+    ]
+    assert result.complete
