@@ -260,3 +260,16 @@ def test_a_version_newer_than_v32_is_read_as_v32_with_a_caveat(tmp_path: Path) -
         "apiVersion: v3.3.0 is newer than v3.2, the newest version read; keys v3.2 does not have are listed"
     ]
     assert result.complete
+
+
+def test_item6_a_list_of_expectations_converts_what_it_can_and_lists_the_rest(tmp_path: Path) -> None:
+    path = _contract(tmp_path, "schema:\n  - name: t\n    properties:\n      - name: id\n        quality:\n"
+                               "          - type: custom\n            engine: gx\n            implementation:\n"
+                               "              - {type: expect_column_values_to_be_unique}\n"
+                               "              - {type: expect_unicorns}\n")  # fmt: skip
+    result = import_odcs(path)
+    assert result.suites[0].data["columns"]["id"] == {"unique": True}
+    (message,) = _lost(result).values()
+    assert list(_lost(result)) == ["schema[0] t.properties[0] id.quality[0]"]
+    assert message.startswith("implementation[1] expect_unicorns: unknown expectation type (none of the ")
+    assert silent_drops(path, result) == []

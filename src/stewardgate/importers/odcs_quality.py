@@ -98,8 +98,8 @@ def _custom(builder: SuiteBuilder, rule: dict[str, Any], where: str, column: str
     findings = []
     for i, entry in enumerate(entries):
         _defaults(entry, column, _GX_SEVERITY[severity] if severity else None)
-        label = f"{where} implementation[{i}]" if len(entries) > 1 else where
-        findings += [Finding(label, f.message, f.lost) for f in convert_entry(i, entry, {}, builder)]
+        prefix = f"implementation[{i}] {entry.get('type') or entry.get('expectation_type')}: " if len(entries) > 1 else ""
+        findings += [Finding(where, prefix + f.message, f.lost) for f in convert_entry(i, entry, {}, builder)]
     return findings
 
 
@@ -141,10 +141,9 @@ def _defaults(entry: dict[str, Any], column: str | None, severity: str | None) -
     from stewardgate.expectations.catalogue import lookup
 
     kind = lookup(str(entry.get("type") or entry.get("expectation_type")))
-    kwargs = dict(entry.get("kwargs") or {}) if isinstance(entry.get("kwargs") or {}, dict) else entry.get("kwargs")
+    kwargs = entry.get("kwargs") or {}
     if column is not None and kind is not None and kind.domain == "column" and isinstance(kwargs, dict):
-        kwargs.setdefault("column", column)
-    entry["kwargs"] = kwargs
+        entry["kwargs"] = {"column": column, **kwargs}
     if severity is not None:
         entry["severity"] = severity
 
