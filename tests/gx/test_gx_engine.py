@@ -197,3 +197,20 @@ def test_a_dtype_or_a_set_of_distinct_values_is_reported_as_such(make_suite: Cal
     assert (of_type.status, of_type.message, of_type.failing_count) == (Status.FAILED, "observed int64, expected type_=float64", None)
     assert (distinct.status, distinct.message) == (Status.FAILED, "4 unexpected distinct values, expected value_set=['x', 'y']")
     assert set(distinct.samples) <= {"z", "w", "v", "u"} and len(distinct.samples) == 3
+
+
+def test_one_expectation_that_breaks_gx_errors_alone_with_a_readable_reason(make_suite: Callable[..., Path]) -> None:
+    results = _run(make_suite, [
+        {"expect_column_values_to_not_be_null": {"column": "notes"}},
+        {"expect_column_kl_divergence_to_be_less_than": {"column": "notes", "threshold": 0.1}},  # bins on text: GX's KeyError
+        {"expect_column_max_to_be_between": {"column": "discount", "max_value": 10}},
+    ])  # fmt: skip
+    assert {k.split(".", 2)[2]: r.status for k, r in results.items()} == {
+        "notes.expect_column_values_to_not_be_null": Status.PASSED,
+        "notes.expect_column_kl_divergence_to_be_less_than": Status.ERRORED,
+        "discount.expect_column_max_to_be_between": Status.FAILED,
+    }
+    assert results["t.expectations.notes.expect_column_kl_divergence_to_be_less_than"].message == (
+        "errored: GX could not compute the metric 'column.partition' this expectation needs (GX bins the column's "
+        "values into numeric ranges; for a text column give a partition_object with values and weights)"
+    )

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from stewardgate.errors import InputError
-from stewardgate.importers.gx import import_gx
+from stewardgate.importers.gx import PANDAS_NULL_VALUES, import_gx
 from stewardgate.results import Status
 from stewardgate.runner import RunOptions, run_paths
 from stewardgate.suite.loader import load_suite
@@ -49,8 +49,9 @@ def test_a_gx_0x_suite_maps_native_rules_keeps_the_rest_and_lists_what_it_cannot
     assert [str(f) for f in result.lost] == [
         "expectations[8] expect_column_values_to_be_between: not converted: parse_strings_as_datetimes: removed in "
         "GX 1.0: values are no longer parsed as datetimes, so the meaning would change",
-        "expectations[9] expect_column_bootstrapped_ks_test_p_value_to_be_greater_than: not converted: unknown "
-        "expectation type (did you mean 'expect_column_pair_values_a_to_be_greater_than_b'?)",
+        "expectations[9] expect_column_bootstrapped_ks_test_p_value_to_be_greater_than: not converted: expectation "
+        "type not supported: GX 1.24.1 no longer has it (removed in GX 1.0; a distribution test; "
+        "expect_column_kl_divergence_to_be_less_than or a drift rule (docs/drift.md) compares distributions)",
         "expectations[10] expect_column_values_to_not_be_null: not converted: row_condition: a pandas row_condition "
         "is a Python expression run by DataFrame.query, and suites hold no code; condition_parser: row conditions "
         "are not supported (suites hold no code)",
@@ -173,3 +174,72 @@ def test_cli_exit_2_when_an_option_would_make_the_suite_invalid(tmp_path: Path, 
     _gx1(tmp_path, [])
     code, out, err = cli("import", "gx", "suite.json", "--dataset", "d.parquet", option, value, cwd=tmp_path)
     assert (code, out, err) == (2, "", f"error: the suite would not be valid: {message}\n")
+
+
+def test_types_gx_1_removed_say_so_and_renamed_ones_convert(tmp_path: Path) -> None:
+    path = _gx1(tmp_path, [
+        {"type": "expect_column_pair_cramers_phi_value_to_be_less_than", "kwargs": {"column_A": "a", "column_B": "b"}},
+        {"type": "expect_column_pair_values_A_to_be_greater_than_B", "kwargs": {"column_A": "a", "column_B": "b"}},
+        {"type": "unexpected_rows_expectation", "kwargs": {"unexpected_rows_query": "SELECT * FROM {batch} WHERE a < 0"}},
+    ])  # fmt: skip
+    result = import_gx(path, dataset_path="d.parquet")
+    assert [str(f) for f in result.findings if f.where != "stewardship"] == [
+        "expectations[0] expect_column_pair_cramers_phi_value_to_be_less_than: not converted: expectation type not "
+        "supported: GX 1.24.1 no longer has it (removed in GX 1.0; Cramér's phi between two columns has no replacement)",
+        "expectations[1] expect_column_pair_values_A_to_be_greater_than_B: renamed to "
+        "expect_column_pair_values_a_to_be_greater_than_b (GX 1.0)",
+        "expectations[2] unexpected_rows_expectation: not converted: expectation type not supported: it runs a SQL "
+        "query (unexpected_rows_query) that GX runs on SQL databases and Spark only, in their dialect; see "
+        "docs/importing.md, 'SQL rules and unexpected_rows_expectation'",
+    ]
+    assert result.suites[0].data["expectations"] == [
+        {"expect_column_pair_values_a_to_be_greater_than_b": {"column_A": "a", "column_B": "b"}}
+    ]
+    assert result.converted == ("expectations[1] expect_column_pair_values_A_to_be_greater_than_B",)
+
+
+def test_the_removed_types_are_really_gone_from_the_gx_the_catalogue_was_built_from() -> None:
+    from stewardgate.expectations.catalogue import REMOVED_IN_GX1, catalogue, unsupported
+
+    assert set(REMOVED_IN_GX1) & {*catalogue(), *unsupported()} == set()
+
+
+def test_every_entry_of_a_gx_suite_is_converted_or_listed() -> None:
+    for fixture in ("orders_gx0.json", "customers_gx1.json"):
+        result = import_gx(FIXTURES / fixture, dataset_path="d.parquet")
+        entries = json.loads((FIXTURES / fixture).read_text(encoding="utf-8"))["expectations"]
+        labels = [f"expectations[{i}] {e.get('type') or e.get('expectation_type')}" for i, e in enumerate(entries)]
+        lost = {f.where for f in result.lost}
+        assert [label for label in labels if (label in lost) == (label in result.converted)] == []
+
+
+def test_the_pandas_null_markers_are_pandas_own() -> None:
+    from pandas._libs.parsers import STR_NA_VALUES
+
+    from stewardgate.importers.gx import PANDAS_NULL_VALUES
+
+    assert sorted(PANDAS_NULL_VALUES) == sorted(STR_NA_VALUES)
+
+
+def test_a_csv_dataset_is_read_with_pandas_null_markers_and_gives_gx_verdicts(tmp_path: Path) -> None:
+    import pandas as pd
+
+    (tmp_path / "events.csv").write_text('id,kind\n1,a\n2,NA\n3,""\n4,\n5,null\n6,b\n', encoding="utf-8")
+    path = _gx1(tmp_path, [{"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "kind", "mostly": 0.5}},
+                           {"type": "expect_column_values_to_be_in_set", "kwargs": {"column": "kind", "value_set": ["a", "b"]}}])  # fmt: skip
+    result = import_gx(path, dataset_path=str(tmp_path / "events.csv"))
+    (suite,) = result.suites
+    assert suite.data["dataset"]["csv"] == {"null_values": list(PANDAS_NULL_VALUES)}
+    assert "# - dataset.csv: null_values are pandas' default null markers" in suite.text
+    (dataset,) = run_paths([_written(tmp_path, suite.text)], RunOptions()).datasets
+    results = {r.check_id: r for r in dataset.results}
+    nulls = int(pd.read_csv(tmp_path / "events.csv")["kind"].isna().sum())  # what GX's pandas source sees
+    assert nulls == 4
+    assert results["events.columns.kind.max_null_fraction"].status is Status.FAILED  # 4 of 6 > 0.5
+    assert results["events.columns.kind.in_set"].status is Status.PASSED  # NA and "" are nulls, not values
+
+
+def test_a_parquet_dataset_gets_no_csv_options(tmp_path: Path) -> None:
+    result = import_gx(_gx1(tmp_path, []), dataset_path="events.parquet")
+    assert result.suites[0].data["dataset"] == {"name": "events", "path": "events.parquet"}
+    assert [f.where for f in result.findings] == ["stewardship"]

@@ -3,6 +3,7 @@ content checked; a contract exercising every mapping round-trips into a suite th
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -18,7 +19,8 @@ from stewardgate.results import Status
 from stewardgate.runner import RunOptions, run_paths
 from stewardgate.suite.loader import load_suite
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "odcs-examples"
+# The ODCS examples corpus: $STEWARDGATE_CORPORA (as in the conformance step), else beside the repository.
+EXAMPLES = Path(os.environ.get("STEWARDGATE_CORPORA") or Path(__file__).resolve().parents[3] / "shared") / "odcs-examples"
 FIXTURES = Path(__file__).parent / "fixtures"
 AS_OF = date(2026, 11, 27)
 PLACEHOLDERS = {"owner": "TODO-owner", "steward": "TODO-steward"}
@@ -164,8 +166,8 @@ def test_the_data_types_example_maps_types_bounds_and_lists_what_has_no_type() -
         {"expect_column_values_to_be_between": {"column": "age", "max_value": 100, "strict_max": True}},
     ]
     assert [f.where.split("] ", 2)[-1] for f in result.lost] == [
-        "txn_time", "txn_time minimum", "txn_time maximum", "txn_time format", "latest_txns", "latest_txns minItems",
-        "latest_txns maxItems", "latest_txns uniqueItems", "customer_details", "customer_details required",
+        "txn_time.logicalType", "txn_time minimum", "txn_time maximum", "txn_time format", "latest_txns.logicalType",
+        "latest_txns minItems", "latest_txns maxItems", "latest_txns uniqueItems", "customer_details.logicalType", "customer_details required",
         "customer_details maxProperties",
     ]  # fmt: skip
 
@@ -203,7 +205,7 @@ def test_a_contract_with_every_mapping_round_trips_into_a_suite_that_runs(tmp_pa
         "rule watches change, not a limit)",
         "slaProperties[2] retention: not converted: element 'parcels.shipped_at' names 'parcels', which is not a "
         "schema object of this contract (dangling reference)",
-        "schema[0] shipments.properties[5] notes: not converted: classification 'sensitive' has no equivalent "
+        "schema[0] shipments.properties[5] notes.classification: not converted: classification 'sensitive' has no equivalent "
         "(public, internal, confidential, restricted)",
         "schema[0] shipments.properties[5] notes.quality[0]: not converted: a text rule is prose, not a check",
     ]
@@ -245,7 +247,8 @@ def test_cli_exit_0_when_complete(tmp_path: Path, cli: Callable[..., Any]) -> No
 
 
 @pytest.mark.parametrize(("content", "message"), [
-    ("apiVersion: v2.2.0\nkind: DataContract\n", ": not an ODCS v3 contract (apiVersion: v2.2.0)"),
+    ("apiVersion: v2.2.0\nkind: DataContract\n", ": this looks like an ODCS v2 contract (apiVersion v2.2.0); stewardgate reads "
+     "ODCS v3: upgrade it to v3 first (v3 renamed dataset to schema, table to name, columns to properties and column to name)"),
     ("- a\n- b\n", ": an ODCS contract is a mapping of keys"),
     ("apiVersion: v3.0.0\nschema: [\n", ":3:1: invalid YAML: while parsing a flow node expected the node content, but found '<stream end>'"),
 ])  # fmt: skip

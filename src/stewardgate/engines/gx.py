@@ -10,7 +10,10 @@ receives numpy-backed pandas copies, and only what it needs:
 
 GX's per-batch fingerprint (a hash of the whole frame) is switched off while we validate.
 An expectation GX could not compute (its ``exception_info``, e.g. a missing column) or
-could not even build is ``errored``; ``mostly`` is GX's; severity is ours. Unexpected counts,
+could not even build is ``errored``; ``mostly`` is GX's; severity is ours. GX computes the
+metrics of a suite together, so one expectation whose metric breaks (a KL divergence on a
+text column) fails the whole validation: then each expectation is validated alone, and only
+the broken one errors, with the metric GX could not compute. Unexpected counts,
 percentages and partial unexpected values land in the result, masked for sensitive columns.
 """
 
@@ -79,10 +82,11 @@ def run_expectations(
 def validate_and_shape(
     mine: list[PlannedCheck], validate: Any, *, row_count: int, masked: set[str], samples: int
 ) -> list[CheckResult]:  # fmt: skip
-    """Run ``validate`` (GX on some data source: ``(raw results by check id, rejected)``) and
-    shape one result per check; GX failing as a whole errors every expectation (fail closed)."""
+    """Run ``validate`` (GX on some data source: ``(raw results by check id, errored text by
+    check id)``) and shape one result per check; GX failing as a whole errors every
+    expectation (fail closed)."""
     try:
-        raw, rejected = validate()
+        raw, errored = validate()
     except DatasetError:
         raise
     except Exception as exc:  # GX itself failed: every expectation is errored, the run goes on
@@ -91,8 +95,8 @@ def validate_and_shape(
     results = []
     for p in mine:
         hidden = any(c in masked for c in columns_of_check(p))
-        if p.check_id in rejected:
-            outcome = Outcome(ok=False, errored=f"GX rejected the arguments: {rejected[p.check_id]}")
+        if p.check_id in errored:
+            outcome = Outcome(ok=False, errored=errored[p.check_id])
         elif p.check_id in raw:
             outcome = outcome_of(p, raw[p.check_id], hidden=hidden)
         else:
@@ -110,21 +114,60 @@ def _run(
         context = gx_context(gx)
         source = context.data_sources.add_pandas("stewardgate")
         raw: dict[str, Any] = {}
-        rejected: dict[str, str] = {}
+        errored: dict[str, str] = {}
         for batch in batches:
             suite, bad = suite_of(gx, batch)
-            rejected.update(bad)
+            errored.update(bad)
             if not suite.expectations:
                 continue
             asset = source.add_dataframe_asset(batch.name)
             gx_batch = asset.add_batch_definition_whole_dataframe("whole").get_batch(
                 batch_parameters={"dataframe": batch.frame}
             )
-            fmt = {"result_format": "SUMMARY", "partial_unexpected_count": max(samples, 1)}
-            for r in gx_batch.validate(suite, result_format=fmt).results:
-                raw[r.expectation_config.meta[META_KEY]] = r
+            results, broken = validate_isolated(gx_batch, suite, samples)
+            raw.update(results)
+            errored.update(broken)
         timings.validation += time.perf_counter() - started
-    return raw, rejected
+    return raw, errored
+
+
+def validate_isolated(gx_batch: Any, suite: Any, samples: int) -> tuple[dict[str, Any], dict[str, str]]:
+    """GX's results by check id, and the errored text of expectations GX could not validate.
+
+    The suite is validated in one go; if GX fails on it as a whole, each expectation is
+    validated alone, so one broken expectation does not take the others with it.
+    """
+    fmt = {"result_format": "SUMMARY", "partial_unexpected_count": max(samples, 1)}
+    try:
+        results = gx_batch.validate(suite, result_format=fmt).results
+    except Exception:  # one expectation broke GX's shared metric graph: find which, below
+        results = None
+    if results is not None:
+        return {r.expectation_config.meta[META_KEY]: r for r in results}, {}
+    raw: dict[str, Any] = {}
+    errored: dict[str, str] = {}
+    for expectation in suite.expectations:
+        check_id = expectation.meta[META_KEY]
+        try:
+            raw[check_id] = gx_batch.validate(expectation, result_format=fmt)
+        except Exception as exc:  # GX could not validate this expectation: an errored result
+            errored[check_id] = gx_failure(exc)
+    return raw, errored
+
+
+_METRIC_HINTS = {
+    "column.partition": "GX bins the column's values into numeric ranges; for a text column give a "
+    "partition_object with values and weights",
+}
+
+
+def gx_failure(exc: BaseException) -> str:
+    """What a steward can read about an exception GX raised while validating one expectation."""
+    metric = getattr(exc.args[0], "metric_name", None) if isinstance(exc, KeyError) and exc.args else None
+    if metric is None:
+        return f"Great Expectations failed: {type(exc).__name__}: {_first_line(exc)}"
+    hint = f" ({_METRIC_HINTS[metric]})" if metric in _METRIC_HINTS else ""
+    return f"GX could not compute the metric '{metric}' this expectation needs{hint}"
 
 
 @contextmanager
@@ -186,7 +229,7 @@ def _to_pandas(df: Any) -> pd.DataFrame:
 
 def suite_of(gx: Any, batch: Batch, bounds: Any = None) -> tuple[Any, dict[str, str]]:
     """The GX suite of a batch's expectations (``bounds``: how arguments meet the frame's
-    types; default the pandas rule), and the arguments GX rejected, by check id."""
+    types; default the pandas rule), and the errored text of arguments GX rejected, by check id."""
     from great_expectations.expectations.registry import get_expectation_impl
 
     expectations, rejected = [], {}
@@ -196,7 +239,7 @@ def suite_of(gx: Any, batch: Batch, bounds: Any = None) -> tuple[Any, dict[str, 
         try:
             expectations.append(get_expectation_impl(p.check)(**arguments, meta=meta))
         except Exception as exc:  # GX's pydantic validators (e.g. a bad strftime format)
-            rejected[p.check_id] = _first_line(exc, join=True)
+            rejected[p.check_id] = f"GX rejected the arguments: {_first_line(exc, join=True)}"
     return gx.ExpectationSuite(name=f"stewardgate-{batch.name}", expectations=expectations), rejected
 
 

@@ -45,6 +45,22 @@ FORBIDDEN_ARGUMENTS = {
     "batch_id": "the batch is chosen by stewardgate",
     "rendered_content": "rendering is GX Cloud's",
 }
+_DISTRIBUTION = "a distribution test; expect_column_kl_divergence_to_be_less_than or a drift rule (docs/drift.md) compares distributions"
+_FILE = "a file expectation of GX's 0.x dataset API; stewardgate checks files' contents, not the files"
+# GX 0.x expectation types that GX 1.0 removed, and what to use instead.
+REMOVED_IN_GX1 = {
+    "expect_column_bootstrapped_ks_test_p_value_to_be_greater_than": _DISTRIBUTION,
+    "expect_column_chisquare_test_p_value_to_be_greater_than": _DISTRIBUTION,
+    "expect_column_parameterized_distribution_ks_test_p_value_to_be_greater_than": _DISTRIBUTION,
+    "expect_column_pair_cramers_phi_value_to_be_less_than": "Cramér's phi between two columns has no replacement",
+    "expect_file_line_regex_match_count_to_be_between": _FILE,
+    "expect_file_line_regex_match_count_to_equal": _FILE,
+    "expect_file_hash_to_equal": _FILE,
+    "expect_file_size_to_be_between": _FILE,
+    "expect_file_to_exist": _FILE,
+    "expect_file_to_have_valid_table_header": _FILE,
+    "expect_file_to_be_valid_json": _FILE,
+}
 SEVERITY_ARGUMENT = {
     "required": False, "types": ["string"], "enum": ["info", "warn", "error"], "default": "error",
     "description": "stewardgate's severity of a failure (not passed to GX).",

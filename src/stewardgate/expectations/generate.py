@@ -34,7 +34,8 @@ _BASE_FIELDS = frozenset(
 )  # fmt: skip
 
 _NOT_HERE = {
-    "unexpected_rows_expectation": "it runs a SQL query (unexpected_rows_query); suites hold no code",
+    "unexpected_rows_expectation": "it runs a SQL query (unexpected_rows_query) that GX runs on SQL databases and "
+    "Spark only, in their dialect; see docs/importing.md, 'SQL rules and unexpected_rows_expectation'",
     "expect_query_results_to_match_comparison": "it runs SQL queries against a database; suites hold no code",
     "expect_table_row_count_to_equal_other_table": "it compares with another table; a suite checks one dataset",
 }

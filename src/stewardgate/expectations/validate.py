@@ -19,9 +19,11 @@ from typing import Any
 from stewardgate.errors import Problem
 from stewardgate.expectations.catalogue import (
     FORBIDDEN_ARGUMENTS,
+    REMOVED_IN_GX1,
     Argument,
     ExpectationType,
     catalogue,
+    generated_from,
     lookup,
     pass_through_argument,
     unsupported,
@@ -95,6 +97,9 @@ def _shape_problem(entry: dict[str, Any]) -> EntryProblem:
 def _unknown_type(name: str) -> str:
     if name in unsupported():
         return f"expectation type not supported: {unsupported()[name]}"
+    if name in REMOVED_IN_GX1:
+        version = generated_from().replace("great_expectations", "GX")
+        return f"expectation type not supported: {version} no longer has it (removed in GX 1.0; {REMOVED_IN_GX1[name]})"
     names = list(catalogue())
     snake = _CAMEL.sub("_", name).lower()
     close = [snake] if snake in names else difflib.get_close_matches(name, names, n=1, cutoff=0.6)

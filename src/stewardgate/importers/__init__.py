@@ -3,7 +3,10 @@
 An importer returns an :class:`ImportResult`: the suites it wrote (as YAML text, ready to be
 saved) and its findings. A finding with ``lost=True`` is something that could not be
 converted (the import is incomplete); one with ``lost=False`` was converted with a caveat the
-steward should read. Nothing is dropped silently. Importers never print or exit.
+steward should read. ``converted`` names each source constraint that was carried into a
+suite, with the same labels as findings, so a test can check that every constraint a source
+declares is either converted or listed. Nothing is dropped silently. Importers never print or
+exit.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ class ImportResult:
     source: str
     suites: tuple[ImportedSuite, ...]
     findings: tuple[Finding, ...]
+    converted: tuple[str, ...] = ()
 
     @property
     def complete(self) -> bool:

@@ -26,13 +26,20 @@ SEVERITIES = {"critical": "error", "warning": "warn", "info": "info"}
 PLACEHOLDER_OWNER = "TODO-owner"
 PLACEHOLDER_STEWARD = "TODO-steward"
 # Types GX renamed in 1.0 (0.x name -> 1.x name).
-RENAMED = {"expect_multicolumn_values_to_be_unique": "expect_select_column_values_to_be_unique_within_record"}
+RENAMED = {
+    "expect_multicolumn_values_to_be_unique": "expect_select_column_values_to_be_unique_within_record",
+    "expect_column_pair_values_A_to_be_greater_than_B": "expect_column_pair_values_a_to_be_greater_than_b",
+}
 _EXECUTION_OPTIONS = frozenset({"result_format", "include_config", "catch_exceptions", "output_strftime_format"})
 _REMOVED_FLAGS = {
     "parse_strings_as_datetimes": "removed in GX 1.0: values are no longer parsed as datetimes, so the meaning would change",
     "allow_cross_type_comparisons": "removed in GX 1.0: values of different types can no longer be compared",
 }
 _NAME_CHARS = re.compile(r"[^A-Za-z0-9_.-]+")
+# What pandas.read_csv reads as null by default (pandas 2.3, ``keep_default_na``), quoted or not:
+# GX's pandas data source reads CSV files with it.
+PANDAS_NULL_VALUES = ("", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+                      "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null")  # fmt: skip
 
 
 def import_gx(
@@ -61,14 +68,30 @@ def convert_gx(
     parameters = {**(data.get("evaluation_parameters") or {}), **(data.get("suite_parameters") or {})}
     builder, findings = SuiteBuilder(), []
     for i, entry in enumerate(entries):
-        findings.extend(_convert_entry(i, entry, parameters, builder))
+        found = convert_entry(i, entry, parameters, builder)
+        findings.extend(found)
+        if not any(f.lost for f in found):
+            builder.converted.append(f"expectations[{i}] {_kind(entry)}")
     dataset_name = name or dataset_name_of(str(data.get("name") or data.get("expectation_suite_name")))
     stewardship = {"owner": owner or PLACEHOLDER_OWNER, "steward": steward or PLACEHOLDER_STEWARD}
     if not owner or not steward:
         findings.append(Finding("stewardship", "a GX suite names no owner or steward; placeholders were written (--owner, --steward)", lost=False))
-    suite = builder.suite({"name": dataset_name, "path": dataset_path}, stewardship)
+    suite = builder.suite(_dataset(dataset_name, dataset_path, findings), stewardship)
     text = render_suite(suite, source=Path(source).name, tool="gx", findings=findings)
-    return ImportResult(source=source, suites=(ImportedSuite(f"{dataset_name}.yml", text, suite),), findings=tuple(findings))
+    suites = (ImportedSuite(f"{dataset_name}.yml", text, suite),)
+    return ImportResult(source=source, suites=suites, findings=tuple(findings), converted=tuple(builder.converted))
+
+
+def _dataset(name: str, path: str, findings: list[Finding]) -> dict[str, Any]:
+    """The dataset section; a CSV is read as GX's pandas source reads it (pandas' null markers)."""
+    from stewardgate.datasets.resolve import FORMATS_BY_SUFFIX
+
+    dataset: dict[str, Any] = {"name": name, "path": path}
+    if FORMATS_BY_SUFFIX.get(Path(path).suffix.lower()) == "csv":
+        dataset["csv"] = {"null_values": list(PANDAS_NULL_VALUES)}
+        findings.append(Finding("dataset.csv", "null_values are pandas' default null markers (NA, NULL, N/A, \"\"...), "
+                                "so the CSV reads as GX read it with pandas; remove any that are real values", lost=False))  # fmt: skip
+    return dataset
 
 
 def dataset_name_of(text: str) -> str:
@@ -77,11 +100,13 @@ def dataset_name_of(text: str) -> str:
     return cleaned or "imported"
 
 
-def _convert_entry(i: int, entry: Any, parameters: dict[str, Any], builder: SuiteBuilder) -> list[Finding]:
+def convert_entry(i: int, entry: Any, parameters: dict[str, Any], builder: SuiteBuilder) -> list[Finding]:
+    """One GX expectation entry into ``builder``; findings say what could not be converted."""
     if not isinstance(entry, dict):
         return [Finding(f"expectations[{i}]", f"not an expectation object: {entry!r}")]
-    kind = str(entry.get("type") or entry.get("expectation_type") or "")
-    where = f"expectations[{i}] {kind or '?'}"
+    kind = _kind(entry)
+    where = f"expectations[{i}] {kind}"
+    kind = "" if kind == "?" else kind
     findings: list[Finding] = []
     if kind in RENAMED:
         findings.append(Finding(where, f"renamed to {RENAMED[kind]} (GX 1.0)", lost=False))
@@ -96,6 +121,10 @@ def _convert_entry(i: int, entry: Any, parameters: dict[str, Any], builder: Suit
     if errors:
         return [*findings, Finding(where, "; ".join(errors))]
     return findings
+
+
+def _kind(entry: Any) -> str:
+    return str(entry.get("type") or entry.get("expectation_type") or "?") if isinstance(entry, dict) else "?"
 
 
 def _arguments(entry: dict[str, Any], parameters: dict[str, Any], findings: list[Finding], where: str) -> tuple[dict[str, Any], list[str]]:

@@ -25,6 +25,7 @@ class SuiteBuilder:
     def __init__(self) -> None:
         self.columns: dict[str, dict[str, Any]] = {}
         self.expectations: list[dict[str, Any]] = []
+        self.converted: list[str] = []  # labels of the source constraints carried into the suite
 
     def column(self, name: str) -> dict[str, Any]:
         return self.columns.setdefault(name, {})
@@ -34,7 +35,7 @@ class SuiteBuilder:
         spec = self.column(column)
         if rule in spec:
             return False
-        spec[rule] = value if severity == "error" else {"value": value, "severity": severity}
+        spec[rule] = _stored(value, severity)
         return True
 
     def add_expectation(self, kind: str, args: dict[str, Any], severity: str = "error") -> list[str]:
@@ -48,7 +49,10 @@ class SuiteBuilder:
     def add(self, kind: str, args: dict[str, Any], severity: str = "error") -> list[str]:
         """Native rules when they mean the same and are free on the column, else an expectation."""
         rules = native_rules(kind, args)
-        if rules and not any(r in self.columns.get(args["column"], {}) for r in rules):
+        spec = self.columns.get(args["column"], {}) if rules else {}
+        if rules and all(spec.get(r) == _stored(v, severity) for r, v in rules.items()):
+            return []  # the column already holds exactly these rules
+        if rules and not any(r in spec for r in rules):
             for rule, value in rules.items():
                 self.add_rule(args["column"], rule, value, severity)
             return []
@@ -66,6 +70,10 @@ class SuiteBuilder:
             data["expectations"] = self.expectations
         _check_suite(data)
         return data
+
+
+def _stored(value: Any, severity: str) -> Any:
+    return value if severity == "error" else {"value": value, "severity": severity}
 
 
 def _check_suite(data: dict[str, Any]) -> None:

@@ -20,14 +20,19 @@ from stewardgate.errors import InputError
 from stewardgate.importers import Finding, ImportedSuite, ImportResult
 from stewardgate.importers.gx import PLACEHOLDER_OWNER, PLACEHOLDER_STEWARD, dataset_name_of
 from stewardgate.importers.native import SuiteBuilder
-from stewardgate.importers.odcs_rules import CLASSIFICATIONS, add_property, add_quality, is_date_text
+from stewardgate.importers.odcs_inventory import column_of, constraints, object_label, property_label
+from stewardgate.importers.odcs_quality import add_quality
+from stewardgate.importers.odcs_rules import CLASSIFICATIONS, accounted, add_property, enum_values, is_date_text
+from stewardgate.importers.odcs_shape import check_shape, known_keys
 from stewardgate.importers.render import render_suite
+from stewardgate.suite.periods import parse_period
 
 DEFAULT_TEMPLATE = "{name}.parquet"
 _CONTACT = re.compile(r"^(?:[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+|@?[A-Za-z0-9][A-Za-z0-9._/-]*)$")  # as in suite.models
 _UNITS = {"d": "d", "day": "d", "days": "d", "w": "w", "week": "w", "weeks": "w", "m": "mo", "mo": "mo",
           "month": "mo", "months": "mo", "y": "y", "yr": "y", "year": "y", "years": "y"}  # fmt: skip
 _FRESHNESS = ("latency", "frequency", "freshness")
+UNMAPPED = "the importer has no mapping for this; it is not checked"
 
 
 def load_contract(path: Path) -> dict[str, Any]:
@@ -51,9 +56,7 @@ def load_contract(path: Path) -> dict[str, Any]:
         raise InputError(f"{path}: invalid YAML: {' '.join(str(exc).split())}") from exc
     if not isinstance(doc, dict):
         raise InputError(f"{path}: an ODCS contract is a mapping of keys")
-    version = str(doc.get("apiVersion", ""))
-    if not version.startswith("v3"):
-        raise InputError(f"{path}: not an ODCS v3 contract (apiVersion: {version or 'missing'})")
+    check_shape(doc, path, text)
     return doc
 
 
@@ -79,59 +82,75 @@ def import_odcs(path: Path, *, dataset_template: str = DEFAULT_TEMPLATE, as_of: 
     return convert_odcs(load_contract(path), source=str(path), dataset_template=dataset_template, as_of=as_of)
 
 
+def _unaccounted(doc: dict[str, Any], converted: set[str], findings: list[Finding]) -> list[Finding]:
+    """A safety net: a declared constraint that no mapping converted or listed is listed here."""
+    listed = {f.where for f in findings}
+    return [Finding(label, UNMAPPED)
+            for label in constraints(doc) if label not in converted and label not in listed]
+
+
 def convert_odcs(
     doc: dict[str, Any], *, source: str, dataset_template: str = DEFAULT_TEMPLATE, as_of: date | None = None
 ) -> ImportResult:
     """One suite per schema object of an already loaded contract."""
     today = as_of or date.today()
     objects = [o for o in (doc.get("schema") or []) if isinstance(o, dict)]
-    findings: list[Finding] = []
+    findings: list[Finding] = known_keys(doc)
+    converted: list[str] = []
     people = _stewards(doc.get("team"), today, findings)
     tables = {key: o for o in objects for key in (o.get("name"), o.get("physicalName")) if key}
-    retention = _sla(doc, tables, findings)
-    suites, names = [], set()
+    retention = _sla(doc, tables, findings, converted)
+    built, names = [], set()
     for i, obj in enumerate(objects):
         suite_findings: list[Finding] = []
-        data = _suite(obj, i, people, retention.get(id(obj), retention.get(0)), tables, dataset_template, suite_findings)
+        builder = SuiteBuilder()
+        data = _suite(obj, i, builder, people, retention.get(id(obj), retention.get(0)), tables, dataset_template, suite_findings)
+        converted.extend(builder.converted)
         name = data["dataset"]["name"]
         while name in names:
             name += "_"
         names.add(name)
         data["dataset"]["name"] = name
+        built.append((name, data, suite_findings, object_label(i, obj)))
         findings.extend(suite_findings)
-        text = render_suite(data, source=Path(source).name, tool="odcs", findings=[*suite_findings, *_shared(findings)])
-        suites.append(ImportedSuite(f"{name}.yml", text, data))
     if not objects:
         findings.append(Finding("schema", "the contract has no schema objects; no suite was written"))
-    return ImportResult(source=source, suites=tuple(suites), findings=tuple(findings))
+    unmapped = _unaccounted(doc, set(converted), findings)
+    findings.extend(unmapped)
+    suites = []
+    for name, data, own, label in built:
+        listed = [*own, *(f for f in unmapped if f.where.startswith(f"{label}.")), *_shared(findings)]
+        suites.append(ImportedSuite(f"{name}.yml", render_suite(data, source=Path(source).name, tool="odcs", findings=listed), data))
+    return ImportResult(source=source, suites=tuple(suites), findings=tuple(findings), converted=tuple(converted))
 
 
 def _shared(findings: list[Finding]) -> list[Finding]:
-    return [f for f in findings if f.where.startswith(("team", "slaProperties"))]
+    """Findings about the whole contract, which every suite's header lists."""
+    return [f for f in findings if not f.where.startswith("schema[")]
 
 
 def _suite(
-    obj: dict[str, Any], i: int, people: dict[str, str], retention: dict[str, Any] | None,
+    obj: dict[str, Any], i: int, builder: SuiteBuilder, people: dict[str, str], retention: dict[str, Any] | None,
     tables: dict[str, Any], template: str, findings: list[Finding],
 ) -> dict[str, Any]:  # fmt: skip
-    builder = SuiteBuilder()
-    label = f"schema[{i}] {obj.get('name', '?')}"
+    label = object_label(i, obj)
     props = [p for p in (obj.get("properties") or []) if isinstance(p, dict)]
     keys = sorted((p for p in props if p.get("primaryKey") is True), key=lambda p: p.get("primaryKeyPosition") or 0)
-    columns = [_column_name(p) for p in props]
-    aliases = {str(p.get(k)): c for p, c in zip(props, columns) for k in ("name", "physicalName") if p.get(k)}
+    aliases = {str(p.get(k)): column_of(p) for p in props for k in ("name", "physicalName") if p.get(k)}
     for j, prop in enumerate(props):
-        where = f"{label}.properties[{j}] {columns[j]}"
-        findings.extend(add_property(builder, columns[j], prop, where, composite_key=len(keys) > 1))
+        where = property_label(label, j, column_of(prop))
+        if prop.get("semanticType") == "measure":
+            findings.extend(_measure(prop, where))
+            continue
+        findings.extend(add_property(builder, column_of(prop), prop, where, composite_key=len(keys) > 1))
         for k, rule in enumerate(prop.get("quality") or []):
-            findings.extend(add_quality(builder, rule, f"{where}.quality[{k}]", columns[j], aliases))
+            found = add_quality(builder, rule, f"{where}.quality[{k}]", column_of(prop), aliases, enum_values(prop))
+            findings.extend(accounted(builder, f"{where}.quality[{k}]", found))
         findings.extend(_relationships(prop.get("relationships"), f"{where}.relationships", tables))
     if len(keys) > 1:
-        key_columns = [_column_name(p) for p in keys]
-        for p in builder.add_expectation("expect_compound_columns_to_be_unique", {"column_list": key_columns}):
-            findings.append(Finding(f"{label} primary key", p))
+        findings.extend(_composite_key(builder, label, props, keys))
     for k, rule in enumerate(obj.get("quality") or []):
-        findings.extend(add_quality(builder, rule, f"{label}.quality[{k}]", None, aliases))
+        findings.extend(accounted(builder, f"{label}.quality[{k}]", add_quality(builder, rule, f"{label}.quality[{k}]", None, aliases)))
     findings.extend(_relationships(obj.get("relationships"), f"{label}.relationships", tables))
     name = dataset_name_of(str(obj.get("name") or f"schema_{i}"))
     physical = str(obj.get("physicalName") or obj.get("name") or name)
@@ -140,8 +159,20 @@ def _suite(
     return builder.suite(dataset, stewardship)
 
 
-def _column_name(prop: dict[str, Any]) -> str:
-    return str(prop.get("physicalName") or prop.get("name") or "?")
+def _composite_key(builder: SuiteBuilder, label: str, props: list[dict[str, Any]], keys: list[dict[str, Any]]) -> list[Finding]:
+    """A primary key over several properties (by ``primaryKeyPosition``): compound uniqueness."""
+    problems = builder.add_expectation("expect_compound_columns_to_be_unique", {"column_list": [column_of(p) for p in keys]})
+    wheres = [f"{property_label(label, props.index(p), column_of(p))}.primaryKey" for p in keys]
+    builder.converted.extend([] if problems else wheres)
+    return [Finding(where, problem) for where in wheres for problem in problems]
+
+
+def _measure(prop: dict[str, Any], where: str) -> list[Finding]:
+    """A v3.2 measure is an aggregate, not a column: everything it declares is listed."""
+    from stewardgate.importers.odcs_inventory import property_constraints
+
+    why = "a measure (semanticType: measure) is an aggregate computed by transformLogic, not a column of the data"
+    return [Finding(label, why) for label in property_constraints(where, prop)]
 
 
 def _stewardship(
@@ -190,7 +221,7 @@ def _active(member: dict[str, Any], today: date) -> bool:
     return (start is None or start <= today) and (end is None or end > today)
 
 
-def _sla(doc: dict[str, Any], tables: dict[str, Any], findings: list[Finding]) -> dict[int, dict[str, Any]]:
+def _sla(doc: dict[str, Any], tables: dict[str, Any], findings: list[Finding], converted: list[str]) -> dict[int, dict[str, Any]]:
     """Retention per schema object (key ``id(obj)``; key 0 for all); everything else reported."""
     out: dict[int, dict[str, Any]] = {}
     default = doc.get("slaDefaultElement")
@@ -205,11 +236,12 @@ def _sla(doc: dict[str, Any], tables: dict[str, Any], findings: list[Finding]) -
             findings.append(Finding(where, f"element '{element}' names '{table}', which is not a schema object of this contract (dangling reference)"))
             continue
         if name == "retention":
-            period = _period(prop)
+            period, problem = _period(prop)
             if period is None:
-                findings.append(Finding(where, f"retention {prop.get('value')!r} {prop.get('unit', '')} is not a period (days, weeks, months, years)"))
+                findings.append(Finding(where, problem))
                 continue
             out[id(tables[table]) if table else 0] = {"period": period, **({"column": column} if column else {})}
+            converted.append(where)
         elif name in _FRESHNESS:
             findings.append(Finding(where, "suites have no freshness limit yet (a freshness_seconds anomaly rule watches change, not a limit)"))
         else:
@@ -224,11 +256,21 @@ def _split_element(element: Any) -> tuple[str | None, str | None]:
     return parts[0], (parts[1] if len(parts) > 1 else None)
 
 
-def _period(prop: dict[str, Any]) -> str | None:
-    value, unit = prop.get("value"), _UNITS.get(str(prop.get("unit", "")).lower())
+def _period(prop: dict[str, Any]) -> tuple[str | None, str]:
+    """A suite period from ``value`` and ``unit`` (``3`` ``years``), or an ISO-8601 value (``P1Y``)."""
+    value, unit_text = prop.get("value"), str(prop.get("unit") or "")
+    unit = _UNITS.get(unit_text.lower())
     if isinstance(value, int) and not isinstance(value, bool) and value > 0 and unit:
-        return f"{value}{unit}"
-    return None
+        return f"{value}{unit}", ""
+    if isinstance(value, str) and not unit_text:
+        try:
+            parse_period(value)
+        except ValueError as exc:
+            return None, f"retention {exc}"
+        return value.strip(), ""
+    written = " ".join(str(x) for x in (value, unit_text) if x not in (None, ""))
+    return None, (f"retention '{written}' is not a period: a positive whole value with a unit (days, weeks, months, "
+                  f"years), or an ISO-8601 duration such as P1Y")  # fmt: skip
 
 
 def _relationships(rels: Any, where: str, tables: dict[str, Any]) -> list[Finding]:

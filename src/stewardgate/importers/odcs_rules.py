@@ -1,11 +1,11 @@
-"""ODCS property and quality-rule mapping: types, keys, options and library rules to suite rules.
+"""ODCS property mapping: types, keys, enum and logicalTypeOptions to column rules.
 
-Each function adds to a :class:`SuiteBuilder` and returns findings for what it could not carry.
+Each function adds to a :class:`SuiteBuilder`, records in ``builder.converted`` the label of
+each constraint it carried (see :mod:`stewardgate.importers.odcs_inventory`) and returns
+findings for what it could not carry: every key and option it does not map is listed.
 ODCS ``required: true`` means "no nulls" (``nullable: false``); ``unique`` and single-column
 primary keys mean ``unique: true``; a composite primary key becomes
-``expect_compound_columns_to_be_unique``. Library quality rules with an equivalent are mapped:
-``nullValues``, ``missingValues``, ``invalidValues``, ``duplicateValues`` and ``rowCount``
-(ODCS 3.1 ``metric``, and the 3.0 ``rule`` names).
+``expect_compound_columns_to_be_unique``; a v3.2 ``enum`` becomes ``in_set``.
 """
 
 from __future__ import annotations
@@ -16,24 +16,15 @@ from typing import Any
 
 from stewardgate.importers import Finding
 from stewardgate.importers.native import SuiteBuilder
+from stewardgate.importers.odcs_inventory import declared
 
 CLASSIFICATIONS = ("public", "internal", "confidential", "restricted")
-SEVERITIES = {"error": "error", "critical": "error", "high": "error", "warning": "warn", "warn": "warn",
-              "medium": "warn", "info": "info", "low": "info"}  # fmt: skip
-METRICS = {
-    "nullValues": "nullValues", "nullCheck": "nullValues", "nullCount": "nullValues",
-    "missingValues": "missingValues", "invalidValues": "invalidValues", "validValues": "invalidValues",
-    "duplicateValues": "duplicateValues", "duplicateCount": "duplicateValues", "rowCount": "rowCount",
-}  # fmt: skip
-OPERATORS = {
-    "mustBe": "eq", "mustNotBe": "ne", "mustBeGreaterThan": "gt", "mustBeGreaterOrEqualTo": "ge",
-    "mustBeGreaterThanOrEqualTo": "ge", "mustBeLessThan": "lt", "mustBeLessOrEqualTo": "le",
-    "mustBeLessThanOrEqualTo": "le", "mustBeBetween": "between", "mustNotBeBetween": "not_between",
-}  # fmt: skip
 _INT_PHYSICAL = {"tinyint": "int8", "smallint": "int16", "int": "int32", "integer": "int32", "bigint": "int64", "long": "int64"}
 _FORMATS = {"i8": "int8", "i16": "int16", "i32": "int32", "i64": "int64", "u8": "uint8", "u16": "uint16",
             "u32": "uint32", "u64": "uint64", "f32": "float32", "f64": "float64"}  # fmt: skip
-_UNMAPPED_OPTIONS = ("minItems", "maxItems", "uniqueItems", "required", "maxProperties", "minProperties")
+_MAPPED_OPTIONS = frozenset({"minLength", "maxLength", "pattern", "minimum", "maximum", "exclusiveMinimum",
+                             "exclusiveMaximum", "format", "timezone", "defaultTimezone"})  # fmt: skip
+_NESTED = {"properties": "the nested properties of an object column", "items": "the items of an array column"}
 
 
 def column_type(prop: dict[str, Any]) -> tuple[str | None, str | None]:
@@ -63,42 +54,81 @@ def column_type(prop: dict[str, Any]) -> tuple[str | None, str | None]:
 
 
 def add_property(builder: SuiteBuilder, column: str, prop: dict[str, Any], where: str, composite_key: bool) -> list[Finding]:
-    """The column's type, keys, options, classification and description."""
+    """The column's type, keys, enum, options, classification and description."""
     findings: list[Finding] = []
     spec = builder.column(column)
     kind, why = column_type(prop)
     if kind:
         spec["type"] = kind
+        builder.converted.append(f"{where}.logicalType")
     elif why:
-        findings.append(Finding(where, why))
+        findings.append(Finding(f"{where}.logicalType", why))
     if prop.get("required") is True or prop.get("primaryKey") is True:
         builder.add_rule(column, "nullable", False)
     if prop.get("unique") is True or (prop.get("primaryKey") is True and not composite_key):
         builder.add_rule(column, "unique", True)
-    findings.extend(_classification(spec, prop, where))
+    builder.converted.extend(f"{where}.{k}" for k in ("required", "unique") if prop.get(k) is True)
+    if prop.get("primaryKey") is True and not composite_key:  # a composite key is recorded with its expectation
+        builder.converted.append(f"{where}.primaryKey")
+    findings.extend(_classification(builder, spec, prop, where))
     if isinstance(prop.get("description"), str) and prop["description"].strip():
         spec["description"] = " ".join(prop["description"].split())
+    findings.extend(_enum(builder, column, prop.get("enum"), f"{where}.enum"))
     findings.extend(_options(builder, column, kind, prop.get("logicalTypeOptions") or {}, where))
+    findings.extend(Finding(f"{where}.{k}", f"{text} are not checked (a suite checks top-level columns)") for k, text in _NESTED.items() if prop.get(k))
+    findings.extend(_other_keys(prop, where, {"logicalType", "required", "unique", "primaryKey", "classification", "enum", "semanticType", *_NESTED}))
+    if prop.get("semanticType") not in (None, "column", "dimension"):
+        findings.append(Finding(f"{where}.semanticType", f"semanticType '{prop['semanticType']}' is not one of column, dimension, measure"))
+    elif prop.get("semanticType"):
+        builder.converted.append(f"{where}.semanticType")
     return findings
 
 
-def _classification(spec: dict[str, Any], prop: dict[str, Any], where: str) -> list[Finding]:
+def enum_values(prop: dict[str, Any]) -> list[Any] | None:
+    """The allowed values of a v3.2 ``enum`` (objects with ``value``; plain values are read too)."""
+    enum = prop.get("enum")
+    if not isinstance(enum, list) or not enum:
+        return None
+    return [item.get("value") if isinstance(item, dict) else item for item in enum]
+
+
+def _enum(builder: SuiteBuilder, column: str, enum: Any, where: str) -> list[Finding]:
+    if not enum:
+        return []
+    values = enum_values({"enum": enum})
+    if values is None or any(v is None or isinstance(v, (dict, list)) for v in values):
+        return [Finding(where, "an enum is a list of objects with a plain 'value' each")]
+    problems = builder.add("expect_column_values_to_be_in_set", {"column": column, "value_set": values})
+    if not problems:
+        builder.converted.append(where)
+    return _problems(where, problems)
+
+
+def _other_keys(prop: dict[str, Any], where: str, mapped: set[str]) -> list[Finding]:
+    from stewardgate.importers.odcs_inventory import DESCRIPTIVE_PROPERTY, declared
+
+    unknown = [k for k in prop if k not in DESCRIPTIVE_PROPERTY and k not in mapped and declared(prop[k])]
+    return [Finding(f"{where}.{k}", f"unknown property key '{k}' (not in ODCS v3.2); it is not read") for k in unknown]
+
+
+def _classification(builder: SuiteBuilder, spec: dict[str, Any], prop: dict[str, Any], where: str) -> list[Finding]:
     value = prop.get("classification")
     if value is None:
         return []
     if str(value).lower() in CLASSIFICATIONS:
         spec["classification"] = str(value).lower()
+        builder.converted.append(f"{where}.classification")
         return []
-    return [Finding(where, f"classification '{value}' has no equivalent ({', '.join(CLASSIFICATIONS)})")]
+    return [Finding(f"{where}.classification", f"classification '{value}' has no equivalent ({', '.join(CLASSIFICATIONS)})")]
 
 
 def _options(builder: SuiteBuilder, column: str, kind: str | None, options: dict[str, Any], where: str) -> list[Finding]:
     findings = []
     for key, rule in (("minLength", "min_length"), ("maxLength", "max_length")):
-        if isinstance(options.get(key), int):
-            builder.add_rule(column, rule, options[key])
-    if isinstance(options.get("pattern"), str):
-        findings += _problems(where, builder.add("expect_column_values_to_match_regex", {"column": column, "regex": options["pattern"]}))
+        if key in options:
+            findings += _length(builder, column, key, rule, options[key], where)
+    if "pattern" in options:
+        findings += accounted(builder, f"{where} pattern", _pattern(builder, column, options["pattern"], f"{where} pattern"))
     for key, rule in (("minimum", "min"), ("maximum", "max")):
         if key in options:
             bound = typed_bound(options[key], kind)
@@ -106,16 +136,47 @@ def _options(builder: SuiteBuilder, column: str, kind: str | None, options: dict
                 findings.append(Finding(f"{where} {key}", f"{options[key]!r} is not a bound for {_a(kind)} column"))
             else:
                 builder.add_rule(column, rule, bound)
+                builder.converted.append(f"{where} {key}")
     for key, side in (("exclusiveMinimum", "min"), ("exclusiveMaximum", "max")):
         if key in options:
-            findings += _exclusive(builder, column, kind, key, side, options[key], where)
-    if "format" in options and str(options["format"]).lower() not in _FORMATS:
-        temporal = kind in ("date", "datetime")
-        why = "describes a text form; the column is typed" if temporal else "has no equivalent"
-        findings.append(Finding(f"{where} format", f"format '{options['format']}' {why}", lost=not temporal))
-    if options.get("timezone") is True:
-        findings.append(Finding(f"{where} timezone", "the type 'datetime' accepts naive and zoned timestamps alike", lost=False))
-    findings += [Finding(f"{where} {k}", "no equivalent for this option") for k in _UNMAPPED_OPTIONS if k in options]
+            findings += accounted(builder, f"{where} {key}", _exclusive(builder, column, kind, key, side, options[key], where))
+    findings += _format(builder, kind, options, where)
+    for key in ("timezone", "defaultTimezone"):
+        if options.get(key) not in (None, False):
+            findings.append(Finding(f"{where} {key}", "the type 'datetime' accepts naive and zoned timestamps alike", lost=False))
+    findings += [Finding(f"{where} {k}", "no equivalent for this option") for k, v in options.items() if k not in _MAPPED_OPTIONS and declared(v)]
+    return findings
+
+
+def _length(builder: SuiteBuilder, column: str, key: str, rule: str, value: Any, where: str) -> list[Finding]:
+    if not isinstance(value, int) or isinstance(value, bool):
+        return [Finding(f"{where} {key}", f"{value!r} is not a number of characters")]
+    builder.add_rule(column, rule, value)
+    builder.converted.append(f"{where} {key}")
+    return []
+
+
+def _pattern(builder: SuiteBuilder, column: str, pattern: Any, where: str) -> list[Finding]:
+    if not isinstance(pattern, str):
+        return [Finding(where, f"{pattern!r} is not a regular expression")]
+    return _problems(where, builder.add("expect_column_values_to_match_regex", {"column": column, "regex": pattern}))
+
+
+def _format(builder: SuiteBuilder, kind: str | None, options: dict[str, Any], where: str) -> list[Finding]:
+    if options.get("format") is None:
+        return []
+    if str(options["format"]).lower() in _FORMATS:
+        builder.converted.append(f"{where} format")
+        return []
+    temporal = kind in ("date", "datetime")
+    why = "describes a text form; the column is typed" if temporal else "has no equivalent"
+    return [Finding(f"{where} format", f"format '{options['format']}' {why}", lost=not temporal)]
+
+
+def accounted(builder: SuiteBuilder, label: str, findings: list[Finding]) -> list[Finding]:
+    """Record ``label`` as converted unless a finding says it was lost."""
+    if not any(f.lost for f in findings):
+        builder.converted.append(label)
     return findings
 
 
@@ -144,135 +205,13 @@ def typed_bound(value: Any, kind: str | None) -> Any:
     return None
 
 
-def add_quality(builder: SuiteBuilder, rule: Any, where: str, column: str | None, columns: dict[str, str]) -> list[Finding]:
-    """One ODCS quality rule (property-level when ``column`` is set, else schema-level).
-
-    ``columns`` maps every name a rule may use for a property (name, physicalName) to its column.
-    """
-    if not isinstance(rule, dict):
-        return [Finding(where, f"not a quality rule: {rule!r}")]
-    kind = str(rule.get("type") or "library")
-    if kind == "sql":
-        return [Finding(where, "a SQL quality rule needs a database; suites hold no code")]
-    if kind == "custom":
-        return [Finding(where, f"a custom rule for engine '{rule.get('engine', '?')}' has no equivalent")]
-    if kind == "text":
-        return [Finding(where, "a text rule is prose, not a check")]
-    metric = METRICS.get(str(rule.get("metric") or rule.get("rule") or ""))
-    if metric is None:
-        return [Finding(where, f"library metric '{rule.get('metric') or rule.get('rule')}' has no equivalent")]
-    op = _operator(rule)
-    severity = SEVERITIES.get(str(rule.get("severity") or "error").lower(), "error")
-    handler = {"nullValues": _nulls, "missingValues": _missing, "invalidValues": _invalid,
-               "duplicateValues": _duplicates, "rowCount": _row_count}[metric]  # fmt: skip
-    return handler(builder, rule, op, severity, where, column, columns)
-
-
-def _operator(rule: dict[str, Any]) -> tuple[str, Any] | None:
-    found = [(OPERATORS[k], v) for k, v in rule.items() if k in OPERATORS]
-    return found[0] if len(found) == 1 else None
-
-
-def _percent(rule: dict[str, Any]) -> bool:
-    return str(rule.get("unit") or "rows").lower() == "percent"
-
-
-def _none_allowed(op: tuple[str, Any] | None, rule: dict[str, Any]) -> bool:
-    """True when the rule allows no failing row at all (= 0, <= 0, < 1 row)."""
-    if op is None:
-        return False
-    name, value = op
-    return (name in ("eq", "le") and value == 0) or (name == "lt" and value == 1 and not _percent(rule))
-
-
-def _nulls(builder: SuiteBuilder, rule: dict[str, Any], op: Any, severity: str, where: str, column: str | None, _: dict[str, str]) -> list[Finding]:
-    if column is None:
-        return [Finding(where, "nullValues needs a property (a column)")]
-    if _none_allowed(op, rule):
-        builder.add_rule(column, "nullable", False, severity)
-        return []
-    if op is not None and op[0] == "le" and isinstance(op[1], (int, float)):
-        if _percent(rule):
-            builder.add_rule(column, "max_null_fraction", round(op[1] / 100, 10), severity)
-        else:
-            builder.add_rule(column, "max_null_count", int(op[1]), severity)
-        return []
-    if op is not None and op[0] == "lt" and isinstance(op[1], int) and not _percent(rule):
-        builder.add_rule(column, "max_null_count", op[1] - 1, severity)
-        return []
-    return [Finding(where, f"nullValues with {_op_text(op)} has no equivalent (<= a count or a percentage)")]
-
-
-def _missing(builder: SuiteBuilder, rule: dict[str, Any], op: Any, severity: str, where: str, column: str | None, _: dict[str, str]) -> list[Finding]:
-    values = (rule.get("arguments") or {}).get("missingValues", [None])
-    if column is None or not _none_allowed(op, rule) or not isinstance(values, list):
-        return [Finding(where, f"missingValues with {_op_text(op)} has no equivalent (only 'none missing' maps)")]
-    builder.add_rule(column, "nullable", False, severity)
-    others = [v for v in values if v is not None]
-    if others:
-        return _problems(where, builder.add_expectation("expect_column_values_to_not_be_in_set", {"column": column, "value_set": others}, severity))
-    return []
-
-
-def _invalid(builder: SuiteBuilder, rule: dict[str, Any], op: Any, severity: str, where: str, column: str | None, _: dict[str, str]) -> list[Finding]:
-    args = rule.get("arguments") or {}
-    valid = args.get("validValues", rule.get("validValues"))
-    pattern = args.get("pattern", rule.get("pattern"))
-    if column is None or (valid is None and pattern is None):
-        return [Finding(where, "invalidValues needs a property and validValues or pattern")]
-    kind, key, value = (
-        ("expect_column_values_to_be_in_set", "value_set", [v for v in valid if v is not None])
-        if valid is not None else ("expect_column_values_to_match_regex", "regex", pattern)
-    )  # fmt: skip
-    if _none_allowed(op, rule):
-        return _problems(where, builder.add(kind, {"column": column, key: value}, severity))
-    if op is not None and op[0] == "le" and _percent(rule) and isinstance(op[1], (int, float)):
-        mostly = round(1 - op[1] / 100, 10)
-        found = _problems(where, builder.add_expectation(kind, {"column": column, key: value, "mostly": mostly}, severity))
-        caveat = Finding(where, "GX's mostly counts the share among non-null values; ODCS counts among all rows", lost=False)
-        return found or [caveat]
-    return [Finding(where, f"invalidValues with {_op_text(op)} has no equivalent (none invalid, or <= a percentage)")]
-
-
-def _duplicates(builder: SuiteBuilder, rule: dict[str, Any], op: Any, severity: str, where: str, column: str | None, columns: dict[str, str]) -> list[Finding]:
-    named = [column] if column else [str(t) for t in (rule.get("arguments") or {}).get("properties") or []]
-    if not named or not _none_allowed(op, rule):
-        return [Finding(where, f"duplicateValues with {_op_text(op)} has no equivalent (only 'no duplicates' maps)")]
-    missing = [t for t in named if t not in columns]
-    if missing:
-        return [Finding(where, f"names properties that do not exist: {', '.join(missing)} (dangling reference)")]
-    targets = [columns[t] for t in named]
-    if len(targets) == 1:
-        builder.add_rule(targets[0], "unique", True, severity)
-        return []
-    return _problems(where, builder.add_expectation("expect_compound_columns_to_be_unique", {"column_list": targets}, severity))
-
-
-def _row_count(builder: SuiteBuilder, rule: dict[str, Any], op: Any, severity: str, where: str, column: str | None, _: dict[str, str]) -> list[Finding]:
-    name, value = op if op is not None else ("?", None)
-    bounds: dict[str, Any] | None = {
-        "eq": {"value": value}, "ge": {"min_value": value}, "le": {"max_value": value},
-        "gt": {"min_value": value + 1} if isinstance(value, int) else None,
-        "lt": {"max_value": value - 1} if isinstance(value, int) else None,
-        "between": {"min_value": value[0], "max_value": value[1]} if isinstance(value, list) and len(value) == 2 else None,
-    }.get(name)  # fmt: skip
-    if column is not None or bounds is None or _percent(rule):
-        return [Finding(where, f"rowCount with {_op_text(op)} has no equivalent")]
-    kind = "expect_table_row_count_to_equal" if name == "eq" else "expect_table_row_count_to_be_between"
-    return _problems(where, builder.add_expectation(kind, bounds, severity))
-
-
-def _op_text(op: tuple[str, Any] | None) -> str:
-    return "no single operator" if op is None else f"{op[0]} {op[1]!r}"
-
-
-def _problems(where: str, problems: list[str]) -> list[Finding]:
-    return [Finding(where, p) for p in problems]
-
-
 def is_date_text(value: Any) -> date | None:
     """``YYYY-MM-DD`` (or a longer ISO timestamp) as a date, else None."""
     try:
         return date.fromisoformat(str(value).strip()[:10])
     except ValueError:
         return None
+
+
+def _problems(where: str, problems: list[str]) -> list[Finding]:
+    return [Finding(where, p) for p in problems]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from stewardgate.engines.gx import META_KEY, Batch, gx_boundary, gx_context, suite_of, validate_and_shape
+from stewardgate.engines.gx import Batch, gx_boundary, gx_context, suite_of, validate_and_shape, validate_isolated
 from stewardgate.engines.spark.dataset import SparkDataset
 from stewardgate.planning import PlannedCheck
 from stewardgate.results import CheckResult
@@ -41,10 +41,10 @@ def _validate(mine: list[PlannedCheck], ds: SparkDataset, samples: int) -> tuple
             gx_batch = asset.add_batch_definition_whole_dataframe("whole").get_batch(
                 batch_parameters={"dataframe": ds.frame}
             )
-            fmt = {"result_format": "SUMMARY", "partial_unexpected_count": max(samples, 1)}
-            for r in gx_batch.validate(suite, result_format=fmt).results:
+            raw, broken = validate_isolated(gx_batch, suite, samples)
+            rejected.update(broken)
+            for r in raw.values():
                 _zoned(r.result)
-                raw[r.expectation_config.meta[META_KEY]] = r
     return raw, rejected
 
 
