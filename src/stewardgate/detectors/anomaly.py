@@ -55,6 +55,7 @@ from stewardgate.detectors.baseline import (
     Point,
     weeks_used,
 )
+from stewardgate.detectors.seasonality import weekly_rhythm
 from stewardgate.detectors.wording import change_text, fmt, reason_text
 from stewardgate.suite.anomaly_rules import AnomalyRule
 
@@ -91,6 +92,8 @@ class Verdict:
     ``window_start`` to ``window_end``. ``score`` is the robust z; ``threshold`` the one it
     crossed, else ``warn_at``. ``anomalous`` tells the history store to keep this point out
     of future baselines. ``shift_since`` is set when the baseline is a re-levelled one.
+    ``seasonality`` is how the run was compared: ``day_of_week`` or ``none`` (what ``auto``
+    chose), unset while learning.
     """
 
     level: Level
@@ -108,6 +111,7 @@ class Verdict:
     score: float | None = None
     anomalous: bool = False
     shift_since: date | None = None
+    seasonality: str | None = None
 
     def to_details(self, series: Sequence[PointLike] = ()) -> dict[str, Any]:
         """JSON-ready evidence for a check result's ``details``: every field, the warn band as
@@ -128,7 +132,7 @@ def lookback_runs(rule: AnomalyRule) -> int:
     """How many of the latest earlier runs :func:`judge` may look at: ``window``, or
     ``window`` weeks of daily runs with weekday seasonality (to find the level before a shift
     on every weekday). Older history can be left in the store."""
-    return rule.window if rule.seasonality == "none" else 7 * rule.window
+    return rule.window if rule.seasonality == "none" else 7 * rule.window  # auto may go weekly
 
 
 def judge(
@@ -157,14 +161,33 @@ def judge(
         ),
         key=lambda p: p.as_of,
     )
+    weekly = rule.seasonality == "auto" and weekly_rhythm(earlier, current.as_of)
+    if rule.seasonality == "auto":
+        plain = rule.model_copy(update={"seasonality": "none"})
+        if weekly:
+            by_weekday = rule.model_copy(update={"seasonality": "day_of_week"})
+            found = _judged_on(earlier, current, by_weekday, name, WEEKLY_NOTE)
+            if found.level == "learning":  # marked anomalous by plain runs before the rhythm was known
+                unmarked = [replace(p, anomalous=False) for p in earlier]
+                found = _judged_on(unmarked, current, by_weekday, name, WEEKLY_NOTE)
+            if found.level != "learning":
+                return found
+        return _judged_on(earlier, current, plain, name, "")
+    return _judged_on(earlier, current, rule, name, "")
+
+
+WEEKLY_NOTE = " (a weekly rhythm found in the history)"
+
+
+def _judged_on(earlier: list[Point], current: Point, rule: AnomalyRule, name: str, note: str) -> Verdict:
     recent = _recent(earlier, current.as_of, rule)
     searched = _searched(earlier, current.as_of, rule)
     shifted = _find_shift(searched, len(searched) - len(recent), rule)
-    baseline = shifted or Baseline(tuple(_usable(recent)), rule)
+    baseline = shifted or Baseline(tuple(_usable(recent)), rule, recent=tuple(searched), note=note)
     expected = baseline.expect(current.as_of)
     if expected is None:
         return _learning(name, current, rule, baseline)
-    return _verdict(name, current, rule, baseline, expected)
+    return replace(_verdict(name, current, rule, baseline, expected), seasonality=rule.seasonality)
 
 
 def replay(
