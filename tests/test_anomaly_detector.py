@@ -350,7 +350,7 @@ def test_weekday_seasonality_removes_weekend_false_alarms() -> None:
     plain = alerts(series, PLAIN)
     seasonal = alerts(series, WEEKLY)
     auto = alerts(series, ROW_COUNT)
-    assert len(plain) >= 40
+    assert len(plain) >= 20  # 29: a plain rule's volatility band now takes in some weekends
     assert all(d.weekday() >= 5 for d in plain)
     assert not any(d.weekday() >= 5 for d in seasonal)
     assert len(seasonal) <= 2
