@@ -317,9 +317,9 @@ def test_false_alarms_on_clean_series_with_the_defaults() -> None:
 
     The noise is Student-t with 5 degrees of freedom: even a detector that knew the true
     spread would see a 3.5-sd-robust move on ~0.6% of nights (on Gaussian noise the same
-    replay gives ~0.06 alerts per 100 runs). Measured: 0.59 alerts per 100 runs, 0.18 of
-    them errors. Allowed: 1.2 and 0.4, twice that, so a change that doubles false alarms
-    fails this test.
+    replay gives ~0.06 alerts per 100 runs). Measured: 0.57 alerts per 100 runs, 0.15 of
+    them errors (0.59 and 0.18 before the volatility band and auto seasonality). Allowed: 1.2
+    and 0.4, twice that, so a change that doubles false alarms fails this test.
     """
     verdicts = [
         v for seed in range(50) for series, rule in _clean_series(seed)
@@ -330,22 +330,29 @@ def test_false_alarms_on_clean_series_with_the_defaults() -> None:
     assert failed < 0.4
 
 
-def test_false_alarms_on_weekly_series_with_weekday_seasonality() -> None:
+@pytest.mark.parametrize(
+    ("rule", "allowed"), [(WEEKLY, (1.0, 0.3)), (ROW_COUNT, (1.5, 0.7))], ids=["day_of_week", "auto"]
+)
+def test_false_alarms_on_weekly_series_with_weekday_seasonality(
+    rule: AnomalyRule, allowed: tuple[float, float]
+) -> None:
     """50 seeds x 200 nights of a row count with quiet weekends and 4% Student-t noise.
-    Measured 0.85 alerts per 100 runs (0.19 errors); allowed 1.5 and 0.4."""
+    Measured with day_of_week: 0.50 alerts per 100 runs (0.13 errors); with the default,
+    auto, 0.98 (0.45): the rhythm is found from the fifth week, and the weekends of weeks 2-4
+    are judged plainly before that. Allowed: about twice the measured rates."""
     verdicts = [
         v for seed in range(50)
-        for v in replay(S.daily_counts(seed, weekly=S.BUSINESS_WEEK).pairs(), WEEKLY)
+        for v in replay(S.daily_counts(seed, weekly=S.BUSINESS_WEEK).pairs(), rule)
     ]  # fmt: skip
     alerted, failed = _alert_rates(verdicts)
-    assert alerted < 1.5
-    assert failed < 0.4
+    assert alerted < allowed[0]
+    assert failed < allowed[1]
 
 
 def test_weekday_seasonality_removes_weekend_false_alarms() -> None:
     """The same series, judged both ways: a plain z-score calls the quiet weekends anomalous;
     comparing with the same weekday does not (its one alert is a weekday noise surprise,
-    as expected at ~0.85 per 100 runs). The default, ``auto``, finds the rhythm itself."""
+    as expected at ~0.5 per 100 runs). The default, ``auto``, finds the rhythm itself."""
     series = S.daily_counts(3, noise=0.02, weekly=S.BUSINESS_WEEK)
     plain = alerts(series, PLAIN)
     seasonal = alerts(series, WEEKLY)

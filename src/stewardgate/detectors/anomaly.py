@@ -12,14 +12,21 @@ How a value is judged (``docs/anomalies.md`` has the long version):
    ``seasonality: day_of_week`` the centre is the median of the last 4 (or ``window`` / 7)
    runs on the same weekday, and the spread is pooled over all weekdays, each run measured
    against the median of the other runs on its weekday (as a ratio when all values are
-   positive, so quiet weekends get a proportionally smaller spread).
+   positive, so quiet weekends get a proportionally smaller spread). With ``auto`` (the
+   default) the same-weekday baseline is used when :func:`~stewardgate.detectors.seasonality.
+   weekly_rhythm` finds a weekly rhythm in the last 8 weeks (the reason says so), else the
+   plain one; runs marked anomalous before the rhythm was known are let back in when they
+   would leave a weekday without a baseline.
 2. **Score**: robust z = (value - median) / spread. The spread is the larger of 1.4826 x MAD
    and Rousseeuw-Croux's Qn (the MAD alone, from 28 runs, is too unsteady: it raised ~7x
    more false alarms on Gaussian noise), widened by sqrt(1 + pi / 2n) for the uncertainty of
    the median itself. When both are 0 (most runs equal) 1.2533 x the mean absolute
    deviation is used, and the spread is never below 1% of the median (nor half a unit for
    counts, 0.001 for fractions), so a constant series does not alert on a one-unit move.
-   Scores are capped at +-1000.
+   The spread is then widened to the metric's own volatility (``baseline.volatility``: the
+   root mean square of recent deviations capped at 5 robust sd; weekly baselines count the
+   anomalous runs of the last 13 weeks too), so a metric that often bursts gets a wider
+   band while one broken night cannot blow it open. Scores are capped at +-1000.
 3. **Materiality**: the change must also reach the metric's minimum (counts 10% of the
    median, ``null_fraction`` 0.01, anything else 5%), unless the rule sets its own
    ``min_abs_change``/``min_rel_change``.
