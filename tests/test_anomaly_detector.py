@@ -368,7 +368,7 @@ def test_auto_seasonality_says_when_it_found_a_weekly_rhythm() -> None:
     weekly = S.daily_counts(3, noise=0.02, weekly=S.BUSINESS_WEEK).pairs()
     verdict = replay(weekly[:120], ROW_COUNT)[-1]
     assert verdict.seasonality == "day_of_week"
-    assert f"of the last 4 {weekly[119][0]:%A} runs (a weekly rhythm found in the history)" in verdict.reason
+    assert f"of the last 4 {weekly[119][0]:%A} runs, as the history has a weekly rhythm (robust z " in verdict.reason
     flat = replay(S.daily_counts(3, noise=0.02).pairs()[:120], ROW_COUNT)[-1]
     assert flat.seasonality == "none" and "weekly rhythm" not in flat.reason
 

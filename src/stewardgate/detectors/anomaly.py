@@ -183,7 +183,7 @@ def judge(
     return _judged_on(earlier, current, rule, name, "")
 
 
-WEEKLY_NOTE = " (a weekly rhythm found in the history)"
+WEEKLY_NOTE = ", as the history has a weekly rhythm"
 
 
 def _judged_on(earlier: list[Point], current: Point, rule: AnomalyRule, name: str, note: str) -> Verdict:
