@@ -227,3 +227,19 @@ def test_loaded_suite_records_its_source(tmp_path: Path) -> None:
     assert loaded.sha256 == hashlib.sha256(file.read_bytes()).hexdigest()
     assert loaded.suite.schema_policy.extra_columns == "warn"
     assert loaded.suite.gate.fail_on == "error"
+
+
+def test_bad_seasonality_and_a_window_too_short_for_it_are_located(tmp_path: Path) -> None:
+    text = (
+        "version: 1\ndataset: {name: t, path: d.parquet}\n"
+        "stewardship: {owner: a@example.com, steward: b@example.com}\n"
+        "anomalies:\n"
+        "  - {metric: row_count, seasonality: weekly}\n"
+        "  - {metric: row_count, seasonality: day_of_week, window: 10}\n"
+    )
+    file = _write(tmp_path, "s.yml", text)
+    assert _problems(file) == [
+        f"{file}:5:38: anomalies.0.seasonality: unknown value 'weekly' (allowed: auto, none, day_of_week)",
+        f"{file}:6:38: anomalies.1.seasonality: window (10) is too short for seasonality: day_of_week "
+        "(at least 14 runs, two weeks of daily runs; or seasonality: none), got 'day_of_week'",
+    ]

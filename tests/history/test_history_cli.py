@@ -53,6 +53,11 @@ def test_history_and_backtest_read_what_the_runs_stored(cli: Callable[..., Any],
     assert "orders_daily.anomalies.row_count: 1 of 22 runs would alert" in out
     assert "2026-10-14  ERROR" in out
     assert "orders_daily.anomalies.email.null_fraction: 1 of 22 runs would alert" in out
+    # the two figures of docs/anomalies.md's evaluation, for this stored history
+    assert out.splitlines()[-2:] == [
+        "nights that would alert: 2 of 22 (2026-10-14, 2026-10-22)",
+        "mean/std z > 3 over the last 14 runs, same history: 1 of 22 (2026-10-22)",
+    ]
 
 
 def test_a_rerun_of_a_day_replaces_its_values_in_the_baseline(cli: Callable[..., Any], store_url: str) -> None:

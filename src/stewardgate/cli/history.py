@@ -100,30 +100,18 @@ def backtest_cmd(suite: Path, start: datetime, end: datetime, store: str | None)
     """
 
     def action() -> int:
-        from stewardgate.detectors.anomaly import replay
-        from stewardgate.planning import anomaly_check_id
+        from stewardgate.detectors.backtest import backtest_lines
         from stewardgate.runner import default_store_path
         from stewardgate.suite.loader import load_suites
 
         days = _days(start, end)
         (loaded,) = load_suites([suite])
-        name = loaded.suite.dataset.name
         if not loaded.suite.anomalies:
             raise UsageError(f"{suite}: the suite has no anomalies: rules to backtest")
         with _store(store, default_store_path([suite])) as db:
-            for rule in loaded.suite.anomalies:
-                for column in rule.targets():
-                    series = [(p.as_of, p.value) for p in db.metric_series(name, rule.metric, column) if p.as_of <= days[-1]]
-                    verdicts = _in_range(replay(series, rule), series, days)
-                    alerts = [(d, v) for d, v in verdicts if v.level in ("warn", "error")]
-                    click.echo(f"{anomaly_check_id(name, rule.metric, column)}: {len(alerts)} of {len(verdicts)} runs would alert")
-                    for d, v in alerts:
-                        click.echo(f"  {d}  {v.level.upper():<5}  {v.reason}")
+            name = loaded.suite.dataset.name
+            for line in backtest_lines(loaded.suite, lambda metric, column: db.metric_series(name, metric, column), days):
+                click.echo(line)
         return EXIT_PASSED
 
     click.get_current_context().exit(handle_errors(action))
-
-
-def _in_range(verdicts: list[Any], series: list[tuple[date, float]], days: list[date]) -> list[tuple[date, Any]]:
-    """Pair each verdict with its day (replay judges the series in order) and keep the range."""
-    return [(day, v) for (day, _), v in zip(series, verdicts) if days[0] <= day <= days[-1]]

@@ -12,14 +12,21 @@ How a value is judged (``docs/anomalies.md`` has the long version):
    ``seasonality: day_of_week`` the centre is the median of the last 4 (or ``window`` / 7)
    runs on the same weekday, and the spread is pooled over all weekdays, each run measured
    against the median of the other runs on its weekday (as a ratio when all values are
-   positive, so quiet weekends get a proportionally smaller spread).
+   positive, so quiet weekends get a proportionally smaller spread). With ``auto`` (the
+   default) the same-weekday baseline is used when :func:`~stewardgate.detectors.seasonality.
+   weekly_rhythm` finds a weekly rhythm in the last 8 weeks (the reason says so), else the
+   plain one; runs marked anomalous before the rhythm was known are let back in when they
+   would leave a weekday without a baseline.
 2. **Score**: robust z = (value - median) / spread. The spread is the larger of 1.4826 x MAD
    and Rousseeuw-Croux's Qn (the MAD alone, from 28 runs, is too unsteady: it raised ~7x
    more false alarms on Gaussian noise), widened by sqrt(1 + pi / 2n) for the uncertainty of
    the median itself. When both are 0 (most runs equal) 1.2533 x the mean absolute
    deviation is used, and the spread is never below 1% of the median (nor half a unit for
    counts, 0.001 for fractions), so a constant series does not alert on a one-unit move.
-   Scores are capped at +-1000.
+   The spread is then widened to the metric's own volatility (``baseline.volatility``: the
+   root mean square of recent deviations capped at 5 robust sd; weekly baselines count the
+   anomalous runs of the last 13 weeks too), so a metric that often bursts gets a wider
+   band while one broken night cannot blow it open. Scores are capped at +-1000.
 3. **Materiality**: the change must also reach the metric's minimum (counts 10% of the
    median, ``null_fraction`` 0.01, anything else 5%), unless the rule sets its own
    ``min_abs_change``/``min_rel_change``.
@@ -55,6 +62,7 @@ from stewardgate.detectors.baseline import (
     Point,
     weeks_used,
 )
+from stewardgate.detectors.seasonality import weekly_rhythm
 from stewardgate.detectors.wording import change_text, fmt, reason_text
 from stewardgate.suite.anomaly_rules import AnomalyRule
 
@@ -91,6 +99,8 @@ class Verdict:
     ``window_start`` to ``window_end``. ``score`` is the robust z; ``threshold`` the one it
     crossed, else ``warn_at``. ``anomalous`` tells the history store to keep this point out
     of future baselines. ``shift_since`` is set when the baseline is a re-levelled one.
+    ``seasonality`` is how the run was compared: ``day_of_week`` or ``none`` (what ``auto``
+    chose), unset while learning.
     """
 
     level: Level
@@ -108,6 +118,7 @@ class Verdict:
     score: float | None = None
     anomalous: bool = False
     shift_since: date | None = None
+    seasonality: str | None = None
 
     def to_details(self, series: Sequence[PointLike] = ()) -> dict[str, Any]:
         """JSON-ready evidence for a check result's ``details``: every field, the warn band as
@@ -128,7 +139,7 @@ def lookback_runs(rule: AnomalyRule) -> int:
     """How many of the latest earlier runs :func:`judge` may look at: ``window``, or
     ``window`` weeks of daily runs with weekday seasonality (to find the level before a shift
     on every weekday). Older history can be left in the store."""
-    return rule.window if rule.seasonality == "none" else 7 * rule.window
+    return rule.window if rule.seasonality == "none" else 7 * rule.window  # auto may go weekly
 
 
 def judge(
@@ -157,14 +168,33 @@ def judge(
         ),
         key=lambda p: p.as_of,
     )
+    weekly = rule.seasonality == "auto" and weekly_rhythm(earlier, current.as_of)
+    if rule.seasonality == "auto":
+        plain = rule.model_copy(update={"seasonality": "none"})
+        if weekly:
+            by_weekday = rule.model_copy(update={"seasonality": "day_of_week"})
+            found = _judged_on(earlier, current, by_weekday, name, WEEKLY_NOTE)
+            if found.level == "learning":  # marked anomalous by plain runs before the rhythm was known
+                unmarked = [replace(p, anomalous=False) for p in earlier]
+                found = _judged_on(unmarked, current, by_weekday, name, WEEKLY_NOTE)
+            if found.level != "learning":
+                return found
+        return _judged_on(earlier, current, plain, name, "")
+    return _judged_on(earlier, current, rule, name, "")
+
+
+WEEKLY_NOTE = ", as the history has a weekly rhythm"
+
+
+def _judged_on(earlier: list[Point], current: Point, rule: AnomalyRule, name: str, note: str) -> Verdict:
     recent = _recent(earlier, current.as_of, rule)
     searched = _searched(earlier, current.as_of, rule)
     shifted = _find_shift(searched, len(searched) - len(recent), rule)
-    baseline = shifted or Baseline(tuple(_usable(recent)), rule)
+    baseline = shifted or Baseline(tuple(_usable(recent)), rule, recent=tuple(searched), note=note)
     expected = baseline.expect(current.as_of)
     if expected is None:
         return _learning(name, current, rule, baseline)
-    return _verdict(name, current, rule, baseline, expected)
+    return replace(_verdict(name, current, rule, baseline, expected), seasonality=rule.seasonality)
 
 
 def replay(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cached_property
 from statistics import fmean, median
@@ -58,10 +58,14 @@ class Baseline:
     rule: AnomalyRule
     shift_since: date | None = None
     before_shift: Baseline | None = field(default=None, compare=False)
+    recent: tuple[Point, ...] = ()
+    """Every recent run, anomalous ones included: the metric's own volatility is measured on them."""
+    note: str = ""
+    """Said after the runs in the reason, e.g. that a weekly rhythm was found."""
 
     def expect(self, day: date) -> Expectation | None:
         """Centre and spread for a run on ``day``; ``None`` while there is too little history."""
-        key = -1 if self.rule.seasonality == "none" else day.weekday()
+        key = -1 if self.rule.seasonality != "day_of_week" else day.weekday()
         if key not in self._cache:
             self._cache[key] = self._expect(key)
         return self._cache[key]
@@ -75,7 +79,12 @@ class Baseline:
         if len(recent) < self.rule.min_history:
             return None
         if weekday < 0:
-            return expect_from(recent, self.rule.metric)
+            plain = expect_from(recent, self.rule.metric)
+            if not self.recent:
+                return plain
+            latest = self.recent[-self.rule.window // 2 :]
+            volatile = [p.value - plain.center for p in latest if not p.anomalous]
+            return replace(plain, scale=max(plain.scale, volatility(volatile, plain.scale)))
         return self._expect_on(weekday)
 
     def _expect_on(self, weekday: int) -> Expectation | None:
@@ -87,8 +96,29 @@ class Baseline:
             return expect_from(same, self.rule.metric)
         center = median(p.value for p in same)
         factor = abs(center) if self._multiplicative else 1.0
-        scale = max(pooled[1] * factor, spread_floor(center, self.rule.metric))
+        spread = max(pooled[1], volatility(self._volatile, pooled[1]))
+        scale = max(spread * factor, spread_floor(center, self.rule.metric))
         return Expectation(center, pooled[0] * factor, scale, same)
+
+    @cached_property
+    def _volatile(self) -> list[float]:
+        """Every recent run (anomalous ones too) against the median of the usable runs on its
+        weekday, in the units of the pooled spread."""
+        if not self.recent:
+            return []
+        start = self.points[-1].as_of - timedelta(weeks=weeks_used(self.rule) + 1)
+        mids: dict[int, float] = {}
+        for weekday in range(7):
+            values = [p.value for p in self.points if p.as_of > start and p.as_of.weekday() == weekday]
+            if values:
+                mids[weekday] = median(values)
+        out = []
+        far = self.points[-1].as_of - timedelta(weeks=VOLATILITY_WEEKS)
+        for p in self.recent:
+            mid = mids.get(p.as_of.weekday())
+            if p.as_of > far and mid is not None:
+                out.append(p.value / mid - 1 if self._multiplicative and mid > 0 else p.value - mid)
+        return out
 
     @cached_property
     def _multiplicative(self) -> bool:
@@ -112,6 +142,23 @@ class Baseline:
                     mid = median(others)
                     residuals.append(value / mid - 1 if self._multiplicative else value - mid)
         return robust_sd(residuals) if len(residuals) >= self.rule.min_history else None
+
+
+VOLATILITY_WEEKS = 13
+"""How far back the seasonal volatility looks: a quarter, so the last holiday or storm is in it."""
+VOLATILITY_CAP = 5.0
+"""A run's deviation counts towards the volatility up to this many robust sd: a burst widens the
+band, one broken night cannot blow it open."""
+
+
+def volatility(residuals: Sequence[float], sd: float) -> float:
+    """The metric's own volatility: the root mean square of recent deviations (anomalous runs
+    included), each capped at ``VOLATILITY_CAP`` x the robust ``sd``. Equal to ``sd`` for
+    well-behaved noise; wider for a metric whose bursts are part of its normal life."""
+    if not residuals or sd <= 0:
+        return 0.0
+    cap = VOLATILITY_CAP * sd
+    return math.sqrt(fmean(min(abs(r), cap) ** 2 for r in residuals))
 
 
 def expect_from(points: tuple[Point, ...], metric: str) -> Expectation:

@@ -40,6 +40,7 @@ def runs_text(baseline: Baseline, expected: Expectation, rule: AnomalyRule) -> s
     if rule.seasonality == "day_of_week":
         weekday = f"{WEEKDAYS[expected.used[-1].as_of.weekday()]} "
     text = f"the last {n} {weekday}runs"
+    text += baseline.note
     if baseline.shift_since is not None:
         text += f", re-levelled after the shift on {baseline.shift_since}"
     return text

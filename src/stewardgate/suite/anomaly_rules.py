@@ -6,7 +6,7 @@ An anomaly rule compares tonight's value of a profile metric with its own recent
     anomalies:
       - {metric: row_count}
       - {metric: null_fraction, columns: [email, phone], direction: up}
-      - {metric: row_count, seasonality: day_of_week, min_rel_change: 0.2}
+      - {metric: row_count, seasonality: none, min_rel_change: 0.2}
 
 How much a failing rule matters (its severity) is set by the suite's gate policy, not here.
 This module imports no engine library, so validating a suite stays fast.
@@ -36,13 +36,18 @@ COLUMN_METRICS: frozenset[str] = frozenset(
 
 KNOWN_METRICS: frozenset[str] = DATASET_METRICS | COLUMN_METRICS
 
+MIN_WEEKLY_WINDOW = 14
+"""The shortest ``window`` for ``seasonality: day_of_week``: two weeks of daily runs."""
+
 
 class AnomalyRule(BaseModel):
     """Watch one profile metric for values that break from its recent history.
 
     A rule with ``columns`` is one check per column. Tonight's value is compared with the
-    median of the last ``window`` runs, in robust standard deviations (MAD); it warns beyond
-    ``warn_at`` and fails beyond ``error_at``, but only if the change is also material.
+    median of the last ``window`` runs (of the same weekday when the history has a weekly
+    rhythm), in robust standard deviations widened to the metric's own past volatility; it
+    warns beyond ``warn_at`` and fails beyond ``error_at``, but only if the change is also
+    material.
     Until ``min_history`` earlier runs exist the rule is *learning* and never fails.
     """
 
@@ -109,10 +114,13 @@ class AnomalyRule(BaseModel):
         description="Usable earlier runs needed before the rule judges; until then it is "
         "learning and never fails. At most window.",
     )
-    seasonality: Literal["none", "day_of_week"] = Field(
-        default="none",
-        description="'day_of_week' compares a run with earlier runs on the same weekday (for "
-        "data with a weekly rhythm, e.g. quiet weekends); needs 4 such runs.",
+    seasonality: Literal["auto", "none", "day_of_week"] = Field(
+        default="auto",
+        validate_default=True,
+        description="'auto' (default) compares a run with earlier runs on the same weekday when "
+        "the history shows a weekly rhythm (e.g. quiet weekends), else with the latest runs; "
+        "'day_of_week' always compares with the same weekday (needs 4 such runs and a window "
+        f"of at least {MIN_WEEKLY_WINDOW} runs); 'none' never does.",
     )
 
     @field_validator("metric")
@@ -175,6 +183,19 @@ class AnomalyRule(BaseModel):
                 {"min_history": min_history, "window": window},
             )
         return min_history
+
+    @field_validator("seasonality")
+    @classmethod
+    def _window_fits_seasonality(cls, seasonality: str, info: ValidationInfo) -> str:
+        window = info.data.get("window")
+        if seasonality == "day_of_week" and window is not None and window < MIN_WEEKLY_WINDOW:
+            raise PydanticCustomError(
+                "window_too_short_for_seasonality",
+                "window ({window}) is too short for seasonality: day_of_week (at least {least} "
+                "runs, two weeks of daily runs; or seasonality: none)",
+                {"window": window, "least": MIN_WEEKLY_WINDOW},
+            )
+        return seasonality
 
     def targets(self) -> list[str | None]:
         """The columns this rule makes one check each for; ``[None]`` for a dataset metric."""
