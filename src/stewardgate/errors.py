@@ -12,7 +12,8 @@ and that exit code; anything else that escapes is our bug and exits 3.
     │   ├── SuiteError                  one or more problems in a suite file (all of them)
     │   ├── DatasetError                a dataset that cannot be found or read
     │   ├── SettingsError               bad [tool.stewardgate] or STEWARDGATE_* values
-    │   └── StoreError                  a history store that cannot be reached or used
+    │   ├── StoreError                  a history store that cannot be reached or used
+    │   └── OutputError                 a report or file that cannot be written where asked
     └── InternalError           exit 3  an invariant of ours broke
 
 Third-party exceptions (polars, pyarrow, SQLAlchemy, GX, pandera) are translated where they
@@ -83,6 +84,10 @@ class SettingsError(InputError):
 
 class StoreError(InputError):
     """A history store that cannot be reached, is of a newer schema, or refused a write."""
+
+
+class OutputError(InputError):
+    """A file (report, trust sheet, drafted suite…) that cannot be written at the path given."""
 
 
 class InternalError(StewardgateError):
