@@ -12,7 +12,6 @@ passing run one short line. Like everything here it is a pure function of its ar
 
 from __future__ import annotations
 
-import re
 import shlex
 from collections.abc import Sequence
 from datetime import date
@@ -22,7 +21,6 @@ from stewardgate.results import CheckResult, DatasetRun, RunResult, Status
 
 MAX_SUITES_NAMED = 3
 """A rerun hint names the blocked suites up to this many; beyond, it repeats the run's PATHS."""
-_PASSWORD = re.compile(r"://[^/@]*:[^/@]*@")
 
 LABELS = {
     Status.PASSED: "PASS", Status.SKIPPED: "SKIP", Status.INFO: "INFO", Status.WAIVED: "WAIVE",
@@ -106,7 +104,9 @@ def rerun_options(*, as_of: date | None = None, store: str | None = None, no_his
     if no_history:
         out.append("--no-history")
     elif store is not None:
-        out += ["--store", '"$STEWARDGATE_STORE"' if _PASSWORD.search(store) else shlex.quote(store)]
+        from stewardgate.redact import has_secret
+
+        out += ["--store", '"$STEWARDGATE_STORE"' if has_secret(store) else shlex.quote(store)]
     return out
 
 
