@@ -80,11 +80,18 @@ def _summary_line(d: DatasetRun, color: bool) -> str:
     return f"  {d.dataset}: {counts or 'no checks'} -> gate {verdict} ({d.gate.reason})"
 
 
-def render_gate_line(run: RunResult, *, color: bool = False, exit_code: int | None = None) -> str:
-    """The closing line: overall verdict, blocked datasets, and the exit code the process uses."""
+def render_gate_line(run: RunResult, *, color: bool = False, exit_code: int | None = None, recorded: bool = True) -> str:
+    """The closing line: overall verdict, blocked datasets, and the exit code the process uses.
+
+    ``recorded=False``: the history store refused the run; the line says what was judged but
+    never that the gate passed.
+    """
     total = len(run.datasets)
     code = run.exit_code if exit_code is None else exit_code
     failed = [d.dataset for d in run.datasets if not d.gate.passed]
+    if not recorded:
+        judged = f"{len(failed)} of {total} datasets blocked" if failed else f"{total} of {total} datasets passed"
+        return f"gate: {_paint('NOT RECORDED', '31', color)} (judged: {judged}; the history store refused the write; exit {code})"
     if not failed:
         return f"gate: {_paint('PASSED', '32', color)} ({total} of {total} datasets passed, exit {code})"
     note = ", --exit-zero" if code != run.exit_code else ""
