@@ -174,7 +174,7 @@ def test_trust_sheet_markdown_and_html(cli: Callable[..., Any], ran: Path) -> No
                           "| Owner | sales@example.com |\n| Steward | jane@example.com |\n| Classification | confidential |\n"
                           "| Retention | 400d on ts |\n| Risk tier | high |\n| Recertify by | 2027-06-30 |\n")  # fmt: skip
     assert "## Last evaluation\n\n2026-11-27: gate passed (" in out
-    assert "## Known limitations\n\n- Phone orders arrive a day late.\n- <b>not</b> HTML\n" in out
+    assert "## Known limitations\n\n- Phone orders arrive a day late.\n- &lt;b&gt;not&lt;/b&gt; HTML\n" in out  # no raw HTML (issue 17)
     assert "| `orders.columns.id.min` | min | error | waived |" in out
     assert "| `orders.governance.personal_data` | personal_data | error | passed |" in out
     assert "## Open waivers\n\n| Check | Reason | Approved by | Ticket | Expires |\n|---|---|---|---|---|\n" \

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from stewardgate.cli.errors import handle_errors
+from stewardgate.textsafe import terminal
 from stewardgate.errors import EXIT_GATE_FAILED, EXIT_INVALID_INPUT, EXIT_PASSED, UnrecordedRunError
 
 PATHS = click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
@@ -61,7 +62,7 @@ def emit_reports(run: Any, paths: dict[str, Path | None], github: bool) -> None:
         if summary:
             gh.append_step_summary(markdown.render(run), Path(summary))
     for path in written:
-        click.echo(f"report: {path}")
+        click.echo(f"report: {terminal(path)}")
 
 
 @click.command("run")
@@ -124,7 +125,7 @@ def run_cmd(paths: tuple[Path, ...], json_path: Path | None, junit_path: Path | 
         emit_reports(run, targets, github)
         for d in run.datasets:
             if d.error:
-                click.echo(f"error: {d.dataset}: {d.error}", err=True)
+                click.echo(f"error: {terminal(d.dataset)}: {terminal(d.error)}", err=True)
         code = EXIT_PASSED if exit_zero and run.exit_code == EXIT_GATE_FAILED else run.exit_code
         code = EXIT_INVALID_INPUT if unrecorded is not None else code
         again = console.rerun_options(as_of=day, store=store, no_history=no_history)

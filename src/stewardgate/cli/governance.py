@@ -11,6 +11,7 @@ import click
 
 from stewardgate.cli.errors import handle_errors
 from stewardgate.errors import EXIT_GATE_FAILED, EXIT_PASSED, UsageError
+from stewardgate.textsafe import terminal_block
 
 STORE = click.option("--store", default=None, help="History store URL; default: SQLite beside the suites.")
 DAY = click.DateTime(["%Y-%m-%d"])
@@ -99,7 +100,7 @@ def inspect_cmd(path: Path, as_json: bool) -> None:
         if as_json:
             click.echo(json.dumps(inspection_json(found), indent=2))
         else:
-            click.echo("\n".join(inspection_lines(found)))
+            click.echo(terminal_block("\n".join(inspection_lines(found))))
         return EXIT_PASSED
 
     _exit(handle_errors(action))
@@ -125,7 +126,7 @@ def catalog_cmd(owner: str | None, classification: str | None, status: str | Non
         if gate is not None:
             entries = [e for e in entries if e.last_gate_passed is (gate == "passed")]
         rows = catalog_rows(entries, settings.governance)
-        text = {"json": lambda: json.dumps(rows, indent=2), "csv": lambda: catalog_csv(rows), "table": lambda: catalog_table(rows)}[fmt]()
+        text = {"json": lambda: json.dumps(rows, indent=2), "csv": lambda: catalog_csv(rows), "table": lambda: terminal_block(catalog_table(rows))}[fmt]()
         click.echo(text, nl=not text.endswith("\n"))
         return EXIT_PASSED
 
@@ -176,7 +177,7 @@ def audit_log_cmd(kind: str | None, subject: str | None, limit: int, as_json: bo
         if as_json:
             click.echo(json.dumps([entry_json(e) for e in entries], indent=2))
         else:
-            click.echo("\n".join(audit_lines(entries)))
+            click.echo(terminal_block("\n".join(audit_lines(entries))))
         return EXIT_PASSED
 
     _exit(handle_errors(action))

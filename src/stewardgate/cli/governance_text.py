@@ -98,13 +98,16 @@ def catalog_table(rows: list[dict[str, Any]]) -> str:
 
 
 def catalog_csv(rows: list[dict[str, Any]]) -> str:
-    """RFC 4180 CSV with a header; ``missing`` is a ``;``-separated list."""
+    """RFC 4180 CSV with a header; ``missing`` is a ``;``-separated list; no cell a spreadsheet
+    would run as a formula (see :func:`stewardgate.textsafe.csv_cell`)."""
+    from stewardgate.textsafe import csv_cell
+
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180; a CR inside a cell is then quoted too
     writer.writerow([*CATALOG_COLUMNS, "last_run_id"])
     for r in rows:
         values = [";".join(r[k]) if k == "missing" else r[k] for k in CATALOG_COLUMNS]
-        writer.writerow(["" if v is None else v for v in [*values, r["last_run_id"]]])
+        writer.writerow([csv_cell("" if v is None else v) for v in [*values, r["last_run_id"]]])
     return out.getvalue()
 
 
