@@ -60,8 +60,10 @@ def stamp_cmd(suite: Path, as_of: datetime | None, store: str | None) -> None:
 
         loaded = _one_suite(suite)
         with _open(_settings(store), default_store_path([suite]), create=True) as db:
-            report = stamp_suite(loaded, at=datetime.now(UTC), as_of=as_of.date() if as_of else None)
-            entry = db.append_audit("stamp", report.dataset, _stamp_payload(report))
+            entries: list[Any] = []  # the audit entry is committed before any file is replaced
+            record = lambda r: entries.append(db.append_audit("stamp", r.dataset, _stamp_payload(r)))  # noqa: E731
+            report = stamp_suite(loaded, at=datetime.now(UTC), as_of=as_of.date() if as_of else None, record=record)
+            entry = entries[0]
         where = "Parquet footer, key stewardgate" if report.format == "parquet" else "sidecar <file>.stewardship.json"
         n = len(report.files)
         click.echo(f"{report.dataset}: stamped {n} file{'s' if n != 1 else ''} ({where})")
