@@ -141,23 +141,34 @@ def audit_group() -> None:
 
 
 @audit_group.command("verify")
+@click.option("--head", "anchor", default=None, metavar="SEQ:SHA256",
+              help="A head printed by an earlier verify and kept elsewhere (e.g. a CI log): the chain must still hold it.")
 @STORE
-def audit_verify_cmd(store: str | None) -> None:
-    """Recompute the audit chain; name the first entry changed or removed (exit 1 if any)."""
+def audit_verify_cmd(anchor: str | None, store: str | None) -> None:
+    """Recompute the audit chain and check the stored runs, results and catalog against it.
+
+    Names the first entry changed or removed and every stored run that does not match its
+    entry (exit 1 if any). Prints the head as `head: SEQ:SHA256`; keep it elsewhere and pass it
+    back with --head to detect a chain rewritten or truncated as a whole.
+    """
 
     def action() -> int:
+        from stewardgate.cli.governance_text import verify_lines
         from stewardgate.governance.audit import verify_chain
+        from stewardgate.governance.evidence import check_anchor, parse_anchor, verify_records
 
+        try:
+            anchored = parse_anchor(anchor) if anchor is not None else None
+        except ValueError as exc:
+            raise UsageError(str(exc)) from exc
         with _open(_settings(store), Path(".stewardgate") / "history.db") as db:
-            entries, head = db.audit_chain()
-        report = verify_chain(entries, head)
-        if report.ok:
-            tip = f", head {head[0]} sha256 {head[1][:16]}" if head else ""
-            click.echo(f"audit chain intact: {report.checked} entries{tip}")
-            return EXIT_PASSED
-        before = f"{report.checked} earlier entr{'y' if report.checked == 1 else 'ies'} verified"
-        click.echo(f"audit chain BROKEN: {report.problem}; {before}")
-        return EXIT_GATE_FAILED
+            entries, head, evidence = db.audit_evidence()
+        chain = verify_chain(entries, head)
+        records = verify_records(entries, evidence)
+        anchor_problem = check_anchor(entries, anchored) if anchored is not None else None
+        lines, ok = verify_lines(chain, records, anchor_problem, anchored)
+        click.echo(terminal_block("\n".join(lines)))
+        return EXIT_PASSED if ok else EXIT_GATE_FAILED
 
     _exit(handle_errors(action))
 

@@ -129,3 +129,24 @@ def audit_lines(entries: Sequence[Any]) -> list[str]:
         short = payload if len(payload) <= 100 else payload[:97] + "..."
         out.append(f"{e.seq:>6}  {e.recorded_at:%Y-%m-%d %H:%M:%S}  {e.kind:<8} {e.subject:<20} {e.hash[:12]}  {short}")
     return out
+
+
+def verify_lines(chain: Any, records: Any, anchor_problem: str | None, anchor: tuple[int, str] | None) -> tuple[list[str], bool]:
+    """What ``audit verify`` prints, and whether everything held."""
+    if not chain.ok:
+        before = f"{chain.checked} earlier entr{'y' if chain.checked == 1 else 'ies'} verified"
+        lines = [f"audit chain BROKEN: {chain.problem}; {before}"]
+    else:
+        tip = f", head {chain.head[0]} sha256 {chain.head[1][:16]}" if chain.head else ""
+        lines = [f"audit chain intact: {chain.checked} entries{tip}"]
+    if anchor_problem is not None:
+        lines.append(f"audit anchor BROKEN: {anchor_problem}")
+    elif anchor is not None:
+        lines.append(f"audit anchor held: entry {anchor[0]} is the one anchored")
+    lines += [f"stored runs BROKEN: {problem}" for problem in records.problems]
+    if records.ok:
+        older = f" ({records.without_digest} older without a record digest: status and results checked)" if records.without_digest else ""
+        lines.append(f"stored runs match the chain: {records.covered} covered by record digests{older}")
+    if chain.ok and chain.head:
+        lines.append(f"head: {chain.head[0]}:{chain.head[1]}  # keep it elsewhere; check later with --head")
+    return lines, chain.ok and records.ok and anchor_problem is None
