@@ -158,3 +158,32 @@ def test_a_truncated_chain_is_caught_against_the_kept_head(store: Path, cli: Cal
 def test_a_malformed_head_is_a_usage_error(store: Path, cli: Callable[..., Any], bad: str) -> None:
     code, out, err = cli("audit", "verify", "--store", f"sqlite:///{store}", "--head", bad, cwd=store.parent)
     assert (code, out) == (2, "") and err.startswith(f"error: --head {bad!r}: ")
+
+
+@pytest.mark.postgres
+def test_on_postgresql_flips_and_truncation_are_caught(
+    pg_schema: str, tmp_path: Path, repo: Path, cli: Callable[..., Any]
+) -> None:  # fmt: skip
+    import os
+    from urllib.parse import quote
+
+    shutil.copytree(repo / "examples", tmp_path / "examples")
+    shutil.copytree(repo / "sample_data", tmp_path / "sample_data")
+    base = os.environ.get("STEWARDGATE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    url = f"{base}?options={quote(f'-csearch_path={pg_schema}')}"
+    assert cli("run", "examples/failing", "--as-of", AS_OF, "--store", url, cwd=tmp_path).code == 1
+    assert cli("audit", "verify", "--store", url, cwd=tmp_path).code == 0
+    engine = sa.create_engine(base)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f'UPDATE "{pg_schema}".sg_runs SET gate_passed = true, status = \'passed\' WHERE dataset = \'orders\'')
+        conn.exec_driver_sql(f'UPDATE "{pg_schema}".sg_catalog SET last_gate_passed = true, last_status = \'passed\' WHERE dataset = \'orders\'')
+    code, out, _ = cli("audit", "verify", "--store", url, cwd=tmp_path)
+    assert code == 1
+    assert "sg_runs says gate passed, status passed; its audit entry says gate failed, status failed" in out
+    assert "stored runs BROKEN: sg_catalog row of orders was changed" in out
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f'DELETE FROM "{pg_schema}".sg_audit')
+        conn.exec_driver_sql(f'DELETE FROM "{pg_schema}".stewardgate_meta WHERE key = \'audit_head\'')
+    engine.dispose()
+    code, out, _ = cli("audit", "verify", "--store", url, cwd=tmp_path)
+    assert code == 1 and "stored runs BROKEN: 3 stored runs have no audit entry (run " in out
