@@ -33,6 +33,7 @@ FORGED = [
     "\x9b2J",  # C1 CSI
 ]
 EVIL_COLUMN = "![pwn](https://evil.example/p.png)[click](http://evil.example)<img src=x>"
+ESCAPE_COLUMN = "c\x1b[2J\n::error file=evil.yml::column"
 
 
 def rendered_html(markdown_text: str) -> str:
@@ -57,11 +58,12 @@ def _lines(text: str) -> list[str]:
 
 @pytest.fixture
 def forged_run(make_suite: Callable[..., Path], tmp_path: Path) -> Path:
-    data = pl.DataFrame({"v": FORGED, EVIL_COLUMN: [1] * len(FORGED)})
+    data = pl.DataFrame({"v": FORGED, EVIL_COLUMN: [1] * len(FORGED), ESCAPE_COLUMN: [1] * len(FORGED)})
     make_suite(
         data=data,
-        columns={"v": {"type": "string", "in_set": ["safe"]}, EVIL_COLUMN: {"type": "int64", "max": 0}},
-    )
+        columns={"v": {"type": "string", "in_set": ["safe"]}, EVIL_COLUMN: {"type": "int64", "max": 0},
+                 ESCAPE_COLUMN: {"type": "int64", "max": 0}},
+    )  # fmt: skip
     return tmp_path
 
 
@@ -82,6 +84,7 @@ def test_console_output_carries_no_workflow_command_or_escape(
     assert "samples: " in stdout
     assert "x\\n::error file=evil.yml,line=1::forged annotation" in stdout  # visible, escaped
     assert "\\x1b[2J\\x1b[Hgate: PASSED" in stdout
+    assert "c\\x1b[2J\\n::error file=evil.yml::column" in stdout  # a column name, escaped too
     assert stdout.rstrip().splitlines()[-1].startswith("gate: FAILED")
 
 
