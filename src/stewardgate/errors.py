@@ -12,7 +12,9 @@ and that exit code; anything else that escapes is our bug and exits 3.
     │   ├── SuiteError                  one or more problems in a suite file (all of them)
     │   ├── DatasetError                a dataset that cannot be found or read
     │   ├── SettingsError               bad [tool.stewardgate] or STEWARDGATE_* values
-    │   └── StoreError                  a history store that cannot be reached or used
+    │   ├── StoreError                  a history store that cannot be reached or used
+    │   │   └── UnrecordedRunError          judged, but the store refused the write (carries the run)
+    │   └── OutputError                 a report or file that cannot be written where asked
     └── InternalError           exit 3  an invariant of ours broke
 
 Third-party exceptions (polars, pyarrow, SQLAlchemy, GX, pandera) are translated where they
@@ -83,6 +85,19 @@ class SettingsError(InputError):
 
 class StoreError(InputError):
     """A history store that cannot be reached, is of a newer schema, or refused a write."""
+
+
+class UnrecordedRunError(StoreError):
+    """The datasets were judged but the store could not record them; ``run`` is what was judged,
+    for the caller to show and write before it exits 2."""
+
+    def __init__(self, message: str, *, run: object) -> None:
+        super().__init__(message)
+        self.run = run
+
+
+class OutputError(InputError):
+    """A file (report, trust sheet, drafted suite…) that cannot be written at the path given."""
 
 
 class InternalError(StewardgateError):

@@ -22,7 +22,7 @@ from stewardgate.datasets.scan import ScannedDataset, open_dataset
 from stewardgate.engines.dispatch import execute, guard_read, import_in_background
 from stewardgate.engines.measured import Measured
 from stewardgate.engines.gx import run_expectations
-from stewardgate.errors import DatasetError
+from stewardgate.errors import DatasetError, StoreError
 from stewardgate.gate import GatePolicy, decide, policy_for, unreadable
 from stewardgate.governance.checks import governance_exprs, run_governance
 from stewardgate.governance.plan import ENGINE as GOVERNANCE
@@ -110,36 +110,36 @@ def run_paths(paths: list[Path], options: RunOptions) -> RunResult:
 
 
 def run_suites(suites: list[LoadedSuite], options: RunOptions) -> RunResult:
-    """Run already-loaded suites; each dataset is judged on its own and recorded at once."""
+    """Run already-loaded suites; each dataset is judged on its own and recorded at once.
+
+    Raises:
+        UnrecordedRunError: the store refused a write; it carries the whole judged run.
+    """
     started = _now()
     options = replace(options, now=options.now or started)
     as_of = options.as_of or started.date()
     run_id = uuid.uuid4().hex
     if options.use_store:  # the store's modules load while polars reads the first dataset
         import_in_background("stewardgate.store", "stewardgate.governance.audit")
-    store = None
+    from stewardgate.recording import Recorder
+
+    recorder = Recorder(lambda: _open_store(options), _audit_events, run_id=run_id, as_of=as_of)
     runs = []
     try:
         for judged in _judge_all(suites, options):
             if options.use_store:
-                store = store or _open_store(options)
-                store.save_dataset_run(
-                    judged.run, run_id=run_id, as_of=as_of, tool_version=__version__,
-                    metrics=judged.metrics, anomalous=judged.anomalous, schema=judged.schema,
-                    audit=_audit_events(judged.run, run_id, as_of),
-                )  # fmt: skip
+                recorder.record(judged)
             runs.append(judged.run)
             if options.on_dataset is not None:
                 options.on_dataset(judged.run)
     finally:
-        if store is not None:
-            store.close()
+        recorder.close()
     order = {s.suite.dataset.name: i for i, s in enumerate(suites)}
     runs.sort(key=lambda r: order[r.dataset])
-    return RunResult(
+    return recorder.check(RunResult(
         run_id=run_id, tool_version=__version__, as_of=as_of,
         started_at=started, finished_at=_now(), datasets=tuple(runs),
-    )  # fmt: skip
+    ))  # fmt: skip
 
 
 def _judge_all(suites: list[LoadedSuite], options: RunOptions) -> Iterator[Judged]:
@@ -173,7 +173,7 @@ def run_suite(loaded: LoadedSuite, options: RunOptions) -> DatasetRun:
 
 
 def judge_suite(loaded: LoadedSuite, options: RunOptions) -> Judged:
-    """Run one suite; an unreadable dataset becomes a failed DatasetRun, never an exception."""
+    """Run one suite; an unreadable dataset (or history) becomes a failed DatasetRun, never an exception."""
     started = _now()
     suite = loaded.suite
     now = options.now or started
@@ -189,7 +189,7 @@ def judge_suite(loaded: LoadedSuite, options: RunOptions) -> Judged:
         snapshot = _snapshot(scanned)
         results, profile, anomalous = _check(loaded, scanned, snapshot, options, as_of, moment)
         results = apply_waivers(results, suite.waivers, dataset=suite.dataset.name, as_of=as_of, line_of=loaded.line_of)
-    except DatasetError as exc:
+    except (DatasetError, StoreError) as exc:  # StoreError: the history it is judged against is unreadable
         gate = unreadable(str(exc), policy)
         return Judged(DatasetRun(**base, results=(), gate=gate, finished_at=_now(), error=str(exc)))  # type: ignore[arg-type]
     run = DatasetRun(

@@ -410,3 +410,43 @@ def test_store_and_no_history_together(cli: Callable[..., Any], tmp_path: Path) 
         2, "", "error: --store and --no-history contradict each other: --no-history reads and writes no store\n",
     )  # fmt: skip
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d.parquet", "s.yml"]
+
+
+# --- hostile input (issue 17) ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "where", "message"),
+    [
+        ("owner", "a@example.com\\n", "6:10", "stewardship.owner: 'a@example.com\\n' is not an e-mail address or a handle"),
+        ("steward", "b@example.com\\n::error::forged", "7:12",
+         "stewardship.steward: 'b@example.com\\n::error::forged' is not an e-mail address or a handle"),
+    ],
+    ids=["trailing newline", "workflow command"],
+)  # fmt: skip
+def test_a_contact_with_a_trailing_newline_is_refused_on_one_line(
+    cli: Callable[..., Any], tmp_path: Path, key: str, value: str, where: str, message: str
+) -> None:  # fmt: skip
+    """``^...$`` accepted a trailing newline; the message quotes the value escaped, on one line."""
+    default = {"owner": "a@example.com", "steward": "b@example.com"}[key]
+    text = HEAD.replace(f"  {key}: {default}\n", f'  {key}: "{value}"\n')
+    _write(tmp_path, "s.yml", text + "  a: {}\n")
+    stderr = _suite_error(cli, tmp_path, "validate", "s.yml")
+    assert stderr == _problems(f"s.yml:{where}: {message}")
+    assert not any(line.startswith("::") for line in stderr.splitlines())
+
+
+def test_a_dataset_name_with_a_trailing_newline_is_refused(cli: Callable[..., Any], tmp_path: Path) -> None:
+    _write(tmp_path, "s.yml", HEAD.replace("  name: t\n", '  name: "t\\n"\n') + "  a: {}\n")
+    assert _suite_error(cli, tmp_path, "validate", "s.yml") == _problems(
+        "s.yml:3:9: dataset.name: must start with a letter or digit and hold only letters, digits, _ . -"
+    )
+
+
+def test_an_unreadable_data_path_with_control_characters_is_named_escaped(cli: Callable[..., Any], tmp_path: Path) -> None:
+    _write(tmp_path, "s.yml", HEAD.replace("  path: d.parquet\n", '  path: "d\\e[2J\\n::error::x.parquet"\n') + "  a: {}\n")
+    code, stdout, stderr = cli("run", "s.yml", "--no-history", cwd=tmp_path)
+    assert code == 2 and "Traceback" not in stderr
+    assert "\x1b" not in stdout + stderr
+    assert not any(line.startswith("::") for line in (stdout + stderr).splitlines())
+    assert "d\\x1b[2J\\n::error::x.parquet" in stdout

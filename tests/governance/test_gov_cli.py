@@ -147,11 +147,16 @@ def test_audit_log_and_verify(cli: Callable[..., Any], ran: Path) -> None:
     (line,) = out.splitlines()
     assert code == 0 and " waiver   orders " in line
     head = [e for e in entries if e["seq"] == 3][0]["hash"]
-    assert tuple(cli("audit", "verify", "--store", store, cwd=ran)) == (0, f"audit chain intact: 3 entries, head 3 sha256 {head[:16]}\n", "")
+    assert tuple(cli("audit", "verify", "--store", store, cwd=ran)) == (0, (  # the full head, to keep elsewhere (issue 17)
+        f"audit chain intact: 3 entries, head 3 sha256 {head[:16]}\n"
+        "stored runs match the chain: 2 covered by record digests\n"
+        f"head: 3:{head}  # keep it elsewhere; check later with --head\n"), "")
     with sqlite3.connect(ran / "history.db") as db:
         db.execute("DELETE FROM sg_audit WHERE seq = 2")
-    assert tuple(cli("audit", "verify", "--store", store, cwd=ran)) == (
-        1, "audit chain BROKEN: entry 2 was removed (the chain goes from 1 to 3); 1 earlier entry verified\n", "")
+    code, out, err = cli("audit", "verify", "--store", store, cwd=ran)
+    assert (code, err) == (1, "")
+    assert out.splitlines()[0] == "audit chain BROKEN: entry 2 was removed (the chain goes from 1 to 3); 1 earlier entry verified"
+    assert "stored runs BROKEN: 1 stored run has no audit entry (run " in out  # the run the entry covered
 
 
 def test_audit_verify_names_an_edited_row(cli: Callable[..., Any], backend: Backend, tmp_path: Path) -> None:
@@ -163,6 +168,7 @@ def test_audit_verify_names_an_edited_row(cli: Callable[..., Any], backend: Back
     assert tuple(cli("audit", "verify", "--store", backend.cli_url, cwd=tmp_path)) == (1, (
         f"audit chain BROKEN: entry 2 (baseline customers, recorded {recorded:%Y-%m-%d %H:%M:%S} UTC) was changed: "
         "its content does not match its hash; 1 earlier entry verified\n"
+        "stored runs match the chain: 0 covered by record digests\n"  # no runs stored here
     ), "")
 
 
@@ -174,7 +180,7 @@ def test_trust_sheet_markdown_and_html(cli: Callable[..., Any], ran: Path) -> No
                           "| Owner | sales@example.com |\n| Steward | jane@example.com |\n| Classification | confidential |\n"
                           "| Retention | 400d on ts |\n| Risk tier | high |\n| Recertify by | 2027-06-30 |\n")  # fmt: skip
     assert "## Last evaluation\n\n2026-11-27: gate passed (" in out
-    assert "## Known limitations\n\n- Phone orders arrive a day late.\n- <b>not</b> HTML\n" in out
+    assert "## Known limitations\n\n- Phone orders arrive a day late.\n- &lt;b&gt;not&lt;/b&gt; HTML\n" in out  # no raw HTML (issue 17)
     assert "| `orders.columns.id.min` | min | error | waived |" in out
     assert "| `orders.governance.personal_data` | personal_data | error | passed |" in out
     assert "## Open waivers\n\n| Check | Reason | Approved by | Ticket | Expires |\n|---|---|---|---|---|\n" \

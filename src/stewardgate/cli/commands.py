@@ -11,7 +11,8 @@ from typing import Any
 import click
 
 from stewardgate.cli.errors import handle_errors
-from stewardgate.errors import EXIT_GATE_FAILED, EXIT_PASSED
+from stewardgate.textsafe import terminal
+from stewardgate.errors import EXIT_GATE_FAILED, EXIT_INVALID_INPUT, EXIT_PASSED, UnrecordedRunError
 
 PATHS = click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 
@@ -22,6 +23,14 @@ def _use_color() -> bool:
 
 def _exit(code: int) -> None:
     click.get_current_context().exit(code)
+
+
+def _judged(judge: Any) -> tuple[Any, UnrecordedRunError | None]:
+    """The run ``judge()`` returns, and the store failure it raised instead (with the run)."""
+    try:
+        return judge(), None
+    except UnrecordedRunError as exc:
+        return exc.run, exc
 
 
 def report_options(fn: Any) -> Any:
@@ -53,7 +62,7 @@ def emit_reports(run: Any, paths: dict[str, Path | None], github: bool) -> None:
         if summary:
             gh.append_step_summary(markdown.render(run), Path(summary))
     for path in written:
-        click.echo(f"report: {path}")
+        click.echo(f"report: {terminal(path)}")
 
 
 @click.command("run")
@@ -111,17 +120,20 @@ def run_cmd(paths: tuple[Path, ...], json_path: Path | None, junit_path: Path | 
             spark_flags=tuple(f for f, v in (("--spark-master", spark_master), ("--spark-conf", spark_conf)) if v),
         )  # fmt: skip
         with bar:
-            run = run_paths(list(paths), options)
+            run, unrecorded = _judged(lambda: run_paths(list(paths), options))
         targets = {"json": json_path, "junit": junit_path, "markdown": markdown_path, "html": html_path}
         emit_reports(run, targets, github)
         for d in run.datasets:
             if d.error:
-                click.echo(f"error: {d.dataset}: {d.error}", err=True)
+                click.echo(f"error: {terminal(d.dataset)}: {terminal(d.error)}", err=True)
         code = EXIT_PASSED if exit_zero and run.exit_code == EXIT_GATE_FAILED else run.exit_code
+        code = EXIT_INVALID_INPUT if unrecorded is not None else code
         again = console.rerun_options(as_of=day, store=store, no_history=no_history)
         reports = [p for p in targets.values() if p is not None]
         click.echo(console.render_next_steps(run, paths=[str(p) for p in paths], options=again, reports=reports, verbosity=verbosity), nl=False)
-        click.echo(console.render_gate_line(run, color=color, exit_code=code))
+        click.echo(console.render_gate_line(run, color=color, exit_code=code, recorded=unrecorded is None))
+        if unrecorded is not None:
+            raise unrecorded  # after everything judged is shown and written: error line, exit 2
         return code
 
     _exit(handle_errors(action))

@@ -40,5 +40,7 @@ def handle_errors(action: Callable[[], int]) -> int:
 
 
 def _err(message: str, *, prefix: str = "error: ") -> None:
-    sys.stderr.write(f"{prefix}{message}\n")
+    from stewardgate.textsafe import terminal  # messages quote paths and values from data: one line each
+
+    sys.stderr.write(terminal(f"{prefix}{message}") + "\n")
     sys.stderr.flush()

@@ -11,6 +11,7 @@ import click
 
 from stewardgate.cli.errors import handle_errors
 from stewardgate.errors import EXIT_GATE_FAILED, EXIT_PASSED, UsageError
+from stewardgate.textsafe import terminal_block
 
 STORE = click.option("--store", default=None, help="History store URL; default: SQLite beside the suites.")
 DAY = click.DateTime(["%Y-%m-%d"])
@@ -59,8 +60,10 @@ def stamp_cmd(suite: Path, as_of: datetime | None, store: str | None) -> None:
 
         loaded = _one_suite(suite)
         with _open(_settings(store), default_store_path([suite]), create=True) as db:
-            report = stamp_suite(loaded, at=datetime.now(UTC), as_of=as_of.date() if as_of else None)
-            entry = db.append_audit("stamp", report.dataset, _stamp_payload(report))
+            entries: list[Any] = []  # the audit entry is committed before any file is replaced
+            record = lambda r: entries.append(db.append_audit("stamp", r.dataset, _stamp_payload(r)))  # noqa: E731
+            report = stamp_suite(loaded, at=datetime.now(UTC), as_of=as_of.date() if as_of else None, record=record)
+            entry = entries[0]
         where = "Parquet footer, key stewardgate" if report.format == "parquet" else "sidecar <file>.stewardship.json"
         n = len(report.files)
         click.echo(f"{report.dataset}: stamped {n} file{'s' if n != 1 else ''} ({where})")
@@ -99,7 +102,7 @@ def inspect_cmd(path: Path, as_json: bool) -> None:
         if as_json:
             click.echo(json.dumps(inspection_json(found), indent=2))
         else:
-            click.echo("\n".join(inspection_lines(found)))
+            click.echo(terminal_block("\n".join(inspection_lines(found))))
         return EXIT_PASSED
 
     _exit(handle_errors(action))
@@ -125,7 +128,7 @@ def catalog_cmd(owner: str | None, classification: str | None, status: str | Non
         if gate is not None:
             entries = [e for e in entries if e.last_gate_passed is (gate == "passed")]
         rows = catalog_rows(entries, settings.governance)
-        text = {"json": lambda: json.dumps(rows, indent=2), "csv": lambda: catalog_csv(rows), "table": lambda: catalog_table(rows)}[fmt]()
+        text = {"json": lambda: json.dumps(rows, indent=2), "csv": lambda: catalog_csv(rows), "table": lambda: terminal_block(catalog_table(rows))}[fmt]()
         click.echo(text, nl=not text.endswith("\n"))
         return EXIT_PASSED
 
@@ -138,23 +141,34 @@ def audit_group() -> None:
 
 
 @audit_group.command("verify")
+@click.option("--head", "anchor", default=None, metavar="SEQ:SHA256",
+              help="A head printed by an earlier verify and kept elsewhere (e.g. a CI log): the chain must still hold it.")
 @STORE
-def audit_verify_cmd(store: str | None) -> None:
-    """Recompute the audit chain; name the first entry changed or removed (exit 1 if any)."""
+def audit_verify_cmd(anchor: str | None, store: str | None) -> None:
+    """Recompute the audit chain and check the stored runs, results and catalog against it.
+
+    Names the first entry changed or removed and every stored run that does not match its
+    entry (exit 1 if any). Prints the head as `head: SEQ:SHA256`; keep it elsewhere and pass it
+    back with --head to detect a chain rewritten or truncated as a whole.
+    """
 
     def action() -> int:
+        from stewardgate.cli.governance_text import verify_lines
         from stewardgate.governance.audit import verify_chain
+        from stewardgate.governance.evidence import check_anchor, parse_anchor, verify_records
 
+        try:
+            anchored = parse_anchor(anchor) if anchor is not None else None
+        except ValueError as exc:
+            raise UsageError(str(exc)) from exc
         with _open(_settings(store), Path(".stewardgate") / "history.db") as db:
-            entries, head = db.audit_chain()
-        report = verify_chain(entries, head)
-        if report.ok:
-            tip = f", head {head[0]} sha256 {head[1][:16]}" if head else ""
-            click.echo(f"audit chain intact: {report.checked} entries{tip}")
-            return EXIT_PASSED
-        before = f"{report.checked} earlier entr{'y' if report.checked == 1 else 'ies'} verified"
-        click.echo(f"audit chain BROKEN: {report.problem}; {before}")
-        return EXIT_GATE_FAILED
+            entries, head, evidence = db.audit_evidence()
+        chain = verify_chain(entries, head)
+        records = verify_records(entries, evidence)
+        anchor_problem = check_anchor(entries, anchored) if anchored is not None else None
+        lines, ok = verify_lines(chain, records, anchor_problem, anchored)
+        click.echo(terminal_block("\n".join(lines)))
+        return EXIT_PASSED if ok else EXIT_GATE_FAILED
 
     _exit(handle_errors(action))
 
@@ -176,7 +190,7 @@ def audit_log_cmd(kind: str | None, subject: str | None, limit: int, as_json: bo
         if as_json:
             click.echo(json.dumps([entry_json(e) for e in entries], indent=2))
         else:
-            click.echo("\n".join(audit_lines(entries)))
+            click.echo(terminal_block("\n".join(audit_lines(entries))))
         return EXIT_PASSED
 
     _exit(handle_errors(action))

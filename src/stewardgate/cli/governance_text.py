@@ -98,13 +98,16 @@ def catalog_table(rows: list[dict[str, Any]]) -> str:
 
 
 def catalog_csv(rows: list[dict[str, Any]]) -> str:
-    """RFC 4180 CSV with a header; ``missing`` is a ``;``-separated list."""
+    """RFC 4180 CSV with a header; ``missing`` is a ``;``-separated list; no cell a spreadsheet
+    would run as a formula (see :func:`stewardgate.textsafe.csv_cell`)."""
+    from stewardgate.textsafe import csv_cell
+
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180; a CR inside a cell is then quoted too
     writer.writerow([*CATALOG_COLUMNS, "last_run_id"])
     for r in rows:
         values = [";".join(r[k]) if k == "missing" else r[k] for k in CATALOG_COLUMNS]
-        writer.writerow(["" if v is None else v for v in [*values, r["last_run_id"]]])
+        writer.writerow([csv_cell("" if v is None else v) for v in [*values, r["last_run_id"]]])
     return out.getvalue()
 
 
@@ -126,3 +129,24 @@ def audit_lines(entries: Sequence[Any]) -> list[str]:
         short = payload if len(payload) <= 100 else payload[:97] + "..."
         out.append(f"{e.seq:>6}  {e.recorded_at:%Y-%m-%d %H:%M:%S}  {e.kind:<8} {e.subject:<20} {e.hash[:12]}  {short}")
     return out
+
+
+def verify_lines(chain: Any, records: Any, anchor_problem: str | None, anchor: tuple[int, str] | None) -> tuple[list[str], bool]:
+    """What ``audit verify`` prints, and whether everything held."""
+    if not chain.ok:
+        before = f"{chain.checked} earlier entr{'y' if chain.checked == 1 else 'ies'} verified"
+        lines = [f"audit chain BROKEN: {chain.problem}; {before}"]
+    else:
+        tip = f", head {chain.head[0]} sha256 {chain.head[1][:16]}" if chain.head else ""
+        lines = [f"audit chain intact: {chain.checked} entries{tip}"]
+    if anchor_problem is not None:
+        lines.append(f"audit anchor BROKEN: {anchor_problem}")
+    elif anchor is not None:
+        lines.append(f"audit anchor held: entry {anchor[0]} is the one anchored")
+    lines += [f"stored runs BROKEN: {problem}" for problem in records.problems]
+    if records.ok:
+        older = f" ({records.without_digest} older without a record digest: status and results checked)" if records.without_digest else ""
+        lines.append(f"stored runs match the chain: {records.covered} covered by record digests{older}")
+    if chain.ok and chain.head:
+        lines.append(f"head: {chain.head[0]}:{chain.head[1]}  # keep it elsewhere; check later with --head")
+    return lines, chain.ok and records.ok and anchor_problem is None

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from stewardgate.results import DatasetRun, Status
+from stewardgate.store.codec import record_sha256, record_text
 from stewardgate.store.audit import GENESIS, AuditEntry, AuditEvent, append_audit, entry_hash
 
 __all__ = ["ChainReport", "append_audit", "run_events", "verify_chain"]
@@ -100,6 +101,7 @@ def run_events(run: DatasetRun, *, run_id: str, as_of: date) -> list[AuditEvent]
         "blocking": list(run.gate.blocking),
         "waived": [r.check_id for r in waived],
         "error": run.error,
+        "record_sha256": record_sha256(record_text(run)),  # covers the stored run: audit verify checks it
     }
     events = [AuditEvent("run", run.dataset, payload)]
     for r in waived:

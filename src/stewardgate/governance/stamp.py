@@ -10,15 +10,28 @@ same folder, which is checked (same Parquet and Arrow schema, same row groups wi
 counts, every other key-value entry unchanged) and then renamed over the original: a crash at
 any point leaves the old file whole. Data values, the schema, the row groups and all other
 metadata stay as they were; the file's writer (``created_by``), compression and modification
-time may change. A partitioned folder is stamped file by file, so a crash half-way leaves some
-files stamped and the rest as they were; stamping again finishes the job.
+time may change.
+
+The order makes a kill at any moment safe (``kill -9`` included):
+
+1. stale temporary files of an earlier, killed stamp of these files are removed;
+2. every file's stamped version is prepared as a hidden temporary file beside it
+   (``.<name>.sgstamp.<random>.tmp``; dataset readers skip hidden files) and checked;
+3. the stamp is recorded (``record``: the CLI appends the audit entry and commits it);
+4. only then is each temporary file renamed over its original.
+
+A kill before 3 leaves every file as it was and no entry; a kill between 3 and 4 leaves an
+entry for a stamp that some files do not carry yet. So there is never a stamped file without
+an audit entry, and stamping again removes the leftovers of 2 and finishes the job.
 """
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,13 +42,15 @@ from typing import Any
 from stewardgate import __version__
 from stewardgate.datasets.resolve import resolve
 from stewardgate.errors import DatasetError, first_line
-from stewardgate.io import atomic_write_text
+from stewardgate.io import new_file_mode
 from stewardgate.suite.loader import LoadedSuite
 
 STAMP_KEY = "stewardgate"
 STAMP_FORMAT = "stewardgate.stamp"
 STAMP_VERSION = 1
 SIDECAR_SUFFIX = ".stewardship.json"
+TEMP_MARK = ".sgstamp."
+"""In the names of a stamp's temporary files (``.<name>.sgstamp.<random>.tmp``)."""
 
 after_row_group: Callable[[int], None] | None = None
 """Test seam, None in production: called after each row group is written to the temporary
@@ -86,8 +101,14 @@ def stamp_text(document: dict[str, Any]) -> str:
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def stamp_suite(loaded: LoadedSuite, *, at: datetime, as_of: date | None = None) -> StampReport:
-    """Stamp the suite's dataset: every file of it, each atomically.
+def stamp_suite(
+    loaded: LoadedSuite, *, at: datetime, as_of: date | None = None, record: Callable[[StampReport], Any] | None = None
+) -> StampReport:
+    """Stamp the suite's dataset: every file of it, each atomically, in the order above.
+
+    Args:
+        record: called with the report once every file is prepared and before any is
+            replaced (the audit entry); if it raises, no file is changed.
 
     Raises:
         DatasetError: the dataset cannot be found or read, or a file cannot be rewritten
@@ -97,21 +118,69 @@ def stamp_suite(loaded: LoadedSuite, *, at: datetime, as_of: date | None = None)
     path = spec.path.replace("{as_of}", (as_of or at.date()).isoformat())
     resolved = resolve(path, base=loaded.folder, fmt=spec.format)
     document = stamp_document(loaded, at=at)
-    text = stamp_text(document)
-    files = []
-    for f in resolved.files:
-        if resolved.format == "parquet":
-            stamp_parquet_file(f, text)
-            files.append(StampedFile(f, "footer", f))
-        else:
-            sidecar = sidecar_path(f)
-            atomic_write_text(sidecar, json.dumps(document, indent=2, sort_keys=True) + "\n")
-            files.append(StampedFile(f, "sidecar", sidecar))
-    return StampReport(spec.name, resolved.display, resolved.format, document, tuple(files))
+    files = [_stamped_file(f, resolved.format) for f in resolved.files]
+    remove_stale_temps([f.target for f in files])
+    prepared: list[tuple[Path, Path]] = []
+    try:
+        for f in files:
+            prepared.append((_prepare(f, document), f.target))
+        report = StampReport(spec.name, resolved.display, resolved.format, document, tuple(files))
+        if record is not None:
+            record(report)
+    except BaseException:
+        for tmp, _ in prepared:
+            tmp.unlink(missing_ok=True)
+        raise
+    for tmp, target in prepared:
+        os.replace(tmp, target)
+        _fsync_dir(target.parent)
+    return report
+
+
+def _stamped_file(f: Path, fmt: str) -> StampedFile:
+    return StampedFile(f, "footer", f) if fmt == "parquet" else StampedFile(f, "sidecar", sidecar_path(f))
+
+
+def _prepare(f: StampedFile, document: dict[str, Any]) -> Path:
+    """The stamped version of ``f`` as a checked, synced temporary file beside its target."""
+    if f.where == "footer":
+        return prepare_parquet_file(f.path, stamp_text(document))
+    tmp = _temp_for(f.target)
+    try:
+        tmp.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        tmp.chmod(stat.S_IMODE(f.target.stat().st_mode) if f.target.exists() else new_file_mode())
+        _fsync(tmp)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def _temp_for(target: Path) -> Path:
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}{TEMP_MARK}", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    return Path(name)
+
+
+def remove_stale_temps(targets: list[Path]) -> list[Path]:
+    """Remove the temporary files a killed stamp of ``targets`` left beside them."""
+    removed = []
+    for target in targets:
+        for leftover in target.parent.glob(f".{glob.escape(target.name)}{TEMP_MARK}*.tmp"):
+            leftover.unlink(missing_ok=True)
+            removed.append(leftover)
+    return removed
 
 
 def stamp_parquet_file(path: Path, text: str) -> None:
     """Rewrite ``path`` with ``text`` under the footer key ``stewardgate``, atomically."""
+    tmp = prepare_parquet_file(path, text)
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def prepare_parquet_file(path: Path, text: str) -> Path:
+    """``path`` rewritten with the stamp into a checked, synced temporary file beside it."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -119,20 +188,17 @@ def stamp_parquet_file(path: Path, text: str) -> None:
         source = pq.ParquetFile(path)
     except (pa.ArrowException, OSError) as exc:
         raise DatasetError(f"{path}: not a readable Parquet file: {first_line(exc)}") from exc
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    tmp = _temp_for(path)
     try:
         with source:
             _rewrite(source, path, tmp, text)
         _check_same(path, tmp)
         shutil.copymode(path, tmp)
         _fsync(tmp)
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    return tmp
 
 
 def _rewrite(source: Any, path: Path, tmp: Path, text: str) -> None:

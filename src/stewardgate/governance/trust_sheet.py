@@ -133,7 +133,9 @@ def last_text(sheet: TrustSheet) -> str:
 
 
 def _md(text: Any) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    from stewardgate.textsafe import markdown
+
+    return markdown(text)  # no raw HTML, links or table breakout from stewardship texts
 
 
 def render_markdown(sheet: TrustSheet) -> str:

@@ -28,7 +28,7 @@ from stewardgate.importers.render import render_suite
 from stewardgate.suite.periods import parse_period
 
 DEFAULT_TEMPLATE = "{name}.parquet"
-_CONTACT = re.compile(r"^(?:[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+|@?[A-Za-z0-9][A-Za-z0-9._/-]*)$")  # as in suite.models
+_CONTACT = re.compile(r"\A(?:[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+|@?[A-Za-z0-9][A-Za-z0-9._/-]*)\Z")  # as in suite.models
 _UNITS = {"d": "d", "day": "d", "days": "d", "w": "w", "week": "w", "weeks": "w", "m": "mo", "mo": "mo",
           "month": "mo", "months": "mo", "y": "y", "yr": "y", "year": "y", "years": "y"}  # fmt: skip
 _FRESHNESS = ("latency", "frequency", "freshness")

@@ -8,21 +8,22 @@ observed and samples for every check).
 ``render_next_steps`` is the closing advice printed just above the gate line (not in quiet
 mode): for a blocked run the command that shows the details and the HTML report to open; for a
 passing run one short line. Like everything here it is a pure function of its arguments.
+Every data-derived text (names, messages, samples, paths) goes through
+:func:`stewardgate.textsafe.terminal`: no control character reaches the terminal or CI log.
 """
 
 from __future__ import annotations
 
-import re
 import shlex
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 from stewardgate.results import CheckResult, DatasetRun, RunResult, Status
+from stewardgate.textsafe import terminal
 
 MAX_SUITES_NAMED = 3
 """A rerun hint names the blocked suites up to this many; beyond, it repeats the run's PATHS."""
-_PASSWORD = re.compile(r"://[^/@]*:[^/@]*@")
 
 LABELS = {
     Status.PASSED: "PASS", Status.SKIPPED: "SKIP", Status.INFO: "INFO", Status.WAIVED: "WAIVE",
@@ -47,11 +48,11 @@ def render(run: RunResult, *, color: bool = False, verbosity: int = 0) -> str:
 def render_dataset(d: DatasetRun, *, color: bool = False, verbosity: int = 0) -> str:
     """One dataset's block: header, check lines, summary line."""
     rows = f", {d.row_count:,} rows" if d.row_count is not None else ""
-    source = d.data.path if d.data else "?"
-    lines = [_paint(f"{d.dataset}", "1", color) + f"  {d.suite_path} -> {source}{rows}"]
+    source = terminal(d.data.path) if d.data else "?"
+    lines = [_paint(terminal(d.dataset), "1", color) + f"  {terminal(d.suite_path)} -> {source}{rows}"]
     if d.error:
-        lines.append(f"  {_paint('ERROR', _COLORS[Status.ERRORED], color)}  {d.error}")
-    width = max((len(r.check_id) for r in d.results), default=0)
+        lines.append(f"  {_paint('ERROR', _COLORS[Status.ERRORED], color)}  {terminal(d.error)}")
+    width = max((len(terminal(r.check_id)) for r in d.results), default=0)
     for r in d.results:
         if verbosity < 0 and r.status in (Status.PASSED, Status.SKIPPED):
             continue
@@ -64,35 +65,42 @@ def render_dataset(d: DatasetRun, *, color: bool = False, verbosity: int = 0) ->
 
 def _check_line(r: CheckResult, width: int, color: bool) -> str:
     label = _paint(f"{LABELS[r.status]:<5}", _COLORS[r.status], color)
-    return f"  {label}  {r.check_id:<{width}}  {r.message}"
+    return f"  {label}  {terminal(r.check_id):<{width}}  {terminal(r.message)}"
 
 
 def _detail_lines(r: CheckResult, verbosity: int) -> list[str]:
     out = []
     if verbosity > 0:
-        out.append(f"         expected: {r.expected!s}   observed: {r.observed!s}   severity: {r.severity.value}")
+        out.append(f"         expected: {terminal(r.expected)}   observed: {terminal(r.observed)}   severity: {r.severity.value}")
     if r.samples:
-        out.append(f"         samples: {', '.join(r.samples)}")
+        out.append(f"         samples: {', '.join(terminal(s) for s in r.samples)}")
     return out
 
 
 def _summary_line(d: DatasetRun, color: bool) -> str:
     counts = ", ".join(f"{n} {s}" for s, n in d.counts().items() if n)
     verdict = _paint("PASSED", "32", color) if d.gate.passed else _paint("FAILED", "31", color)
-    return f"  {d.dataset}: {counts or 'no checks'} -> gate {verdict} ({d.gate.reason})"
+    return f"  {terminal(d.dataset)}: {counts or 'no checks'} -> gate {verdict} ({terminal(d.gate.reason)})"
 
 
-def render_gate_line(run: RunResult, *, color: bool = False, exit_code: int | None = None) -> str:
-    """The closing line: overall verdict, blocked datasets, and the exit code the process uses."""
+def render_gate_line(run: RunResult, *, color: bool = False, exit_code: int | None = None, recorded: bool = True) -> str:
+    """The closing line: overall verdict, blocked datasets, and the exit code the process uses.
+
+    ``recorded=False``: the history store refused the run; the line says what was judged but
+    never that the gate passed.
+    """
     total = len(run.datasets)
     code = run.exit_code if exit_code is None else exit_code
     failed = [d.dataset for d in run.datasets if not d.gate.passed]
+    if not recorded:
+        judged = f"{len(failed)} of {total} datasets blocked" if failed else f"{total} of {total} datasets passed"
+        return f"gate: {_paint('NOT RECORDED', '31', color)} (judged: {judged}; the history store refused the write; exit {code})"
     if not failed:
         return f"gate: {_paint('PASSED', '32', color)} ({total} of {total} datasets passed, exit {code})"
     note = ", --exit-zero" if code != run.exit_code else ""
     return (
         f"gate: {_paint('FAILED', '31', color)} ({len(failed)} of {total} datasets blocked: "
-        f"{', '.join(failed)}; exit {code}{note})"
+        f"{', '.join(map(terminal, failed))}; exit {code}{note})"
     )
 
 
@@ -106,7 +114,9 @@ def rerun_options(*, as_of: date | None = None, store: str | None = None, no_his
     if no_history:
         out.append("--no-history")
     elif store is not None:
-        out += ["--store", '"$STEWARDGATE_STORE"' if _PASSWORD.search(store) else shlex.quote(store)]
+        from stewardgate.redact import has_secret
+
+        out += ["--store", '"$STEWARDGATE_STORE"' if has_secret(store) else shlex.quote(store)]
     return out
 
 
@@ -141,9 +151,9 @@ def render_next_steps(
     lines = []
     if verbosity == 0:
         suites = [d.suite_path for d in blocked] if len(blocked) <= MAX_SUITES_NAMED or not paths else list(paths)
-        command = " ".join(["stewardgate run", *map(shlex.quote, suites), *options, "--verbose"])
+        command = terminal(" ".join(["stewardgate run", *map(shlex.quote, suites), *options, "--verbose"]))
         lines.append(f"next: {command}  # expected, observed and samples of every check")
     html = [p for p in reports if p.suffix.lower() in (".html", ".htm")]
     if html:
-        lines.append(f"next: open {shlex.quote(str(html[0]))}  # the HTML report: evidence, charts, stewardship")
+        lines.append(f"next: open {terminal(shlex.quote(str(html[0])))}  # the HTML report: evidence, charts, stewardship")
     return "".join(line + "\n" for line in lines)

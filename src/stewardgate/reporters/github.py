@@ -30,8 +30,11 @@ COMMAND = {
 
 
 def escape_data(text: str) -> str:
-    """Escape a command's message: ``%``, CR and LF (GitHub's rules for data)."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Escape a command's message: ``%``, CR and LF (GitHub's rules for data), and every other
+    control character shown escaped (:func:`stewardgate.textsafe.terminal`)."""
+    from stewardgate.textsafe import terminal
+
+    return terminal(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:

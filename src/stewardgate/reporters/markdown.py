@@ -68,17 +68,20 @@ def non_passing(run: RunResult) -> list[tuple[DatasetRun, CheckResult]]:
 
 
 def cell(text: str, limit: int = _MAX_CELL) -> str:
-    """Text safe inside a GFM table cell: ``|`` escaped, HTML escaped, newlines folded."""
+    """Text safe inside a GFM table cell: ``|`` and HTML escaped, no links, newlines folded."""
+    from stewardgate.textsafe import markdown
+
     text = " ".join(text.split())
     if len(text) > limit:
         text = text[: limit - 1] + "…"
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return text.replace("\\", "\\\\").replace("|", "\\|")
+    return markdown(text)
 
 
 def code(text: str) -> str:
     """An inline code span that survives backticks and ``|`` inside a table cell."""
-    text = " ".join(text.split()).replace("|", "\\|")
+    from stewardgate.textsafe import terminal
+
+    text = terminal(" ".join(text.split())).replace("|", "\\|")
     fence = "``" if "`" in text else "`"
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"

@@ -17,6 +17,7 @@ from stewardgate.errors import StoreError
 from stewardgate.results import DatasetRun, Status
 from stewardgate.store import queries
 from stewardgate.store.audit import AuditEntry, AuditEvent, append_events, read_entries, read_head
+from stewardgate.store.evidence import StoredEvidence, read_evidence
 from stewardgate.store.engine import READ_ONLY, Target, create_engine, target_for, translated
 from stewardgate.store.migrations import ensure_schema
 from stewardgate.store.records import CatalogEntry, RunSummary, SchemaSnapshot, SeriesPoint
@@ -220,3 +221,9 @@ class Store:
         """Every audit entry, oldest first, and the recorded head, read in one transaction."""
         with self._transaction("cannot read from", read_only=True) as conn:
             return read_entries(conn), read_head(conn)
+
+    def audit_evidence(self) -> tuple[list[AuditEntry], tuple[int, str] | None, StoredEvidence]:
+        """The audit chain, its head and the stored runs, results and catalog it must cover,
+        read in one transaction (see :mod:`stewardgate.governance.evidence`)."""
+        with self._transaction("cannot read from", read_only=True) as conn:
+            return read_entries(conn), read_head(conn), read_evidence(conn)

@@ -56,3 +56,16 @@ def dump_run(run: DatasetRun) -> dict[str, Any]:
 def load_run(data: dict[str, Any]) -> DatasetRun:
     """A dataset run read back from :func:`dump_run`'s data."""
     return from_json_data(DatasetRun, data)
+
+
+def record_text(run: DatasetRun) -> str:
+    """The JSON text a dataset run is stored as (``sg_runs.record``): the text its audit
+    entry's ``record_sha256`` digests."""
+    return str(to_json(dump_run(run)))
+
+
+def record_sha256(text: str) -> str:
+    """SHA-256 (hex) of a stored record's text."""
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

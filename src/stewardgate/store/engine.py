@@ -2,7 +2,8 @@
 
 This is the boundary where SQLAlchemy and driver exceptions enter stewardgate: everything
 below it raises :class:`~stewardgate.errors.StoreError` (``from exc``), with a message that
-names the store by its URL with the password hidden, and never contains the password.
+names the store by its URL with the password hidden, and never contains the password
+(:mod:`stewardgate.redact`: in the user info, unencoded or not, in the query, without a scheme).
 
 * ``None`` means the SQLite file the caller names (``<suites root>/.stewardgate/history.db``).
 * ``postgresql://`` and ``postgres://`` are read as ``postgresql+psycopg://`` (psycopg 3).
@@ -27,6 +28,7 @@ from sqlalchemy import event, exc
 from sqlalchemy.engine import URL, Engine, make_url
 
 from stewardgate.errors import StoreError
+from stewardgate.redact import encoded, safe_url, scrub, url_secrets
 
 SQLITE_BUSY_TIMEOUT_S = 30
 PG_CONNECT_TIMEOUT_S = 10
@@ -34,8 +36,7 @@ READ_ONLY = "stewardgate_read_only"
 """Execution option: a connection that only reads (SQLite then begins a deferred transaction)."""
 
 _PG_ALIASES = {"postgresql", "postgres"}
-_SCHEMA_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_URL_PASSWORD = re.compile(r"(://[^:/@\s]*:)[^@\s]*@")
+_SCHEMA_NAME = re.compile(r"\A[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class Target:
 
     url: URL
     where: str
-    password: str | None
+    secrets: tuple[str, ...]
 
 
 def target_for(url: str | None, *, default_path: Path) -> Target:
@@ -55,20 +56,16 @@ def target_for(url: str | None, *, default_path: Path) -> Target:
         parsed = _parse(url)
     if parsed.drivername in _PG_ALIASES:
         parsed = parsed.set(drivername="postgresql+psycopg")
-    where = _scrub(parsed.render_as_string(hide_password=True), parsed.password)
-    return Target(url=parsed, where=where, password=parsed.password)
-
-
-def _scrub(text: str, password: str | None) -> str:
-    """``text`` with every occurrence of the password (if any) replaced by ``***``."""
-    return text.replace(password, "***") if password else text
+    rendered = parsed.render_as_string(hide_password=False)
+    secrets = tuple(url_secrets(rendered) + (url_secrets(url) if url else []))
+    return Target(url=parsed, where=scrub(safe_url(rendered), list(secrets)), secrets=secrets)
 
 
 def _parse(url: str) -> URL:
     try:
-        return make_url(url)
+        return make_url(encoded(url))
     except (exc.ArgumentError, ValueError) as err:  # ValueError: e.g. a port that is no number
-        shown = _URL_PASSWORD.sub(r"\1***@", url)
+        shown = safe_url(url)
         raise StoreError(
             f"the store URL {shown!r} is not a database URL "
             "(expected e.g. postgresql+psycopg://user@host:5432/db or sqlite:///path/history.db)"
@@ -172,4 +169,4 @@ def reason(err: BaseException, target: Target) -> str:
     """The driver's own words for ``err`` on one line, with the password scrubbed out."""
     source = getattr(err, "orig", None) or err
     text = " ".join(str(source).split()) or type(source).__name__
-    return _scrub(text, target.password)
+    return scrub(text, list(target.secrets))

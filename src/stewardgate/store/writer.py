@@ -122,7 +122,7 @@ def _run_row(write: RunWrite, record: dict[str, Any], is_rerun: bool) -> dict[st
         "tool_version": write.tool_version,
         "is_rerun": is_rerun,
         "superseded_by": None,
-        "record": codec.to_json(record),
+        "record": codec.record_text(run),
     }
 
 

@@ -26,8 +26,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 
 SeverityName = Literal["info", "warn", "error"]
 
-_CONTACT = re.compile(r"^(?:[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+|@?[A-Za-z0-9][A-Za-z0-9._/-]*)$")
-_PATTERN = re.compile(r"^[A-Za-z0-9_.*?\[\]!-]+$")
+_CONTACT = re.compile(r"\A(?:[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+|@?[A-Za-z0-9][A-Za-z0-9._/-]*)\Z")
+_PATTERN = re.compile(r"\A[A-Za-z0-9_.*?\[\]!-]+\Z")
 
 
 class _Strict(BaseModel):

@@ -40,8 +40,8 @@ SeverityName = Literal["info", "warn", "error"]
 RiskTier = Literal["low", "medium", "high"]
 EngineName = Literal["auto", "pandera", "gx", "spark"]
 
-_CONTACT = re.compile(r"^(?:[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+|@?[A-Za-z0-9][A-Za-z0-9._/-]*)$")
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_CONTACT = re.compile(r"\A(?:[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+|@?[A-Za-z0-9][A-Za-z0-9._/-]*)\Z")
+_NAME = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
 
 
 def regex_problem(pattern: str) -> str | None:

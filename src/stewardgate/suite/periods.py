@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-_SHORT = re.compile(r"^(\d+)(d|w|mo|y)$")
-_ISO = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
+_SHORT = re.compile(r"\A(\d+)(d|w|mo|y)\Z")
+_ISO = re.compile(r"\AP(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?\Z")
 
 PERIOD_HELP = "a period like 400d, 12w, 18mo, 7y or ISO-8601 P400D / P1Y6M"
 
