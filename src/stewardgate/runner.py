@@ -26,13 +26,14 @@ from stewardgate.errors import DatasetError
 from stewardgate.gate import GatePolicy, decide, policy_for, unreadable
 from stewardgate.governance.checks import governance_exprs, run_governance
 from stewardgate.governance.plan import ENGINE as GOVERNANCE
-from stewardgate.governance.waivers import apply_waivers, approval_problems
+from stewardgate.governance.waivers import apply_waivers, approval_problems, length_problems
 from stewardgate.planning import PlannedCheck, plan_suite
 from stewardgate.results import CheckResult, DatasetRun, RunResult
 from stewardgate.suite.loader import LoadedSuite, load_suites
 
 if TYPE_CHECKING:
     from stewardgate.engines.spark.session import SparkOptions
+    from stewardgate.notify.secrets import NotifyPlan
     from stewardgate.settings import GovernanceSettings
 
 SENSITIVE = ("confidential", "restricted")
@@ -77,6 +78,14 @@ class RunOptions:
     spark: SparkOptions = field(default_factory=_default_spark)
     spark_flags: tuple[str, ...] = ()
     """The Spark command-line flags given (``--spark-master``...): an error when no suite runs on Spark."""
+    notify: NotifyPlan | None = field(default=None, compare=False, repr=False)
+    """Channels to notify once every dataset is recorded (``stewardgate.notify``); None: nobody."""
+    select: tuple[str, ...] = ()
+    """Dataset names, globs or ``tag:NAME`` to run (:mod:`stewardgate.selection`); empty: all."""
+    exclude: tuple[str, ...] = ()
+    """Patterns of suites not to run."""
+    actor: dict[str, str] | None = None
+    """Who runs: recorded in every audit entry (default: :func:`stewardgate.actor.current_actor`)."""
 
     def __post_init__(self) -> None:
         if self.governance is None:  # None means the defaults, set here once for every reader
@@ -102,6 +111,10 @@ def default_store_path(paths: list[Path]) -> Path:
 def run_paths(paths: list[Path], options: RunOptions) -> RunResult:
     """Validate every suite under ``paths`` (all problems at once), then run each one."""
     suites = load_suites(paths)
+    if options.select or options.exclude:
+        from stewardgate.selection import select_suites
+
+        suites = select_suites(suites, options.select, options.exclude)
     _check_waiver_approvals(suites, options)
     _check_spark_flags(suites, options)
     if options.use_store and options.store_path is None:
@@ -136,14 +149,27 @@ def run_suites(suites: list[LoadedSuite], options: RunOptions) -> RunResult:
             store.close()
     order = {s.suite.dataset.name: i for i, s in enumerate(suites)}
     runs.sort(key=lambda r: order[r.dataset])
-    return RunResult(
+    result = RunResult(
         run_id=run_id, tool_version=__version__, as_of=as_of,
         started_at=started, finished_at=_now(), datasets=tuple(runs),
     )  # fmt: skip
+    return _notify(result, options)
+
+
+def _notify(result: RunResult, options: RunOptions) -> RunResult:
+    """The run with its notifications sent and recorded (the runs themselves are stored already)."""
+    if options.notify is None or not options.notify.channels:
+        return result
+    from stewardgate.notify.dispatch import notify_run
+
+    if not options.use_store:
+        return replace(result, notifications=notify_run(result, options.notify, None))
+    with _open_store(options) as store:
+        return replace(result, notifications=notify_run(result, options.notify, store))
 
 
 def _judge_all(suites: list[LoadedSuite], options: RunOptions) -> Iterator[Judged]:
-    worker_options = replace(options, on_dataset=None)
+    worker_options = replace(options, on_dataset=None, notify=None)
     if options.parallel <= 1 or len(suites) <= 1 or options.engine == "spark":  # Spark parallelises itself
         for loaded in suites:
             yield judge_suite(loaded, worker_options)
@@ -188,7 +214,10 @@ def judge_suite(loaded: LoadedSuite, options: RunOptions) -> Judged:
         scanned = _open(loaded, options, as_of)
         snapshot = _snapshot(scanned)
         results, profile, anomalous = _check(loaded, scanned, snapshot, options, as_of, moment)
-        results = apply_waivers(results, suite.waivers, dataset=suite.dataset.name, as_of=as_of, line_of=loaded.line_of)
+        results = apply_waivers(
+            results, suite.waivers, dataset=suite.dataset.name, as_of=as_of, line_of=loaded.line_of,
+            warn_days=options.governance.waiver_warn_days,
+        )  # fmt: skip
     except DatasetError as exc:
         gate = unreadable(str(exc), policy)
         return Judged(DatasetRun(**base, results=(), gate=gate, finished_at=_now(), error=str(exc)))  # type: ignore[arg-type]
@@ -316,7 +345,11 @@ def _check_waiver_approvals(suites: list[LoadedSuite], options: RunOptions) -> N
     from stewardgate.errors import SuiteError
 
     settings = options.governance
-    problems = [problem for loaded in suites for problem in approval_problems(loaded, settings)]
+    as_of = options.as_of or _now().date()
+    problems = [
+        problem for loaded in suites
+        for problem in (*approval_problems(loaded, settings), *length_problems(loaded, settings, as_of))
+    ]  # fmt: skip
     if problems:
         raise SuiteError(problems)
 
@@ -325,7 +358,7 @@ def _open_store(options: RunOptions) -> Any:
     from stewardgate.store import open_store
 
     path = options.store_path or Path(".stewardgate") / "history.db"
-    return open_store(options.store_url, default_path=path)
+    return open_store(options.store_url, default_path=path, actor=options.actor)
 
 
 def _open(loaded: LoadedSuite, options: RunOptions, as_of: date) -> Any:

@@ -1,0 +1,44 @@
+"""CLI helpers of nightly runs: selection flags, the notification plan, what was notified."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import click
+
+from stewardgate.results import RunResult
+
+
+def selection_options(fn: Any) -> Any:
+    """``--select`` / ``--exclude`` (repeatable; names, globs, tag:NAME)."""
+    fn = click.option("--exclude", multiple=True, metavar="PATTERN",
+                      help="Skip suites matching a dataset name, glob or tag:NAME (repeatable).")(fn)  # fmt: skip
+    return click.option("--select", multiple=True, metavar="PATTERN",
+                        help="Only suites matching a dataset name, glob or tag:NAME (repeatable).")(fn)  # fmt: skip
+
+
+def notify_plan(settings: Any) -> Any:
+    """The run's channels with their secrets from the environment (None when there are none)."""
+    if not settings.notify.channels:
+        return None
+    from stewardgate.notify.secrets import resolve_channels
+
+    return resolve_channels(settings.notify, os.environ)
+
+
+def echo_notifications(run: RunResult, *, quiet: bool) -> None:
+    """One line per notification on stdout; a failed one (or a remark) on stderr too."""
+    for n in run.notifications:
+        what = ", ".join(n.triggers) or "nothing new"
+        held = f" (held back, sent within the suppression interval: {', '.join(n.suppressed)})" if n.suppressed else ""
+        if n.status == "failed":
+            click.echo(
+                f"warning: notification to {n.channel} about {n.dataset} ({what}) failed after {n.attempts} "
+                f"attempt{'s' if n.attempts != 1 else ''}: {n.error}; the gate is not changed by it",
+                err=True,
+            )
+        elif n.error:
+            click.echo(f"warning: notification to {n.channel} about {n.dataset}: {n.error}", err=True)
+        if not quiet:
+            click.echo(f"notify: {n.channel} {n.status}: {n.dataset}: {what}{held}")
