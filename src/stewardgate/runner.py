@@ -110,6 +110,15 @@ def default_store_path(paths: list[Path]) -> Path:
 
 def run_paths(paths: list[Path], options: RunOptions) -> RunResult:
     """Validate every suite under ``paths`` (all problems at once), then run each one."""
+    suites = prepare_suites(paths, options)
+    if options.use_store and options.store_path is None:
+        options = replace(options, store_path=default_store_path(paths))
+    return run_suites(suites, options)
+
+
+def prepare_suites(paths: list[Path], options: RunOptions) -> list[LoadedSuite]:
+    """The suites under ``paths``, validated, selected (``--select``/``--exclude``) and their
+    waivers checked against the settings; nothing has read any data yet."""
     suites = load_suites(paths)
     if options.select or options.exclude:
         from stewardgate.selection import select_suites
@@ -117,9 +126,7 @@ def run_paths(paths: list[Path], options: RunOptions) -> RunResult:
         suites = select_suites(suites, options.select, options.exclude)
     _check_waiver_approvals(suites, options)
     _check_spark_flags(suites, options)
-    if options.use_store and options.store_path is None:
-        options = replace(options, store_path=default_store_path(paths))
-    return run_suites(suites, options)
+    return suites
 
 
 def run_suites(suites: list[LoadedSuite], options: RunOptions) -> RunResult:

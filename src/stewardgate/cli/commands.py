@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from stewardgate.cli.errors import handle_errors
-from stewardgate.cli.nightly import echo_notifications, notify_plan, selection_options
+from stewardgate.cli.nightly import echo_notifications, html_strips, notify_plan, selection_options
 from stewardgate.errors import EXIT_GATE_FAILED, EXIT_PASSED
 
 PATHS = click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
@@ -38,11 +38,11 @@ def report_options(fn: Any) -> Any:
     return fn
 
 
-def emit_reports(run: Any, paths: dict[str, Path | None], github: bool) -> None:
+def emit_reports(run: Any, paths: dict[str, Path | None], github: bool, extras: dict[str, Any] | None = None) -> None:
     """Write the requested report files, then the GitHub annotations and step summary."""
     from stewardgate.reporters import write_reports
 
-    written = write_reports(run, paths)
+    written = write_reports(run, paths, extras)
     if github:
         from stewardgate.reporters import github as gh
         from stewardgate.reporters import markdown
@@ -119,7 +119,8 @@ def run_cmd(paths: tuple[Path, ...], select: tuple[str, ...], exclude: tuple[str
             run = run_paths(list(paths), options)
         echo_notifications(run, quiet=quiet)
         targets = {"json": json_path, "junit": junit_path, "markdown": markdown_path, "html": html_path}
-        emit_reports(run, targets, github)
+        strips = html_strips(run, settings.store, list(paths)) if html_path and not no_history else None
+        emit_reports(run, targets, github, {"html": {"strips": strips}} if strips else None)
         for d in run.datasets:
             if d.error:
                 click.echo(f"error: {d.dataset}: {d.error}", err=True)

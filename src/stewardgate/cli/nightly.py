@@ -42,3 +42,13 @@ def echo_notifications(run: RunResult, *, quiet: bool) -> None:
             click.echo(f"warning: notification to {n.channel} about {n.dataset}: {n.error}", err=True)
         if not quiet:
             click.echo(f"notify: {n.channel} {n.status}: {n.dataset}: {what}{held}")
+
+
+def html_strips(run: RunResult, store_url: str | None, paths: list[Any]) -> dict[str, Any]:
+    """Each dataset's per-check statuses over its last 14 stored runs, for the HTML report."""
+    from stewardgate.history_view import check_strips
+    from stewardgate.runner import default_store_path
+    from stewardgate.store import open_store
+
+    with open_store(store_url, default_path=default_store_path(paths)) as store:
+        return {d.dataset: check_strips(store, d.dataset) for d in run.datasets}

@@ -102,6 +102,12 @@ class DatasetView:
     drifts: list[tuple[str, CheckResult, list[Bin]]] = field(default_factory=list)
     schema_changes: list[tuple[str, CheckResult]] = field(default_factory=list)
     waivers: list[tuple[str, CheckResult]] = field(default_factory=list)
+    strips: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+
+    @property
+    def hide_passed(self) -> bool:
+        """The page opens on what did not pass: passed checks start hidden (one click away)."""
+        return any(r.status is not Status.PASSED for _, r in self.results)
 
     @property
     def verdict(self) -> str:
@@ -227,10 +233,25 @@ def drift_bins(details: dict[str, Any]) -> list[Bin]:
     ]
 
 
-def _dataset_view(index: int, dataset: DatasetRun, as_of: str | None = None) -> DatasetView:
+def in_words(value: Any) -> str:
+    """A value as words: a mapping of options reads ``sample size: 10,000; ignore columns: none``."""
+    if isinstance(value, dict):
+        return "; ".join(f"{str(k).replace('_', ' ')}: {_word(v)}" for k, v in value.items()) or "none"
+    if isinstance(value, list | tuple) and any(isinstance(v, dict) for v in value):
+        return " | ".join(in_words(v) for v in value)
+    return format_value(value)
+
+
+def _word(value: Any) -> str:
+    return "none" if value in (None, [], {}, ()) else in_words(value)
+
+
+def _dataset_view(
+    index: int, dataset: DatasetRun, as_of: str | None = None, strips: dict[str, list[tuple[str, str]]] | None = None,
+) -> DatasetView:  # fmt: skip
     anchor = f"ds-{index}"
     ordered = sorted(dataset.results, key=lambda r: r.status.rank, reverse=True)
-    view = DatasetView(dataset, anchor, [(f"{anchor}-c{i}", r) for i, r in enumerate(ordered)])
+    view = DatasetView(dataset, anchor, [(f"{anchor}-c{i}", r) for i, r in enumerate(ordered)], strips=strips or {})
     for row_id, r in view.results:
         chart = trend_chart(r.details, as_of=as_of) if "series" in r.details else None
         if chart is not None:
@@ -265,7 +286,7 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(value=format_value, pct=format_fraction, time=_format_time)
+    env.filters.update(value=in_words, pct=format_fraction, time=_format_time)
     env.globals.update(statuses=[s.value for s in Status], duration=_seconds)
     return env
 
@@ -275,19 +296,23 @@ def _csp_hash(script: str) -> str:
     return "sha256-" + base64.b64encode(digest).decode("ascii")
 
 
-def render(run: RunResult, *, title: str | None = None) -> str:
+def render(
+    run: RunResult, *, title: str | None = None, strips: dict[str, dict[str, list[tuple[str, str]]]] | None = None,
+) -> str:  # fmt: skip
     """The run as one self-contained HTML page.
 
     Args:
         run: the run to report.
         title: the page title; defaults to ``stewardgate report <as_of>``.
+        strips: per dataset, each check's statuses over the last stored runs, oldest first
+            (:func:`stewardgate.history_view.check_strips`): drawn beside each check.
     """
     env = _environment()
     script = env.get_template("report.js").render()
     return env.get_template("report.html.j2").render(
         run=run,
         title=title or f"stewardgate report {run.as_of.isoformat()}",
-        datasets=[_dataset_view(i, d, run.as_of.isoformat()) for i, d in enumerate(run.datasets)],
+        datasets=[_dataset_view(i, d, run.as_of.isoformat(), (strips or {}).get(d.dataset)) for i, d in enumerate(run.datasets)],
         style=Markup(env.get_template("report.css").render()),
         script=Markup(script),
         script_hash=_csp_hash(script),
