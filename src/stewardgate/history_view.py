@@ -8,6 +8,7 @@ first, for the HTML report's strip ("failing since Tuesday").
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from stewardgate.results import Status
@@ -56,10 +57,11 @@ def runs_table(rows: list[RunRow]) -> str:
     return "\n".join(lines)
 
 
-def check_strips(store: Any, dataset: str, limit: int = 14) -> dict[str, list[tuple[str, str]]]:
-    """``check_id -> [(as_of, status), ...]`` over the dataset's last counting runs, oldest first."""
+def check_strips(store: Any, dataset: str, as_of: date, limit: int = 14) -> dict[str, list[tuple[str, str]]]:
+    """``check_id -> [(as_of, status), ...]`` over the dataset's last counting runs up to ``as_of``, oldest first."""
     strips: dict[str, list[tuple[str, str]]] = {}
-    summaries = store.runs(dataset, limit=limit, include_superseded=False)[::-1]
+    counting = [s for s in store.runs(dataset, limit=None, include_superseded=False) if s.as_of <= as_of]
+    summaries = counting[:limit][::-1]
     for s in summaries:
         record = store.dataset_run(s.run_id, dataset)
         for r in record.results:

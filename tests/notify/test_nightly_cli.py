@@ -105,3 +105,15 @@ def test_backfill_summary_json_parallel_and_runs(project: Any, cli: Any) -> None
     assert code == 0 and lines[0].split() == ["as", "of", "dataset", "gate", "worst", "took", "failed"]
     assert [ln.split()[:4] for ln in lines[1:]] == [["2026-10-03", "a", "FAILED", "failed"], ["2026-10-02", "a", "FAILED", "failed"]]
     assert all(ln.endswith("a.columns.amount.min") for ln in lines[1:])
+
+
+def test_the_html_report_draws_each_checks_last_runs_up_to_its_day(project: Any, cli: Any) -> None:
+    root = project()
+    cli("backfill", "suites", "--from", "2026-10-01", "--to", "2026-10-04", cwd=root)
+    code, _, _ = cli("run", "suites", "--as-of", "2026-10-03", "--select", "a", "--html", "r.html", cwd=root)
+    page = (root / "r.html").read_text()
+    assert code == 1
+    assert page.count('title="2026-10-0') >= 3 and 'title="2026-10-04' not in page
+    assert '<i class="sq s-failed" title="2026-10-03: failed">' in page
+    assert "2026-10-01 → 2026-10-03" in page
+    assert 'value="passed">' in page  # passed checks start hidden, one click away

@@ -51,4 +51,4 @@ def html_strips(run: RunResult, store_url: str | None, paths: list[Any]) -> dict
     from stewardgate.store import open_store
 
     with open_store(store_url, default_path=default_store_path(paths)) as store:
-        return {d.dataset: check_strips(store, d.dataset) for d in run.datasets}
+        return {d.dataset: check_strips(store, d.dataset, run.as_of) for d in run.datasets}
