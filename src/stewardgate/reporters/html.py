@@ -23,6 +23,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from stewardgate.reporters.chart_scale import band_segments, formatter, nice_ticks, tick_label
 from stewardgate.reporters.markdown import format_fraction, format_value
 from stewardgate.results import CheckResult, DatasetRun, RunResult, Status
 
@@ -63,6 +64,14 @@ class TrendChart:
     details: dict[str, Any]
     band_left: float = 0.0
     partial: bool = False
+    segments: tuple[tuple[float, float], ...] = ()
+    """Where the band applies, ``(left, width)`` in percent: one weekday's days for a seasonal rule."""
+    ticks: tuple[tuple[float, str], ...] = ()
+    """The y axis: ``(y pixel, label)`` of a few round values."""
+    seasonal: bool = False
+    """The band is one weekday's (a seasonal rule): drawn at that weekday's days only."""
+    fmt: Any = field(default=format_value, compare=False, repr=False)
+    """How this metric's values read (percent for fractions)."""
 
     @property
     def flagged(self) -> int:
@@ -114,6 +123,12 @@ class DatasetView:
         if self.run.error is not None:
             return "unreadable"
         return "passed" if self.run.gate.passed else "failed"
+
+    def shown(self, r: CheckResult, value: Any) -> Any:
+        """A result's observed or expected value in its metric's unit (percent for fractions)."""
+        if r.check != "anomaly" or value is None:
+            return value
+        return formatter(r.check_id)(value)
 
     def row_id(self, check_id: str) -> str:
         """The anchor of a check's row (for links from the gate's blocking list)."""
@@ -178,7 +193,7 @@ def _weekday(day: str | None) -> int | None:
         return None
 
 
-def trend_chart(details: dict[str, Any], *, as_of: str | None = None) -> TrendChart | None:
+def trend_chart(details: dict[str, Any], *, as_of: str | None = None, check_id: str = "") -> TrendChart | None:
     """Chart geometry for an anomaly's ``series`` (plus the judged value) and ``band``.
 
     Returns None if there is nothing to draw. ``as_of`` is the day the run judged: the
@@ -208,14 +223,21 @@ def trend_chart(details: dict[str, Any], *, as_of: str | None = None) -> TrendCh
     )
     start = details.get("window_start")
     first = next((p.x for p in points if isinstance(start, str) and p.label >= start), None)
+    band_left = max(round(first - step / 2, 2), 0.0) if first is not None and first > left else 0.0
+    in_band = [p.current or p.label in used for p in points] if used is not None else None
+    segments = band_segments([p.x for p in points], in_band, step) if in_band else [(band_left, round(100 - band_left, 2))]
     return TrendChart(
         points=points,
         band_top=_scale(high, lo, hi) if high is not None else None,
         band_bottom=_scale(low, lo, hi) if low is not None else None,
         median_y=_scale(median, lo, hi) if median is not None else None,
         details=details,
-        band_left=max(round(first - step / 2, 2), 0.0) if first is not None and first > left else 0.0,
+        band_left=band_left,
         partial=used is not None and any(not p.baseline for p in points),
+        segments=tuple(segments),
+        seasonal=used is not None and len(segments) > 1 and len({_weekday(d) for d in used}) == 1,
+        ticks=tuple((_scale(t, lo, hi), tick_label(t, check_id)) for t in nice_ticks(lo, hi)),
+        fmt=formatter(check_id),
     )
 
 
@@ -253,7 +275,7 @@ def _dataset_view(
     ordered = sorted(dataset.results, key=lambda r: r.status.rank, reverse=True)
     view = DatasetView(dataset, anchor, [(f"{anchor}-c{i}", r) for i, r in enumerate(ordered)], strips=strips or {})
     for row_id, r in view.results:
-        chart = trend_chart(r.details, as_of=as_of) if "series" in r.details else None
+        chart = trend_chart(r.details, as_of=as_of, check_id=r.check_id) if "series" in r.details else None
         if chart is not None:
             view.trends.append((row_id, r, chart))
         if r.details.get("bins"):
