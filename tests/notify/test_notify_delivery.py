@@ -219,3 +219,43 @@ def test_audit_entries_record_the_actor(nightly: Any, http_sink: Any, tmp_path: 
     assert all(e.payload["actor"] == ACTOR for e in entries)
 
 
+
+
+def test_waiver_expiring_and_recertification_due_are_sent_once_a_week(tmp_path: Path, suite_writer: Callable[..., Path],
+                                                                       http_sink: Any) -> None:  # fmt: skip
+    expires = DAY1 + timedelta(days=5)
+    suite = suite_writer(
+        tmp_path, name="orders", path="orders_{as_of}.parquet", columns={"amount": {"type": "float64", "min": 0}},
+        stewardship_extra={"recertify_by": DAY1 + timedelta(days=10), "risk_tier": "low"},
+        top={"governance": {"personal_data": False, "retention": False, "completeness": False, "stamp_match": False},
+             "waivers": [{"check": "columns.amount.min", "reason": "legacy", "approved_by": "jane@example.com",
+                          "expires": expires}]},
+    )  # fmt: skip
+    plan = resolve_channels(NotifySettings.model_validate({"channels": [{"kind": "webhook", "url": http_sink.url}],
+                                                           "suppress_days": 3}), {})  # fmt: skip
+    for i in range(4):
+        day = DAY1 + timedelta(days=i)
+        _night(tmp_path, day, good=False)
+        run = run_paths([suite], RunOptions(as_of=day, use_store=True, store_path=tmp_path / "h.db", notify=plan, actor=ACTOR))
+        assert run.datasets[0].gate.passed  # a waived failure and a recertification warning do not block
+    sent = [(r.json["as_of"], [n["trigger"] for n in r.json["notices"]]) for r in http_sink.requests]
+    assert sent == [("2026-10-05", ["waiver_expiring", "recertification_due"]),
+                    ("2026-10-08", ["waiver_expiring", "recertification_due"])]  # fmt: skip
+    first = http_sink.requests[0].json["notices"]
+    assert first[0]["text"] == ("the waiver of 'columns.amount.min' expires on 2026-10-10 (5 days left; approved by "
+                                "jane@example.com): renew it or fix the failure")  # fmt: skip
+    assert first[1]["text"] == "orders: recertification is due on 2026-10-15, in 10 days (warns within 30)"
+
+
+def test_an_owner_given_as_a_handle_is_not_mailed_and_said_so(tmp_path: Path, suite_writer: Callable[..., Path],
+                                                              smtp_sink: Any) -> None:  # fmt: skip
+    suite = suite_writer(tmp_path, name="orders", path="orders_{as_of}.parquet", columns={"amount": {"min": 0}},
+                         stewardship_extra={"owner": "@sales-team"})  # fmt: skip
+    _night(tmp_path, DAY1, good=False)
+    channel = {"kind": "email", "host": "127.0.0.1", "port": smtp_sink.port, "sender": "gate@example.com", "to": ["owner", "steward"]}
+    plan = resolve_channels(NotifySettings.model_validate({"channels": [channel]}), {})
+    run = run_paths([suite], RunOptions(as_of=DAY1, use_store=True, store_path=tmp_path / "h.db", notify=plan, actor=ACTOR))
+    (note,) = run.notifications
+    assert (note.status, note.recipients) == ("sent", ("steward@example.com",))
+    assert note.error == "the owner '@sales-team' is not an e-mail address (not mailed)"
+    assert [m.recipients for m in smtp_sink.mails] == [["steward@example.com"]]

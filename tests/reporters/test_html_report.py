@@ -196,3 +196,15 @@ def test_samples_are_called_masked_only_when_they_are(run: RunResult) -> None:
     summaries = re.findall(r"<summary>(\d+ failing samples?[^<]*)</summary>", page)
     shown = [s for s in summaries if not s.endswith("(masked)")]
     assert shown, "visible samples are not labelled masked"
+
+
+def test_option_mappings_read_as_words_not_json(run: RunResult) -> None:
+    import dataclasses
+
+    options = {"ignore_columns": [], "sample_size": 10000, "threshold": 0.5, "seed": None}
+    first = run.datasets[1]
+    changed = dataclasses.replace(first.results[0], expected=options)
+    page = html.render(dataclasses.replace(run, datasets=(run.datasets[0], dataclasses.replace(first, results=(changed, *first.results[1:])), *run.datasets[2:])))
+    assert "ignore columns: none; sample size: 10,000; threshold: 0.5; seed: none" in page
+    assert "sample_size" not in page and "{&#34;" not in page
+    assert html.in_words([{"a_b": 1}, {"c": [1, 2]}]) == "a b: 1 | c: [1, 2]"

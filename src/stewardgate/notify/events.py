@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from stewardgate.notify.config import TRIGGERS
 from stewardgate.results import DatasetRun, Status
 
 BLOCKING_NOW = (Status.FAILED, Status.ERRORED)
@@ -50,7 +51,7 @@ def due_notices(run: DatasetRun, previous: DatasetRun | None, previous_as_of: da
         if r.check == "recertification" and r.status is not Status.PASSED:
             due = run.stewardship.get("recertify_by")
             notices.append(Notice("recertification_due", f"recertification:{due}", f"{run.dataset}: {r.message}"))
-    return notices
+    return sorted(notices, key=lambda n: TRIGGERS.index(n.trigger))
 
 
 def _newly_blocking(run: DatasetRun, previous: DatasetRun) -> list[Notice]:
