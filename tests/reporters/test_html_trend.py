@@ -127,3 +127,10 @@ def test_fractions_read_as_percent_and_the_axis_has_round_ticks() -> None:
     assert [tick_label(t, "o.anomalies.email.null_fraction") for t in nice_ticks(-0.01, 0.16)] == ["0%", "5%", "10%", "15%"]
     chart = html.trend_chart(_details(_series(10)), as_of=AS_OF.isoformat(), check_id="o.anomalies.email.null_fraction")
     assert chart is not None and chart.fmt(0.02006) == "2.01%" and chart.ticks
+
+
+def test_a_null_fraction_rule_reads_in_percent() -> None:
+    from stewardgate.reporters.chart_scale import formatter
+
+    show = formatter("max_null_fraction")
+    assert (show(0.25), show("<= 0.1"), show("at most 3")) == ("25.0%", "<= 10.0%", "at most 3")

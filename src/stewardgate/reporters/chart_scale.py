@@ -10,10 +10,14 @@ across every day.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from stewardgate.reporters.markdown import format_value
+
+
+_BOUND = re.compile(r"^(<=|>=|<|>|==) ?([-+]?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)$")
 
 
 def is_fraction(check_id: str) -> bool:
@@ -39,6 +43,9 @@ def formatter(check_id: str) -> Callable[[Any], str]:
         return format_value
 
     def show(value: Any) -> str:
+        bound = _BOUND.match(value) if isinstance(value, str) else None
+        if bound:
+            return f"{bound.group(1)} {percent(float(bound.group(2)))}"
         if isinstance(value, bool) or not isinstance(value, int | float):
             if isinstance(value, list | tuple) and value and all(isinstance(v, int | float) for v in value):
                 return " – ".join(percent(float(v)) for v in value)

@@ -126,9 +126,9 @@ class DatasetView:
 
     def shown(self, r: CheckResult, value: Any) -> Any:
         """A result's observed or expected value in its metric's unit (percent for fractions)."""
-        if r.check != "anomaly" or value is None:
+        if value is None or not (r.check == "anomaly" or r.check.endswith("fraction")):
             return value
-        return formatter(r.check_id)(value)
+        return formatter(r.check_id if r.check == "anomaly" else r.check)(value)
 
     def row_id(self, check_id: str) -> str:
         """The anchor of a check's row (for links from the gate's blocking list)."""
