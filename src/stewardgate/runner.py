@@ -167,11 +167,17 @@ def _notify(result: RunResult, options: RunOptions) -> RunResult:
     """The run with its notifications sent and recorded (the runs themselves are stored already)."""
     if options.notify is None or not options.notify.channels:
         return result
-    from stewardgate.notify.dispatch import notify_run
+    from stewardgate.errors import StoreError
+    from stewardgate.notify.dispatch import notify_run, unsent
 
     if not options.use_store:
         return replace(result, notifications=notify_run(result, options.notify, None))
-    with _open_store(options) as store:
+    try:
+        store = _open_store(options)
+    except StoreError as exc:  # the runs are stored already; the notifications cannot be judged
+        reason = f"the history store could not be opened to decide what changed: {exc}"
+        return replace(result, notifications=tuple(n for d in result.datasets for n in unsent(options.notify, d.dataset, reason)))
+    with store:
         return replace(result, notifications=notify_run(result, options.notify, store))
 
 

@@ -259,3 +259,29 @@ def test_an_owner_given_as_a_handle_is_not_mailed_and_said_so(tmp_path: Path, su
     assert (note.status, note.recipients) == ("sent", ("steward@example.com",))
     assert note.error == "the owner '@sales-team' is not an e-mail address (not mailed)"
     assert [m.recipients for m in smtp_sink.mails] == [["steward@example.com"]]
+
+
+def test_an_unreadable_history_sends_nothing_and_says_why(nightly: Any, http_sink: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from stewardgate.errors import StoreError
+    from stewardgate.store.api import Store
+
+    def broken(self: Any, *args: Any, **kwargs: Any) -> Any:
+        raise StoreError("cannot read from the history store at test.db: disk I/O error")
+
+    monkeypatch.setattr(Store, "audit_entries", broken)
+    run = nightly(DAY1, good=False, channels=[{"kind": "webhook", "name": "ops", "url": http_sink.url}])
+    assert http_sink.requests == [] and run.exit_code == 1
+    (note,) = run.notifications
+    assert (note.channel, note.status) == ("ops", "failed")
+    assert note.error == ("the history store could not be read to decide what changed: "
+                          "cannot read from the history store at test.db: disk I/O error")  # fmt: skip
+
+
+def test_waits_between_attempts_double_and_are_capped(closed_port: int) -> None:
+    from stewardgate.notify.transport import Policy, post_json
+
+    waits: list[float] = []
+    policy = Policy(timeout=0.5, retries=5, delay=20, sleep=waits.append)
+    done = post_json(f"http://127.0.0.1:{closed_port}/never", b"{}", {}, policy)
+    assert done.attempts == 6 and done.error is not None
+    assert waits == [20, 40, 60, 60, 60]

@@ -30,17 +30,28 @@ def notify_run(run: RunResult, plan: NotifyPlan, store: Any | None) -> tuple[Not
     """Send what the run makes due on every channel; ``store`` None: no history, no suppression."""
     out: list[Notification] = []
     for d in run.datasets:
-        channels = [c for c in plan.channels if any(fnmatchcase(d.dataset, g) for g in c.spec.datasets)]
-        if not channels:
+        channels = _channels_for(plan, d.dataset)
+        try:
+            previous, previous_as_of = _previous(store, d.dataset, run.run_id, run.as_of) if channels else (None, None)
+            entries = _entries(store, d.dataset) if channels else []
+        except StoreError as exc:  # without the history nothing can be judged as changed: say so, send nothing
+            out += unsent(plan, d.dataset, f"the history store could not be read to decide what changed: {exc}")
             continue
-        previous, previous_as_of = _previous(store, d.dataset, run.run_id, run.as_of)
         notices = due_notices(d, previous, previous_as_of)
-        entries = _entries(store, d.dataset)
         for channel in channels:
             wanted = [n for n in notices if n.trigger in channel.spec.on]
             if wanted:
                 out.append(_one(run, d, channel, wanted, entries, plan, store))
     return tuple(out)
+
+
+def _channels_for(plan: NotifyPlan, dataset: str) -> list[ResolvedChannel]:
+    return [c for c in plan.channels if any(fnmatchcase(dataset, g) for g in c.spec.datasets)]
+
+
+def unsent(plan: NotifyPlan, dataset: str, reason: str) -> list[Notification]:
+    """A failed notification on each of the dataset's channels, for a reason outside delivery."""
+    return [Notification(c.name, c.spec.kind, dataset, "failed", error=reason) for c in _channels_for(plan, dataset)]
 
 
 def _one(run: RunResult, d: DatasetRun, channel: ResolvedChannel, notices: list[Notice], entries: list[Any],

@@ -1,7 +1,7 @@
 """Delivery with the standard library: HTTP POST (urllib) and SMTP (smtplib), bounded.
 
 Each attempt has a time limit; a failed attempt is retried up to ``retries`` times, waiting
-``delay``, then twice that, ...; only failures that may pass are retried (no connection, a
+``delay``, then twice that, ... (at most a minute); only failures that may pass are retried (no connection, a
 time-out, HTTP 429 or 5xx, SMTP 4xx). Errors never show a webhook URL's path or query (where
 Slack and Teams keep their secret), only its scheme, host and port.
 """
@@ -30,6 +30,10 @@ class Attempts:
     attempts: int
     error: str | None = None
     note: str | None = None
+
+
+MAX_WAIT = 60.0
+"""The longest wait between two attempts, however many retries."""
 
 
 class _Permanent(Exception):
@@ -115,7 +119,7 @@ def _attempt(once: Callable[[], None], policy: Policy) -> Attempts:
             error = str(exc)
         if attempt <= policy.retries:
             policy.sleep(wait)
-            wait *= 2
+            wait = min(wait * 2, MAX_WAIT)
     return Attempts(policy.retries + 1, error)
 
 
