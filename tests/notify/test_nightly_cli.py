@@ -117,3 +117,26 @@ def test_the_html_report_draws_each_checks_last_runs_up_to_its_day(project: Any,
     assert '<i class="sq s-failed" title="2026-10-03: failed">' in page
     assert "2026-10-01 → 2026-10-03" in page
     assert 'value="passed">' in page  # passed checks start hidden, one click away
+
+
+def test_notify_test_reaches_each_channel_and_exits_2_when_one_cannot_be_reached(
+    project: Any, cli: Any, http_sink: Any, smtp_sink: Any, closed_port: int,
+) -> None:  # fmt: skip
+    root = project(
+        "[tool.stewardgate.notify]\nretries = 0\n\n"
+        f'[[tool.stewardgate.notify.channels]]\nkind = "webhook"\nname = "ops"\nurl = "{http_sink.url}"\nsecret_env = "K"\n\n'
+        f'[[tool.stewardgate.notify.channels]]\nkind = "email"\nhost = "127.0.0.1"\nport = {smtp_sink.port}\n'
+        'sender = "gate@example.com"\nto = ["owner"]\n'
+    )
+    code, out, err = cli("notify", "test", cwd=root, env={"K": "key"})
+    assert (code, err) == (0, "")
+    assert out.splitlines() == ["ok    ops (webhook): reached in 1 attempt", "ok    email#2 (email): reached in 1 attempt"]
+    (request,) = http_sink.requests
+    assert request.json["notices"][0]["trigger"] == "test" and request.headers["x-stewardgate-signature"].startswith("sha256=")
+    assert smtp_sink.mails == []  # a login, no mail
+    (root / "pyproject.toml").write_text(
+        f'[[tool.stewardgate.notify.channels]]\nkind = "teams"\nurl = "http://127.0.0.1:{closed_port}/x"\n', encoding="utf-8"
+    )
+    code, out, err = cli("notify", "test", cwd=root)
+    assert code == 2 and out.startswith(f"FAIL  teams#1 (teams): cannot reach http://127.0.0.1:{closed_port}: ")
+    assert err == "error: 1 of 1 channels could not be reached: teams#1\n"

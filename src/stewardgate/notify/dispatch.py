@@ -84,8 +84,7 @@ def _one(run: RunResult, d: DatasetRun, channel: ResolvedChannel, notices: list[
 
 
 def _deliver(channel: ResolvedChannel, body: dict[str, Any], d: DatasetRun, plan: NotifyPlan) -> tuple[list[str], transport.Attempts]:
-    s = plan.settings
-    policy = transport.Policy(timeout=s.timeout_seconds, retries=s.retries, delay=s.retry_delay_seconds)
+    policy = transport.policy_of(plan.settings)
     spec = channel.spec
     if spec.kind == "email":
         recipients, problems = transport.recipients_of(spec.to, d.stewardship)
@@ -96,13 +95,22 @@ def _deliver(channel: ResolvedChannel, body: dict[str, Any], d: DatasetRun, plan
         done = transport.send_mail(mail, host=spec.host, port=spec.port, security=spec.security, login=login, policy=policy)
         note = f"{'; '.join(problems)} (not mailed)" if problems else None
         return recipients, transport.Attempts(done.attempts, done.error, note)
-    rendered = {"webhook": lambda b: b, "slack": messages.slack, "teams": messages.teams}[spec.kind](body)
+    assert channel.url is not None
+    return [transport.where(channel.url)], post_summary(channel, body, policy)
+
+
+_HTTP_RENDERERS = {"webhook": lambda body: body, "slack": messages.slack, "teams": messages.teams}
+
+
+def post_summary(channel: ResolvedChannel, body: dict[str, Any], policy: transport.Policy) -> transport.Attempts:
+    """POST the summary to an HTTP channel in its own format, signed when it has a key."""
+    rendered = _HTTP_RENDERERS[channel.spec.kind](body)
     data = json.dumps(rendered, ensure_ascii=False, sort_keys=True).encode("utf-8")
     headers = {}
     if channel.signing_key is not None:
-        headers[spec.signature_header] = transport.signature(channel.signing_key, data)  # type: ignore[union-attr]
+        headers[channel.spec.signature_header] = transport.signature(channel.signing_key, data)  # type: ignore[union-attr]
     assert channel.url is not None
-    return [transport.where(channel.url)], transport.post_json(channel.url, data, headers, policy)
+    return transport.post_json(channel.url, data, headers, policy)
 
 
 def _previous(store: Any | None, dataset: str, run_id: str, as_of: date) -> tuple[DatasetRun | None, date | None]:

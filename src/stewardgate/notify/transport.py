@@ -17,6 +17,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 from email.message import EmailMessage
 from urllib.parse import urlsplit
 
@@ -48,6 +49,11 @@ class Policy:
     retries: int
     delay: float
     sleep: Callable[[float], None] = time.sleep
+
+
+def policy_of(settings: Any) -> Policy:
+    """The delivery bounds of the notify settings."""
+    return Policy(timeout=settings.timeout_seconds, retries=settings.retries, delay=settings.retry_delay_seconds)
 
 
 def signature(key: bytes, body: bytes) -> str:
@@ -83,9 +89,12 @@ def post_json(url: str, body: bytes, headers: Mapping[str, str], policy: Policy)
     return _attempt(once, policy)
 
 
-def send_mail(message: EmailMessage, *, host: str, port: int, security: str, login: tuple[str, str] | None,
+def send_mail(message: EmailMessage | None, *, host: str, port: int, security: str, login: tuple[str, str] | None,
               policy: Policy) -> Attempts:  # fmt: skip
-    """Send ``message`` over SMTP (plain, STARTTLS or implicit TLS), logging in if asked."""
+    """Send ``message`` over SMTP (plain, STARTTLS or implicit TLS), logging in if asked.
+
+    ``message`` None only connects, greets and logs in (``notify test``).
+    """
 
     def once() -> None:
         try:
@@ -95,7 +104,11 @@ def send_mail(message: EmailMessage, *, host: str, port: int, security: str, log
                     smtp.starttls()
                 if login is not None:
                     smtp.login(*login)
-                smtp.send_message(message)
+                if message is None:
+                    smtp.ehlo_or_helo_if_needed()
+                    smtp.noop()
+                else:
+                    smtp.send_message(message)
         except smtplib.SMTPResponseException as exc:
             text = f"mail server {host}:{port} answered {exc.smtp_code} {_said(exc.smtp_error)}"
             raise (OSError(text) if 400 <= exc.smtp_code < 500 else _Permanent(text)) from None
