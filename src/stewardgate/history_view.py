@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from stewardgate.results import Status
 
 
 @dataclass(frozen=True)
@@ -68,5 +67,3 @@ def check_strips(store: Any, dataset: str, as_of: date, limit: int = 14) -> dict
             strips.setdefault(r.check_id, []).append((s.as_of.isoformat(), r.status.value))
     return strips
 
-
-__all__ = ["RunRow", "Status", "check_strips", "recent_runs", "runs_table"]
