@@ -12,6 +12,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -129,8 +130,11 @@ def prepare_suites(paths: list[Path], options: RunOptions) -> list[LoadedSuite]:
     return suites
 
 
-def run_suites(suites: list[LoadedSuite], options: RunOptions) -> RunResult:
-    """Run already-loaded suites; each dataset is judged on its own and recorded at once."""
+def run_suites(suites: list[LoadedSuite], options: RunOptions, pool: Any = None) -> RunResult:
+    """Run already-loaded suites; each dataset is judged on its own and recorded at once.
+
+    ``pool``: a :func:`worker_pool` to judge in when ``options.parallel > 1`` (default: a new one).
+    """
     started = _now()
     options = replace(options, now=options.now or started)
     as_of = options.as_of or started.date()
@@ -140,7 +144,7 @@ def run_suites(suites: list[LoadedSuite], options: RunOptions) -> RunResult:
     store = None
     runs = []
     try:
-        for judged in _judge_all(suites, options):
+        for judged in _judge_all(suites, options, pool):
             if options.use_store:
                 store = store or _open_store(options)
                 store.save_dataset_run(
@@ -181,19 +185,27 @@ def _notify(result: RunResult, options: RunOptions) -> RunResult:
         return replace(result, notifications=notify_run(result, options.notify, store))
 
 
-def _judge_all(suites: list[LoadedSuite], options: RunOptions) -> Iterator[Judged]:
+def _judge_all(suites: list[LoadedSuite], options: RunOptions, pool: Any = None) -> Iterator[Judged]:
     worker_options = replace(options, on_dataset=None, notify=None)
     if options.parallel <= 1 or len(suites) <= 1 or options.engine == "spark":  # Spark parallelises itself
         for loaded in suites:
             yield judge_suite(loaded, worker_options)
         return
-    import multiprocessing
-
-    context = multiprocessing.get_context("spawn")  # polars' thread pools do not survive fork
-    with ProcessPoolExecutor(max_workers=options.parallel, mp_context=context) as pool:
+    with ExitStack() as stack:
+        pool = pool or stack.enter_context(worker_pool(options.parallel))
         futures = [pool.submit(_judge_file, loaded.path, worker_options) for loaded in suites]
         for future in as_completed(futures):
             yield future.result()
+
+
+def worker_pool(parallel: int) -> ProcessPoolExecutor:
+    """Worker processes for judging datasets (spawned: polars' thread pools do not survive fork).
+
+    A caller that runs many times (a backfill) keeps one pool for all its runs.
+    """
+    import multiprocessing
+
+    return ProcessPoolExecutor(max_workers=parallel, mp_context=multiprocessing.get_context("spawn"))
 
 
 def _judge_file(path: Path, options: RunOptions) -> Judged:
