@@ -115,8 +115,9 @@ class DatasetView:
 
     @property
     def hide_passed(self) -> bool:
-        """The page opens on what did not pass: passed checks start hidden (one click away)."""
-        return any(r.status is not Status.PASSED for _, r in self.results)
+        """The page opens on what needs attention (waived or worse): passed checks start hidden,
+        one click away. A dataset with nothing to look at shows every check."""
+        return any(r.status >= Status.WAIVED for _, r in self.results)
 
     @property
     def verdict(self) -> str:
