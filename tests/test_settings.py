@@ -62,7 +62,7 @@ def test_a_bad_pyproject_value_names_the_file(tmp_path: Path) -> None:
     path.write_text('[tool.stewardgate]\nsamples = "lots"\n', encoding="utf-8")
     with pytest.raises(SettingsError) as info:
         load_settings(cwd=tmp_path, environ={"STEWARDGATE_SAMPLES": "4"})
-    assert str(info.value) == f"{path} [tool.stewardgate]: samples: Input should be a valid integer, unable to parse string as an integer"
+    assert str(info.value) == f"{path}:2: tool.stewardgate.samples: Input should be a valid integer, unable to parse string as an integer"
     assert info.value.exit_code == EXIT_INVALID_INPUT
 
 
@@ -71,7 +71,7 @@ def test_an_unknown_pyproject_key(tmp_path: Path) -> None:
     path.write_text("[tool.stewardgate]\nsampels = 3\n", encoding="utf-8")
     with pytest.raises(SettingsError) as info:
         load_settings(cwd=tmp_path, environ={})
-    assert str(info.value) == f"{path} [tool.stewardgate]: sampels: Extra inputs are not permitted"
+    assert str(info.value) == f"{path}:2: tool.stewardgate.sampels: Extra inputs are not permitted"
 
 
 def test_a_pyproject_that_is_not_toml(tmp_path: Path) -> None:

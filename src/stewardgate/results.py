@@ -168,8 +168,29 @@ class DatasetRun:
 
 
 @dataclass(frozen=True)
+class Notification:
+    """One message to one notification channel about one dataset, and what became of it.
+
+    ``status``: ``sent``, ``failed`` (after ``attempts`` tries; ``error`` says why) or
+    ``suppressed`` (every due notice was already sent within the suppression interval).
+    ``triggers`` were sent (or attempted); ``suppressed`` were due but held back. A failed
+    notification never changes a gate.
+    """
+
+    channel: str
+    kind: str
+    dataset: str
+    status: str
+    triggers: tuple[str, ...] = ()
+    suppressed: tuple[str, ...] = ()
+    attempts: int = 0
+    recipients: tuple[str, ...] = ()
+    error: str | None = None
+
+
+@dataclass(frozen=True)
 class RunResult:
-    """One invocation of ``stewardgate run``: every dataset it judged."""
+    """One invocation of ``stewardgate run``: every dataset it judged, and who was notified."""
 
     run_id: str
     tool_version: str
@@ -178,6 +199,7 @@ class RunResult:
     finished_at: datetime
     datasets: tuple[DatasetRun, ...]
     schema_version: str = RUN_SCHEMA_VERSION
+    notifications: tuple[Notification, ...] = ()
 
     @property
     def passed(self) -> bool:

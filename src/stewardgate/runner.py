@@ -12,6 +12,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -26,13 +27,14 @@ from stewardgate.errors import DatasetError, StoreError
 from stewardgate.gate import GatePolicy, decide, policy_for, unreadable
 from stewardgate.governance.checks import governance_exprs, run_governance
 from stewardgate.governance.plan import ENGINE as GOVERNANCE
-from stewardgate.governance.waivers import apply_waivers, approval_problems
+from stewardgate.governance.waivers import apply_waivers, approval_problems, length_problems
 from stewardgate.planning import PlannedCheck, plan_suite
 from stewardgate.results import CheckResult, DatasetRun, RunResult
 from stewardgate.suite.loader import LoadedSuite, load_suites
 
 if TYPE_CHECKING:
     from stewardgate.engines.spark.session import SparkOptions
+    from stewardgate.notify.secrets import NotifyPlan
     from stewardgate.settings import GovernanceSettings
 
 SENSITIVE = ("confidential", "restricted")
@@ -77,6 +79,14 @@ class RunOptions:
     spark: SparkOptions = field(default_factory=_default_spark)
     spark_flags: tuple[str, ...] = ()
     """The Spark command-line flags given (``--spark-master``...): an error when no suite runs on Spark."""
+    notify: NotifyPlan | None = field(default=None, compare=False, repr=False)
+    """Channels to notify once every dataset is recorded (``stewardgate.notify``); None: nobody."""
+    select: tuple[str, ...] = ()
+    """Dataset names, globs or ``tag:NAME`` to run (:mod:`stewardgate.selection`); empty: all."""
+    exclude: tuple[str, ...] = ()
+    """Patterns of suites not to run."""
+    actor: dict[str, str] | None = None
+    """Who runs: recorded in every audit entry (default: :func:`stewardgate.actor.current_actor`)."""
 
     def __post_init__(self) -> None:
         if self.governance is None:  # None means the defaults, set here once for every reader
@@ -101,16 +111,29 @@ def default_store_path(paths: list[Path]) -> Path:
 
 def run_paths(paths: list[Path], options: RunOptions) -> RunResult:
     """Validate every suite under ``paths`` (all problems at once), then run each one."""
-    suites = load_suites(paths)
-    _check_waiver_approvals(suites, options)
-    _check_spark_flags(suites, options)
+    suites = prepare_suites(paths, options)
     if options.use_store and options.store_path is None:
         options = replace(options, store_path=default_store_path(paths))
     return run_suites(suites, options)
 
 
-def run_suites(suites: list[LoadedSuite], options: RunOptions) -> RunResult:
+def prepare_suites(paths: list[Path], options: RunOptions) -> list[LoadedSuite]:
+    """The suites under ``paths``, validated, selected (``--select``/``--exclude``) and their
+    waivers checked against the settings; nothing has read any data yet."""
+    suites = load_suites(paths)
+    if options.select or options.exclude:
+        from stewardgate.selection import select_suites
+
+        suites = select_suites(suites, options.select, options.exclude)
+    _check_waiver_approvals(suites, options)
+    _check_spark_flags(suites, options)
+    return suites
+
+
+def run_suites(suites: list[LoadedSuite], options: RunOptions, pool: Any = None) -> RunResult:
     """Run already-loaded suites; each dataset is judged on its own and recorded at once.
+
+    ``pool``: a :func:`worker_pool` to judge in when ``options.parallel > 1`` (default: a new one).
 
     Raises:
         UnrecordedRunError: the store refused a write; it carries the whole judged run.
@@ -126,7 +149,7 @@ def run_suites(suites: list[LoadedSuite], options: RunOptions) -> RunResult:
     recorder = Recorder(lambda: _open_store(options), _audit_events, run_id=run_id, as_of=as_of)
     runs = []
     try:
-        for judged in _judge_all(suites, options):
+        for judged in _judge_all(suites, options, pool):
             if options.use_store:
                 recorder.record(judged)
             runs.append(judged.run)
@@ -136,25 +159,52 @@ def run_suites(suites: list[LoadedSuite], options: RunOptions) -> RunResult:
         recorder.close()
     order = {s.suite.dataset.name: i for i, s in enumerate(suites)}
     runs.sort(key=lambda r: order[r.dataset])
-    return recorder.check(RunResult(
+    result = RunResult(
         run_id=run_id, tool_version=__version__, as_of=as_of,
         started_at=started, finished_at=_now(), datasets=tuple(runs),
-    ))  # fmt: skip
+    )  # fmt: skip
+    return _notify(recorder.check(result), options)  # nothing is announced for a run the store refused
 
 
-def _judge_all(suites: list[LoadedSuite], options: RunOptions) -> Iterator[Judged]:
-    worker_options = replace(options, on_dataset=None)
+def _notify(result: RunResult, options: RunOptions) -> RunResult:
+    """The run with its notifications sent and recorded (the runs themselves are stored already)."""
+    if options.notify is None or not options.notify.channels:
+        return result
+    from stewardgate.errors import StoreError
+    from stewardgate.notify.dispatch import notify_run, unsent
+
+    if not options.use_store:
+        return replace(result, notifications=notify_run(result, options.notify, None))
+    try:
+        store = _open_store(options)
+    except StoreError as exc:  # the runs are stored already; the notifications cannot be judged
+        reason = f"the history store could not be opened to decide what changed: {exc}"
+        return replace(result, notifications=tuple(n for d in result.datasets for n in unsent(options.notify, d.dataset, reason)))
+    with store:
+        return replace(result, notifications=notify_run(result, options.notify, store))
+
+
+def _judge_all(suites: list[LoadedSuite], options: RunOptions, pool: Any = None) -> Iterator[Judged]:
+    worker_options = replace(options, on_dataset=None, notify=None)
     if options.parallel <= 1 or len(suites) <= 1 or options.engine == "spark":  # Spark parallelises itself
         for loaded in suites:
             yield judge_suite(loaded, worker_options)
         return
-    import multiprocessing
-
-    context = multiprocessing.get_context("spawn")  # polars' thread pools do not survive fork
-    with ProcessPoolExecutor(max_workers=options.parallel, mp_context=context) as pool:
+    with ExitStack() as stack:
+        pool = pool or stack.enter_context(worker_pool(options.parallel))
         futures = [pool.submit(_judge_file, loaded.path, worker_options) for loaded in suites]
         for future in as_completed(futures):
             yield future.result()
+
+
+def worker_pool(parallel: int) -> ProcessPoolExecutor:
+    """Worker processes for judging datasets (spawned: polars' thread pools do not survive fork).
+
+    A caller that runs many times (a backfill) keeps one pool for all its runs.
+    """
+    import multiprocessing
+
+    return ProcessPoolExecutor(max_workers=parallel, mp_context=multiprocessing.get_context("spawn"))
 
 
 def _judge_file(path: Path, options: RunOptions) -> Judged:
@@ -188,7 +238,10 @@ def judge_suite(loaded: LoadedSuite, options: RunOptions) -> Judged:
         scanned = _open(loaded, options, as_of)
         snapshot = _snapshot(scanned)
         results, profile, anomalous = _check(loaded, scanned, snapshot, options, as_of, moment)
-        results = apply_waivers(results, suite.waivers, dataset=suite.dataset.name, as_of=as_of, line_of=loaded.line_of)
+        results = apply_waivers(
+            results, suite.waivers, dataset=suite.dataset.name, as_of=as_of, line_of=loaded.line_of,
+            warn_days=options.governance.waiver_warn_days,
+        )  # fmt: skip
     except (DatasetError, StoreError) as exc:  # StoreError: the history it is judged against is unreadable
         gate = unreadable(str(exc), policy)
         return Judged(DatasetRun(**base, results=(), gate=gate, finished_at=_now(), error=str(exc)))  # type: ignore[arg-type]
@@ -316,7 +369,11 @@ def _check_waiver_approvals(suites: list[LoadedSuite], options: RunOptions) -> N
     from stewardgate.errors import SuiteError
 
     settings = options.governance
-    problems = [problem for loaded in suites for problem in approval_problems(loaded, settings)]
+    as_of = options.as_of or _now().date()
+    problems = [
+        problem for loaded in suites
+        for problem in (*approval_problems(loaded, settings), *length_problems(loaded, settings, as_of))
+    ]  # fmt: skip
     if problems:
         raise SuiteError(problems)
 
@@ -325,7 +382,7 @@ def _open_store(options: RunOptions) -> Any:
     from stewardgate.store import open_store
 
     path = options.store_path or Path(".stewardgate") / "history.db"
-    return open_store(options.store_url, default_path=path)
+    return open_store(options.store_url, default_path=path, actor=options.actor)
 
 
 def _open(loaded: LoadedSuite, options: RunOptions, as_of: date) -> Any:

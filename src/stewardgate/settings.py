@@ -16,6 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from stewardgate.errors import SettingsError
+from stewardgate.notify.config import NotifySettings
 
 ENV_PREFIX = "STEWARDGATE_"
 
@@ -58,6 +59,10 @@ class GovernanceSettings(BaseModel):
         default_factory=dict, description="Who may approve waivers per risk tier (a tier not named: anyone)."
     )
     recertify_warn_days: int = Field(default=30, ge=0, description="recertify_by this close warns.")
+    waiver_warn_days: int = Field(default=7, ge=0, le=366, description="A waiver this close to its expiry is reported.")
+    max_waiver_days: dict[RiskTier, int] = Field(
+        default_factory=dict, description="Longest allowed waiver per risk tier, in days (a tier not named: no limit)."
+    )
     pii_sample_size: int = Field(default=10_000, ge=1, description="Rows sampled by the personal-data scan.")
     pii_seed: int = Field(default=0, ge=0, description="Seed of the personal-data sample.")
     pii_threshold: float = Field(default=0.5, ge=0, lt=1, description="Match rate above which a detector fires.")
@@ -89,6 +94,9 @@ class Settings(BaseModel):
     governance: GovernanceSettings = Field(
         default_factory=GovernanceSettings, description="[tool.stewardgate.governance] (pyproject only)."
     )
+    notify: NotifySettings = Field(
+        default_factory=NotifySettings, description="[tool.stewardgate.notify] (pyproject only): notifications."
+    )
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -108,7 +116,7 @@ def load_settings(
     pyproject = find_pyproject(cwd)
     layers: list[tuple[str, dict[str, Any]]] = []
     if pyproject is not None:
-        layers.append((f"{pyproject} [tool.stewardgate]", _from_pyproject(pyproject)))
+        layers.append((str(pyproject), _from_pyproject(pyproject)))
     layers.append(("environment", _from_env(os.environ if environ is None else environ)))
     layers.append(("command line", {k: v for k, v in (flags or {}).items() if v is not None}))
     for origin, values in layers:
@@ -117,9 +125,27 @@ def load_settings(
             Settings.model_validate(merged)
         except ValidationError as exc:
             err = exc.errors(include_url=False)[0]
-            key = ".".join(str(p) for p in err["loc"])
-            raise SettingsError(f"{origin}: {key}: {err['msg']}") from None
+            raise SettingsError(_located(origin, pyproject, err)) from None
     return Settings.model_validate(merged)
+
+
+def _located(origin: str, pyproject: Path | None, err: Any) -> str:
+    """``path:line: tool.stewardgate.key: what is wrong`` (the line when the file says it)."""
+    loc = [p for p in err["loc"] if not (isinstance(p, str) and p in _UNION_TAGS)]
+    key = ".".join(str(p) for p in loc)
+    message = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "union_tag_invalid":
+        loc, key = [*loc, "kind"], f"{key}.kind"
+        message = f"unknown notifier kind '{err['ctx']['tag']}' (allowed: {err['ctx']['expected_tags'].replace(chr(39), '')})"
+    if pyproject is None or origin != str(pyproject):
+        return f"{origin}: {key}: {message}"
+    from stewardgate.settings_lines import line_of
+
+    line = line_of(pyproject.read_text(encoding="utf-8"), ["tool", "stewardgate", *loc])
+    return f"{origin}{f':{line}' if line else ''}: tool.stewardgate.{key}: {message}"
+
+
+_UNION_TAGS = ("webhook", "slack", "teams", "email")
 
 
 def _from_pyproject(path: Path) -> dict[str, Any]:

@@ -193,6 +193,24 @@ def test_trust_sheet_markdown_and_html(cli: Callable[..., Any], ran: Path) -> No
     assert "<td><code>columns.id.min</code></td><td>legacy rows</td>" in html
 
 
+def test_trust_sheet_columns_rules_in_words_pass_rate_and_freshness(cli: Callable[..., Any], ran: Path) -> None:
+    store = store_of(ran)
+    code, out, err = cli("trust-sheet", "orders", "--store", store, "--as-of", "2026-11-27", cwd=ran)
+    assert (code, err) == (0, "")
+    assert "## Recent pass rate and freshness\n\n1 of the last 1 runs passed (100%) since 2026-11-27; no failure.\n\n" \
+           "- newest ts: 2026-11-01 00:00 UTC, 27 days old when last checked\n" in out
+    assert "## Columns (3)\n\n| Column | Type | Description | Personal data | Rules |\n|---|---|---|---|---|\n" \
+           "| `id` | int64 | — | no | id >= 0 |\n" \
+           "| `email` | string | — | personal data (email), confidential | — |\n" \
+           "| `ts` | datetime | — | no | — |\n" in out
+    assert "## Rules on the whole table\n\n- columns beyond those listed are reported\n" in out
+    page = ran / "out" / "orders.html"
+    cli("trust-sheet", "orders", "--store", store, "--html", "-o", page, cwd=ran)
+    html = page.read_text(encoding="utf-8")
+    assert '<td data-label="Personal data" class="warned">personal data (email), confidential</td>' in html
+    assert '<td data-label="Rules"><div>id &gt;= 0</div></td>' in html
+
+
 def test_trust_sheet_before_any_run_and_errors(cli: Callable[..., Any], project: Path) -> None:
     store = store_of(project)
     code, out, _ = cli("trust-sheet", "customers", "--store", store, cwd=project)

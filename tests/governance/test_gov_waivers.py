@@ -71,8 +71,23 @@ def test_errored_and_passing_results_are_never_waived() -> None:
 
 def test_a_waiver_applies_through_its_expiry_day() -> None:
     w = Waiver.model_validate(waiver("t.a", expires=AS_OF))
-    (out,) = apply_waivers([_result("t.a", Status.FAILED)], [w], dataset="t", as_of=AS_OF)
+    out, expiring = apply_waivers([_result("t.a", Status.FAILED)], [w], dataset="t", as_of=AS_OF)
     assert out.status is Status.WAIVED
+    assert (expiring.check, expiring.status) == ("expiring_waiver", Status.INFO)
+
+
+def test_a_waiver_near_its_expiry_is_reported_without_blocking() -> None:
+    w = Waiver.model_validate(waiver("t.a", expires=date(2026, 12, 31)))
+    late = apply_waivers([_result("t.a", Status.FAILED)], [w], dataset="t", as_of=date(2026, 12, 28), warn_days=7)
+    assert [(r.check_id, r.check, r.status) for r in late] == [
+        ("t.a", "min", Status.WAIVED), ("t.waivers.0", "expiring_waiver", Status.INFO),
+    ]
+    assert late[1].message == (
+        "the waiver of 't.a' expires on 2026-12-31 (3 days left; approved by jane@example.com): renew it or fix the failure"
+    )
+    assert late[1].details["days_left"] == 3
+    early = apply_waivers([_result("t.a", Status.FAILED)], [w], dataset="t", as_of=date(2026, 12, 23), warn_days=7)
+    assert [r.check for r in early] == ["min"]
 
 
 # --- waivers in a run -----------------------------------------------------------------------
@@ -174,3 +189,34 @@ def test_a_suite_gate_overrides_the_tier(make_suite: Callable[..., Path]) -> Non
     suite = make_suite(data=NEGATIVE.select("amount"), columns={"amount": {"min": {"value": 0, "severity": "warn"}}},
                        stewardship_extra={"risk_tier": "high"}, gate={"fail_on": "error"})  # fmt: skip
     assert run(suite).gate.passed
+
+
+# --- the longest allowed waiver per risk tier -------------------------------------------------
+
+
+def test_a_waiver_longer_than_its_tier_allows_is_a_suite_error(make_suite: Callable[..., Path]) -> None:
+    from stewardgate.errors import SuiteError
+
+    long = waiver("columns.*", expires=date(2027, 3, 1), approved_on=date(2026, 11, 1))
+    suite = make_suite(data=NEGATIVE, columns=COLUMNS, stewardship_extra={"risk_tier": "high"}, top={"waivers": [long]})
+    settings = GovernanceSettings(max_waiver_days={"high": 30})
+    with pytest.raises(SuiteError) as info:
+        run(suite, settings)
+    (problem,) = info.value.problems
+    assert str(problem) == (
+        f"{suite}:{problem.line}:{problem.col}: waivers.0.expires: the waiver lasts 120 days (approved_on 2026-11-01 "
+        "to 2027-03-01); a high-tier dataset's waivers may last at most 30 days (tool.stewardgate.governance.max_waiver_days)"
+    )
+    assert problem.line == suite.read_text().splitlines().index(next(
+        ln for ln in suite.read_text().splitlines() if ln.startswith("waivers:"))) + 1  # fmt: skip
+
+
+def test_without_approved_on_the_length_counts_from_the_run_date(make_suite: Callable[..., Path]) -> None:
+    from stewardgate.errors import SuiteError
+
+    settings = GovernanceSettings(max_waiver_days={"medium": 40})
+    ok = make_suite(data=NEGATIVE, columns=COLUMNS, top={"waivers": [waiver("columns.*", expires=date(2027, 1, 6))]})
+    assert run(ok, settings).gate.passed  # 40 days after 2026-11-27
+    late = make_suite(data=NEGATIVE, columns=COLUMNS, top={"waivers": [waiver("columns.*", expires=date(2027, 1, 7))]})
+    with pytest.raises(SuiteError, match="the waiver lasts 41 days \\(the run's as-of date 2026-11-27 to 2027-01-07\\)"):
+        run(late, settings)

@@ -24,7 +24,8 @@ def store_url(tmp_path: Path) -> str:
 def test_backfill_then_run_catches_the_planted_incidents(cli: Callable[..., Any], store_url: str) -> None:
     code, out, err = cli("backfill", NIGHTLY, "--from", "2026-09-01", "--to", "2026-10-21", "--store", store_url)
     lines = out.splitlines()
-    assert len(lines) == 51, err
+    assert len(lines) == 52, err  # one line per night, then the summary
+    assert lines[-1] == "51 nights, 1 failed (2026-10-14 orders_daily)"
     flagged = [line for line in lines if "anomalies:" in line]
     assert flagged == ["2026-10-14  orders_daily  gate FAILED  anomalies: orders_daily.anomalies.row_count"]
     assert code == 1  # the outage night failed its gate

@@ -99,26 +99,30 @@ PROBE = """<script>
   document.body.setAttribute("data-ascending", order());
   byCheck.click();
   document.body.setAttribute("data-descending", order());
+  function hidden() {
+    return Array.prototype.filter.call(table.tBodies[0].rows, function (row) {
+      return getComputedStyle(row).display === "none";
+    }).map(function (r) { return r.id; }).join(" ");
+  }
+  document.body.setAttribute("data-hidden", hidden());
   document.querySelector('#ds-1 .filters input[value="passed"]').click();
-  var hidden = Array.prototype.filter.call(table.tBodies[0].rows, function (row) {
-    return getComputedStyle(row).display === "none";
-  });
-  document.body.setAttribute("data-hidden", hidden.map(function (r) { return r.id; }).join(" "));
+  document.body.setAttribute("data-shown", hidden());
 })();
 </script>"""
 
 
 def test_sorting_and_status_filter_work(run: RunResult, tmp_path: Path) -> None:
-    """Click the Check header twice and untick "passed" (CSP lifted for the probe script)."""
+    """Click the Check header twice and tick "passed" (hidden at first) (CSP lifted for the probe script)."""
     text = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html.render(run))
     probe = tmp_path / "probe.html"
     probe.write_text(text.replace("</body>", PROBE + "</body>"), encoding="utf-8")
     done = _run(probe, tmp_path / "profile", "--dump-dom")
-    body = dict(re.findall(r'data-(ascending|descending|hidden)="([^"]*)"', done.stdout))
+    body = dict(re.findall(r'data-(ascending|descending|hidden|shown)="([^"]*)"', done.stdout))
     checks = sorted(r.check_id for r in run.datasets[1].results)
     assert body["ascending"].split() == checks
     assert body["descending"].split() == checks[::-1]
-    assert body["hidden"] == "ds-1-c8", "only the passed row of orders is hidden"
+    assert body["hidden"] == "ds-1-c8", "the page opens on what failed: only the passed row of orders is hidden"
+    assert body["shown"] == "", "ticking passed shows it"
     assert console_problems(done.stderr, probe) == []
 
 

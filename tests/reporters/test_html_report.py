@@ -196,3 +196,23 @@ def test_samples_are_called_masked_only_when_they_are(run: RunResult) -> None:
     summaries = re.findall(r"<summary>(\d+ failing samples?[^<]*)</summary>", page)
     shown = [s for s in summaries if not s.endswith("(masked)")]
     assert shown, "visible samples are not labelled masked"
+
+
+def test_option_mappings_read_as_words_not_json(run: RunResult) -> None:
+    import dataclasses
+
+    options = {"ignore_columns": [], "sample_size": 10000, "threshold": 0.5, "seed": None}
+    first = run.datasets[1]
+    changed = dataclasses.replace(first.results[0], expected=options)
+    page = html.render(dataclasses.replace(run, datasets=(run.datasets[0], dataclasses.replace(first, results=(changed, *first.results[1:])), *run.datasets[2:])))
+    assert "ignore columns: none; sample size: 10,000; threshold: 0.5; seed: none" in page
+    assert "sample_size" not in page and "{&#34;" not in page
+    assert html.in_words([{"a_b": 1}, {"c": [1, 2]}]) == "a b: 1 | c: [1, 2]"
+
+
+def test_passed_checks_start_hidden_only_where_something_needs_attention(run: RunResult) -> None:
+    page = html.render(run)
+    customers = page.split('id="ds-0"', 1)[1].split('id="ds-1"', 1)[0]  # passes (passed, skipped, info)
+    orders = page.split('id="ds-1"', 1)[1].split('id="ds-2"', 1)[0]  # fails
+    assert '<input type="checkbox" value="passed" checked>' in customers and "hidden: tick" not in customers
+    assert '<input type="checkbox" value="passed">' in orders and "1 passed check hidden: tick <em>passed</em> above to show it." in orders

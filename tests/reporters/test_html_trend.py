@@ -99,3 +99,38 @@ def test_the_page_shows_the_judged_point_and_its_baseline(run: RunResult) -> Non
     assert '<text class="current flagged"' in trend and ">180<" in trend
     assert "this run 180" in page
     assert "<dt>Window</dt><dd>2026-09-24 → 2026-10-21</dd>" in page
+
+
+def test_a_seasonal_band_is_drawn_on_its_weekday_only() -> None:
+    """The 4 earlier Thursdays and this Thursday get the band; the days between do not."""
+    series = _series(35)
+    thursdays = [p["as_of"] for p in series if date.fromisoformat(p["as_of"]).weekday() == 3][-4:]
+    details = _details(series, n=4, window_start=thursdays[0], window_end=thursdays[-1],
+                       level="ok", anomalous=False, value=101.0)
+    chart = html.trend_chart(details, as_of=AS_OF.isoformat())
+    assert chart is not None and chart.seasonal
+    covered = [p.label for p in chart.points if any(a <= p.x <= a + w for a, w in chart.segments)]
+    assert covered == [*thursdays, AS_OF.isoformat()] and len(chart.segments) == 5
+
+
+def test_a_plain_band_is_one_segment_from_its_window() -> None:
+    chart = html.trend_chart(_details(_series(10), window_start=_series(10)[5]["as_of"], n=5), as_of=AS_OF.isoformat())
+    assert chart is not None and not chart.seasonal
+    assert len(chart.segments) == 1 and chart.segments[0][0] == chart.band_left
+
+
+def test_fractions_read_as_percent_and_the_axis_has_round_ticks() -> None:
+    from stewardgate.reporters.chart_scale import nice_ticks, percent, tick_label
+
+    assert [percent(v) for v in (0.1501, 0.02006, 5.862e-05, 0.0)] == ["15.0%", "2.01%", "0.0059%", "0%"]
+    assert nice_ticks(480.0, 1290.0) == [500.0, 750.0, 1000.0, 1250.0]
+    assert [tick_label(t, "o.anomalies.email.null_fraction") for t in nice_ticks(-0.01, 0.16)] == ["0%", "5%", "10%", "15%"]
+    chart = html.trend_chart(_details(_series(10)), as_of=AS_OF.isoformat(), check_id="o.anomalies.email.null_fraction")
+    assert chart is not None and chart.fmt(0.02006) == "2.01%" and chart.ticks
+
+
+def test_a_null_fraction_rule_reads_in_percent() -> None:
+    from stewardgate.reporters.chart_scale import formatter
+
+    show = formatter("max_null_fraction")
+    assert (show(0.25), show("<= 0.1"), show("at most 3")) == ("25.0%", "<= 10.0%", "at most 3")

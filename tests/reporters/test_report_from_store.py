@@ -73,9 +73,11 @@ def test_the_html_shows_the_trend_band_and_flagged_point(history: dict[str, Any]
     assert spike.count("<circle") == 29  # 28 baseline runs and this run
     assert spike.count('class="pt flagged last"') == 1 and spike.count('class="pt flagged') == 1
     assert '<rect class="band"' in spike and '<line class="median"' in spike
-    assert '<text class="current flagged"' in spike and ">0.1501<" in spike
+    assert '<text class="current flagged"' in spike and ">15.0%<" in spike  # a fraction reads as percent
+    assert ">10%</text>" in spike  # the y axis has a scale
     volume = charts["orders_daily.anomalies.row_count"]
     assert volume.count('class="pt other"') > 0, "other weekdays are not in a day_of_week baseline"
+    assert volume.count('<rect class="band"') > 1, "a weekday's band is drawn on that weekday's days only"
     assert "not in this baseline</span>" in page
 
 

@@ -13,8 +13,9 @@ from stewardgate.cli.commands import checks_cmd, plan_cmd, report_cmd, run_cmd, 
 from stewardgate.cli.drafting import COMMANDS as DRAFTING_COMMANDS
 from stewardgate.cli.drift import baseline_group, breaking_cmd, diff_cmd
 from stewardgate.cli.governance import COMMANDS as GOVERNANCE_COMMANDS
-from stewardgate.cli.history import backfill_cmd, backtest_cmd, history_cmd
+from stewardgate.cli.history import backfill_cmd, backtest_cmd, history_cmd, runs_cmd
 from stewardgate.cli.imports import import_group
+from stewardgate.cli.nightly import notify_group
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -31,7 +32,8 @@ def cli() -> None:
 for _command in (run_cmd, validate_cmd, plan_cmd, checks_cmd, schema_cmd, report_cmd):
     cli.add_command(_command)
 cli.add_command(import_group)
-for _command in (backfill_cmd, history_cmd, backtest_cmd):
+cli.add_command(notify_group)
+for _command in (backfill_cmd, runs_cmd, history_cmd, backtest_cmd):
     cli.add_command(_command)
 for _command in (baseline_group, diff_cmd, breaking_cmd):
     cli.add_command(_command)

@@ -11,8 +11,9 @@ from typing import Any
 import click
 
 from stewardgate.cli.errors import handle_errors
-from stewardgate.textsafe import terminal
+from stewardgate.cli.nightly import echo_notifications, html_strips, notify_plan, selection_options
 from stewardgate.errors import EXIT_GATE_FAILED, EXIT_INVALID_INPUT, EXIT_PASSED, UnrecordedRunError
+from stewardgate.textsafe import terminal
 
 PATHS = click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 
@@ -46,11 +47,11 @@ def report_options(fn: Any) -> Any:
     return fn
 
 
-def emit_reports(run: Any, paths: dict[str, Path | None], github: bool) -> None:
+def emit_reports(run: Any, paths: dict[str, Path | None], github: bool, extras: dict[str, Any] | None = None) -> None:
     """Write the requested report files, then the GitHub annotations and step summary."""
     from stewardgate.reporters import write_reports
 
-    written = write_reports(run, paths)
+    written = write_reports(run, paths, extras)
     if github:
         from stewardgate.reporters import github as gh
         from stewardgate.reporters import markdown
@@ -67,6 +68,7 @@ def emit_reports(run: Any, paths: dict[str, Path | None], github: bool) -> None:
 
 @click.command("run")
 @PATHS
+@selection_options
 @report_options
 @click.option("--samples", type=int, default=None, help="Failing sample values per check (default 5).")
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Logical run date (default: today).")
@@ -80,7 +82,7 @@ def emit_reports(run: Any, paths: dict[str, Path | None], github: bool) -> None:
 @click.option("--exit-zero", is_flag=True, help="Report only: exit 0 when the gate fails (invalid input still exits 2).")
 @click.option("-q", "--quiet", is_flag=True, help="Only non-passing checks and the gate line.")
 @click.option("-v", "--verbose", is_flag=True, help="Expected, observed and samples for every check.")
-def run_cmd(paths: tuple[Path, ...], json_path: Path | None, junit_path: Path | None,
+def run_cmd(paths: tuple[Path, ...], select: tuple[str, ...], exclude: tuple[str, ...], json_path: Path | None, junit_path: Path | None,
             markdown_path: Path | None, html_path: Path | None, github: bool, samples: int | None,
             as_of: object, store: str | None, no_history: bool, parallel: int | None, engine: str | None,
             spark_master: str | None, spark_conf: tuple[str, ...], exit_zero: bool, quiet: bool,
@@ -89,11 +91,13 @@ def run_cmd(paths: tuple[Path, ...], json_path: Path | None, junit_path: Path | 
 
     PATHS are suite files or folders (searched recursively for *.yml / *.yaml). Every suite is
     validated first; then each dataset is judged on its own and the exit code is the worst.
+    Notifications configured in [tool.stewardgate.notify] go out after the run is recorded.
     """
 
     def action() -> int:
         from stewardgate.cli.progress import DatasetProgress
         from stewardgate.reporters import console
+        from stewardgate.actor import current_actor
         from stewardgate.runner import RunOptions, run_paths
         from stewardgate.settings import load_settings
 
@@ -118,11 +122,14 @@ def run_cmd(paths: tuple[Path, ...], json_path: Path | None, junit_path: Path | 
             store_url=settings.store, parallel=settings.parallel, governance=settings.governance,
             engine=settings.engine, spark=spark,
             spark_flags=tuple(f for f, v in (("--spark-master", spark_master), ("--spark-conf", spark_conf)) if v),
+            select=select, exclude=exclude, notify=notify_plan(settings), actor=current_actor(),
         )  # fmt: skip
         with bar:
             run, unrecorded = _judged(lambda: run_paths(list(paths), options))
+        echo_notifications(run, quiet=quiet)
         targets = {"json": json_path, "junit": junit_path, "markdown": markdown_path, "html": html_path}
-        emit_reports(run, targets, github)
+        strips = html_strips(run, settings.store, list(paths)) if html_path and not no_history and unrecorded is None else None
+        emit_reports(run, targets, github, {"html": {"strips": strips}} if strips else None)
         for d in run.datasets:
             if d.error:
                 click.echo(f"error: {terminal(d.dataset)}: {terminal(d.error)}", err=True)

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from stewardgate.cli.errors import handle_errors
+from stewardgate.cli.nightly import selection_options
 from stewardgate.errors import EXIT_PASSED, UsageError
 
 DAY = click.DateTime(["%Y-%m-%d"])
@@ -34,29 +35,60 @@ def _store(url: str | None, default: Path) -> Any:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--from", "start", type=DAY, required=True, help="First as-of day (YYYY-MM-DD).")
 @click.option("--to", "end", type=DAY, required=True, help="Last as-of day, inclusive.")
+@selection_options
+@click.option("--parallel", type=click.IntRange(1, 64), default=None, help="Datasets of a night checked at once (processes).")
+@click.option("--json", "as_json", is_flag=True, help="Print the nights and the summary as JSON instead of lines.")
 @STORE
-def backfill_cmd(paths: tuple[Path, ...], start: datetime, end: datetime, store: str | None) -> None:
+def backfill_cmd(paths: tuple[Path, ...], start: datetime, end: datetime, select: tuple[str, ...],
+                 exclude: tuple[str, ...], parallel: int | None, as_json: bool, store: str | None) -> None:  # fmt: skip
     """Run the suites once per day from --from to --to, oldest first, recording history.
 
     Each day is an ordinary run with --as-of set (use {as_of} in dataset.path for daily
-    partitions). Prints one line per day and dataset; exits with the worst day's code.
+    partitions). Prints one line per day and dataset and a closing summary; sends no
+    notifications. Exit: 0 every night passed, 1 a night's gate failed, 2 invalid input or a
+    dataset that could not be read on some night.
     """
 
     def action() -> int:
-        from stewardgate.runner import RunOptions, run_paths
+        from stewardgate.actor import current_actor
+        from stewardgate.backfill import backfill
+        from stewardgate.runner import RunOptions
         from stewardgate.settings import load_settings
 
-        settings = load_settings(cwd=Path.cwd(), flags={"store": store})
-        worst = EXIT_PASSED
-        for day in _days(start, end):
-            run = run_paths(list(paths), RunOptions(as_of=day, use_store=True, store_url=settings.store, governance=settings.governance))
-            for d in run.datasets:
-                flagged = [r.check_id for r in d.results if r.check == "anomaly" and r.status.rank >= 4]
-                verdict = "passed" if d.gate.passed else "FAILED"
-                extra = f"  anomalies: {', '.join(flagged)}" if flagged else ""
-                click.echo(f"{day}  {d.dataset}  gate {verdict}{extra}{'  ' + d.error if d.error else ''}")
-            worst = max(worst, run.exit_code)
-        return worst
+        settings = load_settings(cwd=Path.cwd(), flags={"store": store, "parallel": parallel})
+        options = RunOptions(
+            use_store=True, store_url=settings.store, governance=settings.governance, parallel=settings.parallel,
+            select=select, exclude=exclude, actor=current_actor(),
+        )  # fmt: skip
+        done = backfill(list(paths), _days(start, end), options, on_night=None if as_json else _echo_night)
+        click.echo(json.dumps(done.to_json(), indent=2) if as_json else done.summary())
+        return done.exit_code
+
+    click.get_current_context().exit(handle_errors(action))
+
+
+def _echo_night(n: Any) -> None:
+    extra = f"  anomalies: {', '.join(n.anomalies)}" if n.anomalies else ""
+    click.echo(f"{n.as_of}  {n.dataset}  gate {'passed' if n.passed else 'FAILED'}{extra}{'  ' + n.error if n.error else ''}")
+
+
+@click.command("runs")
+@click.argument("dataset", required=False)
+@click.option("--limit", type=click.IntRange(1, 1000), default=14, show_default=True, help="How many runs, newest first.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@STORE
+def runs_cmd(dataset: str | None, limit: int, as_json: bool, store: str | None) -> None:
+    """The last runs (of DATASET, or of every dataset): as-of, status, what failed, how long."""
+
+    def action() -> int:
+        from stewardgate.history_view import recent_runs, runs_table
+
+        with _store(store, Path(".stewardgate") / "history.db") as db:
+            rows = recent_runs(db, dataset, limit)
+        if not rows:
+            raise UsageError(f"no stored runs{' of dataset ' + repr(dataset) if dataset else ''} in the history store at {db.where}")
+        click.echo(json.dumps([r.to_json() for r in rows], indent=2) if as_json else runs_table(rows))
+        return EXIT_PASSED
 
     click.get_current_context().exit(handle_errors(action))
 

@@ -6,7 +6,14 @@ a ``failed`` or ``warned`` result it matches into ``waived`` (the first matching
 suite order applies; the result keeps its message, says until when it is waived, and carries
 the waiver in ``details["waiver"]``). An ``errored`` result is never waived: a check that
 could not run has no verdict to accept. After ``expires`` the waiver no longer applies and is
-itself reported, as a warning ``<dataset>.waivers.<n>`` (check type ``expired_waiver``).
+itself reported, as a warning ``<dataset>.waivers.<n>`` (check type ``expired_waiver``). Within
+``governance.waiver_warn_days`` (default 7) of its expiry a waiver is reported as ``info``
+(check type ``expiring_waiver``: it still applies, and never blocks) so that it is renewed or
+the failure fixed in time; it also triggers the ``waiver_expiring`` notification.
+
+``governance.max_waiver_days`` caps a waiver's length per risk tier, counted from its
+``approved_on`` day (or, without one, from the run's as-of date) to ``expires``; a longer one
+is a suite error before anything runs (:func:`length_problems`).
 
 Who may approve is a setting (``governance.waiver_approvers``, per risk tier); an approval by
 anyone else is a suite error, found before anything runs (:func:`approval_problems`).
@@ -42,19 +49,23 @@ def waiver_record(w: Waiver) -> dict[str, Any]:
     return {
         "check": w.check, "reason": w.reason, "approved_by": w.approved_by,
         "expires": w.expires.isoformat(), "ticket": w.ticket,
+        **({"approved_on": w.approved_on.isoformat()} if w.approved_on else {}),
     }  # fmt: skip
 
 
 def apply_waivers(
     results: Sequence[CheckResult], waivers: Sequence[Waiver], *, dataset: str, as_of: date,
-    line_of: Callable[..., int | None] | None = None,
+    line_of: Callable[..., int | None] | None = None, warn_days: int = 7,
 ) -> list[CheckResult]:  # fmt: skip
-    """The results with valid waivers applied, then one warning per expired waiver."""
+    """The results with valid waivers applied, then one result per expired or expiring waiver."""
     valid = [w for w in waivers if as_of <= w.expires]
     out = [_waive(r, valid, dataset) for r in results]
     for i, w in enumerate(waivers):
+        line = line_of("waivers", i) if line_of else None
         if as_of > w.expires:
-            out.append(_expired(i, w, dataset, as_of, line_of("waivers", i) if line_of else None))
+            out.append(_expired(i, w, dataset, as_of, line))
+        elif (w.expires - as_of).days <= warn_days:
+            out.append(_expiring(i, w, dataset, as_of, line, warn_days))
     return out
 
 
@@ -79,6 +90,39 @@ def _expired(i: int, w: Waiver, dataset: str, as_of: date, line: int | None) -> 
         observed=as_of.isoformat(), expected=w.expires.isoformat(),
         details={"waiver": waiver_record(w), "expired": True}, suite_line=line,
     )  # fmt: skip
+
+
+def _expiring(i: int, w: Waiver, dataset: str, as_of: date, line: int | None, warn_days: int) -> CheckResult:
+    left = (w.expires - as_of).days
+    when = "today is its last day" if left == 0 else f"{left} day{'s' if left != 1 else ''} left"
+    return CheckResult(
+        check_id=f"{dataset}.waivers.{i}", check="expiring_waiver", status=Status.INFO,
+        severity=Severity.INFO, engine="governance",
+        message=(f"the waiver of '{w.check}' expires on {w.expires} ({when}; approved by {w.approved_by}): "
+                 "renew it or fix the failure"),
+        observed=left, expected=w.expires.isoformat(),
+        details={"waiver": waiver_record(w), "days_left": left, "warn_days": warn_days}, suite_line=line,
+    )  # fmt: skip
+
+
+def length_problems(loaded: LoadedSuite, settings: GovernanceSettings, as_of: date) -> list[Problem]:
+    """Waivers longer than the settings allow for the dataset's risk tier."""
+    tier = loaded.suite.stewardship.risk_tier or settings.default_risk_tier
+    limit = settings.max_waiver_days.get(tier)  # type: ignore[call-overload]
+    if limit is None:
+        return []
+    problems = []
+    for i, w in enumerate(loaded.suite.waivers):
+        start, basis = (w.approved_on, "approved_on") if w.approved_on else (as_of, "the run's as-of date")
+        days = (w.expires - start).days
+        if days > limit:
+            line, col = loaded.located.position(("waivers", i, "expires"))
+            problems.append(Problem(
+                str(loaded.path), line, col, f"waivers.{i}.expires",
+                f"the waiver lasts {days} days ({basis} {start} to {w.expires}); a {tier}-tier dataset's "
+                f"waivers may last at most {limit} days (tool.stewardgate.governance.max_waiver_days)",
+            ))  # fmt: skip
+    return problems
 
 
 def open_waivers(waivers: Sequence[Waiver], as_of: date) -> list[Waiver]:

@@ -23,6 +23,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from stewardgate.reporters.chart_scale import band_segments, formatter, nice_ticks, tick_label
 from stewardgate.reporters.markdown import format_fraction, format_value
 from stewardgate.results import CheckResult, DatasetRun, RunResult, Status
 
@@ -63,6 +64,14 @@ class TrendChart:
     details: dict[str, Any]
     band_left: float = 0.0
     partial: bool = False
+    segments: tuple[tuple[float, float], ...] = ()
+    """Where the band applies, ``(left, width)`` in percent: one weekday's days for a seasonal rule."""
+    ticks: tuple[tuple[float, str], ...] = ()
+    """The y axis: ``(y pixel, label)`` of a few round values."""
+    seasonal: bool = False
+    """The band is one weekday's (a seasonal rule): drawn at that weekday's days only."""
+    fmt: Any = field(default=format_value, compare=False, repr=False)
+    """How this metric's values read (percent for fractions)."""
 
     @property
     def flagged(self) -> int:
@@ -102,12 +111,25 @@ class DatasetView:
     drifts: list[tuple[str, CheckResult, list[Bin]]] = field(default_factory=list)
     schema_changes: list[tuple[str, CheckResult]] = field(default_factory=list)
     waivers: list[tuple[str, CheckResult]] = field(default_factory=list)
+    strips: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+
+    @property
+    def hide_passed(self) -> bool:
+        """The page opens on what needs attention (waived or worse): passed checks start hidden,
+        one click away. A dataset with nothing to look at shows every check."""
+        return any(r.status >= Status.WAIVED for _, r in self.results)
 
     @property
     def verdict(self) -> str:
         if self.run.error is not None:
             return "unreadable"
         return "passed" if self.run.gate.passed else "failed"
+
+    def shown(self, r: CheckResult, value: Any) -> Any:
+        """A result's observed or expected value in its metric's unit (percent for fractions)."""
+        if value is None or not (r.check == "anomaly" or r.check.endswith("fraction")):
+            return value
+        return formatter(r.check_id if r.check == "anomaly" else r.check)(value)
 
     def row_id(self, check_id: str) -> str:
         """The anchor of a check's row (for links from the gate's blocking list)."""
@@ -172,7 +194,7 @@ def _weekday(day: str | None) -> int | None:
         return None
 
 
-def trend_chart(details: dict[str, Any], *, as_of: str | None = None) -> TrendChart | None:
+def trend_chart(details: dict[str, Any], *, as_of: str | None = None, check_id: str = "") -> TrendChart | None:
     """Chart geometry for an anomaly's ``series`` (plus the judged value) and ``band``.
 
     Returns None if there is nothing to draw. ``as_of`` is the day the run judged: the
@@ -202,14 +224,21 @@ def trend_chart(details: dict[str, Any], *, as_of: str | None = None) -> TrendCh
     )
     start = details.get("window_start")
     first = next((p.x for p in points if isinstance(start, str) and p.label >= start), None)
+    band_left = max(round(first - step / 2, 2), 0.0) if first is not None and first > left else 0.0
+    in_band = [p.current or p.label in used for p in points] if used is not None else None
+    segments = band_segments([p.x for p in points], in_band, step) if in_band else [(band_left, round(100 - band_left, 2))]
     return TrendChart(
         points=points,
         band_top=_scale(high, lo, hi) if high is not None else None,
         band_bottom=_scale(low, lo, hi) if low is not None else None,
         median_y=_scale(median, lo, hi) if median is not None else None,
         details=details,
-        band_left=max(round(first - step / 2, 2), 0.0) if first is not None and first > left else 0.0,
+        band_left=band_left,
         partial=used is not None and any(not p.baseline for p in points),
+        segments=tuple(segments),
+        seasonal=used is not None and len(segments) > 1 and len({_weekday(d) for d in used}) == 1,
+        ticks=tuple((_scale(t, lo, hi), tick_label(t, check_id)) for t in nice_ticks(lo, hi)),
+        fmt=formatter(check_id),
     )
 
 
@@ -227,12 +256,27 @@ def drift_bins(details: dict[str, Any]) -> list[Bin]:
     ]
 
 
-def _dataset_view(index: int, dataset: DatasetRun, as_of: str | None = None) -> DatasetView:
+def in_words(value: Any) -> str:
+    """A value as words: a mapping of options reads ``sample size: 10,000; ignore columns: none``."""
+    if isinstance(value, dict):
+        return "; ".join(f"{str(k).replace('_', ' ')}: {_word(v)}" for k, v in value.items()) or "none"
+    if isinstance(value, list | tuple) and any(isinstance(v, dict) for v in value):
+        return " | ".join(in_words(v) for v in value)
+    return format_value(value)
+
+
+def _word(value: Any) -> str:
+    return "none" if value in (None, [], {}, ()) else in_words(value)
+
+
+def _dataset_view(
+    index: int, dataset: DatasetRun, as_of: str | None = None, strips: dict[str, list[tuple[str, str]]] | None = None,
+) -> DatasetView:  # fmt: skip
     anchor = f"ds-{index}"
     ordered = sorted(dataset.results, key=lambda r: r.status.rank, reverse=True)
-    view = DatasetView(dataset, anchor, [(f"{anchor}-c{i}", r) for i, r in enumerate(ordered)])
+    view = DatasetView(dataset, anchor, [(f"{anchor}-c{i}", r) for i, r in enumerate(ordered)], strips=strips or {})
     for row_id, r in view.results:
-        chart = trend_chart(r.details, as_of=as_of) if "series" in r.details else None
+        chart = trend_chart(r.details, as_of=as_of, check_id=r.check_id) if "series" in r.details else None
         if chart is not None:
             view.trends.append((row_id, r, chart))
         if r.details.get("bins"):
@@ -265,7 +309,7 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(value=format_value, pct=format_fraction, time=_format_time)
+    env.filters.update(value=in_words, pct=format_fraction, time=_format_time)
     env.globals.update(statuses=[s.value for s in Status], duration=_seconds)
     return env
 
@@ -275,19 +319,23 @@ def _csp_hash(script: str) -> str:
     return "sha256-" + base64.b64encode(digest).decode("ascii")
 
 
-def render(run: RunResult, *, title: str | None = None) -> str:
+def render(
+    run: RunResult, *, title: str | None = None, strips: dict[str, dict[str, list[tuple[str, str]]]] | None = None,
+) -> str:  # fmt: skip
     """The run as one self-contained HTML page.
 
     Args:
         run: the run to report.
         title: the page title; defaults to ``stewardgate report <as_of>``.
+        strips: per dataset, each check's statuses over the last stored runs, oldest first
+            (:func:`stewardgate.history_view.check_strips`): drawn beside each check.
     """
     env = _environment()
     script = env.get_template("report.js").render()
     return env.get_template("report.html.j2").render(
         run=run,
         title=title or f"stewardgate report {run.as_of.isoformat()}",
-        datasets=[_dataset_view(i, d, run.as_of.isoformat()) for i, d in enumerate(run.datasets)],
+        datasets=[_dataset_view(i, d, run.as_of.isoformat(), (strips or {}).get(d.dataset)) for i, d in enumerate(run.datasets)],
         style=Markup(env.get_template("report.css").render()),
         script=Markup(script),
         script_hash=_csp_hash(script),

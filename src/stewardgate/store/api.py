@@ -25,7 +25,8 @@ from stewardgate.store.writer import Metric, RunWrite, mark_schema_accepted, wri
 
 
 def open_store(
-    url: str | None, *, default_path: Path, schema: str | None = None, create: bool = True
+    url: str | None, *, default_path: Path, schema: str | None = None, create: bool = True,
+    actor: Mapping[str, str] | None = None,
 ) -> Store:
     """Open (creating or upgrading its tables) the history store at ``url``.
 
@@ -36,6 +37,9 @@ def open_store(
         schema: PostgreSQL only: the schema (which must exist) that holds the tables.
         create: False for commands that only read: a SQLite file that is not there is then
             an error naming it, not a new empty store.
+        actor: who writes (``user``, ``host``, ``ci``, ``ci_job``), added as ``actor`` to the
+            payload of every audit entry this store appends; default
+            :func:`stewardgate.actor.current_actor`.
 
     Raises:
         StoreError: bad URL, unknown driver, unreachable server, a store of a newer schema
@@ -51,7 +55,7 @@ def open_store(
     except BaseException:
         engine.dispose()
         raise
-    return Store(engine, target)
+    return Store(engine, target, actor)
 
 
 def _require_existing_sqlite(target: Target, *, default: bool) -> None:
@@ -64,10 +68,19 @@ def _require_existing_sqlite(target: Target, *, default: bool) -> None:
 class Store:
     """An open history store. Each method is one transaction; close it when done."""
 
-    def __init__(self, engine: Engine, target: Target) -> None:
+    def __init__(self, engine: Engine, target: Target, actor: Mapping[str, str] | None = None) -> None:
         self._engine = engine
         self._reader = engine.execution_options(**{READ_ONLY: True})
         self._target = target
+        self._actor = dict(actor) if actor is not None else None
+
+    def _acted(self, events: Sequence[AuditEvent]) -> list[AuditEvent]:
+        """The events with the actor in their payload (an entry's own ``actor`` is kept)."""
+        if self._actor is None:
+            from stewardgate.actor import current_actor
+
+            self._actor = current_actor()
+        return [AuditEvent(e.kind, e.subject, {"actor": self._actor, **e.payload}) for e in events]
 
     @property
     def where(self) -> str:
@@ -138,7 +151,7 @@ class Store:
         )
         with self._transaction("cannot write to") as conn:
             write_run(conn, write)
-            append_events(conn, audit, at=write.written_at)
+            append_events(conn, self._acted(audit), at=write.written_at)
 
     def metric_series(
         self,
@@ -198,12 +211,12 @@ class Store:
         with self._transaction("cannot write to") as conn:
             mark_schema_accepted(conn, run_id, dataset, by=by, reason=reason, at=when)
             event = AuditEvent("baseline", dataset, {"run_id": run_id, "by": by, "reason": reason})
-            append_events(conn, [event], at=when)
+            append_events(conn, self._acted([event]), at=when)
 
     def append_audit(self, kind: str, subject: str, payload: Mapping[str, Any]) -> AuditEntry:
         """Append one entry to the audit chain (its own transaction)."""
         with self._transaction("cannot write to") as conn:
-            return append_events(conn, [AuditEvent(kind, subject, payload)])[0]
+            return append_events(conn, self._acted([AuditEvent(kind, subject, payload)]))[0]
 
     def audit_entries(
         self,

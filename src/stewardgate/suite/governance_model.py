@@ -110,6 +110,9 @@ class Waiver(_Strict):
     reason: str = Field(min_length=1, description="Why the failure is accepted for now.")
     approved_by: str = Field(description="Who approved it: an e-mail address or a handle.")
     expires: date = Field(description="Last day the waiver applies (YYYY-MM-DD).")
+    approved_on: date | None = Field(
+        default=None, description="Day it was approved: where its length starts (settings may cap the length per risk tier)."
+    )
     ticket: str | None = Field(default=None, description="Tracking ticket, e.g. DATA-12.")
 
     @field_validator("approved_by")

@@ -273,3 +273,14 @@ class Suite(StrictModel):
     waivers: list[Waiver] = Field(
         default_factory=list, description="Approved, expiring exceptions: a matching failure is waived."
     )
+    tags: list[str] = Field(
+        default_factory=list, description="Labels that select suites: run --select tag:nightly."
+    )
+
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, v: list[str]) -> list[str]:
+        bad = [t for t in v if not _NAME.match(t)]
+        if bad:
+            raise ValueError(f"tag {bad[0]!r}: a tag starts with a letter or digit and holds only letters, digits, _ . -")
+        return v
