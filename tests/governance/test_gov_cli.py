@@ -200,7 +200,7 @@ def test_trust_sheet_columns_rules_in_words_pass_rate_and_freshness(cli: Callabl
     assert "## Recent pass rate and freshness\n\n1 of the last 1 runs passed (100%) since 2026-11-27; no failure.\n\n" \
            "- newest ts: 2026-11-01 00:00 UTC, 27 days old when last checked\n" in out
     assert "## Columns (3)\n\n| Column | Type | Description | Personal data | Rules |\n|---|---|---|---|---|\n" \
-           "| `id` | int64 | — | no | id >= 0 |\n" \
+           "| `id` | int64 | — | no | id &gt;= 0 |\n" \
            "| `email` | string | — | personal data (email), confidential | — |\n" \
            "| `ts` | datetime | — | no | — |\n" in out
     assert "## Rules on the whole table\n\n- columns beyond those listed are reported\n" in out

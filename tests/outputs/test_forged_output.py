@@ -145,8 +145,9 @@ def test_csv_cell_leaves_numbers_and_plain_text() -> None:
 
 def test_catalog_csv_through_the_cli_escapes_a_handle(make_suite: Callable[..., Path], tmp_path: Path, cli: Callable[..., Any]) -> None:
     make_suite(data=pl.DataFrame({"a": [1]}), columns={"a": {"type": "int64"}}, stewardship_extra={"owner": "@data-team"})
-    assert cli("run", "suite.yml", "--as-of", "2026-06-01", cwd=tmp_path).code == 0
-    code, out, err = cli("catalog", "--format", "csv", "--store", f"sqlite:///{tmp_path.parent / '.stewardgate' / 'history.db'}", cwd=tmp_path)
+    store = f"sqlite:///{tmp_path / 'history.db'}"  # its own store: tests share tmp_path's parent
+    assert cli("run", "suite.yml", "--as-of", "2026-06-01", "--store", store, cwd=tmp_path).code == 0
+    code, out, err = cli("catalog", "--format", "csv", "--store", store, cwd=tmp_path)
     assert code == 0, err
     rows = list(csv.DictReader(io.StringIO(out)))
     assert rows[0]["owner"] == "'@data-team"

@@ -70,7 +70,10 @@ def test_the_html_shows_the_trend_band_and_flagged_point(history: dict[str, Any]
     page = (history["folder"] / "run.html").read_text(encoding="utf-8")
     charts = dict(re.findall(r'<svg class="chart trend[^"]*"[^>]*aria-label="([^:"]+):.*?>(.*?)</svg>', page, re.DOTALL))
     spike = charts["orders_daily.anomalies.email.null_fraction"]
-    assert spike.count("<circle") == 29  # 28 baseline runs and this run
+    # the rule looks back over 13 weeks for a weekly rhythm (seasonality: auto): the chart draws
+    # all 51 stored runs and this one, with the runs outside the 28-run baseline faded
+    assert spike.count("<circle") == 52
+    assert spike.count("<circle") - spike.count(" other\"") == 29  # 28 baseline runs and this run
     assert spike.count('class="pt flagged last"') == 1 and spike.count('class="pt flagged') == 1
     assert '<rect class="band"' in spike and '<line class="median"' in spike
     assert '<text class="current flagged"' in spike and ">15.0%<" in spike  # a fraction reads as percent
