@@ -25,6 +25,17 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--corpora DIR``: the corpora folder of the conformance tests (see tests/conformance/conftest.py)."""
+    parser.addoption(
+        "--corpora",
+        metavar="DIR",
+        default=None,
+        help="folder holding gx-test-definitions/ and odcs-examples/ for tests/conformance "
+        "(default: $STEWARDGATE_CORPORA; without either they are not run)",
+    )
+
+
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
 SUITES = REPO / "suites"
