@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -79,6 +80,10 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     samples: int = Field(default=5, ge=0, le=1000, description="Failing sample values shown per check.")
+    as_of: date | None = Field(
+        default=None,
+        description="Logical run date (YYYY-MM-DD) for every date-relative check and {as_of}; default: today (UTC).",
+    )
     store: str | None = Field(default=None, description="History store SQLAlchemy URL (default: SQLite).")
     parallel: int = Field(default=1, ge=1, le=64, description="Datasets checked at once.")
     engine: Literal["polars", "spark"] = Field(

@@ -67,7 +67,7 @@ def test_a_contract_with_every_mapping_round_trips_into_a_suite_that_runs(tmp_pa
     }).write_parquet(tmp_path / "shipments_v2.parquet")  # fmt: skip
     path = tmp_path / suite.filename
     path.write_text(suite.text, encoding="utf-8")
-    (dataset,) = run_paths([path], RunOptions()).datasets
+    (dataset,) = run_paths([path], RunOptions(as_of=AS_OF)).datasets
     bad = {r.check_id: r.status for r in dataset.results if r.status is not Status.PASSED}
     assert bad == {
         "shipments.expectations.email.expect_column_values_to_not_be_in_set": Status.WARNED,

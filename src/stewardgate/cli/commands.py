@@ -60,7 +60,7 @@ def emit_reports(run: Any, paths: dict[str, Path | None], github: bool) -> None:
 @PATHS
 @report_options
 @click.option("--samples", type=int, default=None, help="Failing sample values per check (default 5).")
-@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Logical run date (default: today).")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Logical run date (default: $STEWARDGATE_AS_OF, else today).")
 @click.option("--store", default=None, help="History store URL (SQLAlchemy); default: SQLite beside the suites.")
 @click.option("--no-history", is_flag=True, help="Neither read nor write the history store.")
 @click.option("--parallel", type=click.IntRange(1, 64), default=None, help="Datasets checked at once (processes).")
@@ -94,7 +94,9 @@ def run_cmd(paths: tuple[Path, ...], json_path: Path | None, junit_path: Path | 
             from stewardgate.errors import UsageError
 
             raise UsageError("--store and --no-history contradict each other: --no-history reads and writes no store")
-        flags = {"samples": samples, "store": store, "parallel": parallel, "engine": engine, "spark_master": spark_master}
+        day = as_of.date() if as_of is not None else None  # type: ignore[attr-defined]
+        flags = {"samples": samples, "store": store, "parallel": parallel, "engine": engine,
+                 "spark_master": spark_master, "as_of": day}  # fmt: skip
         settings = load_settings(cwd=Path.cwd(), flags=flags)
         spark = SparkOptions(master=settings.spark_master, conf={**settings.spark_conf, **parse_conf(spark_conf)})
         color, verbosity = _use_color(), (-1 if quiet else 1 if verbose else 0)
@@ -103,9 +105,8 @@ def run_cmd(paths: tuple[Path, ...], json_path: Path | None, junit_path: Path | 
         def show(d: object) -> None:
             bar.echo(console.render_dataset(d, color=color, verbosity=verbosity), d.dataset)  # type: ignore[arg-type,attr-defined]
 
-        day = as_of.date() if as_of is not None else None  # type: ignore[attr-defined]
         options = RunOptions(
-            samples=settings.samples, as_of=day, on_dataset=show, use_store=not no_history,
+            samples=settings.samples, as_of=settings.as_of, on_dataset=show, use_store=not no_history,
             store_url=settings.store, parallel=settings.parallel, governance=settings.governance,
             engine=settings.engine, spark=spark,
             spark_flags=tuple(f for f, v in (("--spark-master", spark_master), ("--spark-conf", spark_conf)) if v),

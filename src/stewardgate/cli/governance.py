@@ -20,10 +20,11 @@ def _exit(code: int) -> None:
     click.get_current_context().exit(code)
 
 
-def _settings(store: str | None) -> Any:
+def _settings(store: str | None, as_of: datetime | None = None) -> Any:
+    """The settings with these flags on top (``as_of``: the --as-of flag, else STEWARDGATE_AS_OF...)."""
     from stewardgate.settings import load_settings
 
-    return load_settings(cwd=Path.cwd(), flags={"store": store})
+    return load_settings(cwd=Path.cwd(), flags={"store": store, "as_of": as_of.date() if as_of else None})
 
 
 def _open(settings: Any, default: Path, *, create: bool = False) -> Any:
@@ -44,7 +45,7 @@ def _one_suite(path: Path) -> Any:
 
 @click.command("stamp")
 @click.argument("suite", type=click.Path(path_type=Path))
-@click.option("--as-of", type=DAY, default=None, help="Date for {as_of} in dataset.path (default: today).")
+@click.option("--as-of", type=DAY, default=None, help="Date for {as_of} in dataset.path (default: $STEWARDGATE_AS_OF, else today).")
 @STORE
 def stamp_cmd(suite: Path, as_of: datetime | None, store: str | None) -> None:
     """Write SUITE's stewardship into its dataset (Parquet footers, else sidecar files).
@@ -58,8 +59,9 @@ def stamp_cmd(suite: Path, as_of: datetime | None, store: str | None) -> None:
         from stewardgate.runner import default_store_path
 
         loaded = _one_suite(suite)
-        with _open(_settings(store), default_store_path([suite]), create=True) as db:
-            report = stamp_suite(loaded, at=datetime.now(UTC), as_of=as_of.date() if as_of else None)
+        settings = _settings(store, as_of)
+        with _open(settings, default_store_path([suite]), create=True) as db:
+            report = stamp_suite(loaded, at=datetime.now(UTC), as_of=settings.as_of)
             entry = db.append_audit("stamp", report.dataset, _stamp_payload(report))
         where = "Parquet footer, key stewardgate" if report.format == "parquet" else "sidecar <file>.stewardship.json"
         n = len(report.files)
@@ -93,7 +95,8 @@ def inspect_cmd(path: Path, as_json: bool) -> None:
         if path.suffix in (".yml", ".yaml"):
             loaded = _one_suite(path)
             spec = loaded.suite.dataset
-            found = inspect_dataset(spec.path.replace("{as_of}", date.today().isoformat()), base=loaded.folder, fmt=spec.format)
+            day = _settings(None).as_of or date.today()
+            found = inspect_dataset(spec.path.replace("{as_of}", day.isoformat()), base=loaded.folder, fmt=spec.format)
         else:
             found = inspect_dataset(str(path), base=Path())
         if as_json:
@@ -188,7 +191,7 @@ def audit_log_cmd(kind: str | None, subject: str | None, limit: int, as_json: bo
               help="Suite file or folder that holds DATASET's suite.")  # fmt: skip
 @click.option("--html", "as_html", is_flag=True, help="HTML instead of Markdown.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Write to this file (atomically).")
-@click.option("--as-of", type=DAY, default=None, help="Date open waivers are judged on (default: today).")
+@click.option("--as-of", type=DAY, default=None, help="Date open waivers are judged on (default: $STEWARDGATE_AS_OF, else today).")
 @STORE
 def trust_sheet_cmd(dataset: str, suites: Path, as_html: bool, output: Path | None, as_of: datetime | None,
                     store: str | None) -> None:  # fmt: skip
@@ -203,9 +206,9 @@ def trust_sheet_cmd(dataset: str, suites: Path, as_html: bool, output: Path | No
         matching = [s for s in load_suites([suites]) if s.suite.dataset.name == dataset]
         if not matching:
             raise UsageError(f"no suite for dataset '{dataset}' under {suites}")
-        settings = _settings(store)
+        settings = _settings(store, as_of)
         with _open(settings, default_store_path([suites]), create=True) as db:  # before any run: "not evaluated"
-            day = as_of.date() if as_of else date.today()
+            day = settings.as_of or date.today()
             sheet = build_trust_sheet(matching[0], db, as_of=day, governance=settings.governance)
         text = render_html(sheet) if as_html else render_markdown(sheet)
         if output is None:
