@@ -19,6 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from stewardgate.errors import SettingsError
 
 ENV_PREFIX = "STEWARDGATE_"
+# The history store when no URL is set (--store, STEWARDGATE_STORE, [tool.stewardgate] store): this
+# SQLite file in the working folder, for every command (run, backfill, history, report, catalog...).
+DEFAULT_STORE_PATH = Path(".stewardgate") / "history.db"
 
 
 RiskTier = Literal["low", "medium", "high"]
@@ -84,7 +87,9 @@ class Settings(BaseModel):
         default=None,
         description="Logical run date (YYYY-MM-DD) for every date-relative check and {as_of}; default: today (UTC).",
     )
-    store: str | None = Field(default=None, description="History store SQLAlchemy URL (default: SQLite).")
+    store: str | None = Field(
+        default=None, description="History store SQLAlchemy URL (default: SQLite .stewardgate/history.db in the working folder)."
+    )
     parallel: int = Field(default=1, ge=1, le=64, description="Datasets checked at once.")
     engine: Literal["polars", "spark"] = Field(
         default="polars", description="Who reads and judges the data: polars (this machine) or spark."

@@ -105,3 +105,18 @@ def test_an_unreachable_store_is_exit_2_without_the_password(cli: Callable[..., 
     assert "s3cret" not in out + err
     assert "Traceback" not in err
     assert err.startswith("error: ")
+
+
+def test_every_command_finds_the_default_store_in_the_working_folder(cli: Callable[..., Any], tmp_path: Path) -> None:
+    """The README's sequence with no --store: backfill writes the store that history, report and catalog read."""
+    code, _, err = cli("backfill", NIGHTLY, "--from", "2026-10-01", "--to", "2026-10-03", cwd=tmp_path)
+    assert code == 0, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".stewardgate"]
+    assert not (REPO / "examples" / ".stewardgate").exists()
+    code, out, err = cli("history", "orders_daily", "--metric", "null_fraction", "--column", "email", cwd=tmp_path)
+    assert (code, err) == (0, "")
+    assert [line.split()[0] for line in out.splitlines()[-3:]] == ["2026-10-01", "2026-10-02", "2026-10-03"]
+    code, out, err = cli("report", "--dataset", "orders_daily", "--html", "r.html", cwd=tmp_path)
+    assert (code, err) == (0, ""), out
+    code, out, err = cli("catalog", "--format", "csv", cwd=tmp_path)
+    assert code == 0 and "orders_daily" in out, err

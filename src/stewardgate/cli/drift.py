@@ -12,9 +12,10 @@ import click
 
 from stewardgate.cli.commands import emit_reports, report_options
 from stewardgate.cli.errors import handle_errors
+from stewardgate.settings import DEFAULT_STORE_PATH
 from stewardgate.errors import EXIT_GATE_FAILED, EXIT_PASSED, UsageError
 
-STORE = click.option("--store", default=None, help="History store URL; default: SQLite beside the suite (or ./.stewardgate).")
+STORE = click.option("--store", default=None, help="History store URL; default: SQLite .stewardgate/history.db in the working folder.")
 TARGET = click.argument("dataset")
 
 
@@ -28,19 +29,17 @@ def _exit(code: int) -> None:
 
 def _open(target: str, url: str | None) -> tuple[str, Any]:
     """DATASET is a dataset name or a suite file; returns the name and the open store."""
-    from stewardgate.runner import default_store_path
     from stewardgate.settings import load_settings
     from stewardgate.store import open_store
 
     path = Path(target)
-    default = Path(".stewardgate") / "history.db"
     name = target
     if path.suffix in (".yml", ".yaml") and path.is_file():
         from stewardgate.suite.loader import load_suites
 
-        name, default = load_suites([path])[0].suite.dataset.name, default_store_path([path])
+        name = load_suites([path])[0].suite.dataset.name
     settings = load_settings(cwd=Path.cwd(), flags={"store": url})
-    return name, open_store(settings.store, default_path=default)
+    return name, open_store(settings.store, default_path=DEFAULT_STORE_PATH)
 
 
 def _who(by: str | None) -> str:

@@ -11,8 +11,9 @@ import click
 
 from stewardgate.cli.errors import handle_errors
 from stewardgate.errors import EXIT_GATE_FAILED, EXIT_PASSED, UsageError
+from stewardgate.settings import DEFAULT_STORE_PATH
 
-STORE = click.option("--store", default=None, help="History store URL; default: SQLite beside the suites.")
+STORE = click.option("--store", default=None, help="History store URL; default: SQLite .stewardgate/history.db in the working folder.")
 DAY = click.DateTime(["%Y-%m-%d"])
 
 
@@ -56,11 +57,10 @@ def stamp_cmd(suite: Path, as_of: datetime | None, store: str | None) -> None:
 
     def action() -> int:
         from stewardgate.governance.stamp import stamp_suite
-        from stewardgate.runner import default_store_path
 
         loaded = _one_suite(suite)
         settings = _settings(store, as_of)
-        with _open(settings, default_store_path([suite]), create=True) as db:
+        with _open(settings, DEFAULT_STORE_PATH, create=True) as db:
             report = stamp_suite(loaded, at=datetime.now(UTC), as_of=settings.as_of)
             entry = db.append_audit("stamp", report.dataset, _stamp_payload(report))
         where = "Parquet footer, key stewardgate" if report.format == "parquet" else "sidecar <file>.stewardship.json"
@@ -123,7 +123,7 @@ def catalog_cmd(owner: str | None, classification: str | None, status: str | Non
         from stewardgate.cli.governance_text import catalog_csv, catalog_rows, catalog_table
 
         settings = _settings(store)
-        with _open(settings, Path(".stewardgate") / "history.db") as db:
+        with _open(settings, DEFAULT_STORE_PATH) as db:
             entries = db.catalog(owner=owner, classification=classification, status=status)
         if gate is not None:
             entries = [e for e in entries if e.last_gate_passed is (gate == "passed")]
@@ -148,7 +148,7 @@ def audit_verify_cmd(store: str | None) -> None:
     def action() -> int:
         from stewardgate.governance.audit import verify_chain
 
-        with _open(_settings(store), Path(".stewardgate") / "history.db") as db:
+        with _open(_settings(store), DEFAULT_STORE_PATH) as db:
             entries, head = db.audit_chain()
         report = verify_chain(entries, head)
         if report.ok:
@@ -174,7 +174,7 @@ def audit_log_cmd(kind: str | None, subject: str | None, limit: int, as_json: bo
     def action() -> int:
         from stewardgate.cli.governance_text import audit_lines, entry_json
 
-        with _open(_settings(store), Path(".stewardgate") / "history.db") as db:
+        with _open(_settings(store), DEFAULT_STORE_PATH) as db:
             entries = db.audit_entries(kind=kind, subject=subject, limit=limit, newest_first=True)
         if as_json:
             click.echo(json.dumps([entry_json(e) for e in entries], indent=2))
@@ -200,14 +200,13 @@ def trust_sheet_cmd(dataset: str, suites: Path, as_html: bool, output: Path | No
     def action() -> int:
         from stewardgate.governance.trust_sheet import build_trust_sheet, render_html, render_markdown
         from stewardgate.io import atomic_write_text
-        from stewardgate.runner import default_store_path
         from stewardgate.suite.loader import load_suites
 
         matching = [s for s in load_suites([suites]) if s.suite.dataset.name == dataset]
         if not matching:
             raise UsageError(f"no suite for dataset '{dataset}' under {suites}")
         settings = _settings(store, as_of)
-        with _open(settings, default_store_path([suites]), create=True) as db:  # before any run: "not evaluated"
+        with _open(settings, DEFAULT_STORE_PATH, create=True) as db:  # before any run: "not evaluated"
             day = settings.as_of or date.today()
             sheet = build_trust_sheet(matching[0], db, as_of=day, governance=settings.governance)
         text = render_html(sheet) if as_html else render_markdown(sheet)

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from stewardgate.cli.errors import handle_errors
+from stewardgate.settings import DEFAULT_STORE_PATH
 from stewardgate.errors import EXIT_PASSED, UsageError
 
 DAY = click.DateTime(["%Y-%m-%d"])
@@ -71,7 +72,7 @@ def history_cmd(dataset: str, metric: str, column: str | None, as_json: bool, st
     """Print the stored series of one metric of DATASET, oldest first."""
 
     def action() -> int:
-        with _store(store, Path(".stewardgate") / "history.db") as db:
+        with _store(store, DEFAULT_STORE_PATH) as db:
             points = db.metric_series(dataset, metric, column)
         if not points:
             raise UsageError(f"no stored values of {metric}{' of ' + column if column else ''} for dataset '{dataset}' in the history store at {db.where}")
@@ -102,7 +103,6 @@ def backtest_cmd(suite: Path, start: datetime, end: datetime, store: str | None)
     def action() -> int:
         from stewardgate.detectors.anomaly import replay
         from stewardgate.planning import anomaly_check_id
-        from stewardgate.runner import default_store_path
         from stewardgate.suite.loader import load_suites
 
         days = _days(start, end)
@@ -110,7 +110,7 @@ def backtest_cmd(suite: Path, start: datetime, end: datetime, store: str | None)
         name = loaded.suite.dataset.name
         if not loaded.suite.anomalies:
             raise UsageError(f"{suite}: the suite has no anomalies: rules to backtest")
-        with _store(store, default_store_path([suite])) as db:
+        with _store(store, DEFAULT_STORE_PATH) as db:
             for rule in loaded.suite.anomalies:
                 for column in rule.targets():
                     series = [(p.as_of, p.value) for p in db.metric_series(name, rule.metric, column) if p.as_of <= days[-1]]

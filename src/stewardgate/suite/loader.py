@@ -101,6 +101,24 @@ def load_suite(file: Path) -> LoadedSuite:
     return LoadedSuite(path=file, suite=suite, sha256=hashlib.sha256(raw).hexdigest(), located=located)
 
 
+def declared_names(folder: Path) -> dict[str, Path]:
+    """Dataset name -> suite file, for the suites found under ``folder`` (parsed, not validated).
+
+    A drafted suite that does not validate yet still claims its name; files that are not
+    YAML mappings with a ``dataset.name`` are left out.
+    """
+    names: dict[str, Path] = {}
+    for file in discover([folder]) if folder.is_dir() and any(folder.rglob("*.y*ml")) else []:
+        try:
+            data = _parse(str(file), file.read_text(encoding="utf-8")).data
+        except (OSError, UnicodeDecodeError, SuiteError):
+            continue
+        name = data.get("dataset", {}).get("name") if isinstance(data, dict) and isinstance(data.get("dataset"), dict) else None
+        if isinstance(name, str):
+            names.setdefault(name, file)
+    return names
+
+
 def _in_file_order(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.line or 0, p.col or 0, p.key))
 
