@@ -297,7 +297,7 @@ def test_plan_reads_no_data(cli: Callable[..., Any], make_suite: Callable[..., P
     make_suite(columns={"a": {"min": 0}}, path="not-there.parquet")
     code, stdout, _ = cli("plan", "suite.yml", cwd=tmp_path)
     assert code == 0
-    assert stdout.splitlines()[0] == "t  (suite.yml, 3 checks)"
+    assert stdout.splitlines()[0] == "t  (suite.yml, 4 checks)"  # min, required, extra columns, stamp_match
 
 
 def test_checks_lists_every_check_type(cli: Callable[..., Any], repo: Path) -> None:

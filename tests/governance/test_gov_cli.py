@@ -201,7 +201,7 @@ def test_the_run_gate_follows_the_risk_tier(cli: Callable[..., Any], project: Pa
     suite = project / "suites" / "customers.yml"
     suite.write_text(text, encoding="utf-8")
     code, out, _ = cli("run", "suites/customers.yml", "--no-history", cwd=project)
-    assert code == 0 and "  customers: 5 passed, 1 warned -> gate PASSED (no blocking results)" in out.splitlines()
+    assert code == 0 and "  customers: 7 passed, 1 skipped, 1 warned -> gate PASSED (no blocking results)" in out.splitlines()
     suite.write_text(text.replace("risk_tier: low", "risk_tier: high"), encoding="utf-8")
     code, out, _ = cli("run", "suites/customers.yml", "--no-history", cwd=project)
-    assert code == 1 and "  customers: 5 passed, 1 warned -> gate FAILED (1 warned (fail_on: warn, from risk tier high))" in out.splitlines()
+    assert code == 1 and "  customers: 7 passed, 1 skipped, 1 warned -> gate FAILED (1 warned (fail_on: warn, from risk tier high))" in out.splitlines()

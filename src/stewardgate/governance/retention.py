@@ -38,10 +38,10 @@ def usable(p: PlannedCheck, schema: dict[str, Any]) -> str | None:
     if column is None:
         return None
     if column not in schema:
-        return f"the retention column '{column}' is not in the data"
+        return f"column '{column}' is not in the data (it has: {', '.join(schema)})"
     dtype = schema[column]
     if not (dtype == pl.Date or isinstance(dtype, pl.Datetime)):
-        return f"the retention column '{column}' is {dtype}, not a date or datetime"
+        return f"column '{column}' is {dtype} in the data; the retention column must be a date or datetime"
     return None
 
 
