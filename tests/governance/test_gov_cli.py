@@ -180,8 +180,10 @@ def test_trust_sheet_markdown_and_html(cli: Callable[..., Any], ran: Path) -> No
     assert "## Open waivers\n\n| Check | Reason | Approved by | Ticket | Expires |\n|---|---|---|---|---|\n" \
            "| `columns.id.min` | legacy rows | jane@example.com | DATA-1 | 2026-12-31 |\n" in out
     assert "## Expired waivers (no longer applied)\n\n" in out and "| `columns.email.*` | old | jane@example.com | — | 2026-01-01 |" in out
-    page = ran / "out" / "orders.html"
-    assert tuple(cli("trust-sheet", "orders", "--store", store, "--html", "-o", page, cwd=ran)) == (0, f"trust sheet: {page}\n", "")
+    page, text = ran / "out" / "orders.html", ran / "out" / "orders.md"
+    assert tuple(cli("trust-sheet", "orders", "--store", store, "--html", page, "--markdown", text, "--as-of", "2026-11-27",
+                     cwd=ran)) == (0, f"trust sheet: {page}\ntrust sheet: {text}\n", "")  # fmt: skip
+    assert text.read_text(encoding="utf-8") == out
     html = page.read_text(encoding="utf-8")
     assert "<title>orders: trust sheet</title>" in html and "&lt;b&gt;not&lt;/b&gt; HTML" in html
     assert "<td><code>columns.id.min</code></td><td>legacy rows</td>" in html

@@ -189,13 +189,18 @@ def audit_log_cmd(kind: str | None, subject: str | None, limit: int, as_json: bo
 @click.argument("dataset")
 @click.option("--suites", "suites", type=click.Path(path_type=Path), default=Path("suites"), show_default=True,
               help="Suite file or folder that holds DATASET's suite.")  # fmt: skip
-@click.option("--html", "as_html", is_flag=True, help="HTML instead of Markdown.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Write to this file (atomically).")
+@click.option("--html", "html_path", type=click.Path(path_type=Path), default=None,
+              help="Write the sheet as one self-contained HTML page here.")
+@click.option("--markdown", "markdown_path", type=click.Path(path_type=Path), default=None,
+              help="Write the sheet as Markdown here (without --html or --markdown: Markdown on stdout).")
 @click.option("--as-of", type=DAY, default=None, help="Date open waivers are judged on (default: $STEWARDGATE_AS_OF, else today).")
 @STORE
-def trust_sheet_cmd(dataset: str, suites: Path, as_html: bool, output: Path | None, as_of: datetime | None,
-                    store: str | None) -> None:  # fmt: skip
-    """A one-page summary of DATASET for its consumers (Markdown, or HTML with --html)."""
+def trust_sheet_cmd(dataset: str, suites: Path, html_path: Path | None, markdown_path: Path | None,
+                    as_of: datetime | None, store: str | None) -> None:  # fmt: skip
+    """A one-page summary of DATASET for its consumers: --html PATH, --markdown PATH, else Markdown on stdout.
+
+    --html and --markdown take a file, as on run, report and diff; both may be given.
+    """
 
     def action() -> int:
         from stewardgate.governance.trust_sheet import build_trust_sheet, render_html, render_markdown
@@ -209,12 +214,13 @@ def trust_sheet_cmd(dataset: str, suites: Path, as_html: bool, output: Path | No
         with _open(settings, DEFAULT_STORE_PATH, create=True) as db:  # before any run: "not evaluated"
             day = settings.as_of or date.today()
             sheet = build_trust_sheet(matching[0], db, as_of=day, governance=settings.governance)
-        text = render_html(sheet) if as_html else render_markdown(sheet)
-        if output is None:
+        targets = [(p, render) for p, render in ((html_path, render_html), (markdown_path, render_markdown)) if p]
+        if not targets:
+            text = render_markdown(sheet)
             click.echo(text, nl=not text.endswith("\n"))
-        else:
-            atomic_write_text(output, text)
-            click.echo(f"trust sheet: {output}")
+        for path, render in targets:
+            atomic_write_text(path, render(sheet))
+            click.echo(f"trust sheet: {path}")
         return EXIT_PASSED
 
     _exit(handle_errors(action))
