@@ -45,6 +45,7 @@ def test_diff_of_the_same_rows_in_another_order_passes(cli: Cli, data: dict[str,
     assert _line(out, "same.drift.schema") == (
         "PASS", "schema matches the dataset old.parquet: 5 columns, same names, types and order")
     assert out.splitlines()[-1] == "gate: PASSED (1 of 1 datasets passed, exit 0)"
+    assert out.splitlines()[0] == f"same  {tmp_path / 'same.parquet'}, {len(pl.read_parquet(data['same'])):,} rows"
 
 
 def test_diff_exits_1_on_a_blocking_change_and_writes_every_report(cli: Cli, data: dict[str, Path], tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from stewardgate.wording import fraction_text
 from stewardgate.drift import measures
 from stewardgate.drift.types import CHANGED, NARROWED, SAME, WIDENED, compare_types
 
@@ -120,7 +121,7 @@ def _nulls_appeared(name: str, baseline: Side, current: Side) -> SchemaChange | 
     return SchemaChange(
         "nullability_loosened", name, "no nulls", f"{nulls:,} nulls",
         f"column '{name}' had no nulls in the baseline ({baseline.rows:,} rows); now "
-        f"{nulls:,} of {current.rows:,} rows ({share:.2%}) are null",
+        f"{nulls:,} of {current.rows:,} rows ({fraction_text(share)}) are null",
         {"null_count": nulls, "null_fraction": round(share, 6)},
     )  # fmt: skip
 

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from stewardgate.wording import share as share_of
 from stewardgate.engines.outcome import MASK, Outcome
 from stewardgate.suite.periods import parse_period
 
@@ -81,7 +82,7 @@ def judge_retention(
                        message=f"no rows older than {period} on {column} (kept from {cutoff}, as of {as_of}); oldest {shown}")  # fmt: skip
     parts = _partitions(p, scanned, as_of) if len(scanned.resolved.files) > 1 else []
     details["partitions"] = [{"partition": name, "rows": n} for name, n in parts]
-    share = f" ({expired / row_count:.2%})" if row_count else ""
+    share = f" ({share_of(expired, row_count)})" if row_count else ""
     where = ""
     if parts:
         listed = ", ".join(f"{name} ({n:,} rows)" for name, n in parts[:MAX_LISTED])

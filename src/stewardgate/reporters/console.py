@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from stewardgate.wording import number
 from stewardgate.results import CheckResult, DatasetRun, RunResult, Status
 
 MAX_SUITES_NAMED = 3
@@ -48,7 +49,8 @@ def render_dataset(d: DatasetRun, *, color: bool = False, verbosity: int = 0) ->
     """One dataset's block: header, check lines, summary line."""
     rows = f", {d.row_count:,} rows" if d.row_count is not None else ""
     source = d.data.path if d.data else "?"
-    lines = [_paint(f"{d.dataset}", "1", color) + f"  {d.suite_path} -> {source}{rows}"]
+    checked = f"{d.suite_path} -> {source}" if d.suite_path else source  # diff without a suite names only the data
+    lines = [_paint(f"{d.dataset}", "1", color) + f"  {checked}{rows}"]
     if d.error:
         lines.append(f"  {_paint('ERROR', _COLORS[Status.ERRORED], color)}  {d.error}")
     width = max((len(r.check_id) for r in d.results), default=0)
@@ -70,7 +72,7 @@ def _check_line(r: CheckResult, width: int, color: bool) -> str:
 def _detail_lines(r: CheckResult, verbosity: int) -> list[str]:
     out = []
     if verbosity > 0:
-        out.append(f"         expected: {r.expected!s}   observed: {r.observed!s}   severity: {r.severity.value}")
+        out.append(f"         expected: {r.expected!s}   observed: {number(r.observed)!s}   severity: {r.severity.value}")
     if r.samples:
         out.append(f"         samples: {', '.join(r.samples)}")
     return out
