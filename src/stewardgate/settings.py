@@ -126,10 +126,40 @@ def load_settings(
         try:
             Settings.model_validate(merged)
         except ValidationError as exc:
-            err = exc.errors(include_url=False)[0]
-            key = ".".join(str(p) for p in err["loc"])
-            raise SettingsError(f"{origin}: {key}: {err['msg']}") from None
+            raise SettingsError(_problem(origin, exc.errors(include_url=False)[0], pyproject)) from None
     return Settings.model_validate(merged)
+
+
+def _problem(origin: str, err: Any, pyproject: Path | None) -> str:
+    """``where: key: what is wrong (what is allowed)``; in pyproject.toml the line of the key."""
+    from stewardgate.wording import suggest
+
+    loc = [str(p) for p in err["loc"]]
+    key = ".".join(loc)
+    if err["type"] == "extra_forbidden":
+        model: Any = GovernanceSettings if loc[0] == "governance" and len(loc) > 1 else Settings
+        what = f"unknown key{suggest(loc[-1], sorted(model.model_fields))}"
+    else:
+        what = err["msg"][0].lower() + err["msg"][1:] + (f" (got {err['input']!r})" if not isinstance(err["input"], dict) else "")
+    if pyproject is not None and origin.startswith(str(pyproject)):
+        line = _line_of(pyproject, loc)
+        return f"{pyproject}:{line}: tool.stewardgate.{key}: {what}" if line else f"{origin}: {key}: {what}"
+    if origin == "environment" and len(loc) == 1:
+        key = ENV_PREFIX + key.upper()
+    return f"{origin}: {key}: {what}"
+
+
+def _line_of(path: Path, loc: list[str]) -> int | None:
+    """The line of ``loc`` (``samples``, ``governance.pii_seed``) under ``[tool.stewardgate...]``."""
+    section = ".".join(["tool", "stewardgate", *loc[:-1]])
+    current = None
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.strip()
+        if line.startswith("["):
+            current = line.strip("[] ")
+        elif current == section and line.split("=", 1)[0].strip().replace("-", "_") == loc[-1]:
+            return number
+    return None
 
 
 def _from_pyproject(path: Path) -> dict[str, Any]:

@@ -36,3 +36,14 @@ def number(value: Any) -> Any:
         rounded = float(f"{value:.6g}")
         return int(rounded) if rounded.is_integer() and abs(rounded) < 1e15 else rounded
     return value
+
+
+def suggest(word: str, allowed: list[str] | tuple[str, ...]) -> str:
+    """`` (did you mean 'x'? allowed: a, b, c)`` for an unknown ``word``; the one wording everywhere."""
+    import difflib
+
+    if not allowed:
+        return ""
+    close = difflib.get_close_matches(word, list(allowed), n=1, cutoff=0.6)
+    listing = ", ".join(allowed)
+    return f" (did you mean '{close[0]}'? allowed: {listing})" if close else f" (allowed: {listing})"

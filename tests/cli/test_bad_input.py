@@ -276,7 +276,7 @@ def test_samples_of_the_wrong_type(cli: Callable[..., Any], tmp_path: Path) -> N
 def test_samples_out_of_range(cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path) -> None:
     make_suite(data=pl.DataFrame({"a": [1]}), columns={"a": {}})
     assert tuple(cli("run", "suite.yml", "--samples", "-1", cwd=tmp_path)) == (
-        2, "", "error: command line: samples: Input should be greater than or equal to 0\n",
+        2, "", "error: command line: samples: input should be greater than or equal to 0 (got -1)\n",
     )  # fmt: skip
 
 
@@ -410,3 +410,14 @@ def test_store_and_no_history_together(cli: Callable[..., Any], tmp_path: Path) 
         2, "", "error: --store and --no-history contradict each other: --no-history reads and writes no store\n",
     )  # fmt: skip
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d.parquet", "s.yml"]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["checks", "mni"], "error: no check type 'mni' (did you mean 'min'? allowed: classification, completeness, "),
+    (["history", "orders", "--metric", "nul_fraction"],
+     "error: --metric: unknown metric 'nul_fraction' (did you mean 'null_fraction'? allowed: distinct_count, "),
+])  # fmt: skip
+def test_an_unknown_name_on_the_command_line_gets_a_suggestion(cli: Callable[..., Any], tmp_path: Path, args: list[str], message: str) -> None:
+    code, out, err = cli(*args, cwd=tmp_path)
+    assert (code, out) == (2, "")
+    assert err.startswith(message) and err.count("\n") == 1, err

@@ -376,7 +376,7 @@ def test_a_bad_setting_exits_2_naming_the_layer(cli: Callable[..., Any], make_su
     make_suite(columns={"a": {}}, path="nowhere.parquet")
     code, stdout, stderr = cli("run", "suite.yml", cwd=tmp_path, env={"STEWARDGATE_SAMPLES": "many"})
     assert (code, stdout) == (2, "")
-    assert stderr == "error: environment: samples: Input should be a valid integer, unable to parse string as an integer\n"
+    assert stderr == "error: environment: STEWARDGATE_SAMPLES: input should be a valid integer, unable to parse string as an integer (got 'many')\n"
 
 
 # --- the environment cannot switch checks off -----------------------------------------------

@@ -187,7 +187,9 @@ def checks_cmd(name: str | None, markdown: bool) -> None:
             if not found:
                 from stewardgate.errors import UsageError
 
-                raise UsageError(f"no check type '{name}' (see: stewardgate checks)")
+                from stewardgate.wording import suggest
+
+                raise UsageError(f"no check type '{name}'{suggest(name, sorted({c.name for c in types}))}")
             c = found[0]
             click.echo(f"{c.name}  (section: {c.section}, engine: {c.engine})\n\n{c.doc}")
             return EXIT_PASSED

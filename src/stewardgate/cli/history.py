@@ -31,6 +31,15 @@ def _store(url: str | None, default: Path) -> Any:
     return open_store(settings.store, default_path=default, create=False)  # history and backtest only read
 
 
+def _known_metric(metric: str) -> None:
+    """A metric the profile records, or a UsageError that suggests one."""
+    from stewardgate.suite.anomaly_rules import KNOWN_METRICS
+    from stewardgate.wording import suggest
+
+    if metric not in KNOWN_METRICS:
+        raise UsageError(f"--metric: unknown metric '{metric}'{suggest(metric, sorted(KNOWN_METRICS))}")
+
+
 @click.command("backfill")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--from", "start", type=DAY, required=True, help="First as-of day (YYYY-MM-DD).")
@@ -72,6 +81,7 @@ def history_cmd(dataset: str, metric: str, column: str | None, as_json: bool, st
     """Print the stored series of one metric of DATASET, oldest first."""
 
     def action() -> int:
+        _known_metric(metric)  # before the store: a typo is a typo with or without history
         with _store(store, DEFAULT_STORE_PATH) as db:
             points = db.metric_series(dataset, metric, column)
         if not points:
