@@ -86,3 +86,13 @@ def test_the_first_quickstart_command_works_in_a_fresh_virtualenv(tmp_path: Path
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "gate: PASSED (3 of 3 datasets passed, exit 0)" in done.stdout
     assert not (copy / ".venv" / "lib").glob("*/site-packages/stewardgate-*.dist-info") is None
+
+
+def test_the_validation_error_transcript_is_what_the_command_prints() -> None:
+    block = re.search(r"```console\n\$ (stewardgate validate [^\n]+)\n(.*?)```", README, re.S)
+    assert block, "the README shows a validation-error transcript"
+    done = subprocess.run(
+        [sys.executable, "-m", "stewardgate", *block.group(1).split()[1:]], cwd=ROOT, capture_output=True, text=True,
+        env=_env(),
+    )  # fmt: skip
+    assert (done.returncode, done.stdout, done.stderr) == (2, "", block.group(2))
