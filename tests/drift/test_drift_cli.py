@@ -208,6 +208,22 @@ def test_a_suite_without_a_drift_section_gets_schema_drift_once_a_baseline_is_ac
     assert label == "FAIL" and message.startswith("column 'status' (String) was removed (vs baseline run ")
 
 
+def test_a_removed_required_column_fails_once_by_the_contract_and_drift_notes_it(
+    cli: Cli, tmp_path: Path, make_suite: Callable[..., Path], orders: Callable[..., pl.DataFrame]
+) -> None:
+    store = _store(tmp_path)
+    make_suite(data=orders(), name="orders", schema=ALLOW, columns={"status": {"type": "string"}})
+    assert cli("run", "suite.yml", "--store", store, cwd=tmp_path).code == 0
+    assert cli("baseline", "accept", "orders", "--reason", "ok", "--by", "jane", "--store", store, cwd=tmp_path).code == 0
+    orders().drop("status").write_parquet(tmp_path / "data.parquet")
+    code, out, _ = cli("run", "suite.yml", "--store", store, "-q", cwd=tmp_path)
+    assert code == 1
+    blocking = [line.split()[1] for line in out.splitlines() if line.startswith(("  FAIL", "  WARN"))]
+    assert blocking == ["orders.columns.status.required"]
+    label, message = _line(out, "orders.drift.schema.status.column_removed")
+    assert label == "INFO" and message.endswith("; the failure is orders.columns.status.required")
+
+
 def test_an_older_run_cannot_be_accepted_over_a_newer_baseline(
     cli: Cli, tmp_path: Path, make_suite: Callable[..., Path], orders: Callable[..., pl.DataFrame]
 ) -> None:
