@@ -217,7 +217,10 @@ def _check(
         loaded, planned, snapshot, profile, masked=masked,
         open_store=(lambda: _open_store(options)) if options.use_store else None,
     )  # fmt: skip
-    results = [*measured.contract, *measured.expected, *anomalies, *drifted, *measured.governance]
+    from stewardgate.engines.named_columns import judge_named_columns
+
+    named = judge_named_columns(planned, scanned.schema)
+    results = [*measured.contract, *named, *measured.expected, *anomalies, *drifted, *measured.governance]
     return results, profile, anomalous
 
 
