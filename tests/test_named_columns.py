@@ -36,3 +36,9 @@ def test_each_missing_one_is_a_located_error_that_blocks(make_suite: Callable[..
     assert (status, passed) == (Status.ERRORED, False)
     assert message == (f"errored: {suite}:7:53: anomalies.0.columns.0: column 'emial' is not in the data "
                        "(did you mean 'email'? allowed: id, email)")  # fmt: skip
+
+
+def test_drift_over_all_columns_names_no_column(make_suite: Callable[..., Path]) -> None:
+    suite = make_suite(data=DATA, columns={"id": {"type": "int64"}}, top={"drift": {"distribution": {"columns": "all"}}})
+    (run,) = run_paths([suite], RunOptions()).datasets
+    assert "t.schema.named_columns" not in {r.check_id for r in run.results}

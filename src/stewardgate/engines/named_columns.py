@@ -32,19 +32,24 @@ def references(loaded: LoadedSuite) -> Iterator[tuple[tuple[str | int, ...], str
     """(key path, column) of every column the suite names outside ``columns``."""
     data = loaded.located.data
     for i, rule in enumerate(data.get("anomalies") or []):
-        for j, column in enumerate((rule or {}).get("columns") or []):
+        for j, column in _names((rule or {}).get("columns") if isinstance(rule, dict) else None):
             yield ("anomalies", i, "columns", j), column
     for i, entry in enumerate(data.get("expectations") or []):
         for kind, args in (entry or {}).items() if isinstance(entry, dict) else ():
             args = args if isinstance(args, dict) else {}
             yield from ((("expectations", i, kind, k), args[k]) for k in _PAIR_KEYS if isinstance(args.get(k), str))
-            yield from ((("expectations", i, kind, "column_list", j), c) for j, c in enumerate(args.get("column_list") or []))
+            yield from ((("expectations", i, kind, "column_list", j), c) for j, c in _names(args.get("column_list")))
     scan = (data.get("governance") or {}).get("personal_data") if isinstance(data.get("governance"), dict) else None
-    for j, column in enumerate(scan.get("ignore_columns") or [] if isinstance(scan, dict) else []):
+    for j, column in _names(scan.get("ignore_columns") if isinstance(scan, dict) else None):
         yield ("governance", "personal_data", "ignore_columns", j), column
     distribution = (data.get("drift") or {}).get("distribution") if isinstance(data.get("drift"), dict) else None
-    for j, column in enumerate(distribution.get("columns") or [] if isinstance(distribution, dict) else []):
+    for j, column in _names(distribution.get("columns") if isinstance(distribution, dict) else None):  # or "all"
         yield ("drift", "distribution", "columns", j), column
+
+
+def _names(value: Any) -> list[tuple[int, str]]:
+    """(index, name) of a list of column names; anything else (``all``, nothing) names none."""
+    return [(j, c) for j, c in enumerate(value) if isinstance(c, str)] if isinstance(value, list) else []
 
 
 def _undeclared(loaded: LoadedSuite) -> list[tuple[tuple[str | int, ...], str]]:
