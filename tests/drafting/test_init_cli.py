@@ -77,7 +77,7 @@ def write_formats(folder: Path) -> dict[str, tuple[str, list[str]]]:
         "csv": ("data/events.csv", []),
         "ndjson": ("data/events.ndjson", []),
         "ipc": ("data/events.arrow", []),
-        "semicolon": ("data/events.semicolon.txt", ["--format", "csv"]),
+        "semicolon": ("data/events.semicolon.txt", ["--data-format", "csv"]),
         "glob": ("data/glob-*.parquet", []),
         "hive": ("data/hive", []),
     }

@@ -121,7 +121,7 @@ def test_breaking_from_the_producer_side_reverses_it(cli: Cli, tmp_path: Path) -
     assert code == 0
     assert out.splitlines()[-1] == "2 changes, 0 breaking: not breaking"
     _suites(tmp_path, SUITE.replace("min: 0", "min: 0, max: 100"))
-    code, out, _ = cli("breaking", "v1.yml", "v2.yml", "--perspective", "producer", "--json", cwd=tmp_path)
+    code, out, _ = cli("breaking", "v1.yml", "v2.yml", "--perspective", "producer", "--format", "json", cwd=tmp_path)
     assert code == 1
     assert json.loads(out) == [{"rule": "max_tightened", "path": "columns.amount.max", "old": None, "new": 100,
                                 "direction": "tightened", "breaking": True}]  # fmt: skip
@@ -180,7 +180,7 @@ def test_accepting_a_change_stops_it_being_flagged(
 
     code, _, _ = cli("baseline", "accept", "orders", "--reason", "email moved to customers", "--by", "jane", "--store", store, cwd=tmp_path)
     assert code == 0
-    code, out, _ = cli("audit", "log", "--store", store, "--kind", "baseline", "--json", cwd=tmp_path)
+    code, out, _ = cli("audit", "log", "--store", store, "--kind", "baseline", "--format", "json", cwd=tmp_path)
     entry = json.loads(out)[0]  # newest first: this acceptance
     assert (entry["subject"], entry["payload"]["by"], entry["payload"]["reason"]) == ("orders", "jane", "email moved to customers")
     assert cli("audit", "verify", "--store", store, cwd=tmp_path).code == 0
@@ -232,7 +232,7 @@ def test_an_older_run_cannot_be_accepted_over_a_newer_baseline(
     for day in ("2026-10-01", "2026-10-02"):
         assert cli("run", "suite.yml", "--store", store, "--as-of", day, cwd=tmp_path).code == 0
     assert cli("baseline", "accept", "orders", "--reason", "ok", "--by", "j", "--store", store, cwd=tmp_path).code == 0
-    code, out, _ = cli("history", "orders", "--json", "--store", store, cwd=tmp_path)
+    code, out, _ = cli("history", "orders", "--format", "json", "--store", store, cwd=tmp_path)
     first = json.loads(out)["series"][0]["run_id"]
     code, _, err = cli("baseline", "accept", "orders", "--from-run", first, "--reason", "r", "--by", "j", "--store", store, cwd=tmp_path)
     assert code == 2

@@ -94,7 +94,7 @@ def test_stamp_and_inspect(cli: Callable[..., Any], project: Path) -> None:
         "    recertify_by    2027-06-30",
         "  other metadata keys: ARROW:schema",
     ]
-    code, out, _ = cli("inspect", "data/customers.csv", "--json", cwd=project)
+    code, out, _ = cli("inspect", "data/customers.csv", "--format", "json", cwd=project)
     (file,) = json.loads(out)["files"]
     assert (code, file["path"], file["stamp"]["stewardship"]["owner"], file["problem"]) == (0, "data/customers.csv", "crm@example.com", None)
 
@@ -140,7 +140,7 @@ def test_catalog_table_json_csv_and_filters(cli: Callable[..., Any], ran: Path) 
 
 def test_audit_log_and_verify(cli: Callable[..., Any], ran: Path) -> None:
     store = store_of(ran)
-    code, out, _ = cli("audit", "log", "--store", store, "--json", cwd=ran)
+    code, out, _ = cli("audit", "log", "--store", store, "--format", "json", cwd=ran)
     entries = json.loads(out)
     assert [(e["seq"], e["kind"], e["subject"]) for e in entries] == [(3, "waiver", "orders"), (2, "run", "orders"), (1, "run", "customers")]
     code, out, _ = cli("audit", "log", "--store", store, "--kind", "waiver", cwd=ran)

@@ -43,7 +43,7 @@ def test_cold_start_is_learning_and_never_fails(cli: Callable[..., Any], store_u
 
 def test_history_and_backtest_read_what_the_runs_stored(cli: Callable[..., Any], store_url: str) -> None:
     cli("backfill", NIGHTLY, "--from", "2026-09-01", "--to", "2026-10-22", "--store", store_url)
-    code, out, _ = cli("history", "orders_daily", "--metric", "null_fraction", "--column", "email", "--json", "--store", store_url)
+    code, out, _ = cli("history", "orders_daily", "--metric", "null_fraction", "--column", "email", "--format", "json", "--store", store_url)
     assert code == 0
     series = json.loads(out)["series"]
     assert len(series) == 52
@@ -59,7 +59,7 @@ def test_a_rerun_of_a_day_replaces_its_values_in_the_baseline(cli: Callable[...,
     for _ in range(2):
         code, _, err = cli("run", NIGHTLY, "--as-of", "2026-09-01", "--store", store_url)
         assert code == 0, err
-    code, out, _ = cli("history", "orders_daily", "--json", "--store", store_url)
+    code, out, _ = cli("history", "orders_daily", "--format", "json", "--store", store_url)
     assert [p["as_of"] for p in json.loads(out)["series"]] == ["2026-09-01"]
 
 

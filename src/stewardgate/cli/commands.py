@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from stewardgate.cli.errors import handle_errors
+from stewardgate.cli.options import print_format
 from stewardgate.errors import EXIT_GATE_FAILED, EXIT_PASSED
 
 PATHS = click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
@@ -171,14 +172,14 @@ def plan_cmd(suite: Path) -> None:
 
 @click.command("checks")
 @click.argument("name", required=False)
-@click.option("--markdown", is_flag=True, help="Print the full documentation as Markdown (docs/checks.md).")
-def checks_cmd(name: str | None, markdown: bool) -> None:
+@print_format("text", "markdown")
+def checks_cmd(name: str | None, as_markdown: bool) -> None:
     """List every check type, or show the documentation of one (NAME)."""
 
     def action() -> int:
         from stewardgate.checks.registry import all_checks, checks_markdown
 
-        if markdown:
+        if as_markdown:  # the full documentation, as docs/checks.md holds it
             click.echo(checks_markdown(), nl=False)
             return EXIT_PASSED
         types = all_checks()

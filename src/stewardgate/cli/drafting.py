@@ -25,7 +25,8 @@ def _refuse_overwrite(target: Path, force: bool, what: str) -> None:
 @click.command("init")
 @click.argument("dataset")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Suite file to write (default: stdout).")
-@click.option("--format", "fmt", type=click.Choice(["parquet", "csv", "ndjson", "ipc"]), help="Reader format, when the extension does not tell.")
+@click.option("--data-format", "fmt", type=click.Choice(["parquet", "csv", "ndjson", "ipc"]),
+              help="The data's format, when the extension does not tell (dataset.format).")
 @click.option("--sample-rows", type=click.IntRange(min=1), default=None, help="Rows the personal-data detectors look at (default 10,000).")
 @click.option("--name", default=None, help="Dataset name (default: the output file's name, else the data's).")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")

@@ -12,6 +12,7 @@ import click
 
 from stewardgate.cli.commands import emit_reports, report_options
 from stewardgate.cli.errors import handle_errors
+from stewardgate.cli.options import print_format
 from stewardgate.settings import DEFAULT_STORE_PATH
 from stewardgate.errors import EXIT_GATE_FAILED, EXIT_PASSED, UsageError
 
@@ -81,7 +82,7 @@ def accept_cmd(dataset: str, reason: str, by: str | None, run_id: str | None, st
 
 @baseline_group.command("show")
 @TARGET
-@click.option("--json", "as_json", is_flag=True, help="Print the baseline file's JSON instead.")
+@print_format("text")
 @STORE
 def show_cmd(dataset: str, as_json: bool, store: str | None) -> None:
     """Show the accepted baseline: where it came from and its columns."""
@@ -169,7 +170,7 @@ def diff_cmd(old: str, new: str, suite: Path | None, json_path: Path | None, jun
 @click.argument("new_suite", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--perspective", type=click.Choice(["consumer", "producer"]), default="consumer", show_default=True,
               help="consumer: removals and loosenings break; producer: additions and tightenings do.")  # fmt: skip
-@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@print_format("text")
 def breaking_cmd(old_suite: Path, new_suite: Path, perspective: str, as_json: bool) -> None:
     """List what NEW_SUITE changes in the contract of OLD_SUITE, and what of it breaks.
 

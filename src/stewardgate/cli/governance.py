@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from stewardgate.cli.errors import handle_errors
+from stewardgate.cli.options import print_format
 from stewardgate.errors import EXIT_GATE_FAILED, EXIT_PASSED, UsageError
 from stewardgate.settings import DEFAULT_STORE_PATH
 
@@ -84,7 +85,7 @@ def _stamp_payload(report: Any) -> dict[str, Any]:
 
 @click.command("inspect")
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@print_format("text")
 def inspect_cmd(path: Path, as_json: bool) -> None:
     """Show the stewardship a dataset carries (PATH: a data file, glob, folder or a suite)."""
 
@@ -166,7 +167,7 @@ def audit_verify_cmd(store: str | None) -> None:
 @click.option("--kind", default=None, help="Only entries of this kind (run, baseline, stamp, waiver).")
 @click.option("--subject", default=None, help="Only entries about this subject (a dataset).")
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="Newest N entries.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@print_format("table")
 @STORE
 def audit_log_cmd(kind: str | None, subject: str | None, limit: int, as_json: bool, store: str | None) -> None:
     """List audit entries, newest first."""

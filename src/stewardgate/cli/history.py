@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from stewardgate.cli.errors import handle_errors
+from stewardgate.cli.options import print_format
 from stewardgate.settings import DEFAULT_STORE_PATH
 from stewardgate.errors import EXIT_PASSED, UsageError
 
@@ -75,7 +76,7 @@ def backfill_cmd(paths: tuple[Path, ...], start: datetime, end: datetime, store:
 @click.argument("dataset")
 @click.option("--metric", default="row_count", show_default=True, help="Profile metric.")
 @click.option("--column", default=None, help="Column, for column metrics.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@print_format("table")
 @STORE
 def history_cmd(dataset: str, metric: str, column: str | None, as_json: bool, store: str | None) -> None:
     """Print the stored series of one metric of DATASET, oldest first."""

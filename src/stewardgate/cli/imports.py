@@ -31,7 +31,7 @@ def import_group() -> None:
 
 @import_group.command("gx")
 @SOURCE
-@click.option("--dataset", "dataset_path", required=True, help="Data path to write into the suite (file, glob or folder).")
+@click.option("--data-path", "dataset_path", required=True, help="Data path to write into the suite (file, glob or folder).")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Suite file to write (default: stdout).")
 @click.option("--name", help="Dataset name (default: from the GX suite name).")
 @click.option("--owner", help="Accountable owner (e-mail or handle); a placeholder otherwise.")
