@@ -4,20 +4,16 @@ suite that runs; invalid contracts are input errors. The official examples are a
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 import pytest
 
 from stewardgate.errors import InputError
-from stewardgate.importers import ImportResult
 from stewardgate.importers.odcs import import_odcs, load_contract
 from stewardgate.results import Status
 from stewardgate.runner import RunOptions, run_paths
-from stewardgate.suite.loader import load_suite
 
 FIXTURES = Path(__file__).parent / "fixtures"
 AS_OF = date(2026, 11, 27)

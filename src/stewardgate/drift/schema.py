@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from stewardgate.wording import fraction_text
 from stewardgate.drift import measures
 from stewardgate.drift.types import CHANGED, NARROWED, SAME, WIDENED, compare_types
+from stewardgate.wording import fraction_text
 
 RENAME_DISTANCE = 0.1
 """Largest value distance (JS distance, Wasserstein in std units, relative length or range

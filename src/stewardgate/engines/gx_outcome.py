@@ -11,13 +11,13 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from stewardgate.wording import number
-from stewardgate.wording import share as share_of
 from stewardgate.engines.outcome import MASK, Outcome, build_result
 from stewardgate.expectations.catalogue import lookup
 from stewardgate.expectations.entries import columns_of
 from stewardgate.planning import PlannedCheck
 from stewardgate.results import CheckResult
+from stewardgate.wording import number
+from stewardgate.wording import share as share_of
 
 # Observed values that are a count, a share or a dtype, never a data value: shown unmasked.
 _SAFE_OBSERVED = frozenset(

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from stewardgate.results import CheckResult, Status, status_for
 from stewardgate.wording import fraction_text
 from stewardgate.wording import share as share_of
-from stewardgate.results import CheckResult, Status, status_for
 
 if TYPE_CHECKING:
     from stewardgate.planning import PlannedCheck

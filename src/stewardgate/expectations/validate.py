@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from stewardgate.wording import suggest
 from stewardgate.errors import Problem
 from stewardgate.expectations.catalogue import (
     FORBIDDEN_ARGUMENTS,
@@ -28,6 +27,7 @@ from stewardgate.expectations.catalogue import (
     unsupported,
 )
 from stewardgate.suite.yamlpos import Located
+from stewardgate.wording import suggest
 
 _KIND_WORDS = {
     "string": "a string", "number": "a number", "integer": "an integer", "boolean": "true or false",

@@ -11,9 +11,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from stewardgate.wording import share as share_of
 from stewardgate.engines.outcome import MASK, Outcome
 from stewardgate.suite.periods import parse_period
+from stewardgate.wording import share as share_of
 
 if TYPE_CHECKING:
     import polars as pl

@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from stewardgate.wording import number
 from stewardgate.results import CheckResult, DatasetRun, RunResult, Status
+from stewardgate.wording import number
 
 MAX_SUITES_NAMED = 3
 """A rerun hint names the blocked suites up to this many; beyond, it repeats the run's PATHS."""

@@ -12,9 +12,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from stewardgate.wording import suggest
 from stewardgate.errors import Problem
 from stewardgate.suite.yamlpos import Located
+from stewardgate.wording import suggest
 
 
 def problems_from(exc: ValidationError, located: Located, model: type[BaseModel], file: str) -> list[Problem]:
