@@ -7,6 +7,11 @@ of ``sys.modules``.
 Paths come from ``Path(__file__).parent``; no test changes the working directory. The CLI is
 run as ``python -m stewardgate`` in a child process with an explicit ``cwd`` and a scrubbed
 environment (no ``STEWARDGATE_*``, ``PANDERA_*`` or ``NO_COLOR`` leaks in from the caller).
+
+No test reads the clock: the child's environment pins ``STEWARDGATE_AS_OF`` to :data:`AS_OF`
+(the day the sample data was taken), so every date-relative check (retention, recertification,
+waiver expiry, ``{as_of}`` paths) gives the same verdict on any day; ``--as-of`` or an ``env``
+entry overrides it. In-process runs pass ``RunOptions(as_of=...)`` themselves.
 """
 
 from __future__ import annotations
@@ -25,12 +30,24 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--corpora DIR``: the corpora folder of the conformance tests (see tests/conformance/conftest.py)."""
+    parser.addoption(
+        "--corpora",
+        metavar="DIR",
+        default=None,
+        help="folder holding gx-test-definitions/ and odcs-examples/ for tests/conformance "
+        "(default: $STEWARDGATE_CORPORA; without either they are not run)",
+    )
+
+
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
 SUITES = REPO / "suites"
 FAILING = REPO / "examples" / "failing"
 SAMPLE_DATA = REPO / "sample_data"
 
+AS_OF = "2026-11-27"
 _SCRUBBED_PREFIXES = ("STEWARDGATE_", "PANDERA_")
 _SCRUBBED_NAMES = ("NO_COLOR", "FORCE_COLOR", "CLICOLOR_FORCE")
 
@@ -49,12 +66,13 @@ class CliResult:
 
 
 def clean_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The caller's environment without stewardgate/pandera/colour settings, plus ``extra``."""
+    """The caller's environment without stewardgate/pandera/colour settings, the pinned as-of date, plus ``extra``."""
     env = {
         k: v
         for k, v in os.environ.items()
         if not k.startswith(_SCRUBBED_PREFIXES) and k not in _SCRUBBED_NAMES
     }
+    env["STEWARDGATE_AS_OF"] = AS_OF
     env.update(extra or {})
     return env
 

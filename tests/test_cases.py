@@ -156,8 +156,9 @@ def test_case_files_cover_the_registry() -> None:
     from stewardgate.checks.registry import all_checks
 
     # governance, waiver and drift checks need stewardship, stamps, dates and baselines:
-    # tests/governance and tests/drift cover them
-    contract = {c.name for c in all_checks() if c.section not in ("governance", "waivers", "drift")}
+    # tests/governance and tests/drift cover them; named_columns needs suite-level keys
+    # (anomalies, expectations): tests/test_named_columns.py covers it
+    contract = {c.name for c in all_checks() if c.section not in ("governance", "waivers", "drift")} - {"named_columns"}
     assert contract == {*COLUMN_RULES, *SCHEMA_RULES}
 
 

@@ -101,7 +101,7 @@ def test_schema_accepts_what_the_loader_accepts(columns: dict[str, Any]) -> None
     ("extra", "path"),
     [
         ({"columns": {"a": {"mni": 0}}}, "columns.a"),
-        ({"columns": {"a": {"type": "integer"}}}, "columns.a.type"),
+        ({"columns": {"a": {"type": "whole"}}}, "columns.a.type"),
         ({"columns": {"a": {"nullable": "no"}}}, "columns.a.nullable"),
         ({"columns": {"a": {"max_null_fraction": 1.5}}}, "columns.a.max_null_fraction"),
         ({"gate": {"fail_on": "warning"}}, "gate.fail_on"),

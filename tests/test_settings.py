@@ -62,7 +62,7 @@ def test_a_bad_pyproject_value_names_the_file(tmp_path: Path) -> None:
     path.write_text('[tool.stewardgate]\nsamples = "lots"\n', encoding="utf-8")
     with pytest.raises(SettingsError) as info:
         load_settings(cwd=tmp_path, environ={"STEWARDGATE_SAMPLES": "4"})
-    assert str(info.value) == f"{path}:2: tool.stewardgate.samples: Input should be a valid integer, unable to parse string as an integer"
+    assert str(info.value) == f"{path}:2: tool.stewardgate.samples: input should be a valid integer, unable to parse string as an integer (got 'lots')"
     assert info.value.exit_code == EXIT_INVALID_INPUT
 
 
@@ -71,7 +71,16 @@ def test_an_unknown_pyproject_key(tmp_path: Path) -> None:
     path.write_text("[tool.stewardgate]\nsampels = 3\n", encoding="utf-8")
     with pytest.raises(SettingsError) as info:
         load_settings(cwd=tmp_path, environ={})
-    assert str(info.value) == f"{path}:2: tool.stewardgate.sampels: Extra inputs are not permitted"
+    assert str(info.value) == (f"{path}:2: tool.stewardgate.sampels: unknown key (did you mean 'samples'? allowed: as_of, "
+                               "engine, governance, notify, parallel, samples, spark_conf, spark_master, store)")
+
+
+def test_an_unknown_governance_key_names_its_line_and_suggests(tmp_path: Path) -> None:
+    path = tmp_path / "pyproject.toml"
+    path.write_text("[project]\nname = 'x'\n\n[tool.stewardgate.governance]\npii_sed = 1\n", encoding="utf-8")
+    with pytest.raises(SettingsError) as info:
+        load_settings(cwd=tmp_path, environ={})
+    assert str(info.value).startswith(f"{path}:5: tool.stewardgate.governance.pii_sed: unknown key (did you mean 'pii_seed'? allowed: ")
 
 
 def test_a_pyproject_that_is_not_toml(tmp_path: Path) -> None:
@@ -84,15 +93,15 @@ def test_a_pyproject_that_is_not_toml(tmp_path: Path) -> None:
 def test_a_bad_environment_value(project: Path) -> None:
     with pytest.raises(SettingsError) as info:
         load_settings(cwd=project, environ={"STEWARDGATE_SAMPLES": "many"})
-    assert str(info.value) == "environment: samples: Input should be a valid integer, unable to parse string as an integer"
+    assert str(info.value) == "environment: STEWARDGATE_SAMPLES: input should be a valid integer, unable to parse string as an integer (got 'many')"
 
 
 @pytest.mark.parametrize(
     ("flags", "message"),
     [
-        ({"samples": -1}, "command line: samples: Input should be greater than or equal to 0"),
-        ({"samples": 1001}, "command line: samples: Input should be less than or equal to 1000"),
-        ({"parallel": 0}, "command line: parallel: Input should be greater than or equal to 1"),
+        ({"samples": -1}, "command line: samples: input should be greater than or equal to 0 (got -1)"),
+        ({"samples": 1001}, "command line: samples: input should be less than or equal to 1000 (got 1001)"),
+        ({"parallel": 0}, "command line: parallel: input should be greater than or equal to 1 (got 0)"),
     ],
 )
 def test_a_bad_flag_value(project: Path, flags: dict[str, int], message: str) -> None:

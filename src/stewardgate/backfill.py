@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from stewardgate.results import RunResult, Status
-from stewardgate.runner import RunOptions, default_store_path, run_suites, worker_pool
+from stewardgate.runner import RunOptions, run_suites, worker_pool
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def backfill(paths: Sequence[Path], days: Sequence[date], options: RunOptions,
     from stewardgate.runner import prepare_suites
 
     suites = prepare_suites(list(paths), replace(options, as_of=max(days)))
-    options = replace(options, use_store=True, notify=None, store_path=options.store_path or default_store_path(list(paths)))
+    options = replace(options, use_store=True, notify=None, store_path=options.store_path)
     nights, worst = [], 0
     with ExitStack() as stack:  # one pool of workers for every night
         pool = stack.enter_context(worker_pool(options.parallel)) if options.parallel > 1 and len(suites) > 1 else None

@@ -42,9 +42,16 @@ class PlannedCheck:
 def plan_suite(loaded: LoadedSuite, governance: Any = None) -> list[PlannedCheck]:
     """Every check the suite declares, in suite order (``governance``: GovernanceSettings)."""
     return [
-        *_column_checks(loaded), *_schema_checks(loaded), *plan_expectations(loaded),
+        *_column_checks(loaded), *_schema_checks(loaded), *plan_named_columns(loaded), *plan_expectations(loaded),
         *_anomaly_checks(loaded), *_drift_checks(loaded), *_governance_checks(loaded, governance),
     ]  # fmt: skip
+
+
+def plan_named_columns(loaded: LoadedSuite) -> list[PlannedCheck]:
+    """Columns named outside ``columns`` must be in the data (stewardgate.engines.named_columns)."""
+    from stewardgate.engines.named_columns import plan_named_columns as plan  # it imports PlannedCheck
+
+    return plan(loaded)
 
 
 def _drift_checks(loaded: LoadedSuite) -> list[PlannedCheck]:

@@ -157,7 +157,16 @@ class DatasetRun:
 
     @property
     def worst(self) -> Status:
-        return max((r.status for r in self.results), default=Status.PASSED)
+        """The dataset's status: its worst result, where a skip outranks nothing that was judged.
+
+        A skipped check says something could not be judged, not that anything is wrong: a run
+        of passes and skips is ``passed`` (``skipped`` only when every check was skipped), while
+        info, waived, warned, failed and errored outrank both as their order says.
+        """
+        judged = [r.status for r in self.results if r.status is not Status.SKIPPED]
+        if judged:
+            return max(judged)
+        return Status.SKIPPED if self.results else Status.PASSED
 
     def counts(self) -> dict[str, int]:
         """How many results have each status, in status order, zeros included."""

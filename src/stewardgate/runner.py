@@ -8,7 +8,6 @@ with ``parallel > 1`` datasets are checked in worker processes and written by th
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -30,6 +29,7 @@ from stewardgate.governance.plan import ENGINE as GOVERNANCE
 from stewardgate.governance.waivers import apply_waivers, approval_problems, length_problems
 from stewardgate.planning import PlannedCheck, plan_suite
 from stewardgate.results import CheckResult, DatasetRun, RunResult
+from stewardgate.settings import DEFAULT_STORE_PATH
 from stewardgate.suite.loader import LoadedSuite, load_suites
 
 if TYPE_CHECKING:
@@ -103,17 +103,9 @@ class Judged:
     schema: dict[str, Any] | None = None
 
 
-def default_store_path(paths: list[Path]) -> Path:
-    """``.stewardgate/history.db`` beside the suites root (the folder holding the suites)."""
-    roots = [(p if p.is_dir() else p.parent).resolve() for p in paths]
-    return Path(os.path.commonpath(roots)).parent / ".stewardgate" / "history.db"
-
-
 def run_paths(paths: list[Path], options: RunOptions) -> RunResult:
     """Validate every suite under ``paths`` (all problems at once), then run each one."""
     suites = prepare_suites(paths, options)
-    if options.use_store and options.store_path is None:
-        options = replace(options, store_path=default_store_path(paths))
     return run_suites(suites, options)
 
 
@@ -278,7 +270,10 @@ def _check(
         loaded, planned, snapshot, profile, masked=masked,
         open_store=(lambda: _open_store(options)) if options.use_store else None,
     )  # fmt: skip
-    results = [*measured.contract, *measured.expected, *anomalies, *drifted, *measured.governance]
+    from stewardgate.engines.named_columns import judge_named_columns
+
+    named = judge_named_columns(planned, scanned.schema)
+    results = [*measured.contract, *named, *measured.expected, *anomalies, *drifted, *measured.governance]
     return results, profile, anomalous
 
 
@@ -381,7 +376,7 @@ def _check_waiver_approvals(suites: list[LoadedSuite], options: RunOptions) -> N
 def _open_store(options: RunOptions) -> Any:
     from stewardgate.store import open_store
 
-    path = options.store_path or Path(".stewardgate") / "history.db"
+    path = options.store_path or DEFAULT_STORE_PATH
     return open_store(options.store_url, default_path=path, actor=options.actor)
 
 

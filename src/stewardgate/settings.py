@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -19,6 +20,9 @@ from stewardgate.errors import SettingsError
 from stewardgate.notify.config import NotifySettings
 
 ENV_PREFIX = "STEWARDGATE_"
+# The history store when no URL is set (--store, STEWARDGATE_STORE, [tool.stewardgate] store): this
+# SQLite file in the working folder, for every command (run, backfill, history, report, catalog...).
+DEFAULT_STORE_PATH = Path(".stewardgate") / "history.db"
 
 
 RiskTier = Literal["low", "medium", "high"]
@@ -84,7 +88,13 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     samples: int = Field(default=5, ge=0, le=1000, description="Failing sample values shown per check.")
-    store: str | None = Field(default=None, description="History store SQLAlchemy URL (default: SQLite).")
+    as_of: date | None = Field(
+        default=None,
+        description="Logical run date (YYYY-MM-DD) for every date-relative check and {as_of}; default: today (UTC).",
+    )
+    store: str | None = Field(
+        default=None, description="History store SQLAlchemy URL (default: SQLite .stewardgate/history.db in the working folder)."
+    )
     parallel: int = Field(default=1, ge=1, le=64, description="Datasets checked at once.")
     engine: Literal["polars", "spark"] = Field(
         default="polars", description="Who reads and judges the data: polars (this machine) or spark."
@@ -124,25 +134,44 @@ def load_settings(
         try:
             Settings.model_validate(merged)
         except ValidationError as exc:
-            err = exc.errors(include_url=False)[0]
-            raise SettingsError(_located(origin, pyproject, err)) from None
+            raise SettingsError(_located(origin, pyproject, exc.errors(include_url=False)[0])) from None
     return Settings.model_validate(merged)
 
 
 def _located(origin: str, pyproject: Path | None, err: Any) -> str:
-    """``path:line: tool.stewardgate.key: what is wrong`` (the line when the file says it)."""
+    """``path:line: tool.stewardgate.key: what is wrong (what is allowed)``; the line when the
+    file says it, the variable's name for the environment."""
     loc = [p for p in err["loc"] if not (isinstance(p, str) and p in _UNION_TAGS)]
     key = ".".join(str(p) for p in loc)
-    message = err["msg"].removeprefix("Value error, ")
+    what = _what(err, [str(p) for p in loc])
     if err["type"] == "union_tag_invalid":
         loc, key = [*loc, "kind"], f"{key}.kind"
-        message = f"unknown notifier kind '{err['ctx']['tag']}' (allowed: {err['ctx']['expected_tags'].replace(chr(39), '')})"
-    if pyproject is None or origin != str(pyproject):
-        return f"{origin}: {key}: {message}"
-    from stewardgate.settings_lines import line_of
+    if pyproject is not None and origin.startswith(str(pyproject)):
+        from stewardgate.settings_lines import line_of
 
-    line = line_of(pyproject.read_text(encoding="utf-8"), ["tool", "stewardgate", *loc])
-    return f"{origin}{f':{line}' if line else ''}: tool.stewardgate.{key}: {message}"
+        line = line_of(pyproject.read_text(encoding="utf-8"), ["tool", "stewardgate", *loc])
+        return f"{pyproject}{f':{line}' if line else ''}: tool.stewardgate.{key}: {what}"
+    if origin == "environment" and len(loc) == 1:
+        key = ENV_PREFIX + key.upper()
+    return f"{origin}: {key}: {what}"
+
+
+def _what(err: Any, loc: list[str]) -> str:
+    """What is wrong, in the suite errors' words: an unknown key with a suggestion, a notifier
+    kind with the allowed kinds, else pydantic's message with the value given."""
+    if err["type"] == "union_tag_invalid":
+        return f"unknown notifier kind '{err['ctx']['tag']}' (allowed: {err['ctx']['expected_tags'].replace(chr(39), '')})"
+    if err["type"] == "extra_forbidden" and len(loc) <= 2:
+        from stewardgate.wording import suggest
+
+        model: Any = GovernanceSettings if loc[0] == "governance" and len(loc) == 2 else Settings
+        if len(loc) == 1 or model is GovernanceSettings:
+            return f"unknown key{suggest(loc[-1], sorted(model.model_fields))}"
+    message = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        return "unknown key"
+    got = f" (got {err['input']!r})" if not isinstance(err["input"], (dict, list)) else ""
+    return message[0].lower() + message[1:] + got
 
 
 _UNION_TAGS = ("webhook", "slack", "teams", "email")

@@ -297,7 +297,7 @@ def test_plan_reads_no_data(cli: Callable[..., Any], make_suite: Callable[..., P
     make_suite(columns={"a": {"min": 0}}, path="not-there.parquet")
     code, stdout, _ = cli("plan", "suite.yml", cwd=tmp_path)
     assert code == 0
-    assert stdout.splitlines()[0] == "t  (suite.yml, 3 checks)"
+    assert stdout.splitlines()[0] == "t  (suite.yml, 4 checks)"  # min, required, extra columns, stamp_match
 
 
 def test_checks_lists_every_check_type(cli: Callable[..., Any], repo: Path) -> None:
@@ -307,7 +307,7 @@ def test_checks_lists_every_check_type(cli: Callable[..., Any], repo: Path) -> N
     assert (code, stderr) == (0, "")
     names = [line.split()[1] for line in stdout.splitlines()]
     assert names == [c.name for c in all_checks()]
-    assert len(names) == 24  # 14 column and schema rules, 7 governance checks, 3 drift checks
+    assert len(names) == 25  # 15 column and schema rules, 7 governance checks, 3 drift checks
     assert "columns     min                 Every non-null value must be >= this bound (a number, a date or a datetime)." in stdout.splitlines()
     assert len({line.index(line.split()[1]) for line in stdout.splitlines()}) == 1  # names line up, "governance" too
 
@@ -324,7 +324,8 @@ def test_checks_shows_one_check(cli: Callable[..., Any], repo: Path) -> None:
 
 
 def test_checks_unknown_name_exits_2(cli: Callable[..., Any], repo: Path) -> None:
-    assert tuple(cli("checks", "mni", cwd=repo)) == (2, "", "error: no check type 'mni' (see: stewardgate checks)\n")
+    code, out, err = cli("checks", "mni", cwd=repo)
+    assert (code, out) == (2, "") and err.startswith("error: no check type 'mni' (did you mean 'min'? allowed: classification, ")
 
 
 def test_schema_prints_the_suite_schema(cli: Callable[..., Any], repo: Path, tmp_path: Path) -> None:
@@ -376,7 +377,7 @@ def test_a_bad_setting_exits_2_naming_the_layer(cli: Callable[..., Any], make_su
     make_suite(columns={"a": {}}, path="nowhere.parquet")
     code, stdout, stderr = cli("run", "suite.yml", cwd=tmp_path, env={"STEWARDGATE_SAMPLES": "many"})
     assert (code, stdout) == (2, "")
-    assert stderr == "error: environment: samples: Input should be a valid integer, unable to parse string as an integer\n"
+    assert stderr == "error: environment: STEWARDGATE_SAMPLES: input should be a valid integer, unable to parse string as an integer (got 'many')\n"
 
 
 # --- the environment cannot switch checks off -----------------------------------------------

@@ -77,7 +77,7 @@ def write_formats(folder: Path) -> dict[str, tuple[str, list[str]]]:
         "csv": ("data/events.csv", []),
         "ndjson": ("data/events.ndjson", []),
         "ipc": ("data/events.arrow", []),
-        "semicolon": ("data/events.semicolon.txt", ["--format", "csv"]),
+        "semicolon": ("data/events.semicolon.txt", ["--data-format", "csv"]),
         "glob": ("data/glob-*.parquet", []),
         "hive": ("data/hive", []),
     }
@@ -134,3 +134,23 @@ def test_init_prints_to_stdout_without_o_and_bad_input_exits_2(cli: Callable[...
     assert "  name: small\n  path: small.parquet  # relative to this file\n" in out
     code, _, err = cli("init", "missing.parquet", cwd=tmp_path)
     assert (code, err) == (2, f"error: {tmp_path / 'missing.parquet'}: no such file or folder\n")
+
+
+def test_init_names_the_dataset_after_the_suite_file_and_refuses_a_name_in_use(
+    cli: Callable[..., Any], tmp_path: Path, sample_data: Path, filled: Callable[[str], str]
+) -> None:
+    """The README's ``init ... -o suites/new_orders.yml`` beside an orders suite: both run together."""
+    suites = tmp_path / "suites"
+    code, _, err = cli("init", sample_data / "orders.parquet", "-o", suites / "orders.yml", cwd=tmp_path)
+    assert code == 0, err
+    code, _, err = cli("init", sample_data / "orders.parquet", "-o", "suites/new_orders.yml", cwd=tmp_path)
+    assert (code, err.splitlines()[0]) == (0, "drafted new_orders: 2,000 rows, 9 columns -> suites/new_orders.yml")
+    for path in suites.iterdir():
+        path.write_text(filled(path.read_text()))
+    code, out, err = cli("run", "suites", "--no-history", cwd=tmp_path)
+    assert code == 0, out + err
+    assert "gate: PASSED (2 of 2 datasets passed, exit 0)" in out
+    code, out, err = cli("init", sample_data / "orders.parquet", "-o", "suites/more.yml", "--name", "orders", cwd=tmp_path)
+    assert (code, out, err) == (2, "", "error: suites/orders.yml already declares dataset 'orders'; two suites of one "
+                                       "folder cannot share a name (choose another with --name)\n")  # fmt: skip
+    assert not (suites / "more.yml").exists()

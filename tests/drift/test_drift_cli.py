@@ -45,6 +45,7 @@ def test_diff_of_the_same_rows_in_another_order_passes(cli: Cli, data: dict[str,
     assert _line(out, "same.drift.schema") == (
         "PASS", "schema matches the dataset old.parquet: 5 columns, same names, types and order")
     assert out.splitlines()[-1] == "gate: PASSED (1 of 1 datasets passed, exit 0)"
+    assert out.splitlines()[0] == f"same  {tmp_path / 'same.parquet'}, {len(pl.read_parquet(data['same'])):,} rows"
 
 
 def test_diff_exits_1_on_a_blocking_change_and_writes_every_report(cli: Cli, data: dict[str, Path], tmp_path: Path) -> None:
@@ -120,7 +121,7 @@ def test_breaking_from_the_producer_side_reverses_it(cli: Cli, tmp_path: Path) -
     assert code == 0
     assert out.splitlines()[-1] == "2 changes, 0 breaking: not breaking"
     _suites(tmp_path, SUITE.replace("min: 0", "min: 0, max: 100"))
-    code, out, _ = cli("breaking", "v1.yml", "v2.yml", "--perspective", "producer", "--json", cwd=tmp_path)
+    code, out, _ = cli("breaking", "v1.yml", "v2.yml", "--perspective", "producer", "--format", "json", cwd=tmp_path)
     assert code == 1
     assert json.loads(out) == [{"rule": "max_tightened", "path": "columns.amount.max", "old": None, "new": 100,
                                 "direction": "tightened", "breaking": True}]  # fmt: skip
@@ -179,7 +180,7 @@ def test_accepting_a_change_stops_it_being_flagged(
 
     code, _, _ = cli("baseline", "accept", "orders", "--reason", "email moved to customers", "--by", "jane", "--store", store, cwd=tmp_path)
     assert code == 0
-    code, out, _ = cli("audit", "log", "--store", store, "--kind", "baseline", "--json", cwd=tmp_path)
+    code, out, _ = cli("audit", "log", "--store", store, "--kind", "baseline", "--format", "json", cwd=tmp_path)
     entry = json.loads(out)[0]  # newest first: this acceptance
     assert (entry["subject"], entry["payload"]["by"], entry["payload"]["reason"]) == ("orders", "jane", "email moved to customers")
     assert cli("audit", "verify", "--store", store, cwd=tmp_path).code == 0
@@ -207,6 +208,22 @@ def test_a_suite_without_a_drift_section_gets_schema_drift_once_a_baseline_is_ac
     assert label == "FAIL" and message.startswith("column 'status' (String) was removed (vs baseline run ")
 
 
+def test_a_removed_required_column_fails_once_by_the_contract_and_drift_notes_it(
+    cli: Cli, tmp_path: Path, make_suite: Callable[..., Path], orders: Callable[..., pl.DataFrame]
+) -> None:
+    store = _store(tmp_path)
+    make_suite(data=orders(), name="orders", schema=ALLOW, columns={"status": {"type": "string"}})
+    assert cli("run", "suite.yml", "--store", store, cwd=tmp_path).code == 0
+    assert cli("baseline", "accept", "orders", "--reason", "ok", "--by", "jane", "--store", store, cwd=tmp_path).code == 0
+    orders().drop("status").write_parquet(tmp_path / "data.parquet")
+    code, out, _ = cli("run", "suite.yml", "--store", store, "-q", cwd=tmp_path)
+    assert code == 1
+    blocking = [line.split()[1] for line in out.splitlines() if line.startswith(("  FAIL", "  WARN"))]
+    assert blocking == ["orders.columns.status.required"]
+    label, message = _line(out, "orders.drift.schema.status.column_removed")
+    assert label == "INFO" and message.endswith("; the failure is orders.columns.status.required")
+
+
 def test_an_older_run_cannot_be_accepted_over_a_newer_baseline(
     cli: Cli, tmp_path: Path, make_suite: Callable[..., Path], orders: Callable[..., pl.DataFrame]
 ) -> None:
@@ -215,7 +232,7 @@ def test_an_older_run_cannot_be_accepted_over_a_newer_baseline(
     for day in ("2026-10-01", "2026-10-02"):
         assert cli("run", "suite.yml", "--store", store, "--as-of", day, cwd=tmp_path).code == 0
     assert cli("baseline", "accept", "orders", "--reason", "ok", "--by", "j", "--store", store, cwd=tmp_path).code == 0
-    code, out, _ = cli("history", "orders", "--json", "--store", store, cwd=tmp_path)
+    code, out, _ = cli("history", "orders", "--format", "json", "--store", store, cwd=tmp_path)
     first = json.loads(out)["series"][0]["run_id"]
     code, _, err = cli("baseline", "accept", "orders", "--from-run", first, "--reason", "r", "--by", "j", "--store", store, cwd=tmp_path)
     assert code == 2

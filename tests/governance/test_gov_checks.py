@@ -77,7 +77,56 @@ def test_retention_without_column_skips_and_a_missing_column_errors(tmp_path: Pa
     suite = make_suite(data=df, stewardship_extra={"retention": {"period": "30d"}}, top={"governance": {}})
     assert verdict(by_id(run(suite))["governance.retention"]) == ("skipped", "skipped: retention 30d names no column to measure")
     suite = make_suite(data=df, stewardship_extra={"retention": {"period": "30d", "column": "ts"}}, top={"governance": {}})
-    assert verdict(by_id(run(suite))["governance.retention"]) == ("errored", "errored: the retention column 'ts' is not in the data")
+    assert verdict(by_id(run(suite))["governance.retention"]) == (
+        "errored", f"errored: {suite}:3:120: stewardship.retention.column: column 'ts' is not in the data (it has: id)"
+    )
+
+
+# --- declared means enforced ----------------------------------------------------------------
+
+
+def _old_rows(tmp_path: Path) -> pl.DataFrame:
+    return pl.DataFrame({
+        "id": [1, 2, 3], "contact": ["ann@example.com", "bob@example.org", "cy@example.net"],
+        "time_hour": [datetime(2013, 1, 1, 5, tzinfo=UTC), datetime(2013, 6, 1, tzinfo=UTC), datetime(2026, 11, 20, tzinfo=UTC)],
+    })  # fmt: skip
+
+
+def test_what_a_suite_declares_is_checked_without_a_governance_block(tmp_path: Path, make_suite: Callable[..., Path]) -> None:
+    """Retention years old and e-mail addresses in an internal dataset fail with no ``governance:`` key."""
+    suite = make_suite(
+        data=_old_rows(tmp_path), columns={"id": {"type": "int64"}}, schema={"extra_columns": "allow"},
+        stewardship_extra={"classification": "internal", "retention": {"period": "30d", "column": "time_hour"}},
+    )  # fmt: skip
+    results = by_id(run(suite), "governance.")
+    assert sorted(results) == ["governance.classification", "governance.personal_data.contact", "governance.retention",
+                               "governance.stamp_match"]  # fmt: skip
+    assert (results["governance.retention"].status, results["governance.retention"].failing_count) == (Status.FAILED, 2)
+    assert results["governance.personal_data.contact"].status is Status.FAILED
+    assert results["governance.stamp_match"].status is Status.SKIPPED  # no stamp in the data: nothing to compare
+    assert not run(suite).gate.passed
+
+
+def test_without_a_classification_no_scan_and_completeness_needs_the_block_or_the_setting(
+    tmp_path: Path, make_suite: Callable[..., Path]
+) -> None:
+    suite = make_suite(data=_old_rows(tmp_path), columns={"id": {"type": "int64"}}, schema={"extra_columns": "allow"},
+                       stewardship_extra={"recertify_by": date(2026, 1, 1)})  # fmt: skip
+    assert sorted(by_id(run(suite), "governance.")) == ["governance.recertification", "governance.stamp_match"]
+    assert by_id(run(suite))["governance.recertification"].status is Status.FAILED
+    everything = by_id(run(suite, GovernanceSettings(run_by_default=True)), "governance.")
+    assert "governance.completeness" in everything and "governance.personal_data.contact" in everything
+
+
+def test_a_retention_column_outside_columns_must_be_in_the_data_and_temporal(tmp_path: Path, make_suite: Callable[..., Path]) -> None:
+    rows = _old_rows(tmp_path).with_columns(pl.col("time_hour").dt.strftime("%Y-%m-%d").alias("as_text"))
+    declared = {"id": {"type": "int64"}}
+    suite = make_suite(data=rows, columns=declared, schema={"extra_columns": "allow"},
+                       stewardship_extra={"retention": {"period": "30d", "column": "as_text"}})  # fmt: skip
+    r = by_id(run(suite))["governance.retention"]
+    assert verdict(r) == ("errored", f"errored: {suite}:3:120: stewardship.retention.column: column 'as_text' is String in "
+                                     "the data; the retention column must be a date or datetime")  # fmt: skip
+    assert not run(suite).gate.passed
 
 
 # --- personal data --------------------------------------------------------------------------
@@ -209,9 +258,9 @@ def test_stamp_match_without_a_stamp_skips(make_suite: Callable[..., Path]) -> N
 # --- when governance runs -------------------------------------------------------------------
 
 
-def test_no_governance_block_no_governance_checks(make_suite: Callable[..., Path]) -> None:
+def test_no_governance_block_only_what_is_declared(make_suite: Callable[..., Path]) -> None:
     suite = make_suite(data=pl.DataFrame({"id": [1]}), columns={"id": {}}, stewardship_extra={"recertify_by": date(2020, 1, 1)})
-    assert by_id(run(suite), "governance") == {}
+    assert sorted(by_id(run(suite), "governance")) == ["governance.recertification", "governance.stamp_match"]
     on = GovernanceSettings(run_by_default=True)
     assert by_id(run(suite, on))["governance.recertification"].status is Status.FAILED
 

@@ -94,7 +94,7 @@ def test_stamp_and_inspect(cli: Callable[..., Any], project: Path) -> None:
         "    recertify_by    2027-06-30",
         "  other metadata keys: ARROW:schema",
     ]
-    code, out, _ = cli("inspect", "data/customers.csv", "--json", cwd=project)
+    code, out, _ = cli("inspect", "data/customers.csv", "--format", "json", cwd=project)
     (file,) = json.loads(out)["files"]
     assert (code, file["path"], file["stamp"]["stewardship"]["owner"], file["problem"]) == (0, "data/customers.csv", "crm@example.com", None)
 
@@ -140,7 +140,7 @@ def test_catalog_table_json_csv_and_filters(cli: Callable[..., Any], ran: Path) 
 
 def test_audit_log_and_verify(cli: Callable[..., Any], ran: Path) -> None:
     store = store_of(ran)
-    code, out, _ = cli("audit", "log", "--store", store, "--json", cwd=ran)
+    code, out, _ = cli("audit", "log", "--store", store, "--format", "json", cwd=ran)
     entries = json.loads(out)
     assert [(e["seq"], e["kind"], e["subject"]) for e in entries] == [(3, "waiver", "orders"), (2, "run", "orders"), (1, "run", "customers")]
     code, out, _ = cli("audit", "log", "--store", store, "--kind", "waiver", cwd=ran)
@@ -186,8 +186,10 @@ def test_trust_sheet_markdown_and_html(cli: Callable[..., Any], ran: Path) -> No
     assert "## Open waivers\n\n| Check | Reason | Approved by | Ticket | Expires |\n|---|---|---|---|---|\n" \
            "| `columns.id.min` | legacy rows | jane@example.com | DATA-1 | 2026-12-31 |\n" in out
     assert "## Expired waivers (no longer applied)\n\n" in out and "| `columns.email.*` | old | jane@example.com | — | 2026-01-01 |" in out
-    page = ran / "out" / "orders.html"
-    assert tuple(cli("trust-sheet", "orders", "--store", store, "--html", "-o", page, cwd=ran)) == (0, f"trust sheet: {page}\n", "")
+    page, text = ran / "out" / "orders.html", ran / "out" / "orders.md"
+    assert tuple(cli("trust-sheet", "orders", "--store", store, "--html", page, "--markdown", text, "--as-of", "2026-11-27",
+                     cwd=ran)) == (0, f"trust sheet: {page}\ntrust sheet: {text}\n", "")  # fmt: skip
+    assert text.read_text(encoding="utf-8") == out
     html = page.read_text(encoding="utf-8")
     assert "<title>orders: trust sheet</title>" in html and "&lt;b&gt;not&lt;/b&gt; HTML" in html
     assert "<td><code>columns.id.min</code></td><td>legacy rows</td>" in html
@@ -225,7 +227,7 @@ def test_the_run_gate_follows_the_risk_tier(cli: Callable[..., Any], project: Pa
     suite = project / "suites" / "customers.yml"
     suite.write_text(text, encoding="utf-8")
     code, out, _ = cli("run", "suites/customers.yml", "--no-history", cwd=project)
-    assert code == 0 and "  customers: 5 passed, 1 warned -> gate PASSED (no blocking results)" in out.splitlines()
+    assert code == 0 and "  customers: 7 passed, 1 skipped, 1 warned -> gate PASSED (no blocking results)" in out.splitlines()
     suite.write_text(text.replace("risk_tier: low", "risk_tier: high"), encoding="utf-8")
     code, out, _ = cli("run", "suites/customers.yml", "--no-history", cwd=project)
-    assert code == 1 and "  customers: 5 passed, 1 warned -> gate FAILED (1 warned (fail_on: warn, from risk tier high))" in out.splitlines()
+    assert code == 1 and "  customers: 7 passed, 1 skipped, 1 warned -> gate FAILED (1 warned (fail_on: warn, from risk tier high))" in out.splitlines()

@@ -131,7 +131,7 @@ def _gx1(tmp_path: Path, expectations: list[dict[str, Any]]) -> Path:
 
 def test_cli_exit_0_when_complete_and_the_data_path_is_relative_to_the_suite(tmp_path: Path, cli: Callable[..., Any]) -> None:
     _gx1(tmp_path, [{"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "id"}, "severity": "critical"}])
-    code, out, err = cli("import", "gx", "suite.json", "--dataset", "data/events.parquet", "--owner", "o@example.com",
+    code, out, err = cli("import", "gx", "suite.json", "--data-path", "data/events.parquet", "--owner", "o@example.com",
                          "--steward", "s@example.com", "-o", "suites/events.yml", cwd=tmp_path)  # fmt: skip
     assert (code, out, err) == (0, "", "wrote suites/events.yml\n")
     assert (tmp_path / "suites" / "events.yml").read_text(encoding="utf-8") == (
@@ -149,7 +149,7 @@ def test_cli_exit_1_lists_each_item_not_converted(tmp_path: Path, cli: Callable[
         {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "id"}},
         {"type": "expect_column_values_to_be_inn_set", "kwargs": {"column": "kind", "value_set": ["a"]}},
     ])  # fmt: skip
-    code, out, err = cli("import", "gx", "suite.json", "--dataset", "events.parquet", cwd=tmp_path)
+    code, out, err = cli("import", "gx", "suite.json", "--data-path", "events.parquet", cwd=tmp_path)
     assert code == 1
     assert out.startswith("# Imported from suite.json by `stewardgate import gx`.\n# NOT CONVERTED (1):")
     assert err == (
@@ -162,7 +162,7 @@ def test_cli_exit_1_lists_each_item_not_converted(tmp_path: Path, cli: Callable[
 
 def test_cli_exit_2_on_a_file_that_is_not_a_suite(tmp_path: Path, cli: Callable[..., Any]) -> None:
     (tmp_path / "x.json").write_text("[1, 2]", encoding="utf-8")
-    code, out, err = cli("import", "gx", "x.json", "--dataset", "d.parquet", cwd=tmp_path)
+    code, out, err = cli("import", "gx", "x.json", "--data-path", "d.parquet", cwd=tmp_path)
     assert (code, out, err) == (2, "", "error: x.json: not a Great Expectations suite (no 'name' or 'expectation_suite_name')\n")
 
 
@@ -172,7 +172,7 @@ def test_cli_exit_2_on_a_file_that_is_not_a_suite(tmp_path: Path, cli: Callable[
 ])  # fmt: skip
 def test_cli_exit_2_when_an_option_would_make_the_suite_invalid(tmp_path: Path, cli: Callable[..., Any], option: str, value: str, message: str) -> None:
     _gx1(tmp_path, [])
-    code, out, err = cli("import", "gx", "suite.json", "--dataset", "d.parquet", option, value, cwd=tmp_path)
+    code, out, err = cli("import", "gx", "suite.json", "--data-path", "d.parquet", option, value, cwd=tmp_path)
     assert (code, out, err) == (2, "", f"error: the suite would not be valid: {message}\n")
 
 

@@ -77,7 +77,7 @@ def test_a_spark_run_writes_history_that_a_polars_run_reads(sample: Path) -> Non
     assert [line for line in spark.stderr.splitlines() if "incubator modules" not in line] == []
     polars = cli("run", suite, "--as-of", "2026-11-21", "--store", store, "-q")
     assert polars.returncode == 0, polars.stdout + polars.stderr
-    history = cli("history", "orders", "--metric", "row_count", "--store", store, "--json")
+    history = cli("history", "orders", "--metric", "row_count", "--store", store, "--format", "json")
     assert history.returncode == 0, history.stderr
     days = [point["as_of"] for point in json.loads(history.stdout)["series"]]
     assert days == ["2026-11-20", "2026-11-21"]

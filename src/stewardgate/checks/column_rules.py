@@ -56,14 +56,20 @@ def _type() -> None:
     """The column has the declared logical type.
 
     Families match any width-specific physical type: `datetime` matches any time unit and
-    time zone, `decimal` any precision and scale, `categorical` polars Categorical or Enum.
+    time zone, `decimal` any precision and scale, `categorical` polars Categorical or Enum,
+    `integer` any integer width (signed or unsigned), `number` any integer, float or decimal.
     Types: int8 int16 int32 int64 uint8 uint16 uint32 uint64 float32 float64 string bool date
-    datetime duration decimal categorical. When the type differs, the column's value rules are
-    skipped (they would compare values of the wrong kind).
+    datetime duration decimal categorical integer number. When the type differs, the column's
+    value rules are skipped (they would compare values of the wrong kind).
+
+    Use `number` when how the data is written should not matter: a CSV reader infers a column
+    of whole numbers (`10, 25, 40`) as int64 and the same column with one `12.5` as float64;
+    `type: float64` fails the first, `type: number` accepts both and keeps its value rules.
 
     ```yaml
     columns:
       amount: {type: float64}
+      price:  {type: number, min: 0}
     ```
     """
 

@@ -1,8 +1,13 @@
 """Governance checks written under ``governance:`` (and the expired-waiver report).
 
-They run on suites that have a ``governance:`` block (``governance: {}`` turns all of them on;
-each key takes ``true``, ``false`` or ``{enabled, severity, ...}``), or on every suite when the
-setting ``[tool.stewardgate.governance] run_by_default = true``. The engine is
+What a suite declares is checked without asking: ``stewardship.retention`` turns on
+``retention``, ``recertify_by`` turns on ``recertification``, a classification (the dataset's or
+a column's) turns on ``personal_data`` and ``classification``, and ``stamp_match`` always runs
+(skipped while the data carries no stamp). ``completeness`` (stewardship fields by risk tier, an
+organisation-wide requirement from settings) runs with a ``governance:`` block
+(``governance: {}`` turns every check on; each key takes ``true``, ``false`` or
+``{enabled, severity, ...}``) or on every suite when the setting
+``[tool.stewardgate.governance] run_by_default = true``. The engine is
 ``stewardgate.governance``.
 """
 
@@ -29,8 +34,13 @@ def _retention() -> None:
     governance: {retention: true}
     ```
 
-    Limitations: without `retention.column` the check is skipped; a retention column missing
-    from the data, or not a date/datetime, is an error. For CSV data of several files the
+    Runs whenever `stewardship.retention` is declared. The retention column need not be
+    declared under `columns`: any column the data has will do, checked at run time. A
+    retention column missing from the data, or not a date/datetime, is an error located at
+    `stewardship.retention.column` (`suite.yml:9:33: stewardship.retention.column: column
+    'time_hour' is not in the data (it has: ...)`), which blocks the gate.
+
+    Limitations: without `retention.column` the check is skipped. For CSV data of several files the
     partitions are not listed.
     """
 

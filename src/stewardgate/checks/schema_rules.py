@@ -27,3 +27,24 @@ def _order() -> None:
     schema: {order: strict}
     ```
     """
+
+
+@register("named_columns", section="schema", engine="polars")
+def _named_columns() -> None:
+    """Every column the suite names outside `columns` is in the data.
+
+    A suite can name columns it does not declare under `columns`: an anomaly rule's
+    `columns`, an expectation's `column`, `column_A`, `column_B` or `column_list`, the
+    personal-data scan's `ignore_columns`, distribution drift's `columns`. This suits data
+    that holds more than its contract (`schema: {extra_columns: allow}`). Validation accepts
+    any such name. The run checks the data's schema, and each name the data lacks is an error
+    located at the key that names it, with a suggestion. The error blocks the gate. Planned
+    only when a suite names such a column. The retention column is checked by `retention`,
+    which also needs it to be a date or datetime.
+
+    ```yaml
+    schema: {extra_columns: allow}
+    anomalies:
+      - {metric: null_fraction, columns: [email]}   # email: not declared under columns
+    ```
+    """

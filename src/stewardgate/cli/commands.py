@@ -12,6 +12,7 @@ import click
 
 from stewardgate.cli.errors import handle_errors
 from stewardgate.cli.nightly import echo_notifications, html_strips, notify_plan, selection_options
+from stewardgate.cli.options import print_format
 from stewardgate.errors import EXIT_GATE_FAILED, EXIT_INVALID_INPUT, EXIT_PASSED, UnrecordedRunError
 from stewardgate.textsafe import terminal
 
@@ -71,7 +72,7 @@ def emit_reports(run: Any, paths: dict[str, Path | None], github: bool, extras: 
 @selection_options
 @report_options
 @click.option("--samples", type=int, default=None, help="Failing sample values per check (default 5).")
-@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Logical run date (default: today).")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Logical run date (default: $STEWARDGATE_AS_OF, else today).")
 @click.option("--store", default=None, help="History store URL (SQLAlchemy); default: SQLite beside the suites.")
 @click.option("--no-history", is_flag=True, help="Neither read nor write the history store.")
 @click.option("--parallel", type=click.IntRange(1, 64), default=None, help="Datasets checked at once (processes).")
@@ -107,7 +108,9 @@ def run_cmd(paths: tuple[Path, ...], select: tuple[str, ...], exclude: tuple[str
             from stewardgate.errors import UsageError
 
             raise UsageError("--store and --no-history contradict each other: --no-history reads and writes no store")
-        flags = {"samples": samples, "store": store, "parallel": parallel, "engine": engine, "spark_master": spark_master}
+        day = as_of.date() if as_of is not None else None  # type: ignore[attr-defined]
+        flags = {"samples": samples, "store": store, "parallel": parallel, "engine": engine,
+                 "spark_master": spark_master, "as_of": day}  # fmt: skip
         settings = load_settings(cwd=Path.cwd(), flags=flags)
         spark = SparkOptions(master=settings.spark_master, conf={**settings.spark_conf, **parse_conf(spark_conf)})
         color, verbosity = _use_color(), (-1 if quiet else 1 if verbose else 0)
@@ -116,9 +119,8 @@ def run_cmd(paths: tuple[Path, ...], select: tuple[str, ...], exclude: tuple[str
         def show(d: object) -> None:
             bar.echo(console.render_dataset(d, color=color, verbosity=verbosity), d.dataset)  # type: ignore[arg-type,attr-defined]
 
-        day = as_of.date() if as_of is not None else None  # type: ignore[attr-defined]
         options = RunOptions(
-            samples=settings.samples, as_of=day, on_dataset=show, use_store=not no_history,
+            samples=settings.samples, as_of=settings.as_of, on_dataset=show, use_store=not no_history,
             store_url=settings.store, parallel=settings.parallel, governance=settings.governance,
             engine=settings.engine, spark=spark,
             spark_flags=tuple(f for f, v in (("--spark-master", spark_master), ("--spark-conf", spark_conf)) if v),
@@ -128,7 +130,7 @@ def run_cmd(paths: tuple[Path, ...], select: tuple[str, ...], exclude: tuple[str
             run, unrecorded = _judged(lambda: run_paths(list(paths), options))
         echo_notifications(run, quiet=quiet)
         targets = {"json": json_path, "junit": junit_path, "markdown": markdown_path, "html": html_path}
-        strips = html_strips(run, settings.store, list(paths)) if html_path and not no_history and unrecorded is None else None
+        strips = html_strips(run, settings.store) if html_path and not no_history and unrecorded is None else None
         emit_reports(run, targets, github, {"html": {"strips": strips}} if strips else None)
         for d in run.datasets:
             if d.error:
@@ -189,14 +191,14 @@ def plan_cmd(suite: Path) -> None:
 
 @click.command("checks")
 @click.argument("name", required=False)
-@click.option("--markdown", is_flag=True, help="Print the full documentation as Markdown (docs/checks.md).")
-def checks_cmd(name: str | None, markdown: bool) -> None:
+@print_format("text", "markdown")
+def checks_cmd(name: str | None, as_markdown: bool) -> None:
     """List every check type, or show the documentation of one (NAME)."""
 
     def action() -> int:
         from stewardgate.checks.registry import all_checks, checks_markdown
 
-        if markdown:
+        if as_markdown:  # the full documentation, as docs/checks.md holds it
             click.echo(checks_markdown(), nl=False)
             return EXIT_PASSED
         types = all_checks()
@@ -205,7 +207,9 @@ def checks_cmd(name: str | None, markdown: bool) -> None:
             if not found:
                 from stewardgate.errors import UsageError
 
-                raise UsageError(f"no check type '{name}' (see: stewardgate checks)")
+                from stewardgate.wording import suggest
+
+                raise UsageError(f"no check type '{name}'{suggest(name, sorted({c.name for c in types}))}")
             c = found[0]
             click.echo(f"{c.name}  (section: {c.section}, engine: {c.engine})\n\n{c.doc}")
             return EXIT_PASSED

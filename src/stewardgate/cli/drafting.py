@@ -6,12 +6,14 @@ without ``--force``. Neither writes to the data.
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
 from stewardgate.cli.errors import handle_errors
+from stewardgate.settings import DEFAULT_STORE_PATH
 from stewardgate.errors import EXIT_PASSED, UsageError
 
 
@@ -23,28 +25,36 @@ def _refuse_overwrite(target: Path, force: bool, what: str) -> None:
 @click.command("init")
 @click.argument("dataset")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Suite file to write (default: stdout).")
-@click.option("--format", "fmt", type=click.Choice(["parquet", "csv", "ndjson", "ipc"]), help="Reader format, when the extension does not tell.")
+@click.option("--data-format", "fmt", type=click.Choice(["parquet", "csv", "ndjson", "ipc"]),
+              help="The data's format, when the extension does not tell (dataset.format).")
 @click.option("--sample-rows", type=click.IntRange(min=1), default=None, help="Rows the personal-data detectors look at (default 10,000).")
+@click.option("--name", default=None, help="Dataset name (default: the output file's name, else the data's).")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
-def init_cmd(dataset: str, output: Path | None, fmt: str | None, sample_rows: int | None, force: bool) -> None:
+def init_cmd(dataset: str, output: Path | None, fmt: str | None, sample_rows: int | None, name: str | None,
+             force: bool) -> None:  # fmt: skip
     """Draft a commented suite for DATASET (a file, glob or folder) from one pass over it.
 
     Every suggested rule carries its evidence as a comment. Owner and steward are left as
-    placeholders: the suite does not validate until they are filled in.
+    placeholders: the suite does not validate until they are filled in. With -o, the dataset is
+    named after the suite file (suites/new_orders.yml: new_orders); a name another suite in that
+    folder already uses is refused, since the two could not run together.
     """
 
     def action() -> int:
         from stewardgate.drafting.init import draft_suite
+        from stewardgate.drafting.source import dataset_name
         from stewardgate.io import atomic_write_text
         from stewardgate.settings import load_settings
 
         governance = load_settings(cwd=Path.cwd()).governance
+        chosen = name
         if output is not None:
             _refuse_overwrite(output, force, "init")
+            chosen = _free_name(name or dataset_name(str(output)), output, explicit=name is not None)
         draft = draft_suite(
             dataset, suite_folder=output.parent if output else Path.cwd(), fmt=fmt,
             sample_rows=sample_rows or governance.pii_sample_size, pii_threshold=governance.pii_threshold,
-            as_of=datetime.now(UTC), protect=output,
+            as_of=datetime.now(UTC), protect=output, name=chosen,
         )  # fmt: skip
         if output is None:
             click.echo(draft.text, nl=False)
@@ -56,6 +66,17 @@ def init_cmd(dataset: str, output: Path | None, fmt: str | None, sample_rows: in
         return EXIT_PASSED
 
     click.get_current_context().exit(handle_errors(action))
+
+
+def _free_name(name: str, output: Path, *, explicit: bool) -> str:
+    """``name``, unless another suite in the output's folder already declares it (a UsageError)."""
+    from stewardgate.suite.loader import declared_names
+
+    other = declared_names(output.parent).get(name)
+    if other is not None and Path(os.path.abspath(other)) != Path(os.path.abspath(output)):
+        hint = "choose another with --name" if explicit else "name this one with --name, or write it elsewhere with -o"
+        raise UsageError(f"{other} already declares dataset '{name}'; two suites of one folder cannot share a name ({hint})")
+    return name
 
 
 @click.command("suggest")
@@ -74,7 +95,6 @@ def suggest_cmd(suite: Path, store: str | None, write: bool, force: bool) -> Non
     def action() -> int:
         from stewardgate.drafting.suggest import suggest_from_store
         from stewardgate.io import atomic_write_text
-        from stewardgate.runner import default_store_path
         from stewardgate.settings import load_settings
         from stewardgate.store import open_store
         from stewardgate.suite.loader import load_suites
@@ -83,7 +103,7 @@ def suggest_cmd(suite: Path, store: str | None, write: bool, force: bool) -> Non
             _refuse_overwrite(suite, force, "suggest --write")
         (loaded,) = load_suites([suite])
         settings = load_settings(cwd=Path.cwd(), flags={"store": store})
-        with open_store(settings.store, default_path=default_store_path([suite]), create=False) as db:
+        with open_store(settings.store, default_path=DEFAULT_STORE_PATH, create=False) as db:
             result = suggest_from_store(loaded, db)
         click.echo(result.diff(), nl=False)
         for note in result.notes:

@@ -12,9 +12,11 @@ import click
 
 from stewardgate.cli.commands import emit_reports, report_options
 from stewardgate.cli.errors import handle_errors
+from stewardgate.cli.options import print_format
+from stewardgate.settings import DEFAULT_STORE_PATH
 from stewardgate.errors import EXIT_GATE_FAILED, EXIT_PASSED, UsageError
 
-STORE = click.option("--store", default=None, help="History store URL; default: SQLite beside the suite (or ./.stewardgate).")
+STORE = click.option("--store", default=None, help="History store URL; default: SQLite .stewardgate/history.db in the working folder.")
 TARGET = click.argument("dataset")
 
 
@@ -28,19 +30,17 @@ def _exit(code: int) -> None:
 
 def _open(target: str, url: str | None) -> tuple[str, Any]:
     """DATASET is a dataset name or a suite file; returns the name and the open store."""
-    from stewardgate.runner import default_store_path
     from stewardgate.settings import load_settings
     from stewardgate.store import open_store
 
     path = Path(target)
-    default = Path(".stewardgate") / "history.db"
     name = target
     if path.suffix in (".yml", ".yaml") and path.is_file():
         from stewardgate.suite.loader import load_suites
 
-        name, default = load_suites([path])[0].suite.dataset.name, default_store_path([path])
+        name = load_suites([path])[0].suite.dataset.name
     settings = load_settings(cwd=Path.cwd(), flags={"store": url})
-    return name, open_store(settings.store, default_path=default)
+    return name, open_store(settings.store, default_path=DEFAULT_STORE_PATH)
 
 
 def _who(by: str | None) -> str:
@@ -82,7 +82,7 @@ def accept_cmd(dataset: str, reason: str, by: str | None, run_id: str | None, st
 
 @baseline_group.command("show")
 @TARGET
-@click.option("--json", "as_json", is_flag=True, help="Print the baseline file's JSON instead.")
+@print_format("text")
 @STORE
 def show_cmd(dataset: str, as_json: bool, store: str | None) -> None:
     """Show the accepted baseline: where it came from and its columns."""
@@ -170,7 +170,7 @@ def diff_cmd(old: str, new: str, suite: Path | None, json_path: Path | None, jun
 @click.argument("new_suite", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--perspective", type=click.Choice(["consumer", "producer"]), default="consumer", show_default=True,
               help="consumer: removals and loosenings break; producer: additions and tightenings do.")  # fmt: skip
-@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@print_format("text")
 def breaking_cmd(old_suite: Path, new_suite: Path, perspective: str, as_json: bool) -> None:
     """List what NEW_SUITE changes in the contract of OLD_SUITE, and what of it breaks.
 

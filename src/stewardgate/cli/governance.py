@@ -10,10 +10,12 @@ from typing import Any
 import click
 
 from stewardgate.cli.errors import handle_errors
+from stewardgate.cli.options import print_format
 from stewardgate.errors import EXIT_GATE_FAILED, EXIT_PASSED, UsageError
+from stewardgate.settings import DEFAULT_STORE_PATH
 from stewardgate.textsafe import terminal_block
 
-STORE = click.option("--store", default=None, help="History store URL; default: SQLite beside the suites.")
+STORE = click.option("--store", default=None, help="History store URL; default: SQLite .stewardgate/history.db in the working folder.")
 DAY = click.DateTime(["%Y-%m-%d"])
 
 
@@ -21,10 +23,11 @@ def _exit(code: int) -> None:
     click.get_current_context().exit(code)
 
 
-def _settings(store: str | None) -> Any:
+def _settings(store: str | None, as_of: datetime | None = None) -> Any:
+    """The settings with these flags on top (``as_of``: the --as-of flag, else STEWARDGATE_AS_OF...)."""
     from stewardgate.settings import load_settings
 
-    return load_settings(cwd=Path.cwd(), flags={"store": store})
+    return load_settings(cwd=Path.cwd(), flags={"store": store, "as_of": as_of.date() if as_of else None})
 
 
 def _open(settings: Any, default: Path, *, create: bool = False) -> Any:
@@ -45,7 +48,7 @@ def _one_suite(path: Path) -> Any:
 
 @click.command("stamp")
 @click.argument("suite", type=click.Path(path_type=Path))
-@click.option("--as-of", type=DAY, default=None, help="Date for {as_of} in dataset.path (default: today).")
+@click.option("--as-of", type=DAY, default=None, help="Date for {as_of} in dataset.path (default: $STEWARDGATE_AS_OF, else today).")
 @STORE
 def stamp_cmd(suite: Path, as_of: datetime | None, store: str | None) -> None:
     """Write SUITE's stewardship into its dataset (Parquet footers, else sidecar files).
@@ -56,13 +59,13 @@ def stamp_cmd(suite: Path, as_of: datetime | None, store: str | None) -> None:
 
     def action() -> int:
         from stewardgate.governance.stamp import stamp_suite
-        from stewardgate.runner import default_store_path
 
         loaded = _one_suite(suite)
-        with _open(_settings(store), default_store_path([suite]), create=True) as db:
+        settings = _settings(store, as_of)
+        with _open(settings, DEFAULT_STORE_PATH, create=True) as db:
             entries: list[Any] = []  # the audit entry is committed before any file is replaced
             record = lambda r: entries.append(db.append_audit("stamp", r.dataset, _stamp_payload(r)))  # noqa: E731
-            report = stamp_suite(loaded, at=datetime.now(UTC), as_of=as_of.date() if as_of else None, record=record)
+            report = stamp_suite(loaded, at=datetime.now(UTC), as_of=settings.as_of, record=record)
             entry = entries[0]
         where = "Parquet footer, key stewardgate" if report.format == "parquet" else "sidecar <file>.stewardship.json"
         n = len(report.files)
@@ -85,7 +88,7 @@ def _stamp_payload(report: Any) -> dict[str, Any]:
 
 @click.command("inspect")
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@print_format("text")
 def inspect_cmd(path: Path, as_json: bool) -> None:
     """Show the stewardship a dataset carries (PATH: a data file, glob, folder or a suite)."""
 
@@ -96,7 +99,8 @@ def inspect_cmd(path: Path, as_json: bool) -> None:
         if path.suffix in (".yml", ".yaml"):
             loaded = _one_suite(path)
             spec = loaded.suite.dataset
-            found = inspect_dataset(spec.path.replace("{as_of}", date.today().isoformat()), base=loaded.folder, fmt=spec.format)
+            day = _settings(None).as_of or date.today()
+            found = inspect_dataset(spec.path.replace("{as_of}", day.isoformat()), base=loaded.folder, fmt=spec.format)
         else:
             found = inspect_dataset(str(path), base=Path())
         if as_json:
@@ -123,7 +127,7 @@ def catalog_cmd(owner: str | None, classification: str | None, status: str | Non
         from stewardgate.cli.governance_text import catalog_csv, catalog_rows, catalog_table
 
         settings = _settings(store)
-        with _open(settings, Path(".stewardgate") / "history.db") as db:
+        with _open(settings, DEFAULT_STORE_PATH) as db:
             entries = db.catalog(owner=owner, classification=classification, status=status)
         if gate is not None:
             entries = [e for e in entries if e.last_gate_passed is (gate == "passed")]
@@ -161,7 +165,7 @@ def audit_verify_cmd(anchor: str | None, store: str | None) -> None:
             anchored = parse_anchor(anchor) if anchor is not None else None
         except ValueError as exc:
             raise UsageError(str(exc)) from exc
-        with _open(_settings(store), Path(".stewardgate") / "history.db") as db:
+        with _open(_settings(store), DEFAULT_STORE_PATH) as db:
             entries, head, evidence = db.audit_evidence()
         chain = verify_chain(entries, head)
         records = verify_records(entries, evidence)
@@ -177,7 +181,7 @@ def audit_verify_cmd(anchor: str | None, store: str | None) -> None:
 @click.option("--kind", default=None, help="Only entries of this kind (run, baseline, stamp, waiver).")
 @click.option("--subject", default=None, help="Only entries about this subject (a dataset).")
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="Newest N entries.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@print_format("table")
 @STORE
 def audit_log_cmd(kind: str | None, subject: str | None, limit: int, as_json: bool, store: str | None) -> None:
     """List audit entries, newest first."""
@@ -185,7 +189,7 @@ def audit_log_cmd(kind: str | None, subject: str | None, limit: int, as_json: bo
     def action() -> int:
         from stewardgate.cli.governance_text import audit_lines, entry_json
 
-        with _open(_settings(store), Path(".stewardgate") / "history.db") as db:
+        with _open(_settings(store), DEFAULT_STORE_PATH) as db:
             entries = db.audit_entries(kind=kind, subject=subject, limit=limit, newest_first=True)
         if as_json:
             click.echo(json.dumps([entry_json(e) for e in entries], indent=2))
@@ -200,33 +204,38 @@ def audit_log_cmd(kind: str | None, subject: str | None, limit: int, as_json: bo
 @click.argument("dataset")
 @click.option("--suites", "suites", type=click.Path(path_type=Path), default=Path("suites"), show_default=True,
               help="Suite file or folder that holds DATASET's suite.")  # fmt: skip
-@click.option("--html", "as_html", is_flag=True, help="HTML instead of Markdown.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Write to this file (atomically).")
-@click.option("--as-of", type=DAY, default=None, help="Date open waivers are judged on (default: today).")
+@click.option("--html", "html_path", type=click.Path(path_type=Path), default=None,
+              help="Write the sheet as one self-contained HTML page here.")
+@click.option("--markdown", "markdown_path", type=click.Path(path_type=Path), default=None,
+              help="Write the sheet as Markdown here (without --html or --markdown: Markdown on stdout).")
+@click.option("--as-of", type=DAY, default=None, help="Date open waivers are judged on (default: $STEWARDGATE_AS_OF, else today).")
 @STORE
-def trust_sheet_cmd(dataset: str, suites: Path, as_html: bool, output: Path | None, as_of: datetime | None,
-                    store: str | None) -> None:  # fmt: skip
-    """A one-page summary of DATASET for its consumers (Markdown, or HTML with --html)."""
+def trust_sheet_cmd(dataset: str, suites: Path, html_path: Path | None, markdown_path: Path | None,
+                    as_of: datetime | None, store: str | None) -> None:  # fmt: skip
+    """A one-page summary of DATASET for its consumers: --html PATH, --markdown PATH, else Markdown on stdout.
+
+    --html and --markdown take a file, as on run, report and diff; both may be given.
+    """
 
     def action() -> int:
         from stewardgate.governance.trust_sheet import build_trust_sheet, render_html, render_markdown
         from stewardgate.io import atomic_write_text
-        from stewardgate.runner import default_store_path
         from stewardgate.suite.loader import load_suites
 
         matching = [s for s in load_suites([suites]) if s.suite.dataset.name == dataset]
         if not matching:
             raise UsageError(f"no suite for dataset '{dataset}' under {suites}")
-        settings = _settings(store)
-        with _open(settings, default_store_path([suites]), create=True) as db:  # before any run: "not evaluated"
-            day = as_of.date() if as_of else date.today()
+        settings = _settings(store, as_of)
+        with _open(settings, DEFAULT_STORE_PATH, create=True) as db:  # before any run: "not evaluated"
+            day = settings.as_of or date.today()
             sheet = build_trust_sheet(matching[0], db, as_of=day, governance=settings.governance)
-        text = render_html(sheet) if as_html else render_markdown(sheet)
-        if output is None:
+        targets = [(p, render) for p, render in ((html_path, render_html), (markdown_path, render_markdown)) if p]
+        if not targets:
+            text = render_markdown(sheet)
             click.echo(text, nl=not text.endswith("\n"))
-        else:
-            atomic_write_text(output, text)
-            click.echo(f"trust sheet: {output}")
+        for path, render in targets:
+            atomic_write_text(path, render(sheet))
+            click.echo(f"trust sheet: {path}")
         return EXIT_PASSED
 
     _exit(handle_errors(action))

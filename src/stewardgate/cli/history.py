@@ -11,6 +11,8 @@ import click
 
 from stewardgate.cli.errors import handle_errors
 from stewardgate.cli.nightly import selection_options
+from stewardgate.cli.options import print_format
+from stewardgate.settings import DEFAULT_STORE_PATH
 from stewardgate.errors import EXIT_PASSED, UsageError
 
 DAY = click.DateTime(["%Y-%m-%d"])
@@ -29,6 +31,15 @@ def _store(url: str | None, default: Path) -> Any:
 
     settings = load_settings(cwd=Path.cwd(), flags={"store": url})
     return open_store(settings.store, default_path=default, create=False)  # history and backtest only read
+
+
+def _known_metric(metric: str) -> None:
+    """A metric the profile records, or a UsageError that suggests one."""
+    from stewardgate.suite.anomaly_rules import KNOWN_METRICS
+    from stewardgate.wording import suggest
+
+    if metric not in KNOWN_METRICS:
+        raise UsageError(f"--metric: unknown metric '{metric}'{suggest(metric, sorted(KNOWN_METRICS))}")
 
 
 @click.command("backfill")
@@ -83,7 +94,7 @@ def runs_cmd(dataset: str | None, limit: int, as_json: bool, store: str | None) 
     def action() -> int:
         from stewardgate.history_view import recent_runs, runs_table
 
-        with _store(store, Path(".stewardgate") / "history.db") as db:
+        with _store(store, DEFAULT_STORE_PATH) as db:
             rows = recent_runs(db, dataset, limit)
         if not rows:
             raise UsageError(f"no stored runs{' of dataset ' + repr(dataset) if dataset else ''} in the history store at {db.where}")
@@ -97,13 +108,14 @@ def runs_cmd(dataset: str | None, limit: int, as_json: bool, store: str | None) 
 @click.argument("dataset")
 @click.option("--metric", default="row_count", show_default=True, help="Profile metric.")
 @click.option("--column", default=None, help="Column, for column metrics.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@print_format("table")
 @STORE
 def history_cmd(dataset: str, metric: str, column: str | None, as_json: bool, store: str | None) -> None:
     """Print the stored series of one metric of DATASET, oldest first."""
 
     def action() -> int:
-        with _store(store, Path(".stewardgate") / "history.db") as db:
+        _known_metric(metric)  # before the store: a typo is a typo with or without history
+        with _store(store, DEFAULT_STORE_PATH) as db:
             points = db.metric_series(dataset, metric, column)
         if not points:
             raise UsageError(f"no stored values of {metric}{' of ' + column if column else ''} for dataset '{dataset}' in the history store at {db.where}")
@@ -133,14 +145,13 @@ def backtest_cmd(suite: Path, start: datetime, end: datetime, store: str | None)
 
     def action() -> int:
         from stewardgate.detectors.backtest import backtest_lines
-        from stewardgate.runner import default_store_path
         from stewardgate.suite.loader import load_suites
 
         days = _days(start, end)
         (loaded,) = load_suites([suite])
         if not loaded.suite.anomalies:
             raise UsageError(f"{suite}: the suite has no anomalies: rules to backtest")
-        with _store(store, default_store_path([suite])) as db:
+        with _store(store, DEFAULT_STORE_PATH) as db:
             name = loaded.suite.dataset.name
             for line in backtest_lines(loaded.suite, lambda metric, column: db.metric_series(name, metric, column), days):
                 click.echo(line)

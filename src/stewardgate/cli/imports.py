@@ -31,7 +31,7 @@ def import_group() -> None:
 
 @import_group.command("gx")
 @SOURCE
-@click.option("--dataset", "dataset_path", required=True, help="Data path to write into the suite (file, glob or folder).")
+@click.option("--data-path", "dataset_path", required=True, help="Data path to write into the suite (file, glob or folder).")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Suite file to write (default: stdout).")
 @click.option("--name", help="Dataset name (default: from the GX suite name).")
 @click.option("--owner", help="Accountable owner (e-mail or handle); a placeholder otherwise.")
@@ -54,14 +54,16 @@ def gx_cmd(source: Path, dataset_path: str, output: Path | None, name: str | Non
 @click.option("-o", "--output-dir", type=click.Path(path_type=Path, file_okay=False), help="Folder for the suites (default: stdout).")
 @click.option("--dataset-template", default="{name}.parquet", show_default=True,
               help="Data path of each suite; {name} and {physical_name} are the schema object's.")  # fmt: skip
-@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Date for team membership (default: today).")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Date for team membership (default: $STEWARDGATE_AS_OF, else today).")
 def odcs_cmd(source: Path, output_dir: Path | None, dataset_template: str, as_of: datetime | None) -> None:
     """Convert an ODCS v3.x data contract into one suite per schema object."""
 
     def action() -> int:
         from stewardgate.importers.odcs import import_odcs
+        from stewardgate.settings import load_settings
 
-        result = import_odcs(source, dataset_template=dataset_template, as_of=as_of.date() if as_of else None)
+        day = load_settings(cwd=Path.cwd(), flags={"as_of": as_of.date() if as_of else None}).as_of
+        result = import_odcs(source, dataset_template=dataset_template, as_of=day)
         return _finish(result, [output_dir / s.filename for s in result.suites] if output_dir else None)
 
     click.get_current_context().exit(handle_errors(action))

@@ -44,13 +44,13 @@ def echo_notifications(run: RunResult, *, quiet: bool) -> None:
             click.echo(f"notify: {n.channel} {n.status}: {n.dataset}: {what}{held}")
 
 
-def html_strips(run: RunResult, store_url: str | None, paths: list[Any]) -> dict[str, Any]:
+def html_strips(run: RunResult, store_url: str | None) -> dict[str, Any]:
     """Each dataset's per-check statuses over its last 14 stored runs, for the HTML report."""
     from stewardgate.history_view import check_strips
-    from stewardgate.runner import default_store_path
+    from stewardgate.settings import DEFAULT_STORE_PATH
     from stewardgate.store import open_store
 
-    with open_store(store_url, default_path=default_store_path(paths)) as store:
+    with open_store(store_url, default_path=DEFAULT_STORE_PATH) as store:
         return {d.dataset: check_strips(store, d.dataset, run.as_of) for d in run.datasets}
 
 

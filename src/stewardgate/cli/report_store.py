@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from stewardgate.errors import UsageError
+from stewardgate.settings import DEFAULT_STORE_PATH
 from stewardgate.results import DatasetRun, RunResult
 
-DEFAULT_STORE = Path(".stewardgate") / "history.db"
 
 
 def load_report_run(
@@ -39,7 +39,7 @@ def load_report_run(
     from stewardgate.settings import load_settings
 
     settings = load_settings(cwd=Path.cwd(), flags={"store": store_url})
-    return stored_run(settings.store, list(datasets), run_id, default_path=DEFAULT_STORE)
+    return stored_run(settings.store, list(datasets), run_id, default_path=DEFAULT_STORE_PATH)
 
 
 def stored_run(url: str | None, datasets: list[str], run_id: str | None, *, default_path: Path) -> RunResult:

@@ -48,6 +48,7 @@ class Draft:
 def draft_suite(
     dataset: str, *, suite_folder: Path, fmt: str | None = None, sample_rows: int = DEFAULT_SAMPLE_ROWS,
     pii_threshold: float = 0.5, as_of: datetime | None = None, protect: Path | None = None,
+    name: str | None = None,
 ) -> Draft:  # fmt: skip
     """Draft a suite for ``dataset`` (a file, glob or folder) to be saved in ``suite_folder``.
 
@@ -59,6 +60,7 @@ def draft_suite(
         pii_threshold: the match rate above which a detector's kind is suggested.
         as_of: the moment of the profile (freshness); default now.
         protect: the file the suite will be written to; it must not be one of the data files.
+        name: the dataset name (default: from the data's path).
 
     Raises:
         DatasetError: the data cannot be found or read.
@@ -67,7 +69,7 @@ def draft_suite(
     """
     source = read_source(
         dataset, suite_folder=suite_folder, fmt=fmt, sample_rows=sample_rows,
-        as_of=as_of or datetime.now(UTC), protect=protect,
+        as_of=as_of or datetime.now(UTC), protect=protect, name=name,
     )  # fmt: skip
     findings = detect_pii(source.sample, threshold=pii_threshold)
     drafted = _draft_columns(source, findings)

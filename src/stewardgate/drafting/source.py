@@ -42,13 +42,14 @@ class Source:
 
 def read_source(
     dataset: str, *, suite_folder: Path, fmt: str | None, sample_rows: int, as_of: datetime,
-    protect: Path | None = None,
+    protect: Path | None = None, name: str | None = None,
 ) -> Source:  # fmt: skip
     """Open ``dataset`` (a file, glob or folder, relative to the working folder) and profile it.
 
     The returned ``spec.path`` is relative to ``suite_folder`` (unless ``dataset`` was given as
     an absolute path), so a suite written there finds the data. ``protect``: the file the suite
     will be written to, checked before any data is read: it must not be one of the data files.
+    ``name``: the dataset name (default: from the data's path, :func:`dataset_name`).
 
     Raises:
         DatasetError: the data cannot be found, opened or read.
@@ -59,7 +60,7 @@ def read_source(
     resolved = resolve(path, base=folder, fmt=fmt)
     if protect is not None and Path(os.path.abspath(protect)) in {Path(os.path.abspath(f)) for f in resolved.files}:
         raise UsageError(f"{protect} is a file of the dataset; init never writes over data")
-    spec = DatasetSpec(name=dataset_name(dataset), path=path, format=fmt, csv=_csv_options(resolved))
+    spec = DatasetSpec(name=name or dataset_name(dataset), path=path, format=fmt, csv=_csv_options(resolved))
     scanned = open_dataset(spec, base=folder)
     sample = _head_sample(scanned, sample_rows)
     profile = _profile(scanned, as_of, exact=_key_candidates(scanned.schema, sample))

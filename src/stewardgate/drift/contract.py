@@ -40,7 +40,7 @@ _DTYPES = {
     "float32": "Float32", "float64": "Float64", "string": "String", "bool": "Boolean",
     "date": "Date", "datetime": "Datetime(time_unit='us', time_zone=None)",
     "duration": "Duration(time_unit='us')", "decimal": "Decimal(precision=None, scale=0)",
-    "categorical": "Categorical",
+    "categorical": "Categorical", "integer": "Int64", "number": "Float64",
 }  # fmt: skip
 _FLAGS = ("required", "nullable", "unique")
 _LOWER_BOUNDS, _UPPER_BOUNDS = ("min", "min_length"), ("max", "max_length", "max_null_fraction", "max_null_count")

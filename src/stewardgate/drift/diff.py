@@ -49,7 +49,7 @@ def diff_datasets(old: str, new: str, *, base: Path, suite: LoadedSuite | None =
     results = judge(planned, _context(name, spec, suite), baseline, now)
     policy = GatePolicy(fail_on=suite.suite.gate.fail_on if suite else "error")
     run = DatasetRun(
-        dataset=name, suite_path=str(suite.path) if suite else new,
+        dataset=name, suite_path=str(suite.path) if suite else "",  # no suite: the data is the whole header
         suite_sha256=suite.sha256 if suite else "",
         stewardship=suite.suite.stewardship.model_dump(mode="json") if suite else {},
         results=tuple(results), gate=decide(results, policy), started_at=started,

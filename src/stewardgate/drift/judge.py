@@ -31,6 +31,8 @@ class Context:
     extra_columns: str = "warn"
     order: str = "ignore"
     masked: frozenset[str] = field(default_factory=frozenset)
+    required: frozenset[str] = field(default_factory=frozenset)
+    """Columns the run's column contract requires: their removal is its finding, not drift's too."""
 
 
 def judge(planned: list[PlannedCheck], ctx: Context, baseline: Baseline, current: Side) -> list[CheckResult]:
@@ -82,6 +84,13 @@ def schema_results(p: PlannedCheck, ctx: Context, baseline: Baseline, base: Side
     return [_change_result(p, ctx, c, baseline) for c in changes]
 
 
+def _reported_by_the_contract(c: SchemaChange, ctx: Context) -> str | None:
+    """The contract check that already reports this change (a required column removed), if any."""
+    if c.rule == "column_removed" and c.column in ctx.required:
+        return f"{ctx.dataset}.columns.{c.column}.required"
+    return None
+
+
 def rule_severity(rule: str, ctx: Context) -> Severity:
     """The suite's override, else the rule's default as the schema policy sharpens it."""
     overrides: dict[str, str] = dict(ctx.spec.severity)
@@ -98,8 +107,12 @@ def rule_severity(rule: str, ctx: Context) -> Severity:
 def _change_result(p: PlannedCheck, ctx: Context, c: SchemaChange, baseline: Baseline) -> CheckResult:
     severity = rule_severity(c.rule, ctx)
     where = f"{c.column}.{c.rule}" if c.column is not None else c.rule
+    message = f"{c.message} (vs {baseline.describe()})"
+    owner = _reported_by_the_contract(c, ctx)
+    if owner is not None:  # one finding, one verdict: the contract's; drift keeps the history as info
+        severity, message = Severity.INFO, f"{message}; the failure is {owner}"
     return _result(
-        p, status_for(False, severity), severity, f"{c.message} (vs {baseline.describe()})",
+        p, status_for(False, severity), severity, message,
         check_id=f"{p.check_id}.{where}", column=c.column, observed=c.new, expected=c.old,
         details={"change": c.rule, "old": c.old, "new": c.new, **c.evidence, "baseline": baseline.source},
     )  # fmt: skip

@@ -28,7 +28,8 @@ OpenStore = Callable[[], Any]
 def context_of(loaded: LoadedSuite, spec: DriftSpec, masked: set[str]) -> Context:
     """The judge's context from a suite: its drift spec, schema policy and masked columns."""
     policy = loaded.suite.schema_policy
-    return Context(loaded.suite.dataset.name, spec, policy.extra_columns, policy.order, frozenset(masked))
+    required = frozenset(name for name, col in loaded.suite.columns.items() if getattr(col.required, "value", col.required))
+    return Context(loaded.suite.dataset.name, spec, policy.extra_columns, policy.order, frozenset(masked), required)
 
 
 def drift_results(

@@ -21,6 +21,7 @@ from typing import Any
 
 from stewardgate.drift import measures
 from stewardgate.drift.types import CHANGED, NARROWED, SAME, WIDENED, compare_types
+from stewardgate.wording import fraction_text
 
 RENAME_DISTANCE = 0.1
 """Largest value distance (JS distance, Wasserstein in std units, relative length or range
@@ -120,7 +121,7 @@ def _nulls_appeared(name: str, baseline: Side, current: Side) -> SchemaChange | 
     return SchemaChange(
         "nullability_loosened", name, "no nulls", f"{nulls:,} nulls",
         f"column '{name}' had no nulls in the baseline ({baseline.rows:,} rows); now "
-        f"{nulls:,} of {current.rows:,} rows ({share:.2%}) are null",
+        f"{nulls:,} of {current.rows:,} rows ({fraction_text(share)}) are null",
         {"null_count": nulls, "null_fraction": round(share, 6)},
     )  # fmt: skip
 

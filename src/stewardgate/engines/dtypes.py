@@ -1,7 +1,9 @@
 """Suite type names and the polars dtypes they accept.
 
 A suite type is a family: ``datetime`` accepts any time unit and zone, ``decimal`` any
-precision, ``categorical`` a Categorical or an Enum. :func:`pandera_dtype` picks the exact
+precision, ``categorical`` a Categorical or an Enum, ``integer`` any signed or unsigned integer
+width, ``number`` any integer, float or decimal (a CSV reader infers ``1, 2, 3`` as Int64 and
+``1.5`` as Float64: ``number`` accepts both). :func:`pandera_dtype` picks the exact
 dtype pandera must check for: the data's own when it is in the family (so pandera passes it),
 else the family's canonical dtype (so pandera fails it and reports what it found).
 """
@@ -25,6 +27,9 @@ def _table() -> dict[str, tuple[Any, tuple[Any, ...]]]:
     table["duration"] = (pl.Duration("us"), (pl.Duration,))
     table["decimal"] = (pl.Decimal(38, 9), (pl.Decimal,))
     table["categorical"] = (pl.Categorical(), (pl.Categorical, pl.Enum))
+    integers = (pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32, pl.UInt64)
+    table["integer"] = (pl.Int64, integers)
+    table["number"] = (pl.Float64, (*integers, pl.Float32, pl.Float64, pl.Decimal))
     return table
 
 

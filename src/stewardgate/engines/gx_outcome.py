@@ -16,6 +16,8 @@ from stewardgate.expectations.catalogue import lookup
 from stewardgate.expectations.entries import columns_of
 from stewardgate.planning import PlannedCheck
 from stewardgate.results import CheckResult
+from stewardgate.wording import number
+from stewardgate.wording import share as share_of
 
 # Observed values that are a count, a share or a dtype, never a data value: shown unmasked.
 _SAFE_OBSERVED = frozenset(
@@ -60,7 +62,9 @@ def _map_message(p: PlannedCheck, res: dict[str, Any], ok: bool) -> str:
     failing = _int(res.get("unexpected_count")) or 0
     total = (_int(res.get("element_count")) or 0) - (_int(res.get("missing_count")) or 0)
     noun = "non-null values" if "missing_count" in res else "values"
-    share = f" ({failing / total:.2%})" if total else ""
+    if "column_A" in p.value:  # a pair: GX counts rows (pairs), and a pair with one side null is one of them
+        noun = f"rows ({p.value['column_A']}, {p.value['column_B']}) compared"
+    share = f" ({share_of(failing, total)})" if total else ""
     text = f"{failing:,} of {total:,} {noun}{share} are unexpected"
     mostly = p.value.get("mostly")
     if mostly is not None:
@@ -144,5 +148,5 @@ def _sample_text(value: Any) -> str:
 
 
 def _short(value: Any, limit: int = 120) -> str:
-    text = str(value)
+    text = str(number(value))
     return text if len(text) <= limit else text[: limit - 1] + "…"

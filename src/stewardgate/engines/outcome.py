@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from stewardgate.results import CheckResult, Status, status_for
+from stewardgate.wording import fraction_text
+from stewardgate.wording import share as share_of
 
 if TYPE_CHECKING:
     from stewardgate.planning import PlannedCheck
@@ -111,11 +113,11 @@ def _sentence(p: PlannedCheck, o: Outcome, rows: int | None) -> str:
         case "order":
             return "columns are in the declared order" if o.ok else "columns are not in the declared order"
         case "max_null_fraction":
-            return f"null fraction {o.observed:.2%} ({o.failing:,} of {rows:,} rows), allowed <= {p.value:.2%}"
+            return f"null fraction {fraction_text(o.observed)} ({o.failing:,} of {rows:,} rows), allowed <= {p.value:.2%}"
         case "max_null_count":
             return f"{o.failing:,} null rows, allowed <= {p.value:,}"
     if o.ok:
         return _PASSING_WORDS[p.check].format(expected_value=p.value)
     words = _FAILING_WORDS[p.check].format(expected_value=p.value)
-    share = f" ({o.failing / rows:.2%})" if rows else ""
+    share = f" ({share_of(o.failing, rows)})" if rows else ""
     return f"{o.failing:,} of {rows:,} rows{share} {words}"

@@ -29,6 +29,7 @@ from stewardgate.expectations.catalogue import (
     unsupported,
 )
 from stewardgate.suite.yamlpos import Located
+from stewardgate.wording import suggest
 
 _KIND_WORDS = {
     "string": "a string", "number": "a number", "integer": "an integer", "boolean": "true or false",
@@ -114,7 +115,7 @@ def _check_argument(kind: ExpectationType, key: str, value: Any) -> list[EntryPr
         return [EntryProblem(path, f"not allowed in a suite: {FORBIDDEN_ARGUMENTS[key]}", at_key=True)]
     arg = kind.arguments.get(key) or pass_through_argument(key)
     if arg is None:
-        return [EntryProblem(path, "unknown argument" + _suggest(key, kind.allowed()), at_key=True)]
+        return [EntryProblem(path, "unknown argument" + suggest(key, kind.allowed()), at_key=True)]
     return _check_value(arg, value, path)
 
 
@@ -127,7 +128,7 @@ def _check_value(arg: Argument, value: Any, path: tuple[str | int, ...]) -> list
         return [EntryProblem(path, f"must be {_words(arg.types)}, got {_given(value)}")]
     if arg.enum and value not in arg.enum:
         hint = _GX_SEVERITY_HINT if arg.name == "severity" and value in ("critical", "warning") else ""
-        return [EntryProblem(path, f"unknown value {value!r}" + _suggest(str(value), [str(e) for e in arg.enum]) + hint)]
+        return [EntryProblem(path, f"unknown value {value!r}" + suggest(str(value), [str(e) for e in arg.enum]) + hint)]
     if _is_number(value) and arg.minimum is not None and arg.maximum is not None:
         if not arg.minimum <= value <= arg.maximum:
             return [EntryProblem(path, f"must be between {arg.minimum:g} and {arg.maximum:g}, got {value!r}")]
@@ -245,8 +246,3 @@ def _given(value: Any) -> str:
         return "a list"
     return repr(value)
 
-
-def _suggest(word: str, allowed: list[str]) -> str:
-    close = difflib.get_close_matches(word, allowed, n=1, cutoff=0.6)
-    listing = ", ".join(allowed)
-    return f" (did you mean '{close[0]}'? allowed: {listing})" if close else f" (allowed: {listing})"

@@ -60,6 +60,10 @@ def _run_one(
     if p.check == "retention":
         if p.value.get("column") is None:
             return [skipped(p, f"retention {p.value['period']} names no column to measure")]
+        problem = retention.usable(p, scanned.schema)
+        if problem is not None:  # a column the suite names outside columns: checked here, located
+            where = loaded.where("stewardship", "retention", "column")
+            return [_result(p, Outcome(ok=False, errored=f"{where}: {problem}"), row_count)]
         outcome = retention.judge_retention(p, scanned, extra, row_count=row_count, as_of=as_of, masked=masked)
         return [_result(p, outcome, row_count)]
     if p.check == "personal_data":

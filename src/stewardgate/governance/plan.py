@@ -1,7 +1,9 @@
 """Planning the governance checks of a suite (reads no data).
 
 A suite with a ``governance:`` block (or every suite, when the setting
-``governance.run_by_default`` is on) gets these checks, each with its own id:
+``governance.run_by_default`` is on) gets these checks, each with its own id. A suite without
+either gets the ones its declarations turn on (:func:`implied_spec`; completeness, an
+organisation-wide requirement, needs the block or the setting):
 
 ====================================  ======================================
 id (the check type is its last part)  planned when
@@ -33,14 +35,34 @@ if TYPE_CHECKING:
 ENGINE = "governance"
 
 
-def governance_spec(loaded: LoadedSuite, settings: GovernanceSettings | None) -> GovernanceSpec | None:
-    """The suite's governance block; the defaults if absent but the settings turn it on."""
+def governance_spec(loaded: LoadedSuite, settings: GovernanceSettings | None) -> GovernanceSpec:
+    """The suite's governance block; without one, the checks its declarations turn on.
+
+    Declared means enforced: with no ``governance:`` block (and ``run_by_default`` off) a suite
+    still gets retention (planned when ``stewardship.retention`` is set), recertification (when
+    ``recertify_by`` is set), the stamp check (skipped while the data carries no stamp) and,
+    when it declares a classification (the dataset's or a column's), the personal-data scan and
+    the classification check. Completeness by risk tier is an organisation-wide requirement: it
+    runs with a ``governance:`` block or ``run_by_default``.
+    """
     from stewardgate.settings import GovernanceSettings
 
     spec = loaded.suite.governance
-    if spec is None and (settings or GovernanceSettings()).run_by_default:
+    if spec is not None:
+        return spec
+    if (settings or GovernanceSettings()).run_by_default:
         return GovernanceSpec()
-    return spec
+    return implied_spec(loaded)
+
+
+def implied_spec(loaded: LoadedSuite) -> GovernanceSpec:
+    """The governance checks a suite's declarations turn on by themselves (no block, no setting)."""
+    suite = loaded.suite
+    classified = suite.stewardship.classification is not None or any(c.classification for c in suite.columns.values())
+    off = {"enabled": False}
+    return GovernanceSpec.model_validate({
+        "completeness": off, **({} if classified else {"personal_data": off, "classification": off}),
+    })  # fmt: skip
 
 
 def effective_tier(loaded: LoadedSuite, settings: GovernanceSettings | None) -> str:
@@ -53,8 +75,6 @@ def plan_governance(loaded: LoadedSuite, settings: GovernanceSettings | None = N
     from stewardgate.settings import GovernanceSettings
 
     spec = governance_spec(loaded, settings)
-    if spec is None:
-        return []
     settings = settings or GovernanceSettings()
     stewardship = loaded.suite.stewardship
     planned = []

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from stewardgate.engines.outcome import MASK, Outcome
 from stewardgate.suite.periods import parse_period
+from stewardgate.wording import share as share_of
 
 if TYPE_CHECKING:
     import polars as pl
@@ -38,10 +39,10 @@ def usable(p: PlannedCheck, schema: dict[str, Any]) -> str | None:
     if column is None:
         return None
     if column not in schema:
-        return f"the retention column '{column}' is not in the data"
+        return f"column '{column}' is not in the data (it has: {', '.join(schema)})"
     dtype = schema[column]
     if not (dtype == pl.Date or isinstance(dtype, pl.Datetime)):
-        return f"the retention column '{column}' is {dtype}, not a date or datetime"
+        return f"column '{column}' is {dtype} in the data; the retention column must be a date or datetime"
     return None
 
 
@@ -81,7 +82,7 @@ def judge_retention(
                        message=f"no rows older than {period} on {column} (kept from {cutoff}, as of {as_of}); oldest {shown}")  # fmt: skip
     parts = _partitions(p, scanned, as_of) if len(scanned.resolved.files) > 1 else []
     details["partitions"] = [{"partition": name, "rows": n} for name, n in parts]
-    share = f" ({expired / row_count:.2%})" if row_count else ""
+    share = f" ({share_of(expired, row_count)})" if row_count else ""
     where = ""
     if parts:
         listed = ", ".join(f"{name} ({n:,} rows)" for name, n in parts[:MAX_LISTED])

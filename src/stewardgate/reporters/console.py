@@ -21,6 +21,7 @@ from pathlib import Path
 
 from stewardgate.results import CheckResult, DatasetRun, RunResult, Status
 from stewardgate.textsafe import terminal
+from stewardgate.wording import number
 
 MAX_SUITES_NAMED = 3
 """A rerun hint names the blocked suites up to this many; beyond, it repeats the run's PATHS."""
@@ -49,7 +50,8 @@ def render_dataset(d: DatasetRun, *, color: bool = False, verbosity: int = 0) ->
     """One dataset's block: header, check lines, summary line."""
     rows = f", {d.row_count:,} rows" if d.row_count is not None else ""
     source = terminal(d.data.path) if d.data else "?"
-    lines = [_paint(terminal(d.dataset), "1", color) + f"  {terminal(d.suite_path)} -> {source}{rows}"]
+    checked = f"{terminal(d.suite_path)} -> {source}" if d.suite_path else source  # diff without a suite names only the data
+    lines = [_paint(terminal(d.dataset), "1", color) + f"  {checked}{rows}"]
     if d.error:
         lines.append(f"  {_paint('ERROR', _COLORS[Status.ERRORED], color)}  {terminal(d.error)}")
     width = max((len(terminal(r.check_id)) for r in d.results), default=0)
@@ -71,7 +73,7 @@ def _check_line(r: CheckResult, width: int, color: bool) -> str:
 def _detail_lines(r: CheckResult, verbosity: int) -> list[str]:
     out = []
     if verbosity > 0:
-        out.append(f"         expected: {terminal(r.expected)}   observed: {terminal(r.observed)}   severity: {r.severity.value}")
+        out.append(f"         expected: {terminal(r.expected)}   observed: {terminal(number(r.observed))}   severity: {r.severity.value}")
     if r.samples:
         out.append(f"         samples: {', '.join(terminal(s) for s in r.samples)}")
     return out

@@ -43,8 +43,8 @@ def escape_property(text: str) -> str:
 
 
 def annotation_file(dataset: DatasetRun, suite_root: Path | None) -> str:
-    """The suite path as GitHub wants it: relative to ``suite_root`` when it lies inside it."""
-    path = PurePath(dataset.suite_path)
+    """The suite path (the data's, for a diff without a suite) relative to ``suite_root`` when inside it."""
+    path = PurePath(dataset.suite_path or (dataset.data.path if dataset.data else ""))
     if suite_root is not None:
         with contextlib.suppress(ValueError):
             path = path.relative_to(suite_root)

@@ -1,6 +1,6 @@
 """The history store: every dataset run, its results, metric profile and schema snapshot.
 
-``open_store(None, default_path=...)`` opens the SQLite file next to the suites; any
+``open_store(None, default_path=...)`` opens the SQLite file the caller names (``settings.DEFAULT_STORE_PATH``, in the working folder); any
 SQLAlchemy URL (PostgreSQL through psycopg 3) works too. Each dataset run is written in one
 transaction; the tables are created, versioned and upgraded on open. See ``docs/store.md``.
 """

@@ -5,7 +5,7 @@ below it raises :class:`~stewardgate.errors.StoreError` (``from exc``), with a m
 names the store by its URL with the password hidden, and never contains the password
 (:mod:`stewardgate.redact`: in the user info, unencoded or not, in the query, without a scheme).
 
-* ``None`` means the SQLite file the caller names (``<suites root>/.stewardgate/history.db``).
+* ``None`` means the SQLite file the caller names (``.stewardgate/history.db`` in the working folder).
 * ``postgresql://`` and ``postgres://`` are read as ``postgresql+psycopg://`` (psycopg 3).
 * SQLite connections run in WAL mode, with a 30 s busy timeout and foreign keys on; write
   transactions start with ``BEGIN IMMEDIATE`` so concurrent writers queue instead of failing.

@@ -6,7 +6,6 @@ each at the spot it concerns, with what is allowed.
 
 from __future__ import annotations
 
-import difflib
 import types
 import typing
 from typing import Any
@@ -15,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from stewardgate.errors import Problem
 from stewardgate.suite.yamlpos import Located
+from stewardgate.wording import suggest
 
 
 def problems_from(exc: ValidationError, located: Located, model: type[BaseModel], file: str) -> list[Problem]:
@@ -45,7 +45,7 @@ def _problem(err: Any, loc: tuple[str | int, ...], located: Located, model: type
     if kind == "extra_forbidden":
         line, col = located.position(loc, prefer_key=True)
         allowed = allowed_keys(model, loc[:-1])
-        return Problem(file, line, col, key, "unknown key" + _suggest(str(loc[-1]), allowed))
+        return Problem(file, line, col, key, "unknown key" + suggest(str(loc[-1]), allowed))
     if kind == "missing":
         line, col = located.position(loc[:-1], prefer_key=False)
         return Problem(file, line, col, key, "required key is missing")
@@ -57,7 +57,7 @@ def _message(err: Any) -> str:
     kind, ctx, given = err["type"], err.get("ctx") or {}, err.get("input")
     if kind == "literal_error":
         allowed = [a.strip().strip("'") for a in str(ctx.get("expected", "")).replace(" or ", ", ").split(",")]
-        return f"unknown value {given!r}" + _suggest(str(given), allowed)
+        return f"unknown value {given!r}" + suggest(str(given), allowed)
     if kind == "value_error":
         return str(ctx.get("error", err["msg"]))
     if kind == "assertion_error":
@@ -66,16 +66,6 @@ def _message(err: Any) -> str:
     if given is not None and not isinstance(given, (dict, list)):
         msg += f", got {given!r}"
     return msg[0].lower() + msg[1:]
-
-
-def _suggest(word: str, allowed: list[str]) -> str:
-    if not allowed:
-        return ""
-    close = difflib.get_close_matches(word, allowed, n=1, cutoff=0.6)
-    listing = ", ".join(allowed)
-    if close:
-        return f" (did you mean '{close[0]}'? allowed: {listing})"
-    return f" (allowed: {listing})"
 
 
 def allowed_keys(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:

@@ -40,6 +40,12 @@ class LoadedSuite:
         """The line of a key path such as ``("columns", "amount", "min")``, if written."""
         return self.located.line_of(tuple(keys))
 
+    def where(self, *keys: str | int) -> str:
+        """``path:line:col: key.path`` of a key, for errors found at run time (as at load)."""
+        line, col = self.located.position(tuple(keys))
+        spot = f"{self.path}:{line}:{col}" if line is not None else str(self.path)
+        return f"{spot}: {'.'.join(map(str, keys))}"
+
 
 def discover(paths: list[Path]) -> list[Path]:
     """Suite files named or found (recursively, sorted) under the named folders."""
@@ -95,10 +101,27 @@ def load_suite(file: Path) -> LoadedSuite:
         suite = Suite.model_validate(located.data)
     except ValidationError as exc:
         raise SuiteError(_in_file_order([*problems_from(exc, located, Suite, name), *expectations])) from None
-    extra = _in_file_order([*_column_problems(suite, located, name), *expectations])
-    if extra:
-        raise SuiteError(extra)
+    if expectations:
+        raise SuiteError(_in_file_order(expectations))
     return LoadedSuite(path=file, suite=suite, sha256=hashlib.sha256(raw).hexdigest(), located=located)
+
+
+def declared_names(folder: Path) -> dict[str, Path]:
+    """Dataset name -> suite file, for the suites found under ``folder`` (parsed, not validated).
+
+    A drafted suite that does not validate yet still claims its name; files that are not
+    YAML mappings with a ``dataset.name`` are left out.
+    """
+    names: dict[str, Path] = {}
+    for file in discover([folder]) if folder.is_dir() and any(folder.rglob("*.y*ml")) else []:
+        try:
+            data = _parse(str(file), file.read_text(encoding="utf-8")).data
+        except (OSError, UnicodeDecodeError, SuiteError):
+            continue
+        name = data.get("dataset", {}).get("name") if isinstance(data, dict) and isinstance(data.get("dataset"), dict) else None
+        if isinstance(name, str):
+            names.setdefault(name, file)
+    return names
 
 
 def _in_file_order(problems: list[Problem]) -> list[Problem]:
@@ -117,19 +140,6 @@ def _parse(name: str, text: str) -> Located:
         raise SuiteError([Problem(name, line, col, "", f"invalid YAML: {what}")]) from None
     except YAMLError as exc:
         raise SuiteError([Problem(name, None, None, "", f"invalid YAML: {exc}")]) from None
-
-
-def _column_problems(suite: Suite, located: Located, name: str) -> list[Problem]:
-    """Cross-field rules the models cannot see alone (columns named by other sections)."""
-    problems = []
-    retention = suite.stewardship.retention
-    if retention and retention.column and suite.columns and retention.column not in suite.columns:
-        line, col = located.position(("stewardship", "retention", "column"))
-        problems.append(
-            Problem(name, line, col, "stewardship.retention.column",
-                    f"column '{retention.column}' is not declared under columns")  # fmt: skip
-        )
-    return problems
 
 
 def _duplicate_names(loaded: list[LoadedSuite]) -> list[Problem]:

@@ -24,7 +24,7 @@ T = TypeVar("T")
 COLUMN_TYPES = (
     "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
     "float32", "float64", "string", "bool", "date", "datetime", "duration",
-    "decimal", "categorical",
+    "decimal", "categorical", "integer", "number",
 )  # fmt: skip
 CLASSIFICATIONS = ("public", "internal", "confidential", "restricted")
 PII_KINDS = ("email", "phone", "name", "address", "national_id", "card", "iban", "ip", "other")
@@ -32,7 +32,7 @@ PII_KINDS = ("email", "phone", "name", "address", "national_id", "card", "iban",
 ColumnType = Literal[
     "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
     "float32", "float64", "string", "bool", "date", "datetime", "duration",
-    "decimal", "categorical",
+    "decimal", "categorical", "integer", "number",
 ]  # fmt: skip
 Classification = Literal["public", "internal", "confidential", "restricted"]
 PiiKind = Literal["email", "phone", "name", "address", "national_id", "card", "iban", "ip", "other"]

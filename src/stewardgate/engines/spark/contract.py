@@ -26,12 +26,14 @@ def spark_family(type_name: str) -> tuple[Any, ...]:
     """The Spark types a suite type accepts (none: Spark cannot hold it, the check fails)."""
     from pyspark.sql import types as T
 
+    integers = (T.ByteType, T.ShortType, T.IntegerType, T.LongType)
     return {
         "int8": (T.ByteType,), "int16": (T.ShortType,), "int32": (T.IntegerType,), "int64": (T.LongType,),
         "uint8": (), "uint16": (), "uint32": (), "uint64": (), "float32": (T.FloatType,),
         "float64": (T.DoubleType,), "string": (T.StringType,), "bool": (T.BooleanType,), "date": (T.DateType,),
         "datetime": (T.TimestampType, T.TimestampNTZType), "duration": (T.DayTimeIntervalType,),
         "decimal": (T.DecimalType,), "categorical": (),
+        "integer": integers, "number": (*integers, T.FloatType, T.DoubleType, T.DecimalType),
     }[type_name]  # fmt: skip
 
 

@@ -1,6 +1,6 @@
-"""GX's own per-expectation test cases (../shared/gx-test-definitions) as parity cases.
+"""GX's own per-expectation test cases (``gx-test-definitions/`` of the corpora) as parity cases.
 
-``cases_for(type)`` yields one :class:`DefinitionSet` per dataset of the type's JSON file: the
+``cases_for(folder, type)`` yields one :class:`DefinitionSet` per dataset of the type's JSON file: the
 data and the cases that apply to pandas. Case arguments lose ``result_format`` and
 ``catch_exceptions`` (they change the shape of GX's answer, not the verdict); cases with a row
 condition are left out (suites hold no code). GX 1.24.1's own answer is the reference, not the
@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-DEFINITIONS = Path(__file__).resolve().parents[3] / "shared" / "gx-test-definitions"
 _DROPPED = ("result_format", "catch_exceptions")
 _UNSUPPORTED = ("row_condition", "condition_parser")
 
@@ -35,19 +34,19 @@ class DefinitionSet:
     cases: tuple[DefinitionCase, ...]
 
 
-def definition_files() -> dict[str, Path]:
-    """Expectation type -> its definitions file (the first one, when a type has several)."""
+def definition_files(folder: Path) -> dict[str, Path]:
+    """Expectation type -> its definitions file under ``folder`` (the first one, when a type has several)."""
     found: dict[str, Path] = {}
-    for path in sorted(DEFINITIONS.glob("*/*.json")):
+    for path in sorted(folder.glob("*/*.json")):
         kind = json.loads(path.read_text(encoding="utf-8")).get("expectation_type")
         if kind and path.stem == kind:
             found.setdefault(kind, path)
     return found
 
 
-def cases_for(expectation_type: str) -> Iterator[DefinitionSet]:
+def cases_for(folder: Path, expectation_type: str) -> Iterator[DefinitionSet]:
     """The datasets and pandas cases of one expectation type."""
-    data = json.loads(definition_files()[expectation_type].read_text(encoding="utf-8"))
+    data = json.loads(definition_files(folder)[expectation_type].read_text(encoding="utf-8"))
     for ds in data["datasets"]:
         if "pandas" in (ds.get("suppress_test_for") or []):
             continue
