@@ -38,6 +38,7 @@ EXPECTED: dict[str, int] = {
     "stewardgate run examples/nightly/ --as-of 2026-10-22": 1,  # the e-mail null spike
     "stewardgate history orders_daily --metric null_fraction --column email": 0,
     "stewardgate backtest examples/nightly/orders_daily.yml --from 2026-09-01 --to 2026-10-22": 0,
+    "stewardgate runs orders_daily": 0,
     'stewardgate baseline accept orders --reason "first release"': 0,
     "stewardgate baseline export orders -o suites/orders.baseline.json": 0,
     "stewardgate diff sample_data/orders.parquet sample_data/bad/orders.parquet": 0,

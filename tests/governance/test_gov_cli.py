@@ -207,7 +207,7 @@ def test_trust_sheet_columns_rules_in_words_pass_rate_and_freshness(cli: Callabl
            "| `ts` | datetime | — | no | — |\n" in out
     assert "## Rules on the whole table\n\n- columns beyond those listed are reported\n" in out
     page = ran / "out" / "orders.html"
-    cli("trust-sheet", "orders", "--store", store, "--html", "-o", page, cwd=ran)
+    cli("trust-sheet", "orders", "--store", store, "--html", page, cwd=ran)
     html = page.read_text(encoding="utf-8")
     assert '<td data-label="Personal data" class="warned">personal data (email), confidential</td>' in html
     assert '<td data-label="Rules"><div>id &gt;= 0</div></td>' in html

@@ -96,7 +96,7 @@ def test_backfill_summary_json_parallel_and_runs(project: Any, cli: Any) -> None
     code, out, _ = cli("backfill", "suites", "--from", "2026-10-01", "--to", "2026-10-03", "--parallel", "2", cwd=root)
     assert code == 1
     assert out.splitlines()[-1] == "3 nights x 2 datasets, 3 failed (2026-10-01 a, 2026-10-02 a, 2026-10-03 a)"
-    code, out, _ = cli("backfill", "suites", "--from", "2026-10-04", "--to", "2026-10-05", "--select", "b", "--json", cwd=root)
+    code, out, _ = cli("backfill", "suites", "--from", "2026-10-04", "--to", "2026-10-05", "--select", "b", "--format", "json", cwd=root)
     data = json.loads(out)
     assert (code, data["days"], data["failed"], data["summary"]) == (0, 2, 0, "2 nights, all passed")
     assert [(n["as_of"], n["dataset"], n["passed"]) for n in data["nights"]] == [("2026-10-04", "b", True), ("2026-10-05", "b", True)]

@@ -55,7 +55,7 @@ def _kill_at(moment: str, suite: Path, store: Path, tmp_path: Path) -> None:
 def _audit_files(cli: Callable[..., Any], store: Path, tmp_path: Path) -> list[str]:
     import json
 
-    code, out, err = cli("audit", "log", "--kind", "stamp", "--json", "--store", f"sqlite:///{store}", cwd=tmp_path)
+    code, out, err = cli("audit", "log", "--kind", "stamp", "--format", "json", "--store", f"sqlite:///{store}", cwd=tmp_path)
     assert code == 0, err
     return [f for e in json.loads(out) for f in e["payload"]["files"]]
 

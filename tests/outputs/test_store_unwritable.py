@@ -52,7 +52,7 @@ def test_a_read_only_sqlite_store_prints_and_writes_what_was_judged(make_suite: 
     _suite(make_suite)
     first = _run(tmp_path, "--as-of", "2026-05-31")
     assert first.returncode == 1, first.stderr
-    db = tmp_path.parent / ".stewardgate" / "history.db"  # beside the suites root
+    db = tmp_path / ".stewardgate" / "history.db"  # the default store, in the working folder
     db.chmod(0o444)
     proc = _run(tmp_path, "--json", "run.json", "--markdown", "run.md", prefix=NO_OVERRIDE)
     _assert_judged_then_exit_2(proc, tmp_path)
@@ -64,7 +64,7 @@ def test_a_store_folder_that_cannot_be_read_fails_the_dataset_and_exits_2(make_s
     unreadable, so the dataset cannot be checked; still shown, still written, exit 2."""
     _suite(make_suite)
     assert _run(tmp_path, "--as-of", "2026-05-31").returncode == 1
-    store = tmp_path.parent / ".stewardgate"
+    store = tmp_path / ".stewardgate"
     for p in store.iterdir():
         p.chmod(0o444)
     store.chmod(0o555)

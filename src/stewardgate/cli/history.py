@@ -48,7 +48,7 @@ def _known_metric(metric: str) -> None:
 @click.option("--to", "end", type=DAY, required=True, help="Last as-of day, inclusive.")
 @selection_options
 @click.option("--parallel", type=click.IntRange(1, 64), default=None, help="Datasets of a night checked at once (processes).")
-@click.option("--json", "as_json", is_flag=True, help="Print the nights and the summary as JSON instead of lines.")
+@print_format("text")
 @STORE
 def backfill_cmd(paths: tuple[Path, ...], start: datetime, end: datetime, select: tuple[str, ...],
                  exclude: tuple[str, ...], parallel: int | None, as_json: bool, store: str | None) -> None:  # fmt: skip
@@ -86,7 +86,7 @@ def _echo_night(n: Any) -> None:
 @click.command("runs")
 @click.argument("dataset", required=False)
 @click.option("--limit", type=click.IntRange(1, 1000), default=14, show_default=True, help="How many runs, newest first.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@print_format("table")
 @STORE
 def runs_cmd(dataset: str | None, limit: int, as_json: bool, store: str | None) -> None:
     """The last runs (of DATASET, or of every dataset): as-of, status, what failed, how long."""
