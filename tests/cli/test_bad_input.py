@@ -9,7 +9,8 @@ cannot be read is reported in the run's output (the run goes on with the other d
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -410,3 +411,101 @@ def test_store_and_no_history_together(cli: Callable[..., Any], tmp_path: Path) 
         2, "", "error: --store and --no-history contradict each other: --no-history reads and writes no store\n",
     )  # fmt: skip
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d.parquet", "s.yml"]
+
+
+# --- folders that cannot be listed, symbolic links (issue 17: 1, 2, 3) ----------------------
+
+UNPRIVILEGED = ("setpriv", "--bounding-set=-dac_override,-dac_read_search", "--inh-caps=-all")
+"""Run the CLI without root's override of file permissions (CI runs as root)."""
+
+
+@pytest.fixture
+def locked(tmp_path: Path) -> Iterator[Callable[[Path], Path]]:
+    """``locked(folder)``: chmod 000 the folder for the test (restored after it, so it can be
+    removed). Fails, never skips, when root's override cannot be dropped."""
+    folders: list[Path] = []
+
+    def lock(folder: Path) -> Path:
+        folder.chmod(0)
+        folders.append(folder)
+        probe = subprocess.run([*UNPRIVILEGED, "ls", str(folder)], capture_output=True, check=False)
+        assert probe.returncode != 0, "setpriv could not drop root's override of file permissions"
+        return folder
+
+    yield lock
+    for folder in folders:
+        folder.chmod(0o755)
+
+
+def _partitions(folder: Path) -> None:
+    """Two hive partitions of three rows; only the second breaks ``min: 0``."""
+    (folder / "parts" / "p=1").mkdir(parents=True)
+    (folder / "parts" / "p=2").mkdir()
+    pl.DataFrame({"a": [1, 2, 3]}).write_parquet(folder / "parts" / "p=1" / "x.parquet")
+    pl.DataFrame({"a": [-1, -2, -3]}).write_parquet(folder / "parts" / "p=2" / "x.parquet")
+
+
+def test_a_partition_that_cannot_be_listed(
+    cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path, locked: Callable[[Path], Path]
+) -> None:
+    """The gate never passes on the readable half of the data: exit 2 naming the folder."""
+    _partitions(tmp_path)
+    make_suite(columns={"a": {"min": 0}}, path="parts")
+    locked(tmp_path / "parts" / "p=2")
+    code, stdout, stderr = cli("run", "suite.yml", "--no-history", cwd=tmp_path, prefix=UNPRIVILEGED)
+    message = "parts/p=2: cannot list the folder (Permission denied); what it holds would go unchecked"
+    assert (code, stdout.splitlines()[1]) == (2, f"  ERROR  {message}"), stderr
+    assert stdout.splitlines()[-1] == "gate: FAILED (1 of 1 datasets blocked: t; exit 2)"
+
+
+@pytest.mark.parametrize("path", ["parts", "parts/**/*.parquet", "parts/*/x.parquet"])
+def test_a_symlinked_partition_is_read_in_every_form(
+    cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path, path: str
+) -> None:
+    """A partition folder that is a symbolic link is read by the folder form and the globs alike."""
+    _partitions(tmp_path)
+    (tmp_path / "parts" / "p=2").rename(tmp_path / "elsewhere")
+    (tmp_path / "parts" / "p=2").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    make_suite(columns={"a": {"min": 0}}, path=path)
+    code, stdout, stderr = cli("run", "suite.yml", "--no-history", "--json", "run.json", cwd=tmp_path)
+    assert code == 1, stdout + stderr
+    (dataset,) = json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))["datasets"]
+    assert dataset["row_count"] == 6
+    assert [r["status"] for r in dataset["results"] if r["check_id"] == "t.columns.a.min"] == ["failed"]
+
+
+@pytest.mark.parametrize("path", ["parts", "parts/**/*.parquet"])
+def test_a_symlink_loop_in_a_dataset(cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path, path: str) -> None:
+    _partitions(tmp_path)
+    (tmp_path / "parts" / "p=1" / "back").symlink_to(tmp_path / "parts", target_is_directory=True)
+    make_suite(columns={"a": {}}, path=path)
+    _unreadable(cli, tmp_path, f"parts/p=1/back: a symbolic link loop (it leads back to {tmp_path / 'parts'})")
+
+
+def test_a_dangling_symlink_in_a_dataset(cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path) -> None:
+    _partitions(tmp_path)
+    (tmp_path / "parts" / "p=3").symlink_to(tmp_path / "gone")
+    make_suite(columns={"a": {}}, path="parts")
+    _unreadable(cli, tmp_path, f"parts/p=3: a symbolic link to '{tmp_path / 'gone'}', which does not exist")
+
+
+@pytest.mark.parametrize("command", ["validate", "run"])
+def test_a_suites_folder_that_cannot_be_listed(
+    cli: Callable[..., Any], tmp_path: Path, locked: Callable[[Path], Path], command: str
+) -> None:
+    pl.DataFrame({"a": [1]}).write_parquet(tmp_path / "d.parquet")
+    _write(tmp_path, "suites/a.yml", HEAD.replace("d.parquet", "../d.parquet") + "  a: {}\n")
+    _write(tmp_path, "suites/more/b.yml", HEAD.replace("name: t", "name: u") + "  a: {}\n")
+    locked(tmp_path / "suites" / "more")
+    assert tuple(cli(command, "suites", cwd=tmp_path, prefix=UNPRIVILEGED)) == (
+        2, "", "error: suites/more: cannot list the folder (Permission denied); what it holds would go unchecked\n",
+    )  # fmt: skip
+
+
+def test_a_symlinked_suites_folder_is_read(cli: Callable[..., Any], tmp_path: Path) -> None:
+    _write(tmp_path, "suites/a.yml", HEAD + "  a: {}\n")
+    _write(tmp_path, "shared/b.yml", HEAD.replace("name: t", "name: u") + "  a: {}\n")
+    (tmp_path / "suites" / "shared").symlink_to(tmp_path / "shared", target_is_directory=True)
+    assert tuple(cli("validate", "suites", cwd=tmp_path)) == (
+        0, "ok  suites/a.yml  (t, 1 columns)\nok  suites/shared/b.yml  (u, 1 columns)\n2 suites valid\n", "",
+    )  # fmt: skip

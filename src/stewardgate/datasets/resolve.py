@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from stewardgate.errors import DatasetError
+from stewardgate.walk import folder_files, glob_files
 
 FORMATS_BY_SUFFIX = {
     ".parquet": "parquet", ".pq": "parquet",
@@ -34,12 +35,12 @@ def resolve(path_text: str, *, base: Path, fmt: str | None) -> ResolvedDataset:
     target = Path(os.path.normpath(base / path_text))
     display = str(target)
     if glob.has_magic(path_text):
-        files = tuple(sorted(Path(p) for p in glob.glob(str(target), recursive=True) if Path(p).is_file()))
+        files = tuple(glob_files(target, error=DatasetError))
         if not files:
             raise DatasetError(f"{display}: the pattern matches no files")
         hive_root = None
     elif target.is_dir():
-        files = tuple(sorted(p for p in target.rglob("*") if p.is_file() and not _hidden(p, target)))
+        files = tuple(folder_files(target, error=DatasetError, skip=_hidden))
         files = tuple(p for p in files if p.suffix in FORMATS_BY_SUFFIX or fmt is not None)
         if not files:
             raise DatasetError(f"{display}: the folder holds no data files")
@@ -51,8 +52,9 @@ def resolve(path_text: str, *, base: Path, fmt: str | None) -> ResolvedDataset:
     return ResolvedDataset(display=display, files=files, format=_format(files, fmt, display), hive_root=hive_root)
 
 
-def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith((".", "_")) for part in path.relative_to(root).parts)
+def _hidden(name: str) -> bool:
+    """Markers and checksums (``_SUCCESS``, ``.part-0.crc``) and folders holding them."""
+    return name.startswith((".", "_"))
 
 
 def _format(files: tuple[Path, ...], fmt: str | None, display: str) -> str:
