@@ -509,3 +509,9 @@ def test_a_symlinked_suites_folder_is_read(cli: Callable[..., Any], tmp_path: Pa
     assert tuple(cli("validate", "suites", cwd=tmp_path)) == (
         0, "ok  suites/a.yml  (t, 1 columns)\nok  suites/shared/b.yml  (u, 1 columns)\n2 suites valid\n", "",
     )  # fmt: skip
+
+
+def test_csv_with_a_duplicate_header(cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path) -> None:
+    """polars would rename the second ``id`` and the rules for ``id`` would judge only the first."""
+    make_suite(data=b"id,x,id\n1,2,-3\n", data_name="data.csv", columns={"id": {"min": 0}})
+    _unreadable(cli, tmp_path, "data.csv: the header names column 'id' 2 times (columns 1, 3); column names must be unique")
