@@ -515,3 +515,48 @@ def test_csv_with_a_duplicate_header(cli: Callable[..., Any], make_suite: Callab
     """polars would rename the second ``id`` and the rules for ``id`` would judge only the first."""
     make_suite(data=b"id,x,id\n1,2,-3\n", data_name="data.csv", columns={"id": {"min": 0}})
     _unreadable(cli, tmp_path, "data.csv: the header names column 'id' 2 times (columns 1, 3); column names must be unique")
+
+
+# --- YAML a suite may not hold (issue 17: 9, 15) -------------------------------------------
+
+TAGS_ALLOWED = "suites hold plain data (allowed tags: !!str, !!int, !!float, !!bool, !!null, !!seq, !!map)"
+
+
+@pytest.mark.parametrize(
+    ("tail", "message"),
+    [
+        ("waivers: [{check: t.columns.a.min, reason: r, approved_by: a@example.com, expires: 2026-02-30}]",
+         "s.yml:10:84: waivers.0.expires: '2026-02-30' is not a valid date or time (day is out of range for month)"),
+        ("waivers:\n  - {check: t.columns.a.min, reason: r, approved_by: a@example.com, expires: 2026-13-45}",
+         "s.yml:11:78: waivers.0.expires: '2026-13-45' is not a valid date or time (month must be in 1..12)"),
+        ("anomalies: !seq [{metric: row_count}]",
+         f"s.yml:10:12: anomalies: YAML tag '!seq' is not allowed: {TAGS_ALLOWED}"),
+        ("schema: !!python/object/apply:os.system [echo hi]",
+         f"s.yml:10:9: schema: YAML tag '!!python/object/apply:os.system' is not allowed: {TAGS_ALLOWED}"),
+        ("gate: {fail_on: !!python/name:os.system }",
+         f"s.yml:10:17: gate.fail_on: YAML tag '!!python/name:os.system' is not allowed: {TAGS_ALLOWED}"),
+    ],
+    ids=["february-30", "month-13", "tagged-sequence", "python-object", "python-name"],
+)  # fmt: skip
+def test_yaml_a_suite_may_not_hold(cli: Callable[..., Any], tmp_path: Path, command: str, tail: str, message: str) -> None:
+    _write(tmp_path, "s.yml", HEAD + "  a: {}\n" + tail + "\n")
+    assert _suite_error(cli, tmp_path, command, "s.yml") == _problems(message)
+
+
+def test_nesting_too_deep(cli: Callable[..., Any], tmp_path: Path) -> None:
+    _write(tmp_path, "s.yml", HEAD + "  a: {description: " + "[" * 300 + "]" * 300 + "}\n")
+    path = ".".join(["columns", "a", "description"] + ["0"] * 61)
+    assert _suite_error(cli, tmp_path, "validate", "s.yml") == _problems(
+        f"s.yml:9:81: {path}: nested deeper than 64 levels of mappings and lists"
+    )
+
+
+def test_an_alias_bomb(cli: Callable[..., Any], tmp_path: Path) -> None:
+    """Nine levels of nine aliases ("billion laughs", under 700 bytes) are refused at the alias
+    that passes the bound, before anything is expanded."""
+    levels = ["  l0: &l0 [" + ", ".join(["lol"] * 9) + "]"]
+    levels += [f"  l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 9) + "]" for i in range(1, 9)]
+    _write(tmp_path, "s.yml", HEAD + "  a: {}\nx:\n" + "\n".join(levels) + "\nanomalies: *l8\n")
+    assert _suite_error(cli, tmp_path, "validate", "s.yml") == _problems(
+        "s.yml:15:12: x.l4.0: aliases repeat more than 10000 values in this file; write the values out, or use fewer aliases"
+    )

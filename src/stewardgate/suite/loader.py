@@ -18,6 +18,7 @@ from stewardgate.errors import Problem, SuiteError, UsageError
 from stewardgate.expectations.validate import expectation_problems
 from stewardgate.suite.errors_map import problems_from
 from stewardgate.suite.models import Suite
+from stewardgate.suite.yamlguard import RefusedYAML
 from stewardgate.suite.yamlpos import Located, load_located
 from stewardgate.walk import folder_files
 
@@ -114,6 +115,8 @@ def _parse(name: str, text: str) -> Located:
 
     try:
         return load_located(text)
+    except RefusedYAML as exc:
+        raise SuiteError([Problem(name, exc.line, exc.col, exc.key, exc.message)]) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
