@@ -560,3 +560,13 @@ def test_an_alias_bomb(cli: Callable[..., Any], tmp_path: Path) -> None:
     assert _suite_error(cli, tmp_path, "validate", "s.yml") == _problems(
         "s.yml:15:12: x.l4.0: aliases repeat more than 10000 values in this file; write the values out, or use fewer aliases"
     )
+
+
+def test_a_store_url_with_a_port_that_is_no_number(cli: Callable[..., Any], tmp_path: Path) -> None:
+    pl.DataFrame({"a": [1]}).write_parquet(tmp_path / "d.parquet")
+    _write(tmp_path, "s.yml", HEAD + "  a: {}\n")
+    url = "postgresql+psycopg://u:secret@127.0.0.1/test?port=abc"
+    assert tuple(cli("run", "s.yml", "--store", url, cwd=tmp_path)) == (
+        2, "", "error: cannot use the store at postgresql+psycopg://u:***@127.0.0.1/test?port=abc: "
+        "Received non-integer port arguments: ('abc',)\n",
+    )  # fmt: skip
