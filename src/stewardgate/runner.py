@@ -225,7 +225,14 @@ def _check(
         loaded, planned, snapshot, profile, masked=masked,
         open_store=(lambda: _open_store(options)) if options.use_store else None,
     )  # fmt: skip
-    results = [*measured.contract, *measured.expected, *anomalies, *drifted, *measured.governance]
+    from stewardgate.engines.rows import empty_results
+
+    written = loaded.line_of("schema", "empty")
+    empty = empty_results(
+        loaded.suite.dataset.name, loaded.suite.schema_policy.empty, profile["row_count"],
+        declared=written is not None, suite_line=written or loaded.line_of("dataset"),
+    )  # fmt: skip
+    results = [*empty, *measured.contract, *measured.expected, *anomalies, *drifted, *measured.governance]
     return results, profile, anomalous
 
 

@@ -570,3 +570,34 @@ def test_a_store_url_with_a_port_that_is_no_number(cli: Callable[..., Any], tmp_
         2, "", "error: cannot use the store at postgresql+psycopg://u:***@127.0.0.1/test?port=abc: "
         "Received non-integer port arguments: ('abc',)\n",
     )  # fmt: skip
+
+
+# --- an empty dataset (issue 17: 5) -------------------------------------------------------
+
+EMPTY = "the dataset has 0 rows: no row-level check judged anything (set schema.empty: warn or allow if it may be empty)"
+
+
+@pytest.mark.parametrize(
+    ("schema", "code", "line"),
+    [(None, 1, f"  FAIL   t.schema.empty          {EMPTY}"),
+     ({"empty": "warn"}, 0, f"  WARN   t.schema.empty          {EMPTY}"),
+     ({"empty": "allow"}, 0, None)],
+    ids=["default-error", "warn", "allow"],
+)  # fmt: skip
+def test_an_empty_dataset(
+    cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path,
+    schema: dict[str, str] | None, code: int, line: str | None,
+) -> None:  # fmt: skip
+    """0 rows pass every row-level rule; the run says so and, by default, the gate fails."""
+    make_suite(data=pl.DataFrame({"a": []}, schema={"a": pl.Int64}), columns={"a": {"min": 0}}, schema=schema)
+    result = cli("run", "suite.yml", "--no-history", cwd=tmp_path)
+    assert (result.code, result.stderr) == (code, ""), result.stdout
+    lines = result.stdout.splitlines()
+    assert lines[0] == "t  suite.yml -> data.parquet, 0 rows"
+    assert [x for x in lines if "t.schema.empty" in x] == ([line] if line else [])
+
+
+def test_a_dataset_with_rows_gets_no_empty_result(cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path) -> None:
+    make_suite(data=pl.DataFrame({"a": [1]}), columns={"a": {}})
+    result = cli("run", "suite.yml", "--no-history", cwd=tmp_path)
+    assert result.code == 0 and "schema.empty" not in result.stdout
