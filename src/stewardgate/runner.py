@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -148,23 +147,30 @@ def _judge_all(suites: list[LoadedSuite], options: RunOptions) -> Iterator[Judge
         for loaded in suites:
             yield judge_suite(loaded, worker_options)
         return
-    import multiprocessing
+    from stewardgate.workers import run_all
 
-    context = multiprocessing.get_context("spawn")  # polars' thread pools do not survive fork
-    with ProcessPoolExecutor(max_workers=options.parallel, mp_context=context) as pool:
-        futures = [pool.submit(_judge_file, loaded.path, worker_options) for loaded in suites]
-        for future in as_completed(futures):
-            yield future.result()
+    by_path = {loaded.path: loaded for loaded in suites}
+    tasks = [(loaded.path, worker_options) for loaded in suites]
+    yield from run_all(
+        tasks, _judge_file, processes=options.parallel,
+        on_death=lambda task, why: _worker_died(by_path[task[0]], why, options),
+    )  # fmt: skip
 
 
-def _judge_file(path: Path, options: RunOptions) -> Judged:
+def _judge_file(task: tuple[Path, RunOptions]) -> Judged:
     """In a worker process: reload the (already validated) suite and judge it.
 
     Suites travel as paths: parametrised pydantic models do not pickle.
     """
     from stewardgate.suite.loader import load_suite
 
+    path, options = task
     return judge_suite(load_suite(path), options)
+
+
+def _worker_died(loaded: LoadedSuite, why: str, options: RunOptions) -> Judged:
+    """The dataset whose worker process ended before it answered: an error for it alone."""
+    return _failed_run(loaded, f"the worker process checking it ended ({why}) before it finished", options, _now())
 
 
 def run_suite(loaded: LoadedSuite, options: RunOptions) -> DatasetRun:
@@ -180,25 +186,35 @@ def judge_suite(loaded: LoadedSuite, options: RunOptions) -> Judged:
     as_of = options.as_of or now.date()
     moment = _end_of(as_of) if options.as_of else now
     policy = _policy(loaded, options)
-    base = dict(
-        dataset=suite.dataset.name, suite_path=str(loaded.path), suite_sha256=loaded.sha256,
-        stewardship=suite.stewardship.model_dump(mode="json"), started_at=started,
-    )  # fmt: skip
     try:
         scanned = _open(loaded, options, as_of)
         snapshot = _snapshot(scanned)
         results, profile, anomalous = _check(loaded, scanned, snapshot, options, as_of, moment)
         results = apply_waivers(results, suite.waivers, dataset=suite.dataset.name, as_of=as_of, line_of=loaded.line_of)
     except DatasetError as exc:
-        gate = unreadable(str(exc), policy)
-        return Judged(DatasetRun(**base, results=(), gate=gate, finished_at=_now(), error=str(exc)))  # type: ignore[arg-type]
+        return _failed_run(loaded, str(exc), options, started)
     run = DatasetRun(
-        **base, results=tuple(results), gate=decide(results, policy), finished_at=_now(),  # type: ignore[arg-type]
+        **_identity(loaded, started), results=tuple(results), gate=decide(results, policy), finished_at=_now(),
         data=scanned.fingerprint, row_count=profile["row_count"], profile=profile,
     )
     from stewardgate.engines.profile import flatten_metrics
 
     return Judged(run, flatten_metrics(profile), anomalous, snapshot)
+
+
+def _failed_run(loaded: LoadedSuite, error: str, options: RunOptions, started: datetime) -> Judged:
+    """A dataset that could not be checked: no results, a gate that does not pass."""
+    gate = unreadable(error, _policy(loaded, options))
+    return Judged(DatasetRun(**_identity(loaded, started), results=(), gate=gate, finished_at=_now(), error=error))
+
+
+def _identity(loaded: LoadedSuite, started: datetime) -> dict[str, Any]:
+    """What every dataset run records about its suite, whatever became of the run."""
+    suite = loaded.suite
+    return dict(
+        dataset=suite.dataset.name, suite_path=str(loaded.path), suite_sha256=loaded.sha256,
+        stewardship=suite.stewardship.model_dump(mode="json"), started_at=started,
+    )  # fmt: skip
 
 
 def _check(
