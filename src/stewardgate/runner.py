@@ -76,6 +76,8 @@ class RunOptions:
     spark: SparkOptions = field(default_factory=_default_spark)
     spark_flags: tuple[str, ...] = ()
     """The Spark command-line flags given (``--spark-master``...): an error when no suite runs on Spark."""
+    regex_timeout: float = 30.0
+    """Seconds a Python regex that GX runs may take on a column's values (see engines/gx_regex)."""
 
     def __post_init__(self) -> None:
         if self.governance is None:  # None means the defaults, set here once for every reader
@@ -293,7 +295,10 @@ def _measure(
         assemble_profile(plan, done.extra, done.frames, done.row_count, as_of=moment)
         if plan else {"row_count": done.row_count, "columns": {}}
     )  # fmt: skip
-    expected = run_expectations(planned, scanned, row_count=done.row_count, masked=masked, samples=options.samples)
+    expected = run_expectations(
+        planned, scanned, row_count=done.row_count, masked=masked, samples=options.samples,
+        regex_timeout=options.regex_timeout,
+    )  # fmt: skip
     governance = run_governance(
         governed, loaded, scanned, extra=done.extra, row_count=done.row_count, as_of=as_of, masked=masked
     )

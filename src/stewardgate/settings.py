@@ -86,6 +86,10 @@ class Settings(BaseModel):
     )
     spark_master: str = Field(default="local[*]", description="Spark master URL for engine spark.")
     spark_conf: dict[str, str] = Field(default_factory=dict, description="Extra Spark settings (KEY = VALUE).")
+    regex_timeout: float = Field(
+        default=30.0, gt=0, le=86_400,
+        description="Seconds a Python regex that GX runs may take on a column's values; longer is an errored check.",
+    )
     governance: GovernanceSettings = Field(
         default_factory=GovernanceSettings, description="[tool.stewardgate.governance] (pyproject only)."
     )

@@ -601,3 +601,41 @@ def test_a_dataset_with_rows_gets_no_empty_result(cli: Callable[..., Any], make_
     make_suite(data=pl.DataFrame({"a": [1]}), columns={"a": {}})
     result = cli("run", "suite.yml", "--no-history", cwd=tmp_path)
     assert result.code == 0 and "schema.empty" not in result.stdout
+
+
+# --- a regex that backtracks catastrophically in GX (issue 17: 10) -------------------------
+
+
+def test_a_catastrophic_regex_in_gx_is_an_errored_check(cli: Callable[..., Any], tmp_path: Path) -> None:
+    """``^(a+)+$`` on 34 ``a`` and a ``!`` runs for hours in Python's re: bounded (here 0.5 s by the
+    setting), the two expectations GX would run are errored and block; the others are judged."""
+    pl.DataFrame({"s": ["a" * 34 + "!", "ab", "b"]}).write_parquet(tmp_path / "d.parquet")
+    _write(
+        tmp_path, "s.yml",
+        HEAD + "  s: {type: string}\nexpectations:\n"
+        '  - expect_column_values_to_match_regex: {column: s, regex: "^(a+)+$", engine: gx}\n'
+        '  - expect_column_values_to_not_match_regex_list: {column: s, regex_list: ["^c$", "^(a+)+$"]}\n'
+        "  - expect_column_values_to_not_be_null: {column: s}\n",
+    )  # fmt: skip
+    code, stdout, stderr = cli("run", "s.yml", "--no-history", cwd=tmp_path, env={"STEWARDGATE_REGEX_TIMEOUT": "0.5"})
+    why = (
+        "errored: the pattern /^(a+)+$/ did not finish on the column's values within 0.5 s: Python's re, which GX "
+        "uses, backtracks on it; rewrite it without nested repetition, run it compiled (engine: auto), or raise "
+        "the regex_timeout setting"
+    )
+    assert (code, stderr) == (1, "")
+    lines = stdout.splitlines()
+    assert [line.split()[:2] for line in lines if "expectations" in line] == [
+        ["PASS", "t.expectations.s.expect_column_values_to_not_be_null"],
+        ["ERROR", "t.expectations.s.expect_column_values_to_match_regex"],
+        ["ERROR", "t.expectations.s.expect_column_values_to_not_match_regex_list"],
+    ]
+    assert [line.split(None, 2)[2] for line in lines if line.startswith("  ERROR")] == [why, why]
+    assert lines[-1] == "gate: FAILED (1 of 1 datasets blocked: t; exit 1)"
+
+
+def test_a_regex_timeout_that_is_not_positive(cli: Callable[..., Any], tmp_path: Path) -> None:
+    _write(tmp_path, "s.yml", HEAD + "  a: {}\n")
+    assert tuple(cli("run", "s.yml", cwd=tmp_path, env={"STEWARDGATE_REGEX_TIMEOUT": "0"})) == (
+        2, "", "error: environment: regex_timeout: Input should be greater than 0\n",
+    )  # fmt: skip

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from stewardgate.datasets.scan import ScannedDataset, collect
 from stewardgate.engines.gx_outcome import columns_of_check, finish, kind_of, outcome_of
+from stewardgate.engines.gx_regex import DEFAULT_TIMEOUT_S, overtime
 from stewardgate.engines.outcome import Outcome
 from stewardgate.errors import DatasetError
 from stewardgate.expectations.entries import ENGINE
@@ -60,18 +61,19 @@ class Batch:
 
 def run_expectations(
     planned: list[PlannedCheck], scanned: ScannedDataset, *, row_count: int, masked: set[str],
-    samples: int, timings: Timings | None = None,
+    samples: int, timings: Timings | None = None, regex_timeout: float = DEFAULT_TIMEOUT_S,
 ) -> list[CheckResult]:  # fmt: skip
     """Run the planned GX expectations on the dataset; one result per planned check, in plan order.
 
     ``row_count`` is the dataset's (already counted by the contract's pass); only the columns
-    the expectations name are read again.
+    the expectations name are read again. ``regex_timeout``: see :mod:`.gx_regex`.
     """
     mine = [p for p in planned if p.engine == ENGINE]
     if not mine:
         return []
+    bound = RunBounds(samples=samples, timings=timings or Timings(), regex_timeout=regex_timeout)
     return validate_and_shape(
-        mine, lambda: _run(mine, scanned, row_count, samples=samples, timings=timings or Timings()),
+        mine, lambda: _run(mine, scanned, row_count, bound),
         row_count=row_count, masked=masked, samples=samples,
     )  # fmt: skip
 
@@ -79,8 +81,9 @@ def run_expectations(
 def validate_and_shape(
     mine: list[PlannedCheck], validate: Any, *, row_count: int, masked: set[str], samples: int
 ) -> list[CheckResult]:  # fmt: skip
-    """Run ``validate`` (GX on some data source: ``(raw results by check id, rejected)``) and
-    shape one result per check; GX failing as a whole errors every expectation (fail closed)."""
+    """Run ``validate`` (GX on some data source: ``(raw results by check id, why each check
+    that could not run did not)``) and shape one result per check; GX failing as a whole
+    errors every expectation (fail closed)."""
     try:
         raw, rejected = validate()
     except DatasetError:
@@ -92,7 +95,7 @@ def validate_and_shape(
     for p in mine:
         hidden = any(c in masked for c in columns_of_check(p))
         if p.check_id in rejected:
-            outcome = Outcome(ok=False, errored=f"GX rejected the arguments: {rejected[p.check_id]}")
+            outcome = Outcome(ok=False, errored=rejected[p.check_id])
         elif p.check_id in raw:
             outcome = outcome_of(p, raw[p.check_id], hidden=hidden)
         else:
@@ -101,9 +104,19 @@ def validate_and_shape(
     return results
 
 
+@dataclass(frozen=True)
+class RunBounds:
+    """How much GX may show (samples) and take (regex time), and where the time went."""
+
+    samples: int
+    timings: Timings
+    regex_timeout: float
+
+
 def _run(
-    mine: list[PlannedCheck], scanned: ScannedDataset, row_count: int, *, samples: int, timings: Timings
+    mine: list[PlannedCheck], scanned: ScannedDataset, row_count: int, bound: RunBounds
 ) -> tuple[dict[str, Any], dict[str, str]]:
+    samples, timings = bound.samples, bound.timings
     with gx_boundary() as gx:
         batches = _batches(mine, scanned, row_count, timings)
         started = time.perf_counter()
@@ -112,6 +125,9 @@ def _run(
         raw: dict[str, Any] = {}
         rejected: dict[str, str] = {}
         for batch in batches:
+            slow = overtime(batch.planned, batch.frame, timeout=bound.regex_timeout)
+            rejected.update(slow)
+            batch.planned = [p for p in batch.planned if p.check_id not in slow]
             suite, bad = suite_of(gx, batch)
             rejected.update(bad)
             if not suite.expectations:
@@ -196,7 +212,7 @@ def suite_of(gx: Any, batch: Batch, bounds: Any = None) -> tuple[Any, dict[str, 
         try:
             expectations.append(get_expectation_impl(p.check)(**arguments, meta=meta))
         except Exception as exc:  # GX's pydantic validators (e.g. a bad strftime format)
-            rejected[p.check_id] = _first_line(exc, join=True)
+            rejected[p.check_id] = f"GX rejected the arguments: {_first_line(exc, join=True)}"
     return gx.ExpectationSuite(name=f"stewardgate-{batch.name}", expectations=expectations), rejected
 
 
