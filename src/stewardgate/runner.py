@@ -78,6 +78,8 @@ class RunOptions:
     """The Spark command-line flags given (``--spark-master``...): an error when no suite runs on Spark."""
     regex_timeout: float = 30.0
     """Seconds a Python regex that GX runs may take on a column's values (see engines/gx_regex)."""
+    dataset_roots: tuple[Path, ...] = ()
+    """When given, the only folders data may be read from (symbolic links followed)."""
 
     def __post_init__(self) -> None:
         if self.governance is None:  # None means the defaults, set here once for every reader
@@ -363,8 +365,10 @@ def _open(loaded: LoadedSuite, options: RunOptions, as_of: date) -> Any:
         from stewardgate.engines.spark.session import spark_session
 
         spark = spark_session(options.spark)
-        return open_spark_dataset(spark, loaded.suite.dataset, base=loaded.folder, as_of=as_of)
-    return open_dataset(loaded.suite.dataset, base=loaded.folder, as_of=as_of)
+        return open_spark_dataset(
+            spark, loaded.suite.dataset, base=loaded.folder, as_of=as_of, roots=options.dataset_roots
+        )
+    return open_dataset(loaded.suite.dataset, base=loaded.folder, as_of=as_of, roots=options.dataset_roots)
 
 
 def _profile_plan(scanned: ScannedDataset, planned: list[PlannedCheck]) -> Any:

@@ -639,3 +639,40 @@ def test_a_regex_timeout_that_is_not_positive(cli: Callable[..., Any], tmp_path:
     assert tuple(cli("run", "s.yml", cwd=tmp_path, env={"STEWARDGATE_REGEX_TIMEOUT": "0"})) == (
         2, "", "error: environment: regex_timeout: Input should be greater than 0\n",
     )  # fmt: skip
+
+
+# --- dataset_roots: where data may be read from (issue 17, optional) -----------------------
+
+
+def _roots_case(folder: Path) -> None:
+    """``inside/`` is allowed; ``outside/x.csv`` is not, reached directly and through a link."""
+    (folder / "inside").mkdir()
+    (folder / "outside").mkdir()
+    (folder / "outside" / "x.csv").write_text("a\n1\n", encoding="utf-8")
+    (folder / "inside" / "ok.csv").write_text("a\n1\n", encoding="utf-8")
+    (folder / "inside" / "link.csv").symlink_to(folder / "outside" / "x.csv")
+
+
+@pytest.mark.parametrize(
+    ("path", "shown"),
+    [("outside/x.csv", "outside/x.csv"), ("inside/link.csv", "inside/link.csv (which is {real})"),
+     ("/etc/passwd", "/etc/passwd")],
+    ids=["outside", "symlink-out", "absolute"],
+)  # fmt: skip
+def test_a_dataset_outside_the_dataset_roots(
+    cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path, path: str, shown: str
+) -> None:  # fmt: skip
+    """With ``dataset_roots`` set, a suite cannot make the gate read (and print samples of) any file."""
+    _roots_case(tmp_path)
+    (tmp_path / "pyproject.toml").write_text('[tool.stewardgate]\ndataset_roots = ["inside"]\n', encoding="utf-8")
+    make_suite(columns={"a": {}}, path=path, dataset_extra={"format": "csv"})
+    real = tmp_path / "outside" / "x.csv"
+    message = f"{shown.format(real=real)}: outside the folders datasets may be read from (dataset_roots: {tmp_path / 'inside'})"
+    _unreadable(cli, tmp_path, message)
+
+
+def test_a_dataset_inside_the_dataset_roots(cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path) -> None:
+    _roots_case(tmp_path)
+    make_suite(columns={"a": {}}, path="inside/ok.csv")
+    env = {"STEWARDGATE_DATASET_ROOTS": "elsewhere:inside"}
+    assert cli("run", "suite.yml", "--no-history", cwd=tmp_path, env=env).code == 0

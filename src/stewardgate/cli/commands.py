@@ -108,6 +108,7 @@ def run_cmd(paths: tuple[Path, ...], json_path: Path | None, junit_path: Path | 
             samples=settings.samples, as_of=day, on_dataset=show, use_store=not no_history,
             store_url=settings.store, parallel=settings.parallel, governance=settings.governance,
             engine=settings.engine, spark=spark, regex_timeout=settings.regex_timeout,
+            dataset_roots=settings.dataset_roots,
             spark_flags=tuple(f for f, v in (("--spark-master", spark_master), ("--spark-conf", spark_conf)) if v),
         )  # fmt: skip
         with bar:

@@ -30,8 +30,12 @@ class ResolvedDataset:
     hive_root: Path | None
 
 
-def resolve(path_text: str, *, base: Path, fmt: str | None) -> ResolvedDataset:
-    """Resolve ``path_text`` (relative to ``base``): a file, a glob or a (hive) folder."""
+def resolve(path_text: str, *, base: Path, fmt: str | None, roots: tuple[Path, ...] = ()) -> ResolvedDataset:
+    """Resolve ``path_text`` (relative to ``base``): a file, a glob or a (hive) folder.
+
+    ``roots`` (the ``dataset_roots`` setting): when given, every file, symbolic links
+    followed, must lie under one of them.
+    """
     target = Path(os.path.normpath(base / path_text))
     display = str(target)
     if glob.has_magic(path_text):
@@ -49,7 +53,23 @@ def resolve(path_text: str, *, base: Path, fmt: str | None) -> ResolvedDataset:
         files, hive_root = (target,), None
     else:
         raise DatasetError(f"{display}: no such file or folder")
+    _confine(files, roots)
     return ResolvedDataset(display=display, files=files, format=_format(files, fmt, display), hive_root=hive_root)
+
+
+def _confine(files: tuple[Path, ...], roots: tuple[Path, ...]) -> None:
+    """Every file inside one of ``roots`` (real paths: a symbolic link cannot lead out)."""
+    if not roots:
+        return
+    real_roots = [os.path.realpath(r) for r in roots]
+    for f in files:
+        real = os.path.realpath(f)
+        if not any(real == r or real.startswith(r.rstrip(os.sep) + os.sep) for r in real_roots):
+            shown = f"{f} (which is {real})" if real != str(f) and real != os.path.abspath(f) else str(f)
+            raise DatasetError(
+                f"{shown}: outside the folders datasets may be read from "
+                f"(dataset_roots: {', '.join(map(str, roots))})"
+            )
 
 
 def _hidden(name: str) -> bool:

@@ -46,11 +46,13 @@ SPARK_ONLY = ("table", "delta")
 """Dataset formats only the Spark engine reads (a catalog table, a Delta table)."""
 
 
-def open_dataset(spec: DatasetSpec, *, base: Path, as_of: date | None = None) -> ScannedDataset:
+def open_dataset(
+    spec: DatasetSpec, *, base: Path, as_of: date | None = None, roots: tuple[Path, ...] = ()
+) -> ScannedDataset:
     """Resolve and open ``spec`` lazily; raise DatasetError on anything unreadable.
 
     ``{as_of}`` in the path becomes the run's as-of date (``YYYY-MM-DD``): one suite for a
-    daily partition, e.g. ``orders/order_date={as_of}``.
+    daily partition, e.g. ``orders/order_date={as_of}``. ``roots``: see :func:`resolve`.
     """
     path = spec.path.replace("{as_of}", (as_of or date.today()).isoformat())
     if spec.format in SPARK_ONLY:
@@ -58,7 +60,7 @@ def open_dataset(spec: DatasetSpec, *, base: Path, as_of: date | None = None) ->
             f"{path}: a {spec.format} dataset is read by Spark only: run with --engine spark "
             "(or set engine: spark in the suite)"
         )
-    resolved = resolve(path, base=base, fmt=spec.format)
+    resolved = resolve(path, base=base, fmt=spec.format, roots=roots)
     for f in resolved.files:
         if f.stat().st_size == 0:
             raise DatasetError(f"{f}: the file is empty")
