@@ -73,7 +73,8 @@ def _walk(
                 yield entry
         return
     if has_magic(head):
-        names = [e for e in _list(folder, error) if fnmatchcase(e.name, head) and not skip(e.name)]
+        shown = head.startswith(".")  # `.*` asks for dot names, as in the shell
+        names = [e for e in _list(folder, error) if fnmatchcase(e.name, head) and (shown or not skip(e.name))]
     else:
         names = [folder / head]
     for entry in names:
