@@ -82,10 +82,14 @@ def run_cli(
     cwd: Path = REPO,
     env: Mapping[str, str] | None = None,
     timeout: float = 300,
+    prefix: tuple[str, ...] = (),
 ) -> CliResult:
-    """Run ``python -m stewardgate ARGS`` in a real subprocess; return (code, stdout, stderr)."""
+    """Run ``python -m stewardgate ARGS`` in a real subprocess; return (code, stdout, stderr).
+
+    ``prefix`` runs it through another program, e.g. ``setpriv`` to drop root's privileges.
+    """
     proc = subprocess.run(
-        [sys.executable, "-m", "stewardgate", *map(str, args)],
+        [*prefix, sys.executable, "-m", "stewardgate", *map(str, args)],
         cwd=cwd,
         env=clean_env(env),
         capture_output=True,

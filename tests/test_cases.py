@@ -44,7 +44,7 @@ COLUMN_RULES = (
     "required", "type", "nullable", "unique", "max_null_fraction", "max_null_count",
     "min", "max", "in_set", "regex", "min_length", "max_length",
 )  # fmt: skip
-SCHEMA_RULES = ("extra_columns", "order")
+SCHEMA_RULES = ("extra_columns", "order", "empty")
 # Every engine that claims the column contract runs every case: ``auto`` compiles data checks
 # into one polars pass, ``pandera`` validates the materialised frame (parity, STYLE.md #12).
 ENGINES = ("auto", "pandera")

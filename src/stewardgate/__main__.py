@@ -1,5 +1,38 @@
-"""``python -m stewardgate``: the same as the ``stewardgate`` command."""
+"""The process entry point of ``python -m stewardgate`` and of the ``stewardgate`` command.
 
-from stewardgate.cli import main
+SIGINT and SIGTERM are handled from the first line: until the command line is imported
+nothing has started, so the process just says so and ends with exit 130; from then on
+:func:`stewardgate.signals.interruptible` turns them into an exception that unwinds
+cleanly (workers stopped, transactions rolled back), again exit 130, never a traceback.
+"""
 
-main()
+from __future__ import annotations
+
+import os
+import signal
+
+
+def _before_start(signum: int, frame: object) -> None:
+    os.write(2, f"error: interrupted ({signal.Signals(signum).name})\n".encode())
+    os._exit(130)  # nothing to clean up yet: no file, store or worker has been touched
+
+
+signal.signal(signal.SIGINT, _before_start)
+signal.signal(signal.SIGTERM, _before_start)
+
+from stewardgate.signals import interruptible  # noqa: E402  (after the handlers, on purpose)
+
+
+def _cli() -> None:
+    from stewardgate.cli import cli
+
+    cli(prog_name="stewardgate")
+
+
+def main() -> None:
+    """Run the command line under the SIGINT/SIGTERM handlers."""
+    interruptible(_cli)
+
+
+if __name__ == "__main__":
+    main()

@@ -9,14 +9,13 @@ in worker processes. A backfill sends no notifications: it replays the past.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from stewardgate.results import RunResult, Status
-from stewardgate.runner import RunOptions, run_suites, worker_pool
+from stewardgate.runner import RunOptions, run_suites
 
 
 @dataclass(frozen=True)
@@ -83,13 +82,11 @@ def backfill(paths: Sequence[Path], days: Sequence[date], options: RunOptions,
     suites = prepare_suites(list(paths), replace(options, as_of=max(days)))
     options = replace(options, use_store=True, notify=None, store_path=options.store_path)
     nights, worst = [], 0
-    with ExitStack() as stack:  # one pool of workers for every night
-        pool = stack.enter_context(worker_pool(options.parallel)) if options.parallel > 1 and len(suites) > 1 else None
-        for day in days:
-            run = run_suites(suites, replace(options, as_of=day), pool)
-            for night in nights_of(run):
-                nights.append(night)
-                if on_night is not None:
-                    on_night(night)
-            worst = max(worst, run.exit_code)
+    for day in days:  # with --parallel, each night's datasets are judged in worker processes
+        run = run_suites(suites, replace(options, as_of=day))
+        for night in nights_of(run):
+            nights.append(night)
+            if on_night is not None:
+                on_night(night)
+        worst = max(worst, run.exit_code)
     return Backfill(tuple(nights), len(days), worst)

@@ -17,6 +17,8 @@ and that exit code; anything else that escapes is our bug and exits 3.
     │   └── OutputError                 a report or file that cannot be written where asked
     └── InternalError           exit 3  an invariant of ours broke
 
+    Interrupted (a BaseException, like KeyboardInterrupt)  exit 130  SIGINT or SIGTERM
+
 Third-party exceptions (polars, pyarrow, SQLAlchemy, GX, pandera) are translated where they
 enter our code, keeping ``from exc``. This module imports nothing of ours.
 """
@@ -102,6 +104,16 @@ class OutputError(InputError):
 
 class InternalError(StewardgateError):
     """An invariant of ours broke; please report it. Exit 3."""
+
+
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM arrived (raised by the process's signal handler). Exit 130.
+
+    A BaseException, so that nothing that handles errors mistakes it for one; not a
+    KeyboardInterrupt, so that click does not turn it into "Aborted!" and exit 1.
+    """
+
+    exit_code = EXIT_INTERRUPTED
 
 
 def first_line(exc: BaseException) -> str:

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -87,6 +85,10 @@ class RunOptions:
     """Patterns of suites not to run."""
     actor: dict[str, str] | None = None
     """Who runs: recorded in every audit entry (default: :func:`stewardgate.actor.current_actor`)."""
+    regex_timeout: float = 30.0
+    """Seconds a Python regex that GX runs may take on a column's values (see engines/gx_regex)."""
+    dataset_roots: tuple[Path, ...] = ()
+    """When given, the only folders data may be read from (symbolic links followed)."""
 
     def __post_init__(self) -> None:
         if self.governance is None:  # None means the defaults, set here once for every reader
@@ -122,10 +124,10 @@ def prepare_suites(paths: list[Path], options: RunOptions) -> list[LoadedSuite]:
     return suites
 
 
-def run_suites(suites: list[LoadedSuite], options: RunOptions, pool: Any = None) -> RunResult:
+def run_suites(suites: list[LoadedSuite], options: RunOptions) -> RunResult:
     """Run already-loaded suites; each dataset is judged on its own and recorded at once.
 
-    ``pool``: a :func:`worker_pool` to judge in when ``options.parallel > 1`` (default: a new one).
+    With ``options.parallel > 1`` datasets are judged in worker processes (:mod:`stewardgate.workers`).
 
     Raises:
         UnrecordedRunError: the store refused a write; it carries the whole judged run.
@@ -141,7 +143,7 @@ def run_suites(suites: list[LoadedSuite], options: RunOptions, pool: Any = None)
     recorder = Recorder(lambda: _open_store(options), _audit_events, run_id=run_id, as_of=as_of)
     runs = []
     try:
-        for judged in _judge_all(suites, options, pool):
+        for judged in _judge_all(suites, options):
             if options.use_store:
                 recorder.record(judged)
             runs.append(judged.run)
@@ -176,37 +178,36 @@ def _notify(result: RunResult, options: RunOptions) -> RunResult:
         return replace(result, notifications=notify_run(result, options.notify, store))
 
 
-def _judge_all(suites: list[LoadedSuite], options: RunOptions, pool: Any = None) -> Iterator[Judged]:
+def _judge_all(suites: list[LoadedSuite], options: RunOptions) -> Iterator[Judged]:
     worker_options = replace(options, on_dataset=None, notify=None)
     if options.parallel <= 1 or len(suites) <= 1 or options.engine == "spark":  # Spark parallelises itself
         for loaded in suites:
             yield judge_suite(loaded, worker_options)
         return
-    with ExitStack() as stack:
-        pool = pool or stack.enter_context(worker_pool(options.parallel))
-        futures = [pool.submit(_judge_file, loaded.path, worker_options) for loaded in suites]
-        for future in as_completed(futures):
-            yield future.result()
+    from stewardgate.workers import run_all
+
+    by_path = {loaded.path: loaded for loaded in suites}
+    tasks = [(loaded.path, worker_options) for loaded in suites]
+    yield from run_all(
+        tasks, _judge_file, processes=options.parallel,
+        on_death=lambda task, why: _worker_died(by_path[task[0]], why, options),
+    )  # fmt: skip
 
 
-def worker_pool(parallel: int) -> ProcessPoolExecutor:
-    """Worker processes for judging datasets (spawned: polars' thread pools do not survive fork).
-
-    A caller that runs many times (a backfill) keeps one pool for all its runs.
-    """
-    import multiprocessing
-
-    return ProcessPoolExecutor(max_workers=parallel, mp_context=multiprocessing.get_context("spawn"))
-
-
-def _judge_file(path: Path, options: RunOptions) -> Judged:
+def _judge_file(task: tuple[Path, RunOptions]) -> Judged:
     """In a worker process: reload the (already validated) suite and judge it.
 
     Suites travel as paths: parametrised pydantic models do not pickle.
     """
     from stewardgate.suite.loader import load_suite
 
+    path, options = task
     return judge_suite(load_suite(path), options)
+
+
+def _worker_died(loaded: LoadedSuite, why: str, options: RunOptions) -> Judged:
+    """The dataset whose worker process ended before it answered: an error for it alone."""
+    return _failed_run(loaded, f"the worker process checking it ended ({why}) before it finished", options, _now())
 
 
 def run_suite(loaded: LoadedSuite, options: RunOptions) -> DatasetRun:
@@ -222,10 +223,6 @@ def judge_suite(loaded: LoadedSuite, options: RunOptions) -> Judged:
     as_of = options.as_of or now.date()
     moment = _end_of(as_of) if options.as_of else now
     policy = _policy(loaded, options)
-    base = dict(
-        dataset=suite.dataset.name, suite_path=str(loaded.path), suite_sha256=loaded.sha256,
-        stewardship=suite.stewardship.model_dump(mode="json"), started_at=started,
-    )  # fmt: skip
     try:
         scanned = _open(loaded, options, as_of)
         snapshot = _snapshot(scanned)
@@ -235,15 +232,29 @@ def judge_suite(loaded: LoadedSuite, options: RunOptions) -> Judged:
             warn_days=options.governance.waiver_warn_days,
         )  # fmt: skip
     except (DatasetError, StoreError) as exc:  # StoreError: the history it is judged against is unreadable
-        gate = unreadable(str(exc), policy)
-        return Judged(DatasetRun(**base, results=(), gate=gate, finished_at=_now(), error=str(exc)))  # type: ignore[arg-type]
+        return _failed_run(loaded, str(exc), options, started)
     run = DatasetRun(
-        **base, results=tuple(results), gate=decide(results, policy), finished_at=_now(),  # type: ignore[arg-type]
+        **_identity(loaded, started), results=tuple(results), gate=decide(results, policy), finished_at=_now(),
         data=scanned.fingerprint, row_count=profile["row_count"], profile=profile,
     )
     from stewardgate.engines.profile import flatten_metrics
 
     return Judged(run, flatten_metrics(profile), anomalous, snapshot)
+
+
+def _failed_run(loaded: LoadedSuite, error: str, options: RunOptions, started: datetime) -> Judged:
+    """A dataset that could not be checked: no results, a gate that does not pass."""
+    gate = unreadable(error, _policy(loaded, options))
+    return Judged(DatasetRun(**_identity(loaded, started), results=(), gate=gate, finished_at=_now(), error=error))
+
+
+def _identity(loaded: LoadedSuite, started: datetime) -> dict[str, Any]:
+    """What every dataset run records about its suite, whatever became of the run."""
+    suite = loaded.suite
+    return dict(
+        dataset=suite.dataset.name, suite_path=str(loaded.path), suite_sha256=loaded.sha256,
+        stewardship=suite.stewardship.model_dump(mode="json"), started_at=started,
+    )  # fmt: skip
 
 
 def _check(
@@ -271,9 +282,15 @@ def _check(
         open_store=(lambda: _open_store(options)) if options.use_store else None,
     )  # fmt: skip
     from stewardgate.engines.named_columns import judge_named_columns
+    from stewardgate.engines.rows import empty_results
 
     named = judge_named_columns(planned, scanned.schema)
-    results = [*measured.contract, *named, *measured.expected, *anomalies, *drifted, *measured.governance]
+    written = loaded.line_of("schema", "empty")
+    empty = empty_results(
+        loaded.suite.dataset.name, loaded.suite.schema_policy.empty, profile["row_count"],
+        declared=written is not None, suite_line=written or loaded.line_of("dataset"),
+    )  # fmt: skip
+    results = [*empty, *measured.contract, *named, *measured.expected, *anomalies, *drifted, *measured.governance]
     return results, profile, anomalous
 
 
@@ -318,7 +335,10 @@ def _measure(
         assemble_profile(plan, done.extra, done.frames, done.row_count, as_of=moment)
         if plan else {"row_count": done.row_count, "columns": {}}
     )  # fmt: skip
-    expected = run_expectations(planned, scanned, row_count=done.row_count, masked=masked, samples=options.samples)
+    expected = run_expectations(
+        planned, scanned, row_count=done.row_count, masked=masked, samples=options.samples,
+        regex_timeout=options.regex_timeout,
+    )  # fmt: skip
     governance = run_governance(
         governed, loaded, scanned, extra=done.extra, row_count=done.row_count, as_of=as_of, masked=masked
     )
@@ -387,8 +407,10 @@ def _open(loaded: LoadedSuite, options: RunOptions, as_of: date) -> Any:
         from stewardgate.engines.spark.session import spark_session
 
         spark = spark_session(options.spark)
-        return open_spark_dataset(spark, loaded.suite.dataset, base=loaded.folder, as_of=as_of)
-    return open_dataset(loaded.suite.dataset, base=loaded.folder, as_of=as_of)
+        return open_spark_dataset(
+            spark, loaded.suite.dataset, base=loaded.folder, as_of=as_of, roots=options.dataset_roots
+        )
+    return open_dataset(loaded.suite.dataset, base=loaded.folder, as_of=as_of, roots=options.dataset_roots)
 
 
 def _profile_plan(scanned: ScannedDataset, planned: list[PlannedCheck]) -> Any:

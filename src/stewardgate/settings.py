@@ -101,12 +101,33 @@ class Settings(BaseModel):
     )
     spark_master: str = Field(default="local[*]", description="Spark master URL for engine spark.")
     spark_conf: dict[str, str] = Field(default_factory=dict, description="Extra Spark settings (KEY = VALUE).")
+    regex_timeout: float = Field(
+        default=30.0, gt=0, le=86_400,
+        description="Seconds a Python regex that GX runs may take on a column's values; longer is an errored check.",
+    )
+    dataset_roots: tuple[Path, ...] = Field(
+        default=(),
+        description="Folders datasets may be read from (none: anywhere). In pyproject relative to its "
+        f"folder; in STEWARDGATE_DATASET_ROOTS separated by '{os.pathsep}', relative to the working folder.",
+    )
     governance: GovernanceSettings = Field(
         default_factory=GovernanceSettings, description="[tool.stewardgate.governance] (pyproject only)."
     )
     notify: NotifySettings = Field(
         default_factory=NotifySettings, description="[tool.stewardgate.notify] (pyproject only): notifications."
     )
+
+    @field_validator("dataset_roots", mode="before")
+    @classmethod
+    def _roots(cls, v: Any) -> Any:
+        if isinstance(v, str):  # the environment variable: a path list like PATH
+            return tuple(part for part in v.split(os.pathsep) if part)
+        return v
+
+    @field_validator("dataset_roots", mode="after")
+    @classmethod
+    def _absolute_roots(cls, v: tuple[Path, ...]) -> tuple[Path, ...]:
+        return tuple(p.absolute() for p in v)
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -183,7 +204,11 @@ def _from_pyproject(path: Path) -> dict[str, Any]:
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise SettingsError(f"{path}: cannot read settings: {exc}") from exc
     section = data.get("tool", {}).get("stewardgate", {})
-    return {k.replace("-", "_"): v for k, v in section.items()}
+    values = {k.replace("-", "_"): v for k, v in section.items()}
+    roots = values.get("dataset_roots")
+    if isinstance(roots, list):  # relative to the pyproject's folder, not to where we run
+        values["dataset_roots"] = [str(path.parent / r) if isinstance(r, str) else r for r in roots]
+    return values
 
 
 def _from_env(environ: Mapping[str, str]) -> dict[str, Any]:

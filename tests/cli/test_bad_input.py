@@ -9,7 +9,8 @@ cannot be read is reported in the run's output (the run goes on with the other d
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -461,3 +462,268 @@ def test_an_unknown_name_on_the_command_line_gets_a_suggestion(cli: Callable[...
     code, out, err = cli(*args, cwd=tmp_path)
     assert (code, out) == (2, "")
     assert err.startswith(message) and err.count("\n") == 1, err
+
+
+# --- folders that cannot be listed, symbolic links (issue 17: 1, 2, 3) ----------------------
+
+UNPRIVILEGED = ("setpriv", "--bounding-set=-dac_override,-dac_read_search", "--inh-caps=-all")
+"""Run the CLI without root's override of file permissions (CI runs as root)."""
+
+
+@pytest.fixture
+def locked(tmp_path: Path) -> Iterator[Callable[[Path], Path]]:
+    """``locked(folder)``: chmod 000 the folder for the test (restored after it, so it can be
+    removed). Fails, never skips, when root's override cannot be dropped."""
+    folders: list[Path] = []
+
+    def lock(folder: Path) -> Path:
+        folder.chmod(0)
+        folders.append(folder)
+        probe = subprocess.run([*UNPRIVILEGED, "ls", str(folder)], capture_output=True, check=False)
+        assert probe.returncode != 0, "setpriv could not drop root's override of file permissions"
+        return folder
+
+    yield lock
+    for folder in folders:
+        folder.chmod(0o755)
+
+
+def _partitions(folder: Path) -> None:
+    """Two hive partitions of three rows; only the second breaks ``min: 0``."""
+    (folder / "parts" / "p=1").mkdir(parents=True)
+    (folder / "parts" / "p=2").mkdir()
+    pl.DataFrame({"a": [1, 2, 3]}).write_parquet(folder / "parts" / "p=1" / "x.parquet")
+    pl.DataFrame({"a": [-1, -2, -3]}).write_parquet(folder / "parts" / "p=2" / "x.parquet")
+
+
+def test_a_partition_that_cannot_be_listed(
+    cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path, locked: Callable[[Path], Path]
+) -> None:
+    """The gate never passes on the readable half of the data: exit 2 naming the folder."""
+    _partitions(tmp_path)
+    make_suite(columns={"a": {"min": 0}}, path="parts")
+    locked(tmp_path / "parts" / "p=2")
+    code, stdout, stderr = cli("run", "suite.yml", "--no-history", cwd=tmp_path, prefix=UNPRIVILEGED)
+    message = "parts/p=2: cannot list the folder (Permission denied); what it holds would go unchecked"
+    assert (code, stdout.splitlines()[1]) == (2, f"  ERROR  {message}"), stderr
+    assert stdout.splitlines()[-1] == "gate: FAILED (1 of 1 datasets blocked: t; exit 2)"
+
+
+@pytest.mark.parametrize("path", ["parts", "parts/**/*.parquet", "parts/*/x.parquet"])
+def test_a_symlinked_partition_is_read_in_every_form(
+    cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path, path: str
+) -> None:
+    """A partition folder that is a symbolic link is read by the folder form and the globs alike."""
+    _partitions(tmp_path)
+    (tmp_path / "parts" / "p=2").rename(tmp_path / "elsewhere")
+    (tmp_path / "parts" / "p=2").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    make_suite(columns={"a": {"min": 0}}, path=path)
+    code, stdout, stderr = cli("run", "suite.yml", "--no-history", "--json", "run.json", cwd=tmp_path)
+    assert code == 1, stdout + stderr
+    (dataset,) = json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))["datasets"]
+    assert dataset["row_count"] == 6
+    assert [r["status"] for r in dataset["results"] if r["check_id"] == "t.columns.a.min"] == ["failed"]
+
+
+@pytest.mark.parametrize("path", ["parts", "parts/**/*.parquet"])
+def test_a_symlink_loop_in_a_dataset(cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path, path: str) -> None:
+    _partitions(tmp_path)
+    (tmp_path / "parts" / "p=1" / "back").symlink_to(tmp_path / "parts", target_is_directory=True)
+    make_suite(columns={"a": {}}, path=path)
+    _unreadable(cli, tmp_path, f"parts/p=1/back: a symbolic link loop (it leads back to {tmp_path / 'parts'})")
+
+
+def test_a_dangling_symlink_in_a_dataset(cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path) -> None:
+    _partitions(tmp_path)
+    (tmp_path / "parts" / "p=3").symlink_to(tmp_path / "gone")
+    make_suite(columns={"a": {}}, path="parts")
+    _unreadable(cli, tmp_path, f"parts/p=3: a symbolic link to '{tmp_path / 'gone'}', which does not exist")
+
+
+@pytest.mark.parametrize("command", ["validate", "run"])
+def test_a_suites_folder_that_cannot_be_listed(
+    cli: Callable[..., Any], tmp_path: Path, locked: Callable[[Path], Path], command: str
+) -> None:
+    pl.DataFrame({"a": [1]}).write_parquet(tmp_path / "d.parquet")
+    _write(tmp_path, "suites/a.yml", HEAD.replace("d.parquet", "../d.parquet") + "  a: {}\n")
+    _write(tmp_path, "suites/more/b.yml", HEAD.replace("name: t", "name: u") + "  a: {}\n")
+    locked(tmp_path / "suites" / "more")
+    assert tuple(cli(command, "suites", cwd=tmp_path, prefix=UNPRIVILEGED)) == (
+        2, "", "error: suites/more: cannot list the folder (Permission denied); what it holds would go unchecked\n",
+    )  # fmt: skip
+
+
+def test_a_symlinked_suites_folder_is_read(cli: Callable[..., Any], tmp_path: Path) -> None:
+    _write(tmp_path, "suites/a.yml", HEAD + "  a: {}\n")
+    _write(tmp_path, "shared/b.yml", HEAD.replace("name: t", "name: u") + "  a: {}\n")
+    (tmp_path / "suites" / "shared").symlink_to(tmp_path / "shared", target_is_directory=True)
+    assert tuple(cli("validate", "suites", cwd=tmp_path)) == (
+        0, "ok  suites/a.yml  (t, 1 columns)\nok  suites/shared/b.yml  (u, 1 columns)\n2 suites valid\n", "",
+    )  # fmt: skip
+
+
+def test_csv_with_a_duplicate_header(cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path) -> None:
+    """polars would rename the second ``id`` and the rules for ``id`` would judge only the first."""
+    make_suite(data=b"id,x,id\n1,2,-3\n", data_name="data.csv", columns={"id": {"min": 0}})
+    _unreadable(cli, tmp_path, "data.csv: the header names column 'id' 2 times (columns 1, 3); column names must be unique")
+
+
+# --- YAML a suite may not hold (issue 17: 9, 15) -------------------------------------------
+
+TAGS_ALLOWED = "suites hold plain data (allowed tags: !!str, !!int, !!float, !!bool, !!null, !!seq, !!map)"
+
+
+@pytest.mark.parametrize(
+    ("tail", "message"),
+    [
+        ("waivers: [{check: t.columns.a.min, reason: r, approved_by: a@example.com, expires: 2026-02-30}]",
+         "s.yml:10:84: waivers.0.expires: '2026-02-30' is not a valid date or time (day is out of range for month)"),
+        ("waivers:\n  - {check: t.columns.a.min, reason: r, approved_by: a@example.com, expires: 2026-13-45}",
+         "s.yml:11:78: waivers.0.expires: '2026-13-45' is not a valid date or time (month must be in 1..12)"),
+        ("anomalies: !seq [{metric: row_count}]",
+         f"s.yml:10:12: anomalies: YAML tag '!seq' is not allowed: {TAGS_ALLOWED}"),
+        ("schema: !!python/object/apply:os.system [echo hi]",
+         f"s.yml:10:9: schema: YAML tag '!!python/object/apply:os.system' is not allowed: {TAGS_ALLOWED}"),
+        ("gate: {fail_on: !!python/name:os.system }",
+         f"s.yml:10:17: gate.fail_on: YAML tag '!!python/name:os.system' is not allowed: {TAGS_ALLOWED}"),
+    ],
+    ids=["february-30", "month-13", "tagged-sequence", "python-object", "python-name"],
+)  # fmt: skip
+def test_yaml_a_suite_may_not_hold(cli: Callable[..., Any], tmp_path: Path, command: str, tail: str, message: str) -> None:
+    _write(tmp_path, "s.yml", HEAD + "  a: {}\n" + tail + "\n")
+    assert _suite_error(cli, tmp_path, command, "s.yml") == _problems(message)
+
+
+def test_nesting_too_deep(cli: Callable[..., Any], tmp_path: Path) -> None:
+    _write(tmp_path, "s.yml", HEAD + "  a: {description: " + "[" * 300 + "]" * 300 + "}\n")
+    path = ".".join(["columns", "a", "description"] + ["0"] * 61)
+    assert _suite_error(cli, tmp_path, "validate", "s.yml") == _problems(
+        f"s.yml:9:81: {path}: nested deeper than 64 levels of mappings and lists"
+    )
+
+
+def test_an_alias_bomb(cli: Callable[..., Any], tmp_path: Path) -> None:
+    """Nine levels of nine aliases ("billion laughs", under 700 bytes) are refused at the alias
+    that passes the bound, before anything is expanded."""
+    levels = ["  l0: &l0 [" + ", ".join(["lol"] * 9) + "]"]
+    levels += [f"  l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 9) + "]" for i in range(1, 9)]
+    _write(tmp_path, "s.yml", HEAD + "  a: {}\nx:\n" + "\n".join(levels) + "\nanomalies: *l8\n")
+    assert _suite_error(cli, tmp_path, "validate", "s.yml") == _problems(
+        "s.yml:15:12: x.l4.0: aliases repeat more than 10000 values in this file; write the values out, or use fewer aliases"
+    )
+
+
+def test_a_store_url_with_a_port_that_is_no_number(cli: Callable[..., Any], tmp_path: Path) -> None:
+    pl.DataFrame({"a": [1]}).write_parquet(tmp_path / "d.parquet")
+    _write(tmp_path, "s.yml", HEAD + "  a: {}\n")
+    url = "postgresql+psycopg://u:secret@127.0.0.1/test?port=abc"
+    assert tuple(cli("run", "s.yml", "--store", url, cwd=tmp_path)) == (
+        2, "", "error: cannot use the store at postgresql+psycopg://u:***@127.0.0.1/test?port=abc: "
+        "Received non-integer port arguments: ('abc',)\n",
+    )  # fmt: skip
+
+
+# --- an empty dataset (issue 17: 5) -------------------------------------------------------
+
+EMPTY = "the dataset has 0 rows: no row-level check judged anything (set schema.empty: warn or allow if it may be empty)"
+
+
+@pytest.mark.parametrize(
+    ("schema", "code", "line"),
+    [(None, 1, f"  FAIL   t.schema.empty          {EMPTY}"),
+     ({"empty": "warn"}, 0, f"  WARN   t.schema.empty          {EMPTY}"),
+     ({"empty": "allow"}, 0, None)],
+    ids=["default-error", "warn", "allow"],
+)  # fmt: skip
+def test_an_empty_dataset(
+    cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path,
+    schema: dict[str, str] | None, code: int, line: str | None,
+) -> None:  # fmt: skip
+    """0 rows pass every row-level rule; the run says so and, by default, the gate fails."""
+    make_suite(data=pl.DataFrame({"a": []}, schema={"a": pl.Int64}), columns={"a": {"min": 0}}, schema=schema)
+    result = cli("run", "suite.yml", "--no-history", cwd=tmp_path)
+    assert (result.code, result.stderr) == (code, ""), result.stdout
+    lines = result.stdout.splitlines()
+    assert lines[0] == "t  suite.yml -> data.parquet, 0 rows"
+    assert [x for x in lines if "t.schema.empty" in x] == ([line] if line else [])
+
+
+def test_a_dataset_with_rows_gets_no_empty_result(cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path) -> None:
+    make_suite(data=pl.DataFrame({"a": [1]}), columns={"a": {}})
+    result = cli("run", "suite.yml", "--no-history", cwd=tmp_path)
+    assert result.code == 0 and "schema.empty" not in result.stdout
+
+
+# --- a regex that backtracks catastrophically in GX (issue 17: 10) -------------------------
+
+
+def test_a_catastrophic_regex_in_gx_is_an_errored_check(cli: Callable[..., Any], tmp_path: Path) -> None:
+    """``^(a+)+$`` on 34 ``a`` and a ``!`` runs for hours in Python's re: bounded (here 0.5 s by the
+    setting), the two expectations GX would run are errored and block; the others are judged."""
+    pl.DataFrame({"s": ["a" * 34 + "!", "ab", "b"]}).write_parquet(tmp_path / "d.parquet")
+    _write(
+        tmp_path, "s.yml",
+        HEAD + "  s: {type: string}\nexpectations:\n"
+        '  - expect_column_values_to_match_regex: {column: s, regex: "^(a+)+$", engine: gx}\n'
+        '  - expect_column_values_to_not_match_regex_list: {column: s, regex_list: ["^c$", "^(a+)+$"]}\n'
+        "  - expect_column_values_to_not_be_null: {column: s}\n",
+    )  # fmt: skip
+    code, stdout, stderr = cli("run", "s.yml", "--no-history", cwd=tmp_path, env={"STEWARDGATE_REGEX_TIMEOUT": "0.5"})
+    why = (
+        "errored: the pattern /^(a+)+$/ did not finish on the column's values within 0.5 s: Python's re, which GX "
+        "uses, backtracks on it; rewrite it without nested repetition, run it compiled (engine: auto), or raise "
+        "the regex_timeout setting"
+    )
+    assert (code, stderr) == (1, "")
+    lines = stdout.splitlines()
+    assert [line.split()[:2] for line in lines if "expectations" in line] == [
+        ["PASS", "t.expectations.s.expect_column_values_to_not_be_null"],
+        ["ERROR", "t.expectations.s.expect_column_values_to_match_regex"],
+        ["ERROR", "t.expectations.s.expect_column_values_to_not_match_regex_list"],
+    ]
+    assert [line.split(None, 2)[2] for line in lines if line.startswith("  ERROR")] == [why, why]
+    assert lines[-1] == "gate: FAILED (1 of 1 datasets blocked: t; exit 1)"
+
+
+def test_a_regex_timeout_that_is_not_positive(cli: Callable[..., Any], tmp_path: Path) -> None:
+    _write(tmp_path, "s.yml", HEAD + "  a: {}\n")
+    assert tuple(cli("run", "s.yml", cwd=tmp_path, env={"STEWARDGATE_REGEX_TIMEOUT": "0"})) == (
+        2, "", "error: environment: regex_timeout: Input should be greater than 0\n",
+    )  # fmt: skip
+
+
+# --- dataset_roots: where data may be read from (issue 17, optional) -----------------------
+
+
+def _roots_case(folder: Path) -> None:
+    """``inside/`` is allowed; ``outside/x.csv`` is not, reached directly and through a link."""
+    (folder / "inside").mkdir()
+    (folder / "outside").mkdir()
+    (folder / "outside" / "x.csv").write_text("a\n1\n", encoding="utf-8")
+    (folder / "inside" / "ok.csv").write_text("a\n1\n", encoding="utf-8")
+    (folder / "inside" / "link.csv").symlink_to(folder / "outside" / "x.csv")
+
+
+@pytest.mark.parametrize(
+    ("path", "shown"),
+    [("outside/x.csv", "outside/x.csv"), ("inside/link.csv", "inside/link.csv (which is {real})"),
+     ("/etc/passwd", "/etc/passwd")],
+    ids=["outside", "symlink-out", "absolute"],
+)  # fmt: skip
+def test_a_dataset_outside_the_dataset_roots(
+    cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path, path: str, shown: str
+) -> None:  # fmt: skip
+    """With ``dataset_roots`` set, a suite cannot make the gate read (and print samples of) any file."""
+    _roots_case(tmp_path)
+    (tmp_path / "pyproject.toml").write_text('[tool.stewardgate]\ndataset_roots = ["inside"]\n', encoding="utf-8")
+    make_suite(columns={"a": {}}, path=path, dataset_extra={"format": "csv"})
+    real = tmp_path / "outside" / "x.csv"
+    message = f"{shown.format(real=real)}: outside the folders datasets may be read from (dataset_roots: {tmp_path / 'inside'})"
+    _unreadable(cli, tmp_path, message)
+
+
+def test_a_dataset_inside_the_dataset_roots(cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path) -> None:
+    _roots_case(tmp_path)
+    make_suite(columns={"a": {}}, path="inside/ok.csv")
+    env = {"STEWARDGATE_DATASET_ROOTS": "elsewhere:inside"}
+    assert cli("run", "suite.yml", "--no-history", cwd=tmp_path, env=env).code == 0

@@ -48,3 +48,17 @@ def _named_columns() -> None:
       - {metric: null_fraction, columns: [email]}   # email: not declared under columns
     ```
     """
+
+
+@register("empty", section="schema", engine="rows")
+def _empty() -> None:
+    """A dataset with no rows: `error` (default) fails the check, `warn` warns, `allow` passes.
+
+    Why: every row-level rule passes on zero rows, because no row breaks it. An empty
+    extract, a truncated load or a daily partition that was never written would otherwise
+    pass the gate with no word of it. The count is the run's own (one pass, no extra read).
+
+    ```yaml
+    schema: {empty: warn}   # a dataset that may legitimately be empty on some days
+    ```
+    """

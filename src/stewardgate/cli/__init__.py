@@ -44,5 +44,7 @@ for _command in DRAFTING_COMMANDS:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="stewardgate")
+    """Console-script entry point (as :func:`stewardgate.__main__.main`, which imports less first)."""
+    from stewardgate.__main__ import main as entry
+
+    entry()

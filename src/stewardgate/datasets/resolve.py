@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from stewardgate.errors import DatasetError
+from stewardgate.walk import folder_files, glob_files
 
 FORMATS_BY_SUFFIX = {
     ".parquet": "parquet", ".pq": "parquet",
@@ -29,17 +30,21 @@ class ResolvedDataset:
     hive_root: Path | None
 
 
-def resolve(path_text: str, *, base: Path, fmt: str | None) -> ResolvedDataset:
-    """Resolve ``path_text`` (relative to ``base``): a file, a glob or a (hive) folder."""
+def resolve(path_text: str, *, base: Path, fmt: str | None, roots: tuple[Path, ...] = ()) -> ResolvedDataset:
+    """Resolve ``path_text`` (relative to ``base``): a file, a glob or a (hive) folder.
+
+    ``roots`` (the ``dataset_roots`` setting): when given, every file, symbolic links
+    followed, must lie under one of them.
+    """
     target = Path(os.path.normpath(base / path_text))
     display = str(target)
     if glob.has_magic(path_text):
-        files = tuple(sorted(Path(p) for p in glob.glob(str(target), recursive=True) if Path(p).is_file()))
+        files = tuple(glob_files(target, error=DatasetError))
         if not files:
             raise DatasetError(f"{display}: the pattern matches no files")
         hive_root = None
     elif target.is_dir():
-        files = tuple(sorted(p for p in target.rglob("*") if p.is_file() and not _hidden(p, target)))
+        files = tuple(folder_files(target, error=DatasetError, skip=_hidden))
         files = tuple(p for p in files if p.suffix in FORMATS_BY_SUFFIX or fmt is not None)
         if not files:
             raise DatasetError(f"{display}: the folder holds no data files")
@@ -48,11 +53,28 @@ def resolve(path_text: str, *, base: Path, fmt: str | None) -> ResolvedDataset:
         files, hive_root = (target,), None
     else:
         raise DatasetError(f"{display}: no such file or folder")
+    _confine(files, roots)
     return ResolvedDataset(display=display, files=files, format=_format(files, fmt, display), hive_root=hive_root)
 
 
-def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith((".", "_")) for part in path.relative_to(root).parts)
+def _confine(files: tuple[Path, ...], roots: tuple[Path, ...]) -> None:
+    """Every file inside one of ``roots`` (real paths: a symbolic link cannot lead out)."""
+    if not roots:
+        return
+    real_roots = [os.path.realpath(r) for r in roots]
+    for f in files:
+        real = os.path.realpath(f)
+        if not any(real == r or real.startswith(r.rstrip(os.sep) + os.sep) for r in real_roots):
+            shown = f"{f} (which is {real})" if real != str(f) and real != os.path.abspath(f) else str(f)
+            raise DatasetError(
+                f"{shown}: outside the folders datasets may be read from "
+                f"(dataset_roots: {', '.join(map(str, roots))})"
+            )
+
+
+def _hidden(name: str) -> bool:
+    """Markers and checksums (``_SUCCESS``, ``.part-0.crc``) and folders holding them."""
+    return name.startswith((".", "_"))
 
 
 def _format(files: tuple[Path, ...], fmt: str | None, display: str) -> str:

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from stewardgate.datasets.scan import ScannedDataset, collect
 from stewardgate.engines.gx_outcome import columns_of_check, finish, kind_of, outcome_of
+from stewardgate.engines.gx_regex import DEFAULT_TIMEOUT_S, overtime
 from stewardgate.engines.outcome import Outcome
 from stewardgate.errors import DatasetError
 from stewardgate.expectations.entries import ENGINE
@@ -63,18 +64,19 @@ class Batch:
 
 def run_expectations(
     planned: list[PlannedCheck], scanned: ScannedDataset, *, row_count: int, masked: set[str],
-    samples: int, timings: Timings | None = None,
+    samples: int, timings: Timings | None = None, regex_timeout: float = DEFAULT_TIMEOUT_S,
 ) -> list[CheckResult]:  # fmt: skip
     """Run the planned GX expectations on the dataset; one result per planned check, in plan order.
 
     ``row_count`` is the dataset's (already counted by the contract's pass); only the columns
-    the expectations name are read again.
+    the expectations name are read again. ``regex_timeout``: see :mod:`.gx_regex`.
     """
     mine = [p for p in planned if p.engine == ENGINE]
     if not mine:
         return []
+    bound = RunBounds(samples=samples, timings=timings or Timings(), regex_timeout=regex_timeout)
     return validate_and_shape(
-        mine, lambda: _run(mine, scanned, row_count, samples=samples, timings=timings or Timings()),
+        mine, lambda: _run(mine, scanned, row_count, bound),
         row_count=row_count, masked=masked, samples=samples,
     )  # fmt: skip
 
@@ -105,9 +107,19 @@ def validate_and_shape(
     return results
 
 
+@dataclass(frozen=True)
+class RunBounds:
+    """How much GX may show (samples) and take (regex time), and where the time went."""
+
+    samples: int
+    timings: Timings
+    regex_timeout: float
+
+
 def _run(
-    mine: list[PlannedCheck], scanned: ScannedDataset, row_count: int, *, samples: int, timings: Timings
+    mine: list[PlannedCheck], scanned: ScannedDataset, row_count: int, bound: RunBounds
 ) -> tuple[dict[str, Any], dict[str, str]]:
+    samples, timings = bound.samples, bound.timings
     with gx_boundary() as gx:
         batches = _batches(mine, scanned, row_count, timings)
         started = time.perf_counter()
@@ -116,6 +128,9 @@ def _run(
         raw: dict[str, Any] = {}
         errored: dict[str, str] = {}
         for batch in batches:
+            slow = overtime(batch.planned, batch.frame, timeout=bound.regex_timeout)
+            errored.update(slow)
+            batch.planned = [p for p in batch.planned if p.check_id not in slow]
             suite, bad = suite_of(gx, batch)
             errored.update(bad)
             if not suite.expectations:

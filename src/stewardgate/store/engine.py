@@ -93,6 +93,8 @@ def create_engine(target: Target, *, schema: str | None = None) -> Engine:
             f"cannot use the store at {target.where}: the driver for "
             f"{target.url.drivername!r} is not installed ({err})"
         ) from err
+    except exc.ArgumentError as err:  # e.g. ?port=abc: the dialect refuses the URL's arguments
+        raise StoreError(f"cannot use the store at {target.where}: {reason(err, target)}") from err
 
 
 def _sqlite_engine(target: Target) -> Engine:

@@ -18,7 +18,9 @@ from stewardgate.errors import Problem, SuiteError, UsageError
 from stewardgate.expectations.validate import expectation_problems
 from stewardgate.suite.errors_map import problems_from
 from stewardgate.suite.models import Suite
+from stewardgate.suite.yamlguard import RefusedYAML
 from stewardgate.suite.yamlpos import Located, load_located
+from stewardgate.walk import folder_files
 
 SUITE_SUFFIXES = (".yml", ".yaml")
 
@@ -48,11 +50,14 @@ class LoadedSuite:
 
 
 def discover(paths: list[Path]) -> list[Path]:
-    """Suite files named or found (recursively, sorted) under the named folders."""
+    """Suite files named or found (recursively, sorted) under the named folders.
+
+    Symlinked folders are followed; a folder that cannot be listed is an error, never skipped.
+    """
     found: list[Path] = []
     for p in paths:
         if p.is_dir():
-            found.extend(sorted(f for f in p.rglob("*") if f.suffix in SUITE_SUFFIXES and f.is_file()))
+            found.extend(f for f in folder_files(p, error=UsageError) if f.suffix in SUITE_SUFFIXES)
         elif p.is_file():
             found.append(p)
         else:
@@ -133,6 +138,8 @@ def _parse(name: str, text: str) -> Located:
 
     try:
         return load_located(text)
+    except RefusedYAML as exc:
+        raise SuiteError([Problem(name, exc.line, exc.col, exc.key, exc.message)]) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)

@@ -226,10 +226,13 @@ class ColumnSpec(StrictModel):
 
 
 class SchemaPolicy(StrictModel):
-    """What to do about columns the suite does not name, and about column order."""
+    """What to do about columns the suite does not name, column order, and an empty dataset."""
 
     extra_columns: Literal["error", "warn", "allow"] = "warn"
     order: Literal["ignore", "strict"] = "ignore"
+    empty: Literal["error", "warn", "allow"] = Field(
+        default="error", description="A dataset with 0 rows: error (default) blocks, warn warns, allow passes."
+    )
 
 
 class GatePolicy(StrictModel):

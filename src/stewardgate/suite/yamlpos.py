@@ -43,11 +43,16 @@ class Located:
 
 
 def load_located(text: str) -> Located:
-    """Parse YAML text; raises ruamel's ``YAMLError`` (with a mark) on a syntax error."""
+    """Parse YAML text; raises ruamel's ``YAMLError`` (with a mark) on a syntax error and
+    :class:`~stewardgate.suite.yamlguard.RefusedYAML` on tags, depth, aliases or dates a
+    suite may not hold (checked on the event stream before anything is built)."""
     from ruamel.yaml import YAML
+
+    from stewardgate.suite.yamlguard import check_events
 
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
+    check_events(yaml, text)
     doc = yaml.load(text)
     located = Located(data=None)
     data = _plain(doc, (), located)

@@ -31,12 +31,15 @@ class SparkDataset:
     metadata: dict[str, str] = field(default_factory=dict)
 
 
-def open_spark_dataset(spark: Any, spec: DatasetSpec, *, base: Path, as_of: date | None = None) -> SparkDataset:
-    """Read ``spec`` with Spark, lazily; raise DatasetError on anything unreadable."""
+def open_spark_dataset(
+    spark: Any, spec: DatasetSpec, *, base: Path, as_of: date | None = None, roots: tuple[Path, ...] = ()
+) -> SparkDataset:
+    """Read ``spec`` with Spark, lazily; raise DatasetError on anything unreadable (``roots``:
+    see :func:`~stewardgate.datasets.resolve.resolve`; a catalog table has no path to confine)."""
     path = spec.path.replace("{as_of}", (as_of or date.today()).isoformat())
     if spec.format in ("table", "delta"):
         return _open_table(spark, spec.format, path, base)
-    resolved = resolve(path, base=base, fmt=spec.format)
+    resolved = resolve(path, base=base, fmt=spec.format, roots=roots)
     for f in resolved.files:
         if f.stat().st_size == 0:
             raise DatasetError(f"{f}: the file is empty")

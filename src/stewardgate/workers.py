@@ -1,0 +1,147 @@
+"""Worker processes for ``run --parallel``: each task's fate is known, and nothing outlives us.
+
+A small pool of spawned processes, each fed one task at a time over its own pipe, so the
+parent always knows which task a worker holds:
+
+- a worker that dies (``kill -9``, the out-of-memory killer, a crash in native code) turns
+  into ``on_death(task, why)`` for the one task it held; a fresh worker takes the next task
+  (``concurrent.futures`` instead breaks the whole pool and loses every pending task);
+- when the parent stops for any reason (done, an error, SIGINT, SIGTERM) every worker is
+  terminated, then killed if it does not end within :data:`GRACE_S`. Workers ignore SIGINT:
+  a Ctrl-C reaches the whole process group, and the parent alone decides what it means.
+
+Pipes rather than queues: no feeder threads or semaphores that could keep a process alive.
+This module imports nothing of ours.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from multiprocessing.connection import Connection, wait
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+GRACE_S = 2.0
+_STOPPING = {signal.SIGINT, signal.SIGTERM}
+
+
+class _Worker(Generic[T]):
+    """One process, its end of the pipe and the task it holds (None when idle)."""
+
+    def __init__(self, context: Any, work: Callable[[T], Any]) -> None:
+        self.conn, child = multiprocessing.Pipe()
+        self.process = context.Process(target=_serve, args=(child, work), daemon=True)
+        with _signals_held():  # not half-started; the child inherits the mask until _serve
+            self.process.start()
+        child.close()
+        self.task: T | None = None
+
+    def give(self, task: T) -> None:
+        self.task = task
+        self.conn.send(task)
+
+
+def run_all(
+    tasks: list[T], work: Callable[[T], R], *, processes: int, on_death: Callable[[T, str], R]
+) -> Iterator[R]:
+    """``work(task)`` for every task in up to ``processes`` workers, yielded as each finishes.
+
+    An exception ``work`` raises is raised here; a worker that dies yields ``on_death``.
+    """
+    context = multiprocessing.get_context("spawn")  # polars' thread pools do not survive fork
+    todo = deque(tasks)
+    workers: list[_Worker[T]] = []
+    try:
+        for _ in range(min(processes, len(todo))):
+            workers.append(_Worker(context, work))
+            workers[-1].give(todo.popleft())
+        while any(w.task is not None for w in workers):
+            busy = [w for w in workers if w.task is not None]
+            ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy])
+            for worker in busy:
+                if worker.conn in ready or worker.process.sentinel in ready:
+                    yield _finish(worker, on_death)
+                    if worker.process.is_alive() and todo:
+                        worker.give(todo.popleft())
+                    elif todo:
+                        workers[workers.index(worker)] = replacement = _Worker(context, work)
+                        replacement.give(todo.popleft())
+    finally:
+        _stop(workers)
+
+
+def _finish(worker: _Worker[T], on_death: Callable[[T, str], R]) -> R:
+    """The held task's result, or ``on_death`` when the worker ended without sending one."""
+    task, worker.task = worker.task, None
+    if worker.conn.poll():
+        try:
+            kind, value = worker.conn.recv()
+        except (EOFError, OSError):
+            pass
+        else:
+            if kind == "raised":
+                raise value
+            return value  # type: ignore[no-any-return]
+    worker.process.join(GRACE_S)
+    return on_death(task, _how_it_ended(worker.process.exitcode))  # type: ignore[arg-type]
+
+
+def _how_it_ended(code: int | None) -> str:
+    if code is not None and code < 0:
+        return f"killed by {signal.Signals(-code).name}"
+    return f"exited with code {code}" if code is not None else "stopped answering"
+
+
+def _stop(workers: list[_Worker[Any]]) -> None:
+    """End every worker: close its pipe, terminate it, then kill what still runs.
+
+    SIGINT and SIGTERM wait until this is done (a second Ctrl-C must not leave orphans).
+    """
+    with _signals_held():
+        for w in workers:
+            w.conn.close()
+            if w.process.is_alive():
+                w.process.terminate()
+        for w in workers:
+            w.process.join(GRACE_S)
+            if w.process.is_alive():
+                w.process.kill()
+                w.process.join()
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM wait (blocked, not lost) until the block is done."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def _serve(conn: Connection, work: Callable[[Any], Any]) -> None:
+    """In a worker: answer tasks until the parent closes the pipe."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            answer = ("done", work(task))
+        except Exception as exc:  # noqa: BLE001 - handed to the parent, which raises it
+            answer = ("raised", exc)
+        try:
+            conn.send(answer)
+        except (BrokenPipeError, OSError):
+            return
+        except Exception as exc:  # an exception that does not pickle: send its text instead
+            conn.send(("raised", RuntimeError(f"{type(exc).__name__}: {exc}")))

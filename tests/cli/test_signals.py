@@ -1,0 +1,182 @@
+"""Signals and dying workers (issue 17: 11): what a scheduler's SIGTERM, a Ctrl-C or the
+out-of-memory killer leaves behind.
+
+- SIGINT or SIGTERM at any moment: exit 130, ``error: interrupted (SIG...)`` and nothing else
+  on stderr (no traceback from us or from a worker), and no process of ours left running;
+- a worker killed while it checks a dataset: an error for that dataset (exit 2), the other
+  datasets judged as usual, not an exit 3.
+
+The CLI runs in a real subprocess (signals need one). Datasets are small; each run takes a
+second or two, most of it starting the worker processes.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from stewardgate.workers import run_all
+
+DEADLINE_S = 60.0
+
+
+def _suites(folder: Path, names: str = "ab") -> list[str]:
+    for name in names:
+        pl.DataFrame({"a": list(range(1000))}).write_parquet(folder / f"{name}.parquet")
+        (folder / f"{name}.yml").write_text(
+            f"version: 1\ndataset: {{name: {name}, path: {name}.parquet}}\n"
+            "stewardship: {owner: a@example.com, steward: b@example.com}\n"
+            "columns:\n  a: {type: int64, min: 0, unique: true}\n",
+            encoding="utf-8",
+        )
+    return [f"{name}.yml" for name in names]
+
+
+def _start(folder: Path, *args: str, new_session: bool = False) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("STEWARDGATE_", "PANDERA_"))}
+    return subprocess.Popen(
+        [sys.executable, "-m", "stewardgate", *args], cwd=folder, env=env, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=new_session,
+    )  # fmt: skip
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except FileNotFoundError:
+        return []
+
+
+def _workers(pid: int, count: int) -> list[int]:
+    """Wait until ``pid`` runs ``count`` worker processes (not counting the resource tracker)."""
+    end = time.monotonic() + DEADLINE_S
+    while time.monotonic() < end:
+        found = [c for c in _children(pid) if b"spawn_main" in _cmdline(c)]
+        if len(found) >= count:
+            return found
+        time.sleep(0.005)
+    raise AssertionError(f"no {count} worker processes appeared")
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except FileNotFoundError:
+        return b""
+
+
+def _running(pids: list[int]) -> list[int]:
+    """The pids that are still running (not gone, not zombies waiting for their parent)."""
+    alive = []
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except FileNotFoundError:
+            continue
+        if state != "Z":
+            alive.append(pid)
+    return alive
+
+
+def _all_gone(pids: list[int]) -> list[int]:
+    end = time.monotonic() + 10
+    while _running(pids) and time.monotonic() < end:
+        time.sleep(0.05)
+    return _running(pids)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_to_a_parallel_run_stops_it_and_every_worker(tmp_path: Path, signum: signal.Signals) -> None:
+    proc = _start(tmp_path, "run", *_suites(tmp_path, "abcd"), "--parallel", "2", "--no-history")
+    _workers(proc.pid, 2)
+    ours = _children(proc.pid)  # the workers and multiprocessing's resource tracker
+    os.kill(proc.pid, signum)
+    _, stderr = proc.communicate(timeout=DEADLINE_S)
+    assert (proc.returncode, stderr) == (130, f"error: interrupted ({signum.name})\n")
+    assert _all_gone(ours) == []
+
+
+def test_ctrl_c_reaches_the_workers_too_and_none_prints_a_traceback(tmp_path: Path) -> None:
+    """A terminal's Ctrl-C signals the whole process group: the workers ignore it, the parent stops them."""
+    proc = _start(tmp_path, "run", *_suites(tmp_path, "abcd"), "--parallel", "2", "--no-history", new_session=True)
+    _workers(proc.pid, 2)
+    ours = _children(proc.pid)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, stderr = proc.communicate(timeout=DEADLINE_S)
+    assert (proc.returncode, stderr) == (130, "error: interrupted (SIGINT)\n")
+    assert _all_gone(ours) == []
+
+
+@pytest.mark.parametrize("delay", [0.05, 0.1, 0.2, 0.3, 0.6])
+def test_sigint_in_the_first_moments_is_exit_130(tmp_path: Path, delay: float) -> None:
+    """While Python imports click and the commands, and while workers start: never "Aborted!" and
+    exit 1, never a traceback."""
+    proc = _start(tmp_path, "run", *_suites(tmp_path), "--parallel", "2", "--no-history")
+    time.sleep(delay)
+    os.kill(proc.pid, signal.SIGINT)
+    _, stderr = proc.communicate(timeout=DEADLINE_S)
+    assert (proc.returncode, stderr) == (130, "error: interrupted (SIGINT)\n")
+
+
+def test_a_killed_worker_is_an_error_for_its_dataset(tmp_path: Path) -> None:
+    proc = _start(tmp_path, "run", *_suites(tmp_path), "--parallel", "2", "--no-history")
+    victim, _ = _workers(proc.pid, 2)
+    os.kill(victim, signal.SIGKILL)
+    stdout, stderr = proc.communicate(timeout=DEADLINE_S)
+    message = "the worker process checking it ended (killed by SIGKILL) before it finished"
+    assert proc.returncode == 2, stdout + stderr
+    assert stdout.count(f"  ERROR  {message}\n") == 1
+    (killed,) = [line.split(":")[1].strip() for line in stderr.splitlines()]
+    assert stderr == f"error: {killed}: {message}\n"
+    other = "b" if killed == "a" else "a"
+    assert f"  {other}: 5 passed -> gate PASSED (no blocking results)\n" in stdout
+    assert stdout.endswith(f"gate: FAILED (1 of 2 datasets blocked: {killed}; exit 2)\n")
+
+
+def _died(task: float, why: str) -> str:
+    return f"{task}: {why}"
+
+
+def test_the_pool_replaces_a_dead_worker_and_goes_on() -> None:
+    """One worker: the task it held when killed is reported as dead, the next task runs in a new one."""
+    results = run_all([0.0, 60.0, 0.0], time.sleep, processes=1, on_death=_died)
+    assert next(results) is None
+    (worker,) = [p for p in _children(os.getpid()) if b"spawn_main" in _cmdline(p)]
+    os.kill(worker, signal.SIGKILL)
+    assert list(results) == ["60.0: killed by SIGKILL", None]
+
+
+def test_an_exception_in_a_worker_is_raised_in_the_parent() -> None:
+    with pytest.raises(ValueError, match="could not convert"):
+        list(run_all(["x"], float, processes=2, on_death=_died))
+
+
+def test_an_interrupted_pool_leaves_no_worker() -> None:
+    """An interruption (here SIGALRM raising KeyboardInterrupt once both workers run) while the
+    parent waits: the generator's cleanup terminates both workers."""
+    results = run_all([60.0, 60.0], time.sleep, processes=2, on_death=_died)
+    seen: list[int] = []
+
+    def stop(signum: int, frame: object) -> None:
+        found = [p for p in _children(os.getpid()) if b"spawn_main" in _cmdline(p)]
+        if len(found) == 2:
+            seen.extend(found)
+            raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, 0.2, 0.2)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            next(results)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert len(seen) == 2
+    assert _all_gone(seen) == []
