@@ -27,7 +27,7 @@ from stewardgate.governance.plan import ENGINE as GOVERNANCE
 from stewardgate.governance.waivers import apply_waivers, approval_problems, length_problems
 from stewardgate.planning import PlannedCheck, plan_suite
 from stewardgate.results import CheckResult, DatasetRun, RunResult
-from stewardgate.settings import DEFAULT_STORE_PATH
+from stewardgate.locations import DEFAULT_STORE_PATH
 from stewardgate.suite.loader import LoadedSuite, load_suites
 
 if TYPE_CHECKING:

@@ -17,12 +17,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from stewardgate.errors import SettingsError
+from stewardgate.locations import DEFAULT_STORE_PATH as DEFAULT_STORE_PATH  # the one place it is set
 from stewardgate.notify.config import NotifySettings
 
 ENV_PREFIX = "STEWARDGATE_"
-# The history store when no URL is set (--store, STEWARDGATE_STORE, [tool.stewardgate] store): this
-# SQLite file in the working folder, for every command (run, backfill, history, report, catalog...).
-DEFAULT_STORE_PATH = Path(".stewardgate") / "history.db"
 
 
 RiskTier = Literal["low", "medium", "high"]

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from stewardgate.cli.errors import handle_errors
-from stewardgate.settings import DEFAULT_STORE_PATH
+from stewardgate.locations import DEFAULT_STORE_PATH
 from stewardgate.errors import EXIT_PASSED, UsageError
 
 

@@ -13,7 +13,7 @@ import click
 from stewardgate.cli.commands import emit_reports, report_options
 from stewardgate.cli.errors import handle_errors
 from stewardgate.cli.options import print_format
-from stewardgate.settings import DEFAULT_STORE_PATH
+from stewardgate.locations import DEFAULT_STORE_PATH
 from stewardgate.errors import EXIT_GATE_FAILED, EXIT_PASSED, UsageError
 
 STORE = click.option("--store", default=None, help="History store URL; default: SQLite .stewardgate/history.db in the working folder.")

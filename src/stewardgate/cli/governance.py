@@ -12,7 +12,7 @@ import click
 from stewardgate.cli.errors import handle_errors
 from stewardgate.cli.options import print_format
 from stewardgate.errors import EXIT_GATE_FAILED, EXIT_PASSED, UsageError
-from stewardgate.settings import DEFAULT_STORE_PATH
+from stewardgate.locations import DEFAULT_STORE_PATH
 from stewardgate.textsafe import terminal_block
 
 STORE = click.option("--store", default=None, help="History store URL; default: SQLite .stewardgate/history.db in the working folder.")

@@ -12,7 +12,7 @@ import click
 from stewardgate.cli.errors import handle_errors
 from stewardgate.cli.nightly import selection_options
 from stewardgate.cli.options import print_format
-from stewardgate.settings import DEFAULT_STORE_PATH
+from stewardgate.locations import DEFAULT_STORE_PATH
 from stewardgate.errors import EXIT_PASSED, UsageError
 
 DAY = click.DateTime(["%Y-%m-%d"])

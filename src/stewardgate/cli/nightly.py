@@ -47,7 +47,7 @@ def echo_notifications(run: RunResult, *, quiet: bool) -> None:
 def html_strips(run: RunResult, store_url: str | None) -> dict[str, Any]:
     """Each dataset's per-check statuses over its last 14 stored runs, for the HTML report."""
     from stewardgate.history_view import check_strips
-    from stewardgate.settings import DEFAULT_STORE_PATH
+    from stewardgate.locations import DEFAULT_STORE_PATH
     from stewardgate.store import open_store
 
     with open_store(store_url, default_path=DEFAULT_STORE_PATH) as store:

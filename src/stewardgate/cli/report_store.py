@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from stewardgate.errors import UsageError
-from stewardgate.settings import DEFAULT_STORE_PATH
+from stewardgate.locations import DEFAULT_STORE_PATH
 from stewardgate.results import DatasetRun, RunResult
 
 
