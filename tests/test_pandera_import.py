@@ -85,11 +85,11 @@ def test_a_run_with_schema_checks_imports_pandera_but_not_pandas(repo: Path) -> 
     """pandera validates the schema level on an empty frame: no check backend, so no pandas
     (a suite forcing ``engine: pandera`` on data checks does import it, through pandera's
     check registry)."""
-    code = f"""
+    code = """
 import contextlib, io, json, sys
 from stewardgate.cli import cli
 with contextlib.redirect_stdout(io.StringIO()):
     code = cli.main(["run", "examples/failing/customers.yml", "--exit-zero", "-q", "--no-history"], prog_name="stewardgate", standalone_mode=False)
-print(json.dumps({{"code": code, "pandera": "pandera" in sys.modules, "pandas": "pandas" in sys.modules}}))
+print(json.dumps({"code": code, "pandera": "pandera" in sys.modules, "pandas": "pandas" in sys.modules}))
 """
     assert _child(code, repo) == {"code": 0, "pandera": True, "pandas": False}

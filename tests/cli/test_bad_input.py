@@ -555,10 +555,10 @@ def test_a_suites_folder_that_cannot_be_listed(
 
 def test_a_symlinked_suites_folder_is_read(cli: Callable[..., Any], tmp_path: Path) -> None:
     _write(tmp_path, "suites/a.yml", HEAD + "  a: {}\n")
-    _write(tmp_path, "shared/b.yml", HEAD.replace("name: t", "name: u") + "  a: {}\n")
-    (tmp_path / "suites" / "shared").symlink_to(tmp_path / "shared", target_is_directory=True)
+    _write(tmp_path, "team/b.yml", HEAD.replace("name: t", "name: u") + "  a: {}\n")
+    (tmp_path / "suites" / "team").symlink_to(tmp_path / "team", target_is_directory=True)
     assert tuple(cli("validate", "suites", cwd=tmp_path)) == (
-        0, "ok  suites/a.yml  (t, 1 columns)\nok  suites/shared/b.yml  (u, 1 columns)\n2 suites valid\n", "",
+        0, "ok  suites/a.yml  (t, 1 columns)\nok  suites/team/b.yml  (u, 1 columns)\n2 suites valid\n", "",
     )  # fmt: skip
 
 

@@ -116,9 +116,8 @@ def length_problems(loaded: LoadedSuite, settings: GovernanceSettings, as_of: da
         start, basis = (w.approved_on, "approved_on") if w.approved_on else (as_of, "the run's as-of date")
         days = (w.expires - start).days
         if days > limit:
-            line, col = loaded.located.position(("waivers", i, "expires"))
-            problems.append(Problem(
-                str(loaded.path), line, col, f"waivers.{i}.expires",
+            problems.append(_problem(
+                loaded, i, "expires",
                 f"the waiver lasts {days} days ({basis} {start} to {w.expires}); a {tier}-tier dataset's "
                 f"waivers may last at most {limit} days (tool.stewardgate.governance.max_waiver_days)",
             ))  # fmt: skip
@@ -140,10 +139,15 @@ def approval_problems(loaded: LoadedSuite, settings: GovernanceSettings) -> list
     problems = []
     for i, w in enumerate(loaded.suite.waivers):
         if w.approved_by.casefold() not in permitted:
-            line, col = loaded.located.position(("waivers", i, "approved_by"))
-            problems.append(Problem(
-                str(loaded.path), line, col, f"waivers.{i}.approved_by",
+            problems.append(_problem(
+                loaded, i, "approved_by",
                 f"'{w.approved_by}' may not approve waivers of a {tier}-tier dataset "
                 f"(allowed: {', '.join(allowed) or 'nobody'})",
             ))  # fmt: skip
     return problems
+
+
+def _problem(loaded: LoadedSuite, index: int, key: str, message: str) -> Problem:
+    """A problem located at ``waivers.<index>.<key>`` of the suite."""
+    line, col = loaded.located.position(("waivers", index, key))
+    return Problem(str(loaded.path), line, col, f"waivers.{index}.{key}", message)

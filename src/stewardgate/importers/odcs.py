@@ -11,7 +11,6 @@ dangling reference, reported, never a crash. Dates stay strings while the contra
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,10 +24,10 @@ from stewardgate.importers.odcs_quality import add_quality
 from stewardgate.importers.odcs_rules import CLASSIFICATIONS, accounted, add_property, enum_values, is_date_text
 from stewardgate.importers.odcs_shape import check_shape, known_keys
 from stewardgate.importers.render import render_suite
+from stewardgate.suite.governance_model import CONTACT
 from stewardgate.suite.periods import parse_period
 
 DEFAULT_TEMPLATE = "{name}.parquet"
-_CONTACT = re.compile(r"\A(?:[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+|@?[A-Za-z0-9][A-Za-z0-9._/-]*)\Z")  # as in suite.models
 _UNITS = {"d": "d", "day": "d", "days": "d", "w": "w", "week": "w", "weeks": "w", "m": "mo", "mo": "mo",
           "month": "mo", "months": "mo", "y": "y", "yr": "y", "year": "y", "years": "y"}  # fmt: skip
 _FRESHNESS = ("latency", "frequency", "freshness")
@@ -207,7 +206,7 @@ def _stewards(team: Any, today: date, findings: list[Finding]) -> dict[str, str]
     for role in ("owner", "steward"):
         match = next((m for m in active if role in str(m.get("role", "")).lower()), None)
         contact = str((match or {}).get("email") or (match or {}).get("username") or "")
-        if match is not None and _CONTACT.match(contact):
+        if match is not None and CONTACT.match(contact):
             people[role] = contact
             continue
         listing = ", ".join(f"{m.get('username') or m.get('name') or '?'} ({m.get('role', 'no role')})" for m in active) or "none"

@@ -34,7 +34,7 @@ def resolve_channels(settings: NotifySettings, environ: Mapping[str, str]) -> No
     for i, spec in enumerate(settings.channels):
         name = spec.name or f"{spec.kind}#{i + 1}"
 
-        def secret(key: str, what: str, i: int = i, name: str = name) -> str | None:
+        def secret(key: str, what: str, i: int = i, name: str = name, spec: Channel = spec) -> str | None:
             variable = getattr(spec, key)
             if variable is None:
                 return None

@@ -26,7 +26,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 
 SeverityName = Literal["info", "warn", "error"]
 
-_CONTACT = re.compile(r"\A(?:[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+|@?[A-Za-z0-9][A-Za-z0-9._/-]*)\Z")
+# An e-mail address or a handle (`@team`, `data-team`): the one pattern for owners, stewards and approvers.
+CONTACT = re.compile(r"\A(?:[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+|@?[A-Za-z0-9][A-Za-z0-9._/-]*)\Z")
 _PATTERN = re.compile(r"\A[A-Za-z0-9_.*?\[\]!-]+\Z")
 
 
@@ -118,7 +119,7 @@ class Waiver(_Strict):
     @field_validator("approved_by")
     @classmethod
     def _contact(cls, v: str) -> str:
-        if not _CONTACT.match(v):
+        if not CONTACT.match(v):
             raise ValueError(f"'{v}' is not an e-mail address or a handle")
         return v
 

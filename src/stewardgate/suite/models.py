@@ -16,7 +16,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainValidat
 
 from stewardgate.suite.anomaly_rules import AnomalyRule
 from stewardgate.suite.drift_model import DriftSpec
-from stewardgate.suite.governance_model import GovernanceField, Waiver
+from stewardgate.suite.governance_model import CONTACT, GovernanceField, Waiver
 from stewardgate.suite.periods import PERIOD_HELP, Period, parse_period
 
 T = TypeVar("T")
@@ -40,7 +40,6 @@ SeverityName = Literal["info", "warn", "error"]
 RiskTier = Literal["low", "medium", "high"]
 EngineName = Literal["auto", "pandera", "gx", "spark"]
 
-_CONTACT = re.compile(r"\A(?:[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+|@?[A-Za-z0-9][A-Za-z0-9._/-]*)\Z")
 _NAME = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
 
 
@@ -179,7 +178,7 @@ class Stewardship(StrictModel):
     @field_validator("owner", "steward")
     @classmethod
     def _contact(cls, v: str) -> str:
-        if not _CONTACT.match(v):
+        if not CONTACT.match(v):
             raise ValueError(f"'{v}' is not an e-mail address or a handle")
         return v
 
