@@ -23,9 +23,9 @@ from stewardgate.engines.gx import run_expectations
 from stewardgate.errors import DatasetError, StoreError
 from stewardgate.gate import GatePolicy, decide, policy_for, unreadable
 from stewardgate.governance.checks import governance_exprs, run_governance
-from stewardgate.governance.plan import ENGINE as GOVERNANCE
 from stewardgate.governance.waivers import apply_waivers, approval_problems, length_problems
-from stewardgate.planning import PlannedCheck, plan_suite
+from stewardgate.planning import PlannedCheck, masked_columns, plan_suite
+from stewardgate.planning.governance import ENGINE as GOVERNANCE
 from stewardgate.results import CheckResult, DatasetRun, RunResult
 from stewardgate.locations import DEFAULT_STORE_PATH
 from stewardgate.suite.loader import LoadedSuite, load_suites
@@ -34,9 +34,6 @@ if TYPE_CHECKING:
     from stewardgate.engines.spark.session import SparkOptions
     from stewardgate.notify.secrets import NotifyPlan
     from stewardgate.settings import GovernanceSettings
-
-SENSITIVE = ("confidential", "restricted")
-
 
 def _default_spark() -> SparkOptions:
     from stewardgate.engines.spark.session import SparkOptions
@@ -437,14 +434,6 @@ def _snapshot(scanned: ScannedDataset) -> dict[str, Any]:
 def _end_of(as_of: date) -> datetime:
     """With --as-of, freshness is measured at the end of that day (midnight UTC after it)."""
     return datetime.combine(as_of + timedelta(days=1), time(0), tzinfo=UTC)
-
-
-def masked_columns(loaded: LoadedSuite) -> set[str]:
-    """Columns whose sample values must never be shown: sensitive classification or pii."""
-    return {
-        name for name, spec in loaded.suite.columns.items()
-        if spec.pii is not None or spec.classification in SENSITIVE
-    }  # fmt: skip
 
 
 def _now() -> datetime:

@@ -18,7 +18,7 @@ from stewardgate.engines.compiled import SCHEMA_CHECKS
 from stewardgate.engines.measured import Measured
 from stewardgate.engines.spark.dataset import SparkDataset
 from stewardgate.engines.spark.execute import DISTINCT_RSD, QUANTILE_ACCURACY, execute_on_spark
-from stewardgate.governance.plan import ENGINE as GOVERNANCE
+from stewardgate.planning.governance import ENGINE as GOVERNANCE
 from stewardgate.planning import PlannedCheck
 from stewardgate.suite.loader import LoadedSuite
 
