@@ -22,10 +22,10 @@ if TYPE_CHECKING:
     from stewardgate.suite.anomaly_rules import AnomalyRule
     from stewardgate.suite.drift_model import ColumnDrift, ShareRule
 
-EXECUTORS = ("pandera", "polars", "gx", "spark", "history", "drift", "governance")
+EXECUTORS = ("pandera", "polars", "gx", "spark", "rows", "history", "drift", "governance")
 """Who computes a check: pandera (the schema level, and ``engine: pandera`` data rules); the
 one-pass polars query (compiled column rules and GX expectations, and the schema's named
-columns); Great Expectations; Spark's aggregate job; the stored history (anomaly rules); drift
+columns); Great Expectations; the row count (``schema.empty``); Spark's aggregate job; the stored history (anomaly rules); drift
 against a baseline; governance (stewardship, retention, personal data, stamps)."""
 
 if TYPE_CHECKING:
@@ -50,8 +50,9 @@ else:
 class PlannedCheck:
     """One check to run: id, type, target column, parameter, severity, executor and why.
 
-    ``when``: a condition the run finds out itself (None: always runs). Implicit schema drift
-    (``when="baseline"``) reports only once the dataset has an accepted baseline.
+    ``when``: a condition the run finds out itself (None: always reports). Implicit schema drift
+    (``when="baseline"``) reports only once the dataset has an accepted baseline; an unwritten
+    ``schema.empty`` (``when="empty"``) only when the dataset has no rows.
     """
 
     check_id: str

@@ -36,6 +36,16 @@ def plan_schema(loaded: LoadedSuite) -> list[PlannedCheck]:
                 suite_line=loaded.line_of("schema", "extra_columns") or loaded.line_of("columns"),
             )  # fmt: skip
         )
+    if policy.empty != "allow":  # judged on the pass's row count (stewardgate.engines.rows)
+        written = loaded.line_of("schema", "empty")
+        planned.append(
+            PlannedCheck(
+                check_id=f"{suite.dataset.name}.schema.empty", check="empty", section="schema", column=None,
+                value=None, severity=Severity(policy.empty), engine="rows",
+                reason="schema policy: the run's row count must not be 0" + ("" if written else " (reports only then)"),
+                suite_line=written or loaded.line_of("dataset"), when=None if written else "empty",
+            )  # fmt: skip
+        )
     if policy.order == "strict":
         planned.append(
             PlannedCheck(
