@@ -20,10 +20,9 @@ from stewardgate.datasets.scan import ScannedDataset
 from stewardgate.engines.dispatch import import_in_background
 from stewardgate.errors import DatasetError, StoreError
 from stewardgate.gate import GatePolicy, decide, policy_for, unreadable
-from stewardgate.governance.checks import governance_figures, judge_governance
+from stewardgate.governance.checks import governance_figures
 from stewardgate.governance.waivers import apply_waivers, approval_problems, length_problems
-from stewardgate.planning import PlannedCheck, by_executor, masked_columns, plan_suite
-from stewardgate.planning.governance import ENGINE as GOVERNANCE
+from stewardgate.planning import by_executor, masked_columns, plan_suite
 from stewardgate.readers import Reader, reader_for
 from stewardgate.results import CheckResult, DatasetRun, RunResult
 from stewardgate.locations import DEFAULT_STORE_PATH
@@ -259,62 +258,28 @@ def _check(
     moment: datetime,
 ) -> tuple[list[CheckResult], dict[str, Any], frozenset[tuple[str, str | None]]]:  # fmt: skip
     """The plan as the reader executes it: the reader measures it on the data (contract, compiled
-    checks, expectations, profile, figures), then the executors that need no pass over the data
-    (governance, the history's anomaly rules, drift, the named columns) judge on what it measured."""
+    checks, expectations, profile, figures), then each executor after the pass
+    (:data:`stewardgate.executors.AFTER_PASS`) judges its group of the plan on what it measured."""
+    from stewardgate.engines.named_columns import judge_named_columns
+    from stewardgate.executors import AFTER_PASS, Judging
+
     planned, masked = plan_suite(loaded, options.governance, reader), masked_columns(loaded)
     groups = by_executor(planned)
     if groups["history"]:  # the detectors (numpy) load while the data is read
         import_in_background("stewardgate.engines.anomalies")
     measured = reader.measure(
-        loaded, opened, planned, figures=governance_figures(groups[GOVERNANCE], opened.schema, as_of), masked=masked,
-        as_of=as_of, moment=moment, profiled=needs_profile(loaded, options), options=options,
+        loaded, opened, planned, figures=governance_figures(groups["governance"], opened.schema, as_of),
+        masked=masked, as_of=as_of, moment=moment, profiled=needs_profile(loaded, options), options=options,
     )  # fmt: skip
-    profile = measured.profile
-    governance = judge_governance(
-        groups[GOVERNANCE], loaded, measured.source or (lambda p: (opened, profile["row_count"])),
-        extra=measured.figures, as_of=as_of, masked=masked,
-    )  # fmt: skip
-    anomalies, anomalous = _judge_anomalies(loaded, groups["history"], profile, options, as_of)
-    from stewardgate.drift.run import drift_results
-
-    drifted = drift_results(
-        loaded, groups["drift"], snapshot, profile, masked=masked,
-        open_store=(lambda: _open_store(options)) if options.use_store else None,
-    )  # fmt: skip
-    from stewardgate.engines.named_columns import judge_named_columns
-    from stewardgate.engines.rows import empty_results
-
-    named = judge_named_columns(planned, opened.schema)
-    written = loaded.line_of("schema", "empty")
-    empty = empty_results(
-        loaded.suite.dataset.name, loaded.suite.schema_policy.empty, profile["row_count"],
-        declared=written is not None, suite_line=written or loaded.line_of("dataset"),
-    )  # fmt: skip
-    results = [*empty, *measured.contract, *named, *measured.expected, *anomalies, *drifted, *governance]
-    return results, profile, anomalous
-
-
-def _judge_anomalies(
-    loaded: LoadedSuite, planned: list[PlannedCheck], profile: dict[str, Any], options: RunOptions, as_of: date,
-) -> tuple[list[CheckResult], frozenset[tuple[str, str | None]]]:  # fmt: skip
-    """The suite's anomaly rules judged on this run's profile against the stored history
-    (none without ``anomalies:``), and the (metric, column) pairs they flagged."""
-    if not loaded.suite.anomalies:
-        return [], frozenset()
-    from stewardgate.engines.anomalies import History, judge_anomalies
-    from stewardgate.engines.profile import flatten_metrics
-
-    metrics = {(m, c): v for m, c, v in flatten_metrics(profile)}
-    if not options.use_store:
-        outcome = judge_anomalies(planned, metrics, lambda metric, column, limit: [], as_of)
-        return outcome.results, outcome.anomalous
-    dataset = loaded.suite.dataset.name
-    with _open_store(options) as store:
-        history: History = lambda metric, column, limit: store.metric_series(  # noqa: E731
-            dataset, metric, column, before=as_of, limit=limit
-        )
-        outcome = judge_anomalies(planned, metrics, history, as_of)
-    return outcome.results, outcome.anomalous
+    store = (lambda: _open_store(options)) if options.use_store else None
+    ctx = Judging(loaded, opened, measured, snapshot, as_of, masked, store)
+    after = {name: executor(groups[name], ctx) for name, executor in AFTER_PASS.items()}
+    named = judge_named_columns(planned, opened.schema)  # the data executors' check read from the schema
+    results = [
+        *after["rows"].results, *measured.contract, *named, *measured.expected,
+        *after["history"].results, *after["drift"].results, *after["governance"].results,
+    ]  # fmt: skip
+    return results, measured.profile, after["history"].anomalous
 
 
 def uses_spark(loaded: LoadedSuite, options: RunOptions) -> bool:
