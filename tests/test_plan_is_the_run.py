@@ -70,3 +70,26 @@ def test_the_plan_command_reads_the_run_settings(
 class _Result:
     def __init__(self, check_id: str, engine: str) -> None:
         self.check_id, self.engine = check_id, engine
+
+
+def test_the_compiled_expectations_table_is_what_the_polars_engine_compiles() -> None:
+    """Planning reads which expectations compile from a table; the engine implements exactly it."""
+    from stewardgate.engines import compiled_gx as c
+    from stewardgate.planning.expectations import COMPILED
+
+    assert {*c.MAP_MASKS, c.UNIQUE, *c.NULL_MAPS, *c.AGGREGATES, *c.TABLE} == COMPILED
+
+
+def test_every_reader_is_registered_under_its_own_name() -> None:
+    from stewardgate.readers import READERS
+
+    assert sorted(READERS) == ["polars", "spark"]
+    assert all(reader.name == name for name, reader in READERS.items())
+
+
+def test_the_layer_contracts_hold(capsys: pytest.CaptureFixture[str]) -> None:
+    """[tool.importlinter] in pyproject.toml: no import runs up the layers (docs/architecture.md)."""
+    from importlinter.cli import lint_imports
+
+    code = lint_imports(config_filename=str(REPO / "pyproject.toml"), no_cache=True, no_logo=True)
+    assert code == 0, capsys.readouterr().out
