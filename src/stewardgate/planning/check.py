@@ -25,10 +25,11 @@ if TYPE_CHECKING:
 EXECUTORS = ("pandera", "polars", "gx", "spark", "rows", "history", "drift", "governance")
 """Who computes a check: pandera (the schema level, and ``engine: pandera`` data rules); the
 one-pass polars query (compiled column rules and GX expectations, and the schema's named
-columns); Great Expectations; the row count (``schema.empty``); Spark's aggregate job; the stored history (anomaly rules); drift
-against a baseline; governance (stewardship, retention, personal data, stamps)."""
+columns); Great Expectations; Spark's aggregate job; the row count (``schema.empty``); the
+stored history (anomaly rules); drift against a baseline; governance (stewardship, retention,
+personal data, stamps)."""
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the union for type checkers; at run time a plain alias (the records load lazily)
     PlannedValue = Union[None, bool, int, float, str, date, list[Any], dict[str, Any], AnomalyRule, ColumnDrift, ShareRule]
 else:
     PlannedValue = Any
