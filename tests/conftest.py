@@ -244,3 +244,35 @@ def pg_schema() -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP SCHEMA "{name}" CASCADE'))
         admin.dispose()
+
+
+# --- the plan is the run --------------------------------------------------------------------
+
+
+def _owner(result_id: str, planned: list[Any]) -> Any:
+    """The planned check a result belongs to: its own id, or the id it expands (``drift.schema``
+    into one result per change, ``personal_data`` into one per column, ``distribution.*`` into
+    one per column)."""
+    for p in planned:
+        stem = p.check_id[:-1] if p.check_id.endswith(".*") else f"{p.check_id}."
+        if result_id == p.check_id or result_id.startswith(stem):
+            return p
+    return None
+
+
+def _assert_plan_is_the_run(planned: list[Any], results: Any) -> None:
+    """Every result is a planned check, run by its planned executor; every planned check that
+    always reports has a result (a ``when`` check reports only when its condition holds)."""
+    owners = {r.check_id: _owner(r.check_id, planned) for r in results}
+    assert [rid for rid, p in owners.items() if p is None] == [], "results the plan did not show"
+    assert [(r.check_id, r.engine, owners[r.check_id].engine) for r in results
+            if r.engine != owners[r.check_id].engine] == []  # fmt: skip
+    reported = {p.check_id for p in owners.values() if p is not None}
+    assert [p.check_id for p in planned if p.when is None and p.check_id not in reported] == [], "planned, never run"
+
+
+@pytest.fixture(scope="session")
+def plan_is_the_run() -> Callable[[list[Any], Any], None]:
+    """``plan_is_the_run(planned, results)``: every result is a planned check run by its planned
+    executor, and every planned check that always reports has a result."""
+    return _assert_plan_is_the_run

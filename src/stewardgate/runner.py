@@ -16,16 +16,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stewardgate import __version__
-from stewardgate.datasets.scan import ScannedDataset, open_dataset
-from stewardgate.engines.dispatch import execute, guard_read, import_in_background
-from stewardgate.engines.measured import Measured
-from stewardgate.engines.gx import run_expectations
+from stewardgate.datasets.scan import ScannedDataset
+from stewardgate.engines.dispatch import import_in_background
 from stewardgate.errors import DatasetError, StoreError
 from stewardgate.gate import GatePolicy, decide, policy_for, unreadable
-from stewardgate.governance.checks import governance_exprs, run_governance
-from stewardgate.governance.plan import ENGINE as GOVERNANCE
+from stewardgate.governance.checks import governance_figures
 from stewardgate.governance.waivers import apply_waivers, approval_problems, length_problems
-from stewardgate.planning import PlannedCheck, plan_suite
+from stewardgate.planning import by_executor, masked_columns, plan_suite
+from stewardgate.readers import Reader, reader_for
 from stewardgate.results import CheckResult, DatasetRun, RunResult
 from stewardgate.locations import DEFAULT_STORE_PATH
 from stewardgate.suite.loader import LoadedSuite, load_suites
@@ -34,9 +32,6 @@ if TYPE_CHECKING:
     from stewardgate.engines.spark.session import SparkOptions
     from stewardgate.notify.secrets import NotifyPlan
     from stewardgate.settings import GovernanceSettings
-
-SENSITIVE = ("confidential", "restricted")
-
 
 def _default_spark() -> SparkOptions:
     from stewardgate.engines.spark.session import SparkOptions
@@ -224,9 +219,10 @@ def judge_suite(loaded: LoadedSuite, options: RunOptions) -> Judged:
     moment = _end_of(as_of) if options.as_of else now
     policy = _policy(loaded, options)
     try:
-        scanned = _open(loaded, options, as_of)
+        reader = reader_for(loaded, options.engine)
+        scanned = reader.open(loaded, options, as_of)
         snapshot = _snapshot(scanned)
-        results, profile, anomalous = _check(loaded, scanned, snapshot, options, as_of, moment)
+        results, profile, anomalous = _check(loaded, reader, scanned, snapshot, options, as_of, moment)
         results = apply_waivers(
             results, suite.waivers, dataset=suite.dataset.name, as_of=as_of, line_of=loaded.line_of,
             warn_days=options.governance.waiver_warn_days,
@@ -258,96 +254,37 @@ def _identity(loaded: LoadedSuite, started: datetime) -> dict[str, Any]:
 
 
 def _check(
-    loaded: LoadedSuite, scanned: Any, snapshot: dict[str, Any], options: RunOptions, as_of: date, moment: datetime,
+    loaded: LoadedSuite, reader: Reader, opened: Any, snapshot: dict[str, Any], options: RunOptions, as_of: date,
+    moment: datetime,
 ) -> tuple[list[CheckResult], dict[str, Any], frozenset[tuple[str, str | None]]]:  # fmt: skip
-    """Every engine on the data (contract, profile, GX, governance), then the history's judges."""
-    planned, masked = plan_suite(loaded, options.governance), masked_columns(loaded)
-    if loaded.suite.anomalies:  # the detectors (numpy) load while the data is read
-        import_in_background("stewardgate.engines.anomalies")
-    if uses_spark(loaded, options):
-        from stewardgate.engines.spark.run import measure_on_spark
-
-        measured = measure_on_spark(
-            loaded, scanned, planned, masked=masked, samples=options.samples, as_of=as_of, moment=moment,
-            profiled=needs_profile(loaded, options),
-        )  # fmt: skip
-    else:
-        measured = _measure(loaded, scanned, planned, masked, options, as_of, moment)
-    profile = measured.profile
-    anomalies, anomalous = _judge_anomalies(loaded, planned, profile, options, as_of)
-    from stewardgate.drift.run import drift_results
-
-    drifted = drift_results(
-        loaded, planned, snapshot, profile, masked=masked,
-        open_store=(lambda: _open_store(options)) if options.use_store else None,
-    )  # fmt: skip
+    """The plan as the reader executes it: the reader measures it on the data (contract, compiled
+    checks, expectations, profile, figures), then each executor after the pass
+    (:data:`stewardgate.executors.AFTER_PASS`) judges its group of the plan on what it measured."""
     from stewardgate.engines.named_columns import judge_named_columns
-    from stewardgate.engines.rows import empty_results
+    from stewardgate.executors import AFTER_PASS, Judging
 
-    named = judge_named_columns(planned, scanned.schema)
-    written = loaded.line_of("schema", "empty")
-    empty = empty_results(
-        loaded.suite.dataset.name, loaded.suite.schema_policy.empty, profile["row_count"],
-        declared=written is not None, suite_line=written or loaded.line_of("dataset"),
+    planned, masked = plan_suite(loaded, options.governance, reader), masked_columns(loaded)
+    groups = by_executor(planned)
+    if groups["history"]:  # the detectors (numpy) load while the data is read
+        import_in_background("stewardgate.engines.anomalies")
+    measured = reader.measure(
+        loaded, opened, planned, figures=governance_figures(groups["governance"], opened.schema, as_of),
+        masked=masked, as_of=as_of, moment=moment, profiled=needs_profile(loaded, options), options=options,
     )  # fmt: skip
-    results = [*empty, *measured.contract, *named, *measured.expected, *anomalies, *drifted, *measured.governance]
-    return results, profile, anomalous
-
-
-def _judge_anomalies(
-    loaded: LoadedSuite, planned: list[PlannedCheck], profile: dict[str, Any], options: RunOptions, as_of: date,
-) -> tuple[list[CheckResult], frozenset[tuple[str, str | None]]]:  # fmt: skip
-    """The suite's anomaly rules judged on this run's profile against the stored history
-    (none without ``anomalies:``), and the (metric, column) pairs they flagged."""
-    if not loaded.suite.anomalies:
-        return [], frozenset()
-    from stewardgate.engines.anomalies import History, judge_anomalies
-    from stewardgate.engines.profile import flatten_metrics
-
-    metrics = {(m, c): v for m, c, v in flatten_metrics(profile)}
-    if not options.use_store:
-        outcome = judge_anomalies(planned, metrics, lambda metric, column, limit: [], as_of)
-        return outcome.results, outcome.anomalous
-    dataset = loaded.suite.dataset.name
-    with _open_store(options) as store:
-        history: History = lambda metric, column, limit: store.metric_series(  # noqa: E731
-            dataset, metric, column, before=as_of, limit=limit
-        )
-        outcome = judge_anomalies(planned, metrics, history, as_of)
-    return outcome.results, outcome.anomalous
-
-
-def _measure(
-    loaded: LoadedSuite, scanned: ScannedDataset, planned: list[PlannedCheck], masked: set[str],
-    options: RunOptions, as_of: date, moment: datetime,
-) -> Measured:  # fmt: skip
-    """The polars engine: contract and profile in one pass, then GX, then governance."""
-    from stewardgate.engines.profile import assemble_profile
-
-    governed = [p for p in planned if p.engine == GOVERNANCE]
-    plan = _profile_plan(scanned, planned) if needs_profile(loaded, options) else None
-    done = execute(
-        planned, scanned, masked=masked, samples=options.samples,
-        extra_exprs=[*(plan.exprs if plan else []), *governance_exprs(governed, scanned.schema, as_of)],
-        side=plan.side if plan else None, derived=plan.derived if plan else None,
-    )  # fmt: skip
-    profile = (
-        assemble_profile(plan, done.extra, done.frames, done.row_count, as_of=moment)
-        if plan else {"row_count": done.row_count, "columns": {}}
-    )  # fmt: skip
-    expected = run_expectations(
-        planned, scanned, row_count=done.row_count, masked=masked, samples=options.samples,
-        regex_timeout=options.regex_timeout,
-    )  # fmt: skip
-    governance = run_governance(
-        governed, loaded, scanned, extra=done.extra, row_count=done.row_count, as_of=as_of, masked=masked
-    )
-    return Measured(done.results, expected, governance, profile)
+    store = (lambda: _open_store(options)) if options.use_store else None
+    ctx = Judging(loaded, opened, measured, snapshot, as_of, masked, store)
+    after = {name: executor(groups[name], ctx) for name, executor in AFTER_PASS.items()}
+    named = judge_named_columns(planned, opened.schema)  # the data executors' check read from the schema
+    results = [
+        *after["rows"].results, *measured.contract, *named, *measured.expected,
+        *after["history"].results, *after["drift"].results, *after["governance"].results,
+    ]  # fmt: skip
+    return results, measured.profile, after["history"].anomalous
 
 
 def uses_spark(loaded: LoadedSuite, options: RunOptions) -> bool:
     """Spark reads and judges this suite's data: the run asks for it, or the suite does."""
-    return options.engine == "spark" or loaded.suite.engine == "spark"
+    return reader_for(loaded, options.engine).name == "spark"
 
 
 def _audit_events(run: DatasetRun, run_id: str, as_of: date) -> list[Any]:
@@ -400,27 +337,6 @@ def _open_store(options: RunOptions) -> Any:
     return open_store(options.store_url, default_path=path, actor=options.actor)
 
 
-def _open(loaded: LoadedSuite, options: RunOptions, as_of: date) -> Any:
-    """The suite's dataset, opened lazily by the engine that will read it."""
-    if uses_spark(loaded, options):
-        from stewardgate.engines.spark.dataset import open_spark_dataset
-        from stewardgate.engines.spark.session import spark_session
-
-        spark = spark_session(options.spark)
-        return open_spark_dataset(
-            spark, loaded.suite.dataset, base=loaded.folder, as_of=as_of, roots=options.dataset_roots
-        )
-    return open_dataset(loaded.suite.dataset, base=loaded.folder, as_of=as_of, roots=options.dataset_roots)
-
-
-def _profile_plan(scanned: ScannedDataset, planned: list[PlannedCheck]) -> Any:
-    """The profile's part of the pass; a head sample first tells high-cardinality columns apart."""
-    from stewardgate.engines.profile import high_cardinality_columns, plan_for_checks, sample_step
-
-    high = guard_read(lambda: high_cardinality_columns(scanned.frame, scanned.schema), scanned)
-    return plan_for_checks(scanned.schema, planned, high=high, step=sample_step(scanned.known_rows))
-
-
 def needs_profile(loaded: LoadedSuite, options: RunOptions) -> bool:
     """The metric profile is computed when it is kept (a store) or judged (anomaly rules, drift)."""
     return options.use_store or bool(loaded.suite.anomalies) or loaded.suite.drift is not None
@@ -437,14 +353,6 @@ def _snapshot(scanned: ScannedDataset) -> dict[str, Any]:
 def _end_of(as_of: date) -> datetime:
     """With --as-of, freshness is measured at the end of that day (midnight UTC after it)."""
     return datetime.combine(as_of + timedelta(days=1), time(0), tzinfo=UTC)
-
-
-def masked_columns(loaded: LoadedSuite) -> set[str]:
-    """Columns whose sample values must never be shown: sensitive classification or pii."""
-    return {
-        name for name, spec in loaded.suite.columns.items()
-        if spec.pii is not None or spec.classification in SENSITIVE
-    }  # fmt: skip
 
 
 def _now() -> datetime:

@@ -277,8 +277,8 @@ def test_plan_lists_every_check_with_engine_and_line(cli: Callable[..., Any], re
     code, stdout, stderr = cli("plan", "suites/orders.yml", cwd=repo)
     assert (code, stderr) == (0, "")
     lines = stdout.splitlines()
-    assert lines[0] == "orders  (suites/orders.yml, 46 checks)"
-    assert len(lines) == 47
+    assert lines[0] == "orders  (suites/orders.yml, 48 checks)"
+    assert len(lines) == 49
     rows = {line.split()[0]: line for line in lines[1:]}
     assert rows["orders.columns.amount.max"].split()[1:3] == ["polars", "warn"]
     assert rows["orders.columns.amount.max"].endswith("[suites/orders.yml:22]")
@@ -297,7 +297,7 @@ def test_plan_reads_no_data(cli: Callable[..., Any], make_suite: Callable[..., P
     make_suite(columns={"a": {"min": 0}}, path="not-there.parquet")
     code, stdout, _ = cli("plan", "suite.yml", cwd=tmp_path)
     assert code == 0
-    assert stdout.splitlines()[0] == "t  (suite.yml, 4 checks)"  # min, required, extra columns, stamp_match
+    assert stdout.splitlines()[0] == "t  (suite.yml, 6 checks)"  # min, required, extra columns, empty, schema drift, stamp_match
 
 
 def test_checks_lists_every_check_type(cli: Callable[..., Any], repo: Path) -> None:

@@ -16,7 +16,7 @@ import pytest
 
 from stewardgate.drift.baseline import Baseline
 from stewardgate.drift.judge import Context, judge
-from stewardgate.drift.plan import plan_for
+from stewardgate.planning.drift import plan_for
 from stewardgate.drift.schema import Side
 from stewardgate.engines.profile import compute_profile
 from stewardgate.results import CheckResult

@@ -197,3 +197,22 @@ def test_a_rule_spark_cannot_evaluate_errors_alone_and_the_others_still_run(spar
     assert by_id["t.columns.s.min"].status.value == "errored"
     assert by_id["t.columns.s.min"].message.startswith("errored: Spark cannot evaluate the check: ")
     assert (by_id["t.columns.a.min"].status.value, by_id["t.columns.a.min"].failing_count) == ("failed", 1)
+
+
+@pytest.mark.parametrize("suite", ["orders", "customers", "events"])
+def test_the_plan_for_spark_is_what_spark_runs(sample: Path, suite: str, on_spark: SparkOptions,
+                                               plan_is_the_run: Any) -> None:  # fmt: skip
+    """plan --engine spark shows the reader's rewrite (data-level checks on the spark executor)."""
+    from stewardgate.planning import plan_suite
+    from stewardgate.readers import reader_for
+    from stewardgate.settings import GovernanceSettings
+    from stewardgate.suite.loader import load_suite
+
+    loaded = load_suite(sample / "suites" / f"{suite}.yml")
+    governance = GovernanceSettings(run_by_default=True)
+    planned = plan_suite(loaded, governance, reader_for(loaded, "spark"))
+    assert "spark" in {p.engine for p in planned}
+    run = run_paths([loaded.path], RunOptions(as_of=AS_OF, governance=governance, engine="spark", spark=on_spark))
+    (dataset,) = run.datasets
+    assert dataset.error is None
+    plan_is_the_run(planned, dataset.results)

@@ -168,15 +168,24 @@ def validate_cmd(paths: tuple[Path, ...]) -> None:
 
 @click.command("plan")
 @click.argument("suite", type=click.Path(path_type=Path))
-def plan_cmd(suite: Path) -> None:
-    """Show which engine runs each check of SUITE, and why (reads no data)."""
+@click.option("--engine", type=click.Choice(["polars", "spark"]), default=None,
+              help="The reader `run --engine` would use (default: the settings', else polars).")
+def plan_cmd(suite: Path, engine: str | None) -> None:
+    """Show which executor runs each check of SUITE, and why (reads no data).
+
+    It reads the same settings as `run` ([tool.stewardgate] in pyproject.toml, the environment,
+    --engine), so it lists exactly the checks `run` runs.
+    """
 
     def action() -> int:
         from stewardgate.planning import plan_suite
+        from stewardgate.readers import reader_for
+        from stewardgate.settings import load_settings
         from stewardgate.suite.loader import load_suites
 
+        settings = load_settings(cwd=Path.cwd(), flags={"engine": engine})
         for loaded in load_suites([suite]):
-            planned = plan_suite(loaded)
+            planned = plan_suite(loaded, settings.governance, reader_for(loaded, settings.engine))
             width = max((len(p.check_id) for p in planned), default=0)
             engines = max((len(p.engine) for p in planned), default=0)
             severities = max((len(p.severity.value) for p in planned), default=0)

@@ -21,7 +21,7 @@ from typing import Any
 from stewardgate import __version__
 from stewardgate.drift.baseline import Baseline
 from stewardgate.drift.judge import Context, judge
-from stewardgate.drift.plan import plan_for
+from stewardgate.planning.drift import plan_for
 from stewardgate.drift.schema import Side
 from stewardgate.errors import DatasetError, first_line
 from stewardgate.gate import GatePolicy, decide
@@ -94,7 +94,7 @@ def _spec(suite: LoadedSuite | None) -> DriftSpec:
 def _context(name: str, spec: DriftSpec, suite: LoadedSuite | None) -> Context:
     if suite is None:
         return Context(name, spec)
-    from stewardgate.runner import masked_columns
+    from stewardgate.planning import masked_columns
 
     policy = suite.suite.schema_policy
     return Context(name, spec, policy.extra_columns, policy.order, frozenset(masked_columns(suite)))

@@ -11,7 +11,7 @@ from typing import Any
 
 from stewardgate.drift import measures
 from stewardgate.drift.baseline import Baseline
-from stewardgate.drift.plan import DISTRIBUTION, ENGINE, SCHEMA, SHARE
+from stewardgate.planning.drift import DISTRIBUTION, ENGINE, SCHEMA, SHARE
 from stewardgate.drift.schema import SchemaChange, Side, schema_changes
 from stewardgate.planning import PlannedCheck
 from stewardgate.results import CheckResult, Severity, Status, status_for

@@ -14,10 +14,10 @@ from typing import Any
 
 from stewardgate.drift.baseline import Baseline, from_store, read_file
 from stewardgate.drift.judge import Context, errored_all, judge, skipped_all
-from stewardgate.drift.plan import ENGINE, plan_for
 from stewardgate.drift.schema import Side
 from stewardgate.errors import InputError, StoreError
 from stewardgate.planning import PlannedCheck
+from stewardgate.planning.drift import ENGINE
 from stewardgate.results import CheckResult
 from stewardgate.suite.drift_model import DriftSpec
 from stewardgate.suite.loader import LoadedSuite
@@ -47,9 +47,9 @@ def drift_results(
         open_store: opens the history store, or None when the run reads no history.
     """
     name = loaded.suite.dataset.name
-    implicit = loaded.suite.drift is None
+    implicit = loaded.suite.drift is None  # planned with when="baseline": quiet until one is accepted
     spec = loaded.suite.drift or DriftSpec()
-    mine = plan_for(name, spec, loaded.line_of) if implicit else [p for p in planned if p.engine == ENGINE]
+    mine = [p for p in planned if p.engine == ENGINE]
     if not mine:
         return []
     try:

@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     import polars as pl
 
 ENGINE = "polars"
-COMPILED_REASON = "GX expectation compiled into the one-pass polars query (GX semantics, tested against GX)"
 
 Mask = Callable[[Any, Any, dict[str, Any]], Any]
 
@@ -90,19 +89,6 @@ TABLE = (
     "expect_column_to_exist", "expect_table_columns_to_match_set",
     "expect_table_columns_to_match_ordered_list",
 )  # fmt: skip
-
-
-def compiles(kind: str, arguments: dict[str, Any]) -> bool:
-    """Whether this entry has a compiled equivalent (options GX alone understands keep it in GX)."""
-    unsupported = {"result_format", "catch_exceptions", "parse_strings_as_datetimes", "allow_cross_type_comparisons"}
-    if unsupported & set(arguments):
-        return False
-    if "regex" in arguments:  # GX reads Python regex; a pattern polars' engine rejects stays in GX
-        from stewardgate.suite.models import regex_problem
-
-        if not isinstance(arguments["regex"], str) or regex_problem(arguments["regex"]) is not None:
-            return False
-    return kind in MAP_MASKS or kind == UNIQUE or kind in NULL_MAPS or kind in AGGREGATES or kind in TABLE
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from stewardgate.engines import compiled, compiled_gx, pandera_polars
 from stewardgate.engines.contract import run_contract
 from stewardgate.engines.side import SideQuery, collect_with
 from stewardgate.errors import DatasetError, first_line
-from stewardgate.planning import PlannedCheck
+from stewardgate.planning import PlannedCheck, by_executor
 from stewardgate.results import CheckResult
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def execute(
     """
     import polars as pl
 
-    on_pandera = [p for p in planned if p.engine == "pandera"]
+    on_pandera = by_executor(planned)["pandera"]
     warm = in_background(pandera_polars.load, "import-pandera") if on_pandera else None
     full_frame = any(p.check not in compiled.SCHEMA_CHECKS for p in on_pandera)
     frame = collect(scanned) if full_frame else None

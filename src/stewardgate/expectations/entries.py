@@ -1,4 +1,4 @@
-"""Valid ``expectations:`` entries as planned checks with stable ids.
+"""Valid ``expectations:`` entries with stable check ids (planned by :mod:`stewardgate.planning.expectations`).
 
 Check id: ``<dataset>.expectations.<target>.<expectation_type>``, where the target is the
 column (``email``), the two columns of a pair or the columns of a multi-column expectation
@@ -11,13 +11,9 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from stewardgate.expectations.catalogue import ExpectationType, lookup
-
-if TYPE_CHECKING:
-    from stewardgate.planning import PlannedCheck
-    from stewardgate.suite.loader import LoadedSuite
 
 ENGINE = "gx"
 SEVERITIES = ("info", "warn", "error")
@@ -81,35 +77,3 @@ def target_of(kind: ExpectationType, arguments: dict[str, Any]) -> str:
     """The middle part of the check id: a column, columns joined by ``+``, or ``table``."""
     columns = columns_of(kind, arguments)
     return "+".join(columns) if columns else "table"
-
-
-def plan_expectations(loaded: LoadedSuite) -> list[PlannedCheck]:
-    """One planned check per entry, run by the GX engine, with the line that declares it."""
-    from stewardgate.planning import PlannedCheck
-    from stewardgate.results import Severity
-
-    from stewardgate.engines.compiled_gx import COMPILED_REASON, compiles
-
-    planned = []
-    for e in parse_entries(loaded.suite.dataset.name, loaded.suite.expectations):
-        kind = lookup(e.type)
-        assert kind is not None
-        fast = loaded.suite.engine == "auto" and e.engine == "auto" and compiles(e.type, e.arguments)
-        planned.append(
-            PlannedCheck(
-                check_id=e.check_id, check=e.type, section="expectations", column=e.column,
-                value=e.arguments, severity=Severity(e.severity), engine="polars" if fast else ENGINE,
-                reason=COMPILED_REASON if fast else _reason(kind, e),
-                suite_line=loaded.line_of("expectations", e.index, e.type) or loaded.line_of("expectations"),
-            )  # fmt: skip
-        )
-    return planned
-
-
-def _reason(kind: ExpectationType, e: ExpectationEntry) -> str:
-    if kind.kind == "schema":
-        return "GX expectation: Great Expectations checks the column names and types (no rows are copied)"
-    if kind.kind == "row_count":
-        return "GX expectation: Great Expectations checks the row count (no columns are copied)"
-    cols = ", ".join(e.columns)
-    return f"GX expectation: Great Expectations runs it on a pandas copy of the columns it reads ({cols})"

@@ -14,7 +14,7 @@ import difflib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stewardgate.errors import Problem
 from stewardgate.expectations.catalogue import (
@@ -28,8 +28,10 @@ from stewardgate.expectations.catalogue import (
     pass_through_argument,
     unsupported,
 )
-from stewardgate.suite.yamlpos import Located
 from stewardgate.wording import suggest
+
+if TYPE_CHECKING:
+    from stewardgate.suite.yamlpos import Located
 
 _KIND_WORDS = {
     "string": "a string", "number": "a number", "integer": "an integer", "boolean": "true or false",

@@ -1,8 +1,10 @@
-"""Running the governance checks of a plan (see :mod:`stewardgate.governance.plan`).
+"""The governance executor: running the governance checks of a plan (planned by
+:mod:`stewardgate.planning.governance`).
 
-``governance_exprs`` gives the aggregates to add to the run's one pass (retention);
-``run_governance`` turns those, one sample read of the string columns (personal data), the
-data's stamps (footers and sidecars only) and the suite itself into results. A check that
+``governance_figures`` declares the figures to add to the run's one pass (retention), in a form
+every reader spells (:mod:`stewardgate.engines.figures`); ``judge_governance`` turns those, one
+sample read of the string columns (personal data), the data's stamps (footers and sidecars
+only) and the suite itself into results. A check that
 crashes becomes an ``errored`` result; the others still run.
 """
 
@@ -13,15 +15,15 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from stewardgate.engines.figures import Figure
 from stewardgate.engines.outcome import Outcome, build_result, skipped
 from stewardgate.errors import first_line
 from stewardgate.governance import retention
 from stewardgate.results import CheckResult, Severity
 
 if TYPE_CHECKING:
-    import polars as pl
-
     from stewardgate.datasets.scan import ScannedDataset
+    from stewardgate.engines.measured import Source
     from stewardgate.planning import PlannedCheck
     from stewardgate.suite.loader import LoadedSuite
 
@@ -29,13 +31,26 @@ ORDER = ("public", "internal", "confidential", "restricted")
 _MISSING = (None, "", [], {})
 
 
-def governance_exprs(planned: list[PlannedCheck], schema: dict[str, Any], as_of: date) -> list[pl.Expr]:
-    """Aggregates the governance checks need from the run's one pass over the data."""
-    exprs = []
+def governance_figures(planned: list[PlannedCheck], schema: dict[str, Any], as_of: date) -> list[Figure]:
+    """The figures the governance checks need from the run's one pass over the data (any reader)."""
+    figures = []
     for p in planned:
         if p.check == "retention":
-            exprs += retention.retention_exprs(p, schema, as_of)
-    return exprs
+            figures += retention.retention_figures(p, schema, as_of)
+    return figures
+
+
+def judge_governance(
+    planned: list[PlannedCheck], loaded: LoadedSuite, source: Source, *, extra: dict[str, Any], as_of: date,
+    masked: set[str],
+) -> list[CheckResult]:  # fmt: skip
+    """The governance executor: each check on the data its reader's ``source`` gives it, with the
+    figures the reader measured (``extra``), in plan order."""
+    results: list[CheckResult] = []
+    for p in planned:
+        scanned, rows = source(p)
+        results += run_governance([p], loaded, scanned, extra=extra, row_count=rows, as_of=as_of, masked=masked)
+    return results
 
 
 def run_governance(

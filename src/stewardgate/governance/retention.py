@@ -1,7 +1,7 @@
 """The retention check: rows older than the retention period, measured from the as-of date.
 
 The count of expired rows and the oldest value are two aggregates of the run's one pass over
-the data (:func:`retention_exprs`). Only when rows are expired and the data has several files
+the data (:func:`retention_figures`). Only when rows are expired and the data has several files
 does a second, targeted query find which partitions (or files) hold them.
 """
 
@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from stewardgate.engines.figures import Figure
 from stewardgate.engines.outcome import MASK, Outcome
 from stewardgate.suite.periods import parse_period
 from stewardgate.wording import share as share_of
@@ -46,13 +47,12 @@ def usable(p: PlannedCheck, schema: dict[str, Any]) -> str | None:
     return None
 
 
-def retention_exprs(p: PlannedCheck, schema: dict[str, Any], as_of: date) -> list[pl.Expr]:
-    """The two aggregates the retention check needs, for the run's one pass (or none)."""
-    import polars as pl
-
+def retention_figures(p: PlannedCheck, schema: dict[str, Any], as_of: date) -> list[Figure]:
+    """The two figures the retention check needs from the run's one pass (or none)."""
     if p.value.get("column") is None or usable(p, schema) is not None:
         return []
-    return [_expired(p, schema, as_of).sum().alias(COUNT), pl.col(p.value["column"]).min().alias(OLDEST)]
+    column = p.value["column"]
+    return [Figure(COUNT, "count_before", column, cutoff_of(p, as_of)), Figure(OLDEST, "min", column)]
 
 
 def _expired(p: PlannedCheck, schema: dict[str, Any], as_of: date) -> pl.Expr:

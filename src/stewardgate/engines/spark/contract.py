@@ -18,7 +18,7 @@ from typing import Any
 from stewardgate.engines.applicability import skip_reasons
 from stewardgate.engines.compiled import SCHEMA_CHECKS
 from stewardgate.engines.outcome import Outcome, build_result, skipped
-from stewardgate.planning import PlannedCheck
+from stewardgate.planning import PlannedCheck, by_executor
 from stewardgate.results import CheckResult
 
 
@@ -43,8 +43,9 @@ def run_contract_on_spark(planned: list[PlannedCheck], frame: Any, schema: dict[
 
     from stewardgate.engines.contract import failure_outcome, passing_outcome, run_contract
 
-    mine = [p for p in planned if p.engine == "pandera" and p.check in SCHEMA_CHECKS and p.check != "order"]
-    ordering = [p for p in planned if p.engine == "pandera" and p.check in ("required", "order")]  # columns + order
+    on_pandera = by_executor(planned)["pandera"]
+    mine = [p for p in on_pandera if p.check in SCHEMA_CHECKS and p.check != "order"]
+    ordering = [p for p in on_pandera if p.check in ("required", "order")]  # columns + order
     by_schema = [
         r for r in run_contract(ordering, pl.DataFrame(schema=schema), masked=set(), samples=0, row_count=row_count)
         if r.check == "order"

@@ -1,12 +1,14 @@
-"""A suite's engines on Spark: contract, profile, expectations and governance.
+"""What the Spark reader measures: contract, profile, expectations and the figures asked for.
 
 - Schema level (presence, dtype, undeclared columns): pandera's pyspark backend, on the
   DataFrame at schema depth (:mod:`.contract`; column order by pandera on the schema). No pass
   over the data.
 - Data-level column rules and the profile: one aggregate job (:mod:`.execute`).
 - Expectations: Great Expectations' own Spark data source (:mod:`.expectations`).
-- Governance: retention from the same aggregate job; the personal-data scan on a Spark sample
-  of ``sample_size`` rows; metadata checks (stamps, classification, completeness) as ever.
+- The figures governance declares (:mod:`stewardgate.engines.figures`: retention's) in the same
+  aggregate job; the data the governance checks read afterwards (:data:`Measured.source`): a
+  Spark sample of ``sample_size`` rows for the personal-data scan, the files opened by polars
+  for stamps. Governance itself runs in the runner, as for polars; nothing here imports it.
 """
 
 from __future__ import annotations
@@ -14,11 +16,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from stewardgate.engines.compiled import SCHEMA_CHECKS
+from stewardgate.engines.figures import Figure, to_spark
 from stewardgate.engines.measured import Measured
 from stewardgate.engines.spark.dataset import SparkDataset
 from stewardgate.engines.spark.execute import DISTINCT_RSD, QUANTILE_ACCURACY, execute_on_spark
-from stewardgate.governance.plan import ENGINE as GOVERNANCE
 from stewardgate.planning import PlannedCheck
 from stewardgate.suite.loader import LoadedSuite
 
@@ -26,21 +27,20 @@ HEAD_ROWS = 20_000
 
 
 def measure_on_spark(
-    loaded: LoadedSuite, ds: SparkDataset, planned: list[PlannedCheck], *, masked: set[str], samples: int,
-    as_of: date, moment: datetime, profiled: bool,
+    loaded: LoadedSuite, ds: SparkDataset, planned: list[PlannedCheck], *, figures: list[Figure], masked: set[str],
+    samples: int, as_of: date, moment: datetime, profiled: bool,
 ) -> Measured:  # fmt: skip
-    """What Spark measured on a suite's data (the runner judges the history on it)."""
+    """What Spark measured on a suite's data, for a plan already rewritten for Spark
+    (:class:`stewardgate.readers.spark_reader.SparkReader`); the runner judges the rest on it."""
     from stewardgate.engines.profile import assemble_profile
     from stewardgate.engines.spark.contract import run_contract_on_spark
 
-    spark_planned = [_on_spark(p) for p in planned]
-    governed = [p for p in spark_planned if p.engine == GOVERNANCE]
-    plan = _profile_plan(ds, spark_planned) if profiled else None
+    plan = _profile_plan(ds, planned) if profiled else None
     done = execute_on_spark(
-        spark_planned, ds.frame, ds.schema, masked=masked, samples=samples, display=ds.resolved.display, profile=plan,
-        extra_aggs=_retention_aggs(governed, ds.schema, as_of),
+        planned, ds.frame, ds.schema, masked=masked, samples=samples, display=ds.resolved.display, profile=plan,
+        extra_aggs=[to_spark(f) for f in figures],
     )  # fmt: skip
-    contract = done.results + run_contract_on_spark(spark_planned, ds.frame, ds.schema, row_count=done.row_count)
+    contract = done.results + run_contract_on_spark(planned, ds.frame, ds.schema, row_count=done.row_count)
     order = {p.check_id: i for i, p in enumerate(planned)}
     contract.sort(key=lambda r: order[r.check_id])
     profile = {"row_count": done.row_count, "columns": {}}
@@ -54,20 +54,8 @@ def measure_on_spark(
         )  # fmt: skip
     from stewardgate.engines.spark.expectations import run_expectations_on_spark
 
-    expected = run_expectations_on_spark(
-        spark_planned, ds, row_count=done.row_count, masked=masked, samples=samples
-    )  # fmt: skip
-    governance = _governance(governed, loaded, ds, done.extra, done.row_count, as_of, masked)
-    return Measured(contract, expected, governance, profile)
-
-
-def _on_spark(p: PlannedCheck) -> PlannedCheck:
-    """Data-level checks run on Spark, whatever engine of record the suite named for polars."""
-    from dataclasses import replace
-
-    if p.engine in ("polars", "gx") or (p.engine == "pandera" and p.check not in SCHEMA_CHECKS):
-        return replace(p, engine="spark", reason=f"{p.reason} (on Spark)" if p.reason else "on Spark")
-    return p
+    expected = run_expectations_on_spark(planned, ds, row_count=done.row_count, masked=masked, samples=samples)
+    return Measured(contract, expected, profile, done.extra, _source(loaded, ds, done.row_count, as_of))
 
 
 def _profile_plan(ds: SparkDataset, planned: list[PlannedCheck]) -> Any:
@@ -81,39 +69,20 @@ def _profile_plan(ds: SparkDataset, planned: list[PlannedCheck]) -> Any:
     return plan_for_checks(ds.schema, planned, high=high)
 
 
-def _retention_aggs(governed: list[PlannedCheck], schema: dict[str, Any], as_of: date) -> list[Any]:
-    """The retention check's two figures (expired rows, oldest value) as Spark aggregates."""
-    from pyspark.sql import functions as F
+def _source(loaded: LoadedSuite, ds: SparkDataset, row_count: int, as_of: date) -> Any:
+    """Where the checks after the pass read: a Spark sample for a check whose value asks for one
+    (``sample_size``, ``seed``), else the same files opened by polars (footers only), opened once."""
+    files: list[Any] = []
 
-    from stewardgate.engines.conditions import spark_column
-    from stewardgate.governance.retention import COUNT, OLDEST, cutoff_of, usable
-
-    aggs = []
-    for p in governed:
-        if p.check != "retention" or p.value.get("column") is None or usable(p, schema) is not None:
-            continue
-        col = spark_column(p.value["column"])
-        aggs += [F.count_if(F.to_date(col) < F.lit(cutoff_of(p, as_of))).alias(COUNT), F.min(col).alias(OLDEST)]
-    return aggs
-
-
-def _governance(
-    governed: list[PlannedCheck], loaded: LoadedSuite, ds: SparkDataset, extra: dict[str, Any], row_count: int,
-    as_of: date, masked: set[str],
-) -> list[Any]:  # fmt: skip
-    """Governance results: personal data on a Spark sample, the rest on the run's figures."""
-    from stewardgate.governance.checks import run_governance
-
-    results = []
-    files = _files_scan(loaded, ds, as_of) if any(p.check != "personal_data" for p in governed) else None
-    for p in governed:
-        if p.check == "personal_data":
+    def source(p: PlannedCheck) -> tuple[Any, int]:
+        if isinstance(p.value, dict) and "sample_size" in p.value:
             sample = _sample_scan(ds, p.value["sample_size"], p.value["seed"], row_count)
-            results += run_governance([p], loaded, sample, extra=extra, row_count=sample.known_rows or 0,
-                                      as_of=as_of, masked=masked)  # fmt: skip
-        else:
-            results += run_governance([p], loaded, files, extra=extra, row_count=row_count, as_of=as_of, masked=masked)
-    return results
+            return sample, sample.known_rows or 0
+        if not files:
+            files.append(_files_scan(loaded, ds, as_of))
+        return files[0], row_count
+
+    return source
 
 
 def _sample_scan(ds: SparkDataset, size: int, seed: int, row_count: int) -> Any:

@@ -1,4 +1,6 @@
-"""The drift checks a suite plans: schema drift, one check per distribution column, the share.
+"""Planning the ``drift:`` section (and implicit schema drift): schema drift, one check per distribution column, the share.
+
+The drift checks a suite plans: schema drift, one check per distribution column, the share.
 
 Check ids (stable; see ``docs/drift.md``):
 
@@ -15,8 +17,9 @@ Check ids (stable; see ``docs/drift.md``):
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
-from stewardgate.planning import PlannedCheck
+from stewardgate.planning.check import PlannedCheck
 from stewardgate.results import Severity
 from stewardgate.suite.drift_model import ALL_COLUMNS, DriftSpec
 from stewardgate.suite.loader import LoadedSuite
@@ -27,15 +30,22 @@ SCHEMA, DISTRIBUTION, SHARE = "schema_drift", "distribution_drift", "drift_share
 LineOf = Callable[..., int | None]
 
 
-def plan_drift(loaded: LoadedSuite) -> list[PlannedCheck]:
-    """The drift checks of a suite with a ``drift:`` section (none without one).
+BASELINE = "baseline"
+"""The ``when`` of implicit schema drift: it reports only once a baseline is accepted."""
 
-    Without a ``drift:`` section schema drift still runs, but only once the dataset has an
-    accepted baseline (the runner plans it then); see :func:`plan_for`.
+
+def plan_drift(loaded: LoadedSuite) -> list[PlannedCheck]:
+    """The drift checks of the suite's ``drift:`` section.
+
+    Without a ``drift:`` section schema drift still runs, but quietly: only once the dataset
+    has an accepted baseline in the store. It is planned here all the same, with
+    ``when="baseline"`` (the run finds out whether there is one), so the plan shows it.
     """
     spec = loaded.suite.drift
     if spec is None:
-        return []
+        implicit = plan_for(loaded.suite.dataset.name, DriftSpec(), loaded.line_of)
+        reason = "implicit schema drift: reports only once a baseline is accepted in the store (no drift: section)"
+        return [replace(p, when=BASELINE, reason=reason) for p in implicit]
     return plan_for(loaded.suite.dataset.name, spec, loaded.line_of)
 
 

@@ -1,4 +1,4 @@
-"""Planning the governance checks of a suite (reads no data).
+"""Planning the ``governance:`` section, with the settings (reads no data).
 
 A suite with a ``governance:`` block (or every suite, when the setting
 ``governance.run_by_default`` is on) gets these checks, each with its own id. A suite without
@@ -27,8 +27,9 @@ from typing import TYPE_CHECKING, Any
 from stewardgate.results import Severity
 from stewardgate.suite.governance_model import CheckSwitch, GovernanceSpec, PersonalDataScan, Recertification
 
+from stewardgate.planning.check import PlannedCheck
+
 if TYPE_CHECKING:
-    from stewardgate.planning import PlannedCheck
     from stewardgate.settings import GovernanceSettings
     from stewardgate.suite.loader import LoadedSuite
 
@@ -115,8 +116,6 @@ def _planned(
     loaded: LoadedSuite, suffix: str, check: str, key: str, switch: CheckSwitch, value: Any, reason: str,
     fallback: tuple[str, ...],
 ) -> PlannedCheck:  # fmt: skip
-    from stewardgate.planning import PlannedCheck
-
     line = loaded.line_of("governance", key) or (loaded.line_of(*fallback) if fallback else None)
     return PlannedCheck(
         check_id=f"{loaded.suite.dataset.name}.governance.{suffix}", check=check, section="governance",
