@@ -31,6 +31,7 @@ from stewardgate.locations import DEFAULT_STORE_PATH
 from stewardgate.suite.loader import LoadedSuite, load_suites
 
 if TYPE_CHECKING:
+    from stewardgate.datasets.s3_settings import S3Settings
     from stewardgate.engines.spark.session import SparkOptions
     from stewardgate.notify.secrets import NotifyPlan
     from stewardgate.settings import GovernanceSettings
@@ -89,6 +90,8 @@ class RunOptions:
     """Seconds a Python regex that GX runs may take on a column's values (see engines/gx_regex)."""
     dataset_roots: tuple[Path, ...] = ()
     """When given, the only folders data may be read from (symbolic links followed)."""
+    s3: S3Settings | None = None
+    """``[tool.stewardgate.s3]``: how S3 datasets are reached (None: the standard AWS variables)."""
 
     def __post_init__(self) -> None:
         if self.governance is None:  # None means the defaults, set here once for every reader
@@ -410,7 +413,9 @@ def _open(loaded: LoadedSuite, options: RunOptions, as_of: date) -> Any:
         return open_spark_dataset(
             spark, loaded.suite.dataset, base=loaded.folder, as_of=as_of, roots=options.dataset_roots
         )
-    return open_dataset(loaded.suite.dataset, base=loaded.folder, as_of=as_of, roots=options.dataset_roots)
+    return open_dataset(
+        loaded.suite.dataset, base=loaded.folder, as_of=as_of, roots=options.dataset_roots, s3=options.s3
+    )
 
 
 def _profile_plan(scanned: ScannedDataset, planned: list[PlannedCheck]) -> Any:

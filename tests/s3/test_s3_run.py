@@ -1,0 +1,125 @@
+"""Running suites on S3 datasets (objects, globs, hive folders; Parquet, CSV, NDJSON) end to end."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+
+ORDERS = pl.DataFrame({"order_id": [1, 2, 3, 4], "amount": [10.0, 20.5, None, 7.25], "status": ["new", "paid", "paid", "new"]})
+
+
+def _suite(folder: Path, path: str, *, name: str = "orders", columns: dict[str, Any] | None = None) -> Path:
+    cols = columns or {"order_id": {"nullable": False, "unique": True}, "amount": {"nullable": False}}
+    lines = ["version: 1", f"dataset: {{name: {name}, path: '{path}'}}",
+             "stewardship: {owner: owner@example.com, steward: steward@example.com}", "columns:"]  # fmt: skip
+    lines += [f"  {col}: {json.dumps(spec)}" for col, spec in cols.items()]
+    suite = folder / f"{name}.yml"
+    suite.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return suite
+
+
+def _run(cli: Callable[..., Any], folder: Path, env: dict[str, str], *suites: Path) -> tuple[int, dict[str, Any], str]:
+    code, _, stderr = cli("run", *suites, "--json", "run.json", cwd=folder, env=env)
+    report = json.loads((folder / "run.json").read_text()) if (folder / "run.json").exists() else {}
+    return code, report, stderr
+
+
+def _checks(report: dict[str, Any], dataset: str) -> dict[str, tuple[str, Any]]:
+    ds = next(d for d in report["datasets"] if d["dataset"] == dataset)
+    return {c["check_id"]: (c["status"], c["failing_count"]) for c in ds["results"]}
+
+
+def test_a_parquet_object_is_listed_read_and_fingerprinted(cli: Any, bucket: str, put: Any, s3_env: dict[str, str], tmp_path: Path) -> None:
+    put(bucket, "orders/2026-11-27.parquet", ORDERS)
+    code, report, stderr = _run(cli, tmp_path, s3_env, _suite(tmp_path, f"s3://{bucket}/orders/2026-11-27.parquet"))
+    checks = _checks(report, "orders")
+    assert code == 1, stderr  # amount has a null: the gate fails on the data, not on reading it
+    assert checks["orders.columns.amount.nullable"] == ("failed", 1)
+    assert checks["orders.columns.order_id.unique"] == ("passed", 0)
+    ds = report["datasets"][0]
+    files = ds["data"]["files"]
+    assert [f["path"] for f in files] == [f"s3://{bucket}/orders/2026-11-27.parquet"]
+    assert files[0]["size"] > 0 and files[0]["mtime_ns"] > 0
+    assert ds["data"]["path"] == f"s3://{bucket}/orders/2026-11-27.parquet"
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".ndjson", ".parquet"])
+def test_a_glob_reads_every_matching_object_of_each_format(
+    cli: Any, bucket: str, put: Any, s3_env: dict[str, str], tmp_path: Path, suffix: str
+) -> None:
+    put(bucket, f"orders/a{suffix}", ORDERS.head(2))
+    put(bucket, f"orders/b{suffix}", ORDERS.tail(2))
+    put(bucket, f"orders/notes.txt", b"not data")
+    put(bucket, f"other/c{suffix}", ORDERS)
+    code, report, stderr = _run(cli, tmp_path, s3_env, _suite(tmp_path, f"s3://{bucket}/orders/*{suffix}"))
+    assert code == 1, stderr
+    assert report["datasets"][0]["row_count"] == 4
+    assert _checks(report, "orders")["orders.columns.amount.nullable"] == ("failed", 1)
+    assert [f["path"] for f in report["datasets"][0]["data"]["files"]] == [
+        f"s3://{bucket}/orders/a{suffix}", f"s3://{bucket}/orders/b{suffix}"
+    ]
+
+
+def test_a_hive_folder_gives_its_partition_columns_and_skips_markers(
+    cli: Any, bucket: str, put: Any, s3_env: dict[str, str], tmp_path: Path
+) -> None:
+    clean = ORDERS.with_columns(pl.col("amount").fill_null(1.0))
+    put(bucket, "events/day=2026-11-26/part-0.parquet", clean)
+    put(bucket, "events/day=2026-11-27/part-0.parquet", clean.with_columns(pl.col("order_id") + 10))
+    put(bucket, "events/_SUCCESS", b"")
+    put(bucket, "events/.part-0.parquet.crc", b"crc")
+    cols = {"order_id": {"unique": True}, "day": {"nullable": False}}
+    code, report, stderr = _run(cli, tmp_path, s3_env, _suite(tmp_path, f"s3://{bucket}/events", columns=cols))
+    checks = _checks(report, "orders")
+    assert code == 0, [c for c in report["datasets"][0]["results"] if c["status"] not in ("passed", "skipped")]
+    ds = report["datasets"][0]
+    assert ds["row_count"] == 8
+    assert checks["orders.columns.day.required"] == ("passed", None)  # the partition folders' column
+    assert checks["orders.columns.day.nullable"] == ("passed", 0)
+    assert len(ds["data"]["files"]) == 2
+
+
+def test_as_of_in_an_s3_path_names_the_day(cli: Any, bucket: str, put: Any, s3_env: dict[str, str], tmp_path: Path) -> None:
+    put(bucket, "orders/order_date=2026-11-27/part-0.parquet", ORDERS)
+    put(bucket, "orders/order_date=2026-11-26/part-0.parquet", ORDERS.head(1))
+    code, report, stderr = _run(cli, tmp_path, s3_env, _suite(tmp_path, f"s3://{bucket}/orders/order_date={{as_of}}"))
+    assert code == 1, stderr
+    assert report["datasets"][0]["row_count"] == 4
+
+
+def test_settings_name_the_key_variables_and_no_output_shows_a_key(
+    cli: Any, bucket: str, put: Any, endpoint: str, s3_env: dict[str, str], tmp_path: Path
+) -> None:
+    key_id, secret = s3_env["AWS_ACCESS_KEY_ID"], s3_env["AWS_SECRET_ACCESS_KEY"]
+    put(bucket, "orders/o.parquet", ORDERS)
+    (tmp_path / "pyproject.toml").write_text(
+        f'[tool.stewardgate.s3]\nendpoint_url = "{endpoint}"\nregion = "us-east-1"\n'
+        'access_key_id_env = "LAKE_KEY_ID"\nsecret_access_key_env = "LAKE_SECRET"\n',
+        encoding="utf-8",
+    )
+    env = {"LAKE_KEY_ID": key_id, "LAKE_SECRET": secret}  # and no AWS_* variable at all
+    code, stdout, stderr = cli("run", _suite(tmp_path, f"s3://{bucket}/orders/o.parquet"), "--json", "run.json",
+                               "--markdown", "run.md", cwd=tmp_path, env=env)  # fmt: skip
+    assert code == 1, stderr
+    written = [stdout, stderr, *(p.read_bytes().decode("utf-8", "replace") for p in tmp_path.rglob("*") if p.is_file())]
+    assert any("orders.columns.amount.nullable" in text for text in written)
+    assert not any(secret in text or key_id in text for text in written)
+
+
+def test_a_variable_the_settings_name_but_is_not_set_is_a_dataset_error(
+    cli: Any, bucket: str, put: Any, endpoint: str, tmp_path: Path
+) -> None:
+    put(bucket, "orders/o.parquet", ORDERS)
+    (tmp_path / "pyproject.toml").write_text(
+        f'[tool.stewardgate.s3]\nendpoint_url = "{endpoint}"\n'
+        'access_key_id_env = "LAKE_KEY_ID"\nsecret_access_key_env = "LAKE_SECRET"\n',
+        encoding="utf-8",
+    )
+    code, stdout, stderr = cli("run", _suite(tmp_path, f"s3://{bucket}/orders/o.parquet"), cwd=tmp_path, env={"LAKE_SECRET": "x"})
+    assert code == 2
+    assert "tool.stewardgate.s3.access_key_id_env: the environment variable LAKE_KEY_ID is not set" in stdout + stderr
