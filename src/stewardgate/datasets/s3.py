@@ -193,21 +193,23 @@ def list_objects(url: str, *, access: S3Access, keep: Any) -> ObjectListing:
 
 def read_head(obj: StoredObject, access: S3Access, length: int) -> bytes:
     """The first ``length`` bytes of an object (a CSV's head, to sniff)."""
+    bucket, _, key = obj.url[len(SCHEME) :].partition("/")
+    store = _store(bucket, access)
     import obstore
 
-    bucket, _, key = obj.url[len(SCHEME) :].partition("/")
     try:
-        return bytes(obstore.get_range(_store(bucket, access), key, start=0, length=min(length, obj.size)))
+        return bytes(obstore.get_range(store, key, start=0, length=min(length, obj.size)))
     except Exception as exc:  # obstore raises its own tree and OSError; all mean "cannot read"
         raise _translated(exc, obj.url, bucket, access) from None
 
 
 def _list(bucket: str, prefix: str, url: str, access: S3Access) -> list[StoredObject]:
     """The objects under a folder ``prefix`` (object_store lists whole ``/`` parts only)."""
+    store = _store(bucket, access)
     import obstore
 
     try:
-        batches = list(obstore.list(_store(bucket, access), prefix=prefix or None))
+        batches = list(obstore.list(store, prefix=prefix or None))
     except Exception as exc:  # obstore raises its own tree and OSError; all mean "cannot list"
         raise _translated(exc, url, bucket, access) from None
     return [_stored(bucket, meta) for batch in batches for meta in batch]
@@ -215,11 +217,12 @@ def _list(bucket: str, prefix: str, url: str, access: S3Access) -> list[StoredOb
 
 def _head(bucket: str, key: str, url: str, access: S3Access) -> StoredObject | None:
     """The object at ``key``, or None when there is none (it may be a folder)."""
+    store = _store(bucket, access)
     import obstore
     from obstore.exceptions import NotFoundError
 
     try:
-        return _stored(bucket, obstore.head(_store(bucket, access), key))
+        return _stored(bucket, obstore.head(store, key))
     except (NotFoundError, FileNotFoundError):
         return None
     except Exception as exc:  # obstore raises its own tree and OSError; all mean "cannot read"
@@ -234,7 +237,10 @@ def _stored(bucket: str, meta: Any) -> StoredObject:
 
 @functools.lru_cache(maxsize=16)
 def _store(bucket: str, access: S3Access) -> Any:
-    from obstore.store import S3Store
+    try:
+        from obstore.store import S3Store
+    except ImportError:
+        raise DatasetError(f"s3://{bucket}: reading S3 needs obstore: pip install 'stewardgate[s3]'") from None
 
     options = access.storage_options
     allow_http = options.pop("aws_allow_http", "") == "true"
