@@ -124,6 +124,14 @@ def s3_access(settings: S3Settings | None, environ: Mapping[str, str]) -> S3Acce
     return S3Access(tuple(sorted(options.items())))
 
 
+class ObjectURL(str):
+    """An object's ``s3://`` URL where a local :class:`~pathlib.Path` would stand (``str`` and ``.name``)."""
+
+    @property
+    def name(self) -> str:
+        return self.rpartition("/")[2]
+
+
 @dataclass(frozen=True)
 class StoredObject:
     """One object as listed: its URL, size, ETag and last-modified time (ns since the epoch)."""
@@ -201,6 +209,21 @@ def read_head(obj: StoredObject, access: S3Access, length: int) -> bytes:
         return bytes(obstore.get_range(store, key, start=0, length=min(length, obj.size)))
     except Exception as exc:  # obstore raises its own tree and OSError; all mean "cannot read"
         raise _translated(exc, obj.url, bucket, access) from None
+
+
+def read_object(url: str, access: S3Access) -> bytes | None:
+    """An object's bytes (a stamp's sidecar), or None when there is no such object."""
+    bucket, _, key = url[len(SCHEME) :].partition("/")
+    store = _store(bucket, access)
+    import obstore
+    from obstore.exceptions import NotFoundError
+
+    try:
+        return bytes(obstore.get(store, key).bytes())
+    except (NotFoundError, FileNotFoundError):
+        return None
+    except Exception as exc:  # obstore raises its own tree and OSError; all mean "cannot read"
+        raise _translated(exc, url, bucket, access) from None
 
 
 def _list(bucket: str, prefix: str, url: str, access: S3Access) -> list[StoredObject]:
