@@ -123,3 +123,18 @@ def test_a_variable_the_settings_name_but_is_not_set_is_a_dataset_error(
     code, stdout, stderr = cli("run", _suite(tmp_path, f"s3://{bucket}/orders/o.parquet"), cwd=tmp_path, env={"LAKE_SECRET": "x"})
     assert code == 2
     assert "tool.stewardgate.s3.access_key_id_env: the environment variable LAKE_KEY_ID is not set" in stdout + stderr
+
+
+def test_init_drafts_a_suite_from_s3_that_runs(cli: Any, bucket: str, put: Any, s3_env: dict[str, str], tmp_path: Path) -> None:
+    put(bucket, "orders/part-0.csv", ORDERS.head(2))
+    put(bucket, "orders/part-1.csv", ORDERS.tail(2))
+    url = f"s3://{bucket}/orders/*.csv"
+    code, _, stderr = cli("init", url, "-o", "orders.yml", cwd=tmp_path, env=s3_env)
+    assert code == 0, stderr
+    assert "drafted orders: 4 rows, 3 columns -> orders.yml" in stderr
+    text = (tmp_path / "orders.yml").read_text()
+    assert f"path: {url}" in text and "2 csv files" in text
+    filled = text.replace("<FILL IN: owner e-mail or @handle>", "owner@example.com")
+    (tmp_path / "orders.yml").write_text(filled.replace("<FILL IN: steward e-mail or @handle>", "steward@example.com"))
+    code, stdout, stderr = cli("run", "orders.yml", "--no-history", cwd=tmp_path, env=s3_env)
+    assert code in (0, 1) and "ERROR" not in stdout, stdout + stderr
