@@ -54,7 +54,7 @@ def test_a_glob_reads_every_matching_object_of_each_format(
 ) -> None:
     put(bucket, f"orders/a{suffix}", ORDERS.head(2))
     put(bucket, f"orders/b{suffix}", ORDERS.tail(2))
-    put(bucket, f"orders/notes.txt", b"not data")
+    put(bucket, "orders/notes.txt", b"not data")
     put(bucket, f"other/c{suffix}", ORDERS)
     code, report, stderr = _run(cli, tmp_path, s3_env, _suite(tmp_path, f"s3://{bucket}/orders/*{suffix}"))
     assert code == 1, stderr

@@ -19,7 +19,7 @@ import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
@@ -265,10 +265,10 @@ def _store(bucket: str, access: S3Access) -> Any:
     except ImportError:
         raise DatasetError(f"s3://{bucket}: reading S3 needs obstore: pip install 'stewardgate[s3]'") from None
 
-    options = access.storage_options
+    options: Any = access.storage_options  # obstore's TypedDicts take these keys
     allow_http = options.pop("aws_allow_http", "") == "true"
-    retry = {"max_retries": 2, "retry_timeout": timedelta(seconds=10)}
-    client = {"allow_http": allow_http, "connect_timeout": "5s", "timeout": "60s"}
+    retry: Any = {"max_retries": 2, "retry_timeout": timedelta(seconds=10)}
+    client: Any = {"allow_http": allow_http, "connect_timeout": "5s", "timeout": "60s"}
     return S3Store(bucket, config=options, client_options=client, retry_config=retry)
 
 
@@ -310,5 +310,5 @@ def _hidden(relative_key: str, marks: str) -> bool:
     return any(part.startswith(tuple(marks)) for part in relative_key.split("/") if part)
 
 
-def _ns(moment: Any) -> int:
+def _ns(moment: datetime) -> int:
     return int(moment.timestamp()) * 1_000_000_000 + moment.microsecond * 1000

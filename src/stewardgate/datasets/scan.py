@@ -137,8 +137,9 @@ def _csv(resolved: ResolvedDataset, spec: DatasetSpec) -> tuple[pl.LazyFrame, di
     for f in resolved.files:
         with f.open("rb") as fh:
             _sniff_csv(str(f), fh.read(_SNIFF_BYTES), opts)
-    for o in resolved.remote.objects if resolved.remote else ():
-        _sniff_csv(o.url, read_head(o, resolved.remote.access, _SNIFF_BYTES), opts)
+    if resolved.remote is not None:
+        for o in resolved.remote.objects:
+            _sniff_csv(o.url, read_head(o, resolved.remote.access, _SNIFF_BYTES), opts)
     kwargs: dict[str, Any] = {
         "separator": opts.delimiter,
         "has_header": opts.header,
@@ -150,11 +151,11 @@ def _csv(resolved: ResolvedDataset, spec: DatasetSpec) -> tuple[pl.LazyFrame, di
     if codecs.lookup(opts.encoding).name == "utf-8":
         return pl.scan_csv(resolved.sources, **kwargs), {}
     frames = []
-    for f in resolved.sources:
+    for source in resolved.sources:
         try:
-            frames.append(pl.read_csv(f, encoding=opts.encoding, **kwargs))
+            frames.append(pl.read_csv(source, encoding=opts.encoding, **kwargs))
         except Exception as exc:
-            raise DatasetError(f"{f}: cannot read as {opts.encoding} CSV: {first_line(exc)}") from exc
+            raise DatasetError(f"{source}: cannot read as {opts.encoding} CSV: {first_line(exc)}") from exc
     return pl.concat(frames, how="vertical").lazy(), {}
 
 

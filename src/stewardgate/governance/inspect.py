@@ -93,7 +93,7 @@ def read_object_stamp(obj: StoredObject, resolved: ResolvedDataset) -> FileStamp
     """The stamp an S3 object carries: its Parquet footer, or its sidecar object."""
     import polars as pl
 
-    path, others = ObjectURL(obj.url), ()
+    path, others = ObjectURL(obj.url), tuple[str, ...]()
     if resolved.format == "parquet":
         try:
             kv = pl.read_parquet_metadata(obj.url, **resolved.read_options)
