@@ -138,3 +138,30 @@ def test_init_drafts_a_suite_from_s3_that_runs(cli: Any, bucket: str, put: Any, 
     (tmp_path / "orders.yml").write_text(filled.replace("<FILL IN: steward e-mail or @handle>", "steward@example.com"))
     code, stdout, stderr = cli("run", "orders.yml", "--no-history", cwd=tmp_path, env=s3_env)
     assert code in (0, 1) and "ERROR" not in stdout, stdout + stderr
+
+
+def test_the_fingerprint_changes_with_the_object_even_at_the_same_size_and_second(
+    bucket: str, put: Any, endpoint: str, s3_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from stewardgate.datasets.resolve import resolve
+    from stewardgate.datasets.s3_settings import S3Settings
+    from stewardgate.datasets.scan import fingerprint
+
+    for name, value in s3_env.items():
+        monkeypatch.setenv(name, value)
+    settings = S3Settings(endpoint_url=endpoint)
+    url = f"s3://{bucket}/orders/o.csv"
+    put(bucket, "orders/o.csv", b"id\n1\n2\n")
+    first = fingerprint(resolve(url, base=tmp_path, fmt=None, s3=settings))
+    put(bucket, "orders/o.csv", b"id\n3\n4\n")  # same size; moto's times have whole seconds
+    second = fingerprint(resolve(url, base=tmp_path, fmt=None, s3=settings))
+    assert [(f.path, f.size) for f in first.files] == [(f.path, f.size) for f in second.files] == [(url, 7)]
+    assert first.sha256 != second.sha256
+    assert fingerprint(resolve(url, base=tmp_path, fmt=None, s3=settings)) == second  # and stable while unchanged
+
+
+def test_an_empty_object_is_refused(cli: Any, bucket: str, put: Any, s3_env: dict[str, str], tmp_path: Path) -> None:
+    put(bucket, "orders/o.csv", b"")
+    code, stdout, stderr = cli("run", _suite(tmp_path, f"s3://{bucket}/orders/o.csv"), "--no-history", cwd=tmp_path, env=s3_env)
+    assert code == 2
+    assert f"orders: s3://{bucket}/orders/o.csv: the object is empty" in stdout + stderr
