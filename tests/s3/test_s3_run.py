@@ -165,3 +165,21 @@ def test_an_empty_object_is_refused(cli: Any, bucket: str, put: Any, s3_env: dic
     code, stdout, stderr = cli("run", _suite(tmp_path, f"s3://{bucket}/orders/o.csv"), "--no-history", cwd=tmp_path, env=s3_env)
     assert code == 2
     assert f"orders: s3://{bucket}/orders/o.csv: the object is empty" in stdout + stderr
+
+
+def test_runs_on_s3_keep_history_that_the_next_run_reads(
+    cli: Any, bucket: str, put: Any, s3_env: dict[str, str], tmp_path: Path
+) -> None:
+    import sqlite3
+
+    suite = _suite(tmp_path, f"s3://{bucket}/orders/order_date={{as_of}}/")
+    for day, rows in (("2026-11-25", 4), ("2026-11-26", 4), ("2026-11-27", 2)):
+        put(bucket, f"orders/order_date={day}/part-0.parquet", ORDERS.head(rows).with_columns(pl.col("amount").fill_null(1.0)))
+        code, stdout, stderr = cli("run", suite, "--as-of", day, cwd=tmp_path, env=s3_env)
+        assert code == 0, stdout + stderr
+    with sqlite3.connect(tmp_path / ".stewardgate" / "history.db") as db:
+        runs = db.execute("select as_of, row_count, data_sha256 is not null from sg_runs order by as_of").fetchall()
+    assert runs == [("2026-11-25", 4, 1), ("2026-11-26", 4, 1), ("2026-11-27", 2, 1)]
+    code, stdout, stderr = cli("history", "orders", "--metric", "row_count", "--format", "json", cwd=tmp_path, env=s3_env)
+    assert code == 0, stderr
+    assert [point["value"] for point in json.loads(stdout)["series"]] == [4, 4, 2]
