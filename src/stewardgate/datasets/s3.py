@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import PurePosixPath
@@ -164,7 +164,7 @@ class ObjectListing:
         return url.rpartition("/")[2]
 
 
-def list_objects(url: str, *, access: S3Access, keep: Any) -> ObjectListing:
+def list_objects(url: str, *, access: S3Access, keep: Callable[[str], bool]) -> ObjectListing:
     """The objects ``url`` names: one object, a glob's matches, or a folder's data objects.
 
     ``keep(suffix)``: whether a folder's object is data (as for a local folder). Hidden
@@ -182,7 +182,7 @@ def list_objects(url: str, *, access: S3Access, keep: Any) -> ObjectListing:
         found = [o for o in listed if pattern.fullmatch(o.key) and not _hidden(o.key[len(prefix) :], ".")]
         if not found:
             raise DatasetError(f"{url}: the pattern matches no objects")
-        return ObjectListing(access, tuple(found), None)
+        return ObjectListing(access, tuple(sorted(found, key=_by_key)), None)
     exact = _head(bucket, key, url, access) if key and not key.endswith("/") else None
     if exact is not None:
         return ObjectListing(access, (exact,), None)
@@ -196,7 +196,7 @@ def list_objects(url: str, *, access: S3Access, keep: Any) -> ObjectListing:
         raise DatasetError(f"{url}: the folder holds no data files")
     parts = (part for o in found for part in o.key[len(folder) :].split("/")[:-1])
     hive = url.rstrip("/") if any(_HIVE_PART.match(p) for p in parts) else None
-    return ObjectListing(access, tuple(found), hive)
+    return ObjectListing(access, tuple(sorted(found, key=_by_key)), hive)
 
 
 def read_head(obj: StoredObject, access: S3Access, length: int) -> bytes:
@@ -304,6 +304,10 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
             out.append(re.escape(pattern[i]))
             i += 1
     return re.compile("".join(out))
+
+
+def _by_key(obj: StoredObject) -> str:
+    return obj.key
 
 
 def _hidden(relative_key: str, marks: str) -> bool:
