@@ -183,3 +183,16 @@ def test_runs_on_s3_keep_history_that_the_next_run_reads(
     code, stdout, stderr = cli("history", "orders", "--metric", "row_count", "--format", "json", cwd=tmp_path, env=s3_env)
     assert code == 0, stderr
     assert [point["value"] for point in json.loads(stdout)["series"]] == [4, 4, 2]
+
+
+def test_diff_compares_two_s3_datasets_reached_through_the_settings(
+    cli: Any, bucket: str, put: Any, endpoint: str, s3_env: dict[str, str], tmp_path: Path
+) -> None:
+    put(bucket, "orders/old.parquet", ORDERS)
+    put(bucket, "orders/new.parquet", ORDERS.drop("status"))
+    (tmp_path / "pyproject.toml").write_text(f'[tool.stewardgate.s3]\nendpoint_url = "{endpoint}"\n', encoding="utf-8")
+    env = {k: v for k, v in s3_env.items() if k != "AWS_ENDPOINT_URL"}  # the endpoint only in the settings
+    code, stdout, stderr = cli("diff", f"s3://{bucket}/orders/old.parquet", f"s3://{bucket}/orders/new.parquet",
+                               cwd=tmp_path, env=env)  # fmt: skip
+    assert code == 1, stdout + stderr  # a removed column is a breaking change
+    assert "status" in stdout and "ERROR" not in stdout
