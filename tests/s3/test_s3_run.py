@@ -196,3 +196,13 @@ def test_diff_compares_two_s3_datasets_reached_through_the_settings(
                                cwd=tmp_path, env=env)  # fmt: skip
     assert code == 1, stdout + stderr  # a removed column is a breaking change
     assert "status" in stdout and "ERROR" not in stdout
+
+
+def test_s3_datasets_are_judged_in_parallel_workers(cli: Any, bucket: str, put: Any, s3_env: dict[str, str], tmp_path: Path) -> None:
+    put(bucket, "a/o.parquet", ORDERS)
+    put(bucket, "b/o.csv", ORDERS)
+    suites = [_suite(tmp_path, f"s3://{bucket}/a/o.parquet", name="a"), _suite(tmp_path, f"s3://{bucket}/b/o.csv", name="b")]
+    code, report, stderr = _run(cli, tmp_path, {**s3_env, "STEWARDGATE_PARALLEL": "2"}, *suites)
+    assert code == 1, stderr
+    assert {d["dataset"]: (d["row_count"], _checks(report, d["dataset"])[f"{d['dataset']}.columns.amount.nullable"])
+            for d in report["datasets"]} == {"a": (4, ("failed", 1)), "b": (4, ("failed", 1))}  # fmt: skip
