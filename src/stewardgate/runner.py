@@ -29,6 +29,7 @@ from stewardgate.locations import DEFAULT_STORE_PATH
 from stewardgate.suite.loader import LoadedSuite, load_suites
 
 if TYPE_CHECKING:
+    from stewardgate.datasets.s3_settings import S3Settings
     from stewardgate.engines.spark.session import SparkOptions
     from stewardgate.notify.secrets import NotifyPlan
     from stewardgate.settings import GovernanceSettings
@@ -84,6 +85,8 @@ class RunOptions:
     """Seconds a Python regex that GX runs may take on a column's values (see engines/gx_regex)."""
     dataset_roots: tuple[Path, ...] = ()
     """When given, the only folders data may be read from (symbolic links followed)."""
+    s3: S3Settings | None = None
+    """``[tool.stewardgate.s3]``: how S3 datasets are reached (None: the standard AWS variables)."""
 
     def __post_init__(self) -> None:
         if self.governance is None:  # None means the defaults, set here once for every reader

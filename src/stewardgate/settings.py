@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from stewardgate.datasets.s3_settings import S3Settings
 from stewardgate.errors import SettingsError
 from stewardgate.locations import DEFAULT_STORE_PATH as DEFAULT_STORE_PATH  # the one place it is set
 from stewardgate.notify.config import NotifySettings
@@ -114,6 +115,9 @@ class Settings(BaseModel):
     notify: NotifySettings = Field(
         default_factory=NotifySettings, description="[tool.stewardgate.notify] (pyproject only): notifications."
     )
+    s3: S3Settings = Field(
+        default_factory=S3Settings, description="[tool.stewardgate.s3] (pyproject only): endpoint, region, key variables."
+    )
 
     @field_validator("dataset_roots", mode="before")
     @classmethod
@@ -183,8 +187,9 @@ def _what(err: Any, loc: list[str]) -> str:
     if err["type"] == "extra_forbidden" and len(loc) <= 2:
         from stewardgate.wording import suggest
 
-        model: Any = GovernanceSettings if loc[0] == "governance" and len(loc) == 2 else Settings
-        if len(loc) == 1 or model is GovernanceSettings:
+        nested: dict[str, Any] = {"governance": GovernanceSettings, "s3": S3Settings}
+        model: Any = nested.get(loc[0], Settings) if len(loc) == 2 else Settings
+        if len(loc) == 1 or model is not Settings:
             return f"unknown key{suggest(loc[-1], sorted(model.model_fields))}"
     message = err["msg"].removeprefix("Value error, ")
     if err["type"] == "extra_forbidden":

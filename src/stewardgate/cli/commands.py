@@ -123,7 +123,7 @@ def run_cmd(paths: tuple[Path, ...], select: tuple[str, ...], exclude: tuple[str
             samples=settings.samples, as_of=settings.as_of, on_dataset=show, use_store=not no_history,
             store_url=settings.store, parallel=settings.parallel, governance=settings.governance,
             engine=settings.engine, spark=spark, regex_timeout=settings.regex_timeout,
-            dataset_roots=settings.dataset_roots,
+            dataset_roots=settings.dataset_roots, s3=settings.s3,
             spark_flags=tuple(f for f, v in (("--spark-master", spark_master), ("--spark-conf", spark_conf)) if v),
             select=select, exclude=exclude, notify=notify_plan(settings), actor=current_actor(),
         )  # fmt: skip

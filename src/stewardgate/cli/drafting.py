@@ -46,7 +46,8 @@ def init_cmd(dataset: str, output: Path | None, fmt: str | None, sample_rows: in
         from stewardgate.io import atomic_write_text
         from stewardgate.settings import load_settings
 
-        governance = load_settings(cwd=Path.cwd()).governance
+        settings = load_settings(cwd=Path.cwd())
+        governance = settings.governance
         chosen = name
         if output is not None:
             _refuse_overwrite(output, force, "init")
@@ -54,7 +55,7 @@ def init_cmd(dataset: str, output: Path | None, fmt: str | None, sample_rows: in
         draft = draft_suite(
             dataset, suite_folder=output.parent if output else Path.cwd(), fmt=fmt,
             sample_rows=sample_rows or governance.pii_sample_size, pii_threshold=governance.pii_threshold,
-            as_of=datetime.now(UTC), protect=output, name=chosen,
+            as_of=datetime.now(UTC), protect=output, name=chosen, s3=settings.s3,
         )  # fmt: skip
         if output is None:
             click.echo(draft.text, nl=False)

@@ -154,8 +154,10 @@ def diff_cmd(old: str, new: str, suite: Path | None, json_path: Path | None, jun
         from stewardgate.reporters import console
         from stewardgate.suite.loader import load_suites
 
+        from stewardgate.settings import load_settings
+
         loaded = load_suites([suite])[0] if suite is not None else None
-        run = diff_datasets(old, new, base=Path.cwd(), suite=loaded)
+        run = diff_datasets(old, new, base=Path.cwd(), suite=loaded, s3=load_settings(cwd=Path.cwd()).s3)
         color, verbosity = _use_color(), (-1 if quiet else 1 if verbose else 0)
         click.echo(console.render_dataset(run.datasets[0], color=color, verbosity=verbosity))
         emit_reports(run, {"json": json_path, "junit": junit_path, "markdown": markdown_path, "html": html_path}, github)

@@ -87,22 +87,26 @@ def _stamp_payload(report: Any) -> dict[str, Any]:
 
 
 @click.command("inspect")
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path")
 @print_format("text")
-def inspect_cmd(path: Path, as_json: bool) -> None:
-    """Show the stewardship a dataset carries (PATH: a data file, glob, folder or a suite)."""
+def inspect_cmd(path: str, as_json: bool) -> None:
+    """Show the stewardship a dataset carries (PATH: a data file, glob, folder, s3:// URL or a suite)."""
 
     def action() -> int:
         from stewardgate.cli.governance_text import inspection_json, inspection_lines
+        from stewardgate.datasets.s3 import is_object_url
         from stewardgate.governance.inspect import inspect_dataset
 
-        if path.suffix in (".yml", ".yaml"):
-            loaded = _one_suite(path)
+        if Path(path).suffix in (".yml", ".yaml") and not is_object_url(path):
+            loaded = _one_suite(Path(path))
             spec = loaded.suite.dataset
-            day = _settings(None).as_of or date.today()
-            found = inspect_dataset(spec.path.replace("{as_of}", day.isoformat()), base=loaded.folder, fmt=spec.format)
+            settings = _settings(None)
+            day = settings.as_of or date.today()
+            found = inspect_dataset(
+                spec.path.replace("{as_of}", day.isoformat()), base=loaded.folder, fmt=spec.format, s3=settings.s3
+            )
         else:
-            found = inspect_dataset(str(path), base=Path())
+            found = inspect_dataset(path, base=Path(), s3=_settings(None).s3)
         if as_json:
             click.echo(json.dumps(inspection_json(found), indent=2))
         else:

@@ -18,12 +18,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stewardgate.datasets.resolve import ResolvedDataset, resolve
+from stewardgate.datasets.s3 import read_head
 from stewardgate.errors import DatasetError, first_line
 from stewardgate.results import DataFingerprint, FileStamp
 
 if TYPE_CHECKING:
     import polars as pl
 
+    from stewardgate.datasets.s3_settings import S3Settings
     from stewardgate.suite.models import CsvOptions, DatasetSpec
 
 _SNIFF_BYTES = 1 << 20
@@ -47,12 +49,17 @@ SPARK_ONLY = ("table", "delta")
 
 
 def open_dataset(
-    spec: DatasetSpec, *, base: Path, as_of: date | None = None, roots: tuple[Path, ...] = ()
+    spec: DatasetSpec,
+    *,
+    base: Path,
+    as_of: date | None = None,
+    roots: tuple[Path, ...] = (),
+    s3: S3Settings | None = None,
 ) -> ScannedDataset:
     """Resolve and open ``spec`` lazily; raise DatasetError on anything unreadable.
 
     ``{as_of}`` in the path becomes the run's as-of date (``YYYY-MM-DD``): one suite for a
-    daily partition, e.g. ``orders/order_date={as_of}``. ``roots``: see :func:`resolve`.
+    daily partition, e.g. ``orders/order_date={as_of}``. ``roots`` and ``s3``: see :func:`resolve`.
     """
     path = spec.path.replace("{as_of}", (as_of or date.today()).isoformat())
     if spec.format in SPARK_ONLY:
@@ -60,10 +67,13 @@ def open_dataset(
             f"{path}: a {spec.format} dataset is read by Spark only: run with --engine spark "
             "(or set engine: spark in the suite)"
         )
-    resolved = resolve(path, base=base, fmt=spec.format, roots=roots)
+    resolved = resolve(path, base=base, fmt=spec.format, roots=roots, s3=s3)
     for f in resolved.files:
         if f.stat().st_size == 0:
             raise DatasetError(f"{f}: the file is empty")
+    for o in resolved.remote.objects if resolved.remote else ():
+        if o.size == 0:
+            raise DatasetError(f"{o.url}: the object is empty")
     opener = {"parquet": _parquet, "csv": _csv, "ndjson": _ndjson, "ipc": _ipc}[resolved.format]
     frame, metadata = opener(resolved, spec)
     schema = _collect_schema(frame, resolved)
@@ -75,7 +85,7 @@ def _footer_rows(resolved: ResolvedDataset) -> int:
     """Row count from the Parquet footers (already validated by the opener): no data is read."""
     import polars as pl
 
-    return sum(int(pl.scan_parquet(f).select(pl.len()).collect().item()) for f in resolved.files)
+    return sum(int(pl.scan_parquet(f, **resolved.read_options).select(pl.len()).collect().item()) for f in resolved.sources)
 
 
 def collect(scanned: ScannedDataset, columns: list[str] | None = None) -> pl.DataFrame:
@@ -88,12 +98,17 @@ def collect(scanned: ScannedDataset, columns: list[str] | None = None) -> pl.Dat
 
 
 def fingerprint(resolved: ResolvedDataset) -> DataFingerprint:
-    """Files with sizes and modification times, and a SHA-256 over them."""
-    stamps = []
+    """Files with sizes and modification times, and a SHA-256 over them (for S3 objects, as
+    listed: size, last-modified time and the ETag, which enters the SHA-256 only)."""
+    stamps, lines = [], []
     for f in resolved.files:
         st = f.stat()
         stamps.append(FileStamp(path=str(f), size=st.st_size, mtime_ns=st.st_mtime_ns))
-    digest = hashlib.sha256("\n".join(f"{s.path}|{s.size}|{s.mtime_ns}" for s in stamps).encode()).hexdigest()
+        lines.append(f"{f}|{st.st_size}|{st.st_mtime_ns}")
+    for o in resolved.remote.objects if resolved.remote else ():
+        stamps.append(FileStamp(path=o.url, size=o.size, mtime_ns=o.modified_ns))
+        lines.append(f"{o.url}|{o.size}|{o.modified_ns}|{o.etag}")
+    digest = hashlib.sha256("\n".join(lines).encode()).hexdigest()
     return DataFingerprint(path=resolved.display, format=resolved.format, files=tuple(stamps), sha256=digest)
 
 
@@ -101,15 +116,15 @@ def _parquet(resolved: ResolvedDataset, spec: DatasetSpec) -> tuple[pl.LazyFrame
     import polars as pl
 
     metadata: dict[str, str] = {}
-    for i, f in enumerate(resolved.files):  # footers only (polars: no pyarrow import on a run)
+    for i, f in enumerate(resolved.sources):  # footers only (polars: no pyarrow import on a run)
         try:
-            meta = pl.read_parquet_metadata(f)
+            meta = pl.read_parquet_metadata(f, **resolved.read_options)
         except (pl.exceptions.PolarsError, OSError) as exc:
             raise DatasetError(f"{f}: not a readable Parquet file: {first_line(exc)}") from exc
         if i == 0:
             metadata = {k: v for k, v in meta.items() if k != "ARROW:schema"}
     # The resolved files, not the folder: marker and checksum files (_SUCCESS, .crc) stay out.
-    frame = pl.scan_parquet([str(f) for f in resolved.files], hive_partitioning=resolved.hive_root is not None)
+    frame = pl.scan_parquet(resolved.sources, hive_partitioning=resolved.partitioned, **resolved.read_options)
     return frame, metadata
 
 
@@ -120,7 +135,11 @@ def _csv(resolved: ResolvedDataset, spec: DatasetSpec) -> tuple[pl.LazyFrame, di
 
     opts = spec.csv or CsvOptions()
     for f in resolved.files:
-        _sniff_csv(f, opts)
+        with f.open("rb") as fh:
+            _sniff_csv(str(f), fh.read(_SNIFF_BYTES), opts)
+    if resolved.remote is not None:
+        for o in resolved.remote.objects:
+            _sniff_csv(o.url, read_head(o, resolved.remote.access, _SNIFF_BYTES), opts)
     kwargs: dict[str, Any] = {
         "separator": opts.delimiter,
         "has_header": opts.header,
@@ -128,22 +147,20 @@ def _csv(resolved: ResolvedDataset, spec: DatasetSpec) -> tuple[pl.LazyFrame, di
         "try_parse_dates": True,
         "infer_schema_length": 10_000,
     }
-    sources = [str(f) for f in resolved.files]
+    kwargs.update(resolved.read_options)
     if codecs.lookup(opts.encoding).name == "utf-8":
-        return pl.scan_csv(sources, **kwargs), {}
+        return pl.scan_csv(resolved.sources, **kwargs), {}
     frames = []
-    for f in resolved.files:
+    for source in resolved.sources:
         try:
-            frames.append(pl.read_csv(str(f), encoding=opts.encoding, **kwargs))
+            frames.append(pl.read_csv(source, encoding=opts.encoding, **kwargs))
         except Exception as exc:
-            raise DatasetError(f"{f}: cannot read as {opts.encoding} CSV: {first_line(exc)}") from exc
+            raise DatasetError(f"{source}: cannot read as {opts.encoding} CSV: {first_line(exc)}") from exc
     return pl.concat(frames, how="vertical").lazy(), {}
 
 
-def _sniff_csv(path: Path, opts: CsvOptions) -> None:
+def _sniff_csv(path: str, head: bytes, opts: CsvOptions) -> None:
     """Catch a wrong encoding or delimiter from the file's head, with a message that says so."""
-    with path.open("rb") as fh:
-        head = fh.read(_SNIFF_BYTES)
     try:
         codec = codecs.lookup(opts.encoding)
     except LookupError:
@@ -169,7 +186,7 @@ def _sniff_csv(path: Path, opts: CsvOptions) -> None:
                 )
 
 
-def _unique_header(path: Path, text: str, delimiter: str) -> None:
+def _unique_header(path: str, text: str, delimiter: str) -> None:
     """polars renames a repeated header name (``id``, ``id_duplicated_0``) and the suite's
     rules for ``id`` would judge only the first: refuse it, as for Parquet."""
     names = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
@@ -185,13 +202,13 @@ def _unique_header(path: Path, text: str, delimiter: str) -> None:
 def _ndjson(resolved: ResolvedDataset, spec: DatasetSpec) -> tuple[pl.LazyFrame, dict[str, str]]:
     import polars as pl
 
-    return pl.scan_ndjson([str(f) for f in resolved.files], infer_schema_length=10_000), {}
+    return pl.scan_ndjson(resolved.sources, infer_schema_length=10_000, **resolved.read_options), {}
 
 
 def _ipc(resolved: ResolvedDataset, spec: DatasetSpec) -> tuple[pl.LazyFrame, dict[str, str]]:
     import polars as pl
 
-    return pl.scan_ipc([str(f) for f in resolved.files]), {}
+    return pl.scan_ipc(resolved.sources, **resolved.read_options), {}
 
 
 def _collect_schema(frame: pl.LazyFrame, resolved: ResolvedDataset) -> dict[str, Any]:

@@ -19,12 +19,15 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stewardgate.drafting.checked import assert_valid_suite
 from stewardgate.drafting.columns import DraftedColumn, PiiFinding, draft_column
 from stewardgate.drafting.source import Source, read_source
 from stewardgate.errors import InternalError
+
+if TYPE_CHECKING:
+    from stewardgate.datasets.s3_settings import S3Settings
 
 OWNER_PLACEHOLDER = "<FILL IN: owner e-mail or @handle>"
 STEWARD_PLACEHOLDER = "<FILL IN: steward e-mail or @handle>"
@@ -48,7 +51,7 @@ class Draft:
 def draft_suite(
     dataset: str, *, suite_folder: Path, fmt: str | None = None, sample_rows: int = DEFAULT_SAMPLE_ROWS,
     pii_threshold: float = 0.5, as_of: datetime | None = None, protect: Path | None = None,
-    name: str | None = None,
+    name: str | None = None, s3: S3Settings | None = None,
 ) -> Draft:  # fmt: skip
     """Draft a suite for ``dataset`` (a file, glob or folder) to be saved in ``suite_folder``.
 
@@ -61,6 +64,7 @@ def draft_suite(
         as_of: the moment of the profile (freshness); default now.
         protect: the file the suite will be written to; it must not be one of the data files.
         name: the dataset name (default: from the data's path).
+        s3: ``[tool.stewardgate.s3]``, for an ``s3://`` dataset (kept as the suite's path).
 
     Raises:
         DatasetError: the data cannot be found or read.
@@ -69,7 +73,7 @@ def draft_suite(
     """
     source = read_source(
         dataset, suite_folder=suite_folder, fmt=fmt, sample_rows=sample_rows,
-        as_of=as_of or datetime.now(UTC), protect=protect, name=name,
+        as_of=as_of or datetime.now(UTC), protect=protect, name=name, s3=s3,
     )  # fmt: skip
     findings = detect_pii(source.sample, threshold=pii_threshold)
     drafted = _draft_columns(source, findings)
@@ -134,9 +138,9 @@ def render(source: Source, drafted: list[DraftedColumn]) -> str:
 
 
 def _header(source: Source) -> str:
-    rows, files = source.profile["row_count"], len(source.resolved.files)
+    rows, files = source.profile["row_count"], len(source.resolved.sources)
     shape = f"{files:,} {source.resolved.format} file{'s' if files != 1 else ''}"
-    if source.resolved.hive_root:
+    if source.resolved.partitioned:
         shape = "a hive-partitioned folder"
     if source.sample_rows >= rows:
         sampled = "personal data was looked for in every value."

@@ -16,12 +16,16 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stewardgate.datasets.resolve import ResolvedDataset, resolve
+from stewardgate.datasets.s3 import is_object_url, read_head
 from stewardgate.datasets.scan import ScannedDataset, open_dataset
 from stewardgate.errors import DatasetError, UsageError, first_line
 from stewardgate.suite.models import CsvOptions, DatasetSpec
+
+if TYPE_CHECKING:
+    from stewardgate.datasets.s3_settings import S3Settings
 
 _DELIMITERS = (",", ";", "\t", "|")
 _CATEGORIES = 50  # value lists are kept for columns with at most this many distinct values
@@ -42,7 +46,7 @@ class Source:
 
 def read_source(
     dataset: str, *, suite_folder: Path, fmt: str | None, sample_rows: int, as_of: datetime,
-    protect: Path | None = None, name: str | None = None,
+    protect: Path | None = None, name: str | None = None, s3: S3Settings | None = None,
 ) -> Source:  # fmt: skip
     """Open ``dataset`` (a file, glob or folder, relative to the working folder) and profile it.
 
@@ -56,12 +60,13 @@ def read_source(
         UsageError: ``protect`` is one of the dataset's files.
     """
     folder = Path(os.path.abspath(suite_folder))
-    path = dataset if os.path.isabs(dataset) else os.path.relpath(os.path.abspath(dataset), folder)
-    resolved = resolve(path, base=folder, fmt=fmt)
+    kept = os.path.isabs(dataset) or is_object_url(dataset)
+    path = dataset if kept else os.path.relpath(os.path.abspath(dataset), folder)
+    resolved = resolve(path, base=folder, fmt=fmt, s3=s3)
     if protect is not None and Path(os.path.abspath(protect)) in {Path(os.path.abspath(f)) for f in resolved.files}:
         raise UsageError(f"{protect} is a file of the dataset; init never writes over data")
     spec = DatasetSpec(name=name or dataset_name(dataset), path=path, format=fmt, csv=_csv_options(resolved))
-    scanned = open_dataset(spec, base=folder)
+    scanned = open_dataset(spec, base=folder, s3=s3)
     sample = _head_sample(scanned, sample_rows)
     profile = _profile(scanned, as_of, exact=_key_candidates(scanned.schema, sample))
     return Source(spec, scanned.resolved, scanned.schema, profile, sample, min(sample_rows, profile["row_count"]))
@@ -82,8 +87,12 @@ def _csv_options(resolved: ResolvedDataset) -> CsvOptions | None:
     """CSV options when the file is not comma-delimited (read from its first line)."""
     if resolved.format != "csv":
         return None
-    with resolved.files[0].open("rb") as fh:
-        first = fh.readline(1 << 16).decode("utf-8", "replace")
+    if resolved.remote is not None:
+        head = read_head(resolved.remote.objects[0], resolved.remote.access, 1 << 16)
+    else:
+        with resolved.files[0].open("rb") as fh:
+            head = fh.readline(1 << 16)
+    first = head.split(b"\n", 1)[0].decode("utf-8", "replace")
     counts = {d: first.count(d) for d in _DELIMITERS}
     best = max(_DELIMITERS, key=lambda d: counts[d])
     return CsvOptions(delimiter=best) if best != "," and counts[best] > counts[","] else None

@@ -16,7 +16,7 @@ import re
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stewardgate import __version__
 from stewardgate.drift.baseline import Baseline
@@ -29,19 +29,25 @@ from stewardgate.results import DatasetRun, RunResult
 from stewardgate.suite.drift_model import ALL_COLUMNS, ColumnDrift, DistributionDrift, DriftSpec
 from stewardgate.suite.loader import LoadedSuite
 
+if TYPE_CHECKING:
+    from stewardgate.datasets.s3_settings import S3Settings
+
 _NAME = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
-def diff_datasets(old: str, new: str, *, base: Path, suite: LoadedSuite | None = None) -> RunResult:
-    """Compare dataset ``new`` with dataset ``old`` (paths, globs or folders under ``base``).
+def diff_datasets(
+    old: str, new: str, *, base: Path, suite: LoadedSuite | None = None, s3: S3Settings | None = None
+) -> RunResult:
+    """Compare dataset ``new`` with dataset ``old`` (paths, globs or folders under ``base``, or
+    ``s3://`` URLs, reached as ``s3``, the ``[tool.stewardgate.s3]`` settings, say).
 
     Raises:
         DatasetError: either dataset cannot be found or read.
     """
     started = datetime.now(UTC)
     name = suite.suite.dataset.name if suite else _name_of(new)
-    before, _ = _observe(old, name, base, suite, started)
-    now, scanned = _observe(new, name, base, suite, started)
+    before, _ = _observe(old, name, base, suite, started, s3)
+    now, scanned = _observe(new, name, base, suite, started, s3)
     spec = _spec(suite)
     line_of = suite.line_of if suite else (lambda *keys: None)
     planned = plan_for(name, spec, line_of)
@@ -61,7 +67,9 @@ def diff_datasets(old: str, new: str, *, base: Path, suite: LoadedSuite | None =
     )  # fmt: skip
 
 
-def _observe(path: str, name: str, base: Path, suite: LoadedSuite | None, moment: datetime) -> tuple[Side, Any]:
+def _observe(
+    path: str, name: str, base: Path, suite: LoadedSuite | None, moment: datetime, s3: S3Settings | None
+) -> tuple[Side, Any]:
     """Open one dataset and profile it in one pass: its snapshot and profile."""
     from stewardgate.datasets.scan import open_dataset
     from stewardgate.engines.profile import compute_profile
@@ -69,7 +77,7 @@ def _observe(path: str, name: str, base: Path, suite: LoadedSuite | None, moment
 
     csv = suite.suite.dataset.csv if suite else None
     fmt = suite.suite.dataset.format if suite else None
-    scanned = open_dataset(DatasetSpec(name=name, path=path, format=fmt, csv=csv), base=base)
+    scanned = open_dataset(DatasetSpec(name=name, path=path, format=fmt, csv=csv), base=base, s3=s3)
     try:
         profile = compute_profile(scanned.frame, as_of=moment)
     except Exception as exc:  # polars raises many types while reading; all mean "cannot read"

@@ -2,6 +2,8 @@
 
 ``inspect_dataset`` reads only Parquet footers and sidecar files, never data. Files that
 carry the same stamp are grouped, so a partitioned folder stamped at once reads as one stamp.
+In S3 the same is read from the objects (footers through polars, ``<key>.stewardship.json``
+sidecar objects); stewardgate never writes a stamp there (see governance/stamp.py).
 """
 
 from __future__ import annotations
@@ -9,18 +11,22 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stewardgate.datasets.resolve import ResolvedDataset, resolve
+from stewardgate.datasets.s3 import ObjectURL, StoredObject, read_object
 from stewardgate.errors import DatasetError, first_line
-from stewardgate.governance.stamp import STAMP_FORMAT, STAMP_KEY, STAMP_VERSION, sidecar_path
+from stewardgate.governance.stamp import SIDECAR_SUFFIX, STAMP_FORMAT, STAMP_KEY, STAMP_VERSION, sidecar_path
+
+if TYPE_CHECKING:
+    from stewardgate.datasets.s3_settings import S3Settings
 
 
 @dataclass(frozen=True)
 class FileStamp:
     """One file's stamp (None if it carries none), why it is unreadable, and its other keys."""
 
-    path: Path
+    path: Path | ObjectURL
     stamp: dict[str, Any] | None
     problem: str | None = None
     other_keys: tuple[str, ...] = ()
@@ -31,7 +37,7 @@ class StampGroup:
     """Files that carry the same stamp."""
 
     stamp: dict[str, Any]
-    files: tuple[Path, ...]
+    files: tuple[Path | ObjectURL, ...]
 
 
 @dataclass(frozen=True)
@@ -44,7 +50,7 @@ class Inspection:
     groups: tuple[StampGroup, ...] = field(default=())
 
     @property
-    def unstamped(self) -> tuple[Path, ...]:
+    def unstamped(self) -> tuple[Path | ObjectURL, ...]:
         return tuple(f.path for f in self.files if f.stamp is None and f.problem is None)
 
     @property
@@ -80,6 +86,28 @@ def read_file_stamp(path: Path, fmt: str) -> FileStamp:
             raw = sidecar.read_bytes() if sidecar.is_file() else None
         except OSError as exc:
             return FileStamp(path, None, f"cannot read {sidecar.name}: {exc.strerror}")
+    return _parsed(path, raw, others)
+
+
+def read_object_stamp(obj: StoredObject, resolved: ResolvedDataset) -> FileStamp:
+    """The stamp an S3 object carries: its Parquet footer, or its sidecar object."""
+    import polars as pl
+
+    path, others = ObjectURL(obj.url), tuple[str, ...]()
+    if resolved.format == "parquet":
+        try:
+            kv = pl.read_parquet_metadata(obj.url, **resolved.read_options)
+        except (pl.exceptions.PolarsError, OSError) as exc:
+            raise DatasetError(f"{obj.url}: not a readable Parquet file: {first_line(exc)}") from exc
+        others = tuple(sorted(k for k in kv if k != STAMP_KEY))
+        raw: str | bytes | None = kv.get(STAMP_KEY)
+    else:
+        assert resolved.remote is not None
+        raw = read_object(obj.url + SIDECAR_SUFFIX, resolved.remote.access)
+    return _parsed(path, raw, others)
+
+
+def _parsed(path: Path | ObjectURL, raw: str | bytes | None, others: tuple[str, ...]) -> FileStamp:
     if raw is None:
         return FileStamp(path, None, None, others)
     try:
@@ -89,18 +117,19 @@ def read_file_stamp(path: Path, fmt: str) -> FileStamp:
 
 
 def inspect_resolved(resolved: ResolvedDataset) -> Inspection:
-    """Stamps of every file of an already resolved dataset, grouped."""
+    """Stamps of every file (or S3 object) of an already resolved dataset, grouped."""
     files = tuple(read_file_stamp(f, resolved.format) for f in resolved.files)
+    files += tuple(read_object_stamp(o, resolved) for o in (resolved.remote.objects if resolved.remote else ()))
     return Inspection(resolved.display, resolved.format, files, _group(files))
 
 
-def inspect_dataset(path_text: str, *, base: Path, fmt: str | None = None) -> Inspection:
-    """Resolve a data path (file, glob or folder) and read what its files carry."""
-    return inspect_resolved(resolve(path_text, base=base, fmt=fmt))
+def inspect_dataset(path_text: str, *, base: Path, fmt: str | None = None, s3: S3Settings | None = None) -> Inspection:
+    """Resolve a data path (file, glob or folder, local or ``s3://``) and read what its files carry."""
+    return inspect_resolved(resolve(path_text, base=base, fmt=fmt, s3=s3))
 
 
 def _group(files: tuple[FileStamp, ...]) -> tuple[StampGroup, ...]:
-    groups: dict[str, tuple[dict[str, Any], list[Path]]] = {}
+    groups: dict[str, tuple[dict[str, Any], list[Path | ObjectURL]]] = {}
     for f in files:
         if f.stamp is not None:
             key = json.dumps(f.stamp, sort_keys=True)

@@ -80,7 +80,7 @@ def judge_retention(
     if expired == 0:
         return Outcome(ok=True, failing=0, observed=0, details=details,
                        message=f"no rows older than {period} on {column} (kept from {cutoff}, as of {as_of}); oldest {shown}")  # fmt: skip
-    parts = _partitions(p, scanned, as_of) if len(scanned.resolved.files) > 1 else []
+    parts = _partitions(p, scanned, as_of) if len(scanned.resolved.sources) > 1 else []
     details["partitions"] = [{"partition": name, "rows": n} for name, n in parts]
     share = f" ({share_of(expired, row_count)})" if row_count else ""
     where = ""
@@ -108,7 +108,8 @@ def _partitions(p: PlannedCheck, scanned: ScannedDataset, as_of: date) -> list[t
     )  # fmt: skip
     by_label: dict[str, int] = {}
     for file, n in counts.iter_rows():
-        label = _label(Path(file), scanned.resolved.hive_root)
+        remote = scanned.resolved.remote
+        label = remote.partition_of(file) if remote is not None else _label(Path(file), scanned.resolved.hive_root)
         by_label[label] = by_label.get(label, 0) + int(n)
     return sorted(by_label.items())
 
@@ -117,13 +118,13 @@ def _with_file_paths(scanned: ScannedDataset) -> pl.LazyFrame | None:
     import polars as pl
 
     resolved = scanned.resolved
-    files = [str(f) for f in resolved.files]
+    files, options = resolved.sources, resolved.read_options
     if resolved.format == "parquet":
-        return pl.scan_parquet(files, hive_partitioning=resolved.hive_root is not None, include_file_paths=FILE_COLUMN)
+        return pl.scan_parquet(files, hive_partitioning=resolved.partitioned, include_file_paths=FILE_COLUMN, **options)
     if resolved.format == "ipc":
-        return pl.scan_ipc(files, include_file_paths=FILE_COLUMN)
+        return pl.scan_ipc(files, include_file_paths=FILE_COLUMN, **options)
     if resolved.format == "ndjson":
-        return pl.scan_ndjson(files, infer_schema_length=10_000, include_file_paths=FILE_COLUMN)
+        return pl.scan_ndjson(files, infer_schema_length=10_000, include_file_paths=FILE_COLUMN, **options)
     return None  # CSV: its reading options live in the scanner; the files are not listed
 
 

@@ -3,7 +3,8 @@
 Parquet files carry it in the footer's key-value metadata under the key ``stewardgate`` (a
 versioned JSON document, :func:`stamp_document`); CSV, NDJSON and Arrow IPC files get a sidecar
 ``<file>.stewardship.json`` with the same document. Every file of a partitioned folder is
-stamped.
+stamped. A dataset in S3 is refused: stamp the files before uploading them (a run reads the
+stamps the objects carry: governance/inspect.py).
 
 A Parquet file is rewritten row group by row group with pyarrow into a temporary file in the
 same folder, which is checked (same Parquet and Arrow schema, same row groups with the same row
@@ -41,6 +42,7 @@ from typing import Any
 
 from stewardgate import __version__
 from stewardgate.datasets.resolve import resolve
+from stewardgate.datasets.s3 import is_object_url
 from stewardgate.errors import DatasetError, first_line
 from stewardgate.io import new_file_mode
 from stewardgate.suite.loader import LoadedSuite
@@ -116,6 +118,12 @@ def stamp_suite(
     """
     spec = loaded.suite.dataset
     path = spec.path.replace("{as_of}", (as_of or at.date()).isoformat())
+    if is_object_url(path):
+        raise DatasetError(
+            f"{path}: stamp never writes to object storage (a Parquet footer cannot be rewritten in place, "
+            "and a sidecar would be a write to the bucket): stamp the files before they are uploaded; "
+            "runs read the stamps the objects carry"
+        )
     resolved = resolve(path, base=loaded.folder, fmt=spec.format)
     document = stamp_document(loaded, at=at)
     files = [_stamped_file(f, resolved.format) for f in resolved.files]

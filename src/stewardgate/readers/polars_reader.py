@@ -32,7 +32,9 @@ class PolarsReader:
 
     def open(self, loaded: LoadedSuite, options: RunOptions, as_of: date) -> ScannedDataset:
         """The suite's dataset as a lazy polars scan."""
-        return open_dataset(loaded.suite.dataset, base=loaded.folder, as_of=as_of, roots=options.dataset_roots)
+        return open_dataset(
+            loaded.suite.dataset, base=loaded.folder, as_of=as_of, roots=options.dataset_roots, s3=options.s3
+        )
 
     def measure(
         self, loaded: LoadedSuite, opened: ScannedDataset, planned: list[PlannedCheck], *, figures: list[Figure],

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, field_validator, model_validator
 
+from stewardgate.datasets.s3 import path_problem
 from stewardgate.suite.anomaly_rules import AnomalyRule
 from stewardgate.suite.drift_model import DriftSpec
 from stewardgate.suite.governance_model import CONTACT, GovernanceField, Waiver
@@ -126,7 +127,8 @@ class DatasetSpec(StrictModel):
 
     name: str = Field(description="Dataset name; first part of every check id.")
     path: str = Field(
-        description="File, glob or hive-partitioned folder, relative to the suite; with format "
+        description="File, glob or hive-partitioned folder, relative to the suite, or in S3 (s3://bucket/key, "
+        "the same three kinds); with format "
         "table, a table name in the Spark session's catalog; with format delta, a Delta table's folder."
     )
     format: Literal["parquet", "csv", "ndjson", "ipc", "table", "delta"] | None = Field(
@@ -141,6 +143,14 @@ class DatasetSpec(StrictModel):
     def _name(cls, v: str) -> str:
         if not _NAME.match(v):
             raise ValueError("must start with a letter or digit and hold only letters, digits, _ . -")
+        return v
+
+    @field_validator("path")
+    @classmethod
+    def _path(cls, v: str) -> str:
+        problem = path_problem(v)
+        if problem is not None:
+            raise ValueError(problem)
         return v
 
 

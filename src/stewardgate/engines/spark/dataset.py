@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from stewardgate.datasets.resolve import ResolvedDataset, resolve
+from stewardgate.datasets.s3 import is_object_url
 from stewardgate.datasets.scan import DataFingerprint, fingerprint
 from stewardgate.errors import DatasetError, first_line
 from stewardgate.suite.models import CsvOptions, DatasetSpec
@@ -39,6 +40,11 @@ def open_spark_dataset(
     path = spec.path.replace("{as_of}", (as_of or date.today()).isoformat())
     if spec.format in ("table", "delta"):
         return _open_table(spark, spec.format, path, base)
+    if is_object_url(path):
+        raise DatasetError(
+            f"{path}: the spark engine does not read s3:// datasets (Spark needs its own S3 connector and keys); "
+            "run it with engine polars"
+        )
     resolved = resolve(path, base=base, fmt=spec.format, roots=roots)
     for f in resolved.files:
         if f.stat().st_size == 0:
