@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from stewardgate.datasets.s3 import ObjectListing, S3Access, _glob_regex, path_problem, s3_access
-from stewardgate.datasets.s3_settings import S3Settings
+from stewardgate.datasets.s3 import ObjectListing, S3Access, _glob_regex, s3_access
+from stewardgate.object_urls import path_problem
+from stewardgate.s3_settings import S3Settings
 from stewardgate.errors import DatasetError, SettingsError
 from stewardgate.settings import load_settings
 

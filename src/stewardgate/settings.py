@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from stewardgate.datasets.s3_settings import S3Settings
+from stewardgate.s3_settings import S3Settings
 from stewardgate.errors import SettingsError
 from stewardgate.locations import DEFAULT_STORE_PATH as DEFAULT_STORE_PATH  # the one place it is set
 from stewardgate.notify.config import NotifySettings

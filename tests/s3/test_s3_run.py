@@ -144,7 +144,7 @@ def test_the_fingerprint_changes_with_the_object_even_at_the_same_size_and_secon
     bucket: str, put: Any, endpoint: str, s3_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     from stewardgate.datasets.resolve import resolve
-    from stewardgate.datasets.s3_settings import S3Settings
+    from stewardgate.s3_settings import S3Settings
     from stewardgate.datasets.scan import fingerprint
 
     for name, value in s3_env.items():

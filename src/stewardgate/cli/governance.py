@@ -94,7 +94,7 @@ def inspect_cmd(path: str, as_json: bool) -> None:
 
     def action() -> int:
         from stewardgate.cli.governance_text import inspection_json, inspection_lines
-        from stewardgate.datasets.s3 import is_object_url
+        from stewardgate.object_urls import is_object_url
         from stewardgate.governance.inspect import inspect_dataset
 
         if Path(path).suffix in (".yml", ".yaml") and not is_object_url(path):

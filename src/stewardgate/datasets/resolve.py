@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from stewardgate.datasets.s3 import ObjectListing, is_object_url, other_scheme
+from stewardgate.datasets.s3 import ObjectListing
+from stewardgate.object_urls import is_object_url, other_scheme
 from stewardgate.errors import DatasetError
 from stewardgate.walk import folder_files, glob_files
 
 if TYPE_CHECKING:
-    from stewardgate.datasets.s3_settings import S3Settings
+    from stewardgate.s3_settings import S3Settings
 
 FORMATS_BY_SUFFIX = {
     ".parquet": "parquet", ".pq": "parquet",

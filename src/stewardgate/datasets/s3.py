@@ -9,7 +9,7 @@ listing and reading find credentials the same way, never through boto3).
 
 Credentials and the endpoint come from ``[tool.stewardgate.s3]`` (which names the environment
 variables holding the keys) or the standard AWS variables; a suite carries none
-(:func:`path_problem`). No message shows a key: :meth:`S3Access.scrub`. obstore is imported
+(:func:`stewardgate.object_urls.path_problem`). No message shows a key: :meth:`S3Access.scrub`. obstore is imported
 only when an S3 dataset is opened.
 """
 
@@ -24,53 +24,17 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from stewardgate.errors import DatasetError, first_line
+from stewardgate.object_urls import SCHEME
 from stewardgate.redact import scrub
 
 if TYPE_CHECKING:
-    from stewardgate.datasets.s3_settings import S3Settings
+    from stewardgate.s3_settings import S3Settings
 
-SCHEME = "s3://"
-_URL_SCHEME = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*)://")
-_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]$")
-_CREDENTIAL_QUERY = re.compile(
-    r"[?&](x-amz-[a-z-]+|awsaccesskeyid|signature|access_key(_id)?|secret(_access_key)?|session_token|token)=",
-    re.IGNORECASE,
-)
 _MAGIC = re.compile(r"[*?\[]")
 _HIVE_PART = re.compile(r"^[^=/]+=[^/]*$")
 _SECRET_OPTIONS = ("aws_secret_access_key", "aws_session_token", "aws_access_key_id")
 _CONNECT = ("error sending request", "connection refused", "dns error", "timed out", "connect error")
 _DENIED = ("AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "403 Forbidden", "401 Unauthorized")
-
-
-def is_object_url(text: str) -> bool:
-    """An ``s3://`` path."""
-    return text.startswith(SCHEME)
-
-
-def other_scheme(text: str) -> str | None:
-    """The scheme of a URL that is not ``s3://`` (``gs``, ``abfss``, ``https``): polars reads
-    no other store here (``dataset_roots`` and the loopback-only tests guard S3 alone)."""
-    match = _URL_SCHEME.match(text)
-    return match["scheme"] if match is not None and match["scheme"] != "s3" else None
-
-
-def path_problem(text: str) -> str | None:
-    """What is wrong with a suite's ``dataset.path`` as a storage URL, or None. Credentials
-    in any URL are refused (they belong in the environment, named by ``[tool.stewardgate.s3]``);
-    an ``s3://`` path needs a valid bucket name."""
-    match = _URL_SCHEME.match(text)
-    if match is None:
-        return None
-    host = text[len(match[0]) :].partition("/")[0]
-    if "@" in host or _CREDENTIAL_QUERY.search(text):
-        return (
-            "credentials do not belong in a suite; [tool.stewardgate.s3] names the environment variables "
-            "that hold them (or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"
-        )
-    if match["scheme"] == "s3" and not _BUCKET.match(host):
-        return f"'{host}' is not an S3 bucket name (3 to 63 lower-case letters, digits, '.' and '-')"
-    return None
 
 
 @dataclass(frozen=True)
@@ -99,7 +63,7 @@ def s3_access(settings: S3Settings | None, environ: Mapping[str, str]) -> S3Acce
     Raises:
         DatasetError: a variable the settings name is not set.
     """
-    from stewardgate.datasets.s3_settings import S3Settings
+    from stewardgate.s3_settings import S3Settings
 
     s = settings or S3Settings()
     named = (("aws_access_key_id", "access_key_id_env", "AWS_ACCESS_KEY_ID"),

@@ -25,7 +25,7 @@ from stewardgate.results import DataFingerprint, FileStamp
 if TYPE_CHECKING:
     import polars as pl
 
-    from stewardgate.datasets.s3_settings import S3Settings
+    from stewardgate.s3_settings import S3Settings
     from stewardgate.suite.models import CsvOptions, DatasetSpec
 
 _SNIFF_BYTES = 1 << 20

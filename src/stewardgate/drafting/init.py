@@ -27,7 +27,7 @@ from stewardgate.drafting.source import Source, read_source
 from stewardgate.errors import InternalError
 
 if TYPE_CHECKING:
-    from stewardgate.datasets.s3_settings import S3Settings
+    from stewardgate.s3_settings import S3Settings
 
 OWNER_PLACEHOLDER = "<FILL IN: owner e-mail or @handle>"
 STEWARD_PLACEHOLDER = "<FILL IN: steward e-mail or @handle>"

@@ -19,13 +19,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stewardgate.datasets.resolve import ResolvedDataset, resolve
-from stewardgate.datasets.s3 import is_object_url, read_head
+from stewardgate.datasets.s3 import read_head
+from stewardgate.object_urls import is_object_url
 from stewardgate.datasets.scan import ScannedDataset, open_dataset
 from stewardgate.errors import DatasetError, UsageError, first_line
 from stewardgate.suite.models import CsvOptions, DatasetSpec
 
 if TYPE_CHECKING:
-    from stewardgate.datasets.s3_settings import S3Settings
+    from stewardgate.s3_settings import S3Settings
 
 _DELIMITERS = (",", ";", "\t", "|")
 _CATEGORIES = 50  # value lists are kept for columns with at most this many distinct values

@@ -30,7 +30,7 @@ from stewardgate.suite.drift_model import ALL_COLUMNS, ColumnDrift, Distribution
 from stewardgate.suite.loader import LoadedSuite
 
 if TYPE_CHECKING:
-    from stewardgate.datasets.s3_settings import S3Settings
+    from stewardgate.s3_settings import S3Settings
 
 _NAME = re.compile(r"[^A-Za-z0-9_.-]+")
 

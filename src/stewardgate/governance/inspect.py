@@ -19,7 +19,7 @@ from stewardgate.errors import DatasetError, first_line
 from stewardgate.governance.stamp import SIDECAR_SUFFIX, STAMP_FORMAT, STAMP_KEY, STAMP_VERSION, sidecar_path
 
 if TYPE_CHECKING:
-    from stewardgate.datasets.s3_settings import S3Settings
+    from stewardgate.s3_settings import S3Settings
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ from typing import Any
 
 from stewardgate import __version__
 from stewardgate.datasets.resolve import resolve
-from stewardgate.datasets.s3 import is_object_url
+from stewardgate.object_urls import is_object_url
 from stewardgate.errors import DatasetError, first_line
 from stewardgate.io import new_file_mode
 from stewardgate.suite.loader import LoadedSuite

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, field_validator, model_validator
 
-from stewardgate.datasets.s3 import path_problem
+from stewardgate.object_urls import path_problem
 from stewardgate.suite.anomaly_rules import AnomalyRule
 from stewardgate.suite.drift_model import DriftSpec
 from stewardgate.suite.governance_model import CONTACT, GovernanceField, Waiver
