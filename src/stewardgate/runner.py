@@ -23,6 +23,7 @@ from stewardgate.engines.gx import run_expectations
 from stewardgate.errors import DatasetError, StoreError
 from stewardgate.gate import GatePolicy, decide, policy_for, unreadable
 from stewardgate.governance.checks import governance_exprs, run_governance
+from stewardgate.governance.lineage import UpstreamJoin, upstream_order
 from stewardgate.governance.plan import ENGINE as GOVERNANCE
 from stewardgate.governance.waivers import apply_waivers, approval_problems, length_problems
 from stewardgate.planning import PlannedCheck, plan_suite
@@ -89,6 +90,10 @@ class RunOptions:
     """Seconds a Python regex that GX runs may take on a column's values (see engines/gx_regex)."""
     dataset_roots: tuple[Path, ...] = ()
     """When given, the only folders data may be read from (symbolic links followed)."""
+    openlineage: str | None = None
+    """A file (NDJSON, written atomically) or http(s) URL that gets the run's OpenLineage events; None: none."""
+    openlineage_timeout: float = 5.0
+    """Seconds an OpenLineage endpoint may take to answer one event."""
 
     def __post_init__(self) -> None:
         if self.governance is None:  # None means the defaults, set here once for every reader
@@ -121,6 +126,7 @@ def prepare_suites(paths: list[Path], options: RunOptions) -> list[LoadedSuite]:
         suites = select_suites(suites, options.select, options.exclude)
     _check_waiver_approvals(suites, options)
     _check_spark_flags(suites, options)
+    _check_lineage_and_uses(suites, options)
     return suites
 
 
@@ -141,12 +147,14 @@ def run_suites(suites: list[LoadedSuite], options: RunOptions) -> RunResult:
     from stewardgate.recording import Recorder
 
     recorder = Recorder(lambda: _open_store(options), _audit_events, run_id=run_id, as_of=as_of)
-    runs = []
+    runs, schemas = [], {}
+    join = _upstream_join(suites, options, as_of)  # a dataset is complete once its upstreams are judged
     try:
-        for judged in _judge_all(suites, options):
+        for judged in (*(done for j in _judge_all(upstream_order(suites), options) for done in join.feed(j)), *join.rest()):
             if options.use_store:
                 recorder.record(judged)
             runs.append(judged.run)
+            schemas[judged.run.dataset] = judged.schema
             if options.on_dataset is not None:
                 options.on_dataset(judged.run)
     finally:
@@ -157,7 +165,27 @@ def run_suites(suites: list[LoadedSuite], options: RunOptions) -> RunResult:
         run_id=run_id, tool_version=__version__, as_of=as_of,
         started_at=started, finished_at=_now(), datasets=tuple(runs),
     )  # fmt: skip
-    return _notify(recorder.check(result), options)  # nothing is announced for a run the store refused
+    result = recorder.check(result)  # nothing is sent or announced for a run the store refused
+    if options.openlineage is not None:
+        from stewardgate.lineage_events.emit import emit_run
+
+        result = emit_run(result, suites, schemas, options.openlineage, timeout=options.openlineage_timeout)
+    return _notify(result, options)
+
+
+def _upstream_join(suites: list[LoadedSuite], options: RunOptions, as_of: date) -> UpstreamJoin:
+    """Completes each judged dataset with its upstreams' verdicts (stewardgate.governance.lineage)."""
+    from stewardgate.governance import lineage
+
+    by_name = {s.suite.dataset.name: s for s in suites}
+    opener = (lambda: _open_store(options)) if options.use_store else None
+    return UpstreamJoin(
+        suites, name_of=lambda j: j.run.dataset, verdict_of=lambda j: lineage.run_verdict(j.run),
+        complete=lambda j, known: lineage.complete(
+            j, known, by_name[j.run.dataset], policy=_policy(by_name[j.run.dataset], options), as_of=as_of,
+            open_store=opener,
+        ),
+    )  # fmt: skip
 
 
 def _notify(result: RunResult, options: RunOptions) -> RunResult:
@@ -389,6 +417,18 @@ def _check_waiver_approvals(suites: list[LoadedSuite], options: RunOptions) -> N
         problem for loaded in suites
         for problem in (*approval_problems(loaded, settings), *length_problems(loaded, settings, as_of))
     ]  # fmt: skip
+    if problems:
+        raise SuiteError(problems)
+
+
+def _check_lineage_and_uses(suites: list[LoadedSuite], options: RunOptions) -> None:
+    """Lineage cycles, unknown use names (suite errors) and an unknown --purpose (usage error)."""
+    from stewardgate.errors import SuiteError
+    from stewardgate.governance.lineage import lineage_problems
+    from stewardgate.governance.uses import check_purpose, use_problems
+
+    check_purpose(options.governance.purpose, options.governance)
+    problems = [*lineage_problems(suites), *(p for s in suites for p in use_problems(s, options.governance))]
     if problems:
         raise SuiteError(problems)
 
