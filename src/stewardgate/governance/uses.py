@@ -48,9 +48,7 @@ def use_problems(loaded: LoadedSuite, settings: GovernanceSettings) -> list[Prob
     for key in _KEYS:
         for i, name in enumerate(getattr(stewardship, key) or []):
             if name not in settings.uses:
-                allowed = ", ".join(settings.uses)
-                message = f"unknown use '{name}'{suggest(name, list(settings.uses))} (allowed: {allowed}; settings: tool.stewardgate.governance.uses)"
-                problems.append(_problem(loaded, key, i, message))
+                problems.append(_problem(loaded, key, i, f"unknown use '{name}'{suggest(name, settings.uses)}"))
     permitted = set(stewardship.permitted_uses or [])
     for i, name in enumerate(stewardship.personal_data_uses or []):
         if name in settings.uses and name not in permitted:
@@ -67,10 +65,7 @@ def _problem(loaded: LoadedSuite, key: str, index: int, message: str) -> Problem
 def check_purpose(purpose: str | None, settings: GovernanceSettings) -> None:
     """``--purpose`` must name a use of the vocabulary (else a usage error, exit 2)."""
     if purpose is not None and purpose not in settings.uses:
-        raise UsageError(
-            f"--purpose: unknown purpose '{purpose}'{suggest(purpose, list(settings.uses))} "
-            f"(allowed: {', '.join(settings.uses)}; settings: tool.stewardgate.governance.uses)"
-        )
+        raise UsageError(f"--purpose: unknown purpose '{purpose}'{suggest(purpose, settings.uses)}")
 
 
 def personal_columns(loaded: LoadedSuite) -> list[str]:
