@@ -281,8 +281,15 @@ def _identity(loaded: LoadedSuite, started: datetime) -> dict[str, Any]:
     suite = loaded.suite
     return dict(
         dataset=suite.dataset.name, suite_path=str(loaded.path), suite_sha256=loaded.sha256,
-        stewardship=suite.stewardship.model_dump(mode="json"), started_at=started,
+        stewardship=_stewardship_record(loaded), started_at=started,
     )  # fmt: skip
+
+
+def _stewardship_record(loaded: LoadedSuite) -> dict[str, Any]:
+    """The suite's stewardship as runs record it; with its declared upstreams, for the catalog."""
+    suite = loaded.suite
+    upstream = {"upstream": list(suite.lineage.upstream)} if suite.lineage is not None else {}
+    return {**suite.stewardship.model_dump(mode="json"), **upstream}
 
 
 def _check(
