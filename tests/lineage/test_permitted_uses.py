@@ -101,3 +101,11 @@ def test_settings_define_the_vocabulary_and_the_policy(pair) -> None:
         "declared use rag is not allowed for restricted data (allowed: analytics)"
     )
     assert by_id(result, "customers.governance.purpose").status is Status.FAILED
+
+
+def test_the_cli_refuses_an_unknown_purpose_with_exit_2(pair, cli) -> None:
+    folder = pair()
+    assert tuple(cli("run", folder, "--no-history", "--purpose", "training_data")) == (
+        2, "", "error: --purpose: unknown purpose 'training_data' (did you mean 'training'? "
+        "allowed: analytics, reporting, retrieval, fine_tuning, training)\n",
+    )  # fmt: skip

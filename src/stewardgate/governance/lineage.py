@@ -131,9 +131,10 @@ def run_verdict(run: DatasetRun) -> Verdict:
 
 def judge_upstreams(
     planned: list[PlannedCheck], known: dict[str, Verdict], stored: Callable[[str], Verdict | None] | None,
+    *, no_store: str = "not in this run, and no history store to look in",
 ) -> list[CheckResult]:  # fmt: skip
     """One result per planned upstream check: ``known`` holds this run's verdicts; ``stored``
-    looks up an upstream's latest stored run (None: there is no history store)."""
+    looks up an upstream's latest stored run (None: there is no store to ask, ``no_store`` says why)."""
     out = []
     for p in planned:
         up = p.value["upstream"]
@@ -142,7 +143,7 @@ def judge_upstreams(
             continue
         verdict = known.get(up) or (stored(up) if stored is not None else None)
         if verdict is None:
-            why = "not in this run and no stored run" if stored is not None else "not in this run, and no history store to look in"
+            why = "not in this run and no stored run" if stored is not None else no_store
             out.append(_result(p, status_for(False, p.severity), f"upstream {up} has no verdict ({why})"))
         elif verdict.passed:
             out.append(_result(p, Status.PASSED, f"upstream {up} passed its gate {verdict.source}", verdict))
@@ -229,8 +230,13 @@ def complete(
         return judged
     missing = [p for p in planned if not p.value["external"] and p.value["upstream"] not in known]
     if missing and open_store is not None:
-        with open_store() as store:
-            results = judge_upstreams(planned, known, stored_verdict(store, as_of))
+        from stewardgate.errors import StoreError
+
+        try:
+            with open_store() as store:
+                results = judge_upstreams(planned, known, stored_verdict(store, as_of))
+        except StoreError as exc:  # the upstream's verdict is unknown, which is reported, never passed
+            results = judge_upstreams(planned, known, None, no_store=f"not in this run; the history store could not be read: {exc}")
     else:
         results = judge_upstreams(planned, known, None if missing else lambda name: None)
     results = waive(results, loaded.suite.waivers, dataset=loaded.suite.dataset.name, as_of=as_of)

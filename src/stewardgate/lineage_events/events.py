@@ -25,6 +25,7 @@ import attr
 from openlineage.client.event_v2 import InputDataset, Job, Run, RunEvent, RunState
 from openlineage.client.facet_v2 import (
     DatasetFacet,
+    RunFacet,
     data_quality_assertions_dataset,
     data_quality_metrics_input_dataset,
     error_message_run,
@@ -76,7 +77,7 @@ def dataset_events(run: DatasetRun, loaded: Any, schema: dict[str, Any] | None) 
         producer=PRODUCER, inputs=[InputDataset(namespace=namespace, name=name, facets=facets)],
     )  # fmt: skip
     failed = run.error is not None or not run.gate.passed
-    run_facets = {"errorMessage": error_message_run.ErrorMessageRunFacet(
+    run_facets: dict[str, RunFacet] = {"errorMessage": error_message_run.ErrorMessageRunFacet(
         message=run.error or f"gate failed: {run.gate.reason}", programmingLanguage="python", producer=PRODUCER,
     )} if failed else {}  # fmt: skip
     end = RunEvent(
