@@ -185,3 +185,24 @@ def test_a_file_in_a_missing_folder_is_refused_before_the_run(pair, tmp_path: Pa
     assert err.strip() == (f"error: --openlineage: the folder of {tmp_path / 'nope' / 'events.ndjson'} does not exist "
                            "(give a file in an existing folder, or an http(s) URL)")  # fmt: skip
     assert out == ""
+
+
+@pytest.mark.parametrize("emit", [False, True])
+def test_the_openlineage_client_is_imported_only_when_events_are_asked_for(pair, tmp_path: Path, emit: bool) -> None:
+    import subprocess
+    import sys
+
+    folder = pair()
+    args = ["run", str(folder / "customers.yml"), "--no-history", "-q", *(["--openlineage", str(tmp_path / "e.ndjson")] if emit else [])]
+    code = ("import sys; from stewardgate.cli import cli\n"
+            f"rc = cli.main({args!r}, prog_name='stewardgate', standalone_mode=False)\n"
+            "print('openlineage' in {m.split('.')[0] for m in sys.modules})")  # fmt: skip
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False,
+                          env={"STEWARDGATE_AS_OF": "2026-11-27", "PATH": "/usr/bin:/bin", **_pythonpath()})  # fmt: skip
+    assert proc.stdout.splitlines()[-1] == str(emit), proc.stderr
+
+
+def _pythonpath() -> dict[str, str]:
+    import os
+
+    return {"PYTHONPATH": os.environ["PYTHONPATH"]} if "PYTHONPATH" in os.environ else {}
