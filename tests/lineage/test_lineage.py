@@ -109,3 +109,13 @@ def test_cycles_and_self_references_are_located_suite_errors(pair) -> None:
         f"{folder / 'orders.yml'}:14:14: lineage.upstream.0: a dataset cannot be its own upstream",
         f"{folder / 'orders.yml'}:14:22: lineage.upstream.1: 'customers' is downstream of orders too: lineage must not form a cycle",
     ]
+
+
+def test_a_high_tier_downstream_is_blocked_by_the_upstream_warning(pair) -> None:
+    """The risk tier decides what a warning means, for the upstream check as for any other."""
+    from lineage_testkit import orders_suite
+
+    folder = pair(customers_data=CUSTOMERS_BAD, orders=orders_suite().replace("risk_tier: low", "risk_tier: high"))
+    orders = next(d for d in run([folder]).datasets if d.dataset == "orders")
+    assert orders.gate.blocking == (ORDERS,)
+    assert orders.gate.reason == "1 warned (fail_on: warn, from risk tier high)"
