@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
+from itertools import chain
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -150,7 +151,8 @@ def run_suites(suites: list[LoadedSuite], options: RunOptions) -> RunResult:
     runs, schemas = [], {}
     join = _upstream_join(suites, options, as_of)  # a dataset is complete once its upstreams are judged
     try:
-        for judged in (*(done for j in _judge_all(upstream_order(suites), options) for done in join.feed(j)), *join.rest()):
+        completed = (done for j in _judge_all(upstream_order(suites), options) for done in join.feed(j))
+        for judged in chain(completed, join.rest()):  # lazily: each is recorded as soon as it is complete
             if options.use_store:
                 recorder.record(judged)
             runs.append(judged.run)

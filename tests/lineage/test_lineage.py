@@ -119,3 +119,22 @@ def test_a_high_tier_downstream_is_blocked_by_the_upstream_warning(pair) -> None
     orders = next(d for d in run([folder]).datasets if d.dataset == "orders")
     assert orders.gate.blocking == (ORDERS,)
     assert orders.gate.reason == "1 warned (fail_on: warn, from risk tier high)"
+
+
+def test_each_dataset_is_recorded_as_soon_as_it_is_complete(pair, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Upstreams are judged first, and nobody waits for the whole run (progress, store writes)."""
+    import stewardgate.runner as runner
+    from lineage_testkit import AS_OF
+
+    folder = pair()
+    events: list[str] = []
+    judge = runner.judge_suite
+
+    def logged(loaded, options):  # type: ignore[no-untyped-def]
+        events.append(f"judge {loaded.suite.dataset.name}")
+        return judge(loaded, options)
+
+    monkeypatch.setattr(runner, "judge_suite", logged)
+    options = runner.RunOptions(as_of=AS_OF, on_dataset=lambda d: events.append(f"done {d.dataset}"))
+    runner.run_paths([folder / "orders.yml", folder / "customers.yml"], options)
+    assert events == ["judge customers", "done customers", "judge orders", "done orders"]
