@@ -432,14 +432,10 @@ def _check_waiver_approvals(suites: list[LoadedSuite], options: RunOptions) -> N
 
 def _check_lineage_and_uses(suites: list[LoadedSuite], options: RunOptions) -> None:
     """Lineage cycles, unknown use names (suite errors) and an unknown --purpose (usage error)."""
-    from stewardgate.errors import SuiteError
-    from stewardgate.governance.lineage import lineage_problems
-    from stewardgate.governance.uses import check_purpose, use_problems
+    from stewardgate.governance.uses import check_declarations, check_purpose
 
     check_purpose(options.governance.purpose, options.governance)
-    problems = [*lineage_problems(suites), *(p for s in suites for p in use_problems(s, options.governance))]
-    if problems:
-        raise SuiteError(problems)
+    check_declarations(suites, options.governance)
 
 
 def _open_store(options: RunOptions) -> Any:

@@ -109,3 +109,12 @@ def test_the_cli_refuses_an_unknown_purpose_with_exit_2(pair, cli) -> None:
         2, "", "error: --purpose: unknown purpose 'training_data' (did you mean 'training'? "
         "allowed: analytics, reporting, retrieval, fine_tuning, training)\n",
     )  # fmt: skip
+
+
+def test_validate_finds_unknown_uses_too(pair, cli) -> None:
+    folder = pair(customers=customers_suite(uses="[analytics, reportng]"))
+    code, out, err = cli("validate", folder / "customers.yml")
+    assert (code, out) == (2, "")
+    assert err == (f"{folder / 'customers.yml'}:7:31: stewardship.permitted_uses.1: unknown use 'reportng' (did you mean "
+                   "'reporting'? allowed: analytics, reporting, retrieval, fine_tuning, training)\n"
+                   "error: 1 problem in suites; nothing was run\n")  # fmt: skip

@@ -179,6 +179,10 @@ def validate_cmd(paths: tuple[Path, ...]) -> None:
         from stewardgate.suite.loader import load_suites
 
         loaded = load_suites(list(paths), unique_names=False)
+        from stewardgate.governance.uses import check_declarations
+        from stewardgate.settings import load_settings
+
+        check_declarations(loaded, load_settings(cwd=Path.cwd()).governance)  # use names, lineage cycles
         for s in loaded:
             click.echo(f"ok  {s.path}  ({s.suite.dataset.name}, {len(s.suite.columns)} columns)")
         click.echo(f"{len(loaded)} suite{'s' if len(loaded) != 1 else ''} valid")

@@ -56,6 +56,16 @@ def use_problems(loaded: LoadedSuite, settings: GovernanceSettings) -> list[Prob
     return problems
 
 
+def check_declarations(suites: list[LoadedSuite], settings: GovernanceSettings) -> None:
+    """Use names and lineage of these suites, together (``run`` and ``validate``): a SuiteError lists every problem."""
+    from stewardgate.errors import SuiteError
+    from stewardgate.governance.lineage import lineage_problems
+
+    problems = [*lineage_problems(suites), *(p for s in suites for p in use_problems(s, settings))]
+    if problems:
+        raise SuiteError(problems)
+
+
 def _problem(loaded: LoadedSuite, key: str, index: int, message: str) -> Problem:
     keys = ("stewardship", key, index)
     line, col = loaded.located.position(keys)
