@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-FORBIDDEN = ("great_expectations", "pandera", "pandas")
+FORBIDDEN = ("great_expectations", "pandera", "pandas", "openlineage")
 
 CHILD = """
 import contextlib, io, json, sys

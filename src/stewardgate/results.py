@@ -198,6 +198,23 @@ class Notification:
 
 
 @dataclass(frozen=True)
+class LineageDelivery:
+    """The OpenLineage events of one dataset run (START, then COMPLETE or FAIL) and what became of them.
+
+    ``status``: ``sent`` (written to the file, or accepted by the endpoint) or ``failed``
+    (``error`` says why). ``run_uuid`` is the OpenLineage ``run.runId`` of the events. A failed
+    delivery never changes a gate.
+    """
+
+    dataset: str
+    target: str
+    status: str
+    events: int = 0
+    run_uuid: str | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
 class RunResult:
     """One invocation of ``stewardgate run``: every dataset it judged, and who was notified."""
 
@@ -209,6 +226,7 @@ class RunResult:
     datasets: tuple[DatasetRun, ...]
     schema_version: str = RUN_SCHEMA_VERSION
     notifications: tuple[Notification, ...] = ()
+    openlineage: tuple[LineageDelivery, ...] = ()
 
     @property
     def passed(self) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
+from itertools import chain
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -21,6 +22,7 @@ from stewardgate.engines.dispatch import import_in_background
 from stewardgate.errors import DatasetError, StoreError
 from stewardgate.gate import GatePolicy, decide, policy_for, unreadable
 from stewardgate.governance.checks import governance_figures
+from stewardgate.governance.lineage import UpstreamJoin, upstream_order
 from stewardgate.governance.waivers import apply_waivers, approval_problems, length_problems
 from stewardgate.planning import by_executor, masked_columns, plan_suite
 from stewardgate.readers import Reader, reader_for
@@ -87,6 +89,10 @@ class RunOptions:
     """When given, the only folders data may be read from (symbolic links followed)."""
     s3: S3Settings | None = None
     """``[tool.stewardgate.s3]``: how S3 datasets are reached (None: the standard AWS variables)."""
+    openlineage: str | None = None
+    """A file (NDJSON, written atomically) or http(s) URL that gets the run's OpenLineage events; None: none."""
+    openlineage_timeout: float = 5.0
+    """Seconds an OpenLineage endpoint may take to answer one event."""
 
     def __post_init__(self) -> None:
         if self.governance is None:  # None means the defaults, set here once for every reader
@@ -119,6 +125,7 @@ def prepare_suites(paths: list[Path], options: RunOptions) -> list[LoadedSuite]:
         suites = select_suites(suites, options.select, options.exclude)
     _check_waiver_approvals(suites, options)
     _check_spark_flags(suites, options)
+    _check_lineage_and_uses(suites, options)
     return suites
 
 
@@ -139,12 +146,15 @@ def run_suites(suites: list[LoadedSuite], options: RunOptions) -> RunResult:
     from stewardgate.recording import Recorder
 
     recorder = Recorder(lambda: _open_store(options), _audit_events, run_id=run_id, as_of=as_of)
-    runs = []
+    runs, schemas = [], {}
+    join = _upstream_join(suites, options, as_of)  # a dataset is complete once its upstreams are judged
     try:
-        for judged in _judge_all(suites, options):
+        completed = (done for j in _judge_all(upstream_order(suites), options) for done in join.feed(j))
+        for judged in chain(completed, join.rest()):  # lazily: each is recorded as soon as it is complete
             if options.use_store:
                 recorder.record(judged)
             runs.append(judged.run)
+            schemas[judged.run.dataset] = judged.schema
             if options.on_dataset is not None:
                 options.on_dataset(judged.run)
     finally:
@@ -155,7 +165,27 @@ def run_suites(suites: list[LoadedSuite], options: RunOptions) -> RunResult:
         run_id=run_id, tool_version=__version__, as_of=as_of,
         started_at=started, finished_at=_now(), datasets=tuple(runs),
     )  # fmt: skip
-    return _notify(recorder.check(result), options)  # nothing is announced for a run the store refused
+    result = recorder.check(result)  # nothing is sent or announced for a run the store refused
+    if options.openlineage is not None:
+        from stewardgate.lineage_events.emit import emit_run
+
+        result = emit_run(result, suites, schemas, options.openlineage, timeout=options.openlineage_timeout)
+    return _notify(result, options)
+
+
+def _upstream_join(suites: list[LoadedSuite], options: RunOptions, as_of: date) -> UpstreamJoin:
+    """Completes each judged dataset with its upstreams' verdicts (stewardgate.governance.lineage)."""
+    from stewardgate.governance import lineage
+
+    by_name = {s.suite.dataset.name: s for s in suites}
+    opener = (lambda: _open_store(options)) if options.use_store else None
+    return UpstreamJoin(
+        suites, name_of=lambda j: j.run.dataset, verdict_of=lambda j: lineage.run_verdict(j.run),
+        complete=lambda j, known: lineage.complete(
+            j, known, by_name[j.run.dataset], policy=_policy(by_name[j.run.dataset], options), as_of=as_of,
+            open_store=opener,
+        ),
+    )  # fmt: skip
 
 
 def _notify(result: RunResult, options: RunOptions) -> RunResult:
@@ -252,8 +282,15 @@ def _identity(loaded: LoadedSuite, started: datetime) -> dict[str, Any]:
     suite = loaded.suite
     return dict(
         dataset=suite.dataset.name, suite_path=str(loaded.path), suite_sha256=loaded.sha256,
-        stewardship=suite.stewardship.model_dump(mode="json"), started_at=started,
+        stewardship=_stewardship_record(loaded), started_at=started,
     )  # fmt: skip
+
+
+def _stewardship_record(loaded: LoadedSuite) -> dict[str, Any]:
+    """The suite's stewardship as runs record it; with its declared upstreams, for the catalog."""
+    suite = loaded.suite
+    upstream = {"upstream": list(suite.lineage.upstream)} if suite.lineage is not None else {}
+    return {**suite.stewardship.model_dump(mode="json"), **upstream}
 
 
 def _check(
@@ -331,6 +368,14 @@ def _check_waiver_approvals(suites: list[LoadedSuite], options: RunOptions) -> N
     ]  # fmt: skip
     if problems:
         raise SuiteError(problems)
+
+
+def _check_lineage_and_uses(suites: list[LoadedSuite], options: RunOptions) -> None:
+    """Lineage cycles, unknown use names (suite errors) and an unknown --purpose (usage error)."""
+    from stewardgate.governance.uses import check_declarations, check_purpose
+
+    check_purpose(options.governance.purpose, options.governance)
+    check_declarations(suites, options.governance)
 
 
 def _open_store(options: RunOptions) -> Any:

@@ -37,6 +37,9 @@ DEFAULT_REQUIRED_BY_RISK_TIER: dict[str, tuple[str, ...]] = {
     "high": ("owner", "steward", "classification", "retention", "description", "recertify_by"),
 }
 
+DEFAULT_USES: tuple[str, ...] = ("analytics", "reporting", "retrieval", "fine_tuning", "training")
+DEFAULT_USES_BY_CLASSIFICATION: dict[str, tuple[str, ...]] = {"restricted": ("analytics", "reporting")}
+
 
 class GovernanceSettings(BaseModel):
     """``[tool.stewardgate.governance]``: risk-tier policy, completeness, waiver approvers.
@@ -69,6 +72,16 @@ class GovernanceSettings(BaseModel):
     pii_sample_size: int = Field(default=10_000, ge=1, description="Rows sampled by the personal-data scan.")
     pii_seed: int = Field(default=0, ge=0, description="Seed of the personal-data sample.")
     pii_threshold: float = Field(default=0.5, ge=0, lt=1, description="Match rate above which a detector fires.")
+    uses: tuple[str, ...] = Field(
+        default=DEFAULT_USES, min_length=1, description="The vocabulary of permitted uses (and of run --purpose)."
+    )
+    uses_by_classification: dict[Literal["public", "internal", "confidential", "restricted"], tuple[str, ...]] = Field(
+        default_factory=lambda: dict(DEFAULT_USES_BY_CLASSIFICATION),  # type: ignore[arg-type]
+        description="The uses each classification allows (a classification not named: every use).",
+    )
+    purpose: str | None = Field(
+        default=None, description="What this run's data is for (run --purpose): every dataset must be approved for it."
+    )
 
     @field_validator("fail_on_by_risk_tier", mode="after")
     @classmethod

@@ -307,7 +307,7 @@ def test_checks_lists_every_check_type(cli: Callable[..., Any], repo: Path) -> N
     assert (code, stderr) == (0, "")
     names = [line.split()[1] for line in stdout.splitlines()]
     assert names == [c.name for c in all_checks()]
-    assert len(names) == 26  # 16 column and schema rules, 6 governance checks, 1 waiver check, 3 drift checks
+    assert len(names) == 29  # 16 column and schema rules, 8 governance checks, 1 waiver check, 3 drift checks, 1 lineage check
     assert "columns     min                 Every non-null value must be >= this bound (a number, a date or a datetime)." in stdout.splitlines()
     assert len({line.index(line.split()[1]) for line in stdout.splitlines()}) == 1  # names line up, "governance" too
 

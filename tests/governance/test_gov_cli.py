@@ -128,7 +128,7 @@ def test_catalog_table_json_csv_and_filters(cli: Callable[..., Any], ran: Path) 
     assert code == 0 and [row["dataset"] for row in json.loads(out)] == ["customers"]
     code, out, _ = cli("catalog", "--store", store, "--classification", "confidential", "--format", "csv", cwd=ran)
     assert code == 0 and out.splitlines()[0] == (
-        "dataset,owner,steward,classification,retention,risk_tier,completeness,missing,last_as_of,last_status,last_gate,last_run_id")
+        "dataset,owner,steward,classification,retention,risk_tier,completeness,missing,last_as_of,last_status,last_gate,last_run_id,upstream,permitted_uses")
     assert [line.split(",")[0] for line in out.splitlines()[1:]] == ["orders"]
     assert tuple(cli("catalog", "--store", store, "--status", "failed", cwd=ran)) == (
         0, "no datasets in the catalog (or none match the filters)\n", "")

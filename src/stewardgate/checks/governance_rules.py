@@ -145,3 +145,69 @@ def _expired_waiver() -> None:
          approved_by: jane.doe@example.com, expires: 2026-12-31, ticket: DATA-12}
     ```
     """
+
+
+@register("permitted_uses", section="governance", engine="governance")
+def _permitted_uses() -> None:
+    """A declared permitted use that the dataset's classification forbids fails, each use named.
+
+    `stewardship.permitted_uses` says what the data may be used for, from the settings'
+    vocabulary (default `analytics`, `reporting`, `retrieval`, `fine_tuning`, `training`);
+    `stewardship.personal_data_uses` says which of them may see the personal-data columns
+    (`pii:`; default none). The settings say which uses each classification allows
+    (`uses_by_classification`; by default `restricted` allows only `analytics` and `reporting`).
+    Reads only the suite. A use name outside the vocabulary is a suite error (exit 2).
+
+    Why: a declaration that contradicts the policy is a finding, not a permission.
+
+    ```yaml
+    stewardship:
+      classification: confidential
+      permitted_uses: [analytics, reporting, retrieval]
+      personal_data_uses: [analytics]
+    ```
+
+    Turn it off with `governance: {permitted_uses: false}`.
+    """
+
+
+@register("purpose", section="governance", engine="governance")
+def _purpose() -> None:
+    """With `run --purpose USE`, every dataset must be approved for that use, or its gate fails.
+
+    The dataset is approved when `USE` is one of its `stewardship.permitted_uses`, its
+    classification allows `USE` (settings `uses_by_classification`), and, when it has
+    personal-data columns (`pii:`), `USE` is one of `stewardship.personal_data_uses`. Each
+    reason it is not approved is named. A suite without `permitted_uses` is approved for
+    nothing. An unknown purpose is a usage error (exit 2).
+
+    Why: the rule for prompt-time retrieval and fine-tuning data selection: a training job
+    runs `stewardgate run suites/ --purpose fine_tuning` and reads only what passed.
+
+    ```console
+    $ stewardgate run suites/ --purpose fine_tuning
+    ```
+
+    Planned on every suite of a run with a purpose (not switchable per suite: the run asks).
+    """
+
+
+@register("upstream", section="lineage", engine="lineage")
+def _upstream() -> None:
+    """An upstream dataset (`lineage.upstream`) whose gate failed is named in this dataset's report.
+
+    Each bare name in `lineage.upstream` is another suite's dataset: its gate in the same run,
+    or else its latest stored run (on or before this run's as-of date), is judged as
+    `<dataset>.lineage.upstream.<name>`. A failed upstream, one that could not be read, or one
+    with no verdict at all (not in the run, nothing stored) warns; with
+    `block_on_upstream_failure: true` it is an error and blocks. External names (a URI such as
+    `postgres://warehouse/sales.orders`, or `ext:crm.accounts`) are skipped: shown in the
+    catalog, the trust sheet and OpenLineage events, not judged. In a run, upstreams are judged
+    before their downstreams; a cycle is a suite error.
+
+    ```yaml
+    lineage:
+      upstream: [customers, postgres://warehouse/sales.orders, ext:crm.accounts]
+      block_on_upstream_failure: false
+    ```
+    """

@@ -80,14 +80,18 @@ def emit_reports(run: Any, paths: dict[str, Path | None], github: bool, extras: 
               help="Who reads and judges the data (default polars; spark needs the spark extra).")
 @click.option("--spark-master", default=None, help="Spark master URL for --engine spark (default local[*]).")
 @click.option("--spark-conf", multiple=True, metavar="KEY=VALUE", help="An extra Spark setting (repeatable).")
+@click.option("--purpose", default=None, metavar="USE",
+              help="What the data is for (e.g. fine_tuning): the gate blocks datasets not approved for it.")
+@click.option("--openlineage", "openlineage", default=None, metavar="FILE|URL",
+              help="Emit OpenLineage run events: NDJSON to FILE, or POST to an http(s) URL.")
 @click.option("--exit-zero", is_flag=True, help="Report only: exit 0 when the gate fails (invalid input still exits 2).")
 @click.option("-q", "--quiet", is_flag=True, help="Only non-passing checks and the gate line.")
 @click.option("-v", "--verbose", is_flag=True, help="Expected, observed and samples for every check.")
 def run_cmd(paths: tuple[Path, ...], select: tuple[str, ...], exclude: tuple[str, ...], json_path: Path | None, junit_path: Path | None,
             markdown_path: Path | None, html_path: Path | None, github: bool, samples: int | None,
             as_of: object, store: str | None, no_history: bool, parallel: int | None, engine: str | None,
-            spark_master: str | None, spark_conf: tuple[str, ...], exit_zero: bool, quiet: bool,
-            verbose: bool) -> None:  # fmt: skip
+            spark_master: str | None, spark_conf: tuple[str, ...], purpose: str | None, openlineage: str | None,
+            exit_zero: bool, quiet: bool, verbose: bool) -> None:  # fmt: skip
     """Check datasets against their suites and decide the gate.
 
     PATHS are suite files or folders (searched recursively for *.yml / *.yaml). Every suite is
@@ -112,6 +116,8 @@ def run_cmd(paths: tuple[Path, ...], select: tuple[str, ...], exclude: tuple[str
         flags = {"samples": samples, "store": store, "parallel": parallel, "engine": engine,
                  "spark_master": spark_master, "as_of": day}  # fmt: skip
         settings = load_settings(cwd=Path.cwd(), flags=flags)
+        governance = settings.governance.model_copy(update={"purpose": purpose}) if purpose else settings.governance
+        _check_openlineage_target(openlineage)
         spark = SparkOptions(master=settings.spark_master, conf={**settings.spark_conf, **parse_conf(spark_conf)})
         color, verbosity = _use_color(), (-1 if quiet else 1 if verbose else 0)
         bar = DatasetProgress.for_paths(list(paths))
@@ -121,7 +127,7 @@ def run_cmd(paths: tuple[Path, ...], select: tuple[str, ...], exclude: tuple[str
 
         options = RunOptions(
             samples=settings.samples, as_of=settings.as_of, on_dataset=show, use_store=not no_history,
-            store_url=settings.store, parallel=settings.parallel, governance=settings.governance,
+            store_url=settings.store, parallel=settings.parallel, governance=governance, openlineage=openlineage,
             engine=settings.engine, spark=spark, regex_timeout=settings.regex_timeout,
             dataset_roots=settings.dataset_roots, s3=settings.s3,
             spark_flags=tuple(f for f, v in (("--spark-master", spark_master), ("--spark-conf", spark_conf)) if v),
@@ -136,6 +142,9 @@ def run_cmd(paths: tuple[Path, ...], select: tuple[str, ...], exclude: tuple[str
         for d in run.datasets:
             if d.error:
                 click.echo(f"error: {terminal(d.dataset)}: {terminal(d.error)}", err=True)
+        for sent in run.openlineage:
+            if sent.status != "sent":
+                click.echo(f"warning: openlineage: {terminal(sent.dataset)}: {terminal(sent.error or '')}", err=True)
         code = EXIT_PASSED if exit_zero and run.exit_code == EXIT_GATE_FAILED else run.exit_code
         code = EXIT_INVALID_INPUT if unrecorded is not None else code
         again = console.rerun_options(as_of=day, store=store, no_history=no_history)
@@ -149,6 +158,18 @@ def run_cmd(paths: tuple[Path, ...], select: tuple[str, ...], exclude: tuple[str
     _exit(handle_errors(action))
 
 
+def _check_openlineage_target(target: str | None) -> None:
+    """A FILE target's folder must exist before anything runs (a URL is judged when posting)."""
+    if target is None:
+        return
+    from stewardgate.lineage_events.emit import is_url
+
+    if not is_url(target) and not Path(target).absolute().parent.is_dir():
+        from stewardgate.errors import UsageError
+
+        raise UsageError(f"--openlineage: the folder of {target} does not exist (give a file in an existing folder, or an http(s) URL)")
+
+
 @click.command("validate")
 @PATHS
 def validate_cmd(paths: tuple[Path, ...]) -> None:
@@ -158,6 +179,10 @@ def validate_cmd(paths: tuple[Path, ...]) -> None:
         from stewardgate.suite.loader import load_suites
 
         loaded = load_suites(list(paths), unique_names=False)
+        from stewardgate.governance.uses import check_declarations
+        from stewardgate.settings import load_settings
+
+        check_declarations(loaded, load_settings(cwd=Path.cwd()).governance)  # use names, lineage cycles
         for s in loaded:
             click.echo(f"ok  {s.path}  ({s.suite.dataset.name}, {len(s.suite.columns)} columns)")
         click.echo(f"{len(loaded)} suite{'s' if len(loaded) != 1 else ''} valid")

@@ -16,7 +16,9 @@ _HEADINGS = {
     "dataset": "DATASET", "owner": "OWNER", "steward": "STEWARD", "classification": "CLASS",
     "retention": "RETENTION", "risk_tier": "TIER", "completeness": "COMPLETE", "missing": "MISSING",
     "last_as_of": "LAST RUN", "last_status": "STATUS", "last_gate": "GATE",
+    "upstream": "UPSTREAM", "permitted_uses": "USES",
 }  # fmt: skip
+LINEAGE_COLUMNS = ("upstream", "permitted_uses")  # in the table only when some dataset declares them
 
 
 def inspection_json(found: Any) -> dict[str, Any]:
@@ -73,7 +75,8 @@ def catalog_rows(entries: Sequence[Any], governance: Any) -> list[dict[str, Any]
             "last_as_of": e.last_as_of.isoformat() if e.last_as_of else None,
             "last_status": e.last_status.value if e.last_status else None,
             "last_gate": None if e.last_gate_passed is None else ("passed" if e.last_gate_passed else "failed"),
-            "last_run_id": e.last_run_id,
+            "last_run_id": e.last_run_id, "upstream": list(e.stewardship.get("upstream") or []),
+            "permitted_uses": e.stewardship.get("permitted_uses"),
         })  # fmt: skip
     return rows
 
@@ -83,7 +86,7 @@ def _cell(key: str, value: Any) -> str:
         return "-"
     if key == "completeness":
         return f"{value:.0%}"
-    if key == "missing":
+    if key in ("missing", *LINEAGE_COLUMNS):
         return ",".join(value) or "-"
     return str(value)
 
@@ -92,8 +95,9 @@ def catalog_table(rows: list[dict[str, Any]]) -> str:
     """Aligned columns with a heading line; a sentence when there is nothing."""
     if not rows:
         return "no datasets in the catalog (or none match the filters)"
-    cells = [[_HEADINGS[k] for k in CATALOG_COLUMNS]] + [[_cell(k, r[k]) for k in CATALOG_COLUMNS] for r in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(CATALOG_COLUMNS))]
+    keys = (*CATALOG_COLUMNS, *(k for k in LINEAGE_COLUMNS if any(r[k] for r in rows)))
+    cells = [[_HEADINGS[k] for k in keys]] + [[_cell(k, r[k]) for k in keys] for r in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(keys))]
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells)
 
 
@@ -104,10 +108,11 @@ def catalog_csv(rows: list[dict[str, Any]]) -> str:
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180; a CR inside a cell is then quoted too
-    writer.writerow([*CATALOG_COLUMNS, "last_run_id"])
+    writer.writerow([*CATALOG_COLUMNS, "last_run_id", *LINEAGE_COLUMNS])
     for r in rows:
         values = [";".join(r[k]) if k == "missing" else r[k] for k in CATALOG_COLUMNS]
-        writer.writerow([csv_cell("" if v is None else v) for v in [*values, r["last_run_id"]]])
+        lists = [";".join(r[k] or []) for k in LINEAGE_COLUMNS]
+        writer.writerow([csv_cell("" if v is None else v) for v in [*values, r["last_run_id"], *lists]])
     return out.getvalue()
 
 

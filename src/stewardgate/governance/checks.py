@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from stewardgate.engines.figures import Figure
 from stewardgate.engines.outcome import Outcome, build_result, skipped
 from stewardgate.errors import first_line
-from stewardgate.governance import retention
+from stewardgate.governance import retention, uses
 from stewardgate.results import CheckResult, Severity
 
 if TYPE_CHECKING:
@@ -105,6 +105,11 @@ def _with_expected(r: CheckResult, p: PlannedCheck) -> CheckResult:
     return replace(r, expected=p.value)
 
 
+def suite_result(p: PlannedCheck, ok: bool, observed: Any, message: str, *, failing: int | None = None) -> CheckResult:
+    """The result of a check judged on the suite alone (no rows): its verdict, observation and sentence."""
+    return _result(p, Outcome(ok=ok, observed=observed, failing=failing, message=message), None)
+
+
 def judge_classification(p: PlannedCheck, loaded: LoadedSuite, as_of: date, row_count: int) -> CheckResult:
     """The dataset must be classified at least as high as its most sensitive column."""
     dataset, columns = p.value["dataset"], p.value["columns"]
@@ -152,4 +157,6 @@ _SUITE_ONLY: dict[str, Callable[[PlannedCheck, LoadedSuite, date, int], CheckRes
     "classification": judge_classification,
     "completeness": judge_completeness,
     "recertification": judge_recertification,
+    "permitted_uses": uses.judge_permitted_uses,
+    "purpose": uses.judge_purpose,
 }

@@ -63,6 +63,7 @@ class TrustSheet:
     table_rules: list[str] = field(default_factory=list)
     pass_rate: PassRate | None = None
     freshness: list[str] = field(default_factory=list)
+    upstream: list[str] = field(default_factory=list)
 
 
 def build_trust_sheet(loaded: LoadedSuite, store: Store, *, as_of: date, governance: Any = None) -> TrustSheet:
@@ -90,6 +91,7 @@ def build_trust_sheet(loaded: LoadedSuite, store: Store, *, as_of: date, governa
         expired_waivers=[waiver_record(w) for w in waivers if as_of > w.expires],
         as_of=as_of, store=store.where, columns=column_lines(suite), table_rules=table_rules(suite),
         pass_rate=pass_rate(store, name), freshness=freshness(run),
+        upstream=list(suite.lineage.upstream) if suite.lineage else [],
     )  # fmt: skip
 
 
@@ -114,6 +116,15 @@ def retention_text(stewardship: dict[str, Any]) -> str:
     return f"{retention['period']} on {column}" if column else str(retention["period"])
 
 
+def uses_text(stewardship: dict[str, Any]) -> str:
+    """``analytics, retrieval; personal-data columns: analytics only``, or ``not declared (...)``."""
+    uses = stewardship.get("permitted_uses")
+    if uses is None:
+        return "not declared (approved for no purpose)"
+    personal = stewardship.get("personal_data_uses") or []
+    return f"{', '.join(uses) or 'none'}; personal-data columns: {', '.join(personal) + ' only' if personal else 'no use'}"
+
+
 def facts(sheet: TrustSheet) -> list[tuple[str, str]]:
     """The sheet's key facts as (label, value) rows."""
     s = sheet.stewardship
@@ -124,6 +135,8 @@ def facts(sheet: TrustSheet) -> list[tuple[str, str]]:
         ("Retention", retention_text(s)),
         ("Risk tier", s.get("risk_tier") or "not declared"),
         ("Recertify by", s.get("recertify_by") or "not declared"),
+        ("Permitted uses", uses_text(s)),
+        ("Upstream", ", ".join(sheet.upstream) or "not declared"),
         ("Suite", f"{sheet.suite_path} (sha256 {sheet.suite_sha256[:12]})"),
     ]
 

@@ -69,6 +69,12 @@ def apply_waivers(
     return out
 
 
+def waive(results: Sequence[CheckResult], waivers: Sequence[Waiver], *, dataset: str, as_of: date) -> list[CheckResult]:
+    """Results judged after the others (a dataset's upstreams) with the valid waivers applied, no more."""
+    valid = [w for w in waivers if as_of <= w.expires]
+    return [_waive(r, valid, dataset) for r in results]
+
+
 def _waive(r: CheckResult, valid: list[Waiver], dataset: str) -> CheckResult:
     if r.status not in WAIVABLE:
         return r

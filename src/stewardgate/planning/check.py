@@ -22,12 +22,12 @@ if TYPE_CHECKING:
     from stewardgate.suite.anomaly_rules import AnomalyRule
     from stewardgate.suite.drift_model import ColumnDrift, ShareRule
 
-EXECUTORS = ("pandera", "polars", "gx", "spark", "rows", "history", "drift", "governance")
+EXECUTORS = ("pandera", "polars", "gx", "spark", "rows", "history", "drift", "governance", "lineage")
 """Who computes a check: pandera (the schema level, and ``engine: pandera`` data rules); the
 one-pass polars query (compiled column rules and GX expectations, and the schema's named
 columns); Great Expectations; Spark's aggregate job; the row count (``schema.empty``); the
 stored history (anomaly rules); drift against a baseline; governance (stewardship, retention,
-personal data, stamps)."""
+personal data, stamps, uses); lineage (the upstreams' verdicts, joined in the run)."""
 
 if TYPE_CHECKING:  # the union for type checkers; at run time a plain alias (the records load lazily)
     PlannedValue = Union[None, bool, int, float, str, date, list[Any], dict[str, Any], AnomalyRule, ColumnDrift, ShareRule]

@@ -109,6 +109,26 @@ def plan_governance(loaded: LoadedSuite, settings: GovernanceSettings | None = N
     if spec.stamp_match.enabled:
         planned.append(_planned(loaded, "stamp_match", "stamp_match", "stamp_match", spec.stamp_match, None,
                                 "governance: the stewardship stamped into the data against the suite's", ()))  # fmt: skip
+    planned += _uses_checks(loaded, spec, settings)
+    from stewardgate.planning.lineage import plan_lineage
+
+    return planned + plan_lineage(loaded)
+
+
+def _uses_checks(loaded: LoadedSuite, spec: GovernanceSpec, settings: GovernanceSettings) -> list[PlannedCheck]:
+    """``permitted_uses`` when the suite declares uses; ``purpose`` on every suite of a run with --purpose."""
+    from stewardgate.planning.uses import purpose_value, uses_value
+
+    planned = []
+    if spec.permitted_uses.enabled and loaded.suite.stewardship.permitted_uses is not None:
+        planned.append(_planned(loaded, "permitted_uses", "permitted_uses", "permitted_uses", spec.permitted_uses,
+                                uses_value(loaded, settings), "governance: the declared uses against what the "
+                                "classification allows (settings: uses_by_classification)",
+                                ("stewardship", "permitted_uses")))  # fmt: skip
+    if settings.purpose is not None:  # the run asks for it: not switched off by a suite
+        planned.append(_planned(loaded, "purpose", "purpose", "purpose", CheckSwitch(), purpose_value(loaded, settings),
+                                f"governance: run --purpose {settings.purpose}: approved uses, classification and "
+                                "personal-data columns", ("stewardship", "permitted_uses")))  # fmt: skip
     return planned
 
 

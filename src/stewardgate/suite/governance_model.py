@@ -83,6 +83,7 @@ class GovernanceSpec(_Strict):
     completeness: _switch(CheckSwitch) = Field(default_factory=CheckSwitch)  # type: ignore[valid-type]
     recertification: _switch(Recertification) = Field(default_factory=Recertification)  # type: ignore[valid-type]
     stamp_match: _switch(CheckSwitch) = Field(default_factory=CheckSwitch)  # type: ignore[valid-type]
+    permitted_uses: _switch(CheckSwitch) = Field(default_factory=CheckSwitch)  # type: ignore[valid-type]
 
 
 def _as_governance(raw: Any) -> Any:

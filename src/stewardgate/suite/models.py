@@ -12,12 +12,15 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, field_validator, model_validator
+from pydantic import (
+    BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, field_validator, model_serializer, model_validator,
+)  # fmt: skip
 
 from stewardgate.object_urls import path_problem
 from stewardgate.suite.anomaly_rules import AnomalyRule
 from stewardgate.suite.drift_model import DriftSpec
 from stewardgate.suite.governance_model import CONTACT, GovernanceField, Waiver
+from stewardgate.suite.lineage_model import Lineage, check_use_names
 from stewardgate.suite.periods import PERIOD_HELP, Period, parse_period
 
 T = TypeVar("T")
@@ -184,6 +187,13 @@ class Stewardship(StrictModel):
     description: str | None = None
     recertify_by: date | None = Field(default=None, description="Date by which to re-certify.")
     known_limitations: list[str] = Field(default_factory=list)
+    permitted_uses: list[str] | None = Field(
+        default=None, description="What the data may be used for (analytics, reporting, retrieval, fine_tuning, "
+        "training; settings may define the vocabulary). run --purpose P blocks a dataset not approved for P.",
+    )
+    personal_data_uses: list[str] | None = Field(
+        default=None, description="The permitted uses that may see the personal-data columns (pii:); default none.",
+    )
 
     @field_validator("owner", "steward")
     @classmethod
@@ -191,6 +201,17 @@ class Stewardship(StrictModel):
         if not CONTACT.match(v):
             raise ValueError(f"'{v}' is not an e-mail address or a handle")
         return v
+
+    _uses = field_validator("permitted_uses", "personal_data_uses")(check_use_names)
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: Any) -> Any:
+        """Uses appear in records and stamps only when declared (older records and stamps stay alike)."""
+        data = handler(self)
+        for key in ("permitted_uses", "personal_data_uses"):
+            if isinstance(data, dict) and data.get(key) is None:
+                data.pop(key, None)
+        return data
 
 
 class ColumnSpec(StrictModel):
@@ -281,6 +302,10 @@ class Suite(StrictModel):
     governance: GovernanceField = Field(
         default=None, description="Governance checks (retention, personal data, completeness, "
         "recertification, stamp match); present turns them on, each can be turned off."
+    )
+    lineage: Lineage | None = Field(
+        default=None, description="Upstream datasets (other suites' datasets or external names); a failing "
+        "upstream is named in this dataset's report."
     )
     waivers: list[Waiver] = Field(
         default_factory=list, description="Approved, expiring exceptions: a matching failure is waived."
