@@ -25,8 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from stewardgate.errors import Problem
 from stewardgate.planning.lineage import ENGINE, plan_lineage  # noqa: F401 (planned in planning/)
-from stewardgate.results import CheckResult, Severity, Status, status_for
-from stewardgate.suite.lineage_model import is_external
+from stewardgate.results import CheckResult, Status, status_for
 
 if TYPE_CHECKING:
     from stewardgate.planning import PlannedCheck
