@@ -1,17 +1,14 @@
 """The registry of check types: the one source for ``stewardgate checks`` and the docs.
 
-A check type registers itself under a stable snake_case name with :func:`register`; its
-docstring tells a steward what it checks, why it matters, and shows a suite snippet.
+Each check type is one object added with :func:`add` under a stable snake_case name; its
+``doc`` tells a steward what it checks, why it matters, and shows a suite snippet. Column rules
+are :class:`stewardgate.checks.column_rules.ColumnRule` objects, which also carry how they run.
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
-
-F = TypeVar("F", bound=Callable[..., object])
 
 
 @dataclass(frozen=True)
@@ -22,6 +19,10 @@ class CheckType:
     section: str
     engine: str
     doc: str
+    """Written indented in the source; kept as :func:`inspect.cleandoc` makes it."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "doc", inspect.cleandoc(self.doc))
 
     @property
     def summary(self) -> str:
@@ -31,16 +32,12 @@ class CheckType:
 REGISTRY: dict[str, CheckType] = {}
 
 
-def register(name: str, *, section: str, engine: str) -> Callable[[F], F]:
-    """Register the decorated object's docstring as the check type ``name``."""
-
-    def deco(obj: F) -> F:
-        if name in REGISTRY:
-            raise RuntimeError(f"check type '{name}' registered twice")
-        REGISTRY[name] = CheckType(name, section, engine, inspect.cleandoc(obj.__doc__ or ""))
-        return obj
-
-    return deco
+def add(check: CheckType) -> CheckType:
+    """Register ``check`` under its name (once: a second type of the same name is a bug)."""
+    if check.name in REGISTRY:
+        raise RuntimeError(f"check type '{check.name}' registered twice")
+    REGISTRY[check.name] = check
+    return check
 
 
 def all_checks() -> list[CheckType]:

@@ -27,7 +27,7 @@ from typing import Any
 from stewardgate.drafting import bounds
 from stewardgate.drafting.columns import IN_SET_MAX
 from stewardgate.drafting.history import PastRun
-from stewardgate.drafting.verdicts import as_text, moment, observed_values, would_fail
+from stewardgate.drafting.verdicts import REPLAYED, as_text, moment, observed_values, would_fail
 from stewardgate.drafting.yamledit import SuiteText
 from stewardgate.suite.models import ColumnSpec, Suite
 
@@ -63,8 +63,7 @@ def too_tight(suite: Suite, history: list[PastRun]) -> list[Proposal]:
     """Column rules that would have failed on most runs, loosened past every run (or dropped)."""
     out: list[Proposal] = []
     for name, spec in suite.columns.items():
-        for rule in ("nullable", "max_null_fraction", "max_null_count", "unique", "min", "max",
-                     "in_set", "min_length", "max_length"):  # fmt: skip
+        for rule in REPLAYED:
             value = rule_value(spec, rule)
             if value is None:
                 continue

@@ -16,8 +16,6 @@ from typing import Any
 
 Judge = Callable[[Any, dict[str, Any], int], "bool | None"]
 
-REPLAYED = ("nullable", "max_null_fraction", "max_null_count", "unique", "min", "max", "in_set",
-            "min_length", "max_length")  # fmt: skip
 
 
 def would_fail(rule: str, value: Any, column: dict[str, Any] | None, rows: int) -> bool | None:
@@ -120,3 +118,6 @@ _JUDGES: dict[str, Judge] = {
     "min_length": _length(low=True),
     "max_length": _length(low=False),
 }
+
+REPLAYED = tuple(_JUDGES)
+"""The column rules a profile can replay, in the order proposals are made."""

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from stewardgate.checks.column_rules import RULES
 from stewardgate.engines import dtypes, pandera_polars
-from stewardgate.engines.applicability import bound_for, members_for, skip_reasons
+from stewardgate.engines.applicability import skip_reasons
+from stewardgate.engines.conditions import operand_for
 from stewardgate.engines.outcome import Outcome, build_result, skipped
 from stewardgate.planning import PlannedCheck
 from stewardgate.results import CheckResult
@@ -107,8 +108,7 @@ def _column(name: str, checks: list[PlannedCheck], df: pl.DataFrame, slots: _Slo
         if rule.kind in ("row", "aggregate"):
             slots.by_column_check[(name, len(pa_checks))] = p
             assert rule.build is not None
-            value = members_for(p.value, actual) if p.check == "in_set" else bound_for(p.value, actual)
-            pa_checks.append(rule.build(value))
+            pa_checks.append(rule.build(pa, operand_for(rule, p.value, actual)))
         else:
             slots.by_column_flag[(name, p.check)] = p
             nullable = nullable and p.check != "nullable"
