@@ -55,6 +55,11 @@ class ColumnRule(CheckType):
     """``(pandera.polars, value) -> pandera Check`` for row and aggregate rules."""
     reads: Callable[[str, Any], "str | None"] | None = None
     """The rule as a consumer reads it on the trust sheet (``amount >= 0``); None: not shown."""
+    allows: Callable[[Any, Any, Any], Any] | None = None
+    """Aggregate rules: ``(value, failing rows, row count) -> passes``, on numbers or on polars
+    expressions alike (the compiled pass and the pandera check share it)."""
+    measure: Callable[[int, int], Any] | None = None
+    """Aggregate rules: ``(failing rows, row count) -> observed`` (the null fraction, the null count)."""
     section: str = "columns"
 
     def active(self, value: Any) -> bool:
@@ -75,18 +80,26 @@ class ColumnRule(CheckType):
         return f"{outcome.failing:,} of {rows:,} rows{share} {self.failing.format(value=value)}"
 
 
-def _null_check(limit_of: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
-    """A pandera check comparing the column's null count with a limit (one aggregate, no row mask)."""
+def _null_check(allows: Callable[[Any, Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """A pandera check comparing the column's null count with the rule's limit (one aggregate)."""
 
     def build(pa: Any, value: Any) -> Any:
         import polars as pl
 
         def check(data: Any) -> Any:
-            return data.lazyframe.select(limit_of(pl.col(data.key), value))
+            return data.lazyframe.select(allows(value, pl.col(data.key).null_count(), pl.len()))
 
         return pa.Check(check, name="null_threshold")
 
     return build
+
+
+def _fraction_allows(value: Any, failing: Any, rows: Any) -> Any:
+    return failing <= value * rows
+
+
+def _count_allows(value: Any, failing: Any, rows: Any) -> Any:
+    return failing <= value
 
 
 def _text_check(name: str, test: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
@@ -101,13 +114,6 @@ def _text_check(name: str, test: Callable[[Any, Any], Any]) -> Callable[[Any, An
         return pa.Check(check, name=name)
 
     return build
-
-
-def _row_count() -> Any:
-    """Row count expression (a function so polars is imported only when a check runs)."""
-    import polars as pl
-
-    return pl.len()
 
 
 _REQUIRED_DOC = """The column must be present (a missing field). Default: true.
@@ -256,7 +262,8 @@ RULES: dict[str, ColumnRule] = {
             doc=_MAX_NULL_FRACTION_DOC, expected=lambda v: f"<= {v}", change="upper",
             condition="null",
             sentence=lambda col, v, o, rows: f"null fraction {fraction_text(o.observed)} ({o.failing:,} of {rows:,} rows), allowed <= {v:.2%}",
-            build=_null_check(lambda c, v: c.null_count() <= v * _row_count()),
+            build=_null_check(_fraction_allows), allows=_fraction_allows,
+            measure=lambda n, rows: round(n / rows if rows else 0.0, 6),
             reads=lambda n, v: f"at most {percent(v)} of {n} is null",
         ),
         ColumnRule(
@@ -264,7 +271,7 @@ RULES: dict[str, ColumnRule] = {
             doc=_MAX_NULL_COUNT_DOC, expected=lambda v: f"<= {v}", change="upper",
             condition="null",
             sentence=lambda col, v, o, rows: f"{o.failing:,} null rows, allowed <= {v:,}",
-            build=_null_check(lambda c, v: c.null_count() <= v),
+            build=_null_check(_count_allows), allows=_count_allows, measure=lambda n, rows: n,
             reads=lambda n, v: f"at most {grouped(v)} null values in {n}",
         ),
         ColumnRule(
