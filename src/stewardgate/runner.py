@@ -21,7 +21,7 @@ from stewardgate.engines.dispatch import execute, guard_read, import_in_backgrou
 from stewardgate.engines.measured import Measured
 from stewardgate.engines.gx import run_expectations
 from stewardgate.errors import DatasetError, StoreError
-from stewardgate.gate import GatePolicy, decide, policy_for, unreadable
+from stewardgate.gate import BlockingPolicy, decide, policy_for, unreadable
 from stewardgate.governance.checks import governance_exprs, run_governance
 from stewardgate.governance.plan import ENGINE as GOVERNANCE
 from stewardgate.governance.waivers import apply_waivers, approval_problems, length_problems
@@ -29,13 +29,13 @@ from stewardgate.planning import PlannedCheck, plan_suite
 from stewardgate.results import CheckResult, DatasetRun, RunResult
 from stewardgate.locations import DEFAULT_STORE_PATH
 from stewardgate.suite.loader import LoadedSuite, load_suites
+from stewardgate.levels import SENSITIVE
 
 if TYPE_CHECKING:
     from stewardgate.engines.spark.session import SparkOptions
     from stewardgate.notify.secrets import NotifyPlan
     from stewardgate.settings import GovernanceSettings
 
-SENSITIVE = ("confidential", "restricted")
 
 
 def _default_spark() -> SparkOptions:
@@ -357,7 +357,7 @@ def _audit_events(run: DatasetRun, run_id: str, as_of: date) -> list[Any]:
     return run_events(run, run_id=run_id, as_of=as_of)
 
 
-def _policy(loaded: LoadedSuite, options: RunOptions) -> GatePolicy:
+def _policy(loaded: LoadedSuite, options: RunOptions) -> BlockingPolicy:
     """The suite's ``gate.fail_on`` when it sets one, else what its risk tier implies."""
     settings = options.governance
     gate = loaded.suite.gate

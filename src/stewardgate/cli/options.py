@@ -8,9 +8,20 @@ prints on stdout (``history``, ``inspect``, ``audit log``, ``baseline show``, ``
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Any
 
 import click
+
+STORE_HELP = "History store URL (SQLAlchemy); default: SQLite .stewardgate/history.db in the working folder."
+store_option = click.option("--store", default=None, help=STORE_HELP)
+"""``--store URL``: the same words and the same default store for every command that reads or writes history."""
+
+
+def use_color() -> bool:
+    """Colour on a terminal, unless ``NO_COLOR`` is set (https://no-color.org)."""
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
 def print_format(default: str, other: str = "json") -> Any:

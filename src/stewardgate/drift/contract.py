@@ -26,7 +26,8 @@ from typing import Any
 
 from stewardgate.checks.column_rules import CHANGES, RULES, ColumnRule
 from stewardgate.drift.types import CHANGED, NARROWED, SAME, compare_types
-from stewardgate.suite.models import CLASSIFICATIONS, ColumnSpec, Rule, Suite
+from stewardgate.levels import rank
+from stewardgate.suite.models import ColumnSpec, Rule, Suite
 
 LOOSENED, TIGHTENED, NOTED = "loosened", "tightened", "noted"
 BREAKS = {
@@ -158,8 +159,7 @@ _COMPARE = {"flag": _flag, "type": _type, "lower": _bound, "upper": _bound, "set
 
 
 def _classification(path: str, old: str | None, new: str | None) -> Iterator[Finding]:
-    rank = {c: i for i, c in enumerate(CLASSIFICATIONS)}
-    a, b = rank.get(old or "", -1), rank.get(new or "", -1)
+    a, b = rank(old), rank(new)
     if a != b:
         lowered = b < a
         yield Finding(f"classification_{'lowered' if lowered else 'raised'}", path, old, new,
