@@ -18,18 +18,19 @@ from typing import TYPE_CHECKING, Any
 from stewardgate import __version__
 from stewardgate.datasets.scan import ScannedDataset, open_dataset
 from stewardgate.engines.dispatch import execute, guard_read, import_in_background
-from stewardgate.engines.measured import Measured
 from stewardgate.engines.gx import run_expectations
+from stewardgate.engines.measured import Measured
 from stewardgate.errors import DatasetError, StoreError
 from stewardgate.gate import BlockingPolicy, decide, policy_for, unreadable
 from stewardgate.governance.checks import governance_exprs, run_governance
 from stewardgate.governance.plan import ENGINE as GOVERNANCE
 from stewardgate.governance.waivers import apply_waivers, approval_problems, length_problems
-from stewardgate.planning import PlannedCheck, plan_suite
-from stewardgate.results import CheckResult, DatasetRun, RunResult
-from stewardgate.locations import DEFAULT_STORE_PATH
-from stewardgate.suite.loader import LoadedSuite, load_suites
 from stewardgate.levels import SENSITIVE
+from stewardgate.locations import DEFAULT_STORE_PATH
+from stewardgate.planning import PlannedCheck, plan_suite
+from stewardgate.profile_record import Profile
+from stewardgate.results import CheckResult, DatasetRun, RunResult
+from stewardgate.suite.loader import LoadedSuite, load_suites
 
 if TYPE_CHECKING:
     from stewardgate.engines.spark.session import SparkOptions
@@ -259,7 +260,7 @@ def _identity(loaded: LoadedSuite, started: datetime) -> dict[str, Any]:
 
 def _check(
     loaded: LoadedSuite, scanned: Any, snapshot: dict[str, Any], options: RunOptions, as_of: date, moment: datetime,
-) -> tuple[list[CheckResult], dict[str, Any], frozenset[tuple[str, str | None]]]:  # fmt: skip
+) -> tuple[list[CheckResult], Profile, frozenset[tuple[str, str | None]]]:  # fmt: skip
     """Every engine on the data (contract, profile, GX, governance), then the history's judges."""
     planned, masked = plan_suite(loaded, options.governance), masked_columns(loaded)
     if loaded.suite.anomalies:  # the detectors (numpy) load while the data is read
@@ -295,7 +296,7 @@ def _check(
 
 
 def _judge_anomalies(
-    loaded: LoadedSuite, planned: list[PlannedCheck], profile: dict[str, Any], options: RunOptions, as_of: date,
+    loaded: LoadedSuite, planned: list[PlannedCheck], profile: Profile, options: RunOptions, as_of: date,
 ) -> tuple[list[CheckResult], frozenset[tuple[str, str | None]]]:  # fmt: skip
     """The suite's anomaly rules judged on this run's profile against the stored history
     (none without ``anomalies:``), and the (metric, column) pairs they flagged."""

@@ -21,6 +21,7 @@ from typing import Any
 from stewardgate.datasets.resolve import ResolvedDataset, resolve
 from stewardgate.datasets.scan import ScannedDataset, open_dataset
 from stewardgate.errors import DatasetError, UsageError, first_line
+from stewardgate.profile_record import Profile
 from stewardgate.suite.models import CsvOptions, DatasetSpec
 
 _DELIMITERS = (",", ";", "\t", "|")
@@ -35,7 +36,7 @@ class Source:
     spec: DatasetSpec
     resolved: ResolvedDataset
     schema: dict[str, Any]
-    profile: dict[str, Any]
+    profile: Profile
     sample: dict[str, list[str | None]]
     sample_rows: int
 
@@ -101,7 +102,7 @@ def _key_candidates(schema: dict[str, Any], sample: dict[str, list[str | None]])
     ]  # fmt: skip
 
 
-def _profile(scanned: ScannedDataset, as_of: datetime, *, exact: list[str]) -> dict[str, Any]:
+def _profile(scanned: ScannedDataset, as_of: datetime, *, exact: list[str]) -> Profile:
     """The metric profile in one streaming pass, with exact distinct counts for ``exact`` columns.
 
     The profile estimates the distinct count of other high-cardinality columns (HyperLogLog);

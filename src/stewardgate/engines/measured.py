@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
+from stewardgate.profile_record import Profile
 from stewardgate.results import CheckResult
 
 
@@ -19,4 +19,4 @@ class Measured:
     contract: list[CheckResult]
     expected: list[CheckResult]
     governance: list[CheckResult]
-    profile: dict[str, Any]
+    profile: Profile
