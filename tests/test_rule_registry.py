@@ -65,3 +65,10 @@ def test_each_rule_says_everything_its_kind_needs() -> None:
             assert rule.sentence is not None, f"{name}: a {rule.kind} result is not a count of rows; it needs a sentence"
         if rule.change in ("lower", "upper"):
             assert rule.kind in ("row", "aggregate"), f"{name}: only a value has a bound direction"
+
+
+def test_docs_checks_md_is_generated_from_the_registry() -> None:
+    from stewardgate.checks.registry import checks_markdown
+
+    committed = (Path(__file__).parent.parent / "docs" / "checks.md").read_text(encoding="utf-8")
+    assert committed == checks_markdown(), "run: stewardgate checks --format markdown > docs/checks.md"
