@@ -13,8 +13,7 @@ from pathlib import Path
 import click
 
 from stewardgate.cli.errors import exits
-from stewardgate.cli.options import store_option
-from stewardgate.locations import DEFAULT_STORE_PATH
+from stewardgate.cli.options import named_store, store_option
 from stewardgate.errors import EXIT_PASSED, UsageError
 
 
@@ -93,14 +92,13 @@ def suggest_cmd(suite: Path, store: str | None, write: bool, force: bool) -> int
     from stewardgate.drafting.suggest import suggest_from_store
     from stewardgate.io import atomic_write_text
     from stewardgate.settings import load_settings
-    from stewardgate.store import open_store
     from stewardgate.suite.loader import load_suites
 
     if write:
         _refuse_overwrite(suite, force, "suggest --write")
     (loaded,) = load_suites([suite])
     settings = load_settings(cwd=Path.cwd(), flags={"store": store})
-    with open_store(settings.store, default_path=DEFAULT_STORE_PATH, create=False) as db:
+    with named_store(settings.store) as db:
         result = suggest_from_store(loaded, db)
     click.echo(result.diff(), nl=False)
     for note in result.notes:

@@ -10,8 +10,7 @@ import click
 
 from stewardgate.cli.commands import emit_reports, report_options
 from stewardgate.cli.errors import exits
-from stewardgate.cli.options import print_format, store_option, use_color
-from stewardgate.locations import DEFAULT_STORE_PATH
+from stewardgate.cli.options import named_store, print_format, store_option, use_color
 from stewardgate.errors import EXIT_GATE_FAILED, EXIT_PASSED, UsageError
 
 TARGET = click.argument("dataset")
@@ -22,7 +21,6 @@ TARGET = click.argument("dataset")
 def _open(target: str, url: str | None) -> tuple[str, Any]:
     """DATASET is a dataset name or a suite file; returns the name and the open store."""
     from stewardgate.settings import load_settings
-    from stewardgate.store import open_store
 
     path = Path(target)
     name = target
@@ -31,7 +29,7 @@ def _open(target: str, url: str | None) -> tuple[str, Any]:
 
         name = load_suites([path])[0].suite.dataset.name
     settings = load_settings(cwd=Path.cwd(), flags={"store": url})
-    return name, open_store(settings.store, default_path=DEFAULT_STORE_PATH)
+    return name, named_store(settings.store, create=True)
 
 
 def _who(by: str | None) -> str:

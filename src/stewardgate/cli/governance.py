@@ -10,10 +10,9 @@ from typing import Any
 import click
 
 from stewardgate.cli.errors import exits
-from stewardgate.cli.options import print_format, store_option
+from stewardgate.cli.options import named_store, print_format, store_option
 from stewardgate.errors import EXIT_GATE_FAILED, EXIT_PASSED, UsageError
 from stewardgate.levels import CLASSIFICATIONS
-from stewardgate.locations import DEFAULT_STORE_PATH
 from stewardgate.textsafe import terminal_block
 
 DAY = click.DateTime(["%Y-%m-%d"])
@@ -26,12 +25,6 @@ def _settings(store: str | None, as_of: datetime | None = None) -> Any:
 
     return load_settings(cwd=Path.cwd(), flags={"store": store, "as_of": as_of.date() if as_of else None})
 
-
-def _open(settings: Any, default: Path, *, create: bool = False) -> Any:
-    """The history store; only ``stamp`` (which appends to the audit chain) may create one."""
-    from stewardgate.store import open_store
-
-    return open_store(settings.store, default_path=default, create=create)
 
 
 def _one_suite(path: Path) -> Any:
@@ -58,7 +51,7 @@ def stamp_cmd(suite: Path, as_of: datetime | None, store: str | None) -> int:
 
     loaded = _one_suite(suite)
     settings = _settings(store, as_of)
-    with _open(settings, DEFAULT_STORE_PATH, create=True) as db:
+    with named_store(settings.store, create=True) as db:
         entries: list[Any] = []  # the audit entry is committed before any file is replaced
         record = lambda r: entries.append(db.append_audit("stamp", r.dataset, _stamp_payload(r)))  # noqa: E731
         report = stamp_suite(loaded, at=datetime.now(UTC), as_of=settings.as_of, record=record)
@@ -117,7 +110,7 @@ def catalog_cmd(owner: str | None, classification: str | None, status: str | Non
     from stewardgate.cli.governance_text import catalog_csv, catalog_rows, catalog_table
 
     settings = _settings(store)
-    with _open(settings, DEFAULT_STORE_PATH) as db:
+    with named_store(settings.store) as db:
         entries = db.catalog(owner=owner, classification=classification, status=status)
     if gate is not None:
         entries = [e for e in entries if e.last_gate_passed is (gate == "passed")]
@@ -152,7 +145,7 @@ def audit_verify_cmd(anchor: str | None, store: str | None) -> int:
         anchored = parse_anchor(anchor) if anchor is not None else None
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
-    with _open(_settings(store), DEFAULT_STORE_PATH) as db:
+    with named_store(_settings(store).store) as db:
         entries, head, evidence = db.audit_evidence()
     chain = verify_chain(entries, head)
     records = verify_records(entries, evidence)
@@ -173,7 +166,7 @@ def audit_log_cmd(kind: str | None, subject: str | None, limit: int, as_json: bo
     """List audit entries, newest first."""
     from stewardgate.cli.governance_text import audit_lines, entry_json
 
-    with _open(_settings(store), DEFAULT_STORE_PATH) as db:
+    with named_store(_settings(store).store) as db:
         entries = db.audit_entries(kind=kind, subject=subject, limit=limit, newest_first=True)
     if as_json:
         click.echo(json.dumps([entry_json(e) for e in entries], indent=2))
@@ -207,7 +200,7 @@ def trust_sheet_cmd(dataset: str, suites: Path, html_path: Path | None, markdown
     if not matching:
         raise UsageError(f"no suite for dataset '{dataset}' under {suites}")
     settings = _settings(store, as_of)
-    with _open(settings, DEFAULT_STORE_PATH, create=True) as db:  # before any run: "not evaluated"
+    with named_store(settings.store, create=True) as db:  # before any run: "not evaluated"
         day = settings.as_of or date.today()
         sheet = build_trust_sheet(matching[0], db, as_of=day, governance=settings.governance)
     targets = [(p, render) for p, render in ((html_path, render_html), (markdown_path, render_markdown)) if p]

@@ -11,8 +11,7 @@ import click
 
 from stewardgate.cli.errors import exits
 from stewardgate.cli.nightly import selection_options
-from stewardgate.cli.options import print_format, store_option
-from stewardgate.locations import DEFAULT_STORE_PATH
+from stewardgate.cli.options import named_store, print_format, store_option
 from stewardgate.errors import EXIT_PASSED, UsageError
 
 DAY = click.DateTime(["%Y-%m-%d"])
@@ -24,12 +23,11 @@ def _days(start: datetime, end: datetime) -> list[date]:
     return [start.date() + timedelta(days=i) for i in range((end - start).days + 1)]
 
 
-def _store(url: str | None, default: Path) -> Any:
+def _store(url: str | None) -> Any:
     from stewardgate.settings import load_settings
-    from stewardgate.store import open_store
 
     settings = load_settings(cwd=Path.cwd(), flags={"store": url})
-    return open_store(settings.store, default_path=default, create=False)  # history and backtest only read
+    return named_store(settings.store)  # history, backtest and runs only read
 
 
 def _known_metric(metric: str) -> None:
@@ -89,7 +87,7 @@ def runs_cmd(dataset: str | None, limit: int, as_json: bool, store: str | None) 
     """The last runs (of DATASET, or of every dataset): as-of, status, what failed, how long."""
     from stewardgate.history_view import recent_runs, runs_table
 
-    with _store(store, DEFAULT_STORE_PATH) as db:
+    with _store(store) as db:
         rows = recent_runs(db, dataset, limit)
     if not rows:
         raise UsageError(f"no stored runs{' of dataset ' + repr(dataset) if dataset else ''} in the history store at {db.where}")
@@ -107,7 +105,7 @@ def runs_cmd(dataset: str | None, limit: int, as_json: bool, store: str | None) 
 def history_cmd(dataset: str, metric: str, column: str | None, as_json: bool, store: str | None) -> int:
     """Print the stored series of one metric of DATASET, oldest first."""
     _known_metric(metric)  # before the store: a typo is a typo with or without history
-    with _store(store, DEFAULT_STORE_PATH) as db:
+    with _store(store) as db:
         points = db.metric_series(dataset, metric, column)
     if not points:
         raise UsageError(f"no stored values of {metric}{' of ' + column if column else ''} for dataset '{dataset}' in the history store at {db.where}")
@@ -140,7 +138,7 @@ def backtest_cmd(suite: Path, start: datetime, end: datetime, store: str | None)
     (loaded,) = load_suites([suite])
     if not loaded.suite.anomalies:
         raise UsageError(f"{suite}: the suite has no anomalies: rules to backtest")
-    with _store(store, DEFAULT_STORE_PATH) as db:
+    with _store(store) as db:
         name = loaded.suite.dataset.name
         for line in backtest_lines(loaded.suite, lambda metric, column: db.metric_series(name, metric, column), days):
             click.echo(line)

@@ -48,10 +48,9 @@ def echo_notifications(run: RunResult, *, quiet: bool) -> None:
 def html_strips(run: RunResult, store_url: str | None) -> dict[str, Any]:
     """Each dataset's per-check statuses over its last 14 stored runs, for the HTML report."""
     from stewardgate.history_view import check_strips
-    from stewardgate.locations import DEFAULT_STORE_PATH
-    from stewardgate.store import open_store
+    from stewardgate.cli.options import named_store
 
-    with open_store(store_url, default_path=DEFAULT_STORE_PATH) as store:
+    with named_store(store_url, create=True) as store:
         return {d.dataset: check_strips(store, d.dataset, run.as_of) for d in run.datasets}
 
 
