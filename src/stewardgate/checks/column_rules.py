@@ -60,15 +60,13 @@ class ColumnRule(CheckType):
     expressions alike (the compiled pass and the pandera check share it)."""
     measure: Callable[[int, int], Any] | None = None
     """Aggregate rules: ``(failing rows, row count) -> observed`` (the null fraction, the null count)."""
+    asks: Callable[[Any], bool] = lambda v: v is not None
+    """Whether a written value asks anything (``nullable: true`` and ``unique: false`` do not)."""
     section: str = "columns"
 
     def active(self, value: Any) -> bool:
-        """Whether the rule asks anything (``nullable: true`` and ``unique: false`` do not)."""
-        if self.name == "nullable":
-            return value is False
-        if self.name in ("unique", "required"):
-            return value is True
-        return value is not None
+        """Whether the rule asks anything of the data with ``value`` (planned, compared by ``breaking``)."""
+        return self.asks(value)
 
     def words(self, column: str, value: Any, outcome: Any, rows: int | None) -> str:
         """The result's sentence (``3 of 5 rows (60.00%) are below 0``, ``no nulls``)."""
@@ -236,6 +234,7 @@ RULES: dict[str, ColumnRule] = {
     for r in (
         ColumnRule(
             name="required", kind="presence", engine="pandera",
+            asks=lambda v: v is True,
             doc=_REQUIRED_DOC, expected=lambda v: "present", change="flag",
             sentence=lambda col, v, o, rows: f"column {col} is present" if o.ok else f"column {col} is missing",
         ),
@@ -246,6 +245,7 @@ RULES: dict[str, ColumnRule] = {
         ),
         ColumnRule(
             name="nullable", kind="flag", engine="auto | pandera",
+            asks=lambda v: v is False,
             doc=_NULLABLE_DOC, expected=lambda v: "no nulls", change="flag",
             condition="null",
             passing="no nulls", failing="are null",
@@ -253,6 +253,7 @@ RULES: dict[str, ColumnRule] = {
         ),
         ColumnRule(
             name="unique", kind="flag", engine="auto | pandera",
+            asks=lambda v: v is True,
             doc=_UNIQUE_DOC, expected=lambda v: "no repeated values", change="flag",
             passing="all non-null values distinct", failing="hold a repeated value",
             reads=lambda n, v: f"{n} is unique" if v else None,
