@@ -13,8 +13,11 @@ from stewardgate.results import CheckResult, GateDecision, Status
 
 
 @dataclass(frozen=True)
-class GatePolicy:
+class BlockingPolicy:
     """What blocks: ``fail_on`` is ``error`` (failures) or ``warn`` (warnings too).
+
+    Resolved for one dataset from the suite's ``gate:`` block (:class:`stewardgate.suite.models.GatePolicy`,
+    which only says what the suite wrote) or its risk tier.
 
     ``basis`` says where ``fail_on`` came from when not from the suite (``risk tier high``).
     """
@@ -28,7 +31,7 @@ class GatePolicy:
         return frozenset(base | {Status.WARNED} if self.fail_on == "warn" else base)
 
 
-def decide(results: Iterable[CheckResult], policy: GatePolicy) -> GateDecision:
+def decide(results: Iterable[CheckResult], policy: BlockingPolicy) -> GateDecision:
     """Pass unless some result has a blocking status; say which ones and why."""
     blocking = [r for r in results if r.status in policy.blocking]
     if not blocking:
@@ -45,19 +48,19 @@ def decide(results: Iterable[CheckResult], policy: GatePolicy) -> GateDecision:
 
 def policy_for(
     declared_fail_on: str | None, risk_tier: str | None, fail_on_by_tier: Mapping[str, str], default_tier: str
-) -> GatePolicy:
+) -> BlockingPolicy:
     """The gate policy: the suite's own ``gate.fail_on`` if it sets one, else its risk tier's.
 
     A tier that makes warnings block is named in the decision's reason. With the default table a high-tier dataset's warnings block, a low or medium one's only
     failures do; a suite without a tier is judged as ``default_tier``.
     """
     if declared_fail_on is not None:
-        return GatePolicy(fail_on=declared_fail_on)
+        return BlockingPolicy(fail_on=declared_fail_on)
     tier = risk_tier or default_tier
     fail_on = fail_on_by_tier.get(tier, "error")
-    return GatePolicy(fail_on=fail_on, basis=f"risk tier {tier}" if fail_on != "error" else None)
+    return BlockingPolicy(fail_on=fail_on, basis=f"risk tier {tier}" if fail_on != "error" else None)
 
 
-def unreadable(reason: str, policy: GatePolicy) -> GateDecision:
+def unreadable(reason: str, policy: BlockingPolicy) -> GateDecision:
     """The decision for a dataset that could not be read at all: it never passes."""
     return GateDecision(passed=False, fail_on=policy.fail_on, blocking=(), reason=f"dataset could not be checked: {reason}")

@@ -13,7 +13,12 @@ import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from stewardgate.profile_record import Profile
+else:  # pydantic reads these annotations: the record keeps (and its JSON Schema shows) the plain dict it is
+    Profile = dict[str, Any]
 
 RUN_SCHEMA_VERSION = "1"
 R = TypeVar("R")
@@ -153,7 +158,7 @@ class DatasetRun:
     data: DataFingerprint | None = None
     row_count: int | None = None
     error: str | None = None
-    profile: dict[str, Any] | None = None
+    profile: Profile | None = None
 
     @property
     def worst(self) -> Status:

@@ -20,7 +20,7 @@ from stewardgate import __version__
 from stewardgate.datasets.scan import ScannedDataset
 from stewardgate.engines.dispatch import import_in_background
 from stewardgate.errors import DatasetError, StoreError
-from stewardgate.gate import GatePolicy, decide, policy_for, unreadable
+from stewardgate.gate import BlockingPolicy, decide, policy_for, unreadable
 from stewardgate.governance.checks import governance_figures
 from stewardgate.governance.lineage import UpstreamJoin, upstream_order
 from stewardgate.governance.waivers import apply_waivers, approval_problems, length_problems
@@ -28,6 +28,7 @@ from stewardgate.planning import by_executor, masked_columns, plan_suite
 from stewardgate.readers import Reader, reader_for
 from stewardgate.results import CheckResult, DatasetRun, RunResult
 from stewardgate.locations import DEFAULT_STORE_PATH
+from stewardgate.profile_record import Profile
 from stewardgate.suite.loader import LoadedSuite, load_suites
 
 if TYPE_CHECKING:
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
     from stewardgate.engines.spark.session import SparkOptions
     from stewardgate.notify.secrets import NotifyPlan
     from stewardgate.settings import GovernanceSettings
+
+
 
 def _default_spark() -> SparkOptions:
     from stewardgate.engines.spark.session import SparkOptions
@@ -296,7 +299,7 @@ def _stewardship_record(loaded: LoadedSuite) -> dict[str, Any]:
 def _check(
     loaded: LoadedSuite, reader: Reader, opened: Any, snapshot: dict[str, Any], options: RunOptions, as_of: date,
     moment: datetime,
-) -> tuple[list[CheckResult], dict[str, Any], frozenset[tuple[str, str | None]]]:  # fmt: skip
+) -> tuple[list[CheckResult], Profile, frozenset[tuple[str, str | None]]]:  # fmt: skip
     """The plan as the reader executes it: the reader measures it on the data (contract, compiled
     checks, expectations, profile, figures), then each executor after the pass
     (:data:`stewardgate.executors.AFTER_PASS`) judges its group of the plan on what it measured."""
@@ -334,7 +337,7 @@ def _audit_events(run: DatasetRun, run_id: str, as_of: date) -> list[Any]:
     return run_events(run, run_id=run_id, as_of=as_of)
 
 
-def _policy(loaded: LoadedSuite, options: RunOptions) -> GatePolicy:
+def _policy(loaded: LoadedSuite, options: RunOptions) -> BlockingPolicy:
     """The suite's ``gate.fail_on`` when it sets one, else what its risk tier implies."""
     settings = options.governance
     gate = loaded.suite.gate

@@ -20,11 +20,11 @@ from stewardgate.s3_settings import S3Settings
 from stewardgate.errors import SettingsError
 from stewardgate.locations import DEFAULT_STORE_PATH as DEFAULT_STORE_PATH  # the one place it is set
 from stewardgate.notify.config import NotifySettings
+from stewardgate.levels import RiskTier
 
 ENV_PREFIX = "STEWARDGATE_"
 
 
-RiskTier = Literal["low", "medium", "high"]
 StewardshipField = Literal[
     "owner", "steward", "classification", "retention", "risk_tier", "description",
     "recertify_by", "known_limitations",

@@ -47,3 +47,20 @@ def suggest(word: str, allowed: list[str] | tuple[str, ...]) -> str:
     close = difflib.get_close_matches(word, list(allowed), n=1, cutoff=0.6)
     listing = ", ".join(allowed)
     return f" (did you mean '{close[0]}'? allowed: {listing})" if close else f" (allowed: {listing})"
+
+
+def percent(value: float) -> str:
+    """A fraction as percent with sensible precision: ``15.0%``, ``2.01%``, ``0.0059%``."""
+    p = value * 100
+    if p == 0:
+        return "0%"
+    if abs(p) >= 10:
+        return f"{p:.1f}%"
+    if abs(p) >= 1:
+        return f"{p:.2f}%"
+    return f"{p:.2g}%"
+
+
+def grouped(value: Any) -> str:
+    """A suite's value as a consumer reads it: integers with thousands separators (``10,000``)."""
+    return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value)

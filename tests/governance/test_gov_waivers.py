@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 
 from stewardgate.errors import SuiteError
-from stewardgate.gate import GatePolicy, decide, policy_for
+from stewardgate.gate import BlockingPolicy, decide, policy_for
 from stewardgate.governance.waivers import apply_waivers, waiver_matches
 from stewardgate.results import CheckResult, DatasetRun, Severity, Status
 from stewardgate.runner import RunOptions, run_paths
@@ -154,20 +154,20 @@ def test_approver_rule_through_pyproject(cli: Callable[..., Any], make_suite: Ca
 
 
 @pytest.mark.parametrize(("declared", "tier", "expected"), [
-    (None, "high", GatePolicy("warn", "risk tier high")),
-    (None, "medium", GatePolicy("error")),
-    (None, "low", GatePolicy("error")),
-    (None, None, GatePolicy("error")),  # judged as the default tier, medium
-    ("error", "high", GatePolicy("error")),  # the suite's own gate.fail_on wins
-    ("warn", "low", GatePolicy("warn")),
+    (None, "high", BlockingPolicy("warn", "risk tier high")),
+    (None, "medium", BlockingPolicy("error")),
+    (None, "low", BlockingPolicy("error")),
+    (None, None, BlockingPolicy("error")),  # judged as the default tier, medium
+    ("error", "high", BlockingPolicy("error")),  # the suite's own gate.fail_on wins
+    ("warn", "low", BlockingPolicy("warn")),
 ])  # fmt: skip
-def test_policy_for(declared: str | None, tier: str | None, expected: GatePolicy) -> None:
+def test_policy_for(declared: str | None, tier: str | None, expected: BlockingPolicy) -> None:
     assert policy_for(declared, tier, DEFAULT_FAIL_ON_BY_RISK_TIER, "medium") == expected
 
 
 def test_a_tier_policy_is_named_in_the_reason() -> None:
     warned = CheckResult("t.a", "max", Status.WARNED, Severity.WARN, "polars", "above")
-    assert decide([warned], GatePolicy("warn", "risk tier high")).reason == "1 warned (fail_on: warn, from risk tier high)"
+    assert decide([warned], BlockingPolicy("warn", "risk tier high")).reason == "1 warned (fail_on: warn, from risk tier high)"
 
 
 @pytest.mark.parametrize(("tier", "settings", "passed"), [

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from stewardgate.checks.registry import register
+from stewardgate.checks.registry import CheckType, add
 
 
-@register("schema_drift", section="drift", engine="history")
-def _schema_drift() -> None:
-    """The data's physical schema compared with the accepted baseline, one finding per change.
+add(CheckType("schema_drift", "drift", "history", """The data's physical schema compared with the accepted baseline, one finding per change.
 
     Rules and default severities: column_removed, renamed ("renamed?": a removed and an added
     column of the same type and similar values), type_changed and type_narrowed (error);
@@ -20,12 +18,10 @@ def _schema_drift() -> None:
       baseline: store                  # or a committed file, relative to the suite
       severity: {column_added: error}  # per schema rule
     ```
-    """
+    """))
 
 
-@register("distribution_drift", section="drift", engine="history")
-def _distribution_drift() -> None:
-    """A column's distribution compared with the baseline's profile, with no extra pass over the data.
+add(CheckType("distribution_drift", "drift", "history", """A column's distribution compared with the baseline's profile, with no extra pass over the data.
 
     Numbers: PSI over the baseline's decile bins (empty bins smoothed) and a normalised
     Wasserstein distance; categories: PSI and Jensen-Shannon distance over the top values plus
@@ -37,12 +33,10 @@ def _distribution_drift() -> None:
       distribution:
         columns: [amount, status]      # or: all, or {amount: {psi: {warn: 0.2}}}
     ```
-    """
+    """))
 
 
-@register("drift_share", section="drift", engine="history")
-def _drift_share() -> None:
-    """The share of columns whose distribution drifted, judged for the whole dataset.
+add(CheckType("drift_share", "drift", "history", """The share of columns whose distribution drifted, judged for the whole dataset.
 
     ```yaml
     drift:
@@ -50,4 +44,4 @@ def _drift_share() -> None:
         columns: all
         share: {max_fraction: 0.3}
     ```
-    """
+    """))

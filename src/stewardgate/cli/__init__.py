@@ -1,7 +1,7 @@
 """The command line: a thin click layer, the only place that prints and exits.
 
 Each command parses options, calls one library function, renders, and returns an exit code
-through :func:`stewardgate.cli.errors.handle_errors`.
+through :func:`stewardgate.cli.errors.exits` (errors become a message and their exit code).
 """
 
 from __future__ import annotations

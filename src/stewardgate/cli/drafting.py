@@ -12,8 +12,8 @@ from pathlib import Path
 
 import click
 
-from stewardgate.cli.errors import handle_errors
-from stewardgate.locations import DEFAULT_STORE_PATH
+from stewardgate.cli.errors import exits
+from stewardgate.cli.options import named_store, store_option
 from stewardgate.errors import EXIT_PASSED, UsageError
 
 
@@ -30,8 +30,9 @@ def _refuse_overwrite(target: Path, force: bool, what: str) -> None:
 @click.option("--sample-rows", type=click.IntRange(min=1), default=None, help="Rows the personal-data detectors look at (default 10,000).")
 @click.option("--name", default=None, help="Dataset name (default: the output file's name, else the data's).")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@exits
 def init_cmd(dataset: str, output: Path | None, fmt: str | None, sample_rows: int | None, name: str | None,
-             force: bool) -> None:  # fmt: skip
+             force: bool) -> int:  # fmt: skip
     """Draft a commented suite for DATASET (a file, glob or folder) from one pass over it.
 
     Every suggested rule carries its evidence as a comment. Owner and steward are left as
@@ -39,34 +40,30 @@ def init_cmd(dataset: str, output: Path | None, fmt: str | None, sample_rows: in
     named after the suite file (suites/new_orders.yml: new_orders); a name another suite in that
     folder already uses is refused, since the two could not run together.
     """
+    from stewardgate.drafting.init import draft_suite
+    from stewardgate.drafting.source import dataset_name
+    from stewardgate.io import atomic_write_text
+    from stewardgate.settings import load_settings
 
-    def action() -> int:
-        from stewardgate.drafting.init import draft_suite
-        from stewardgate.drafting.source import dataset_name
-        from stewardgate.io import atomic_write_text
-        from stewardgate.settings import load_settings
-
-        settings = load_settings(cwd=Path.cwd())
-        governance = settings.governance
-        chosen = name
-        if output is not None:
-            _refuse_overwrite(output, force, "init")
-            chosen = _free_name(name or dataset_name(str(output)), output, explicit=name is not None)
-        draft = draft_suite(
-            dataset, suite_folder=output.parent if output else Path.cwd(), fmt=fmt,
-            sample_rows=sample_rows or governance.pii_sample_size, pii_threshold=governance.pii_threshold,
-            as_of=datetime.now(UTC), protect=output, name=chosen, s3=settings.s3,
-        )  # fmt: skip
-        if output is None:
-            click.echo(draft.text, nl=False)
-        else:
-            atomic_write_text(output, draft.text)
-        where = output or "the suite"
-        click.echo(f"drafted {draft.name}: {draft.rows:,} rows, {draft.columns} columns -> {output or 'stdout'}", err=True)
-        click.echo(f"next: fill in stewardship.owner and stewardship.steward in {where}, then review each suggestion", err=True)
-        return EXIT_PASSED
-
-    click.get_current_context().exit(handle_errors(action))
+    settings = load_settings(cwd=Path.cwd())
+    governance = settings.governance
+    chosen = name
+    if output is not None:
+        _refuse_overwrite(output, force, "init")
+        chosen = _free_name(name or dataset_name(str(output)), output, explicit=name is not None)
+    draft = draft_suite(
+        dataset, suite_folder=output.parent if output else Path.cwd(), fmt=fmt,
+        sample_rows=sample_rows or governance.pii_sample_size, pii_threshold=governance.pii_threshold,
+        as_of=datetime.now(UTC), protect=output, name=chosen, s3=settings.s3,
+    )  # fmt: skip
+    if output is None:
+        click.echo(draft.text, nl=False)
+    else:
+        atomic_write_text(output, draft.text)
+    where = output or "the suite"
+    click.echo(f"drafted {draft.name}: {draft.rows:,} rows, {draft.columns} columns -> {output or 'stdout'}", err=True)
+    click.echo(f"next: fill in stewardship.owner and stewardship.steward in {where}, then review each suggestion", err=True)
+    return EXIT_PASSED
 
 
 def _free_name(name: str, output: Path, *, explicit: bool) -> str:
@@ -82,41 +79,37 @@ def _free_name(name: str, output: Path, *, explicit: bool) -> str:
 
 @click.command("suggest")
 @click.argument("suite", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--store", default=None, help="History store URL; default: SQLite beside the suites.")
+@store_option
 @click.option("--write", is_flag=True, help="Apply the proposals to SUITE (with --force: it replaces the file).")
 @click.option("--force", is_flag=True, help="Allow --write to replace SUITE.")
-def suggest_cmd(suite: Path, store: str | None, write: bool, force: bool) -> None:
+@exits
+def suggest_cmd(suite: Path, store: str | None, write: bool, force: bool) -> int:
     """Propose edits to SUITE from its dataset's stored runs (at least 7), as a unified diff.
 
     Rules that would have failed on most runs (too tight), category sets stable over the whole
     history, null thresholds far above anything seen, anomaly rules worth adding. Comments and
     layout are kept. Reads the history store only, never the data.
     """
+    from stewardgate.drafting.suggest import suggest_from_store
+    from stewardgate.io import atomic_write_text
+    from stewardgate.settings import load_settings
+    from stewardgate.suite.loader import load_suites
 
-    def action() -> int:
-        from stewardgate.drafting.suggest import suggest_from_store
-        from stewardgate.io import atomic_write_text
-        from stewardgate.settings import load_settings
-        from stewardgate.store import open_store
-        from stewardgate.suite.loader import load_suites
-
-        if write:
-            _refuse_overwrite(suite, force, "suggest --write")
-        (loaded,) = load_suites([suite])
-        settings = load_settings(cwd=Path.cwd(), flags={"store": store})
-        with open_store(settings.store, default_path=DEFAULT_STORE_PATH, create=False) as db:
-            result = suggest_from_store(loaded, db)
-        click.echo(result.diff(), nl=False)
-        for note in result.notes:
-            click.echo(f"note: {note}", err=True)
-        told = f"{len(result.proposals)} proposal{'s' if len(result.proposals) != 1 else ''}"
-        click.echo(f"{suite}: {told} from {result.runs} runs ({result.first} … {result.last})", err=True)
-        if write and result.changed:
-            atomic_write_text(suite, result.after)
-            click.echo(f"wrote {suite}", err=True)
-        return EXIT_PASSED
-
-    click.get_current_context().exit(handle_errors(action))
+    if write:
+        _refuse_overwrite(suite, force, "suggest --write")
+    (loaded,) = load_suites([suite])
+    settings = load_settings(cwd=Path.cwd(), flags={"store": store})
+    with named_store(settings.store) as db:
+        result = suggest_from_store(loaded, db)
+    click.echo(result.diff(), nl=False)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    told = f"{len(result.proposals)} proposal{'s' if len(result.proposals) != 1 else ''}"
+    click.echo(f"{suite}: {told} from {result.runs} runs ({result.first} … {result.last})", err=True)
+    if write and result.changed:
+        atomic_write_text(suite, result.after)
+        click.echo(f"wrote {suite}", err=True)
+    return EXIT_PASSED
 
 
 COMMANDS = (init_cmd, suggest_cmd)

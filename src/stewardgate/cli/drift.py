@@ -3,35 +3,24 @@
 from __future__ import annotations
 
 import json
-import os
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
 from stewardgate.cli.commands import emit_reports, report_options
-from stewardgate.cli.errors import handle_errors
-from stewardgate.cli.options import print_format
-from stewardgate.locations import DEFAULT_STORE_PATH
+from stewardgate.cli.errors import exits
+from stewardgate.cli.options import named_store, print_format, store_option, use_color
 from stewardgate.errors import EXIT_GATE_FAILED, EXIT_PASSED, UsageError
 
-STORE = click.option("--store", default=None, help="History store URL; default: SQLite .stewardgate/history.db in the working folder.")
 TARGET = click.argument("dataset")
 
 
-def _use_color() -> bool:
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
-
-
-def _exit(code: int) -> None:
-    click.get_current_context().exit(code)
 
 
 def _open(target: str, url: str | None) -> tuple[str, Any]:
     """DATASET is a dataset name or a suite file; returns the name and the open store."""
     from stewardgate.settings import load_settings
-    from stewardgate.store import open_store
 
     path = Path(target)
     name = target
@@ -40,7 +29,7 @@ def _open(target: str, url: str | None) -> tuple[str, Any]:
 
         name = load_suites([path])[0].suite.dataset.name
     settings = load_settings(cwd=Path.cwd(), flags={"store": url})
-    return name, open_store(settings.store, default_path=DEFAULT_STORE_PATH)
+    return name, named_store(settings.store, create=True)
 
 
 def _who(by: str | None) -> str:
@@ -64,63 +53,54 @@ def baseline_group() -> None:
 @click.option("--reason", required=True, help="Why the current schema and profile are right (recorded).")
 @click.option("--by", default=None, help="Who accepts (default: the login name).")
 @click.option("--from-run", "run_id", default=None, help="Accept this stored run instead of the latest.")
-@STORE
-def accept_cmd(dataset: str, reason: str, by: str | None, run_id: str | None, store: str | None) -> None:
+@store_option
+@exits
+def accept_cmd(dataset: str, reason: str, by: str | None, run_id: str | None, store: str | None) -> int:
     """Make the latest run's (or --from-run's) schema snapshot and profile the baseline."""
+    from stewardgate.drift.baseline import accept
 
-    def action() -> int:
-        from stewardgate.drift.baseline import accept
-
-        name, db = _open(dataset, store)
-        with db:
-            found = accept(db, name, by=_who(by), reason=reason, run_id=run_id)
-        click.echo(f"{name}: the {found.describe()} is now the baseline ({found.accepted()})")
-        return EXIT_PASSED
-
-    _exit(handle_errors(action))
+    name, db = _open(dataset, store)
+    with db:
+        found = accept(db, name, by=_who(by), reason=reason, run_id=run_id)
+    click.echo(f"{name}: the {found.describe()} is now the baseline ({found.accepted()})")
+    return EXIT_PASSED
 
 
 @baseline_group.command("show")
 @TARGET
 @print_format("text")
-@STORE
-def show_cmd(dataset: str, as_json: bool, store: str | None) -> None:
+@store_option
+@exits
+def show_cmd(dataset: str, as_json: bool, store: str | None) -> int:
     """Show the accepted baseline: where it came from and its columns."""
+    from stewardgate.drift.baseline import describe_lines, to_json
 
-    def action() -> int:
-        from stewardgate.drift.baseline import describe_lines, to_json
-
-        name, db = _open(dataset, store)
-        with db:
-            found = _accepted(db, name)
-        click.echo(to_json(found) if as_json else "\n".join(describe_lines(found)), nl=not as_json)
-        return EXIT_PASSED
-
-    _exit(handle_errors(action))
+    name, db = _open(dataset, store)
+    with db:
+        found = _accepted(db, name)
+    click.echo(to_json(found) if as_json else "\n".join(describe_lines(found)), nl=not as_json)
+    return EXIT_PASSED
 
 
 @baseline_group.command("export")
 @TARGET
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Write here (default: stdout).")
-@STORE
-def export_cmd(dataset: str, output: Path | None, store: str | None) -> None:
+@store_option
+@exits
+def export_cmd(dataset: str, output: Path | None, store: str | None) -> int:
     """Write the accepted baseline as a file to commit next to the suite (drift.baseline)."""
+    from stewardgate.drift.baseline import to_json
+    from stewardgate.io import atomic_write_text
 
-    def action() -> int:
-        from stewardgate.drift.baseline import to_json
-        from stewardgate.io import atomic_write_text
-
-        name, db = _open(dataset, store)
-        with db:
-            text = to_json(_accepted(db, name))
-        if output is None:
-            click.echo(text, nl=False)
-        else:
-            atomic_write_text(output, text)
-            click.echo(f"{name}: baseline written to {output}")
-        return EXIT_PASSED
-
-    _exit(handle_errors(action))
+    name, db = _open(dataset, store)
+    with db:
+        text = to_json(_accepted(db, name))
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        atomic_write_text(output, text)
+        click.echo(f"{name}: baseline written to {output}")
+    return EXIT_PASSED
 
 
 def _accepted(db: Any, name: str) -> Any:
@@ -141,30 +121,27 @@ def _accepted(db: Any, name: str) -> Any:
 @report_options
 @click.option("-q", "--quiet", is_flag=True, help="Only non-passing checks and the gate line.")
 @click.option("-v", "--verbose", is_flag=True, help="Expected and observed for every check.")
+@exits
 def diff_cmd(old: str, new: str, suite: Path | None, json_path: Path | None, junit_path: Path | None,
-             markdown_path: Path | None, html_path: Path | None, github: bool, quiet: bool, verbose: bool) -> None:  # fmt: skip
+             markdown_path: Path | None, html_path: Path | None, github: bool, quiet: bool, verbose: bool) -> int:  # fmt: skip
     """Compare dataset NEW with dataset OLD: schema changes and distribution drift.
 
     OLD and NEW are files, globs or folders (format from the extension). No store is used.
     Exit 1 when a change blocks (an error-level finding), 0 otherwise, 2 on bad input.
     """
+    from stewardgate.drift.diff import diff_datasets
+    from stewardgate.reporters import console
+    from stewardgate.suite.loader import load_suites
 
-    def action() -> int:
-        from stewardgate.drift.diff import diff_datasets
-        from stewardgate.reporters import console
-        from stewardgate.suite.loader import load_suites
+    from stewardgate.settings import load_settings
 
-        from stewardgate.settings import load_settings
-
-        loaded = load_suites([suite])[0] if suite is not None else None
-        run = diff_datasets(old, new, base=Path.cwd(), suite=loaded, s3=load_settings(cwd=Path.cwd()).s3)
-        color, verbosity = _use_color(), (-1 if quiet else 1 if verbose else 0)
-        click.echo(console.render_dataset(run.datasets[0], color=color, verbosity=verbosity))
-        emit_reports(run, {"json": json_path, "junit": junit_path, "markdown": markdown_path, "html": html_path}, github)
-        click.echo(console.render_gate_line(run, color=color))
-        return run.exit_code
-
-    _exit(handle_errors(action))
+    loaded = load_suites([suite])[0] if suite is not None else None
+    run = diff_datasets(old, new, base=Path.cwd(), suite=loaded, s3=load_settings(cwd=Path.cwd()).s3)
+    color, verbosity = use_color(), (-1 if quiet else 1 if verbose else 0)
+    click.echo(console.render_dataset(run.datasets[0], color=color, verbosity=verbosity))
+    emit_reports(run, {"json": json_path, "junit": junit_path, "markdown": markdown_path, "html": html_path}, github)
+    click.echo(console.render_gate_line(run, color=color))
+    return run.exit_code
 
 
 @click.command("breaking")
@@ -173,22 +150,19 @@ def diff_cmd(old: str, new: str, suite: Path | None, json_path: Path | None, jun
 @click.option("--perspective", type=click.Choice(["consumer", "producer"]), default="consumer", show_default=True,
               help="consumer: removals and loosenings break; producer: additions and tightenings do.")  # fmt: skip
 @print_format("text")
-def breaking_cmd(old_suite: Path, new_suite: Path, perspective: str, as_json: bool) -> None:
+@exits
+def breaking_cmd(old_suite: Path, new_suite: Path, perspective: str, as_json: bool) -> int:
     """List what NEW_SUITE changes in the contract of OLD_SUITE, and what of it breaks.
 
     Exit 1 when a finding breaks from the chosen perspective, 0 otherwise, 2 on a bad suite.
     """
+    from stewardgate.drift.contract import compare_suites, describe
+    from stewardgate.suite.loader import load_suites
 
-    def action() -> int:
-        from stewardgate.drift.contract import compare_suites, describe
-        from stewardgate.suite.loader import load_suites
-
-        old, new = load_suites([old_suite, new_suite], unique_names=False)
-        findings = compare_suites(old.suite, new.suite)
-        if as_json:
-            click.echo(json.dumps([f.as_dict(perspective) for f in findings], indent=2))
-        else:
-            click.echo("\n".join(describe(findings, perspective, str(old_suite), str(new_suite))))
-        return EXIT_GATE_FAILED if any(f.breaks(perspective) for f in findings) else EXIT_PASSED
-
-    _exit(handle_errors(action))
+    old, new = load_suites([old_suite, new_suite], unique_names=False)
+    findings = compare_suites(old.suite, new.suite)
+    if as_json:
+        click.echo(json.dumps([f.as_dict(perspective) for f in findings], indent=2))
+    else:
+        click.echo("\n".join(describe(findings, perspective, str(old_suite), str(new_suite))))
+    return EXIT_GATE_FAILED if any(f.breaks(perspective) for f in findings) else EXIT_PASSED

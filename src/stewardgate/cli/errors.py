@@ -1,15 +1,37 @@
-"""The one place that turns exceptions into messages on stderr and exit codes."""
+"""The one place that turns exceptions into messages on stderr and exit codes.
+
+Every command's body is decorated with :func:`exits`: the body returns its exit code and raises
+our errors; the decorator prints them (:func:`handle_errors`) and leaves with the code.
+"""
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import traceback
 from collections.abc import Callable
+from typing import ParamSpec
 
 from stewardgate.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, StewardgateError, SuiteError
 
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer whose reader left
+P = ParamSpec("P")
+
+
+def exits(command: Callable[P, int]) -> Callable[P, None]:
+    """A click command whose body returns its exit code: errors become ``error: ...`` and their code.
+
+    Put it below the click decorators (next to ``def``), so click sees the command's parameters.
+    """
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        import click
+
+        click.get_current_context().exit(handle_errors(lambda: command(*args, **kwargs)))
+
+    return run
 
 
 def handle_errors(action: Callable[[], int]) -> int:

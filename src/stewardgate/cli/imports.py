@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from stewardgate.cli.errors import handle_errors
+from stewardgate.cli.errors import exits
 from stewardgate.errors import EXIT_GATE_FAILED, EXIT_PASSED
 from stewardgate.importers import ImportResult
 
@@ -36,17 +36,14 @@ def import_group() -> None:
 @click.option("--name", help="Dataset name (default: from the GX suite name).")
 @click.option("--owner", help="Accountable owner (e-mail or handle); a placeholder otherwise.")
 @click.option("--steward", help="Data steward (e-mail or handle); a placeholder otherwise.")
-def gx_cmd(source: Path, dataset_path: str, output: Path | None, name: str | None, owner: str | None, steward: str | None) -> None:
+@exits
+def gx_cmd(source: Path, dataset_path: str, output: Path | None, name: str | None, owner: str | None, steward: str | None) -> int:
     """Convert a GX suite JSON file (GX 1.x or 0.x) into a stewardgate suite."""
+    from stewardgate.importers.gx import import_gx
 
-    def action() -> int:
-        from stewardgate.importers.gx import import_gx
-
-        path = _relative_to(dataset_path, output)
-        result = import_gx(source, dataset_path=path, name=name, owner=owner, steward=steward)
-        return _finish(result, [output] if output else None)
-
-    click.get_current_context().exit(handle_errors(action))
+    path = _relative_to(dataset_path, output)
+    result = import_gx(source, dataset_path=path, name=name, owner=owner, steward=steward)
+    return _finish(result, [output] if output else None)
 
 
 @import_group.command("odcs")
@@ -55,18 +52,15 @@ def gx_cmd(source: Path, dataset_path: str, output: Path | None, name: str | Non
 @click.option("--dataset-template", default="{name}.parquet", show_default=True,
               help="Data path of each suite; {name} and {physical_name} are the schema object's.")  # fmt: skip
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Date for team membership (default: $STEWARDGATE_AS_OF, else today).")
-def odcs_cmd(source: Path, output_dir: Path | None, dataset_template: str, as_of: datetime | None) -> None:
+@exits
+def odcs_cmd(source: Path, output_dir: Path | None, dataset_template: str, as_of: datetime | None) -> int:
     """Convert an ODCS v3.x data contract into one suite per schema object."""
+    from stewardgate.importers.odcs import import_odcs
+    from stewardgate.settings import load_settings
 
-    def action() -> int:
-        from stewardgate.importers.odcs import import_odcs
-        from stewardgate.settings import load_settings
-
-        day = load_settings(cwd=Path.cwd(), flags={"as_of": as_of.date() if as_of else None}).as_of
-        result = import_odcs(source, dataset_template=dataset_template, as_of=day)
-        return _finish(result, [output_dir / s.filename for s in result.suites] if output_dir else None)
-
-    click.get_current_context().exit(handle_errors(action))
+    day = load_settings(cwd=Path.cwd(), flags={"as_of": as_of.date() if as_of else None}).as_of
+    result = import_odcs(source, dataset_template=dataset_template, as_of=day)
+    return _finish(result, [output_dir / s.filename for s in result.suites] if output_dir else None)
 
 
 def _finish(result: ImportResult, targets: list[Path] | None) -> int:

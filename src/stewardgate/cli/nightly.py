@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from stewardgate.cli.errors import exits
 from stewardgate.results import RunResult
 
 
@@ -47,10 +48,9 @@ def echo_notifications(run: RunResult, *, quiet: bool) -> None:
 def html_strips(run: RunResult, store_url: str | None) -> dict[str, Any]:
     """Each dataset's per-check statuses over its last 14 stored runs, for the HTML report."""
     from stewardgate.history_view import check_strips
-    from stewardgate.locations import DEFAULT_STORE_PATH
-    from stewardgate.store import open_store
+    from stewardgate.cli.options import named_store
 
-    with open_store(store_url, default_path=DEFAULT_STORE_PATH) as store:
+    with named_store(store_url, create=True) as store:
         return {d.dataset: check_strips(store, d.dataset, run.as_of) for d in run.datasets}
 
 
@@ -60,7 +60,8 @@ def notify_group() -> None:
 
 
 @notify_group.command("test")
-def notify_test_cmd() -> None:
+@exits
+def notify_test_cmd() -> int:
     """Reach every channel: webhooks get a test message, mail servers a login (no mail).
 
     Exit 0 when every channel answered, 2 when one could not be reached or refused (its
@@ -68,26 +69,21 @@ def notify_test_cmd() -> None:
     """
     from pathlib import Path
 
-    from stewardgate.cli.errors import handle_errors
     from stewardgate.errors import EXIT_INVALID_INPUT, EXIT_PASSED, UsageError
+    from stewardgate.notify.probe import probe_all
+    from stewardgate.settings import load_settings
 
-    def action() -> int:
-        from stewardgate.notify.probe import probe_all
-        from stewardgate.settings import load_settings
-
-        plan = notify_plan(load_settings(cwd=Path.cwd()))
-        if plan is None:
-            raise UsageError("no notification channels are configured ([[tool.stewardgate.notify.channels]] in pyproject.toml)")
-        probes = probe_all(plan)
-        for p in probes:
-            if p.error is None:
-                click.echo(f"ok    {p.channel} ({p.kind}): reached in {p.attempts} attempt{'s' if p.attempts != 1 else ''}")
-            else:
-                click.echo(f"FAIL  {p.channel} ({p.kind}): {p.error}")
-        failed = [p.channel for p in probes if p.error is not None]
-        if failed:
-            click.echo(f"error: {len(failed)} of {len(probes)} channels could not be reached: {', '.join(failed)}", err=True)
-            return EXIT_INVALID_INPUT
-        return EXIT_PASSED
-
-    click.get_current_context().exit(handle_errors(action))
+    plan = notify_plan(load_settings(cwd=Path.cwd()))
+    if plan is None:
+        raise UsageError("no notification channels are configured ([[tool.stewardgate.notify.channels]] in pyproject.toml)")
+    probes = probe_all(plan)
+    for p in probes:
+        if p.error is None:
+            click.echo(f"ok    {p.channel} ({p.kind}): reached in {p.attempts} attempt{'s' if p.attempts != 1 else ''}")
+        else:
+            click.echo(f"FAIL  {p.channel} ({p.kind}): {p.error}")
+    failed = [p.channel for p in probes if p.error is not None]
+    if failed:
+        click.echo(f"error: {len(failed)} of {len(probes)} channels could not be reached: {', '.join(failed)}", err=True)
+        return EXIT_INVALID_INPUT
+    return EXIT_PASSED

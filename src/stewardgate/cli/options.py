@@ -8,9 +8,33 @@ prints on stdout (``history``, ``inspect``, ``audit log``, ``baseline show``, ``
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Any
 
 import click
+
+STORE_HELP = "History store URL (SQLAlchemy); default: SQLite .stewardgate/history.db in the working folder."
+store_option = click.option("--store", default=None, help=STORE_HELP)
+"""``--store URL``: the same words and the same default store for every command that reads or writes history."""
+
+
+def named_store(url: str | None, *, create: bool = False) -> Any:
+    """The history store a command opens: ``url`` (from --store, STEWARDGATE_STORE or settings),
+    else the working folder's ``.stewardgate/history.db``, the same file for every command.
+
+    ``create``: only commands that record (run, backfill, stamp, baseline, trust-sheet) may make
+    a new store; the others name the missing file instead of reading an empty one.
+    """
+    from stewardgate.locations import DEFAULT_STORE_PATH
+    from stewardgate.store import open_store
+
+    return open_store(url, default_path=DEFAULT_STORE_PATH, create=create)
+
+
+def use_color() -> bool:
+    """Colour on a terminal, unless ``NO_COLOR`` is set (https://no-color.org)."""
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
 def print_format(default: str, other: str = "json") -> Any:

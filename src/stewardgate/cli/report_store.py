@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from stewardgate.errors import UsageError
-from stewardgate.locations import DEFAULT_STORE_PATH
 from stewardgate.results import DatasetRun, RunResult
 
 
@@ -39,19 +38,19 @@ def load_report_run(
     from stewardgate.settings import load_settings
 
     settings = load_settings(cwd=Path.cwd(), flags={"store": store_url})
-    return stored_run(settings.store, list(datasets), run_id, default_path=DEFAULT_STORE_PATH)
+    return stored_run(settings.store, list(datasets), run_id)
 
 
-def stored_run(url: str | None, datasets: list[str], run_id: str | None, *, default_path: Path) -> RunResult:
+def stored_run(url: str | None, datasets: list[str], run_id: str | None) -> RunResult:
     """Read the named dataset runs from the store at ``url`` and make them one run.
 
     Raises:
         UsageError: a dataset (or the run id) has no stored run, or the SQLite file is not there.
         StoreError: the store cannot be opened or read.
     """
-    from stewardgate.store import open_store
+    from stewardgate.cli.options import named_store
 
-    with open_store(url, default_path=default_path, create=False) as store:
+    with named_store(url) as store:
         keys = _run_keys(store, datasets, run_id)
         runs = [(summary, store.dataset_run(summary.run_id, summary.dataset)) for summary in keys]
     return _as_run(runs)

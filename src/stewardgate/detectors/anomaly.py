@@ -52,14 +52,14 @@ from datetime import date, timedelta
 from statistics import median
 from typing import Any, Literal, Protocol
 
-from stewardgate.detectors.baseline import (
+from stewardgate.detectors.run_window import (
     COUNT_METRICS,
     FRACTION_METRICS,
     SAME_WEEKDAY_RUNS,
     WEEKDAYS,
-    Baseline,
     Expectation,
     Point,
+    RunWindow,
     weeks_used,
 )
 from stewardgate.detectors.seasonality import weekly_rhythm
@@ -190,7 +190,7 @@ def _judged_on(earlier: list[Point], current: Point, rule: AnomalyRule, name: st
     recent = _recent(earlier, current.as_of, rule)
     searched = _searched(earlier, current.as_of, rule)
     shifted = _find_shift(searched, len(searched) - len(recent), rule)
-    baseline = shifted or Baseline(tuple(_usable(recent)), rule, recent=tuple(searched), note=note)
+    baseline = shifted or RunWindow(tuple(_usable(recent)), rule, recent=tuple(searched), note=note)
     expected = baseline.expect(current.as_of)
     if expected is None:
         return _learning(name, current, rule, baseline)
@@ -260,7 +260,7 @@ def _side(value: float, expected: Expectation, rule: AnomalyRule) -> int:
     return int(math.copysign(1, delta)) if abs(_score(value, expected)) >= rule.warn_at else 0
 
 
-def _find_shift(window: list[Point], first: int, rule: AnomalyRule) -> Baseline | None:
+def _find_shift(window: list[Point], first: int, rule: AnomalyRule) -> RunWindow | None:
     """A re-levelled baseline if the runs since a shift form a new level, else ``None``.
 
     A shift may start at any run marked anomalous (from ``first`` on; the latest start is
@@ -271,14 +271,14 @@ def _find_shift(window: list[Point], first: int, rule: AnomalyRule) -> Baseline 
     """
     for start in range(len(window) - SHIFT_RUNS, first - 1, -1):
         if window[start].anomalous:
-            before = Baseline(tuple(_usable(window[:start])), rule)
+            before = RunWindow(tuple(_usable(window[:start])), rule)
             shifted = _new_level(before, window[start:], rule)
             if shifted is not None:
                 return shifted
     return None
 
 
-def _new_level(before: Baseline, since: list[Point], rule: AnomalyRule) -> Baseline | None:
+def _new_level(before: RunWindow, since: list[Point], rule: AnomalyRule) -> RunWindow | None:
     sides = [_sign(p, before) for p in since]
     side = sides[0]
     if side == 0 or any(s != side for p, s in zip(since, sides) if not p.anomalous):
@@ -298,19 +298,19 @@ def _new_level(before: Baseline, since: list[Point], rule: AnomalyRule) -> Basel
     return _relevel(before, agree, rule)
 
 
-def _sign(point: Point, baseline: Baseline) -> int:
+def _sign(point: Point, baseline: RunWindow) -> int:
     expected = baseline.expect(point.as_of)
     if expected is None or point.value == expected.center:
         return 0
     return 1 if point.value > expected.center else -1
 
 
-def _side_of(point: Point, baseline: Baseline, rule: AnomalyRule) -> int:
+def _side_of(point: Point, baseline: RunWindow, rule: AnomalyRule) -> int:
     expected = baseline.expect(point.as_of)
     return 0 if expected is None else _side(point.value, expected, rule)
 
 
-def _relevel(before: Baseline, members: list[Point], rule: AnomalyRule) -> Baseline | None:
+def _relevel(before: RunWindow, members: list[Point], rule: AnomalyRule) -> RunWindow | None:
     """The runs before a shift moved to the new level, followed by the runs since: scaled by
     the median ratio of new to expected values, or shifted by the median difference when a
     value is 0 or negative."""
@@ -327,11 +327,11 @@ def _relevel(before: Baseline, members: list[Point], rule: AnomalyRule) -> Basel
         offset = median(v - c for v, c in pairs)
         moved = [Point(p.as_of, p.value + offset) for p in before.points]
     since = members[0].as_of
-    return Baseline((*moved, *members), rule, shift_since=since, before_shift=before)
+    return RunWindow((*moved, *members), rule, shift_since=since, before_shift=before)
 
 
 def _verdict(
-    name: str, current: Point, rule: AnomalyRule, baseline: Baseline, expected: Expectation
+    name: str, current: Point, rule: AnomalyRule, baseline: RunWindow, expected: Expectation
 ) -> Verdict:
     z = _score(current.value, expected)
     side = _side(current.value, expected, rule)
@@ -381,7 +381,7 @@ def _judged(
     )
 
 
-def _learning(name: str, current: Point, rule: AnomalyRule, baseline: Baseline) -> Verdict:
+def _learning(name: str, current: Point, rule: AnomalyRule, baseline: RunWindow) -> Verdict:
     usable = len(baseline.points[-rule.window :])
     if usable < rule.min_history:
         reason = f"learning: {usable} of {rule.min_history} runs"

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from statistics import fmean, median
 
-from stewardgate.detectors.baseline import Point, robust_sd
+from stewardgate.detectors.run_window import Point, robust_sd
 
 AUTO_WEEKS = 8
 AUTO_PER_WEEKDAY = 3

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from stewardgate.detectors.baseline import FRACTION_METRICS, WEEKDAYS, Baseline, Expectation
+from stewardgate.detectors.run_window import FRACTION_METRICS, WEEKDAYS, Expectation, RunWindow
 from stewardgate.suite.anomaly_rules import AnomalyRule
 
 
@@ -13,7 +13,7 @@ def reason_text(
     side: int,
     watched: bool,
     rule: AnomalyRule,
-    baseline: Baseline,
+    baseline: RunWindow,
     expected: Expectation,
     minimum: float,
 ) -> str:
@@ -34,7 +34,7 @@ def reason_text(
     return f"{what} {against} (robust z {z:+.1f}, warn at {rule.warn_at:g})"
 
 
-def runs_text(baseline: Baseline, expected: Expectation, rule: AnomalyRule) -> str:
+def runs_text(baseline: RunWindow, expected: Expectation, rule: AnomalyRule) -> str:
     n = len(expected.used)
     weekday = ""
     if rule.seasonality == "day_of_week":

@@ -27,6 +27,7 @@ from datetime import date, datetime
 from typing import Any
 
 from stewardgate.drafting import bounds, keys
+from stewardgate.profile_record import ColumnProfile
 from stewardgate.suite.models import COLUMN_TYPES
 
 IN_SET_MAX = 20
@@ -74,7 +75,7 @@ class PiiFinding:
 
 
 def draft_column(
-    name: str, dtype: Any, column: dict[str, Any], row_count: int, *,
+    name: str, dtype: Any, column: ColumnProfile, row_count: int, *,
     sample: Sequence[str | None] | None, pii: PiiFinding | None, sample_note: str,
 ) -> DraftedColumn:  # fmt: skip
     """The drafted rules of one column, in suite order."""
@@ -111,7 +112,7 @@ def suite_type_of(dtype: Any) -> str | None:
     return next((t for t in COLUMN_TYPES if matches(t, dtype)), None)
 
 
-def _nulls(column: dict[str, Any], rows: int) -> list[Drafted]:
+def _nulls(column: ColumnProfile, rows: int) -> list[Drafted]:
     nulls = int(column.get("null_count") or 0)
     if rows == 0:
         return []
@@ -124,7 +125,7 @@ def _nulls(column: dict[str, Any], rows: int) -> list[Drafted]:
     return [Drafted("max_null_fraction", bound, f"{seen}; upper bound with headroom (Wilson, z=3)")]
 
 
-def _range(name: str, column: dict[str, Any], notes: list[str]) -> list[Drafted]:
+def _range(name: str, column: ColumnProfile, notes: list[str]) -> list[Drafted]:
     low, high = column.get("min"), column.get("max")
     if low is None or high is None:
         return []
@@ -155,7 +156,7 @@ def _date_range(low: str, high: str) -> list[Drafted]:
     ]
 
 
-def _in_set(column: dict[str, Any], rows: int) -> list[Drafted]:
+def _in_set(column: ColumnProfile, rows: int) -> list[Drafted]:
     top = column.get("top_values")
     dtype = str(column.get("dtype"))
     if top is None or not (dtype == "String" or dtype.startswith(("Categorical", "Enum"))):

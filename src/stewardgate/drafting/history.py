@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from stewardgate.profile_record import ColumnProfile
 from stewardgate.results import CheckResult
 
 HISTORY_LIMIT = 365
@@ -19,7 +20,7 @@ class PastRun:
     as_of: date
     run_id: str
     row_count: int
-    columns: dict[str, dict[str, Any]]
+    columns: dict[str, ColumnProfile]
     results: tuple[CheckResult, ...]
 
 

@@ -25,6 +25,7 @@ from stewardgate.drafting.checked import assert_valid_suite
 from stewardgate.drafting.columns import DraftedColumn, PiiFinding, draft_column
 from stewardgate.drafting.source import Source, read_source
 from stewardgate.errors import InternalError
+from stewardgate.levels import CLASSIFICATIONS, most_sensitive
 
 if TYPE_CHECKING:
     from stewardgate.s3_settings import S3Settings
@@ -33,7 +34,6 @@ OWNER_PLACEHOLDER = "<FILL IN: owner e-mail or @handle>"
 STEWARD_PLACEHOLDER = "<FILL IN: steward e-mail or @handle>"
 DEFAULT_SAMPLE_ROWS = 10_000
 _YAML11_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
-_RANK = ("public", "internal", "confidential", "restricted")
 
 
 @dataclass(frozen=True)
@@ -178,11 +178,11 @@ def _stewardship(drafted: list[DraftedColumn]) -> Any:
         "steward": "REQUIRED: who looks after it day to day",
     }
     if levels:
-        data["classification"] = max(levels, key=_RANK.index)
+        data["classification"] = most_sensitive(levels)
         comments["classification"] = "personal data found: the highest of its columns' classifications"
     else:
         data["classification"] = "internal"
-        comments["classification"] = "no personal data found in the sample; public < internal < confidential < restricted"
+        comments["classification"] = "no personal data found in the sample; " + " < ".join(CLASSIFICATIONS)
     return _commented(data, comments)
 
 

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
+
+from stewardgate.profile_record import ColumnProfile
 
 _KEY_NAME = re.compile(
     r"(?:^|[_\-\s.])(?i:id|uuid|guid|key|pk|sku|no|nr)$"  # id, order_id, invoice_no
@@ -33,7 +34,7 @@ def key_name(name: str) -> bool:
 
 
 def key_reason(
-    name: str, column: dict[str, Any], row_count: int, sample: Sequence[str | None] | None = None
+    name: str, column: ColumnProfile, row_count: int, sample: Sequence[str | None] | None = None
 ) -> str | None:
     """Why the column looks like a key (a short phrase for a comment), or None if it does not.
 
@@ -61,13 +62,13 @@ def looks_like_uuids(sample: Sequence[str | None] | None) -> bool:
     return len(values) >= 2 and all(_UUID.match(v) for v in values)
 
 
-def unique_evidence(column: dict[str, Any], row_count: int) -> str | None:
+def unique_evidence(column: ColumnProfile, row_count: int) -> str | None:
     """The evidence that every value is distinct and none is null, or None if that is not so."""
     if row_count < 2 or column.get("null_count") != 0 or _exact_distinct(column) != row_count:
         return None
     return f"{row_count:,} distinct values in {row_count:,} rows"
 
 
-def _exact_distinct(column: dict[str, Any]) -> int | None:
+def _exact_distinct(column: ColumnProfile) -> int | None:
     """The distinct count if it was counted, None if it is an estimate (``distinct_approximate``)."""
     return None if column.get("distinct_approximate") else column.get("distinct_count")

@@ -27,8 +27,9 @@ from typing import Any
 from stewardgate.drafting import bounds
 from stewardgate.drafting.columns import IN_SET_MAX
 from stewardgate.drafting.history import PastRun
-from stewardgate.drafting.verdicts import as_text, moment, observed_values, would_fail
+from stewardgate.drafting.verdicts import REPLAYED, as_text, moment, observed_values, would_fail
 from stewardgate.drafting.yamledit import SuiteText
+from stewardgate.profile_record import ColumnProfile
 from stewardgate.suite.models import ColumnSpec, Suite
 
 MIN_RUNS = 7
@@ -63,8 +64,7 @@ def too_tight(suite: Suite, history: list[PastRun]) -> list[Proposal]:
     """Column rules that would have failed on most runs, loosened past every run (or dropped)."""
     out: list[Proposal] = []
     for name, spec in suite.columns.items():
-        for rule in ("nullable", "max_null_fraction", "max_null_count", "unique", "min", "max",
-                     "in_set", "min_length", "max_length"):  # fmt: skip
+        for rule in REPLAYED:
             value = rule_value(spec, rule)
             if value is None:
                 continue
@@ -104,8 +104,8 @@ def _loosen(
         extra = sorted({v for c in cols for v in observed_values(c) or () if v not in allowed})
         shown = ", ".join(extra[:5]) + (" …" if len(extra) > 5 else "")
         return set_to([*value, *extra], f"values seen outside the set: {shown}")
-    low = min(c["length_min"] for c in cols if c.get("length_min") is not None)
-    high = max(c["length_max"] for c in cols if c.get("length_max") is not None)
+    low = min(n for c in cols if (n := c.get("length_min")) is not None)
+    high = max(n for c in cols if (n := c.get("length_max")) is not None)
     new_low, new_high = bounds.length_bounds(low, high)
     lengths = f"lengths {low} … {high} seen"
     if rule == "max_length":
@@ -114,7 +114,7 @@ def _loosen(
 
 
 def _loosen_nulls(
-    name: str, spec: ColumnSpec, rule: str, cols: list[dict[str, Any]], runs: list[PastRun], seen: str
+    name: str, spec: ColumnSpec, rule: str, cols: list[ColumnProfile], runs: list[PastRun], seen: str
 ) -> list[Proposal]:
     bound = bounds.worst_null_fraction_bound([(int(c["null_count"]), r.row_count) for c, r in zip(cols, runs)])
     worst = f"up to {max(c.get('null_fraction') or 0 for c in cols):.2%} null in a run"
@@ -135,7 +135,7 @@ def _loosen_nulls(
     return [Proposal("too_tight", target, why, edit, name)]
 
 
-def _loosen_range(name: str, rule: str, cols: list[dict[str, Any]], set_to: Any, drop: Any) -> list[Proposal]:
+def _loosen_range(name: str, rule: str, cols: list[ColumnProfile], set_to: Any, drop: Any) -> list[Proposal]:
     lows = [c["min"] for c in cols if c.get("min") is not None]
     highs = [c["max"] for c in cols if c.get("max") is not None]
     if lows and isinstance(lows[0], str):

@@ -23,6 +23,7 @@ from stewardgate.datasets.s3 import read_head
 from stewardgate.object_urls import is_object_url
 from stewardgate.datasets.scan import ScannedDataset, open_dataset
 from stewardgate.errors import DatasetError, UsageError, first_line
+from stewardgate.profile_record import Profile
 from stewardgate.suite.models import CsvOptions, DatasetSpec
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ class Source:
     spec: DatasetSpec
     resolved: ResolvedDataset
     schema: dict[str, Any]
-    profile: dict[str, Any]
+    profile: Profile
     sample: dict[str, list[str | None]]
     sample_rows: int
 
@@ -111,7 +112,7 @@ def _key_candidates(schema: dict[str, Any], sample: dict[str, list[str | None]])
     ]  # fmt: skip
 
 
-def _profile(scanned: ScannedDataset, as_of: datetime, *, exact: list[str]) -> dict[str, Any]:
+def _profile(scanned: ScannedDataset, as_of: datetime, *, exact: list[str]) -> Profile:
     """The metric profile in one streaming pass, with exact distinct counts for ``exact`` columns.
 
     The profile estimates the distinct count of other high-cardinality columns (HyperLogLog);

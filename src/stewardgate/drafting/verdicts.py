@@ -14,20 +14,20 @@ from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import Any
 
-Judge = Callable[[Any, dict[str, Any], int], "bool | None"]
+from stewardgate.profile_record import ColumnProfile
 
-REPLAYED = ("nullable", "max_null_fraction", "max_null_count", "unique", "min", "max", "in_set",
-            "min_length", "max_length")  # fmt: skip
+Judge = Callable[[Any, ColumnProfile, int], "bool | None"]
 
 
-def would_fail(rule: str, value: Any, column: dict[str, Any] | None, rows: int) -> bool | None:
+
+def would_fail(rule: str, value: Any, column: ColumnProfile | None, rows: int) -> bool | None:
     """Whether ``columns.<c>.<rule>: value`` fails on a run with this profile entry."""
     if column is None or rule not in _JUDGES:
         return None
     return _JUDGES[rule](value, column, rows)
 
 
-def observed_values(column: dict[str, Any]) -> list[str] | None:
+def observed_values(column: ColumnProfile) -> list[str] | None:
     """The column's distinct non-null values as text, if the profile kept all of them."""
     top = column.get("top_values")
     if top is None:
@@ -57,20 +57,20 @@ def moment(value: Any, like: datetime | date | None = None) -> datetime:
     return value
 
 
-def _nullable(value: Any, c: dict[str, Any], rows: int) -> bool | None:
+def _nullable(value: Any, c: ColumnProfile, rows: int) -> bool | None:
     return value is False and int(c.get("null_count") or 0) > 0
 
 
-def _max_null_fraction(value: Any, c: dict[str, Any], rows: int) -> bool | None:
+def _max_null_fraction(value: Any, c: ColumnProfile, rows: int) -> bool | None:
     fraction = c.get("null_fraction")
     return None if fraction is None else fraction > value
 
 
-def _max_null_count(value: Any, c: dict[str, Any], rows: int) -> bool | None:
+def _max_null_count(value: Any, c: ColumnProfile, rows: int) -> bool | None:
     return int(c.get("null_count") or 0) > value
 
 
-def _unique(value: Any, c: dict[str, Any], rows: int) -> bool | None:
+def _unique(value: Any, c: ColumnProfile, rows: int) -> bool | None:
     distinct = None if c.get("distinct_approximate") else c.get("distinct_count")
     if value is not True or distinct is None:
         return None if value is True else False
@@ -78,7 +78,7 @@ def _unique(value: Any, c: dict[str, Any], rows: int) -> bool | None:
 
 
 def _bound(low: bool) -> Judge:
-    def judge(value: Any, c: dict[str, Any], rows: int) -> bool | None:
+    def judge(value: Any, c: ColumnProfile, rows: int) -> bool | None:
         seen = c.get("min" if low else "max")
         if seen is None or isinstance(seen, str) != isinstance(value, date):
             return None  # no values, or a date bound on a number column (or the reverse)
@@ -91,7 +91,7 @@ def _bound(low: bool) -> Judge:
     return judge
 
 
-def _in_set(value: Any, c: dict[str, Any], rows: int) -> bool | None:
+def _in_set(value: Any, c: ColumnProfile, rows: int) -> bool | None:
     values = observed_values(c)
     if values is None:
         return None
@@ -100,7 +100,7 @@ def _in_set(value: Any, c: dict[str, Any], rows: int) -> bool | None:
 
 
 def _length(low: bool) -> Judge:
-    def judge(value: Any, c: dict[str, Any], rows: int) -> bool | None:
+    def judge(value: Any, c: ColumnProfile, rows: int) -> bool | None:
         seen = c.get("length_min" if low else "length_max")
         if seen is None:
             return None
@@ -120,3 +120,6 @@ _JUDGES: dict[str, Judge] = {
     "min_length": _length(low=True),
     "max_length": _length(low=False),
 }
+
+REPLAYED = tuple(_JUDGES)
+"""The column rules a profile can replay, in the order proposals are made."""

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from stewardgate.errors import InputError, UsageError
+from stewardgate.profile_record import Profile
 
 FILE_FORMAT = "stewardgate-baseline"
 FILE_VERSION = 1
@@ -37,7 +38,7 @@ class Baseline:
 
     dataset: str
     schema: dict[str, Any]
-    profile: dict[str, Any] | None
+    profile: Profile | None
     source: dict[str, Any]
 
     def describe(self) -> str:
@@ -114,7 +115,7 @@ def describe_lines(baseline: Baseline) -> list[str]:
     lines = [f"{baseline.dataset}  {baseline.describe()}"]
     if baseline.accepted():
         lines.append(f"  {baseline.accepted()}" + (f" (at {s['accepted_at']})" if s.get("accepted_at") else ""))
-    rows = (baseline.profile or {}).get("row_count")
+    rows = baseline.profile.get("row_count") if baseline.profile else None
     columns = baseline.schema.get("columns", [])
     lines.append(f"  {len(columns)} columns" + (f", {rows:,} rows" if rows is not None else ", no profile"))
     width = max((len(str(c["name"])) for c in columns), default=0)

@@ -24,8 +24,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from stewardgate.checks.column_rules import CHANGES, RULES, ColumnRule
 from stewardgate.drift.types import CHANGED, NARROWED, SAME, compare_types
-from stewardgate.suite.models import CLASSIFICATIONS, ColumnSpec, Rule, Suite
+from stewardgate.levels import rank
+from stewardgate.suite.models import ColumnSpec, Rule, Suite
 
 LOOSENED, TIGHTENED, NOTED = "loosened", "tightened", "noted"
 BREAKS = {
@@ -42,8 +44,6 @@ _DTYPES = {
     "duration": "Duration(time_unit='us')", "decimal": "Decimal(precision=None, scale=0)",
     "categorical": "Categorical", "integer": "Int64", "number": "Float64",
 }  # fmt: skip
-_FLAGS = ("required", "nullable", "unique")
-_LOWER_BOUNDS, _UPPER_BOUNDS = ("min", "min_length"), ("max", "max_length", "max_null_fraction", "max_null_count")
 
 
 @dataclass(frozen=True)
@@ -84,35 +84,35 @@ def _columns(old: Suite, new: Suite) -> Iterator[Finding]:
 
 
 def _column(name: str, old: ColumnSpec, new: ColumnSpec) -> Iterator[Finding]:
+    """Each rule compared the way it says (``ColumnRule.change``), then the column's stewardship."""
     path = f"columns.{name}"
-    yield from _type(path, old.type, new.type)
-    for flag in _FLAGS:
-        a, b = bool(_value(getattr(old, flag))), bool(_value(getattr(new, flag)))
-        loosens = (a and not b) if flag != "nullable" else (b and not a)
-        if a != b:
-            yield Finding(f"{flag}_{LOOSENED if loosens else TIGHTENED}", f"{path}.{flag}", a, b,
-                          LOOSENED if loosens else TIGHTENED)  # fmt: skip
-    for key in (*_LOWER_BOUNDS, *_UPPER_BOUNDS):
-        yield from _bound(f"{path}.{key}", key, _value(getattr(old, key)), _value(getattr(new, key)))
-    yield from _in_set(f"{path}.in_set", _value(old.in_set), _value(new.in_set))
-    yield from _regex(f"{path}.regex", _value(old.regex), _value(new.regex))
+    for key, rule in sorted(RULES.items(), key=lambda item: CHANGES.index(item[1].change)):
+        yield from _COMPARE[rule.change](f"{path}.{key}", rule, _value(getattr(old, key)), _value(getattr(new, key)))
     yield from _classification(f"{path}.classification", old.classification, new.classification)
     yield from _pii(f"{path}.pii", old.pii, new.pii)
 
 
-def _type(path: str, old: str | None, new: str | None) -> Iterator[Finding]:
+def _flag(path: str, rule: ColumnRule, old: Any, new: Any) -> Iterator[Finding]:
+    """A flag loosens when it stops asking anything (``nullable`` set to true, ``unique`` dropped)."""
+    a, b = bool(old), bool(new)
+    if a != b:
+        direction = LOOSENED if rule.active(old) else TIGHTENED
+        yield Finding(f"{rule.name}_{direction}", path, a, b, direction)
+
+
+def _type(path: str, rule: ColumnRule, old: str | None, new: str | None) -> Iterator[Finding]:
     if old == new:
         return
     if old is None or new is None:
         direction = LOOSENED if new is None else TIGHTENED
-        yield Finding(f"type_{'removed' if new is None else 'added'}", f"{path}.type", old, new, direction)
+        yield Finding(f"type_{'removed' if new is None else 'added'}", path, old, new, direction)
         return
     verdict = compare_types(_DTYPES[old], _DTYPES[new])
     if verdict != SAME:
-        yield Finding(f"type_{verdict}", f"{path}.type", old, new, verdict)
+        yield Finding(f"type_{verdict}", path, old, new, verdict)
 
 
-def _bound(path: str, key: str, old: Any, new: Any) -> Iterator[Finding]:
+def _bound(path: str, rule: ColumnRule, old: Any, new: Any) -> Iterator[Finding]:
     """A lower bound loosens when it drops (or goes); an upper bound when it rises (or goes)."""
     if old == new:
         return
@@ -122,8 +122,8 @@ def _bound(path: str, key: str, old: Any, new: Any) -> Iterator[Finding]:
         direction = CHANGED
     else:
         rises = new > old
-        direction = TIGHTENED if rises == (key in _LOWER_BOUNDS) else LOOSENED
-    yield Finding(f"{key}_{direction}", path, old, new, direction)
+        direction = TIGHTENED if rises == (rule.change == "lower") else LOOSENED
+    yield Finding(f"{rule.name}_{direction}", path, old, new, direction)
 
 
 def _comparable(a: Any, b: Any) -> bool:
@@ -131,7 +131,7 @@ def _comparable(a: Any, b: Any) -> bool:
     return (isinstance(a, numbers) and isinstance(b, numbers)) or type(a) is type(b)
 
 
-def _in_set(path: str, old: list[Any] | None, new: list[Any] | None) -> Iterator[Finding]:
+def _in_set(path: str, rule: ColumnRule, old: list[Any] | None, new: list[Any] | None) -> Iterator[Finding]:
     if old is None and new is None:
         return
     a, b = set(old or []), set(new or [])
@@ -147,16 +147,19 @@ def _in_set(path: str, old: list[Any] | None, new: list[Any] | None) -> Iterator
                   sorted(map(str, b)) if new is not None else None, direction)  # fmt: skip
 
 
-def _regex(path: str, old: str | None, new: str | None) -> Iterator[Finding]:
+def _regex(path: str, rule: ColumnRule, old: str | None, new: str | None) -> Iterator[Finding]:
     if old == new:
         return
     direction = LOOSENED if new is None else TIGHTENED if old is None else CHANGED
     yield Finding(f"regex_{direction}", path, old, new, direction)
 
 
+_COMPARE = {"flag": _flag, "type": _type, "lower": _bound, "upper": _bound, "set": _in_set, "pattern": _regex}
+"""How two values of a rule are compared, by the rule's ``change`` (its direction for breaking changes)."""
+
+
 def _classification(path: str, old: str | None, new: str | None) -> Iterator[Finding]:
-    rank = {c: i for i, c in enumerate(CLASSIFICATIONS)}
-    a, b = rank.get(old or "", -1), rank.get(new or "", -1)
+    a, b = rank(old), rank(new)
     if a != b:
         lowered = b < a
         yield Finding(f"classification_{'lowered' if lowered else 'raised'}", path, old, new,

@@ -24,7 +24,7 @@ from stewardgate.drift.judge import Context, judge
 from stewardgate.planning.drift import plan_for
 from stewardgate.drift.schema import Side
 from stewardgate.errors import DatasetError, first_line
-from stewardgate.gate import GatePolicy, decide
+from stewardgate.gate import BlockingPolicy, decide
 from stewardgate.results import DatasetRun, RunResult
 from stewardgate.suite.drift_model import ALL_COLUMNS, ColumnDrift, DistributionDrift, DriftSpec
 from stewardgate.suite.loader import LoadedSuite
@@ -53,7 +53,7 @@ def diff_datasets(
     planned = plan_for(name, spec, line_of)
     baseline = Baseline(name, before.schema, before.profile, {"kind": "dataset", "path": old})
     results = judge(planned, _context(name, spec, suite), baseline, now)
-    policy = GatePolicy(fail_on=suite.suite.gate.fail_on if suite else "error")
+    policy = BlockingPolicy(fail_on=suite.suite.gate.fail_on if suite else "error")
     run = DatasetRun(
         dataset=name, suite_path=str(suite.path) if suite else "",  # no suite: the data is the whole header
         suite_sha256=suite.sha256 if suite else "",

@@ -14,6 +14,7 @@ from stewardgate.drift.baseline import Baseline
 from stewardgate.planning.drift import DISTRIBUTION, ENGINE, SCHEMA, SHARE
 from stewardgate.drift.schema import SchemaChange, Side, schema_changes
 from stewardgate.planning import PlannedCheck
+from stewardgate.profile_record import ColumnProfile
 from stewardgate.results import CheckResult, Severity, Status, status_for
 from stewardgate.suite.drift_model import SCHEMA_RULES, ColumnDrift, DriftSpec, Thresholds
 
@@ -133,7 +134,7 @@ def _other_columns(base: Side, current: Side, explicit: set[str | None]) -> list
     return out
 
 
-def _method(before: dict[str, Any], now: dict[str, Any], wanted: str = "auto") -> str | None:
+def _method(before: ColumnProfile, now: ColumnProfile, wanted: str = "auto") -> str | None:
     categorical = bool(before.get("top_values")) and bool(now.get("top_values"))
     numeric = _finite(before) and _finite(now)
     if wanted == "categorical" or (wanted == "auto" and categorical):
@@ -141,7 +142,7 @@ def _method(before: dict[str, Any], now: dict[str, Any], wanted: str = "auto") -
     return "numeric" if numeric else None
 
 
-def _finite(column: dict[str, Any]) -> bool:
+def _finite(column: ColumnProfile) -> bool:
     q = column.get("quantiles")
     return bool(q) and all(v is not None for v in q)
 
@@ -187,7 +188,7 @@ def _column_result(p: PlannedCheck, column: str, ctx: Context, baseline: Baselin
                    expected=expected, row_count=rows[1], details=details)  # fmt: skip
 
 
-def _measure(method: str, before: dict[str, Any], now: dict[str, Any], rows: tuple[int, int]) -> tuple[measures.Bins, dict[str, float | None]]:
+def _measure(method: str, before: ColumnProfile, now: ColumnProfile, rows: tuple[int, int]) -> tuple[measures.Bins, dict[str, float | None]]:
     """The bins and the measures of one column: PSI and JS (categories) or Wasserstein (numbers)."""
     if method == "categorical":
         bins = measures.category_bins(before, now, rows)
@@ -222,7 +223,7 @@ def _skip_reason(column: str, s: dict[str, Any], base: Side, current: Side, base
     return None
 
 
-def _no_method(column: str, before: dict[str, Any], now: dict[str, Any], wanted: str) -> str:
+def _no_method(column: str, before: ColumnProfile, now: ColumnProfile, wanted: str) -> str:
     if any(c.get("quantiles") and not _finite(c) for c in (before, now)):
         return f"column '{column}' holds infinite values: its quantiles cannot be compared"
     if wanted != "numeric" and (before.get("top_values") or now.get("top_values")):

@@ -25,6 +25,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from stewardgate.profile_record import ColumnProfile
+
 EMPTY_SHARE = 1e-4
 """The share an empty bin counts as in PSI, so that its logarithm is finite."""
 
@@ -90,7 +92,7 @@ def cdf_at(quantiles: Sequence[float], x: float) -> float:
     return (j + (x - low) / (high - low)) / n
 
 
-def numeric_bins(baseline: dict[str, Any], current: dict[str, Any], rows: tuple[int, int]) -> Bins:
+def numeric_bins(baseline: ColumnProfile, current: ColumnProfile, rows: tuple[int, int]) -> Bins:
     """The baseline's decile bins (plus a null bin) with both sides' shares."""
     bq, cq = baseline["quantiles"], current["quantiles"]
     n = len(bq) - 1
@@ -111,12 +113,12 @@ def numeric_bins(baseline: dict[str, Any], current: dict[str, Any], rows: tuple[
     return Bins(tuple(labels), tuple(shares[0]), tuple(shares[1]))
 
 
-def _missing(column: dict[str, Any], rows: int) -> float:
+def _missing(column: ColumnProfile, rows: int) -> float:
     """The share of rows with no number: nulls and NaN."""
     return ((column.get("null_count") or 0) + (column.get("nan_count") or 0)) / rows
 
 
-def category_bins(baseline: dict[str, Any], current: dict[str, Any], rows: tuple[int, int]) -> Bins:
+def category_bins(baseline: ColumnProfile, current: ColumnProfile, rows: tuple[int, int]) -> Bins:
     """Categories named by either side, ``(other)`` and ``(null)``, with both sides' shares."""
     named = [_named(baseline), _named(current)]
     complete = [len(named[0]) >= (baseline.get("distinct_count") or 0),
@@ -137,11 +139,11 @@ def category_bins(baseline: dict[str, Any], current: dict[str, Any], rows: tuple
     )
 
 
-def _named(column: dict[str, Any]) -> dict[str, int]:
+def _named(column: ColumnProfile) -> dict[str, int]:
     return {str(v["value"]): int(v["count"]) for v in column.get("top_values") or [] if v["value"] is not None}
 
 
-def wasserstein(baseline: dict[str, Any], current: dict[str, Any]) -> float | None:
+def wasserstein(baseline: ColumnProfile, current: ColumnProfile) -> float | None:
     """The earth mover's distance of the non-null values, in baseline standard deviations.
 
     None when the baseline has no spread (a constant) and the values moved.

@@ -18,6 +18,7 @@ from stewardgate.drift.schema import Side
 from stewardgate.errors import InputError, StoreError
 from stewardgate.planning import PlannedCheck
 from stewardgate.planning.drift import ENGINE
+from stewardgate.profile_record import Profile
 from stewardgate.results import CheckResult
 from stewardgate.suite.drift_model import DriftSpec
 from stewardgate.suite.loader import LoadedSuite
@@ -33,7 +34,7 @@ def context_of(loaded: LoadedSuite, spec: DriftSpec, masked: set[str]) -> Contex
 
 
 def drift_results(
-    loaded: LoadedSuite, planned: list[PlannedCheck], snapshot: dict[str, Any], profile: dict[str, Any],
+    loaded: LoadedSuite, planned: list[PlannedCheck], snapshot: dict[str, Any], profile: Profile,
     *, masked: set[str], open_store: OpenStore | None,
 ) -> list[CheckResult]:  # fmt: skip
     """The drift results of one dataset run.

@@ -21,6 +21,7 @@ from typing import Any
 
 from stewardgate.drift import measures
 from stewardgate.drift.types import CHANGED, NARROWED, SAME, WIDENED, compare_types
+from stewardgate.profile_record import ColumnProfile, Profile
 from stewardgate.wording import fraction_text
 
 RENAME_DISTANCE = 0.1
@@ -48,21 +49,20 @@ class Side:
     """One side of a comparison: a schema snapshot and (optionally) its metric profile."""
 
     schema: dict[str, Any]
-    profile: dict[str, Any] | None = None
+    profile: Profile | None = None
 
     @property
     def dtypes(self) -> dict[str, str]:
         return {c["name"]: str(c["dtype"]) for c in self.schema.get("columns", [])}
 
-    def column(self, name: str) -> dict[str, Any] | None:
+    def column(self, name: str) -> ColumnProfile | None:
         if self.profile is None:
             return None
-        found: dict[str, Any] | None = self.profile.get("columns", {}).get(name)
-        return found
+        return (self.profile.get("columns") or {}).get(name)
 
     @property
     def rows(self) -> int:
-        return int((self.profile or {}).get("row_count") or 0)
+        return int((self.profile.get("row_count") if self.profile else None) or 0)
 
 
 def schema_changes(baseline: Side, current: Side) -> list[SchemaChange]:
@@ -161,7 +161,7 @@ def _renames(removed: list[str], added: list[str], baseline: Side, current: Side
     return pairs
 
 
-def value_distance(before: dict[str, Any] | None, now: dict[str, Any] | None, rows: tuple[int, int]) -> float | None:
+def value_distance(before: ColumnProfile | None, now: ColumnProfile | None, rows: tuple[int, int]) -> float | None:
     """How unlike two columns' values are, from their profiles; None when nothing tells."""
     if before is None or now is None or not rows[0] or not rows[1]:
         return None
@@ -181,7 +181,7 @@ def value_distance(before: dict[str, Any] | None, now: dict[str, Any] | None, ro
     return None
 
 
-def _has_quantiles(column: dict[str, Any]) -> bool:
+def _has_quantiles(column: ColumnProfile) -> bool:
     quantiles = column.get("quantiles")
     return bool(quantiles) and all(q is not None for q in quantiles)
 
@@ -190,7 +190,7 @@ def _relative(a: float, b: float) -> float:
     return abs(a - b) / max(abs(a), abs(b), 1e-12)
 
 
-def _range_distance(before: dict[str, Any], now: dict[str, Any]) -> float:
+def _range_distance(before: ColumnProfile, now: ColumnProfile) -> float:
     """How far the min and max of two date/datetime columns are apart, relative to the range."""
     lo, hi = _epoch(before["min"]), _epoch(before["max"])
     span = max(hi - lo, 86_400.0)

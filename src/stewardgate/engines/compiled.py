@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from stewardgate.checks.column_rules import RULES
 from stewardgate.engines.applicability import skip_reasons
 from stewardgate.engines.conditions import condition_for, to_polars
 from stewardgate.engines.outcome import Outcome, build_result, skipped
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 
 ENGINE = "polars"
 SCHEMA_CHECKS = ("required", "type", "extra_columns", "order")
-_NULL_CHECKS = ("nullable", "max_null_fraction", "max_null_count")
+_NULL_CHECKS = tuple(name for name, rule in RULES.items() if rule.condition == "null")
 
 
 @dataclass(frozen=True)
@@ -119,11 +120,9 @@ def repeated_outcome(repeated: pl.DataFrame, samples: int) -> Outcome:
 
 
 def _outcome(p: PlannedCheck, failing: int, rows: int) -> Outcome:
-    if p.check == "max_null_fraction":
-        fraction = failing / rows if rows else 0.0
-        return Outcome(ok=failing <= p.value * rows, failing=failing, observed=round(fraction, 6))
-    if p.check == "max_null_count":
-        return Outcome(ok=failing <= p.value, failing=failing, observed=failing)
+    rule = RULES[p.check]
+    if rule.allows is not None and rule.measure is not None:  # an aggregate: a count against a limit
+        return Outcome(ok=bool(rule.allows(p.value, failing, rows)), failing=failing, observed=rule.measure(failing, rows))
     return Outcome(ok=failing == 0, failing=failing)
 
 

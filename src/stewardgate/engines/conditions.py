@@ -1,10 +1,11 @@
 """One definition of each column rule's failing condition, lowered to polars or to Spark.
 
 A row-level column rule fails a row on exactly one primitive condition: the value is null, below
-or above a bound, outside a set, not matching a pattern, or too short or too long. This module
-says, once, which condition each rule is and with which operand (bounds meet the column's zone,
-set members its number kind: :mod:`stewardgate.engines.applicability`); each engine only knows
-how to spell the seven conditions (:func:`to_polars`, :func:`to_spark`). Nulls never fail a
+or above a bound, outside a set, not matching a pattern, or too short or too long. Each rule
+says which condition it is (:class:`stewardgate.checks.column_rules.ColumnRule`); this module
+says, once, how its operand meets the column (bounds meet the column's zone, set members its
+number kind: :mod:`stewardgate.engines.applicability`), and each engine only knows how to spell
+the seven conditions (:func:`to_polars`, :func:`to_spark`). Nulls never fail a
 value condition.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from stewardgate.checks.column_rules import RULES, ColumnRule
 from stewardgate.engines.applicability import bound_for, members_for
 from stewardgate.planning import PlannedCheck
 
@@ -29,23 +31,25 @@ KINDS = ("null", "below", "above", "not_in", "no_match", "shorter", "longer")
 
 
 def condition_for(p: PlannedCheck, dtype: Any) -> Condition:
-    """The failing condition of the row-level column rule ``p`` on a column of ``dtype`` (polars)."""
-    match p.check:
-        case "nullable" | "max_null_fraction" | "max_null_count":
-            return Condition("null")
-        case "min":
-            return Condition("below", bound_for(p.value, dtype))
-        case "max":
-            return Condition("above", bound_for(p.value, dtype))
-        case "in_set":
-            return Condition("not_in", members_for(list(p.value), dtype))
-        case "regex":
-            return Condition("no_match", p.value)
-        case "min_length":
-            return Condition("shorter", p.value)
-        case "max_length":
-            return Condition("longer", p.value)
-    raise ValueError(f"check '{p.check}' has no row condition")
+    """The failing condition of the row-level column rule ``p`` on a column of ``dtype`` (polars).
+
+    Which condition a rule is, and how its value meets the column, is the rule's own
+    (:class:`stewardgate.checks.column_rules.ColumnRule`).
+    """
+    rule = RULES.get(p.check)
+    if rule is None or rule.condition is None:
+        raise ValueError(f"check '{p.check}' has no row condition")
+    return Condition(rule.condition, operand_for(rule, p.value, dtype))
+
+
+def operand_for(rule: ColumnRule, value: Any, dtype: Any) -> Any:
+    """``value`` made comparable with a polars column of ``dtype``, as the rule's ``operand`` says."""
+    match rule.operand:
+        case "bound":
+            return bound_for(value, dtype)
+        case "members":
+            return members_for(list(value), dtype)
+    return value
 
 
 def to_polars(c: Condition, column: str, dtype: Any) -> Any:

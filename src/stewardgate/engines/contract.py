@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from stewardgate.checks.column_rules import RULES
 from stewardgate.engines import dtypes, pandera_polars
-from stewardgate.engines.applicability import bound_for, members_for, skip_reasons
+from stewardgate.engines.applicability import skip_reasons
+from stewardgate.engines.conditions import operand_for
 from stewardgate.engines.outcome import Outcome, build_result, skipped
 from stewardgate.planning import PlannedCheck
 from stewardgate.results import CheckResult
@@ -107,8 +108,7 @@ def _column(name: str, checks: list[PlannedCheck], df: pl.DataFrame, slots: _Slo
         if rule.kind in ("row", "aggregate"):
             slots.by_column_check[(name, len(pa_checks))] = p
             assert rule.build is not None
-            value = members_for(p.value, actual) if p.check == "in_set" else bound_for(p.value, actual)
-            pa_checks.append(rule.build(value))
+            pa_checks.append(rule.build(pa, operand_for(rule, p.value, actual)))
         else:
             slots.by_column_flag[(name, p.check)] = p
             nullable = nullable and p.check != "nullable"
@@ -190,7 +190,8 @@ def failure_outcome(p: PlannedCheck, rows: list[dict[str, Any]], df: pl.DataFram
 def passing_outcome(p: PlannedCheck, df: pl.DataFrame) -> Outcome:
     if p.check == "type":
         return Outcome(ok=True, observed=dtypes.display(df.schema[p.column]))  # type: ignore[index]
-    if p.check in ("max_null_fraction", "max_null_count"):
+    rule = RULES.get(p.check)  # schema rules (extra_columns, order) are not column rules
+    if rule is not None and rule.kind == "aggregate":
         return _null_outcome(p, df, ok=True)
     if p.check in ("required", "extra_columns", "order"):
         return Outcome(ok=True)
@@ -199,9 +200,9 @@ def passing_outcome(p: PlannedCheck, df: pl.DataFrame) -> Outcome:
 
 def _null_outcome(p: PlannedCheck, df: pl.DataFrame, *, ok: bool) -> Outcome:
     nulls = df.get_column(p.column).null_count()  # type: ignore[arg-type]
-    fraction = nulls / df.height if df.height else 0.0
-    observed: Any = round(fraction, 6) if p.check == "max_null_fraction" else nulls
-    return Outcome(ok=ok, failing=nulls, observed=observed)
+    measure = RULES[p.check].measure
+    assert measure is not None, f"{p.check} is not an aggregate rule"
+    return Outcome(ok=ok, failing=nulls, observed=measure(nulls, df.height))
 
 
 def _distinct(values: list[Any]) -> list[str]:

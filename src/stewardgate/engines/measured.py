@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from stewardgate.profile_record import Profile
 from stewardgate.results import CheckResult
 
 if TYPE_CHECKING:
@@ -28,6 +29,6 @@ class Measured:
 
     contract: list[CheckResult]
     expected: list[CheckResult]
-    profile: dict[str, Any]
+    profile: Profile
     figures: dict[str, Any] = field(default_factory=dict)
     source: Source | None = None

@@ -9,36 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from stewardgate.checks.column_rules import RULES
 from stewardgate.results import CheckResult, Status, status_for
-from stewardgate.wording import fraction_text
-from stewardgate.wording import share as share_of
 
 if TYPE_CHECKING:
     from stewardgate.planning import PlannedCheck
 
 MASK = "***"
-
-_PASSING_WORDS = {
-    "nullable": "no nulls",
-    "unique": "all non-null values distinct",
-    "min": "all non-null values >= {expected_value}",
-    "max": "all non-null values <= {expected_value}",
-    "in_set": "all non-null values in the allowed set",
-    "regex": "all non-null values match /{expected_value}/",
-    "min_length": "all non-null values have >= {expected_value} characters",
-    "max_length": "all non-null values have <= {expected_value} characters",
-}
-_FAILING_WORDS = {
-    "nullable": "are null",
-    "unique": "hold a repeated value",
-    "min": "are below {expected_value}",
-    "max": "are above {expected_value}",
-    "in_set": "are not in the allowed set",
-    "regex": "do not match /{expected_value}/",
-    "min_length": "are shorter than {expected_value} characters",
-    "max_length": "are longer than {expected_value} characters",
-}
-
 
 @dataclass(frozen=True)
 class Outcome:
@@ -89,8 +66,6 @@ def build_result(
 
 
 def _expected(p: PlannedCheck) -> Any:
-    from stewardgate.checks.column_rules import RULES
-
     rule = RULES.get(p.check)
     if rule is not None:
         return rule.expected(p.value)
@@ -102,22 +77,10 @@ def _masked_observed(observed: Any, masked: bool, p: PlannedCheck) -> Any:
 
 
 def _sentence(p: PlannedCheck, o: Outcome, rows: int | None) -> str:
-    col = f"'{p.column}'" if p.column else ""
+    """A column rule says its own words (:class:`~stewardgate.checks.column_rules.ColumnRule`)."""
     match p.check:
-        case "required":
-            return f"column {col} is present" if o.ok else f"column {col} is missing"
-        case "type":
-            return f"column {col} is {o.observed}" if o.ok else f"column {col} is {o.observed}, expected {p.value}"
         case "extra_columns":
             return "no undeclared columns" if o.ok else f"undeclared columns: {', '.join(o.observed)}"
         case "order":
             return "columns are in the declared order" if o.ok else "columns are not in the declared order"
-        case "max_null_fraction":
-            return f"null fraction {fraction_text(o.observed)} ({o.failing:,} of {rows:,} rows), allowed <= {p.value:.2%}"
-        case "max_null_count":
-            return f"{o.failing:,} null rows, allowed <= {p.value:,}"
-    if o.ok:
-        return _PASSING_WORDS[p.check].format(expected_value=p.value)
-    words = _FAILING_WORDS[p.check].format(expected_value=p.value)
-    share = f" ({share_of(o.failing, rows)})" if rows else ""
-    return f"{o.failing:,} of {rows:,} rows{share} {words}"
+    return RULES[p.check].words(p.column or "", p.value, o, rows)

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -54,6 +54,7 @@ from stewardgate.engines.profile_values import (
     flatten_metrics,
     metric_key,
 )
+from stewardgate.profile_record import Profile
 
 __all__ = [  # the profile's API, wherever it is implemented
     "NAMED_QUANTILES", "QUANTILE_LEVELS", "ProfilePlan", "assemble_profile", "column_kind", "compute_profile",
@@ -67,7 +68,7 @@ if TYPE_CHECKING:
 
 def compute_profile(
     lf: pl.LazyFrame, *, as_of: datetime, top_k: int = 20, max_categories: int = 50
-) -> dict[str, Any]:
+) -> Profile:
     """Profile a dataset on its own and return JSON-ready metrics (the run builds the same
     profile inside its one pass, see :func:`plan_profile`).
 

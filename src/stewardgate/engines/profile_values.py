@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import polars as pl
+
+from stewardgate.profile_record import ColumnProfile, Profile
 
 if TYPE_CHECKING:
     from stewardgate.engines.profile import ProfilePlan
@@ -28,7 +30,7 @@ def assemble_profile(
     plan: ProfilePlan, row: dict[str, Any], frames: dict[str, pl.DataFrame], row_count: int, *,
     as_of: datetime, top_k: int = 20, quantiles: dict[str, list[Any]] | None = None,
     estimates: dict[str, int] | None = None, approximations: dict[str, Any] | None = None,
-) -> dict[str, Any]:  # fmt: skip
+) -> Profile:  # fmt: skip
     """The JSON-ready profile from the collected aggregates and side-query frames of a plan.
 
     An engine that computes quantiles or distinct estimates its own way (Spark's
@@ -37,17 +39,17 @@ def assemble_profile(
     """
     sampled = quantiles is None
     quantiles = _sample_quantiles(plan, frames) if quantiles is None else quantiles
-    columns = {}
+    columns: dict[str, ColumnProfile] = {}
     for i, (name, dtype) in enumerate(plan.schema.items()):
         kind = _kind(dtype)
         out = _column_profile(i, dtype, kind, row, row_count, as_of, quantiles.get(name))
         present = row_count - out["null_count"]
         out.update(_distinct(plan, name, present, frames, top_k, _has_top_values(dtype, kind), estimates))
-        columns[name] = out
-    profile: dict[str, Any] = {"row_count": row_count, "columns": columns}
+        columns[name] = cast(ColumnProfile, out)
+    profile: Profile = {"row_count": row_count, "columns": columns}
     if sampled and plan.step > 1 and quantiles:
         profile["quantile_sample_step"] = plan.step  # quantiles from every n-th row
-    profile.update(approximations or {})
+    profile.update(cast(Profile, approximations or {}))
     return profile
 
 
@@ -93,7 +95,7 @@ def _distinct(
     return {"distinct_count": None}
 
 
-def flatten_metrics(profile: dict[str, Any]) -> list[tuple[str, str | None, float]]:
+def flatten_metrics(profile: Profile) -> list[tuple[str, str | None, float]]:
     """Every numeric scalar metric of a profile as ``(metric, column, value)`` rows.
 
     This is what the history store saves per run and what anomaly rules are judged on.

@@ -19,6 +19,7 @@ from stewardgate.engines.figures import Figure
 from stewardgate.engines.outcome import Outcome, build_result, skipped
 from stewardgate.errors import first_line
 from stewardgate.governance import retention, uses
+from stewardgate.levels import most_sensitive, rank
 from stewardgate.results import CheckResult, Severity
 
 if TYPE_CHECKING:
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
     from stewardgate.planning import PlannedCheck
     from stewardgate.suite.loader import LoadedSuite
 
-ORDER = ("public", "internal", "confidential", "restricted")
 _MISSING = (None, "", [], {})
 
 
@@ -115,8 +115,8 @@ def judge_classification(p: PlannedCheck, loaded: LoadedSuite, as_of: date, row_
     dataset, columns = p.value["dataset"], p.value["columns"]
     if not columns:
         return _result(p, Outcome(ok=True, observed=dataset, message="no column carries a classification of its own"), None)
-    top = max(columns.values(), key=ORDER.index)
-    above = sorted(c for c, level in columns.items() if dataset is None or ORDER.index(level) > ORDER.index(dataset))
+    top = most_sensitive(list(columns.values()))
+    above = sorted(c for c, level in columns.items() if rank(level) > rank(dataset))
     if not above:
         return _result(p, Outcome(ok=True, observed=dataset, message=f"dataset classified {dataset}, no column above it"), None)
     named = ", ".join(f"{c} ({columns[c]})" for c in above)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from stewardgate.engines.outcome import Outcome, build_result, skipped
 from stewardgate.governance.pii import PiiMatch, scan_column
-from stewardgate.planning.masking import SENSITIVE
+from stewardgate.levels import SENSITIVE
 from stewardgate.results import CheckResult
 
 if TYPE_CHECKING:
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from stewardgate.planning import PlannedCheck
     from stewardgate.suite.models import Suite
 
-ORDER = ("public", "internal", "confidential", "restricted")
 ROW = "__sg_row"
 
 

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 from stewardgate.engines.outcome import Outcome
 from stewardgate.governance.inspect import StampGroup, inspect_resolved
+from stewardgate.levels import rank
 
 if TYPE_CHECKING:
     from stewardgate.datasets.scan import ScannedDataset
     from stewardgate.suite.loader import LoadedSuite
 
-ORDER = ("public", "internal", "confidential", "restricted")
 _COMPARED = ("steward", "retention", "risk_tier", "description", "recertify_by", "known_limitations")
 
 
@@ -61,15 +61,11 @@ def _compare(group: StampGroup, suite: dict[str, Any]) -> tuple[list[str], list[
         findings.append(f"the data names owner {data.get('owner')!r}, the suite {suite.get('owner')!r}")
     ours, theirs = suite.get("classification"), data.get("classification")
     stale = [key for key in _COMPARED if data.get(key) != suite.get(key)]
-    if ours is not None and _rank(theirs) < _rank(ours):
+    if ours is not None and rank(theirs) < rank(ours):
         findings.append(f"the data is labelled {theirs or 'unclassified'}, the suite classifies it {ours}")
     elif theirs != ours:
         stale.append("classification")
     return findings, stale
-
-
-def _rank(level: Any) -> int:
-    return ORDER.index(level) if level in ORDER else -1
 
 
 def _files(group: StampGroup, inspection: Any) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from stewardgate.reporters.chart_scale import percent
+from stewardgate.checks.column_rules import RULES
 
 PASS_RATE_RUNS = 30
 
@@ -50,32 +50,15 @@ def _severity(rule: Any, column_severity: str | None) -> str:
     return {"warn": " (warning)", "info": " (information)"}.get(severity or "", "")
 
 
-def _value(v: Any) -> str:
-    return f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else str(v)
-
-
-_WORDS: dict[str, Any] = {
-    "nullable": lambda n, v: None if v else f"{n} is never null",
-    "max_null_fraction": lambda n, v: f"at most {percent(v)} of {n} is null",
-    "max_null_count": lambda n, v: f"at most {_value(v)} null values in {n}",
-    "unique": lambda n, v: f"{n} is unique" if v else None,
-    "min": lambda n, v: f"{n} >= {_value(v)}",
-    "max": lambda n, v: f"{n} <= {_value(v)}",
-    "in_set": lambda n, v: f"{n} is one of: {', '.join(map(str, v))}",
-    "regex": lambda n, v: f"{n} matches the pattern {v}",
-    "min_length": lambda n, v: f"{n} is at least {_value(v)} characters long",
-    "max_length": lambda n, v: f"{n} is at most {_value(v)} characters long",
-}
-
-
 def column_rules(name: str, spec: Any) -> tuple[str, ...]:
     """The column's rules in words, each with its severity when it is not an error."""
     out = []
-    for key, words in _WORDS.items():
+    for key in type(spec).model_fields:  # in the order a suite writes them (the rule table's order)
+        column_rule = RULES.get(key)
         rule = getattr(spec, key)
-        if rule is None:
+        if column_rule is None or column_rule.reads is None or rule is None:
             continue
-        text = words(name, rule.value)
+        text = column_rule.reads(name, rule.value)
         if text:
             out.append(text + _severity(rule, spec.severity))
     return tuple(out)

@@ -17,8 +17,8 @@ from typing import Any
 from stewardgate.importers import Finding
 from stewardgate.importers.native import SuiteBuilder
 from stewardgate.importers.odcs_inventory import declared
+from stewardgate.levels import CLASSIFICATIONS
 
-CLASSIFICATIONS = ("public", "internal", "confidential", "restricted")
 _INT_PHYSICAL = {"tinyint": "int8", "smallint": "int16", "int": "int32", "integer": "int32", "bigint": "int64", "long": "int64"}
 _FORMATS = {"i8": "int8", "i16": "int16", "i32": "int32", "i64": "int64", "u8": "uint8", "u16": "uint16",
             "u32": "uint32", "u64": "uint64", "f32": "float32", "f64": "float64"}  # fmt: skip

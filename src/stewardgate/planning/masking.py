@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from stewardgate.levels import SENSITIVE
 from stewardgate.suite.loader import LoadedSuite
-
-SENSITIVE = ("confidential", "restricted")
 
 
 def masked_columns(loaded: LoadedSuite) -> set[str]:

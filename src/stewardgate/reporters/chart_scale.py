@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from stewardgate.reporters.markdown import format_value
+from stewardgate.wording import percent
 
 
 _BOUND = re.compile(r"^(<=|>=|<|>|==) ?([-+]?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)$")
@@ -23,18 +24,6 @@ _BOUND = re.compile(r"^(<=|>=|<|>|==) ?([-+]?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?
 def is_fraction(check_id: str) -> bool:
     """Whether the metric an anomaly check judges is a fraction (its name ends in ``fraction``)."""
     return check_id.rsplit(".", 1)[-1].endswith("fraction")
-
-
-def percent(value: float) -> str:
-    """A fraction as percent with sensible precision: ``15.0%``, ``2.01%``, ``0.0059%``."""
-    p = value * 100
-    if p == 0:
-        return "0%"
-    if abs(p) >= 10:
-        return f"{p:.1f}%"
-    if abs(p) >= 1:
-        return f"{p:.2f}%"
-    return f"{p:.2g}%"
 
 
 def formatter(check_id: str) -> Callable[[Any], str]:

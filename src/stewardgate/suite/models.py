@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar, get_args
 
 from pydantic import (
     BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, field_validator, model_serializer, model_validator,
 )  # fmt: skip
 
 from stewardgate.object_urls import path_problem
+from stewardgate.levels import CLASSIFICATIONS, RISK_TIERS, Classification, RiskTier
 from stewardgate.suite.anomaly_rules import AnomalyRule
 from stewardgate.suite.drift_model import DriftSpec
 from stewardgate.suite.governance_model import CONTACT, GovernanceField, Waiver
@@ -25,23 +26,15 @@ from stewardgate.suite.periods import PERIOD_HELP, Period, parse_period
 
 T = TypeVar("T")
 
-COLUMN_TYPES = (
-    "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
-    "float32", "float64", "string", "bool", "date", "datetime", "duration",
-    "decimal", "categorical", "integer", "number",
-)  # fmt: skip
-CLASSIFICATIONS = ("public", "internal", "confidential", "restricted")
-PII_KINDS = ("email", "phone", "name", "address", "national_id", "card", "iban", "ip", "other")
-
 ColumnType = Literal[
     "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
     "float32", "float64", "string", "bool", "date", "datetime", "duration",
     "decimal", "categorical", "integer", "number",
 ]  # fmt: skip
-Classification = Literal["public", "internal", "confidential", "restricted"]
 PiiKind = Literal["email", "phone", "name", "address", "national_id", "card", "iban", "ip", "other"]
+COLUMN_TYPES: tuple[str, ...] = get_args(ColumnType)
+PII_KINDS: tuple[str, ...] = get_args(PiiKind)
 SeverityName = Literal["info", "warn", "error"]
-RiskTier = Literal["low", "medium", "high"]
 EngineName = Literal["auto", "pandera", "gx", "spark"]
 
 _NAME = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
@@ -180,10 +173,10 @@ class Stewardship(StrictModel):
     owner: str = Field(description="Accountable owner: an e-mail address or a handle.")
     steward: str = Field(description="Day-to-day data steward: an e-mail address or a handle.")
     classification: Classification | None = Field(
-        default=None, description="public < internal < confidential < restricted."
+        default=None, description=" < ".join(CLASSIFICATIONS) + "."
     )
     retention: Retention | None = None
-    risk_tier: RiskTier | None = Field(default=None, description="low | medium | high.")
+    risk_tier: RiskTier | None = Field(default=None, description=" | ".join(RISK_TIERS) + ".")
     description: str | None = None
     recertify_by: date | None = Field(default=None, description="Date by which to re-certify.")
     known_limitations: list[str] = Field(default_factory=list)
@@ -266,6 +259,8 @@ class SchemaPolicy(StrictModel):
 
 
 class GatePolicy(StrictModel):
+    # What the suite writes under ``gate:``; the run resolves it, with the risk tier, into a
+    # stewardgate.gate.BlockingPolicy. (The docstring is the JSON Schema's description.)
     """When the gate fails."""
 
     fail_on: Literal["error", "warn"] = Field(

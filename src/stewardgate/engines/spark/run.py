@@ -21,6 +21,7 @@ from stewardgate.engines.measured import Measured
 from stewardgate.engines.spark.dataset import SparkDataset
 from stewardgate.engines.spark.execute import DISTINCT_RSD, QUANTILE_ACCURACY, execute_on_spark
 from stewardgate.planning import PlannedCheck
+from stewardgate.profile_record import Profile
 from stewardgate.suite.loader import LoadedSuite
 
 HEAD_ROWS = 20_000
@@ -43,7 +44,7 @@ def measure_on_spark(
     contract = done.results + run_contract_on_spark(planned, ds.frame, ds.schema, row_count=done.row_count)
     order = {p.check_id: i for i, p in enumerate(planned)}
     contract.sort(key=lambda r: order[r.check_id])
-    profile = {"row_count": done.row_count, "columns": {}}
+    profile: Profile = {"row_count": done.row_count, "columns": {}}
     if plan is not None:
         approximations = {"quantile_method": "percentile_approx", "quantile_accuracy": QUANTILE_ACCURACY}
         if plan.estimated:

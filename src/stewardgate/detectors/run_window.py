@@ -1,7 +1,10 @@
-"""The baseline a metric's value is judged against: earlier runs, their centre and spread.
+"""The run window a metric's value is judged against: earlier runs, their centre and spread.
+
+(Named apart from :class:`stewardgate.drift.baseline.Baseline`, the accepted schema snapshot
+that drift compares with: this is the anomaly detector's moving window of stored runs.)
 
 Part of :mod:`stewardgate.detectors.anomaly` (whose docstring explains the method): a
-:class:`Baseline` holds the usable earlier runs of a metric and gives, for a day, the
+:class:`RunWindow` holds the usable earlier runs of a metric and gives, for a day, the
 :class:`Expectation` (median, MAD and the robust spread actually used), plain or by weekday.
 """
 
@@ -51,13 +54,13 @@ class Expectation:
 
 
 @dataclass(frozen=True)
-class Baseline:
+class RunWindow:
     """Usable earlier runs, oldest first, and what they lead one to expect on a given day."""
 
     points: tuple[Point, ...]
     rule: AnomalyRule
     shift_since: date | None = None
-    before_shift: Baseline | None = field(default=None, compare=False)
+    before_shift: RunWindow | None = field(default=None, compare=False)
     recent: tuple[Point, ...] = ()
     """Every recent run, anomalous ones included: the metric's own volatility is measured on them."""
     note: str = ""
