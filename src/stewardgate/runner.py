@@ -89,6 +89,8 @@ class RunOptions:
     """Seconds a Python regex that GX runs may take on a column's values (see engines/gx_regex)."""
     dataset_roots: tuple[Path, ...] = ()
     """When given, the only folders data may be read from (symbolic links followed)."""
+    connections: dict[str, Any] = field(default_factory=dict)
+    """The settings' SQL connections by name (``dataset.connection``; docs/sql.md)."""
 
     def __post_init__(self) -> None:
         if self.governance is None:  # None means the defaults, set here once for every reader
@@ -264,7 +266,14 @@ def _check(
     planned, masked = plan_suite(loaded, options.governance), masked_columns(loaded)
     if loaded.suite.anomalies:  # the detectors (numpy) load while the data is read
         import_in_background("stewardgate.engines.anomalies")
-    if uses_spark(loaded, options):
+    if loaded.suite.dataset.is_table:
+        from stewardgate.readers.sql.run import measure_on_sql
+
+        measured = measure_on_sql(
+            loaded, scanned, planned, masked=masked, samples=options.samples, as_of=as_of, moment=moment,
+            profiled=needs_profile(loaded, options),
+        )  # fmt: skip
+    elif uses_spark(loaded, options):
         from stewardgate.engines.spark.run import measure_on_spark
 
         measured = measure_on_spark(
@@ -346,7 +355,10 @@ def _measure(
 
 
 def uses_spark(loaded: LoadedSuite, options: RunOptions) -> bool:
-    """Spark reads and judges this suite's data: the run asks for it, or the suite does."""
+    """Spark reads and judges this suite's data: the run asks for it, or the suite does (a SQL
+    table is judged in its database)."""
+    if loaded.suite.dataset.is_table:
+        return False
     return options.engine == "spark" or loaded.suite.engine == "spark"
 
 
@@ -402,6 +414,10 @@ def _open_store(options: RunOptions) -> Any:
 
 def _open(loaded: LoadedSuite, options: RunOptions, as_of: date) -> Any:
     """The suite's dataset, opened lazily by the engine that will read it."""
+    if loaded.suite.dataset.is_table:
+        from stewardgate.readers.sql.table import open_table
+
+        return open_table(loaded.suite.dataset, suite=loaded.path, connections=options.connections, as_of=as_of)
     if uses_spark(loaded, options):
         from stewardgate.engines.spark.dataset import open_spark_dataset
         from stewardgate.engines.spark.session import spark_session
