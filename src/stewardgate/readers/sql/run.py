@@ -59,7 +59,7 @@ def _measure(
     done = execute_in_sql(in_sql, ds, masked=masked, samples=samples, profile=plan,
                           extra=_retention_aggs(governed, ds, as_of, params), params=params)  # fmt: skip
     schema_level = [p for p in in_sql if p.engine == "pandera" and p.check in SCHEMA_CHECKS]
-    contract = done.results + run_contract(schema_level, pl.DataFrame(schema=ds.schema), masked=masked, samples=0,
+    contract = done.results + run_contract(schema_level, pl.DataFrame(schema=ds.schema), masked=masked, samples=samples,
                                            row_count=done.row_count)  # fmt: skip
     order = {p.check_id: i for i, p in enumerate(planned)}
     contract.sort(key=lambda r: order[r.check_id])

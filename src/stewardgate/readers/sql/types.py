@@ -18,8 +18,8 @@ def polars_dtype(sql_type: Any, backend: str) -> Any:
 
     unsigned = bool(getattr(sql_type, "unsigned", False))
     name = type(sql_type).__name__.upper()
-    if isinstance(sql_type, sa.Boolean):
-        return pl.Boolean
+    if isinstance(sql_type, sa.Boolean) or (name == "TINYINT" and getattr(sql_type, "display_width", None) == 1):
+        return pl.Boolean  # MariaDB/MySQL: BOOLEAN is TINYINT(1)
     if isinstance(sql_type, sa.Integer):
         if backend == "sqlite":
             return pl.Int64  # SQLite integers are 64-bit whatever the declared name
@@ -41,7 +41,7 @@ def polars_dtype(sql_type: Any, backend: str) -> Any:
         return pl.Date
     if isinstance(sql_type, sa.Time):
         return pl.Time
-    if isinstance(sql_type, sa.Interval):
+    if isinstance(sql_type, sa.Interval) or name == "INTERVAL":
         return pl.Duration("us")
     if isinstance(sql_type, (sa.String, sa.Enum, sa.Uuid)):
         return pl.String
