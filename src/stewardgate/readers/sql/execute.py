@@ -93,7 +93,7 @@ def execute_in_sql(
     results = compiled.results_for(query, outcomes, found, row_count=row_count, masked=masked, samples=samples)
     results += compiled.unrun_results(data, query, row_count, engine=ENGINE)
     estimates = {k.split(":", 1)[1]: int(v) for k, v in figures.items() if k.startswith("estimate:") and v is not None}
-    kept = {k: v for k, v in figures.items() if not k.startswith(("__sg_", "estimate:"))}
+    kept = {k: v for k, v in figures.items() if not k.startswith("estimate:")}
     return SqlExecution(results, row_count, _typed_figures(kept, profile, ds), frames, estimates)
 
 

@@ -51,8 +51,10 @@ def parse_filter(text: str, dialect: str | None = None) -> Any:
         if isinstance(node, exp.Placeholder) and node.name != AS_OF:
             raise ValueError(f"the filter may use only {{as_of}} as a parameter, not {node.sql()}")
         if not isinstance(node, allowed):
-            name = node.name.upper() if isinstance(node, exp.Anonymous) else node.sql_name()
-            what = f"the function {name}" if isinstance(node, exp.Func) else node.key.upper()
+            if isinstance(node, exp.Func):
+                what = f"the function {node.name.upper() if isinstance(node, exp.Anonymous) else node.sql_name()}"
+            else:
+                what = node.key.upper()
             raise ValueError(
                 f"the filter may not use {what} ({node.sql()[:60]}); allowed: columns, literals, {{as_of}}, comparisons, "
                 "AND/OR/NOT, IN (...), BETWEEN, LIKE, IS NULL, arithmetic, CAST, LOWER, UPPER, TRIM, COALESCE, LENGTH, ABS"

@@ -62,7 +62,10 @@ def open_table(
     from stewardgate.readers.sql.types import polars_dtype
 
     where = f"suite {suite}: connection '{spec.connection}', table {spec.table}"
-    url = connection_url(spec.connection or "", connections, environ)
+    try:
+        url = connection_url(spec.connection or "", connections, environ)
+    except DatasetError as exc:
+        raise DatasetError(f"{where}: {str(exc).removeprefix(f'connection {spec.connection!r}: ')}") from None
     engine = create_engine(url, where)
     dialect = dialect_of(engine)
     schema_name, _, name = (spec.table or "").rpartition(".")
