@@ -159,3 +159,39 @@ def test_a_bad_filter_is_a_suite_error(text: str, said: str, tmp_path: Path, sui
     code, out, err = cli("run", "suite.yml", "--no-history", cwd=tmp_path, env={URL_ENV: PG})
     assert code == 2
     assert "suite.yml:2" in err and "dataset.filter" in err and said in err, err
+
+
+EXPECTATIONS = [
+    {"expect_table_row_count_to_be_between": {"min_value": 2, "max_value": 10}},
+    {"expect_table_columns_to_match_set": {"column_set": ["id", "amount", "status", "day"]}},
+    {"expect_column_mean_to_be_between": {"column": "amount", "min_value": 0, "max_value": 1}},
+    {"expect_column_max_to_be_between": {"column": "day", "min_value": date(2026, 11, 30)}},
+    {"expect_column_min_to_be_between": {"column": "id", "min_value": 0}},
+    {"expect_column_sum_to_be_between": {"column": "id", "max_value": 1000}},
+    {"expect_column_values_to_not_be_null": {"column": "status", "mostly": 0.9}},
+]
+
+
+def test_pushed_expectations_match_the_polars_engine(
+    database: Database, table_suite: Callable[..., Path], suite_writer: Callable[..., Path], tmp_path: Path
+) -> None:  # fmt: skip
+    frame = _orders(40).with_columns(pl.when(pl.col("id") % 7 == 0).then(None).otherwise(pl.col("status")).alias("status"))
+    on_table = table_suite(database, frame, top={"expectations": EXPECTATIONS}, folder=tmp_path / "table")
+    on_file = suite_writer(tmp_path / "file", data=frame, top={"expectations": EXPECTATIONS})
+    (table,) = run_paths([on_table], RunOptions(connections=CONNECTIONS)).datasets
+    (file,) = run_paths([on_file], RunOptions()).datasets
+
+    def seen(d: Any) -> list[tuple[str, str, Any]]:
+        return [(r.check_id, r.status.value, r.observed) for r in d.results if ".expectations." in r.check_id]
+
+    assert seen(table) == seen(file)
+    assert {s for _, s, _ in seen(table)} == {"passed", "failed"}
+
+
+def test_an_expectation_not_pushed_down_is_errored(database: Database, table_suite: Callable[..., Path]) -> None:
+    entry = {"expect_column_values_to_match_strftime_format": {"column": "status", "strftime_format": "%Y"}}
+    suite = table_suite(database, _orders(5), top={"expectations": [entry]})
+    (d,) = run_paths([suite], RunOptions(connections=CONNECTIONS)).datasets
+    (r,) = [r for r in d.results if ".expectations." in r.check_id]
+    assert r.status.value == "errored" and "does not run on a SQL table" in r.message
+    assert not d.gate.passed

@@ -5,7 +5,8 @@
 - Data-level column rules, the row count, the profile and the retention figures: one aggregate
   query, its group-bys and ``LIMIT``-ed sample queries (:mod:`.execute`).
 - Governance: the personal-data scan on the first ``sample_size`` rows; metadata checks as ever.
-- Expectations (GX) do not run on a table yet: each is an errored check saying so (never passed).
+- Expectations: the table-level and aggregate ones in the same query (:mod:`.expectations`); any
+  other is an errored check saying so (never passed).
 """
 
 from __future__ import annotations
@@ -19,13 +20,12 @@ from stewardgate.engines.measured import Measured
 from stewardgate.governance.plan import ENGINE as GOVERNANCE
 from stewardgate.planning import PlannedCheck
 from stewardgate.readers.sql.execute import ENGINE, execute_in_sql, render, select, series
+from stewardgate.readers.sql.expectations import expectation_aggs, expectation_results, pushed
 from stewardgate.readers.sql.lower import Params, column
 from stewardgate.readers.sql.table import SqlDataset
 from stewardgate.suite.loader import LoadedSuite
 
 HEAD_ROWS = 20_000
-NO_GX = ("Great Expectations does not run on a SQL table yet: the expectation is not checked "
-         "(move it to a column rule, or check an extract of the table as a file)")  # fmt: skip
 
 
 def measure_on_sql(
@@ -46,7 +46,6 @@ def _measure(
     import polars as pl
 
     from stewardgate.engines.contract import run_contract
-    from stewardgate.engines.outcome import Outcome, build_result
     from stewardgate.engines.profile import QUANTILE_SAMPLE, assemble_profile, high_cardinality_columns, plan_for_checks
 
     in_sql = [_in_sql(p) for p in planned]
@@ -56,8 +55,10 @@ def _measure(
         head = head_frame(ds, HEAD_ROWS)
         plan = plan_for_checks(ds.schema, in_sql, high=high_cardinality_columns(head.lazy(), ds.schema))
     params = Params()
+    expectations = pushed(in_sql)
+    gx_query, gx_aggs = expectation_aggs(expectations, ds, params)
     done = execute_in_sql(in_sql, ds, masked=masked, samples=samples, profile=plan,
-                          extra=_retention_aggs(governed, ds, as_of, params), params=params)  # fmt: skip
+                          extra=[*_retention_aggs(governed, ds, as_of, params), *gx_aggs], params=params)  # fmt: skip
     schema_level = [p for p in in_sql if p.engine == "pandera" and p.check in SCHEMA_CHECKS]
     contract = done.results + run_contract(schema_level, pl.DataFrame(schema=ds.schema), masked=masked, samples=samples,
                                            row_count=done.row_count)  # fmt: skip
@@ -70,8 +71,10 @@ def _measure(
             approximations["quantile_sample"] = f"the first {QUANTILE_SAMPLE} rows the database returned"
         profile = assemble_profile(plan, done.extra, done.frames, done.row_count, as_of=moment,
                                    estimates=done.estimates or None, approximations=approximations)  # fmt: skip
-    expected = [build_result(p, Outcome(ok=False, errored=NO_GX), row_count=done.row_count)
-                for p in in_sql if p.section == "expectations"]  # fmt: skip
+    others = [p for p in in_sql if p.section == "expectations" and p not in expectations]
+    expected = expectation_results(expectations, others, gx_query, done.extra, done.row_count, ds, masked, samples)
+    order_of = {p.check_id: i for i, p in enumerate(planned)}
+    expected.sort(key=lambda r: order_of[r.check_id])
     governance = _governance(governed, loaded, ds, done.extra, done.row_count, as_of, masked)
     return Measured(contract, expected, governance, profile)
 
