@@ -134,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
             table_suite = fill_suite(work / "template.yml", data, rows, work / "table.yml")
             times: dict[str, list[float]] = {"stewardgate": [], "hand_written": [], "pull_then_check": [], "pull_only": []}
             problems: list[str] = []
+            stewardgate(table_suite, work / "record.json", args.url.replace("postgresql://", "postgresql+psycopg://"))  # warm-up: imports
             for i in range(args.rounds):
                 for tool in (["stewardgate", "hand_written", "pull"] * 2)[i % 3: i % 3 + 3]:
                     t0 = time.perf_counter()

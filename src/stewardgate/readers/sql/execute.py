@@ -70,26 +70,29 @@ def execute_in_sql(
     ``extra``: further ``(name, aggregate)`` pairs for the same query (their values come back in
     ``SqlExecution.extra`` under ``name``), bound in ``params``.
     """
-    from sqlglot import exp
-
     params = params or Params()
     skips = skip_reasons(planned, ds.schema)
     data = [p for p in planned if p.section == "columns" and p.engine == ENGINE and p.check not in compiled.SCHEMA_CHECKS]
-    checks, named, errored, side = _compile(data, skips, ds, params)
-    named += profile_aggs(profile, ds, params) if profile is not None else []
-    named += extra or []
-    aliases = {f"a{i}": name for i, (name, _) in enumerate(named)}
-    items = [exp.Count(this=exp.Star()).as_(ROWS), *(agg.as_(a) for a, (_, agg) in zip(aliases, named, strict=True))]
-    (row,) = ds.run(render(select(ds, items), ds), params.values)
-    values = dict(row._mapping)
+    checks, rules, errored, side = _compile(data, skips, ds, params)
+    others = [*(profile_aggs(profile, ds, params) if profile is not None else []), *(extra or [])]
+    try:
+        row = _aggregate(ds, [*rules, *others], params)
+    except DatasetError:  # a rule the database cannot evaluate: find which, then run the others
+        for name, agg in list(rules):
+            problem = _plan_problem(ds, [agg], params)
+            if problem is not None:
+                errored[checks.pop(name).check_id] = f"the database cannot evaluate the check: {problem}"
+                rules.remove((name, agg))
+        row = _aggregate(ds, [*rules, *others], params)
+    values = dict(row)
     row_count = int(values.pop(ROWS))
-    figures = {aliases[a]: v for a, v in values.items()}
+    figures = values
     frames = {key: _side_frame(ds, key, profile, row_count) for key in dict.fromkeys([*side.values(), *_side_keys(profile)])}
     query = compiled.CompiledQuery(checks=checks, exprs=[], skipped=skips, errored=errored,
                                    side={n: _Side(k) for n, k in side.items()})  # type: ignore[misc]  # fmt: skip
     outcomes = compiled.outcomes_from(query, figures, row_count, frames, samples=samples)
     failed = [p for p in checks.values() if not outcomes[p.check_id].ok]
-    found = _samples(ds, failed, samples)
+    found = _samples(ds, failed, samples, {cid: o.failing or 0 for cid, o in outcomes.items()})
     results = compiled.results_for(query, outcomes, found, row_count=row_count, masked=masked, samples=samples)
     results += compiled.unrun_results(data, query, row_count, engine=ENGINE)
     estimates = {k.split(":", 1)[1]: int(v) for k, v in figures.items() if k.startswith("estimate:") and v is not None}
@@ -138,12 +141,6 @@ def _compile(
             continue
         checks[name] = p
         named.append((name, _count_if(to_sql(condition, p.column, ds.schema[p.column], ds.dialect, params))))  # type: ignore[arg-type]
-    if named and not _plans(ds, [agg for _, agg in named], params):
-        for name, agg in list(named):
-            problem = _plan_problem(ds, [agg], params)
-            if problem is not None:
-                errored[checks.pop(name).check_id] = f"the database cannot evaluate the check: {problem}"
-                named.remove((name, agg))
     return checks, named, errored, side
 
 
@@ -153,8 +150,14 @@ def _count_if(condition: Any) -> Any:
     return exp.Count(this=exp.Case(ifs=[exp.If(this=condition, true=exp.Literal.number(1))]))
 
 
-def _plans(ds: SqlDataset, aggs: list[Any], params: Params) -> bool:
-    return _plan_problem(ds, aggs, params) is None
+def _aggregate(ds: SqlDataset, named: list[tuple[str, Any]], params: Params) -> dict[str, Any]:
+    """The one aggregate query: the row count and every ``(name, aggregate)``, by name."""
+    from sqlglot import exp
+
+    aliases = {f"a{i}": name for i, (name, _) in enumerate(named)}
+    items = [exp.Count(this=exp.Star()).as_(ROWS), *(agg.as_(a) for a, (_, agg) in zip(aliases, named, strict=True))]
+    (row,) = ds.run(render(select(ds, items), ds), params.values)
+    return {aliases.get(k, k): v for k, v in row._mapping.items()}
 
 
 def _plan_problem(ds: SqlDataset, aggs: list[Any], params: Params) -> str | None:
@@ -276,21 +279,55 @@ def _side_frame(ds: SqlDataset, key: str, plan: Any, row_count: int) -> Any:
     return pl.DataFrame([series(name, [r[0] for r in rows], dtype), pl.Series(COUNT, [int(r[1]) for r in rows], dtype=pl.UInt32)])
 
 
-def _samples(ds: SqlDataset, failed: list[PlannedCheck], limit: int) -> dict[str, list[str]]:
-    """Up to ``limit`` distinct failing values per failed value rule: one ``LIMIT``-ed query each."""
-    import polars as pl
+SAMPLE_HEAD = 5
+"""Failing rows read per wanted sample value (as the polars path): the first ``samples * 5``."""
+RARE_ROWS = 100_000
+"""Failed rules with at most this many failing rows together share one query (one scan)."""
 
-    found = {}
-    for p in failed:
-        if p.check in ("nullable", "max_null_fraction", "max_null_count", "unique") or limit <= 0:
+
+def _samples(ds: SqlDataset, failed: list[PlannedCheck], limit: int, failing: dict[str, int]) -> dict[str, list[str]]:
+    """Up to ``limit`` distinct failing values per failed value rule, from the first failing rows.
+
+    A ``LIMIT``-ed query stops early only where failing rows are frequent; a rare failure would
+    make it read the whole table, once per rule. So the rules with few failing rows (the counts
+    are known from the aggregate) are sampled together, in one query reading each failing row
+    once; each frequent one gets its own ``LIMIT``-ed query.
+    """
+    from sqlglot import exp
+
+    wanted = [p for p in failed if p.check not in ("nullable", "max_null_fraction", "max_null_count", "unique")]
+    if not wanted or limit <= 0:
+        return {}
+    head = limit * SAMPLE_HEAD
+    rare: list[PlannedCheck] = []
+    for p in sorted(wanted, key=lambda p: failing[p.check_id]):
+        if sum(failing[q.check_id] for q in rare) + failing[p.check_id] <= RARE_ROWS:
+            rare.append(p)
+    values: dict[str, list[Any]] = {}
+    for p in wanted:
+        if p in rare:
             continue
         params = Params()
-        dtype = ds.schema[p.column]  # type: ignore[index]
-        condition = to_sql(condition_for(p, dtype), p.column, dtype, ds.dialect, params)  # type: ignore[arg-type]
-        rows = ds.run(render(select(ds, [column(p.column)], where=condition).limit(limit * 5), ds), params.values)  # type: ignore[arg-type]
-        values = series(p.column, [r[0] for r in rows], dtype).cast(pl.String).to_list()  # type: ignore[arg-type]
-        found[p.check_id] = compiled.distinct_values(values, limit)
-    return found
+        rows = ds.run(render(select(ds, [column(p.column)], where=_failing(p, ds, params)).limit(head), ds), params.values)  # type: ignore[arg-type]
+        values[p.check_id] = [r[0] for r in rows]
+    if rare:
+        params = Params()
+        conditions = [_failing(p, ds, params) for p in rare]
+        items = [exp.Case(ifs=[exp.If(this=c, true=column(p.column))]).as_(f"s{i}") for i, (p, c) in enumerate(zip(rare, conditions, strict=True))]  # type: ignore[arg-type]  # fmt: skip
+        rows = ds.run(render(select(ds, items, where=exp.or_(*(c.copy() for c in conditions))), ds), params.values)
+        for i, p in enumerate(rare):
+            values[p.check_id] = [r[i] for r in rows if r[i] is not None][:head]
+    import polars as pl
+
+    return {
+        p.check_id: compiled.distinct_values(series(p.column, values[p.check_id], ds.schema[p.column]).cast(pl.String).to_list(), limit)  # type: ignore[arg-type, index]
+        for p in wanted
+    }  # fmt: skip
+
+
+def _failing(p: PlannedCheck, ds: SqlDataset, params: Params) -> Any:
+    dtype = ds.schema[p.column]  # type: ignore[index]
+    return to_sql(condition_for(p, dtype), p.column, dtype, ds.dialect, params)  # type: ignore[arg-type]
 
 
 def series(name: str, values: list[Any], dtype: Any) -> Any:
