@@ -29,6 +29,8 @@ from stewardgate.results import CheckResult
 
 ENGINE = "sql"
 ROWS = "__sg_rows"
+SIDE_WORKERS = 2
+"""Group-by queries run at once, each on its own connection, beside the aggregate query."""
 
 
 @dataclass(frozen=True)
@@ -74,25 +76,33 @@ def execute_in_sql(
     skips = skip_reasons(planned, ds.schema)
     data = [p for p in planned if p.section == "columns" and p.engine == ENGINE and p.check not in compiled.SCHEMA_CHECKS]
     checks, rules, errored, side = _compile(data, skips, ds, params)
+    from concurrent.futures import ThreadPoolExecutor
+
     others = [*(profile_aggs(profile, ds, params) if profile is not None else []), *(extra or [])]
-    try:
-        row = _aggregate(ds, [*rules, *others], params)
-    except DatasetError:  # a rule the database cannot evaluate: find which, then run the others
-        for name, agg in list(rules):
-            problem = _plan_problem(ds, [agg], params)
-            if problem is not None:
-                errored[checks.pop(name).check_id] = f"the database cannot evaluate the check: {problem}"
-                rules.remove((name, agg))
-        row = _aggregate(ds, [*rules, *others], params)
-    values = dict(row)
-    row_count = int(values.pop(ROWS))
-    figures = values
-    frames = {key: _side_frame(ds, key, profile, row_count) for key in dict.fromkeys([*side.values(), *_side_keys(profile)])}
+    keys = list(dict.fromkeys([*side.values(), *_side_keys(profile, with_sample=False)]))
+    with ThreadPoolExecutor(max_workers=SIDE_WORKERS) as pool:  # the group-bys run while the aggregate does
+        pending = {key: pool.submit(_side_frame, ds, key, profile, 0) for key in keys}
+        try:
+            figures = _aggregate(ds, [*rules, *others], params)
+        except DatasetError:  # a rule the database cannot evaluate: find which, then run the others
+            for name, agg in list(rules):
+                problem = _plan_problem(ds, [agg], params)
+                if problem is not None:
+                    errored[checks.pop(name).check_id] = f"the database cannot evaluate the check: {problem}"
+                    rules.remove((name, agg))
+            figures = _aggregate(ds, [*rules, *others], params)
+        row_count = int(figures.pop(ROWS))
+        if profile is not None and profile.sample is not None:
+            pending[profile.sample.key] = pool.submit(_side_frame, ds, profile.sample.key, profile, row_count)
+        counted = compiled.CompiledQuery(checks={n: p for n, p in checks.items() if n not in side}, exprs=[],
+                                         skipped={}, errored={}, side={})  # fmt: skip
+        counts = compiled.outcomes_from(counted, figures, row_count, {}, samples=samples)
+        failed = [p for p in counted.checks.values() if not counts[p.check_id].ok]
+        found = _samples(ds, failed, samples, {cid: o.failing or 0 for cid, o in counts.items()})
+        frames = {key: future.result() for key, future in pending.items()}
     query = compiled.CompiledQuery(checks=checks, exprs=[], skipped=skips, errored=errored,
                                    side={n: _Side(k) for n, k in side.items()})  # type: ignore[misc]  # fmt: skip
     outcomes = compiled.outcomes_from(query, figures, row_count, frames, samples=samples)
-    failed = [p for p in checks.values() if not outcomes[p.check_id].ok]
-    found = _samples(ds, failed, samples, {cid: o.failing or 0 for cid, o in outcomes.items()})
     results = compiled.results_for(query, outcomes, found, row_count=row_count, masked=masked, samples=samples)
     results += compiled.unrun_results(data, query, row_count, engine=ENGINE)
     estimates = {k.split(":", 1)[1]: int(v) for k, v in figures.items() if k.startswith("estimate:") and v is not None}
@@ -241,11 +251,11 @@ def _typed_figures(figures: dict[str, Any], plan: Any, ds: SqlDataset) -> dict[s
     return out
 
 
-def _side_keys(plan: Any) -> list[str]:
+def _side_keys(plan: Any, *, with_sample: bool = True) -> list[str]:
     if plan is None:
         return []
     keys = [q.key for q in plan.side if q.key.startswith(("counts:", "repeated:"))]
-    return keys + ([plan.sample.key] if plan.sample is not None else [])
+    return keys + ([plan.sample.key] if plan.sample is not None and with_sample else [])
 
 
 def _side_frame(ds: SqlDataset, key: str, plan: Any, row_count: int) -> Any:
