@@ -99,6 +99,11 @@ def inspect_cmd(path: Path, as_json: bool) -> None:
         if path.suffix in (".yml", ".yaml"):
             loaded = _one_suite(path)
             spec = loaded.suite.dataset
+            if spec.is_table:
+                from stewardgate.errors import DatasetError
+                from stewardgate.governance.checks import TABLE_STAMP
+
+                raise DatasetError(f"{spec.connection}:{spec.table}: {TABLE_STAMP}")
             day = _settings(None).as_of or date.today()
             found = inspect_dataset(spec.path.replace("{as_of}", day.isoformat()), base=loaded.folder, fmt=spec.format)
         else:

@@ -29,6 +29,8 @@ ORDER = ("public", "internal", "confidential", "restricted")
 _MISSING = (None, "", [], {})
 
 
+TABLE_STAMP = "a SQL table carries no stewardship stamp: stamp writes Parquet footers and sidecar files only (docs/sql.md)"
+
 def governance_exprs(planned: list[PlannedCheck], schema: dict[str, Any], as_of: date) -> list[pl.Expr]:
     """Aggregates the governance checks need from the run's one pass over the data."""
     exprs = []
@@ -72,6 +74,9 @@ def _run_one(
         return [_with_expected(r, p) for r in scan_personal_data(p, loaded.suite, scanned, row_count=row_count)]
     if p.check == "stamp_match":
         from stewardgate.governance.stamp_match import judge_stamp
+
+        if loaded.suite.dataset.is_table:
+            return [skipped(p, TABLE_STAMP)]
 
         judged = judge_stamp(loaded, scanned)
         if judged is None:

@@ -115,6 +115,10 @@ def stamp_suite(
             without changing its schema or row groups (it is then left as it was).
     """
     spec = loaded.suite.dataset
+    if spec.is_table:
+        from stewardgate.governance.checks import TABLE_STAMP
+
+        raise DatasetError(f"{spec.connection}:{spec.table}: {TABLE_STAMP}")
     path = spec.path.replace("{as_of}", (as_of or at.date()).isoformat())
     resolved = resolve(path, base=loaded.folder, fmt=spec.format)
     document = stamp_document(loaded, at=at)
