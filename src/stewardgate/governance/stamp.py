@@ -119,7 +119,7 @@ def stamp_suite(
         from stewardgate.governance.checks import TABLE_STAMP
 
         raise DatasetError(f"{spec.connection}:{spec.table}: {TABLE_STAMP}")
-    path = spec.path.replace("{as_of}", (as_of or at.date()).isoformat())
+    path = str(spec.path).replace("{as_of}", (as_of or at.date()).isoformat())
     resolved = resolve(path, base=loaded.folder, fmt=spec.format)
     document = stamp_document(loaded, at=at)
     files = [_stamped_file(f, resolved.format) for f in resolved.files]

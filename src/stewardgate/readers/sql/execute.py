@@ -14,7 +14,7 @@ polars results and profiles, so a report cannot tell the engines apart but by ``
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from stewardgate.engines import compiled
@@ -125,7 +125,6 @@ def _compile(
     database (``LIMIT 0``: planned, not run), and only if that fails one by one.
     """
     import polars as pl
-    from sqlglot import exp
 
     empty = pl.DataFrame(schema=ds.schema)
     checks: dict[str, PlannedCheck] = {}
@@ -139,9 +138,10 @@ def _compile(
         if p.check == "unique":
             checks[name], side[name] = p, f"repeated:{p.column}"
             continue
-        condition = condition_for(p, ds.schema[p.column])
+        dtype = ds.schema[str(p.column)]
+        condition = condition_for(p, dtype)
         try:
-            empty.select(compiled.failing_mask(p, ds.schema[p.column]).sum())
+            empty.select(compiled.failing_mask(p, dtype).sum())
         except Exception as exc:  # polars raises several types; each means "cannot run"
             errored[p.check_id] = f"polars cannot evaluate the check: {first_line(exc)}"
             continue
@@ -150,7 +150,7 @@ def _compile(
             errored[p.check_id] = reason
             continue
         checks[name] = p
-        named.append((name, _count_if(to_sql(condition, p.column, ds.schema[p.column], ds.dialect, params))))  # type: ignore[arg-type]
+        named.append((name, _count_if(to_sql(condition, str(p.column), dtype, ds.dialect, params))))
     return checks, named, errored, side
 
 
@@ -196,7 +196,7 @@ def profile_aggs(plan: Any, ds: SqlDataset, params: Params) -> list[tuple[str, A
         col, kind = column(name), column_kind(dtype)
         named.append((metric_key(i, "null_count"), exp.Sub(this=exp.Count(this=exp.Star()), expression=exp.Count(this=col))))
         if kind == "numeric":
-            x = exp.cast(col, exp.DataType.build("DOUBLE"))
+            x: Any = exp.cast(col, exp.DataType.build("DOUBLE"))
             if dtype.is_float() and ds.dialect == "postgres":  # the one dialect here that stores NaN
                 nan = params.bind(float("nan"))
                 named.append((metric_key(i, "nan_count"), count_if(exp.EQ(this=col, expression=nan))))
