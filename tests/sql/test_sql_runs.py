@@ -209,3 +209,23 @@ def test_a_table_carries_no_stamp_and_stamp_and_inspect_say_so(
         code, out, err = cli(command, "suite.yml", cwd=tmp_path, env=_env(database))
         assert code == 2 and f"db:{database.qualified('t')}: a SQL table carries no stewardship stamp" in err, (command, out, err)
         assert "Traceback" not in err
+
+
+def test_init_drafts_a_suite_from_a_table_that_then_runs(database: Database, tmp_path: Path, cli: Any) -> None:
+    (tmp_path / "pyproject.toml").write_text(SETTINGS, encoding="utf-8")
+    frame = _orders(60).with_columns(pl.format("user{}@example.com", pl.col("id")).alias("email"))
+    table = database.load(frame, "orders")
+    code, out, err = cli("init", table, "--connection", "db", "-o", "orders.yml", cwd=tmp_path, env=_env(database))
+    assert code == 0, err
+    text = (tmp_path / "orders.yml").read_text(encoding="utf-8")
+    assert "connection: db" in text and f"table: {table}" in text and "a SQL table, profiled in its database" in text
+    assert "pii: email" in text and "unique: true" in text  # the head sample and the exact distinct count
+    filled = text.replace("OWNER_PLACEHOLDER", "a@example.com")
+    import re
+
+    filled = re.sub(r"owner: .*", "owner: a@example.com", filled)
+    filled = re.sub(r"steward: .*", "steward: b@example.com", filled)
+    (tmp_path / "orders.yml").write_text(filled, encoding="utf-8")
+    code, out, err = cli("run", "orders.yml", "--no-history", cwd=tmp_path, env=_env(database))
+    assert code in (0, 1) and "Traceback" not in err, out + err
+    assert "orders.columns.id.unique" in out

@@ -30,9 +30,12 @@ def _refuse_overwrite(target: Path, force: bool, what: str) -> None:
 @click.option("--sample-rows", type=click.IntRange(min=1), default=None, help="Rows the personal-data detectors look at (default 10,000).")
 @click.option("--name", default=None, help="Dataset name (default: the output file's name, else the data's).")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.option("--connection", default=None,
+              help="DATASET is a table (schema.table) of this connection of the settings, profiled in its database.")
 def init_cmd(dataset: str, output: Path | None, fmt: str | None, sample_rows: int | None, name: str | None,
-             force: bool) -> None:  # fmt: skip
-    """Draft a commented suite for DATASET (a file, glob or folder) from one pass over it.
+             force: bool, connection: str | None) -> None:  # fmt: skip
+    """Draft a commented suite for DATASET (a file, glob or folder; with --connection, a table)
+    from one pass over it.
 
     Every suggested rule carries its evidence as a comment. Owner and steward are left as
     placeholders: the suite does not validate until they are filled in. With -o, the dataset is
@@ -46,7 +49,8 @@ def init_cmd(dataset: str, output: Path | None, fmt: str | None, sample_rows: in
         from stewardgate.io import atomic_write_text
         from stewardgate.settings import load_settings
 
-        governance = load_settings(cwd=Path.cwd()).governance
+        settings = load_settings(cwd=Path.cwd())
+        governance = settings.governance
         chosen = name
         if output is not None:
             _refuse_overwrite(output, force, "init")
@@ -54,7 +58,8 @@ def init_cmd(dataset: str, output: Path | None, fmt: str | None, sample_rows: in
         draft = draft_suite(
             dataset, suite_folder=output.parent if output else Path.cwd(), fmt=fmt,
             sample_rows=sample_rows or governance.pii_sample_size, pii_threshold=governance.pii_threshold,
-            as_of=datetime.now(UTC), protect=output, name=chosen,
+            as_of=datetime.now(UTC), protect=output, name=chosen, connection=connection,
+            connections=settings.connections,
         )  # fmt: skip
         if output is None:
             click.echo(draft.text, nl=False)
