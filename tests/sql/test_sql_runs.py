@@ -229,3 +229,11 @@ def test_init_drafts_a_suite_from_a_table_that_then_runs(database: Database, tmp
     code, out, err = cli("run", "orders.yml", "--no-history", cwd=tmp_path, env=_env(database))
     assert code in (0, 1) and "Traceback" not in err, out + err
     assert "orders.columns.id.unique" in out
+
+
+def test_a_filter_keeps_percent_signs_and_colons_literal(database: Database, table_suite: Callable[..., Path]) -> None:
+    frame = pl.DataFrame({"s": ["a%:1", "a%:2", "b:3", "a_x"], "v": [1, -1, -2, -3]})
+    suite = table_suite(database, frame, columns={"v": {"min": 0}}, dataset_extra={"filter": "s LIKE 'a%:%'"})
+    (d,) = run_paths([suite], RunOptions(connections=CONNECTIONS)).datasets
+    (rule,) = [r for r in d.results if r.check == "min"]
+    assert (d.error, d.row_count, rule.failing_count, list(rule.samples)) == (None, 2, 1, ["-1"])
