@@ -152,7 +152,7 @@ def suite_text(
 
     ``top`` adds further top-level keys (``engine: pandera``, ``waivers: [...]``...).
     """
-    dataset = {"name": name, "path": path, **(dataset_extra or {})}
+    dataset = {"name": name, **({"path": path} if path is not None else {}), **(dataset_extra or {})}  # None: a SQL table
     stewardship = {"owner": "owner@example.com", "steward": "steward@example.com", **(stewardship_extra or {})}
     lines = [
         "version: 1",

@@ -72,7 +72,7 @@ def test_an_unknown_pyproject_key(tmp_path: Path) -> None:
     with pytest.raises(SettingsError) as info:
         load_settings(cwd=tmp_path, environ={})
     assert str(info.value) == (f"{path}:2: tool.stewardgate.sampels: unknown key (did you mean 'samples'? allowed: as_of, "
-                               "dataset_roots, engine, governance, notify, parallel, regex_timeout, s3, samples, spark_conf, "
+                               "connections, dataset_roots, engine, governance, notify, parallel, regex_timeout, s3, samples, spark_conf, "
                                "spark_master, store)")
 
 

@@ -96,6 +96,8 @@ class RunOptions:
     """A file (NDJSON, written atomically) or http(s) URL that gets the run's OpenLineage events; None: none."""
     openlineage_timeout: float = 5.0
     """Seconds an OpenLineage endpoint may take to answer one event."""
+    connections: dict[str, Any] = field(default_factory=dict)
+    """The settings' SQL connections by name (``dataset.connection``; docs/sql.md)."""
 
     def __post_init__(self) -> None:
         if self.governance is None:  # None means the defaults, set here once for every reader
@@ -258,7 +260,10 @@ def judge_suite(loaded: LoadedSuite, options: RunOptions) -> Judged:
         reader = reader_for(loaded, options.engine)
         scanned = reader.open(loaded, options, as_of)
         snapshot = _snapshot(scanned)
-        results, profile, anomalous = _check(loaded, reader, scanned, snapshot, options, as_of, moment)
+        try:
+            results, profile, anomalous = _check(loaded, reader, scanned, snapshot, options, as_of, moment)
+        finally:  # a reader's dataset may hold resources (a SQL table's connection pool)
+            getattr(scanned, "close", lambda: None)()
         results = apply_waivers(
             results, suite.waivers, dataset=suite.dataset.name, as_of=as_of, line_of=loaded.line_of,
             warn_days=options.governance.waiver_warn_days,

@@ -94,6 +94,19 @@ class GovernanceSettings(BaseModel):
         return {**DEFAULT_REQUIRED_BY_RISK_TIER, **v}
 
 
+class ConnectionSettings(BaseModel):
+    """``[tool.stewardgate.connections.NAME]``: a SQL database suites name with ``dataset.connection``.
+
+    The URL (a SQLAlchemy URL, with its password) is read from the environment variable
+    ``url_env`` when the dataset is opened, never from a file: settings and suites hold no
+    credentials (docs/sql.md).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    url_env: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", description="Environment variable holding the URL.")
+
+
 class Settings(BaseModel):
     """Every setting stewardgate reads, with its default."""
 
@@ -124,6 +137,9 @@ class Settings(BaseModel):
     )
     governance: GovernanceSettings = Field(
         default_factory=GovernanceSettings, description="[tool.stewardgate.governance] (pyproject only)."
+    )
+    connections: dict[str, ConnectionSettings] = Field(
+        default_factory=dict, description="[tool.stewardgate.connections.NAME] (pyproject only): SQL databases."
     )
     notify: NotifySettings = Field(
         default_factory=NotifySettings, description="[tool.stewardgate.notify] (pyproject only): notifications."

@@ -168,7 +168,7 @@ def test_missing_required_keys(cli: Callable[..., Any], tmp_path: Path) -> None:
     _write(tmp_path, "s.yml", "version: 1\ndataset:\n  name: t\n")
     assert _suite_error(cli, tmp_path, "validate", "s.yml") == _problems(
         "s.yml:1:1: stewardship: required key is missing",
-        "s.yml:3:3: dataset.path: required key is missing",
+        "s.yml:3:3: dataset: give path (a file, glob or folder), or connection and table (a SQL table)",
     )
 
 

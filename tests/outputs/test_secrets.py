@@ -30,7 +30,7 @@ POSITIONS = {
 ERROR_PATHS = {  # scheme, host, the start of the message
     "unreachable": ("postgresql", "127.0.0.1:1", "cannot open the history store at postgresql+psycopg://sg"),
     "unknown driver": ("postgresql+nosuch", "h", "cannot use the store at postgresql+nosuch://sg"),
-    "driver not installed": ("mysql+pymysql", "h", "cannot use the store at mysql+pymysql://sg"),
+    "driver not installed": ("mysql+mysqldb", "h", "cannot use the store at mysql+mysqldb://sg"),  # PyMySQL is installed
     "port not a number": ("postgresql", "h:port", "the store URL 'postgresql://sg"),
 }
 

@@ -91,9 +91,10 @@ def test_unknown_driver(tmp_path: Path) -> None:
 
 
 def test_driver_not_installed(tmp_path: Path) -> None:
-    expected = r"^cannot use the store at mysql\+pymysql://u:\*\*\*@h/db: the driver"
+    # mysqlclient (MySQLdb) is not a dependency; PyMySQL is (the SQL reader's MariaDB driver)
+    expected = r"^cannot use the store at mysql\+mysqldb://u:\*\*\*@h/db: the driver"
     with pytest.raises(StoreError, match=expected):
-        open_store(f"mysql+pymysql://u:{SECRET}@h/db", default_path=tmp_path / "h.db")
+        open_store(f"mysql+mysqldb://u:{SECRET}@h/db", default_path=tmp_path / "h.db")
 
 
 def test_unreachable_server_is_a_store_error_without_the_password(tmp_path: Path) -> None:

@@ -120,6 +120,7 @@ def run_cmd(paths: tuple[Path, ...], select: tuple[str, ...], exclude: tuple[str
     options = RunOptions(
         samples=settings.samples, as_of=settings.as_of, on_dataset=show, use_store=not no_history,
         store_url=settings.store, parallel=settings.parallel, governance=governance, openlineage=openlineage,
+        connections=settings.connections,
         engine=settings.engine, spark=spark, regex_timeout=settings.regex_timeout,
         dataset_roots=settings.dataset_roots, s3=settings.s3,
         spark_flags=tuple(f for f, v in (("--spark-master", spark_master), ("--spark-conf", spark_conf)) if v),

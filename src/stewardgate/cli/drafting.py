@@ -30,10 +30,13 @@ def _refuse_overwrite(target: Path, force: bool, what: str) -> None:
 @click.option("--sample-rows", type=click.IntRange(min=1), default=None, help="Rows the personal-data detectors look at (default 10,000).")
 @click.option("--name", default=None, help="Dataset name (default: the output file's name, else the data's).")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.option("--connection", default=None,
+              help="DATASET is a table (schema.table) of this connection of the settings, profiled in its database.")
 @exits
 def init_cmd(dataset: str, output: Path | None, fmt: str | None, sample_rows: int | None, name: str | None,
-             force: bool) -> int:  # fmt: skip
-    """Draft a commented suite for DATASET (a file, glob or folder) from one pass over it.
+             force: bool, connection: str | None) -> int:  # fmt: skip
+    """Draft a commented suite for DATASET (a file, glob or folder; with --connection, a table)
+    from one pass over it.
 
     Every suggested rule carries its evidence as a comment. Owner and steward are left as
     placeholders: the suite does not validate until they are filled in. With -o, the dataset is
@@ -54,7 +57,8 @@ def init_cmd(dataset: str, output: Path | None, fmt: str | None, sample_rows: in
     draft = draft_suite(
         dataset, suite_folder=output.parent if output else Path.cwd(), fmt=fmt,
         sample_rows=sample_rows or governance.pii_sample_size, pii_threshold=governance.pii_threshold,
-        as_of=datetime.now(UTC), protect=output, name=chosen, s3=settings.s3,
+        as_of=datetime.now(UTC), protect=output, name=chosen, s3=settings.s3, connection=connection,
+        connections=settings.connections,
     )  # fmt: skip
     if output is None:
         click.echo(draft.text, nl=False)

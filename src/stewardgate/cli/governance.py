@@ -86,10 +86,15 @@ def inspect_cmd(path: str, as_json: bool) -> int:
     if Path(path).suffix in (".yml", ".yaml") and not is_object_url(path):
         loaded = _one_suite(Path(path))
         spec = loaded.suite.dataset
+        if spec.is_table:
+            from stewardgate.errors import DatasetError
+            from stewardgate.governance.checks import TABLE_STAMP
+
+            raise DatasetError(f"{spec.connection}:{spec.table}: {TABLE_STAMP}")
         settings = _settings(None)
         day = settings.as_of or date.today()
         found = inspect_dataset(
-            spec.path.replace("{as_of}", day.isoformat()), base=loaded.folder, fmt=spec.format, s3=settings.s3
+            str(spec.path).replace("{as_of}", day.isoformat()), base=loaded.folder, fmt=spec.format, s3=settings.s3
         )
     else:
         found = inspect_dataset(path, base=Path(), s3=_settings(None).s3)

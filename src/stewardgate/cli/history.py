@@ -65,6 +65,7 @@ def backfill_cmd(paths: tuple[Path, ...], start: datetime, end: datetime, select
     settings = load_settings(cwd=Path.cwd(), flags={"store": store, "parallel": parallel})
     options = RunOptions(
         use_store=True, store_url=settings.store, governance=settings.governance, parallel=settings.parallel,
+        connections=settings.connections,
         select=select, exclude=exclude, actor=current_actor(),
     )  # fmt: skip
     done = backfill(list(paths), _days(start, end), options, on_night=None if as_json else _echo_night)

@@ -61,7 +61,7 @@ def open_dataset(
     ``{as_of}`` in the path becomes the run's as-of date (``YYYY-MM-DD``): one suite for a
     daily partition, e.g. ``orders/order_date={as_of}``. ``roots`` and ``s3``: see :func:`resolve`.
     """
-    path = spec.path.replace("{as_of}", (as_of or date.today()).isoformat())
+    path = str(spec.path).replace("{as_of}", (as_of or date.today()).isoformat())
     if spec.format in SPARK_ONLY:
         raise DatasetError(
             f"{path}: a {spec.format} dataset is read by Spark only: run with --engine spark "

@@ -51,7 +51,8 @@ class Draft:
 def draft_suite(
     dataset: str, *, suite_folder: Path, fmt: str | None = None, sample_rows: int = DEFAULT_SAMPLE_ROWS,
     pii_threshold: float = 0.5, as_of: datetime | None = None, protect: Path | None = None,
-    name: str | None = None, s3: S3Settings | None = None,
+    name: str | None = None, s3: S3Settings | None = None, connection: str | None = None,
+    connections: Any = None,
 ) -> Draft:  # fmt: skip
     """Draft a suite for ``dataset`` (a file, glob or folder) to be saved in ``suite_folder``.
 
@@ -65,16 +66,24 @@ def draft_suite(
         protect: the file the suite will be written to; it must not be one of the data files.
         name: the dataset name (default: from the data's path).
         s3: ``[tool.stewardgate.s3]``, for an ``s3://`` dataset (kept as the suite's path).
+        connection: ``dataset`` is then a table of this connection (of ``connections``, the
+            settings'), profiled in its database.
 
     Raises:
         DatasetError: the data cannot be found or read.
         UsageError: ``protect`` is one of the dataset's files.
         InternalError: the personal-data detectors (``stewardgate.governance.pii``) are missing.
     """
-    source = read_source(
-        dataset, suite_folder=suite_folder, fmt=fmt, sample_rows=sample_rows,
-        as_of=as_of or datetime.now(UTC), protect=protect, name=name, s3=s3,
-    )  # fmt: skip
+    if connection is not None:  # ``dataset`` is a table of that connection (docs/sql.md)
+        from stewardgate.drafting.source import read_table_source
+
+        source = read_table_source(dataset, connection=connection, connections=connections or {}, sample_rows=sample_rows,
+                                   as_of=as_of or datetime.now(UTC), name=name)  # fmt: skip
+    else:
+        source = read_source(
+            dataset, suite_folder=suite_folder, fmt=fmt, sample_rows=sample_rows,
+            as_of=as_of or datetime.now(UTC), protect=protect, name=name, s3=s3,
+        )  # fmt: skip
     findings = detect_pii(source.sample, threshold=pii_threshold)
     drafted = _draft_columns(source, findings)
     text = render(source, drafted)
@@ -142,15 +151,17 @@ def _header(source: Source) -> str:
     shape = f"{files:,} {source.resolved.format} file{'s' if files != 1 else ''}"
     if source.resolved.partitioned:
         shape = "a hive-partitioned folder"
+    if source.spec.is_table:
+        shape = "a SQL table, profiled in its database"
     if source.sample_rows >= rows:
         sampled = "personal data was looked for in every value."
     else:
         sampled = f"personal data was looked for in a sample: the first {source.sample_rows:,} rows."
-    profiled = f"All {rows:,} rows were profiled in one streaming pass; {sampled}"
+    profiled = f"All {rows:,} rows were profiled in one {'query' if source.spec.is_table else 'streaming pass'}; {sampled}"
     if not rows:
         profiled = "The data has no rows: only the column types could be drafted."
     lines = [
-        f"Drafted by `stewardgate init` from {source.spec.path} ({shape}).",
+        f"Drafted by `stewardgate init` from {source.spec.path or source.resolved.display} ({shape}).",
         profiled,
         "Every suggestion says what it rests on: review them before relying on this suite.",
         "This suite does not validate until stewardship.owner and stewardship.steward are filled in.",
@@ -160,6 +171,9 @@ def _header(source: Source) -> str:
 
 def _dataset(source: Source) -> Any:
     spec = source.spec
+    if spec.is_table:
+        return _commented({"name": spec.name, "connection": spec.connection, "table": spec.table},
+                          {"connection": "a connection of the settings (docs/sql.md)"})  # fmt: skip
     data: dict[str, Any] = {"name": spec.name, "path": spec.path}
     comments = {"path": "absolute" if os.path.isabs(spec.path) else "relative to this file"}
     if spec.format is not None:

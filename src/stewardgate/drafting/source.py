@@ -74,6 +74,35 @@ def read_source(
     return Source(spec, scanned.resolved, scanned.schema, profile, sample, min(sample_rows, profile["row_count"]))
 
 
+def read_table_source(
+    table: str, *, connection: str, connections: Any, sample_rows: int, as_of: datetime, name: str | None = None,
+) -> Source:  # fmt: skip
+    """Profile a SQL table in its database (one aggregate query and its group-bys, as a run's
+    profile, docs/sql.md) and sample its first rows for the personal-data detectors."""
+    import polars as pl
+
+    from stewardgate.engines.profile import assemble_profile, high_cardinality_columns, plan_profile
+    from stewardgate.readers.sql.execute import execute_in_sql
+    from stewardgate.readers.sql.run import HEAD_ROWS, head_frame
+    from stewardgate.readers.sql.table import open_table
+
+    spec = DatasetSpec(name=name or dataset_name(table.rsplit(".", 1)[-1]), connection=connection, table=table)
+    ds = open_table(spec, suite=Path("init"), connections=connections, as_of=as_of.date())
+    try:
+        head = head_frame(ds, max(sample_rows, HEAD_ROWS))
+        text = [n for n, t in ds.schema.items() if t == pl.String]
+        sample = {n: head[n].head(sample_rows).to_list() for n in text}
+        high = high_cardinality_columns(head.lazy(), ds.schema, max_categories=_CATEGORIES)
+        plan = plan_profile(ds.schema, max_categories=_CATEGORIES, high_cardinality=high,
+                            exact=frozenset(_key_candidates(ds.schema, sample)), estimate=high)  # fmt: skip
+        done = execute_in_sql([], ds, masked=set(), samples=0, profile=plan)
+    finally:
+        ds.engine.dispose()
+    profile = assemble_profile(plan, done.extra, done.frames, done.row_count, as_of=as_of, top_k=_CATEGORIES,
+                               estimates=done.estimates or None)  # fmt: skip
+    return Source(spec, ds.resolved, ds.schema, profile, sample, min(sample_rows, done.row_count))
+
+
 def dataset_name(dataset: str) -> str:
     """A dataset name from its path: the file's stem or the folder's name, made valid."""
     parts = [p for p in Path(dataset.rstrip("/\\")).parts if p not in ("", ".", "..")]

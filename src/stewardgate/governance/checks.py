@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 _MISSING = (None, "", [], {})
 
 
+TABLE_STAMP = "a SQL table carries no stewardship stamp: stamp writes Parquet footers and sidecar files only (docs/sql.md)"
+
+
 def governance_figures(planned: list[PlannedCheck], schema: dict[str, Any], as_of: date) -> list[Figure]:
     """The figures the governance checks need from the run's one pass over the data (any reader)."""
     figures = []
@@ -87,6 +90,9 @@ def _run_one(
         return [_with_expected(r, p) for r in scan_personal_data(p, loaded.suite, scanned, row_count=row_count)]
     if p.check == "stamp_match":
         from stewardgate.governance.stamp_match import judge_stamp
+
+        if loaded.suite.dataset.is_table:
+            return [skipped(p, TABLE_STAMP)]
 
         judged = judge_stamp(loaded, scanned)
         if judged is None:

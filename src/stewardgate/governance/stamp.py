@@ -117,7 +117,11 @@ def stamp_suite(
             without changing its schema or row groups (it is then left as it was).
     """
     spec = loaded.suite.dataset
-    path = spec.path.replace("{as_of}", (as_of or at.date()).isoformat())
+    if spec.is_table:
+        from stewardgate.governance.checks import TABLE_STAMP
+
+        raise DatasetError(f"{spec.connection}:{spec.table}: {TABLE_STAMP}")
+    path = str(spec.path).replace("{as_of}", (as_of or at.date()).isoformat())
     if is_object_url(path):
         raise DatasetError(
             f"{path}: stamp never writes to object storage (a Parquet footer cannot be rewritten in place, "

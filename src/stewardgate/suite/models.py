@@ -122,10 +122,21 @@ class DatasetSpec(StrictModel):
     """Where the data is and how to read it."""
 
     name: str = Field(description="Dataset name; first part of every check id.")
-    path: str = Field(
+    path: str | None = Field(
+        default=None,
         description="File, glob or hive-partitioned folder, relative to the suite, or in S3 (s3://bucket/key, "
         "the same three kinds); with format "
-        "table, a table name in the Spark session's catalog; with format delta, a Delta table's folder."
+        "table, a table name in the Spark session's catalog; with format delta, a Delta table's folder. "
+        "Not with connection.",
+    )
+    connection: str | None = Field(
+        default=None, description="A table in a SQL database: the connection's name in the settings "
+        "([tool.stewardgate.connections.NAME]); needs table (docs/sql.md).",
+    )
+    table: str | None = Field(default=None, description="With connection: the table, as schema.table or table.")
+    filter: str | None = Field(
+        default=None, description="With connection: one boolean SQL expression selecting the rows to check "
+        "({as_of} is the run's date, bound as a parameter); no subqueries, statements or other functions.",
     )
     format: Literal["parquet", "csv", "ndjson", "ipc", "table", "delta"] | None = Field(
         default=None,
@@ -143,11 +154,42 @@ class DatasetSpec(StrictModel):
 
     @field_validator("path")
     @classmethod
-    def _path(cls, v: str) -> str:
-        problem = path_problem(v)
+    def _path(cls, v: str | None) -> str | None:
+        problem = path_problem(v) if v is not None else None
         if problem is not None:
             raise ValueError(problem)
         return v
+
+    @field_validator("filter")
+    @classmethod
+    def _filter(cls, v: str | None) -> str | None:
+        if v is not None:
+            from stewardgate.suite.sql_filter import filter_problem
+
+            problem = filter_problem(v)
+            if problem:
+                raise ValueError(problem)
+        return v
+
+    @model_validator(mode="after")
+    def _where(self) -> DatasetSpec:
+        if self.connection is None:
+            if self.path is None:
+                raise ValueError("give path (a file, glob or folder), or connection and table (a SQL table)")
+            for key in ("table", "filter"):
+                if getattr(self, key) is not None:
+                    raise ValueError(f"{key} needs connection (a SQL table); a file dataset has path only")
+            return self
+        if self.path is not None or self.format is not None or self.csv is not None:
+            raise ValueError("a SQL table (connection) has no path, format or csv: give connection and table")
+        if self.table is None:
+            raise ValueError("connection needs table: the table's name, as schema.table or table")
+        return self
+
+    @property
+    def is_table(self) -> bool:
+        """A table in a SQL database (``connection``), checked in the database (docs/sql.md)."""
+        return self.connection is not None
 
 
 class Retention(StrictModel):

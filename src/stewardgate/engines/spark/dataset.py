@@ -37,7 +37,7 @@ def open_spark_dataset(
 ) -> SparkDataset:
     """Read ``spec`` with Spark, lazily; raise DatasetError on anything unreadable (``roots``:
     see :func:`~stewardgate.datasets.resolve.resolve`; a catalog table has no path to confine)."""
-    path = spec.path.replace("{as_of}", (as_of or date.today()).isoformat())
+    path = str(spec.path).replace("{as_of}", (as_of or date.today()).isoformat())
     if spec.format in ("table", "delta"):
         return _open_table(spark, spec.format, path, base)
     if is_object_url(path):

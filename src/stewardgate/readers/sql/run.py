@@ -1,0 +1,140 @@
+"""A suite's engines on a SQL table: contract, profile, governance, in the database.
+
+- Schema level (presence, dtype, undeclared columns, order): the polars contract on an empty
+  frame of the catalogue's columns (mapped to polars dtypes, :mod:`.types`). No pass.
+- Data-level column rules, the row count, the profile and the retention figures: one aggregate
+  query, its group-bys and ``LIMIT``-ed sample queries (:mod:`.execute`).
+- The figures governance declares (:mod:`stewardgate.engines.figures`) in the same query; the data the
+  governance checks read afterwards (:data:`Measured.source`): the first ``sample_size`` rows for a
+  check whose value asks for a sample (the personal-data scan), else the catalogue's empty frame.
+- Expectations: the table-level and aggregate ones in the same query (:mod:`.expectations`); any
+  other is an errored check saying so (never passed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+from typing import Any
+
+from stewardgate.engines.compiled import SCHEMA_CHECKS
+from stewardgate.engines.figures import Figure
+from stewardgate.engines.measured import Measured
+from stewardgate.planning import PlannedCheck
+from stewardgate.readers.sql.execute import ENGINE, execute_in_sql, render, select, series
+from stewardgate.readers.sql.expectations import expectation_aggs, expectation_results, pushed
+from stewardgate.readers.sql.lower import Params, column
+from stewardgate.readers.sql.table import SqlDataset
+from stewardgate.suite.loader import LoadedSuite
+
+HEAD_ROWS = 20_000
+
+
+def measure_on_sql(
+    loaded: LoadedSuite, ds: SqlDataset, planned: list[PlannedCheck], *, figures: list[Figure], masked: set[str],
+    samples: int, as_of: date, moment: datetime, profiled: bool,
+) -> Measured:  # fmt: skip
+    """What the database measured on a suite's table (the runner's executors judge the rest on it).
+
+    The connection pool stays open for the checks after the pass (their sample rows); the runner
+    closes the opened dataset (:meth:`SqlDataset.close`) once the dataset is judged."""
+    return _measure(loaded, ds, planned, figures=figures, masked=masked, samples=samples, as_of=as_of, moment=moment,
+                    profiled=profiled)  # fmt: skip
+
+
+def _measure(
+    loaded: LoadedSuite, ds: SqlDataset, planned: list[PlannedCheck], *, figures: list[Figure], masked: set[str],
+    samples: int, as_of: date, moment: datetime, profiled: bool,
+) -> Measured:  # fmt: skip
+    import polars as pl
+
+    from stewardgate.engines.contract import run_contract
+    from stewardgate.engines.profile import QUANTILE_SAMPLE, assemble_profile, high_cardinality_columns, plan_for_checks
+
+    in_sql = [_in_sql(p) for p in planned]  # planning applied it already (SqlReader.rewrite); kept idempotent
+    plan = None
+    if profiled:
+        head = head_frame(ds, HEAD_ROWS)
+        plan = plan_for_checks(ds.schema, in_sql, high=high_cardinality_columns(head.lazy(), ds.schema))
+    params = Params()
+    expectations = pushed(in_sql)
+    gx_query, gx_aggs = expectation_aggs(expectations, ds, params)
+    done = execute_in_sql(in_sql, ds, masked=masked, samples=samples, profile=plan,
+                          extra=[*(figure_to_sql(f, ds, params) for f in figures), *gx_aggs], params=params)  # fmt: skip
+    schema_level = [p for p in in_sql if p.engine == "pandera" and p.check in SCHEMA_CHECKS]
+    contract = done.results + run_contract(schema_level, pl.DataFrame(schema=ds.schema), masked=masked, samples=samples,
+                                           row_count=done.row_count)  # fmt: skip
+    order = {p.check_id: i for i, p in enumerate(planned)}
+    contract.sort(key=lambda r: order[r.check_id])
+    profile: dict[str, Any] = {"row_count": done.row_count, "columns": {}}
+    if plan is not None:
+        approximations: dict[str, Any] = {}
+        if done.row_count > QUANTILE_SAMPLE:
+            approximations["quantile_sample"] = f"the first {QUANTILE_SAMPLE} rows the database returned"
+        profile = assemble_profile(plan, done.extra, done.frames, done.row_count, as_of=moment,
+                                   estimates=done.estimates or None, approximations=approximations)  # fmt: skip
+    others = [p for p in in_sql if p.section == "expectations" and p not in expectations]
+    expected = expectation_results(expectations, others, gx_query, done.extra, done.row_count, ds, masked, samples)
+    order_of = {p.check_id: i for i, p in enumerate(planned)}
+    expected.sort(key=lambda r: order_of[r.check_id])
+    extra = {**done.extra, **_typed_minimums(figures, done.extra, ds)}
+    return Measured(contract, expected, profile, extra, _source(ds, done.row_count))
+
+
+def _in_sql(p: PlannedCheck) -> PlannedCheck:
+    """Data-level column rules run in the database, whatever engine of record the suite named."""
+    if p.section == "columns" and p.check not in SCHEMA_CHECKS and p.engine in ("polars", "gx", "pandera"):
+        return replace(p, engine=ENGINE, reason=f"{p.reason} (in the database)" if p.reason else "in the database")
+    return p
+
+
+def head_frame(ds: SqlDataset, rows: int) -> Any:
+    """The first ``rows`` rows of the table (and filter) as a polars frame of the table's dtypes."""
+    import polars as pl
+
+    names = list(ds.schema)
+    fetched = ds.run(render(select(ds, [column(n) for n in names]).limit(rows), ds))
+    return pl.DataFrame([series(n, [r[i] for r in fetched], ds.schema[n]) for i, n in enumerate(names)])
+
+
+def figure_to_sql(figure: Figure, ds: SqlDataset, params: Params) -> tuple[str, Any]:
+    """A declared figure as one SQL aggregate of the table's query (``count_before``: rows whose
+    date is before the cutoff, bound as a parameter; ``min``: the oldest value)."""
+    from sqlglot import exp
+
+    from stewardgate.readers.sql.execute import _count_if
+    from stewardgate.readers.sql.lower import _value
+
+    col = column(figure.column)
+    if figure.kind == "min":
+        return figure.name, exp.Min(this=col)
+    day = exp.cast(col, exp.DataType.build("DATE")) if ds.dialect != "sqlite" else exp.Anonymous(this="DATE", expressions=[col])
+    return figure.name, _count_if(exp.LT(this=day, expression=params.bind(_value(figure.cutoff, ds.dialect))))
+
+
+def _typed_minimums(figures: list[Figure], extra: dict[str, Any], ds: SqlDataset) -> dict[str, Any]:
+    """``min`` figures as the values polars would give for the column's dtype (the driver's
+    value read back through :func:`series`), so governance words them the same for files and tables."""
+    return {
+        f.name: series("v", [extra[f.name]], ds.schema[f.column])[0]
+        for f in figures if f.kind == "min" and extra.get(f.name) is not None
+    }  # fmt: skip
+
+
+def _source(ds: SqlDataset, row_count: int) -> Any:
+    """Where the checks after the pass read: the table's first ``sample_size`` rows for a check
+    whose value asks for a sample (the personal-data scan), else the catalogue's empty frame
+    (metadata checks) with the table's row count."""
+    import polars as pl
+
+    from stewardgate.datasets.scan import ScannedDataset
+
+    bare = ScannedDataset(ds.resolved, pl.LazyFrame(schema=ds.schema), ds.schema, ds.fingerprint, ds.metadata)
+
+    def source(p: PlannedCheck) -> tuple[Any, int]:
+        if isinstance(p.value, dict) and "sample_size" in p.value:
+            frame = head_frame(ds, p.value["sample_size"])
+            return ScannedDataset(ds.resolved, frame.lazy(), ds.schema, ds.fingerprint, ds.metadata, frame.height), frame.height
+        return bare, row_count
+
+    return source
