@@ -52,10 +52,10 @@ def _add_note_column(conn: sa.Connection) -> None:
 
 
 def test_first_open_creates_the_latest_version(spec: StoreSpec) -> None:
-    assert latest_version() == 2  # version 2 added the audit chain (sg_audit)
+    assert latest_version() == 3  # version 2 added the audit chain (sg_audit), 3 packed records and metric series
     spec.open().close()
     spec.open().close()  # a second open finds the tables and changes nothing
-    assert _version(spec) == "2"
+    assert _version(spec) == "3"
 
 
 def test_newer_store_is_refused(spec: StoreSpec) -> None:
@@ -66,7 +66,7 @@ def test_newer_store_is_refused(spec: StoreSpec) -> None:
     where = target_for(spec.url, default_path=spec.default_path).where
     assert str(caught.value) == (
         f"the store at {where} has schema version 7; "
-        "this stewardgate understands up to 2; upgrade stewardgate"
+        "this stewardgate understands up to 3; upgrade stewardgate"
     )
 
 
@@ -81,13 +81,13 @@ def test_invalid_version_is_refused(spec: StoreSpec) -> None:
 def test_older_store_is_upgraded_in_place(spec: StoreSpec, monkeypatch: pytest.MonkeyPatch) -> None:
     with spec.open() as store:
         save(store, make_run(), "r1", date(2025, 3, 1))
-    monkeypatch.setattr(migrations, "UPGRADES", [*migrations.UPGRADES, _add_note_column])  # as if version 3 existed
+    monkeypatch.setattr(migrations, "UPGRADES", [*migrations.UPGRADES, _add_note_column])  # as if version 4 existed
     with spec.open() as store:
         assert [r.run_id for r in store.runs()] == ["r1"]
         save(store, make_run(), "r2", date(2025, 3, 2))
-    assert _version(spec) == "3"
+    assert _version(spec) == "4"
     assert "note" in _columns(spec, "sg_runs")
-    spec.open().close()  # already at version 3: the step does not run again
+    spec.open().close()  # already at version 4: the step does not run again
 
 
 def test_failed_upgrade_changes_nothing(spec: StoreSpec, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -100,5 +100,5 @@ def test_failed_upgrade_changes_nothing(spec: StoreSpec, monkeypatch: pytest.Mon
     monkeypatch.setattr(migrations, "UPGRADES", [*migrations.UPGRADES, broken])
     with pytest.raises(StoreError, match=r"^cannot open the history store at "):
         spec.open()
-    assert _version(spec) == "2"
+    assert _version(spec) == "3"
     assert "note" not in _columns(spec, "sg_runs")
