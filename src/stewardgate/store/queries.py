@@ -84,6 +84,7 @@ def _summary(row: sa.Row[Any]) -> RunSummary:
         tool_version=row.tool_version,
         is_rerun=bool(row.is_rerun),
         superseded_by=row.superseded_by,
+        pruned=row.pruned_at is not None,
     )
 
 
