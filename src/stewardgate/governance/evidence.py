@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from stewardgate.store.audit import AuditEntry
 from stewardgate.store.codec import record_sha256
 from stewardgate.store.evidence import RunKey, StoredEvidence, StoredRun
-from stewardgate.store.prune import latest_checkpoint, summaries_sha256
+from stewardgate.store.prune import carried_entries, latest_checkpoint, summaries_sha256
 
 MIN_ANCHOR_HEX = 16
 
@@ -49,7 +49,8 @@ class EvidenceReport:
 
 def verify_records(entries: Sequence[AuditEntry], evidence: StoredEvidence) -> EvidenceReport:
     """Compare every stored run, its results and the catalog with the chain's run entries."""
-    recorded = {(str(e.payload.get("run_id")), e.subject): e for e in entries if e.kind == "run"}
+    kept = [*carried_entries(latest_checkpoint(list(entries))), *entries]  # a checkpoint carries folded entries of runs that stay
+    recorded = {(str(e.payload.get("run_id")), e.subject): e for e in kept if e.kind == "run"}
     pruned = {key for key, run in evidence.runs.items() if run.pruned}
     problems = _pruned_problems(entries, evidence, pruned) + _unrecorded(evidence, recorded, pruned)
     covered = without_digest = 0

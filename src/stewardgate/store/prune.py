@@ -10,11 +10,12 @@ its schema snapshot (unless a steward accepted it). What stays:
   seasonality), not the latest days;
 * every run whose schema snapshot was accepted (the drift baseline reads its profile), and each
   dataset's latest run (the catalog's verdict);
-* the audit chain, checkpointed: the ``run`` entries of pruned runs at the start of the chain
-  are folded into one ``checkpoint`` entry appended at its head. It records the hash of the last
-  folded entry (``through_seq``, ``through_hash``: verification starts from there), carries every
-  other folded entry whole (waivers, baseline acceptances, stamps, earlier checkpoints' carried
-  entries), and the SHA-256 of the pruned runs' summaries, so ``audit verify`` still checks them.
+* the audit chain, checkpointed: the entries from the start of the chain to the last ``run``
+  entry of a pruned run are folded into one ``checkpoint`` entry appended at its head. It records
+  the hash of the last folded entry (``through_seq``, ``through_hash``: verification starts from
+  there), carries every folded entry whole but the pruned runs' own (waivers, baseline
+  acceptances, stamps, run entries of runs that stay, what earlier checkpoints carried), and the
+  SHA-256 of the pruned runs' summaries, so ``audit verify`` still checks them.
 
 Everything happens in one write transaction; :func:`plan_prune` alone (the dry run) changes nothing.
 """
@@ -189,23 +190,30 @@ def _metric_boundaries(conn: sa.Connection, cutoff: date, keep_points: int) -> t
 
 
 def _fold(conn: sa.Connection, pruned: set[RunKey]) -> tuple[tuple[AuditEntry, ...], tuple[dict[str, Any], ...]]:
-    """The entries at the start of the chain up to the last ``run`` entry of a pruned run
-    (stopping at the first run entry of a run that stays), and the ones carried whole."""
-    through = 0
+    """The entries from the start of the chain to the last ``run`` entry of a pruned run, and
+    those of them carried whole: all but the pruned runs' own entries (a run entry of a run
+    that stays, waivers, baselines, stamps, and what earlier checkpoints carried)."""
+    def of_pruned(kind: str, subject: str, payload: dict[str, Any]) -> bool:
+        return kind == "run" and (str(payload.get("run_id")), subject) in pruned
+
     entries = read_entries(conn)
-    for e in entries:
-        if e.kind == "run":
-            if (str(e.payload.get("run_id")), e.subject) not in pruned:
-                break
-            through = e.seq
+    through = max((e.seq for e in entries if of_pruned(e.kind, e.subject, e.payload)), default=0)
     folded = [e for e in entries if e.seq <= through]
     carried: list[dict[str, Any]] = []
     for e in folded:
         if e.kind == CHECKPOINT:
-            carried.extend(e.payload.get("carried", []))
-        elif e.kind != "run":
+            carried.extend(c for c in e.payload.get("carried", []) if not of_pruned(c["kind"], c["subject"], c["payload"]))
+        elif not of_pruned(e.kind, e.subject, e.payload):
             carried.append(entry_data(e))
     return tuple(folded), tuple(carried)
+
+
+def carried_entries(checkpoint: AuditEntry | None) -> list[AuditEntry]:
+    """The entries a checkpoint carries, as entries (their hashes are checked by ``audit verify``)."""
+    if checkpoint is None:
+        return []
+    return [AuditEntry(int(c["seq"]), c["kind"], c["subject"], c["payload"], datetime.fromisoformat(c["recorded_at"]),
+                       c["prev_hash"], c["hash"]) for c in checkpoint.payload.get("carried", [])]  # fmt: skip
 
 
 def entry_data(e: AuditEntry) -> dict[str, Any]:
