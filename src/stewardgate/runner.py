@@ -191,6 +191,7 @@ def _judge_all(suites: list[LoadedSuite], options: RunOptions) -> Iterator[Judge
     yield from run_all(
         tasks, _judge_file, processes=options.parallel,
         on_death=lambda task, why: _worker_died(by_path[task[0]], why, options),
+        inline=lambda task: judge_suite(by_path[task[0]], task[1]),  # while the workers start
     )  # fmt: skip
 
 
