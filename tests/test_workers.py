@@ -1,4 +1,4 @@
-"""The worker pool: started once per command, fed task after task, the parent helping while it starts."""
+"""The worker pool: started once per command (or per call), fed task after task."""
 
 from __future__ import annotations
 
@@ -65,11 +65,3 @@ def test_a_worker_killed_between_calls_is_replaced() -> None:
         time.sleep(0.2)
         assert list(run_all([0.0, 0.0, 0.0], time.sleep, processes=2, on_death=_died)) == [None, None, None]
         assert victim not in _workers() and len(_workers()) == 2
-
-
-def test_the_parent_takes_tasks_while_the_workers_start() -> None:
-    here = os.getpid()
-    done = list(run_all(list(range(40)), _pid, processes=2, on_death=_died, inline=_pid))
-    assert len(done) == 40
-    assert here in done  # the parent did some itself: starting a worker takes longer than one task
-    assert set(done) - {here}  # and the workers did the rest once they were up

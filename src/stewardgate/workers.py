@@ -42,7 +42,6 @@ class _Worker(Generic[T]):
             self.process.start()
         child.close()
         self.task: T | None = None
-        self.warm = False  # has answered a task: started and imported
 
     def give(self, task: T) -> None:
         self.task = task
@@ -58,7 +57,7 @@ class Pool(Generic[T, R]):
         self._context = multiprocessing.get_context("spawn")  # polars' thread pools do not survive fork
         self._workers: list[_Worker[T]] = []
 
-    def run(self, tasks: list[T], on_death: Callable[[T, str], R], inline: Callable[[T], R] | None = None) -> Iterator[R]:
+    def run(self, tasks: list[T], on_death: Callable[[T, str], R]) -> Iterator[R]:
         """``work(task)`` for every task, yielded as each finishes (see :func:`run_all`)."""
         todo = deque(tasks)
         for _ in range(min(self.processes, len(todo)) - len(self._workers)):
@@ -68,12 +67,7 @@ class Pool(Generic[T, R]):
                 self._give(worker, todo.popleft())
         while any(w.task is not None for w in self._workers):
             busy = [w for w in self._workers if w.task is not None]
-            if inline is not None and todo and not any(w.warm for w in self._workers):
-                # No worker has started yet: the parent does the next task itself meanwhile.
-                yield inline(todo.popleft())
-                ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=0)
-            else:
-                ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy])
+            ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy])
             for worker in busy:
                 if worker.conn in ready or worker.process.sentinel in ready:
                     yield _finish(worker, on_death)
@@ -106,7 +100,8 @@ _kept: dict[Any, Pool[Any, Any]] | None = None
 def keep_pool() -> Iterator[None]:
     """Within the block, :func:`run_all` keeps its workers between calls (one pool per ``work``),
     ending them when the block ends for any reason: a backfill starts its workers once, not
-    every night."""
+    every night. (Workers start with the first tasks, never before: a worker that is seen
+    running holds a dataset, which is what tests/cli/test_signals.py relies on.)"""
     global _kept
     outer, _kept = _kept, {}
     try:
@@ -118,24 +113,21 @@ def keep_pool() -> Iterator[None]:
 
 
 def run_all(
-    tasks: list[T], work: Callable[[T], R], *, processes: int, on_death: Callable[[T, str], R],
-    inline: Callable[[T], R] | None = None,
+    tasks: list[T], work: Callable[[T], R], *, processes: int, on_death: Callable[[T, str], R]
 ) -> Iterator[R]:
     """``work(task)`` for every task in up to ``processes`` workers, yielded as each finishes.
 
     An exception ``work`` raises is raised here; a worker that dies yields ``on_death``.
-    ``inline`` (the same work, done in this process): while the workers are still starting,
-    the parent takes the next tasks itself, so that many small tasks are never slower than
-    doing them all here. Inside :func:`keep_pool` the workers outlive the call.
+    Inside :func:`keep_pool` the workers outlive the call.
     """
     if _kept is not None:
         pool = _kept.setdefault(work, Pool(work, processes))
         pool.processes = max(pool.processes, processes)
-        yield from pool.run(tasks, on_death, inline)
+        yield from pool.run(tasks, on_death)
         return
     once: Pool[T, R] = Pool(work, processes)
     try:
-        yield from once.run(tasks, on_death, inline)
+        yield from once.run(tasks, on_death)
     finally:
         once.close()
 
@@ -143,7 +135,6 @@ def run_all(
 def _finish(worker: _Worker[T], on_death: Callable[[T, str], R]) -> R:
     """The held task's result, or ``on_death`` when the worker ended without sending one."""
     task, worker.task = worker.task, None
-    worker.warm = True
     if worker.conn.poll():
         try:
             kind, value = worker.conn.recv()
