@@ -58,9 +58,12 @@ def make_data(folder: Path, columns: int, rows: int, seed: int = 7) -> Path:
     return folder / "wide.yml"
 
 
+SRC = [HERE.parent / "src"]  # --src: measure another checkout's stewardgate (e.g. an older store layout)
+
+
 def _env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("STEWARDGATE_")}
-    env["PYTHONPATH"] = str(HERE.parent / "src")
+    env["PYTHONPATH"] = str(SRC[0])
     return env
 
 
@@ -132,7 +135,9 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--work", type=Path, default=Path("/tmp/sg-store-bench"))
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    parser.add_argument("--src", type=Path, default=SRC[0], help="the stewardgate sources to run (default: this checkout's)")
     args = parser.parse_args()
+    SRC[0] = args.src
     rows = _count(args.rows)
     work = args.work / f"{args.columns}x{rows}"
     suite = make_data(work, args.columns, rows)
