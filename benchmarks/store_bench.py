@@ -40,8 +40,9 @@ def _count(text: str) -> int:
     return int(float(text.rstrip("km")) * scale)
 
 
-def make_data(folder: Path, columns: int, rows: int, seed: int = 7) -> Path:
-    """``columns`` int64 columns (every 10th with a few nulls), one not-null rule per column."""
+def make_data(folder: Path, columns: int, rows: int, *, anomalies: bool = False) -> Path:
+    """``columns`` int64 columns, one not-null rule per column (``anomalies``: and anomaly rules
+    on the row count and every column's null fraction, so that a run reads its history)."""
     folder.mkdir(parents=True, exist_ok=True)
     data = folder / f"wide-{columns}x{rows}.parquet"
     if not data.exists():
@@ -54,8 +55,12 @@ def make_data(folder: Path, columns: int, rows: int, seed: int = 7) -> Path:
         "columns:",
         *(f"  c{i:04d}: {{nullable: false}}" for i in range(columns)),
     ]
-    (folder / "wide.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return folder / "wide.yml"
+    if anomalies:
+        lines += ["anomalies:", "  - {metric: row_count}",
+                  f"  - {{metric: null_fraction, columns: [{', '.join(f'c{i:04d}' for i in range(columns))}]}}"]  # fmt: skip
+    suite = folder / ("wide-anomalies.yml" if anomalies else "wide.yml")
+    suite.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return suite
 
 
 SRC = [HERE.parent / "src"]  # --src: measure another checkout's stewardgate (e.g. an older store layout)
@@ -152,7 +157,8 @@ def main() -> int:
     for name, value in size["by_table"].items():  # type: ignore[attr-defined]
         print(f"  {name:40s} {value:>12,.0f} bytes per run")
     if args.growth:
-        report["growth"] = growth(suite, store, [int(x) for x in args.growth.split(",")], args.rounds, work)
+        with_history = make_data(work, args.columns, rows, anomalies=True)
+        report["growth"] = growth(with_history, [int(x) for x in args.growth.split(",")], args.rounds, work)
     report["loadavg_after"] = Path("/proc/loadavg").read_text().split()[:3]
     print(f"load average before {' '.join(report['loadavg_before'])}, after {' '.join(report['loadavg_after'])}")  # type: ignore[arg-type]
     if args.json is not None:
@@ -160,8 +166,11 @@ def main() -> int:
     return 0
 
 
-def growth(suite: Path, seed_store: Path, counts: list[int], rounds: int, work: Path) -> dict[str, object]:
-    """One more run against stores holding ``counts`` runs: interleaved rounds, medians."""
+def growth(suite: Path, counts: list[int], rounds: int, work: Path) -> dict[str, object]:
+    """One more run against stores holding ``counts`` runs of the dataset (a first real run,
+    copied onto earlier days): interleaved rounds, medians."""
+    seed_store = work / "seed.db"
+    run_once(suite, seed_store, START - timedelta(days=1))
     stores = {}
     for count in counts:
         stores[count] = work / f"grown-{count}.db"
@@ -176,7 +185,7 @@ def growth(suite: Path, seed_store: Path, counts: list[int], rounds: int, work: 
             copy.unlink()
     medians = {c: statistics.median(t) for c, t in times.items()}
     base = medians[counts[0]]
-    print(f"a run against N stored runs ({rounds} interleaved rounds, medians):")
+    print(f"a run with anomaly rules on the row count and every column's null fraction, against N stored runs ({rounds} interleaved rounds, medians):")
     for count in counts:
         print(f"  {count:>6,} stored runs: {medians[count]:6.2f} s  ({medians[count] / base:.2f}x of {counts[0]})")
     return {"rounds": rounds, "seconds": times, "median": medians, "ratio": {c: medians[c] / base for c in counts}}
