@@ -84,7 +84,7 @@ def main() -> int:
     args = parser.parse_args()
     rows = _count(args.rows)
     folder = args.work / f"{args.datasets}x{rows}"
-    suites = make_suites(folder, args.datasets, rows)
+    make_suites(folder, args.datasets, rows)
     load = [Path("/proc/loadavg").read_text().split()[:3]]
     if args.backfill:
         base = ["backfill", "suites", "--from", "2026-01-01", "--to", f"2026-01-{args.nights:02d}"]

@@ -21,7 +21,6 @@ import shutil
 import sqlite3
 import statistics
 import sys
-import time
 from datetime import date, timedelta
 from pathlib import Path
 

@@ -45,18 +45,18 @@ def verify_chain(entries: Sequence[AuditEntry], head: tuple[int, str] | None) ->
     expected_seq, prev, checkpoint = 1, GENESIS, _start(entries)
     if checkpoint is not None:
         expected_seq, prev = int(checkpoint.payload["through_seq"]) + 1, str(checkpoint.payload["through_hash"])
-        bad = _carried_problem(checkpoint)
-        if bad is not None:
-            return ChainReport(False, 0, head, checkpoint.seq, bad, checkpoint)
+        carried = _carried_problem(checkpoint)
+        if carried is not None:
+            return ChainReport(False, 0, head, checkpoint.seq, carried, checkpoint)
     for e in entries:
         bad = _entry_problem(e, expected_seq, prev)
         if bad is not None:
-            return ChainReport(False, _walked(expected_seq, checkpoint), head, *bad, checkpoint)
+            return ChainReport(False, _walked(expected_seq, checkpoint), head, bad[0], bad[1], checkpoint)
         expected_seq, prev = e.seq + 1, e.hash
     last = expected_seq - 1
     bad = _head_problem(head, last, prev)
     if bad is not None:
-        return ChainReport(False, _walked(expected_seq, checkpoint), head, *bad, checkpoint)
+        return ChainReport(False, _walked(expected_seq, checkpoint), head, bad[0], bad[1], checkpoint)
     return ChainReport(True, _walked(expected_seq, checkpoint), head, checkpoint=checkpoint)
 
 

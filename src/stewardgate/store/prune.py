@@ -173,7 +173,8 @@ def _metric_boundaries(conn: sa.Connection, cutoff: date, keep_points: int) -> t
         .limit(1)
     )
     old = sa.select(metric_values.c.series_id, sa.func.count().label("n")).where(metric_values.c.as_of < cutoff)
-    boundaries, total = [], 0
+    boundaries: list[tuple[int, date]] = []
+    total = 0
     for row in conn.execute(old.group_by(metric_values.c.series_id)):
         nth = conn.execute(counting, {"series": row.series_id}).scalar_one_or_none()
         if nth is None:

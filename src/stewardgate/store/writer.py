@@ -59,9 +59,10 @@ def write_run(conn: sa.Connection, write: RunWrite) -> None:
     last_as_of = _lock_dataset(conn, dataset, write.written_at)
     _refuse_duplicate(conn, write.run_id, dataset)
     is_rerun = _supersede(conn, dataset, write.as_of, write.run_id)
-    run_ref = conn.execute(sa.insert(runs).values(_run_row(write, is_rerun))).inserted_primary_key[0]
+    inserted = conn.execute(sa.insert(runs).values(_run_row(write, is_rerun))).inserted_primary_key
+    assert inserted is not None  # a single-row insert of a table with a serial key
     _insert_many(conn, results, _result_rows(write.run_id, dataset, record["results"]))
-    _insert_many(conn, metric_values, _metric_rows(conn, write, int(run_ref)))
+    _insert_many(conn, metric_values, _metric_rows(conn, write, int(inserted[0])))
     if write.schema is not None:
         conn.execute(sa.insert(schema_snapshots), [_snapshot_row(write)])
     if after_rows_inserted is not None:
