@@ -57,9 +57,12 @@ def make_suites(folder: Path, datasets: int, rows: int) -> Path:
     return suites
 
 
+SRC = [HERE.parent / "src"]  # --src: measure another checkout's stewardgate
+
+
 def _env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("STEWARDGATE_")}
-    env["PYTHONPATH"] = str(HERE.parent / "src")
+    env["PYTHONPATH"] = str(SRC[0])
     return env
 
 
@@ -81,7 +84,9 @@ def main() -> int:
     parser.add_argument("--nights", type=int, default=5)
     parser.add_argument("--work", type=Path, default=Path("/tmp/sg-parallel-bench"))
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--src", type=Path, default=SRC[0], help="the stewardgate sources to run (default: this checkout's)")
     args = parser.parse_args()
+    SRC[0] = args.src
     rows = _count(args.rows)
     folder = args.work / f"{args.datasets}x{rows}"
     make_suites(folder, args.datasets, rows)
@@ -110,7 +115,7 @@ def main() -> int:
         print(f"  {mode:<12} {value:7.2f} s  ({value / serial:.2f}x serial)  rounds: {', '.join(f'{t:.2f}' for t in times[mode])}")
     print(f"load average before {' '.join(load[0])}, after {' '.join(load[1])}")
     if args.json is not None:
-        args.json.write_text(json.dumps({"args": vars(args) | {"work": str(args.work), "json": str(args.json)},
+        args.json.write_text(json.dumps({"args": vars(args) | {"work": str(args.work), "json": str(args.json), "src": str(args.src)},
                                          "times": times, "medians": medians, "load": load}, indent=2), encoding="utf-8")  # fmt: skip
     return 0
 
