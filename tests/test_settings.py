@@ -73,7 +73,7 @@ def test_an_unknown_pyproject_key(tmp_path: Path) -> None:
         load_settings(cwd=tmp_path, environ={})
     assert str(info.value) == (f"{path}:2: tool.stewardgate.sampels: unknown key (did you mean 'samples'? allowed: as_of, "
                                "connections, dataset_roots, engine, governance, notify, parallel, regex_timeout, s3, samples, spark_conf, "
-                               "spark_master, store)")
+                               "spark_master, store, store_keep)")
 
 
 def test_an_unknown_governance_key_names_its_line_and_suggests(tmp_path: Path) -> None:

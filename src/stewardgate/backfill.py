@@ -3,7 +3,7 @@
 The suites are loaded, validated and selected once; each day is then a run with ``as_of`` set
 (``{as_of}`` in ``dataset.path`` picks the day's partition). Days stay in order, so each
 night's anomaly rules see the nights before it; ``options.parallel`` checks a night's datasets
-in worker processes. A backfill sends no notifications: it replays the past.
+in worker processes, started once for the whole backfill (:func:`stewardgate.workers.keep_pool`). A backfill sends no notifications: it replays the past.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 
 from stewardgate.results import RunResult, Status
 from stewardgate.runner import RunOptions, run_suites
+from stewardgate.workers import keep_pool
 
 
 @dataclass(frozen=True)
@@ -82,11 +83,12 @@ def backfill(paths: Sequence[Path], days: Sequence[date], options: RunOptions,
     suites = prepare_suites(list(paths), replace(options, as_of=max(days)))
     options = replace(options, use_store=True, notify=None, store_path=options.store_path)
     nights, worst = [], 0
-    for day in days:  # with --parallel, each night's datasets are judged in worker processes
-        run = run_suites(suites, replace(options, as_of=day))
-        for night in nights_of(run):
-            nights.append(night)
-            if on_night is not None:
-                on_night(night)
-        worst = max(worst, run.exit_code)
+    with keep_pool():  # with --parallel, one set of worker processes judges every night's datasets
+        for day in days:
+            run = run_suites(suites, replace(options, as_of=day))
+            for night in nights_of(run):
+                nights.append(night)
+                if on_night is not None:
+                    on_night(night)
+            worst = max(worst, run.exit_code)
     return Backfill(tuple(nights), len(days), worst)

@@ -34,8 +34,11 @@ def recent_runs(store: Any, dataset: str | None, limit: int) -> list[RunRow]:
     """The newest ``limit`` runs (re-runs included, marked superseded), newest first."""
     rows = []
     for s in store.runs(dataset, limit=limit):
-        record = store.dataset_run(s.run_id, s.dataset)
-        failed = record.gate.blocking or ((f"could not be read: {s.error}",) if s.error else ())
+        if s.pruned:  # store prune kept the summary, not which checks failed
+            failed: tuple[str, ...] = ("(detail pruned)",) if not s.gate_passed else ()
+        else:
+            record = store.dataset_run(s.run_id, s.dataset)
+            failed = record.gate.blocking or ((f"could not be read: {s.error}",) if s.error else ())
         rows.append(RunRow(
             as_of=s.as_of.isoformat(), dataset=s.dataset, status=s.status.value, passed=s.gate_passed,
             failed=tuple(failed), seconds=(s.finished_at - s.started_at).total_seconds(), run_id=s.run_id,
@@ -59,7 +62,7 @@ def runs_table(rows: list[RunRow]) -> str:
 def check_strips(store: Any, dataset: str, as_of: date, limit: int = 14) -> dict[str, list[tuple[str, str]]]:
     """``check_id -> [(as_of, status), ...]`` over the dataset's last counting runs up to ``as_of``, oldest first."""
     strips: dict[str, list[tuple[str, str]]] = {}
-    counting = [s for s in store.runs(dataset, limit=None, include_superseded=False) if s.as_of <= as_of]
+    counting = [s for s in store.runs(dataset, limit=None, include_superseded=False) if s.as_of <= as_of and not s.pruned]
     summaries = counting[:limit][::-1]
     for s in summaries:
         record = store.dataset_run(s.run_id, dataset)

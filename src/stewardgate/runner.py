@@ -220,22 +220,24 @@ def _judge_all(suites: list[LoadedSuite], options: RunOptions) -> Iterator[Judge
     from stewardgate.workers import run_all
 
     by_path = {loaded.path: loaded for loaded in suites}
-    tasks = [(loaded.path, worker_options) for loaded in suites]
+    tasks = [(loaded.path, loaded.sha256, loaded.located, worker_options) for loaded in suites]
     yield from run_all(
         tasks, _judge_file, processes=options.parallel,
         on_death=lambda task, why: _worker_died(by_path[task[0]], why, options),
     )  # fmt: skip
 
 
-def _judge_file(task: tuple[Path, RunOptions]) -> Judged:
-    """In a worker process: reload the (already validated) suite and judge it.
+def _judge_file(task: tuple[Path, str, Any, RunOptions]) -> Judged:
+    """In a worker process: rebuild the (already validated) suite from its parsed YAML and judge it.
 
-    Suites travel as paths: parametrised pydantic models do not pickle.
+    Suites travel as their parsed YAML (``Located``: plain data and positions), as parametrised
+    pydantic models do not pickle; validating that again takes ~0.1 ms, parsing the file ~50 ms.
     """
-    from stewardgate.suite.loader import load_suite
+    from stewardgate.suite.loader import LoadedSuite
+    from stewardgate.suite.models import Suite
 
-    path, options = task
-    return judge_suite(load_suite(path), options)
+    path, sha256, located, options = task
+    return judge_suite(LoadedSuite(path=path, suite=Suite.model_validate(located.data), sha256=sha256, located=located), options)
 
 
 def _worker_died(loaded: LoadedSuite, why: str, options: RunOptions) -> Judged:

@@ -120,6 +120,10 @@ class Settings(BaseModel):
     store: str | None = Field(
         default=None, description="History store SQLAlchemy URL (default: SQLite .stewardgate/history.db in the working folder)."
     )
+    store_keep: str | None = Field(
+        default=None,
+        description="How long `store prune` keeps the history's detail, a period like 400d, 18mo or 2y (default: --keep must be given).",
+    )
     parallel: int = Field(default=1, ge=1, le=64, description="Datasets checked at once.")
     engine: Literal["polars", "spark"] = Field(
         default="polars", description="Who reads and judges the data: polars (this machine) or spark."
@@ -147,6 +151,15 @@ class Settings(BaseModel):
     s3: S3Settings = Field(
         default_factory=S3Settings, description="[tool.stewardgate.s3] (pyproject only): endpoint, region, key variables."
     )
+
+    @field_validator("store_keep", mode="after")
+    @classmethod
+    def _keep_period(cls, v: str | None) -> str | None:
+        if v is not None:
+            from stewardgate.suite.periods import parse_period
+
+            parse_period(v)  # ValueError names the allowed forms
+        return v
 
     @field_validator("dataset_roots", mode="before")
     @classmethod

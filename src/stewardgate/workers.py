@@ -1,7 +1,8 @@
 """Worker processes for ``run --parallel``: each task's fate is known, and nothing outlives us.
 
 A small pool of spawned processes, each fed one task at a time over its own pipe, so the
-parent always knows which task a worker holds:
+parent always knows which task a worker holds. The workers are started once per call, or once
+per command inside :func:`keep_pool` (a backfill's nights), and take task after task:
 
 - a worker that dies (``kill -9``, the out-of-memory killer, a crash in native code) turns
   into ``on_death(task, why)`` for the one task it held; a fresh worker takes the next task
@@ -47,33 +48,88 @@ class _Worker(Generic[T]):
         self.conn.send(task)
 
 
+class Pool(Generic[T, R]):
+    """Up to ``processes`` workers running ``work``, started when first needed and kept until
+    :meth:`close`, so that one command (a backfill's every night) starts them once."""
+
+    def __init__(self, work: Callable[[T], R], processes: int) -> None:
+        self.work, self.processes = work, processes
+        self._context = multiprocessing.get_context("spawn")  # polars' thread pools do not survive fork
+        self._workers: list[_Worker[T]] = []
+
+    def run(self, tasks: list[T], on_death: Callable[[T, str], R]) -> Iterator[R]:
+        """``work(task)`` for every task, yielded as each finishes (see :func:`run_all`)."""
+        todo = deque(tasks)
+        for _ in range(min(self.processes, len(todo)) - len(self._workers)):
+            self._workers.append(_Worker(self._context, self.work))
+        for worker in self._workers:
+            if todo:
+                self._give(worker, todo.popleft())
+        while any(w.task is not None for w in self._workers):
+            busy = [w for w in self._workers if w.task is not None]
+            ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy])
+            for worker in busy:
+                if worker.conn in ready or worker.process.sentinel in ready:
+                    yield _finish(worker, on_death)
+                    if todo:
+                        self._give(worker, todo.popleft())
+
+    def _give(self, worker: _Worker[T], task: T) -> None:
+        """Hand ``task`` to ``worker``, or to a fresh worker in its place if it has died."""
+        if worker.process.is_alive():
+            try:
+                worker.give(task)
+                return
+            except (BrokenPipeError, OSError):
+                pass
+        _stop([worker])
+        fresh = _Worker(self._context, self.work)
+        self._workers[self._workers.index(worker)] = fresh
+        fresh.give(task)
+
+    def close(self) -> None:
+        """End every worker (see :func:`_stop`)."""
+        workers, self._workers = self._workers, []
+        _stop(workers)
+
+
+_kept: dict[Any, Pool[Any, Any]] | None = None
+
+
+@contextmanager
+def keep_pool() -> Iterator[None]:
+    """Within the block, :func:`run_all` keeps its workers between calls (one pool per ``work``),
+    ending them when the block ends for any reason: a backfill starts its workers once, not
+    every night. (Workers start with the first tasks, never before: a worker that is seen
+    running holds a dataset, which is what tests/cli/test_signals.py relies on.)"""
+    global _kept
+    outer, _kept = _kept, {}
+    try:
+        yield
+    finally:
+        pools, _kept = _kept, outer
+        for pool in pools.values():
+            pool.close()
+
+
 def run_all(
     tasks: list[T], work: Callable[[T], R], *, processes: int, on_death: Callable[[T, str], R]
 ) -> Iterator[R]:
     """``work(task)`` for every task in up to ``processes`` workers, yielded as each finishes.
 
     An exception ``work`` raises is raised here; a worker that dies yields ``on_death``.
+    Inside :func:`keep_pool` the workers outlive the call.
     """
-    context = multiprocessing.get_context("spawn")  # polars' thread pools do not survive fork
-    todo = deque(tasks)
-    workers: list[_Worker[T]] = []
+    if _kept is not None:
+        pool = _kept.setdefault(work, Pool(work, processes))
+        pool.processes = max(pool.processes, processes)
+        yield from pool.run(tasks, on_death)
+        return
+    once: Pool[T, R] = Pool(work, processes)
     try:
-        for _ in range(min(processes, len(todo))):
-            workers.append(_Worker(context, work))
-            workers[-1].give(todo.popleft())
-        while any(w.task is not None for w in workers):
-            busy = [w for w in workers if w.task is not None]
-            ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy])
-            for worker in busy:
-                if worker.conn in ready or worker.process.sentinel in ready:
-                    yield _finish(worker, on_death)
-                    if worker.process.is_alive() and todo:
-                        worker.give(todo.popleft())
-                    elif todo:
-                        workers[workers.index(worker)] = replacement = _Worker(context, work)
-                        replacement.give(todo.popleft())
+        yield from once.run(tasks, on_death)
     finally:
-        _stop(workers)
+        once.close()
 
 
 def _finish(worker: _Worker[T], on_death: Callable[[T, str], R]) -> R:

@@ -152,6 +152,12 @@ def test_a_refused_run_write_leaves_no_audit_entry(backend: Backend) -> None:
 def test_a_version_1_store_is_upgraded_to_version_2(backend: Backend) -> None:
     backend.open().close()
     backend.execute("DROP TABLE sg_audit")
+    for undo_v3 in ("DROP TABLE sg_metric_values", "DROP TABLE sg_metric_series", "ALTER TABLE sg_runs DROP COLUMN record_zlib",
+                    "ALTER TABLE sg_runs DROP COLUMN pruned_at",
+                    'CREATE TABLE sg_metrics (run_id VARCHAR(128) NOT NULL, dataset VARCHAR(255) NOT NULL, metric VARCHAR(255) NOT NULL,'
+                    ' "column" VARCHAR(255) NOT NULL, as_of DATE NOT NULL, value FLOAT, anomalous BOOLEAN NOT NULL,'
+                    ' PRIMARY KEY (run_id, dataset, metric, "column"))'):  # fmt: skip
+        backend.execute(undo_v3)  # the version-1 layout (version 3 changed sg_runs and the metric tables)
     backend.execute("UPDATE stewardgate_meta SET value = '1' WHERE key = 'schema_version'")
     engine = backend.engine()
     try:
@@ -160,11 +166,11 @@ def test_a_version_1_store_is_upgraded_to_version_2(backend: Backend) -> None:
     finally:
         engine.dispose()
     _fill(backend, 2)  # opening upgrades; the chain works at once
-    assert latest_version() == 2 and _verify(backend) == (True, None, None)
+    assert latest_version() == 3 and _verify(backend) == (True, None, None)
     engine = backend.engine()
     try:
         with engine.connect() as conn:
             version = conn.execute(sa.text("SELECT value FROM stewardgate_meta WHERE key = 'schema_version'")).scalar_one()
     finally:
         engine.dispose()
-    assert version == "2"
+    assert version == "3"  # version 2's step, then version 3's

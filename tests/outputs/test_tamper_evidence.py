@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -80,10 +81,10 @@ def test_flipping_a_run_to_passed_in_sg_runs_is_caught(store: Path, cli: Callabl
 def test_rewriting_the_stored_record_is_caught(store: Path, cli: Callable[..., Any]) -> None:
     engine = sa.create_engine(f"sqlite:///{store}")
     with engine.begin() as conn:
-        record = json.loads(conn.exec_driver_sql("SELECT record FROM sg_runs WHERE dataset = 'orders'").scalar_one())
+        record = json.loads(zlib.decompress(conn.exec_driver_sql("SELECT record_zlib FROM sg_runs WHERE dataset = 'orders'").scalar_one()))
         record["gate"]["passed"] = True
         record["results"] = [dict(r, status="passed") for r in record["results"]]
-        conn.execute(sa.text("UPDATE sg_runs SET record = :r WHERE dataset = 'orders'"), {"r": json.dumps(record)})
+        conn.execute(sa.text("UPDATE sg_runs SET record_zlib = :r WHERE dataset = 'orders'"), {"r": zlib.compress(json.dumps(record).encode())})
     engine.dispose()
     code, lines = _verify(cli, store)
     assert code == 1
@@ -125,14 +126,15 @@ def test_a_chain_rewritten_as_a_whole_is_caught_against_the_kept_head(store: Pat
          "DELETE FROM stewardgate_meta WHERE key = 'audit_head'")  # fmt: skip
     engine = sa.create_engine(f"sqlite:///{store}")
     with engine.begin() as conn:
-        rows = conn.exec_driver_sql("SELECT run_id, dataset, record FROM sg_runs").all()
+        rows = conn.exec_driver_sql("SELECT run_id, dataset, record_zlib FROM sg_runs").all()
         events = []
         for run_id, dataset, record in rows:
-            data = json.loads(record)
+            data = json.loads(zlib.decompress(record))
             data["gate"]["passed"] = True
             data["results"] = [dict(r, status="passed") for r in data["results"]]
             text = json.dumps(data)
-            conn.execute(sa.text("UPDATE sg_runs SET record = :r WHERE run_id = :i AND dataset = :d"), {"r": text, "i": run_id, "d": dataset})
+            conn.execute(sa.text("UPDATE sg_runs SET record_zlib = :r WHERE run_id = :i AND dataset = :d"),
+                         {"r": zlib.compress(text.encode()), "i": run_id, "d": dataset})  # fmt: skip
             import hashlib
 
             digest = hashlib.sha256(text.encode()).hexdigest()

@@ -18,7 +18,7 @@ from stewardgate.store.engine import READ_ONLY, create_engine, target_for
 PG_URL = os.environ.get(
     "STEWARDGATE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-TABLES = ("sg_runs", "sg_results", "sg_metrics", "sg_schema_snapshots")
+TABLES = ("sg_runs", "sg_results", "sg_metric_values", "sg_schema_snapshots")
 STEWARDSHIP = {
     "owner": "sales-analytics@example.com",
     "steward": "jane.doe@example.com",
@@ -111,15 +111,16 @@ def save(store: Store, run: DatasetRun, run_id: str, as_of: date, row_count: flo
     )
 
 
+_COUNTS = {"sg_metric_values": "SELECT COUNT(*) FROM sg_metric_values v JOIN sg_runs r ON r.id = v.run_ref WHERE r.run_id = :r"}
+
+
 def row_counts(spec: StoreSpec, run_id: str) -> dict[str, int]:
     """How many rows each run table holds for ``run_id``."""
     engine = spec.engine()
     try:
         with engine.execution_options(**{READ_ONLY: True}).connect() as conn:
             return {
-                name: conn.execute(
-                    sa.text(f"SELECT COUNT(*) FROM {name} WHERE run_id = :r"), {"r": run_id}
-                ).scalar_one()
+                name: conn.execute(sa.text(_COUNTS.get(name, f"SELECT COUNT(*) FROM {name} WHERE run_id = :r")), {"r": run_id}).scalar_one()
                 for name in TABLES
             }
     finally:

@@ -96,5 +96,5 @@ def test_a_process_killed_inside_its_write_leaves_no_rows(spec: StoreSpec, tmp_p
     assert row_counts(spec, "after") == _FULL
 
 
-_FULL = {"sg_runs": 1, "sg_results": 2, "sg_metrics": 2, "sg_schema_snapshots": 1}
+_FULL = {"sg_runs": 1, "sg_results": 2, "sg_metric_values": 2, "sg_schema_snapshots": 1}
 _NONE = dict.fromkeys(_FULL, 0)

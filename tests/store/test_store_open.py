@@ -43,8 +43,7 @@ def test_sqlite_foreign_keys_are_enforced(sqlite_spec: StoreSpec) -> None:
     try:
         with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
             conn.exec_driver_sql(
-                "INSERT INTO sg_metrics (run_id, dataset, metric, \"column\", as_of, anomalous) "
-                "VALUES ('nope', 'nope', 'row_count', '', '2025-01-01', 0)"
+                "INSERT INTO sg_metric_values (series_id, as_of, run_ref, anomalous) VALUES (99, '2025-01-01', 99, 0)"
             )
     finally:
         engine.dispose()
@@ -149,7 +148,8 @@ def test_postgresql_url_with_search_path_option(pg_schema: str, tmp_path: Path) 
     assert sorted(tables) == [
         "sg_audit",
         "sg_catalog",
-        "sg_metrics",
+        "sg_metric_series",
+        "sg_metric_values",
         "sg_results",
         "sg_runs",
         "sg_schema_snapshots",

@@ -6,11 +6,13 @@ import math
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 from store_testkit import STEWARDSHIP, StoreSpec, make_run, row_counts, save
 
 from stewardgate.errors import InternalError, StoreError, UsageError
 from stewardgate.results import Status
 from stewardgate.store import SeriesPoint, Store
+from stewardgate.store.codec import pack_record
 
 DAY = date(2025, 3, 1)
 
@@ -20,7 +22,7 @@ def test_a_run_round_trips(store: Store, spec: StoreSpec) -> None:
     save(store, run, "r1", DAY)
     assert store.dataset_run("r1", "orders") == run
     assert row_counts(spec, "r1") == {
-        "sg_runs": 1, "sg_results": 2, "sg_metrics": 2, "sg_schema_snapshots": 1,
+        "sg_runs": 1, "sg_results": 2, "sg_metric_values": 2, "sg_schema_snapshots": 1,
     }
     [summary] = store.runs()
     assert (summary.run_id, summary.dataset, summary.as_of) == ("r1", "orders", DAY)
@@ -41,7 +43,7 @@ def test_the_same_run_id_and_dataset_twice_is_refused(store: Store, spec: StoreS
     expected = r"^run 'r1' of dataset 'orders' is already in the history store$"
     with pytest.raises(StoreError, match=expected):
         save(store, make_run(), "r1", DAY + timedelta(days=1))
-    assert row_counts(spec, "r1")["sg_metrics"] == 2
+    assert row_counts(spec, "r1")["sg_metric_values"] == 2
 
 
 def test_one_run_id_may_cover_several_datasets(store: Store) -> None:
@@ -190,7 +192,7 @@ def test_an_unreadable_record_is_a_store_error(store: Store, spec: StoreSpec) ->
     engine = spec.engine()
     try:
         with engine.begin() as conn:
-            conn.exec_driver_sql("UPDATE sg_runs SET record = '{\"dataset\": 1}'")
+            conn.execute(sa.text("UPDATE sg_runs SET record_zlib = :z"), {"z": pack_record('{"dataset": 1}')})
     finally:
         engine.dispose()
     expected = r"^the stored record of run 'r1' of dataset 'orders' cannot be read: "

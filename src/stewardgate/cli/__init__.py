@@ -16,6 +16,7 @@ from stewardgate.cli.governance import COMMANDS as GOVERNANCE_COMMANDS
 from stewardgate.cli.history import backfill_cmd, backtest_cmd, history_cmd, runs_cmd
 from stewardgate.cli.imports import import_group
 from stewardgate.cli.nightly import notify_group
+from stewardgate.cli.store import store_group
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -33,6 +34,7 @@ for _command in (run_cmd, validate_cmd, plan_cmd, checks_cmd, schema_cmd, report
     cli.add_command(_command)
 cli.add_command(import_group)
 cli.add_command(notify_group)
+cli.add_command(store_group)
 for _command in (backfill_cmd, runs_cmd, history_cmd, backtest_cmd):
     cli.add_command(_command)
 for _command in (baseline_group, diff_cmd, breaking_cmd):

@@ -144,6 +144,12 @@ def verify_lines(chain: Any, records: Any, anchor_problem: str | None, anchor: t
     else:
         tip = f", head {chain.head[0]} sha256 {chain.head[1][:16]}" if chain.head else ""
         lines = [f"audit chain intact: {chain.checked} entries{tip}"]
+    if chain.checkpoint is not None:
+        c = chain.checkpoint.payload
+        lines.append(f"audit checkpoint: entry {chain.checkpoint.seq} (store prune, cutoff {c.get('cutoff')}, "
+                     f"recorded {chain.checkpoint.recorded_at:%Y-%m-%d %H:%M:%S} UTC) folds entries 1 to {c.get('through_seq')}; "
+                     f"the chain is verified from entry {c.get('through_seq')}'s hash {str(c.get('through_hash'))[:16]}; "
+                     f"{len(c.get('carried', []))} folded entries carried whole")  # fmt: skip
     if anchor_problem is not None:
         lines.append(f"audit anchor BROKEN: {anchor_problem}")
     elif anchor is not None:
@@ -151,7 +157,8 @@ def verify_lines(chain: Any, records: Any, anchor_problem: str | None, anchor: t
     lines += [f"stored runs BROKEN: {problem}" for problem in records.problems]
     if records.ok:
         older = f" ({records.without_digest} older without a record digest: status and results checked)" if records.without_digest else ""
-        lines.append(f"stored runs match the chain: {records.covered} covered by record digests{older}")
+        pruned = f", {records.pruned} pruned runs by the checkpoint's digest" if records.pruned else ""
+        lines.append(f"stored runs match the chain: {records.covered} covered by record digests{pruned}{older}")
     if chain.ok and chain.head:
         lines.append(f"head: {chain.head[0]}:{chain.head[1]}  # keep it elsewhere; check later with --head")
     return lines, chain.ok and records.ok and anchor_problem is None

@@ -32,7 +32,7 @@ def load_history(store: Any, dataset: str, *, limit: int = HISTORY_LIMIT) -> lis
     """
     out: list[PastRun] = []
     for summary in store.runs(dataset, limit=limit, include_superseded=False):
-        if summary.error is not None:
+        if summary.error is not None or summary.pruned:
             continue
         run = store.dataset_run(summary.run_id, dataset)
         profile = run.profile or {}

@@ -1,7 +1,9 @@
 """Checking the audit chain, and the entries a run records.
 
 :func:`verify_chain` recomputes every entry's hash and link and names the first entry that
-was changed or removed. The chain itself (table, hashing, appending, ``append_audit``) lives
+was changed or removed. After a ``store prune`` the chain starts after the entries a
+``checkpoint`` entry folded: the walk starts from the hash that checkpoint recorded, and the
+checkpoint itself is an ordinary entry of the chain (its hash covers what it recorded). The chain itself (table, hashing, appending, ``append_audit``) lives
 in :mod:`stewardgate.store.audit`; it is re-exported here for callers that think of it as
 governance.
 """
@@ -10,12 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from stewardgate.results import DatasetRun, Status
 from stewardgate.store.codec import record_sha256, record_text
 from stewardgate.store.audit import GENESIS, AuditEntry, AuditEvent, append_audit, entry_hash
+from stewardgate.store.prune import CHECKPOINT
 
 __all__ = ["ChainReport", "append_audit", "run_events", "verify_chain"]
 
@@ -29,6 +32,8 @@ class ChainReport:
     head: tuple[int, str] | None
     first_bad: int | None = None
     problem: str | None = None
+    checkpoint: AuditEntry | None = None
+    """The checkpoint the chain starts from after a ``store prune`` (None: it starts at entry 1)."""
 
 
 def verify_chain(entries: Sequence[AuditEntry], head: tuple[int, str] | None) -> ChainReport:
@@ -37,17 +42,50 @@ def verify_chain(entries: Sequence[AuditEntry], head: tuple[int, str] | None) ->
     ``entries`` must be ordered by ``seq``; ``head`` is the ``(seq, hash)`` the store recorded
     for the newest entry (None if it recorded none).
     """
-    expected_seq, prev = 1, GENESIS
+    expected_seq, prev, checkpoint = 1, GENESIS, _start(entries)
+    if checkpoint is not None:
+        expected_seq, prev = int(checkpoint.payload["through_seq"]) + 1, str(checkpoint.payload["through_hash"])
+        carried = _carried_problem(checkpoint)
+        if carried is not None:
+            return ChainReport(False, 0, head, checkpoint.seq, carried, checkpoint)
     for e in entries:
         bad = _entry_problem(e, expected_seq, prev)
         if bad is not None:
-            return ChainReport(False, expected_seq - 1, head, *bad)
+            return ChainReport(False, _walked(expected_seq, checkpoint), head, bad[0], bad[1], checkpoint)
         expected_seq, prev = e.seq + 1, e.hash
     last = expected_seq - 1
     bad = _head_problem(head, last, prev)
     if bad is not None:
-        return ChainReport(False, last, head, *bad)
-    return ChainReport(True, last, head)
+        return ChainReport(False, _walked(expected_seq, checkpoint), head, bad[0], bad[1], checkpoint)
+    return ChainReport(True, _walked(expected_seq, checkpoint), head, checkpoint=checkpoint)
+
+
+def _start(entries: Sequence[AuditEntry]) -> AuditEntry | None:
+    """The checkpoint whose folded entries end right before the first entry kept, if the
+    chain does not start at entry 1 (the newest one, if several name the same place)."""
+    if not entries or entries[0].seq == 1:
+        return None
+    first = entries[0].seq
+    named = [e for e in entries if e.kind == CHECKPOINT and str(e.payload.get("through_seq")) == str(first - 1)]
+    return named[-1] if named else None
+
+
+def _walked(expected_seq: int, checkpoint: AuditEntry | None) -> int:
+    """How many entries were verified before ``expected_seq``."""
+    return expected_seq - 1 - (int(checkpoint.payload["through_seq"]) if checkpoint is not None else 0)
+
+
+def _carried_problem(checkpoint: AuditEntry) -> str | None:
+    """Each entry a checkpoint carries must still match its own hash."""
+    for item in checkpoint.payload.get("carried", []):
+        try:
+            moment = datetime.fromisoformat(item["recorded_at"])
+            ok = entry_hash(item["seq"], item["kind"], item["subject"], item["payload"], moment, item["prev_hash"]) == item["hash"]
+        except (KeyError, TypeError, ValueError):
+            ok = False
+        if not ok:
+            return f"checkpoint entry {checkpoint.seq} carries entry {item.get('seq')} changed: its content does not match its hash"
+    return None
 
 
 def _entry_problem(e: AuditEntry, expected_seq: int, prev: str) -> tuple[int, str] | None:

@@ -10,7 +10,9 @@ module proves the rest of the store against it, so that flipping a failed run to
   ``record_sha256`` (entries written before digests existed are checked on the rest only),
   and its ``gate_passed`` and ``status`` columns must say what the entry says;
 * its ``sg_results`` rows must be the record's results (check id and status);
-* each catalog row's latest verdict must be the one its last run's entry recorded.
+* each catalog row's latest verdict must be the one its last run's entry recorded;
+* runs whose detail ``store prune`` removed (their entries folded into a checkpoint) must be
+  exactly the ones, with the verdicts, that the newest checkpoint's ``pruned_runs_sha256`` digests.
 
 :func:`check_anchor` compares the chain with a head kept elsewhere (``audit verify --head``),
 which catches a chain rewritten or truncated as a whole, head record included.
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 from stewardgate.store.audit import AuditEntry
 from stewardgate.store.codec import record_sha256
 from stewardgate.store.evidence import RunKey, StoredEvidence, StoredRun
+from stewardgate.store.prune import carried_entries, latest_checkpoint, summaries_sha256
 
 MIN_ANCHOR_HEX = 16
 
@@ -36,6 +39,8 @@ class EvidenceReport:
     covered: int
     without_digest: int
     problems: tuple[str, ...]
+    pruned: int = 0
+    """Runs whose detail ``store prune`` removed, checked against the checkpoint's digest."""
 
     @property
     def ok(self) -> bool:
@@ -44,18 +49,37 @@ class EvidenceReport:
 
 def verify_records(entries: Sequence[AuditEntry], evidence: StoredEvidence) -> EvidenceReport:
     """Compare every stored run, its results and the catalog with the chain's run entries."""
-    recorded = {(str(e.payload.get("run_id")), e.subject): e for e in entries if e.kind == "run"}
-    problems = _unrecorded(evidence, recorded)
-    without_digest = 0
+    kept = [*carried_entries(latest_checkpoint(list(entries))), *entries]  # a checkpoint carries folded entries of runs that stay
+    recorded = {(str(e.payload.get("run_id")), e.subject): e for e in kept if e.kind == "run"}
+    pruned = {key for key, run in evidence.runs.items() if run.pruned}
+    problems = _pruned_problems(entries, evidence, pruned) + _unrecorded(evidence, recorded, pruned)
+    covered = without_digest = 0
     for key, entry in recorded.items():
         stored = evidence.runs.get(key)
         if stored is None:
             problems.append(f"{_run(key, entry)} is in the audit chain but was removed from sg_runs")
             continue
-        without_digest += "record_sha256" not in entry.payload
+        if key not in pruned:
+            covered += "record_sha256" in entry.payload
+            without_digest += "record_sha256" not in entry.payload
         problems.extend(_run_problems(key, entry, stored))
     problems.extend(_catalog_problems(evidence, recorded))
-    return EvidenceReport(len(recorded) - without_digest, without_digest, tuple(problems))
+    return EvidenceReport(covered, without_digest, tuple(problems), len(pruned))
+
+
+def _pruned_problems(entries: Sequence[AuditEntry], evidence: StoredEvidence, pruned: set[RunKey]) -> list[str]:
+    """The pruned runs' summaries must be the ones the newest checkpoint digested."""
+    checkpoint = latest_checkpoint(list(entries))
+    if checkpoint is None:
+        if not pruned:
+            return []
+        return [f"{len(pruned)} stored run{'s are' if len(pruned) > 1 else ' is'} marked pruned ({_run(min(pruned))}), "
+                "but no checkpoint entry of the audit chain records a prune"]  # fmt: skip
+    summaries = sorted([k[0], k[1], evidence.runs[k].as_of, evidence.runs[k].gate_passed, evidence.runs[k].status] for k in pruned)
+    if summaries_sha256(summaries) != checkpoint.payload.get("pruned_runs_sha256"):
+        return [f"the pruned runs were changed, added or removed: their summaries ({len(pruned)} runs) do not match "
+                f"checkpoint entry {checkpoint.seq} ({checkpoint.payload.get('pruned_runs')} runs)"]  # fmt: skip
+    return []
 
 
 def _run(key: RunKey, entry: AuditEntry | None = None) -> str:
@@ -63,8 +87,8 @@ def _run(key: RunKey, entry: AuditEntry | None = None) -> str:
     return f"run {key[0]} of {key[1]}{where}"
 
 
-def _unrecorded(evidence: StoredEvidence, recorded: dict[RunKey, AuditEntry]) -> list[str]:
-    missing = sorted(key for key in evidence.runs if key not in recorded)
+def _unrecorded(evidence: StoredEvidence, recorded: dict[RunKey, AuditEntry], pruned: set[RunKey]) -> list[str]:
+    missing = sorted(key for key in evidence.runs if key not in recorded and key not in pruned)
     if not missing:
         return []
     more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
@@ -77,14 +101,14 @@ def _unrecorded(evidence: StoredEvidence, recorded: dict[RunKey, AuditEntry]) ->
 def _run_problems(key: RunKey, entry: AuditEntry, stored: StoredRun) -> list[str]:
     payload, problems = entry.payload, []
     digest = payload.get("record_sha256")
-    if digest is not None and record_sha256(stored.record) != digest:
+    if digest is not None and not stored.pruned and record_sha256(stored.record) != digest:
         problems.append(f"{_run(key, entry)}: its stored record was changed (it does not match the digest in its audit entry)")
     if stored.gate_passed != payload.get("gate_passed") or stored.status != payload.get("status"):
         problems.append(
             f"{_run(key, entry)}: sg_runs says gate {_gate(stored.gate_passed)}, status {stored.status}; "
             f"its audit entry says gate {_gate(payload.get('gate_passed'))}, status {payload.get('status')}"
         )
-    if stored.results != _record_results(stored.record):
+    if not stored.pruned and stored.results != _record_results(stored.record):
         problems.append(f"{_run(key, entry)}: its sg_results rows were changed (they do not match its stored record)")
     return problems
 
@@ -137,6 +161,13 @@ def check_anchor(entries: Sequence[AuditEntry], anchor: tuple[int, str]) -> str 
     """None when the chain holds entry ``seq`` with that hash; else what is wrong."""
     seq, digest = anchor
     found = next((e for e in entries if e.seq == seq), None)
+    checkpoint = latest_checkpoint(list(entries))
+    through = int(checkpoint.payload.get("through_seq", 0)) if checkpoint is not None else 0
+    if found is None and checkpoint is not None and seq <= through:
+        if seq == through:
+            held = str(checkpoint.payload.get("through_hash", "")).startswith(digest)
+            return None if held else f"entry {seq} is not the one anchored (checkpoint entry {checkpoint.seq} records another hash for it): the chain was rewritten"
+        return f"entry {seq} was folded into checkpoint entry {checkpoint.seq} by `store prune` (it folds entries up to {through}): keep a newer head"
     if found is None:
         last = entries[-1].seq if entries else 0
         return f"the chain was truncated: it ends at entry {last}, the anchor names entry {seq}"

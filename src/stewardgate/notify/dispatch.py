@@ -119,6 +119,8 @@ def _previous(store: Any | None, dataset: str, run_id: str, as_of: date) -> tupl
         return None, None
     for summary in store.runs(dataset, limit=20):
         if summary.run_id != run_id and summary.as_of <= as_of:
+            if summary.pruned:  # its detail is gone (store prune): nothing to compare with
+                return None, None
             return store.dataset_run(summary.run_id, dataset), summary.as_of
     return None, None
 

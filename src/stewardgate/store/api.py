@@ -20,6 +20,7 @@ from stewardgate.store.audit import AuditEntry, AuditEvent, append_events, read_
 from stewardgate.store.evidence import StoredEvidence, read_evidence
 from stewardgate.store.engine import READ_ONLY, Target, create_engine, target_for, translated
 from stewardgate.store.migrations import ensure_schema
+from stewardgate.store.prune import DEFAULT_KEEP_POINTS, PrunePlan, apply_prune, plan_prune
 from stewardgate.store.records import CatalogEntry, RunSummary, SchemaSnapshot, SeriesPoint
 from stewardgate.store.writer import Metric, RunWrite, mark_schema_accepted, write_run
 
@@ -217,6 +218,21 @@ class Store:
         """Append one entry to the audit chain (its own transaction)."""
         with self._transaction("cannot write to") as conn:
             return append_events(conn, self._acted([AuditEvent(kind, subject, payload)]))[0]
+
+    def prune(
+        self, cutoff: date, *, keep_points: int = DEFAULT_KEEP_POINTS, apply: bool = False
+    ) -> tuple[PrunePlan, AuditEntry | None]:
+        """Delete the detail of runs judged before ``cutoff`` (see :mod:`stewardgate.store.prune`).
+
+        ``apply=False`` (the dry run) only counts what would go. Returns the plan and, when
+        applied and something was pruned, the checkpoint entry appended to the audit chain."""
+        if not apply:
+            with self._transaction("cannot read from", read_only=True) as conn:
+                return plan_prune(conn, cutoff=cutoff, keep_points=keep_points), None
+        with self._transaction("cannot write to") as conn:
+            plan = plan_prune(conn, cutoff=cutoff, keep_points=keep_points, lock=True)
+            actor = self._acted([AuditEvent("checkpoint", "audit", {})])[0].payload["actor"]
+            return plan, apply_prune(conn, plan, at=datetime.now(UTC), actor=dict(actor))
 
     def audit_entries(
         self,

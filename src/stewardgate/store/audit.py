@@ -7,6 +7,9 @@ canonical JSON (sorted keys, no spaces, UTF-8) of those six fields, see :func:`e
 The latest ``seq:hash`` is also kept in ``stewardgate_meta`` (key ``audit_head``), so that
 removing the newest entries is noticed too.
 
+``store prune`` folds the oldest ``run`` entries into a ``checkpoint`` entry
+(:mod:`stewardgate.store.prune`): the chain then starts after the entry that checkpoint names.
+
 Appending locks the chain (an advisory transaction lock on PostgreSQL; SQLite's ``BEGIN
 IMMEDIATE`` already serialises writers), so two writers never fork it. An entry is appended
 inside the caller's transaction: a run and its audit entries are stored together or not at all.
@@ -105,7 +108,7 @@ def append_events(
     events = list(events)
     if not events:
         return []
-    _lock(conn)
+    lock_chain(conn)
     seq, prev = _head(conn)
     moment = codec.to_db_time(at or datetime.now(UTC))
     entries = []
@@ -152,7 +155,8 @@ def read_head(conn: sa.Connection) -> tuple[int, str] | None:
     return int(seq), digest
 
 
-def _lock(conn: sa.Connection) -> None:
+def lock_chain(conn: sa.Connection) -> None:
+    """Hold the chain for this transaction (PostgreSQL; SQLite writers are serialised already)."""
     if conn.dialect.name == "postgresql":
         conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_PG_AUDIT_LOCK)))
 

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import zlib
+from typing import Any
+
 import sqlalchemy as sa
 
+from stewardgate.store.codec import stored_record
 from stewardgate.store.schema import catalog, results, runs
 
 RunKey = tuple[str, str]
@@ -26,6 +30,8 @@ class StoredRun:
     status: str
     record: str
     results: tuple[tuple[str, str], ...] = ()
+    pruned: bool = False
+    as_of: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,12 +60,21 @@ def read_evidence(conn: sa.Connection) -> StoredEvidence:
         checks.setdefault((row.run_id, row.dataset), []).append((row.check_id, row.status))
     stored = {
         (row.run_id, row.dataset): StoredRun(
-            bool(row.gate_passed), row.status, row.record, tuple(sorted(checks.get((row.run_id, row.dataset), [])))
+            bool(row.gate_passed), row.status, _record(row), tuple(sorted(checks.get((row.run_id, row.dataset), []))),
+            row.pruned_at is not None, row.as_of.isoformat(),
         )
-        for row in conn.execute(sa.select(runs.c.run_id, runs.c.dataset, runs.c.gate_passed, runs.c.status, runs.c.record))
+        for row in conn.execute(sa.select(runs.c.run_id, runs.c.dataset, runs.c.as_of, runs.c.gate_passed, runs.c.status, runs.c.record, runs.c.record_zlib, runs.c.pruned_at))
     }  # fmt: skip
     verdicts = tuple(
         CatalogVerdict(row.dataset, row.last_run_id, row.last_status, row.last_gate_passed)
         for row in conn.execute(sa.select(catalog.c.dataset, catalog.c.last_run_id, catalog.c.last_status, catalog.c.last_gate_passed))
     )  # fmt: skip
     return StoredEvidence(stored, verdicts)
+
+
+def _record(row: sa.Row[Any]) -> str:
+    """The stored record text; a record that does not unpack reads as itself, changed."""
+    try:
+        return stored_record(row.record, row.record_zlib)
+    except (zlib.error, UnicodeDecodeError):
+        return f"<record_zlib that does not unpack: {len(row.record_zlib)} bytes>"

@@ -6,6 +6,7 @@ dataset and ``as_of`` (``superseded_by`` set) stays in ``runs()`` but not in bas
 
 from __future__ import annotations
 
+import zlib
 from datetime import date
 from typing import Any
 
@@ -15,9 +16,9 @@ from stewardgate.errors import StoreError, UsageError
 from stewardgate.results import DatasetRun, Status
 from stewardgate.store import codec
 from stewardgate.store.records import CatalogEntry, RunSummary, SchemaSnapshot, SeriesPoint
-from stewardgate.store.schema import catalog, metrics, runs, schema_snapshots
+from stewardgate.store.schema import catalog, metric_values, runs, schema_snapshots
+from stewardgate.store.schema import metric_series as series_table
 
-_RUN_OF_METRIC = sa.and_(metrics.c.run_id == runs.c.run_id, metrics.c.dataset == runs.c.dataset)
 _RUN_OF_SNAPSHOT = sa.and_(
     schema_snapshots.c.run_id == runs.c.run_id, schema_snapshots.c.dataset == runs.c.dataset
 )
@@ -33,19 +34,17 @@ def metric_series(
     limit: int | None = None,
 ) -> list[SeriesPoint]:
     """The metric's values by day, oldest first: the latest ``limit`` days before ``before``."""
+    series = sa.select(series_table.c.id).where(
+        series_table.c.dataset == dataset, series_table.c.metric == metric, series_table.c.column == (column or "")
+    )
     query = (
-        sa.select(metrics.c.as_of, metrics.c.value, metrics.c.anomalous, metrics.c.run_id)
-        .join(runs, _RUN_OF_METRIC)
-        .where(
-            metrics.c.dataset == dataset,
-            metrics.c.metric == metric,
-            metrics.c.column == (column or ""),
-            runs.c.superseded_by.is_(None),
-        )
-        .order_by(metrics.c.as_of.desc())
+        sa.select(metric_values.c.as_of, metric_values.c.value, metric_values.c.anomalous, runs.c.run_id)
+        .join(runs, metric_values.c.run_ref == runs.c.id)
+        .where(metric_values.c.series_id == series.scalar_subquery(), runs.c.superseded_by.is_(None))
+        .order_by(metric_values.c.as_of.desc())
     )
     if before is not None:
-        query = query.where(metrics.c.as_of < before)
+        query = query.where(metric_values.c.as_of < before)
     if limit is not None:
         query = query.limit(limit)
     points = [
@@ -85,18 +84,24 @@ def _summary(row: sa.Row[Any]) -> RunSummary:
         tool_version=row.tool_version,
         is_rerun=bool(row.is_rerun),
         superseded_by=row.superseded_by,
+        pruned=row.pruned_at is not None,
     )
 
 
 def dataset_run(conn: sa.Connection, run_id: str, dataset: str) -> DatasetRun:
     """The whole stored dataset run (its JSON record read back); StoreError if absent."""
-    query = sa.select(runs.c.record).where(runs.c.run_id == run_id, runs.c.dataset == dataset)
-    text = conn.execute(query).scalar_one_or_none()
-    if text is None:
+    query = sa.select(runs.c.record, runs.c.record_zlib, runs.c.pruned_at).where(runs.c.run_id == run_id, runs.c.dataset == dataset)
+    row = conn.execute(query).first()
+    if row is None:
         raise StoreError(f"run {run_id!r} of dataset {dataset!r} is not in the history store")
+    if row.pruned_at is not None:
+        raise StoreError(
+            f"the record of run {run_id!r} of dataset {dataset!r} was pruned from the history store "
+            f"on {codec.from_db_time(row.pruned_at):%Y-%m-%d} (`stewardgate store prune`); its summary and metrics are kept"
+        )
     try:
-        return codec.load_run(codec.from_json(text))
-    except ValueError as err:  # JSON or pydantic validation errors: a record we cannot read
+        return codec.load_run(codec.from_json(codec.stored_record(row.record, row.record_zlib)))
+    except (ValueError, zlib.error) as err:  # JSON, zlib or pydantic validation errors: a record we cannot read
         raise StoreError(
             f"the stored record of run {run_id!r} of dataset {dataset!r} cannot be read: {err}"
         ) from err

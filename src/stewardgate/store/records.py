@@ -25,6 +25,7 @@ class RunSummary:
 
     ``is_rerun``: this run replaced an earlier run of the same dataset and ``as_of``.
     ``superseded_by``: the run that replaced this one, or None while this one counts.
+    ``pruned``: ``store prune`` removed its record and results (``dataset_run`` then raises).
     """
 
     run_id: str
@@ -41,6 +42,7 @@ class RunSummary:
     tool_version: str
     is_rerun: bool
     superseded_by: str | None
+    pruned: bool = False
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,9 @@ runs = sa.Table(
     sa.Column("tool_version", sa.String(64), nullable=False),
     sa.Column("is_rerun", sa.Boolean, nullable=False),
     sa.Column("superseded_by", sa.String(_ID)),
-    sa.Column("record", sa.Text, nullable=False),
+    sa.Column("record", sa.Text, nullable=False),  # '' since version 3: the record is in record_zlib
+    sa.Column("record_zlib", sa.LargeBinary),
+    sa.Column("pruned_at", sa.DateTime(timezone=True)),
     sa.UniqueConstraint(*_RUN_FK, name="uq_sg_runs_run_dataset"),
     sa.Index("ix_sg_runs_dataset_as_of", "dataset", "as_of"),
 )
@@ -69,19 +71,32 @@ results = sa.Table(
     sa.Index("ix_sg_results_run", *_RUN_FK),
 )
 
-metrics = sa.Table(
-    "sg_metrics",
+metric_series = sa.Table(
+    "sg_metric_series",
     metadata,
-    sa.Column("run_id", sa.String(_ID), primary_key=True),
-    sa.Column("dataset", sa.String(_NAME), primary_key=True),
-    sa.Column("metric", sa.String(_NAME), primary_key=True),
-    sa.Column("column", sa.String(_NAME), primary_key=True),
-    sa.Column("as_of", sa.Date, nullable=False),
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("dataset", sa.String(_NAME), nullable=False),
+    sa.Column("metric", sa.String(_NAME), nullable=False),
+    sa.Column("column", sa.String(_NAME), nullable=False),
+    sa.UniqueConstraint("dataset", "metric", "column", name="uq_sg_metric_series"),
+)
+"""One row per metric of a dataset (version 3); ``column`` is ``''`` for a table-level metric.
+The names live here once, not in every value row."""
+
+metric_values = sa.Table(
+    "sg_metric_values",
+    metadata,
+    sa.Column("series_id", sa.Integer, sa.ForeignKey("sg_metric_series.id", name="fk_sg_metric_values_series"),
+              primary_key=True),
+    sa.Column("as_of", sa.Date, primary_key=True),
+    sa.Column("run_ref", sa.Integer, sa.ForeignKey("sg_runs.id", name="fk_sg_metric_values_run"), primary_key=True),
     sa.Column("value", sa.Float),
     sa.Column("anomalous", sa.Boolean, nullable=False),
-    sa.ForeignKeyConstraint(_RUN_FK, _RUN_REF, name="fk_sg_metrics_run"),
-    sa.Index("ix_sg_metrics_series", "dataset", "metric", "column", "as_of"),
-)
+    sqlite_with_rowid=False,
+)  # fmt: skip
+"""One value of a series from one run (version 3): keyed by ``(series, as_of, run)``, which is
+the order the anomaly windows read it in; on SQLite the table is its own index (WITHOUT
+ROWID), so a value costs its ~25 bytes once."""
 
 schema_snapshots = sa.Table(
     "sg_schema_snapshots",

@@ -20,7 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from stewardgate.errors import InternalError, StoreError
 from stewardgate.results import DatasetRun, Status
 from stewardgate.store import codec
-from stewardgate.store.schema import catalog, metrics, results, runs, schema_snapshots
+from stewardgate.store.schema import catalog, metric_series, metric_values, results, runs, schema_snapshots
 
 Metric = tuple[str, str | None, float]
 """``(metric, column or None for a table-level metric, value)``."""
@@ -59,9 +59,10 @@ def write_run(conn: sa.Connection, write: RunWrite) -> None:
     last_as_of = _lock_dataset(conn, dataset, write.written_at)
     _refuse_duplicate(conn, write.run_id, dataset)
     is_rerun = _supersede(conn, dataset, write.as_of, write.run_id)
-    conn.execute(sa.insert(runs), [_run_row(write, record, is_rerun)])
+    inserted = conn.execute(sa.insert(runs).values(_run_row(write, is_rerun))).inserted_primary_key
+    assert inserted is not None  # a single-row insert of a table with a serial key
     _insert_many(conn, results, _result_rows(write.run_id, dataset, record["results"]))
-    _insert_many(conn, metrics, _metric_rows(write))
+    _insert_many(conn, metric_values, _metric_rows(conn, write, int(inserted[0])))
     if write.schema is not None:
         conn.execute(sa.insert(schema_snapshots), [_snapshot_row(write)])
     if after_rows_inserted is not None:
@@ -104,7 +105,7 @@ def _insert_many(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]
         conn.execute(sa.insert(table), rows)
 
 
-def _run_row(write: RunWrite, record: dict[str, Any], is_rerun: bool) -> dict[str, Any]:
+def _run_row(write: RunWrite, is_rerun: bool) -> dict[str, Any]:
     run = write.run
     return {
         "run_id": write.run_id,
@@ -122,7 +123,8 @@ def _run_row(write: RunWrite, record: dict[str, Any], is_rerun: bool) -> dict[st
         "tool_version": write.tool_version,
         "is_rerun": is_rerun,
         "superseded_by": None,
-        "record": codec.record_text(run),
+        "record": "",
+        "record_zlib": codec.pack_record(codec.record_text(run)),
     }
 
 
@@ -148,25 +150,39 @@ def _result_rows(
     ]
 
 
-def _metric_rows(write: RunWrite) -> list[dict[str, Any]]:
-    """One row per metric; a table-level metric has column ``''``."""
+def _metric_rows(conn: sa.Connection, write: RunWrite, run_ref: int) -> list[dict[str, Any]]:
+    """One value row per metric, in its series (a table-level metric has column ``''``)."""
     keys = [(metric, column or "") for metric, column, _ in write.metrics]
     anomalous = {(metric, column or "") for metric, column in write.anomalous}
     _check_metric_keys(keys, anomalous)
-    rows = []
-    for (metric, column), (_, _, value) in zip(keys, write.metrics, strict=True):
-        rows.append(
-            {
-                "run_id": write.run_id,
-                "dataset": write.run.dataset,
-                "metric": metric,
-                "column": column,
-                "as_of": write.as_of,
-                "value": codec.to_db_float(value),
-                "anomalous": (metric, column) in anomalous,
-            }
-        )
-    return rows
+    ids = series_ids(conn, write.run.dataset, keys)
+    return [
+        {
+            "series_id": ids[key],
+            "as_of": write.as_of,
+            "run_ref": run_ref,
+            "value": codec.to_db_float(value),
+            "anomalous": key in anomalous,
+        }
+        for key, (_, _, value) in zip(keys, write.metrics, strict=True)
+    ]
+
+
+def series_ids(conn: sa.Connection, dataset: str, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """The id of each ``(metric, column)`` series of the dataset, creating the new ones.
+
+    Writers of one dataset are serialised (its catalog row is locked), so no other writer
+    creates the same series meanwhile."""
+    def known() -> dict[tuple[str, str], int]:
+        query = sa.select(metric_series.c.id, metric_series.c.metric, metric_series.c.column)
+        return {(row.metric, row.column): int(row.id) for row in conn.execute(query.where(metric_series.c.dataset == dataset))}
+
+    ids = known()
+    new = [{"dataset": dataset, "metric": m, "column": c} for m, c in dict.fromkeys(keys) if (m, c) not in ids]
+    if new:
+        conn.execute(sa.insert(metric_series), new)
+        ids = known()
+    return ids
 
 
 def _check_metric_keys(keys: list[tuple[str, str]], anomalous: set[tuple[str, str]]) -> None:

@@ -1,0 +1,67 @@
+"""The worker pool: started once per command (or per call), fed task after task."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+from stewardgate.workers import keep_pool, run_all
+
+
+def _workers() -> list[int]:
+    try:
+        children = [int(x) for x in Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").read_text().split()]
+    except FileNotFoundError:
+        return []
+    return sorted(c for c in children if b"spawn_main" in _cmdline(c))
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except FileNotFoundError:
+        return b""
+
+
+def _died(task: object, why: str) -> str:
+    return f"{task}: {why}"
+
+
+def _pid(_task: object) -> int:
+    return os.getpid()
+
+
+def _gone(pids: list[int]) -> bool:
+    end = time.monotonic() + 10
+    while time.monotonic() < end:
+        if not set(pids) & set(_workers()):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_inside_keep_pool_the_same_workers_take_every_call() -> None:
+    with keep_pool():
+        first = set(run_all(list(range(6)), _pid, processes=2, on_death=_died))
+        started = _workers()
+        second = set(run_all(list(range(6)), _pid, processes=2, on_death=_died))
+        assert _workers() == started and len(started) == 2
+    assert first <= set(started) and second <= set(started)  # every task ran in one of the two
+    assert _gone(started)  # the block's end stops them
+
+
+def test_without_keep_pool_each_call_ends_its_workers() -> None:
+    list(run_all([1, 2], _pid, processes=2, on_death=_died))
+    assert _gone(_workers()) and _workers() == []
+
+
+def test_a_worker_killed_between_calls_is_replaced() -> None:
+    with keep_pool():
+        list(run_all([0.0, 0.0], time.sleep, processes=2, on_death=_died))
+        victim = _workers()[0]
+        os.kill(victim, signal.SIGKILL)
+        time.sleep(0.2)
+        assert list(run_all([0.0, 0.0, 0.0], time.sleep, processes=2, on_death=_died)) == [None, None, None]
+        assert victim not in _workers() and len(_workers()) == 2
