@@ -37,10 +37,12 @@ from procs import Measured, last_json_line, run_measured
 
 HERE = Path(__file__).resolve().parent
 PYTHON = sys.executable
-TOOLS = ("limit", "limit-streaming", "stewardgate", "stewardgate-core", "pandera")
+TOOLS = ("limit", "limit-streaming", "limit-profile", "stewardgate", "stewardgate-gate", "stewardgate-core", "pandera")
 SPARK = "stewardgate-spark"  # the full suite with --engine spark on local[2]; only when asked for
-KNOWN = (*TOOLS, SPARK)
-EXIT_CODES = {"stewardgate": 1, "stewardgate-core": 1, SPARK: 1}  # planted defects fail the gate; others exit 0
+GATE = "stewardgate-gate"  # the full suite with --no-history: the checks alone, no profile
+PROFILE_LIMITS = ("limit-profile", "limit-profile-streaming")
+KNOWN = (*TOOLS, "limit-profile-streaming", SPARK)
+EXIT_CODES = {"stewardgate": 1, "stewardgate-core": 1, GATE: 1, SPARK: 1}  # planted defects fail the gate; others exit 0
 STEWARDGATE = str(Path(PYTHON).parent / "stewardgate")
 STARTUP = {
     "python -c 'import polars'": [PYTHON, "-c", "import polars"],
@@ -85,13 +87,17 @@ def tool_argv(tool: str, data: Path, rows: int, work: Path, sg_args: list[str]) 
     """The command line of one measurement; ``work`` is a fresh folder of its own."""
     if tool in ("limit", "limit-streaming"):
         return [PYTHON, str(HERE / "limit.py"), "--data", str(data), *(["--streaming"] if tool == "limit-streaming" else [])]
+    if tool in PROFILE_LIMITS:
+        streaming = ["--streaming"] if tool == "limit-profile-streaming" else []
+        return [PYTHON, str(HERE / "limit_profile.py"), "--data", str(data), *streaming]
     if tool == "pandera":
         return [PYTHON, str(HERE / "pandera_baseline.py"), "--data", str(data)]
-    if tool in ("stewardgate", "stewardgate-core", SPARK):
+    if tool in ("stewardgate", "stewardgate-core", GATE, SPARK):
         template = HERE / ("suite_core.yml" if tool == "stewardgate-core" else "suite.yml")
         suite = fill_suite(template, data, rows, work / "orders.yml")
         # the history store in the run's own folder: every measurement starts from an empty store
-        store = [] if "--no-history" in sg_args else ["--store", f"sqlite:///{work / 'history.db'}"]
+        store = ["--store", f"sqlite:///{work / 'history.db'}"]
+        store = ["--no-history"] if tool == GATE else [] if "--no-history" in sg_args else store
         run = ["run", str(suite), "--json", str(work / "run.json"), "--quiet", *store, *sg_args]
         if tool == SPARK:
             run += ["--engine", "spark", "--spark-master", "local[2]", "--spark-conf", "spark.driver.memory=8g"]
@@ -138,9 +144,12 @@ def _problems(tool: str, m: Measured, work: Path, exp: dict[str, Any], row: dict
             return [*problems, "no run record written"]
         got, extra = figures.from_stewardgate(record, exp, full=tool != "stewardgate-core")
         row["figures"] = got
+        row["profile"] = figures.stored_profile(record)
         return [*problems, *extra, *figures.compare(tool, got, exp)]
     if row["figures"] is None:
         return [*problems, "no JSON line on stdout"]
+    if tool in PROFILE_LIMITS:
+        row["profile"] = json.loads(last_json_line(m.stdout) or "{}").get("profile")
     return [*problems, *figures.compare(tool, row["figures"], exp)]
 
 
@@ -163,7 +172,20 @@ def bench_size(rows: int, args: argparse.Namespace) -> list[dict[str, Any]]:
             row = measure_tool(tool, data, rows, exp, args) | {"rows": rows, "round": rnd + 1, "load1_before": load1}
             rows_out.append(row)
             _progress(row)
+    _compare_profiles(rows_out)
     return rows_out
+
+
+def _compare_profiles(rows: list[dict[str, Any]]) -> None:
+    """Every profile limit's profile must equal the profile stewardgate stored in the same run."""
+    stored = next((r["profile"] for r in rows if r["tool"] == "stewardgate" and r.get("profile")), None)
+    for row in rows:
+        if row["tool"] in PROFILE_LIMITS:
+            problems = ["no stewardgate profile to compare with"] if stored is None else figures.compare_profiles(row.get("profile"), stored)
+            row["problems"] += problems
+            row["counts_match"] = row["counts_match"] and not problems
+            if problems:
+                print(f"  {row['tool']} r{row['round']} profile MISMATCH: {'; '.join(problems[:4])}", file=sys.stderr)
 
 
 def bench_startup(rounds: int, data: Path, rows: int, work_dir: Path) -> list[dict[str, Any]]:
@@ -216,6 +238,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     unknown = sorted(set(args.tools) - set(KNOWN))
     if unknown:
         p.error(f"unknown tools: {', '.join(unknown)} (known: {', '.join(KNOWN)})")
+    if set(PROFILE_LIMITS) & set(args.tools) and "stewardgate" not in args.tools:
+        p.error("a profile limit's profile is checked against stewardgate's: add stewardgate to --tools")
     return args
 
 
