@@ -2,6 +2,7 @@
 profile) from one hand-written polars program.
 
     python benchmarks/limit_profile.py --data /tmp/sg-bench/orders-1M-s42/orders.parquet [--streaming]
+    python benchmarks/limit_profile.py --data /tmp/sg-bench/orders-300k-s42/orders.csv
 
 A nightly run with a history store computes the checks *and* the metric profile the anomaly
 rules and drift judge (see ``stewardgate.engines.profile``), so it is judged against a limit that
@@ -14,9 +15,11 @@ top 20 values) of the low-cardinality columns and the exact distinct count of ``
 low- from high-cardinality columns apart, and ``order_id``'s one ``n_unique`` gives both the
 duplicate count and the distinct count.
 
-Without ``--streaming`` the needed columns are read once into memory and every figure is one
-``select`` over that frame (polars evaluates the expressions in parallel); with it, one
-streaming ``collect_all`` of the ``select``, a group-by per counted column and the sample.
+Without ``--streaming`` the file is read once into memory (every core decoding or parsing) and
+the ``select``, a group-by per counted column and the sample run over that frame in one
+``collect_all`` (polars runs them in parallel); with it, the same queries over a lazy scan in
+one streaming ``collect_all`` (bounded memory, but each query decodes its columns again).
+A ``.csv`` path is read as CSV (dates parsed as stewardgate parses them).
 Prints one JSON line: ``{"tool", "t_after_import", "counts": {...}, "profile": {...}}``; the
 runner checks the counts against the planted truth and the profile against the one stewardgate
 stored in the same benchmark run (``freshness_seconds`` aside: it depends on the clock).
@@ -74,19 +77,17 @@ def sample_quantiles(sample: pl.DataFrame) -> dict[str, list[float]]:
 
 def measure(path: str, *, streaming: bool) -> tuple[dict, dict]:
     """The checks' counts and the profile of the file at ``path``."""
-    lf = pl.scan_parquet(path)
-    schema = lf.collect_schema()
-    rows = lf.select(pl.len()).collect().item()  # footers only
-    step = max(1, rows // SAMPLE)
-    exprs = [*limit.aggregates(), *profile_exprs()]
     if streaming:
-        queries = [lf.select(exprs), lf.gather_every(step).select(NUMERIC) if step > 1 else lf.select(NUMERIC)]
-        queries += [lf.group_by(c).agg(pl.len().alias("n")) for c in COUNTED]
-        main, sample, *counts = pl.collect_all(queries, engine="streaming")
+        lf = limit.scan(path)
+        rows = lf.select(pl.len()).collect().item()  # Parquet: footers only
     else:
-        df = pl.read_parquet(path)
-        main, sample = df.select(exprs), df.gather_every(step).select(NUMERIC)
-        counts = [df.group_by(c).agg(pl.len().alias("n")) for c in COUNTED]
+        df = limit.read(path)
+        lf, rows = df.lazy(), df.height
+    schema = lf.collect_schema()
+    step = max(1, rows // SAMPLE)
+    queries = [lf.select([*limit.aggregates(), *profile_exprs()]), lf.gather_every(step).select(NUMERIC)]
+    queries += [lf.group_by(c).agg(pl.len().alias("n")) for c in COUNTED]
+    main, sample, *counts = pl.collect_all(queries, engine="streaming" if streaming else "in-memory")
     row = main.row(0, named=True)
     return _counts(row, schema), _profile(row, schema, sample_quantiles(sample), dict(zip(COUNTED, counts, strict=True)), step)
 
@@ -137,7 +138,7 @@ def _finite(value: float | int | None) -> float | int | None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", required=True, help="the orders Parquet file")
+    parser.add_argument("--data", required=True, help="the orders Parquet (or .csv) file")
     parser.add_argument("--streaming", action="store_true", help="one streaming collect_all instead of one in-memory frame")
     args = parser.parse_args(argv)
     counts, profile = measure(args.data, streaming=args.streaming)

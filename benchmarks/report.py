@@ -114,15 +114,15 @@ def markdown(raw: dict[str, Any]) -> str:
     ]
     floor = raw["runner_max_rss_kib"] / 1024
     for rows in dict.fromkeys(r["rows"] for r in raw["runs"]):
-        lines += _size_table(raw["runs"], rows, raw["rounds"], floor)
+        lines += _size_table(raw["runs"], rows, raw["rounds"], floor, raw.get("format", "parquet"))
     if raw["startup"]:
         lines += _startup_table(raw["startup"], floor)
     return "\n".join(lines)
 
 
-def _size_table(runs: list[dict[str, Any]], rows: int, rounds: int, floor: float) -> list[str]:
+def _size_table(runs: list[dict[str, Any]], rows: int, rounds: int, floor: float, fmt: str) -> list[str]:
     lines = [
-        f"**{spec.rows_label(rows)} rows** (median of {rounds} rounds; ratios to `{BASELINE}` of the same run)",
+        f"**{spec.rows_label(rows)} rows{' as CSV' if fmt == 'csv' else ''}** (median of {rounds} rounds; ratios to `{BASELINE}` of the same run)",
         "",
         "| tool | wall total (s) | after import (s) | peak RSS (MiB) | wall ÷ limit | after import ÷ limit | RSS ÷ limit | figures = truth |",
         "|---|---:|---:|---:|---:|---:|---:|---|",

@@ -53,14 +53,25 @@ STARTUP = {
 }
 
 
-def dataset(rows: int, seed: int, data_dir: Path) -> tuple[Path, dict[str, Any]]:
-    """The cached data file and its truth, generated first when missing or out of date."""
+def dataset(rows: int, seed: int, data_dir: Path, fmt: str = "parquet") -> tuple[Path, dict[str, Any]]:
+    """The cached data file and its truth, generated first when missing or out of date.
+
+    ``fmt="csv"``: the same data written once as ``orders.csv`` next to the Parquet file.
+    """
     folder = data_dir / f"orders-{spec.rows_label(rows)}-s{seed}"
     truth_file, data = folder / spec.TRUTH_FILE, folder / spec.DATA_FILE
-    if not _current(truth_file) or not data.exists():
+    fresh = not _current(truth_file) or not data.exists()
+    if fresh:
         print(f"generating {rows:,} rows into {folder} ...", file=sys.stderr, flush=True)
         argv = [PYTHON, str(HERE / "generate.py"), "--rows", str(rows), "--out", str(folder), "--seed", str(seed)]
         subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)  # own process: keeps the runner small
+    if fmt == "csv":
+        text = folder / spec.CSV_FILE
+        if fresh or not text.exists():
+            write = "import polars as pl, sys; pl.read_parquet(sys.argv[1]).write_csv(sys.argv[2] + '.tmp')"
+            subprocess.run([PYTHON, "-c", write, str(data), str(text)], check=True)
+            os.replace(f"{text}.tmp", text)
+        data = text
     return data, json.loads(truth_file.read_text())
 
 
@@ -161,7 +172,7 @@ def _env() -> dict[str, str]:
 
 def bench_size(rows: int, args: argparse.Namespace) -> list[dict[str, Any]]:
     """All rounds for one size, tools interleaved; raw rows with size and round."""
-    data, truth = dataset(rows, args.seed, args.data_dir)
+    data, truth = dataset(rows, args.seed, args.data_dir, args.format)
     exp = figures.expected(truth)
     _warm(data)
     rows_out = []
@@ -231,6 +242,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--out", type=Path, default=HERE / "results", help="where the .md and .json go")
     p.add_argument("--startup-rounds", type=int, default=10, help="0 skips the start-up comparison")
     p.add_argument("--timeout", type=float, default=None, help="seconds per measurement")
+    p.add_argument("--format", choices=("parquet", "csv"), default="parquet",
+                   help="csv: the same data as one CSV file, read as CSV by every tool (not pandera)")
     p.add_argument("--sg-arg", dest="sg_args", action="append", default=[], help="extra argument for `stewardgate run` (repeatable)")
     args = p.parse_args(argv)
     args.sizes = [spec.parse_rows(s) for s in args.rows.split(",")]
@@ -238,6 +251,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     unknown = sorted(set(args.tools) - set(KNOWN))
     if unknown:
         p.error(f"unknown tools: {', '.join(unknown)} (known: {', '.join(KNOWN)})")
+    if args.format == "csv" and "pandera" in args.tools:
+        p.error("the pandera baseline reads Parquet only: leave it out of --tools with --format csv")
     if set(PROFILE_LIMITS) & set(args.tools) and "stewardgate" not in args.tools:
         p.error("a profile limit's profile is checked against stewardgate's: add stewardgate to --tools")
     return args
@@ -251,12 +266,12 @@ def main(argv: list[str] | None = None) -> int:
     started = datetime.now(UTC)
     machine = report.machine()
     runs = [row for rows in args.sizes for row in bench_size(rows, args)]
-    first, _ = dataset(args.sizes[0], args.seed, args.data_dir)
+    first, _ = dataset(args.sizes[0], args.seed, args.data_dir, args.format)
     startup = bench_startup(args.startup_rounds, first, args.sizes[0], args.work_dir)
     raw = {
         "started_at": started.isoformat(), "finished_at": datetime.now(UTC).isoformat(),
         "machine": machine, "load_at_end": report.loadavg(), "argv": sys.argv[1:],
-        "rounds": args.rounds, "seed": args.seed, "tools": args.tools, "runs": runs, "startup": startup,
+        "rounds": args.rounds, "seed": args.seed, "format": args.format, "tools": args.tools, "runs": runs, "startup": startup,
         # a child's peak RSS includes the runner's own peak (vfork + exec), so this is the floor
         "runner_max_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
     }  # fmt: skip
