@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stewardgate import __version__
-from stewardgate.datasets.scan import ScannedDataset, open_dataset, parsed_once
+from stewardgate.datasets.scan import ScannedDataset, open_dataset, read_once
 from stewardgate.engines.dispatch import execute, guard_read, import_in_background
 from stewardgate.engines.measured import Measured
 from stewardgate.engines.gx import run_expectations
@@ -272,7 +272,7 @@ def _check(
             profiled=needs_profile(loaded, options),
         )  # fmt: skip
     else:
-        with parsed_once(scanned) as parsed:  # a CSV or NDJSON file is parsed once, not once per query
+        with read_once(scanned) as parsed:  # CSV, NDJSON and small tables: read once, not once per query
             measured = _measure(loaded, parsed, planned, masked, options, as_of, moment)
     profile = measured.profile
     anomalies, anomalous = _judge_anomalies(loaded, planned, profile, options, as_of)

@@ -80,32 +80,42 @@ TEXT_FORMATS = ("csv", "ndjson")
 """Formats polars parses from text: every query over a scan of them parses the whole file again."""
 
 IN_MEMORY_BYTES = 1 << 30
-"""Text data up to this size (all files together) is parsed once into memory; larger data is
-parsed once into an Arrow IPC file in a private temporary folder (see :func:`parsed_once`)."""
+"""Data up to this size on disk (all files together) may be read once into memory (see :func:`read_once`)."""
+
+SMALL_ROWS = 400_000
+"""A Parquet or IPC dataset of at most this many rows is read once into memory (see :func:`read_once`)."""
 
 
 @contextmanager
-def parsed_once(scanned: ScannedDataset) -> Iterator[ScannedDataset]:
-    """The dataset with a CSV or NDJSON file parsed once, for a run's several queries over it.
+def read_once(scanned: ScannedDataset) -> Iterator[ScannedDataset]:
+    """The dataset read once, for a run's several queries over it, when that is cheaper.
 
     A run's pass is one streaming ``select`` plus side queries (value counts, the quantile
-    sample, repeated values) and a targeted pass over failing rows; on a scan of a text file
-    each of them parses the whole file again (polars shares no scan between them), which cost
-    a 300,000-row CSV about six times one parse. Parsed once, every query reads columns:
-    into memory when the files hold at most :data:`IN_MEMORY_BYTES`, else (bounded memory, as
-    for Parquet) into an Arrow IPC file in a private temporary folder (``mkdtemp``: mode 0700),
-    removed when the ``with`` block ends, whatever happens in it. Its row count becomes
+    sample, repeated values), a head sample before it and a targeted pass over failing rows.
+    On a scan of a CSV or NDJSON file each of them parses the whole file again (polars shares
+    no scan between them): a 300,000-row CSV cost about six parses. Parsed once, every query
+    reads columns: into memory when the files hold at most :data:`IN_MEMORY_BYTES`, else
+    (bounded memory) into an Arrow IPC file in a private temporary folder (``mkdtemp``: mode
+    0700), removed when the ``with`` block ends, whatever happens in it. Its row count becomes
     ``known_rows``, so a CSV's quantiles are sampled as the same data's in Parquet would be.
-    Parquet and IPC datasets are yielded unchanged. A parse error is a :class:`DatasetError`.
+
+    A Parquet or IPC dataset of at most :data:`SMALL_ROWS` rows (and :data:`IN_MEMORY_BYTES`)
+    is read into memory too: below twice the profile's quantile sample the sample holds every
+    row of every numeric column anyway, and each side query would decode its columns again
+    (a 500-column table paid three decodes). Larger ones stream as they are, in bounded memory.
+    A read or parse error is a :class:`DatasetError` naming the data.
     """
-    if scanned.resolved.format not in TEXT_FORMATS:
+    size = sum(f.stat().st_size for f in scanned.resolved.files)
+    text = scanned.resolved.format in TEXT_FORMATS
+    small = scanned.known_rows is not None and scanned.known_rows <= SMALL_ROWS
+    if not text and not (small and size <= IN_MEMORY_BYTES):
         yield scanned
         return
     import polars as pl
 
-    size = sum(f.stat().st_size for f in scanned.resolved.files)
     if size <= IN_MEMORY_BYTES:
-        frame = _parse(scanned, lambda: scanned.frame.collect(engine="streaming")).lazy()
+        engine = "streaming" if text else "in-memory"  # measured fastest for each
+        frame = _parse(scanned, lambda: scanned.frame.collect(engine=engine)).lazy()
         yield dataclasses.replace(scanned, frame=frame, known_rows=_rows(frame))
         return
     folder = Path(tempfile.mkdtemp(prefix="stewardgate-parsed-"))
@@ -263,4 +273,4 @@ def _collect_schema(frame: pl.LazyFrame, resolved: ResolvedDataset) -> dict[str,
 
 
 
-__all__ = ["ScannedDataset", "collect", "fingerprint", "open_dataset", "parsed_once", "resolve"]
+__all__ = ["ScannedDataset", "collect", "fingerprint", "open_dataset", "read_once", "resolve"]

@@ -1,7 +1,8 @@
-"""A CSV or NDJSON dataset is parsed once per run (``parsed_once``): into memory, or, above the
+"""A CSV or NDJSON dataset is parsed once per run (``read_once``): into memory, or, above the
 size limit, into an Arrow IPC file in a private temporary folder removed after the run. Proof
 that the queries no longer parse the text: the text file is deleted inside the block and every
-query still answers. A parse error is a DatasetError naming the file; Parquet passes unchanged."""
+query still answers. A parse error is a DatasetError naming the file. A small Parquet table is
+read into memory once too; a larger one streams as it is."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import polars as pl
 import pytest
 
 from stewardgate.datasets import scan
-from stewardgate.datasets.scan import open_dataset, parsed_once
+from stewardgate.datasets.scan import open_dataset, read_once
 from stewardgate.errors import DatasetError
 from stewardgate.suite.models import DatasetSpec
 
@@ -49,7 +50,7 @@ def test_text_is_parsed_into_memory_once(tmp_path: Path, private_tmp: Path, fmt:
     path = _write(tmp_path, fmt)
     scanned = _open(tmp_path, path.name)
     assert scanned.known_rows is None
-    with parsed_once(scanned) as parsed:
+    with read_once(scanned) as parsed:
         path.unlink()  # every query from here on reads the parsed data, not the text
         assert parsed.known_rows == 1000
         assert parsed.frame.collect().equals(DATA)
@@ -60,12 +61,12 @@ def test_text_is_parsed_into_memory_once(tmp_path: Path, private_tmp: Path, fmt:
 
 
 @pytest.mark.parametrize("fmt", ["csv", "ndjson"])
-def test_larger_text_is_parsed_once_into_a_private_ipc_file_removed_afterwards(
+def test_larger_text_is_read_once_into_a_private_ipc_file_removed_afterwards(
     tmp_path: Path, private_tmp: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
 ) -> None:  # fmt: skip
     monkeypatch.setattr(scan, "IN_MEMORY_BYTES", 0)
     path = _write(tmp_path, fmt)
-    with parsed_once(_open(tmp_path, path.name)) as parsed:
+    with read_once(_open(tmp_path, path.name)) as parsed:
         path.unlink()
         (folder,) = private_tmp.iterdir()
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700
@@ -80,7 +81,7 @@ def test_the_temporary_file_is_removed_when_the_run_fails(
 ) -> None:  # fmt: skip
     monkeypatch.setattr(scan, "IN_MEMORY_BYTES", 0)
     _write(tmp_path, "csv")
-    with pytest.raises(RuntimeError, match="boom"), parsed_once(_open(tmp_path, "data.csv")):
+    with pytest.raises(RuntimeError, match="boom"), read_once(_open(tmp_path, "data.csv")):
         assert len(list(private_tmp.iterdir())) == 1
         raise RuntimeError("boom")
     assert list(private_tmp.iterdir()) == []
@@ -93,16 +94,25 @@ def test_a_parse_error_names_the_file_and_leaves_nothing_behind(
     monkeypatch.setattr(scan, "IN_MEMORY_BYTES", limit)
     rows = "\n".join(str(i) for i in range(20_000))
     (tmp_path / "bad.csv").write_text(f"n\n{rows}\nnot-a-number\n")  # past the 10,000 rows of inference
-    with pytest.raises(DatasetError) as err, parsed_once(_open(tmp_path, "bad.csv")):
+    with pytest.raises(DatasetError) as err, read_once(_open(tmp_path, "bad.csv")):
         pass
     assert "bad.csv: cannot read the data:" in str(err.value)
     assert list(private_tmp.iterdir()) == []
 
 
-def test_parquet_is_passed_through(tmp_path: Path) -> None:
+def test_a_small_parquet_table_is_read_into_memory_once(tmp_path: Path) -> None:
     DATA.write_parquet(tmp_path / "d.parquet")
     scanned = _open(tmp_path, "d.parquet")
-    with parsed_once(scanned) as parsed:
+    with read_once(scanned) as parsed:
+        (tmp_path / "d.parquet").unlink()
+        assert parsed.known_rows == 1000 and parsed.frame.collect().equals(DATA)
+
+
+def test_a_larger_parquet_table_streams_as_it_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(scan, "SMALL_ROWS", 999)
+    DATA.write_parquet(tmp_path / "d.parquet")
+    scanned = _open(tmp_path, "d.parquet")
+    with read_once(scanned) as parsed:
         assert parsed is scanned
 
 
