@@ -178,8 +178,13 @@ def compare_profiles(got: dict[str, Any] | None, want: dict[str, Any]) -> list[s
             if metric in CLOCK:
                 continue
             if not _close(mine.get(metric), metrics.get(metric)):
-                problems.append(f"profile.{column}.{metric}: got {mine.get(metric)!r}, want {metrics.get(metric)!r}")
+                problems.append(f"profile.{column}.{metric}: got {_short(mine.get(metric))}, want {_short(metrics.get(metric))}")
     return problems
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _close(got: Any, want: Any) -> bool:
