@@ -41,6 +41,7 @@ TOOLS = ("limit", "limit-streaming", "limit-profile", "stewardgate", "stewardgat
 SPARK = "stewardgate-spark"  # the full suite with --engine spark on local[2]; only when asked for
 GATE = "stewardgate-gate"  # the full suite with --no-history: the checks alone, no profile
 PROFILE_LIMITS = ("limit-profile", "limit-profile-streaming")
+PROFILED = ("stewardgate", "stewardgate-core")  # runs with a store: their run records hold the profile (the same one)
 KNOWN = (*TOOLS, "limit-profile-streaming", SPARK)
 EXIT_CODES = {"stewardgate": 1, "stewardgate-core": 1, GATE: 1, SPARK: 1}  # planted defects fail the gate; others exit 0
 STEWARDGATE = str(Path(PYTHON).parent / "stewardgate")
@@ -188,8 +189,9 @@ def bench_size(rows: int, args: argparse.Namespace) -> list[dict[str, Any]]:
 
 
 def _compare_profiles(rows: list[dict[str, Any]]) -> None:
-    """Every profile limit's profile must equal the profile stewardgate stored in the same run."""
-    stored = next((r["profile"] for r in rows if r["tool"] == "stewardgate" and r.get("profile")), None)
+    """Every profile limit's profile must equal the profile stewardgate stored in the same run
+    (the core suite's and the full suite's are the same: both have the one ``unique`` column)."""
+    stored = next((r["profile"] for r in rows if r["tool"] in PROFILED and r.get("profile")), None)
     for row in rows:
         if row["tool"] in PROFILE_LIMITS:
             problems = ["no stewardgate profile to compare with"] if stored is None else figures.compare_profiles(row.get("profile"), stored)
@@ -253,7 +255,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         p.error(f"unknown tools: {', '.join(unknown)} (known: {', '.join(KNOWN)})")
     if args.format == "csv" and "pandera" in args.tools:
         p.error("the pandera baseline reads Parquet only: leave it out of --tools with --format csv")
-    if set(PROFILE_LIMITS) & set(args.tools) and "stewardgate" not in args.tools:
+    if set(PROFILE_LIMITS) & set(args.tools) and not set(PROFILED) & set(args.tools):
         p.error("a profile limit's profile is checked against stewardgate's: add stewardgate to --tools")
     return args
 
