@@ -138,7 +138,30 @@ def _size_table(runs: list[dict[str, Any]], rows: int, rounds: int, floor: float
             f"{_num(s['t_after_import_s_ratio'], '.2f', 'x')} | {_num(s['max_rss_mib_ratio'], '.2f', 'x')} | {match} |"
         )
         notes += [f"- `{s['tool']}`: {p}" for p in s["problems"]]
-    return [*lines, "", *(["Mismatches:", "", *notes, ""] if notes else [])]
+    return [*lines, "", *_judged(summarize(runs, rows)), *(["Mismatches:", "", *notes, ""] if notes else [])]
+
+
+PROFILE_LIMITS = ("limit-profile", "limit-profile-streaming")
+JUDGED = (  # (run, its limit, label): the issue-23 ratios
+    ("stewardgate", "profile", "profiled run (`stewardgate`) ÷ profile limit"),
+    ("stewardgate-gate", BASELINE, "gate run (`stewardgate-gate`, `--no-history`) ÷ checks limit"),
+    ("stewardgate", BASELINE, "profiled run ÷ checks limit"),
+)
+
+
+def _judged(summary: list[dict[str, Any]]) -> list[str]:
+    """Each run against the limit doing the same work; the profile limit is the faster of the two."""
+    by_tool = {s["tool"]: s for s in summary}
+    profile = [by_tool[t] for t in PROFILE_LIMITS if t in by_tool and by_tool[t]["t_after_import_s"]]
+    lines = []
+    for run, base, label in JUDGED:
+        limit = min(profile, key=lambda s: s["t_after_import_s"]) if base == "profile" and profile else by_tool.get(base)
+        if run not in by_tool or limit is None or base == "profile" and not profile:
+            continue
+        after = _ratio(by_tool[run]["t_after_import_s"], limit["t_after_import_s"])
+        wall = _ratio(by_tool[run]["wall_s"], limit["wall_s"])
+        lines.append(f"- {label} (`{limit['tool']}`): {_num(after, '.2f', 'x')} after import, {_num(wall, '.2f', 'x')} wall")
+    return [*lines, ""] if lines else []
 
 
 def _startup_table(startup: list[dict[str, Any]], floor: float) -> list[str]:
