@@ -74,6 +74,7 @@ def summarize(runs: list[dict[str, Any]], rows: int) -> list[dict[str, Any]]:
             "tool": tool, "rounds": len(mine), "completed": len(done),
             "exit_codes": sorted({r["exit_code"] for r in mine if not r["completed"]}),
             "wall_s": _median([r["wall_s"] for r in done]),
+            "cpu_s": _median([r.get("cpu_s") for r in done]),
             "t_after_import_s": _median([r["t_after_import_s"] for r in done]),
             "max_rss_mib": _median([r["max_rss_kib"] / 1024 for r in done]),
             "matched": sum(r["counts_match"] for r in mine),
@@ -160,7 +161,9 @@ def _judged(summary: list[dict[str, Any]]) -> list[str]:
             continue
         after = _ratio(by_tool[run]["t_after_import_s"], limit["t_after_import_s"])
         wall = _ratio(by_tool[run]["wall_s"], limit["wall_s"])
-        lines.append(f"- {label} (`{limit['tool']}`): {_num(after, '.2f', 'x')} after import, {_num(wall, '.2f', 'x')} wall")
+        cpu = _ratio(by_tool[run]["cpu_s"], limit["cpu_s"])
+        lines.append(f"- {label} (`{limit['tool']}`): {_num(after, '.2f', 'x')} after import, {_num(wall, '.2f', 'x')} wall, "
+                     f"{_num(cpu, '.2f', 'x')} CPU time")  # fmt: skip
     return [*lines, ""] if lines else []
 
 

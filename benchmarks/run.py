@@ -135,7 +135,7 @@ def _row(tool: str, m: Measured) -> dict[str, Any]:
     line = last_json_line(m.stdout)
     printed = json.loads(line) if line else {}
     return {
-        "tool": tool, "wall_s": m.wall_s, "t_after_import_s": printed.get("t_after_import"),
+        "tool": tool, "wall_s": m.wall_s, "cpu_s": m.cpu_s, "t_after_import_s": printed.get("t_after_import"),
         "t_import_s": printed.get("t_import"), "max_rss_kib": m.max_rss_kib, "exit_code": m.exit_code,
         "timed_out": m.timed_out, "figures": printed.get("counts"),
         "imported_during_run": printed.get("imported_during_run"),

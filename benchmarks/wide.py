@@ -62,7 +62,7 @@ def measure(tool: str, folder: Path, truth: dict[str, Any], work_dir: Path) -> d
         env = {k: v for k, v in os.environ.items() if not k.startswith(("STEWARDGATE_", "PANDERA_"))} | {"NO_COLOR": "1"}
         m = run_measured(argv_for(tool, folder, work), cwd=work, env=env)
         printed = json.loads(last_json_line(m.stdout) or "{}")
-        row = {"tool": tool, "columns": truth["columns"], "wall_s": m.wall_s, "t_after_import_s": printed.get("t_after_import"),
+        row = {"tool": tool, "columns": truth["columns"], "wall_s": m.wall_s, "cpu_s": m.cpu_s, "t_after_import_s": printed.get("t_after_import"),
                "max_rss_kib": m.max_rss_kib, "exit_code": m.exit_code, "profile": printed.get("profile")}  # fmt: skip
         problems = []
         if m.exit_code != (1 if tool.startswith("stewardgate") else 0):
@@ -148,19 +148,22 @@ def markdown(raw: dict[str, Any], widths: list[int]) -> str:
         f"load average at start {m['load_at_start']}, at end {raw['load_at_end']}. {raw['rows']:,} rows, "
         f"median of {raw['rounds']} rounds; time after import in seconds (wall total in brackets).",
         "",
-        "| columns | " + " | ".join(TOOLS) + " | profiled ÷ profile limit | gate ÷ checks limit | store bytes / column | figures = truth |",
-        "|---:|" + "---:|" * len(TOOLS) + "---:|---:|---:|---|",
+        "| columns | " + " | ".join(TOOLS) + " | profiled ÷ profile limit | gate ÷ checks limit | the same in CPU time | store bytes / column | figures = truth |",
+        "|---:|" + "---:|" * len(TOOLS) + "---:|---:|---:|---:|---|",
     ]  # fmt: skip
     for columns in widths:
         mine = [r for r in raw["runs"] if r["columns"] == columns]
         after = {t: med([r["t_after_import_s"] for r in mine if r["tool"] == t]) for t in TOOLS}
         wall = {t: med([r["wall_s"] for r in mine if r["tool"] == t]) for t in TOOLS}
+        cpu = {t: med([r.get("cpu_s") for r in mine if r["tool"] == t]) for t in TOOLS}
         ratios = [after[t] / after[BASE[t]] if after[t] and after[BASE[t]] else None for t in BASE]
+        ratios += [cpu[t] / cpu[BASE[t]] if cpu[t] and cpu[BASE[t]] else None for t in BASE]
         store = med([r.get("store_bytes") for r in mine if r["tool"] == "stewardgate"])
         ok = all(r["counts_match"] for r in mine)
         cells = [f"{report._num(after[t], '.2f')} ({report._num(wall[t], '.2f')})" for t in TOOLS]  # noqa: SLF001
-        lines.append(f"| {columns:,} | " + " | ".join(cells) + " | " + " | ".join(report._num(x, ".2f", "x") for x in ratios)  # noqa: SLF001
-                     + f" | {report._num(store / columns if store else None, ',.0f')} | {'yes' if ok else '**no**'} |")  # fmt: skip
+        shown = [report._num(x, ".2f", "x") for x in ratios]  # noqa: SLF001
+        lines.append(f"| {columns:,} | " + " | ".join(cells) + f" | {shown[0]} | {shown[1]} | {shown[2]}, {shown[3]} | "
+                     + f"{report._num(store / columns if store else None, ',.0f')} | {'yes' if ok else '**no**'} |")  # fmt: skip
     notes = [f"- `{r['tool']}` ({r['columns']} columns, round {r['round']}): {p}" for r in raw["runs"] for p in r["problems"]]
     return "\n".join([*lines, "", *(["Mismatches:", "", *notes, ""] if notes else [])])
 
