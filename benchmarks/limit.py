@@ -48,8 +48,9 @@ def aggregates() -> list[pl.Expr]:
 
 def scan(path: str) -> pl.LazyFrame:
     """The orders file as a lazy scan: Parquet, or CSV (``.csv``, dates parsed as stewardgate does)."""
-    if path.endswith(".csv"):
-        return pl.scan_csv(path, try_parse_dates=True, infer_schema_length=10_000)
+    if path.endswith(".csv"):  # the schema inferred once and handed back: polars infers it on every collect otherwise
+        options = {"try_parse_dates": True, "infer_schema_length": 10_000}
+        return pl.scan_csv(path, **options, schema=pl.scan_csv(path, **options).collect_schema())
     return pl.scan_parquet(path)
 
 

@@ -12,8 +12,9 @@ sample (every ``rows // 200,000``-th row, linear interpolation, ends exact); for
 in characters (min, mean, max); for timestamps min and max; the value counts (distinct count and
 top 20 values) of the low-cardinality columns and the exact distinct count of ``order_id``
 (the column with a ``unique`` check). It knows the data, so it needs no head sample to tell
-low- from high-cardinality columns apart, and ``order_id``'s one ``n_unique`` gives both the
-duplicate count and the distinct count.
+low- from high-cardinality columns apart, and one sort of ``order_id`` gives both the duplicate
+count and the distinct count (as in stewardgate: an ``n_unique`` would make the streaming
+engine hold every column of the ``select`` in memory).
 
 Without ``--streaming`` the file is read once into memory (every core decoding or parsing) and
 the ``select``, a group-by per counted column and the sample run over that frame in one
@@ -66,8 +67,15 @@ def profile_exprs() -> list[pl.Expr]:
         out += [length.min().alias(f"{c}:length_min"), length.mean().alias(f"{c}:length_mean"),
                 length.max().alias(f"{c}:length_max")]  # fmt: skip
     out += [pl.col("order_ts").min().alias("order_ts:min")]  # its max is the checks' order_ts_max
-    out += [pl.col("order_id").drop_nulls().n_unique().alias("order_id:distinct_count")]
+    out += [pl.col("order_id").count().alias("order_id:present")]
     return out
+
+
+def distinct_ids(lf: pl.LazyFrame) -> pl.LazyFrame:
+    """The distinct non-null ``order_id`` values, from the sorted column: an ``n_unique`` in the
+    ``select`` would make the streaming engine fall back to memory for the whole ``select``."""
+    ids = lf.select(pl.col("order_id").drop_nulls().sort())
+    return ids.select(((pl.col("order_id") != pl.col("order_id").shift(1)).sum() + (pl.len() > 0)).alias("distinct"))
 
 
 def sample_quantiles(sample: pl.DataFrame) -> dict[str, list[float]]:
@@ -85,10 +93,13 @@ def measure(path: str, *, streaming: bool) -> tuple[dict, dict]:
         lf, rows = df.lazy(), df.height
     schema = lf.collect_schema()
     step = max(1, rows // SAMPLE)
-    queries = [lf.select([*limit.aggregates(), *profile_exprs()]), lf.gather_every(step).select(NUMERIC)]
+    checks = [e for e in limit.aggregates() if e.meta.output_name() != "order_id_duplicate_excess"]
+    queries = [lf.select([*checks, *profile_exprs()]), distinct_ids(lf), lf.gather_every(step).select(NUMERIC)]
     queries += [lf.group_by(c).agg(pl.len().alias("n")) for c in COUNTED]
-    main, sample, *counts = pl.collect_all(queries, engine="streaming" if streaming else "in-memory")
+    main, distinct, sample, *counts = pl.collect_all(queries, engine="streaming" if streaming else "in-memory")
     row = main.row(0, named=True)
+    row["order_id:distinct_count"] = distinct.item()
+    row["order_id_duplicate_excess"] = row["order_id:present"] - distinct.item()
     return _counts(row, schema), _profile(row, schema, sample_quantiles(sample), dict(zip(COUNTED, counts, strict=True)), step)
 
 

@@ -200,7 +200,7 @@ def _csv(resolved: ResolvedDataset, spec: DatasetSpec) -> tuple[pl.LazyFrame, di
     }
     sources = [str(f) for f in resolved.files]
     if codecs.lookup(opts.encoding).name == "utf-8":
-        return pl.scan_csv(sources, **kwargs), {}
+        return _inferred_once(lambda schema: pl.scan_csv(sources, **kwargs, schema=schema), resolved), {}
     frames = []
     for f in resolved.files:
         try:
@@ -255,7 +255,15 @@ def _unique_header(path: Path, text: str, delimiter: str) -> None:
 def _ndjson(resolved: ResolvedDataset, spec: DatasetSpec) -> tuple[pl.LazyFrame, dict[str, str]]:
     import polars as pl
 
-    return pl.scan_ndjson([str(f) for f in resolved.files], infer_schema_length=10_000), {}
+    sources = [str(f) for f in resolved.files]
+    return _inferred_once(lambda schema: pl.scan_ndjson(sources, infer_schema_length=10_000, schema=schema), resolved), {}
+
+
+def _inferred_once(scan: Any, resolved: ResolvedDataset) -> pl.LazyFrame:
+    """A text scan given the schema inferred from its head: without it polars infers the schema
+    again on every collect (for 10,000 CSV rows with date parsing, about as long as parsing
+    300,000 rows: 0.25 s), once for the schema and once more for each query."""
+    return scan(_collect_schema(scan(None), resolved))
 
 
 def _ipc(resolved: ResolvedDataset, spec: DatasetSpec) -> tuple[pl.LazyFrame, dict[str, str]]:
