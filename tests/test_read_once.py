@@ -108,8 +108,17 @@ def test_a_small_parquet_table_is_read_into_memory_once(tmp_path: Path) -> None:
         assert parsed.known_rows == 1000 and parsed.frame.collect().equals(DATA)
 
 
+def test_a_parquet_table_within_the_memory_budget_is_read_into_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(scan, "SMALL_ROWS", 999)
+    DATA.write_parquet(tmp_path / "d.parquet")
+    with read_once(_open(tmp_path, "d.parquet")) as parsed:
+        (tmp_path / "d.parquet").unlink()
+        assert parsed.frame.select(pl.len()).collect().item() == 1000
+
+
 def test_a_larger_parquet_table_streams_as_it_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(scan, "SMALL_ROWS", 999)
+    monkeypatch.setattr(scan, "MEMORY_BUDGET", 10_000)  # the 1,000 rows decode to about 16.7 kB
     DATA.write_parquet(tmp_path / "d.parquet")
     scanned = _open(tmp_path, "d.parquet")
     with read_once(scanned) as parsed:
