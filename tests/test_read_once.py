@@ -116,6 +116,17 @@ def test_a_parquet_table_within_the_memory_budget_is_read_into_memory(tmp_path: 
         assert parsed.frame.select(pl.len()).collect().item() == 1000
 
 
+def test_without_the_profile_a_parquet_table_streams_as_it_is(tmp_path: Path) -> None:
+    DATA.write_parquet(tmp_path / "d.parquet")
+    scanned = _open(tmp_path, "d.parquet")
+    with read_once(scanned, profiled=False) as parsed:
+        assert parsed is scanned
+    _write(tmp_path, "csv")
+    with read_once(_open(tmp_path, "data.csv"), profiled=False) as parsed:  # text is parsed once all the same
+        (tmp_path / "data.csv").unlink()
+        assert parsed.known_rows == 1000
+
+
 def test_a_larger_parquet_table_streams_as_it_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(scan, "SMALL_ROWS", 999)
     monkeypatch.setattr(scan, "MEMORY_BUDGET", 10_000)  # the 1,000 rows decode to about 16.7 kB

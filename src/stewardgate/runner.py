@@ -272,7 +272,7 @@ def _check(
             profiled=needs_profile(loaded, options),
         )  # fmt: skip
     else:
-        with read_once(scanned) as parsed:  # CSV, NDJSON and small tables: read once, not once per query
+        with read_once(scanned, profiled=needs_profile(loaded, options)) as parsed:  # read once, not once per query
             measured = _measure(loaded, parsed, planned, masked, options, as_of, moment)
     profile = measured.profile
     anomalies, anomalous = _judge_anomalies(loaded, planned, profile, options, as_of)
