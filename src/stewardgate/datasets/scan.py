@@ -120,7 +120,7 @@ def read_once(scanned: ScannedDataset, *, profiled: bool = True) -> Iterator[Sca
         return
     import polars as pl
 
-    if size <= IN_MEMORY_BYTES:
+    if not text or size <= IN_MEMORY_BYTES:  # a table that fits (see _fits), or text up to the limit
         engine = "streaming" if text else "in-memory"  # measured fastest for each
         frame = _parse(scanned, lambda: scanned.frame.collect(engine=engine)).lazy()
         yield dataclasses.replace(scanned, frame=frame, known_rows=_rows(frame))
