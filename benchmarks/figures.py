@@ -49,6 +49,9 @@ _SG_CORE = ("row_count", *SG_COUNTS.values(), "discount_null_fraction", "amount_
 REQUIRED = {
     "limit": _LIMIT,
     "limit-streaming": _LIMIT,
+    "limit-profile": _LIMIT,
+    "limit-profile-streaming": _LIMIT,
+    "stewardgate-gate": (*_SG_CORE, "amount_mean", "order_ts_max", "expectations_passed"),
     "stewardgate-core": _SG_CORE,
     "stewardgate": (*_SG_CORE, "amount_mean", "order_ts_max", "expectations_passed"),
     "stewardgate-spark": (*_SG_CORE, "amount_mean", "order_ts_max", "expectations_passed"),
@@ -147,3 +150,49 @@ def _read_expectations(results: list[dict[str, Any]], got: dict[str, Any], probl
                 problems.append(f"{name}: observed {result['observed']!r}, row_count {got['row_count']!r}")
         else:
             got[figure] = result["observed"]
+
+
+def stored_profile(record_path: Path) -> dict[str, Any] | None:
+    """The metric profile a stewardgate run record holds (``None`` with ``--no-history``)."""
+    (run,) = json.loads(record_path.read_text())["datasets"]
+    return run.get("profile")
+
+
+CLOCK = ("freshness_seconds",)
+"""Profile figures measured against the run's clock: not comparable between two processes."""
+
+
+def compare_profiles(got: dict[str, Any] | None, want: dict[str, Any]) -> list[str]:
+    """Every way a profile limit's profile differs from stewardgate's stored one.
+
+    Integers, texts and lists must be equal; floats (means, std, lengths) to 1e-9 relative,
+    because a sum in another order may differ in the last bits.
+    """
+    if not got:
+        return ["profile: missing"]
+    problems = [f"profile.{k}: got {got.get(k)!r}, want {want.get(k)!r}" for k in ("row_count", "quantile_sample_step")
+                if got.get(k) != want.get(k)]  # fmt: skip
+    for column, metrics in want["columns"].items():
+        mine = got["columns"].get(column, {})
+        for metric in sorted(set(metrics) | set(mine)):
+            if metric in CLOCK:
+                continue
+            if not _close(mine.get(metric), metrics.get(metric)):
+                problems.append(f"profile.{column}.{metric}: got {_short(mine.get(metric))}, want {_short(metrics.get(metric))}")
+    return problems
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _close(got: Any, want: Any) -> bool:
+    if isinstance(got, list) and isinstance(want, list):
+        return len(got) == len(want) and all(_close(g, w) for g, w in zip(got, want, strict=True))
+    if isinstance(got, dict) and isinstance(want, dict):
+        return got.keys() == want.keys() and all(_close(got[k], want[k]) for k in got)
+    if isinstance(got, float) or isinstance(want, float):
+        both = isinstance(got, (int, float)) and isinstance(want, (int, float))
+        return both and math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-12)
+    return got == want

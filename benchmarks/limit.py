@@ -1,6 +1,7 @@
 """The physical limit: every figure of the 15-check suite from ONE polars lazy scan and ONE select.
 
     python benchmarks/limit.py --data /tmp/sg-bench/orders-1M-s42/orders.parquet [--streaming]
+    python benchmarks/limit.py --data /tmp/sg-bench/orders-300k-s42/orders.csv   # the same data as CSV
 
 Prints one JSON line: ``{"tool": ..., "t_after_import": s, "counts": {...}}`` with the counts
 named as in truth.json's ``expected`` block. ``t_after_import`` runs from just after the imports
@@ -45,9 +46,25 @@ def aggregates() -> list[pl.Expr]:
     ]
 
 
+def scan(path: str) -> pl.LazyFrame:
+    """The orders file as a lazy scan: Parquet, or CSV (``.csv``, dates parsed as stewardgate does)."""
+    if path.endswith(".csv"):  # the schema inferred once and handed back: polars infers it on every collect otherwise
+        options = {"try_parse_dates": True, "infer_schema_length": 10_000}
+        return pl.scan_csv(path, **options, schema=pl.scan_csv(path, **options).collect_schema())
+    return pl.scan_parquet(path)
+
+
+def read(path: str) -> pl.DataFrame:
+    """The whole orders file in memory (a CSV through the streaming engine: measured faster than
+    ``read_csv``, 0.32 s against 0.93 s for 300,000 rows)."""
+    if path.endswith(".csv"):
+        return scan(path).collect(engine="streaming")
+    return pl.read_parquet(path)
+
+
 def measure(path: str, *, streaming: bool) -> dict:
     """All figures for the file at ``path``."""
-    lf = pl.scan_parquet(path)
+    lf = scan(path)
     schema = lf.collect_schema()
     row = lf.select(aggregates()).collect(engine="streaming" if streaming else "in-memory").row(0, named=True)
     counts = {k: v for k, v in row.items() if k not in ("amount_mean", "order_ts_max")}
@@ -61,7 +78,7 @@ def measure(path: str, *, streaming: bool) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", required=True, help="the orders Parquet file")
+    parser.add_argument("--data", required=True, help="the orders Parquet (or .csv) file")
     parser.add_argument("--streaming", action="store_true", help="collect with the streaming engine")
     args = parser.parse_args(argv)
     counts = measure(args.data, streaming=args.streaming)

@@ -27,6 +27,9 @@ class Measured:
     timed_out: bool
     stdout: str
     stderr: str
+    cpu_s: float = 0.0
+    """User plus system CPU time of the process (all its threads): less swayed than wall time
+    by other work on a busy machine, so its ratios are a second view of the same runs."""
 
 
 def run_measured(argv: list[str], *, cwd: Path, env: dict[str, str], timeout: float | None = None) -> Measured:
@@ -46,6 +49,7 @@ def run_measured(argv: list[str], *, cwd: Path, env: dict[str, str], timeout: fl
         return Measured(
             wall_s=wall, max_rss_kib=int(usage.ru_maxrss), exit_code=proc.returncode,
             timed_out=timed_out.is_set(), stdout=out.read(), stderr=err.read(),
+            cpu_s=usage.ru_utime + usage.ru_stime,
         )  # fmt: skip
 
 

@@ -74,6 +74,7 @@ def summarize(runs: list[dict[str, Any]], rows: int) -> list[dict[str, Any]]:
             "tool": tool, "rounds": len(mine), "completed": len(done),
             "exit_codes": sorted({r["exit_code"] for r in mine if not r["completed"]}),
             "wall_s": _median([r["wall_s"] for r in done]),
+            "cpu_s": _median([r.get("cpu_s") for r in done]),
             "t_after_import_s": _median([r["t_after_import_s"] for r in done]),
             "max_rss_mib": _median([r["max_rss_kib"] / 1024 for r in done]),
             "matched": sum(r["counts_match"] for r in mine),
@@ -114,15 +115,15 @@ def markdown(raw: dict[str, Any]) -> str:
     ]
     floor = raw["runner_max_rss_kib"] / 1024
     for rows in dict.fromkeys(r["rows"] for r in raw["runs"]):
-        lines += _size_table(raw["runs"], rows, raw["rounds"], floor)
+        lines += _size_table(raw["runs"], rows, raw["rounds"], floor, raw.get("format", "parquet"))
     if raw["startup"]:
         lines += _startup_table(raw["startup"], floor)
     return "\n".join(lines)
 
 
-def _size_table(runs: list[dict[str, Any]], rows: int, rounds: int, floor: float) -> list[str]:
+def _size_table(runs: list[dict[str, Any]], rows: int, rounds: int, floor: float, fmt: str) -> list[str]:
     lines = [
-        f"**{spec.rows_label(rows)} rows** (median of {rounds} rounds; ratios to `{BASELINE}` of the same run)",
+        f"**{spec.rows_label(rows)} rows{' as CSV' if fmt == 'csv' else ''}** (median of {rounds} rounds; ratios to `{BASELINE}` of the same run)",
         "",
         "| tool | wall total (s) | after import (s) | peak RSS (MiB) | wall ÷ limit | after import ÷ limit | RSS ÷ limit | figures = truth |",
         "|---|---:|---:|---:|---:|---:|---:|---|",
@@ -138,7 +139,32 @@ def _size_table(runs: list[dict[str, Any]], rows: int, rounds: int, floor: float
             f"{_num(s['t_after_import_s_ratio'], '.2f', 'x')} | {_num(s['max_rss_mib_ratio'], '.2f', 'x')} | {match} |"
         )
         notes += [f"- `{s['tool']}`: {p}" for p in s["problems"]]
-    return [*lines, "", *(["Mismatches:", "", *notes, ""] if notes else [])]
+    return [*lines, "", *_judged(summarize(runs, rows)), *(["Mismatches:", "", *notes, ""] if notes else [])]
+
+
+PROFILE_LIMITS = ("limit-profile", "limit-profile-streaming")
+JUDGED = (  # (run, its limit, label): the issue-23 ratios
+    ("stewardgate", "profile", "profiled run (`stewardgate`) ÷ profile limit"),
+    ("stewardgate-gate", BASELINE, "gate run (`stewardgate-gate`, `--no-history`) ÷ checks limit"),
+    ("stewardgate", BASELINE, "profiled run ÷ checks limit"),
+)
+
+
+def _judged(summary: list[dict[str, Any]]) -> list[str]:
+    """Each run against the limit doing the same work; the profile limit is the faster of the two."""
+    by_tool = {s["tool"]: s for s in summary}
+    profile = [by_tool[t] for t in PROFILE_LIMITS if t in by_tool and by_tool[t]["t_after_import_s"]]
+    lines = []
+    for run, base, label in JUDGED:
+        limit = min(profile, key=lambda s: s["t_after_import_s"]) if base == "profile" and profile else by_tool.get(base)
+        if run not in by_tool or limit is None or base == "profile" and not profile:
+            continue
+        after = _ratio(by_tool[run]["t_after_import_s"], limit["t_after_import_s"])
+        wall = _ratio(by_tool[run]["wall_s"], limit["wall_s"])
+        cpu = _ratio(by_tool[run]["cpu_s"], limit["cpu_s"])
+        lines.append(f"- {label} (`{limit['tool']}`): {_num(after, '.2f', 'x')} after import, {_num(wall, '.2f', 'x')} wall, "
+                     f"{_num(cpu, '.2f', 'x')} CPU time")  # fmt: skip
+    return [*lines, ""] if lines else []
 
 
 def _startup_table(startup: list[dict[str, Any]], floor: float) -> list[str]:

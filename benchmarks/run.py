@@ -37,10 +37,13 @@ from procs import Measured, last_json_line, run_measured
 
 HERE = Path(__file__).resolve().parent
 PYTHON = sys.executable
-TOOLS = ("limit", "limit-streaming", "stewardgate", "stewardgate-core", "pandera")
+TOOLS = ("limit", "limit-streaming", "limit-profile", "stewardgate", "stewardgate-gate", "stewardgate-core", "pandera")
 SPARK = "stewardgate-spark"  # the full suite with --engine spark on local[2]; only when asked for
-KNOWN = (*TOOLS, SPARK)
-EXIT_CODES = {"stewardgate": 1, "stewardgate-core": 1, SPARK: 1}  # planted defects fail the gate; others exit 0
+GATE = "stewardgate-gate"  # the full suite with --no-history: the checks alone, no profile
+PROFILE_LIMITS = ("limit-profile", "limit-profile-streaming")
+PROFILED = ("stewardgate", "stewardgate-core")  # runs with a store: their run records hold the profile (the same one)
+KNOWN = (*TOOLS, "limit-profile-streaming", SPARK)
+EXIT_CODES = {"stewardgate": 1, "stewardgate-core": 1, GATE: 1, SPARK: 1}  # planted defects fail the gate; others exit 0
 STEWARDGATE = str(Path(PYTHON).parent / "stewardgate")
 STARTUP = {
     "python -c 'import polars'": [PYTHON, "-c", "import polars"],
@@ -51,14 +54,25 @@ STARTUP = {
 }
 
 
-def dataset(rows: int, seed: int, data_dir: Path) -> tuple[Path, dict[str, Any]]:
-    """The cached data file and its truth, generated first when missing or out of date."""
+def dataset(rows: int, seed: int, data_dir: Path, fmt: str = "parquet") -> tuple[Path, dict[str, Any]]:
+    """The cached data file and its truth, generated first when missing or out of date.
+
+    ``fmt="csv"``: the same data written once as ``orders.csv`` next to the Parquet file.
+    """
     folder = data_dir / f"orders-{spec.rows_label(rows)}-s{seed}"
     truth_file, data = folder / spec.TRUTH_FILE, folder / spec.DATA_FILE
-    if not _current(truth_file) or not data.exists():
+    fresh = not _current(truth_file) or not data.exists()
+    if fresh:
         print(f"generating {rows:,} rows into {folder} ...", file=sys.stderr, flush=True)
         argv = [PYTHON, str(HERE / "generate.py"), "--rows", str(rows), "--out", str(folder), "--seed", str(seed)]
         subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)  # own process: keeps the runner small
+    if fmt == "csv":
+        text = folder / spec.CSV_FILE
+        if fresh or not text.exists():
+            write = "import polars as pl, sys; pl.read_parquet(sys.argv[1]).write_csv(sys.argv[2] + '.tmp')"
+            subprocess.run([PYTHON, "-c", write, str(data), str(text)], check=True)
+            os.replace(f"{text}.tmp", text)
+        data = text
     return data, json.loads(truth_file.read_text())
 
 
@@ -85,13 +99,17 @@ def tool_argv(tool: str, data: Path, rows: int, work: Path, sg_args: list[str]) 
     """The command line of one measurement; ``work`` is a fresh folder of its own."""
     if tool in ("limit", "limit-streaming"):
         return [PYTHON, str(HERE / "limit.py"), "--data", str(data), *(["--streaming"] if tool == "limit-streaming" else [])]
+    if tool in PROFILE_LIMITS:
+        streaming = ["--streaming"] if tool == "limit-profile-streaming" else []
+        return [PYTHON, str(HERE / "limit_profile.py"), "--data", str(data), *streaming]
     if tool == "pandera":
         return [PYTHON, str(HERE / "pandera_baseline.py"), "--data", str(data)]
-    if tool in ("stewardgate", "stewardgate-core", SPARK):
+    if tool in ("stewardgate", "stewardgate-core", GATE, SPARK):
         template = HERE / ("suite_core.yml" if tool == "stewardgate-core" else "suite.yml")
         suite = fill_suite(template, data, rows, work / "orders.yml")
         # the history store in the run's own folder: every measurement starts from an empty store
-        store = [] if "--no-history" in sg_args else ["--store", f"sqlite:///{work / 'history.db'}"]
+        store = ["--store", f"sqlite:///{work / 'history.db'}"]
+        store = ["--no-history"] if tool == GATE else [] if "--no-history" in sg_args else store
         run = ["run", str(suite), "--json", str(work / "run.json"), "--quiet", *store, *sg_args]
         if tool == SPARK:
             run += ["--engine", "spark", "--spark-master", "local[2]", "--spark-conf", "spark.driver.memory=8g"]
@@ -117,7 +135,7 @@ def _row(tool: str, m: Measured) -> dict[str, Any]:
     line = last_json_line(m.stdout)
     printed = json.loads(line) if line else {}
     return {
-        "tool": tool, "wall_s": m.wall_s, "t_after_import_s": printed.get("t_after_import"),
+        "tool": tool, "wall_s": m.wall_s, "cpu_s": m.cpu_s, "t_after_import_s": printed.get("t_after_import"),
         "t_import_s": printed.get("t_import"), "max_rss_kib": m.max_rss_kib, "exit_code": m.exit_code,
         "timed_out": m.timed_out, "figures": printed.get("counts"),
         "imported_during_run": printed.get("imported_during_run"),
@@ -138,9 +156,12 @@ def _problems(tool: str, m: Measured, work: Path, exp: dict[str, Any], row: dict
             return [*problems, "no run record written"]
         got, extra = figures.from_stewardgate(record, exp, full=tool != "stewardgate-core")
         row["figures"] = got
+        row["profile"] = figures.stored_profile(record)
         return [*problems, *extra, *figures.compare(tool, got, exp)]
     if row["figures"] is None:
         return [*problems, "no JSON line on stdout"]
+    if tool in PROFILE_LIMITS:
+        row["profile"] = json.loads(last_json_line(m.stdout) or "{}").get("profile")
     return [*problems, *figures.compare(tool, row["figures"], exp)]
 
 
@@ -152,7 +173,7 @@ def _env() -> dict[str, str]:
 
 def bench_size(rows: int, args: argparse.Namespace) -> list[dict[str, Any]]:
     """All rounds for one size, tools interleaved; raw rows with size and round."""
-    data, truth = dataset(rows, args.seed, args.data_dir)
+    data, truth = dataset(rows, args.seed, args.data_dir, args.format)
     exp = figures.expected(truth)
     _warm(data)
     rows_out = []
@@ -163,7 +184,21 @@ def bench_size(rows: int, args: argparse.Namespace) -> list[dict[str, Any]]:
             row = measure_tool(tool, data, rows, exp, args) | {"rows": rows, "round": rnd + 1, "load1_before": load1}
             rows_out.append(row)
             _progress(row)
+    _compare_profiles(rows_out)
     return rows_out
+
+
+def _compare_profiles(rows: list[dict[str, Any]]) -> None:
+    """Every profile limit's profile must equal the profile stewardgate stored in the same run
+    (the core suite's and the full suite's are the same: both have the one ``unique`` column)."""
+    stored = next((r["profile"] for r in rows if r["tool"] in PROFILED and r.get("profile")), None)
+    for row in rows:
+        if row["tool"] in PROFILE_LIMITS:
+            problems = ["no stewardgate profile to compare with"] if stored is None else figures.compare_profiles(row.get("profile"), stored)
+            row["problems"] += problems
+            row["counts_match"] = row["counts_match"] and not problems
+            if problems:
+                print(f"  {row['tool']} r{row['round']} profile MISMATCH: {'; '.join(problems[:4])}", file=sys.stderr)
 
 
 def bench_startup(rounds: int, data: Path, rows: int, work_dir: Path) -> list[dict[str, Any]]:
@@ -209,6 +244,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--out", type=Path, default=HERE / "results", help="where the .md and .json go")
     p.add_argument("--startup-rounds", type=int, default=10, help="0 skips the start-up comparison")
     p.add_argument("--timeout", type=float, default=None, help="seconds per measurement")
+    p.add_argument("--format", choices=("parquet", "csv"), default="parquet",
+                   help="csv: the same data as one CSV file, read as CSV by every tool (not pandera)")
     p.add_argument("--sg-arg", dest="sg_args", action="append", default=[], help="extra argument for `stewardgate run` (repeatable)")
     args = p.parse_args(argv)
     args.sizes = [spec.parse_rows(s) for s in args.rows.split(",")]
@@ -216,6 +253,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     unknown = sorted(set(args.tools) - set(KNOWN))
     if unknown:
         p.error(f"unknown tools: {', '.join(unknown)} (known: {', '.join(KNOWN)})")
+    if args.format == "csv" and "pandera" in args.tools:
+        p.error("the pandera baseline reads Parquet only: leave it out of --tools with --format csv")
+    if set(PROFILE_LIMITS) & set(args.tools) and not set(PROFILED) & set(args.tools):
+        p.error("a profile limit's profile is checked against stewardgate's: add stewardgate to --tools")
     return args
 
 
@@ -227,12 +268,12 @@ def main(argv: list[str] | None = None) -> int:
     started = datetime.now(UTC)
     machine = report.machine()
     runs = [row for rows in args.sizes for row in bench_size(rows, args)]
-    first, _ = dataset(args.sizes[0], args.seed, args.data_dir)
+    first, _ = dataset(args.sizes[0], args.seed, args.data_dir, args.format)
     startup = bench_startup(args.startup_rounds, first, args.sizes[0], args.work_dir)
     raw = {
         "started_at": started.isoformat(), "finished_at": datetime.now(UTC).isoformat(),
         "machine": machine, "load_at_end": report.loadavg(), "argv": sys.argv[1:],
-        "rounds": args.rounds, "seed": args.seed, "tools": args.tools, "runs": runs, "startup": startup,
+        "rounds": args.rounds, "seed": args.seed, "format": args.format, "tools": args.tools, "runs": runs, "startup": startup,
         # a child's peak RSS includes the runner's own peak (vfork + exec), so this is the floor
         "runner_max_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
     }  # fmt: skip

@@ -1,8 +1,9 @@
 """Smoke run of the benchmark (benchmarks/): correctness of the counts only, no timing assertions.
 
 Generates the orders data at 20,000 rows (every planted defect scaled down, at least 1 each,
-in several row groups), then runs ``benchmarks/run.py`` for the limit and stewardgate's core
-suite, one round, and asserts that every figure each tool reports matches the planted truth.
+in several row groups), then runs ``benchmarks/run.py`` for the limits (the checks', and the profile limit, whose profile
+must equal the one stewardgate stored) and stewardgate's core suite, one round, and asserts that
+every figure each tool reports matches the planted truth.
 The full 15-check suite (with GX expectations) is left out until ``expectations:`` runs.
 """
 
@@ -49,13 +50,13 @@ def test_limit_and_stewardgate_core_match_the_planted_truth(tmp_path: Path) -> N
     folder = data_dir / f"orders-20k-s{SEED}"
     _generate(folder)  # several row groups; run.py finds it in its cache
     argv = [sys.executable, str(BENCH / "run.py"), "--rows", str(ROWS), "--seed", str(SEED),
-            "--rounds", "1", "--tools", "limit,limit-streaming,stewardgate-core", "--startup-rounds", "0",
+            "--rounds", "1", "--tools", "limit,limit-streaming,limit-profile,stewardgate-core", "--startup-rounds", "0",
             "--data-dir", str(data_dir), "--out", str(tmp_path / "results")]  # fmt: skip
     done = subprocess.run(argv, capture_output=True, text=True, timeout=120)
 
     raw = json.loads((tmp_path / "results" / "latest.json").read_text())
     problems = {r["tool"]: r["problems"] for r in raw["runs"]}
-    assert problems == {"limit": [], "limit-streaming": [], "stewardgate-core": []}, done.stderr
+    assert problems == {"limit": [], "limit-streaming": [], "limit-profile": [], "stewardgate-core": []}, done.stderr
     assert done.returncode == 0, done.stderr
     by_tool = {r["tool"]: r["figures"] for r in raw["runs"]}
     truth = json.loads((folder / "truth.json").read_text())["expected"]
@@ -63,3 +64,7 @@ def test_limit_and_stewardgate_core_match_the_planted_truth(tmp_path: Path) -> N
     assert by_tool["stewardgate-core"]["order_id_duplicate_rows"] == truth["order_id_duplicate_rows"] == 2
     assert by_tool["stewardgate-core"]["email_regex_mismatch"] == truth["email_regex_mismatch"] == 1
     assert "**20k rows**" in (tmp_path / "results" / "latest.md").read_text()
+    # the profile limit's profile was compared with the one stewardgate stored (a mismatch is a problem above)
+    profiles = {r["tool"]: r.get("profile") for r in raw["runs"]}
+    assert profiles["limit-profile"]["columns"].keys() == profiles["stewardgate-core"]["columns"].keys()
+    assert profiles["limit-profile"]["columns"]["status"]["top_values"][0]["count"] > 4_000

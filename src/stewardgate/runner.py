@@ -262,10 +262,8 @@ def judge_suite(loaded: LoadedSuite, options: RunOptions) -> Judged:
         reader = reader_for(loaded, options.engine)
         scanned = reader.open(loaded, options, as_of)
         snapshot = _snapshot(scanned)
-        try:
-            results, profile, anomalous = _check(loaded, reader, scanned, snapshot, options, as_of, moment)
-        finally:  # a reader's dataset may hold resources (a SQL table's connection pool)
-            getattr(scanned, "close", lambda: None)()
+        with reader.prepared(scanned, profiled=needs_profile(loaded, options)) as ready:  # e.g. a CSV parsed once
+            results, profile, anomalous = _check(loaded, reader, ready, snapshot, options, as_of, moment)
         results = apply_waivers(
             results, suite.waivers, dataset=suite.dataset.name, as_of=as_of, line_of=loaded.line_of,
             warn_days=options.governance.waiver_warn_days,

@@ -5,6 +5,14 @@ The planned column and schema checks become one pandera ``DataFrameSchema`` vali
 (``PANDERA_VALIDATION_ENABLED`` / ``PANDERA_VALIDATION_DEPTH`` cannot switch them off).
 pandera's failure cases are mapped back onto our planned checks: counts, fractions and
 masked samples. A check pandera could not compute becomes ``errored``.
+
+The schema-level checks that need nothing but the schema (:data:`FROM_SCHEMA`: a column is
+present, has a type of the declared family, no undeclared column) are decided here from the
+schema, with the outcomes pandera gives them: pandera's polars backend collects the frame's
+schema once per column (for 500 columns, 2.4 s of a 10 s run) and importing it costs a run
+0.1-0.2 s, for answers a dictionary look-up gives. Column order and every data check stay
+with pandera (with an order check, which needs every declared column in pandera's schema,
+all of them do).
 """
 
 from __future__ import annotations
@@ -25,6 +33,9 @@ if TYPE_CHECKING:
     import polars as pl
 
 ENGINE = "pandera"
+
+FROM_SCHEMA = ("required", "type", "extra_columns")
+"""Checks decided from the schema alone (see the module docstring)."""
 
 
 @dataclass
@@ -52,14 +63,22 @@ def run_contract(
     mine = [p for p in planned if p.engine == ENGINE]
     if not mine:
         return []
-    slots = _Slots(skipped=skip_reasons(mine, df.schema))
-    schema = _build_schema(mine, df, slots)
-    try:
-        failures = _validate(schema, df)
-    except Exception as exc:  # pandera itself crashed: every contract check is errored
-        text = f"pandera failed: {type(exc).__name__}: {exc}".splitlines()[0]
-        return [build_result(p, Outcome(ok=False, errored=text), row_count=rows) for p in mine]
-    outcomes = _read_failures(failures, slots, df)
+    types = dict(df.schema)
+    slots = _Slots(skipped=skip_reasons(mine, types))
+    ordered = any(p.check == "order" for p in mine)  # pandera's order check needs every declared column
+    outcomes = {
+        p.check_id: _from_schema(p, types) for p in mine
+        if p.check in FROM_SCHEMA and p.check_id not in slots.skipped and not ordered
+    }  # fmt: skip
+    rest = [p for p in mine if p.check_id not in outcomes]
+    if needs_pandera(rest):
+        schema = _build_schema(rest, df, slots)
+        try:
+            failures = _validate(schema, df)
+        except Exception as exc:  # pandera itself crashed: every contract check is errored
+            text = f"pandera failed: {type(exc).__name__}: {exc}".splitlines()[0]
+            return [build_result(p, Outcome(ok=False, errored=text), row_count=rows) for p in mine]
+        outcomes.update(_read_failures(failures, slots, df))
     results = []
     for p in mine:
         if p.check_id in slots.skipped:
@@ -68,6 +87,22 @@ def run_contract(
         outcome = outcomes.get(p.check_id) or passing_outcome(p, df)
         results.append(build_result(p, outcome, row_count=rows, masked=p.column in masked, samples=samples))
     return results
+
+
+def needs_pandera(planned: list[PlannedCheck]) -> bool:
+    """Whether any of these contract checks needs pandera (not only :data:`FROM_SCHEMA` ones)."""
+    return any(p.engine == ENGINE and p.check not in FROM_SCHEMA for p in planned)
+
+
+def _from_schema(p: PlannedCheck, types: dict[str, Any]) -> Outcome:
+    """The outcome pandera gives a :data:`FROM_SCHEMA` check, from the schema alone."""
+    if p.check == "required":
+        return Outcome(ok=True) if p.column in types else Outcome(ok=False, observed="missing")
+    if p.check == "type":
+        actual = types[p.column]  # type: ignore[index]  # a missing column's type check is skipped
+        return Outcome(ok=dtypes.matches(p.value, actual), observed=dtypes.display(actual))
+    extra = sorted(set(types) - set(p.value))  # extra_columns; pandera names only the first, we list all
+    return Outcome(ok=True) if not extra else Outcome(ok=False, observed=extra, samples=extra)
 
 
 def _build_schema(mine: list[PlannedCheck], df: pl.DataFrame, slots: _Slots) -> Any:
@@ -82,17 +117,18 @@ def _build_schema(mine: list[PlannedCheck], df: pl.DataFrame, slots: _Slots) -> 
         elif p.check == "order":
             slots.order = p
     columns = {}
+    types = dict(df.schema)  # once: DataFrame.schema builds a new Schema of every column on each call
     for name, checks in by_column.items():
-        column = _column(name, checks, df, slots)
+        column = _column(name, checks, types, slots)
         if column is not None:
             columns[name] = column
     return pa.DataFrameSchema(columns, strict=slots.extra is not None, ordered=slots.order is not None)
 
 
-def _column(name: str, checks: list[PlannedCheck], df: pl.DataFrame, slots: _Slots) -> Any:
+def _column(name: str, checks: list[PlannedCheck], types: dict[str, Any], slots: _Slots) -> Any:
     pa = pandera_polars.load()
 
-    actual = df.schema.get(name)
+    actual = types.get(name)
     type_check = next((p for p in checks if p.check == "type"), None)
     required = next((p for p in checks if p.check == "required"), None)
     if required is not None:
@@ -172,7 +208,7 @@ def failure_outcome(p: PlannedCheck, rows: list[dict[str, Any]], df: pl.DataFram
         return Outcome(ok=False, errored=f"pandera could not run the check: {first}")
     values = [r["failure_case"] for r in rows]
     if p.check == "type":
-        return Outcome(ok=False, observed=dtypes.display(df.schema[p.column]))  # type: ignore[index]
+        return Outcome(ok=False, observed=dtypes.display(df.get_column(p.column).dtype))  # type: ignore[arg-type]
     if p.check == "required":
         return Outcome(ok=False, observed="missing")
     if p.check == "extra_columns":  # pandera names only the first one; list them all, sorted

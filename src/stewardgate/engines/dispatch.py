@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from stewardgate.datasets.scan import ScannedDataset, collect
 from stewardgate.engines import compiled, compiled_gx, pandera_polars
-from stewardgate.engines.contract import run_contract
+from stewardgate.engines.contract import needs_pandera, run_contract
 from stewardgate.engines.side import SideQuery, collect_with
 from stewardgate.errors import DatasetError, first_line
 from stewardgate.planning import PlannedCheck, by_executor
@@ -54,7 +54,7 @@ def execute(
     import polars as pl
 
     on_pandera = by_executor(planned)["pandera"]
-    warm = in_background(pandera_polars.load, "import-pandera") if on_pandera else None
+    warm = in_background(pandera_polars.load, "import-pandera") if needs_pandera(on_pandera) else None
     full_frame = any(p.check not in compiled.SCHEMA_CHECKS for p in on_pandera)
     frame = collect(scanned) if full_frame else None
     lf = frame.lazy() if frame is not None else scanned.frame

@@ -12,7 +12,7 @@ from stewardgate.suite.models import ColumnSpec, Rule
 
 SCHEMA_LEVEL = ("required", "type")
 REASONS = {
-    "schema": "schema level: pandera (polars backend) validates it on the lazy frame's schema",
+    "schema": "schema level: decided from the lazy frame's schema, as pandera (polars backend) decides it (parity tested)",
     "pandera": "engine: pandera: pandera's polars backend validates the data",
     "polars": "engine: auto: compiled into the one-pass polars query (parity with pandera tested)",
 }

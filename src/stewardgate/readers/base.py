@@ -7,6 +7,8 @@ shape) does three things, and the runner nothing reader-specific:
   data-level rules in its one aggregate job). Planning applies it (``plan_suite(loaded,
   settings, reader)``), so ``stewardgate plan`` prints what ``run`` runs.
 - :meth:`Reader.open` opens the suite's dataset lazily (metadata, schema, fingerprint).
+- :meth:`Reader.prepared` makes the opened dataset ready for the run's queries for the length of a
+  ``with`` block (polars: a CSV parsed once; SQL: the connection pool closed at its end).
 - :meth:`Reader.measure` runs the data executors of the plan (schema level, compiled rules,
   expectations, the profile and the figures asked for) and returns :class:`Measured`.
 """
@@ -14,6 +16,7 @@ shape) does three things, and the runner nothing reader-specific:
 from __future__ import annotations
 
 from datetime import date, datetime
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -36,6 +39,11 @@ class Reader(Protocol):
     def open(self, loaded: LoadedSuite, options: RunOptions, as_of: date) -> Any:
         """The suite's dataset, opened lazily; it has ``schema`` (polars dtypes), ``fingerprint``,
         ``metadata`` and ``resolved``. Raises DatasetError when it cannot be opened."""
+        ...
+
+    def prepared(self, opened: Any, *, profiled: bool) -> AbstractContextManager[Any]:
+        """The opened dataset as the run's queries should read it, inside the ``with`` block
+        (everything the run reads of the data, the checks after the pass included)."""
         ...
 
     def measure(

@@ -7,10 +7,11 @@ expectations to GX on a pandas copy of their columns. It runs every check as pla
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from stewardgate.datasets.scan import ScannedDataset, open_dataset
+from stewardgate.datasets.scan import ScannedDataset, open_dataset, read_once
 from stewardgate.engines.dispatch import execute, guard_read
 from stewardgate.engines.figures import Figure, to_polars
 from stewardgate.engines.measured import Measured
@@ -35,6 +36,11 @@ class PolarsReader:
         return open_dataset(
             loaded.suite.dataset, base=loaded.folder, as_of=as_of, roots=options.dataset_roots, s3=options.s3
         )
+
+    def prepared(self, opened: ScannedDataset, *, profiled: bool) -> AbstractContextManager[ScannedDataset]:
+        """A CSV or NDJSON file parsed once (a table that fits read once), not once per query
+        (:func:`~stewardgate.datasets.scan.read_once`)."""
+        return read_once(opened, profiled=profiled)
 
     def measure(
         self, loaded: LoadedSuite, opened: ScannedDataset, planned: list[PlannedCheck], *, figures: list[Figure],

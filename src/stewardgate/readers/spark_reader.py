@@ -10,6 +10,7 @@ backend, at schema depth).
 from __future__ import annotations
 
 from dataclasses import replace
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +42,10 @@ class SparkReader:
 
         spark = spark_session(options.spark)
         return open_spark_dataset(spark, loaded.suite.dataset, base=loaded.folder, as_of=as_of, roots=options.dataset_roots)
+
+    def prepared(self, opened: Any, *, profiled: bool) -> AbstractContextManager[Any]:
+        """Spark plans and caches its own reads: the dataset as opened."""
+        return nullcontext(opened)
 
     def measure(
         self, loaded: LoadedSuite, opened: Any, planned: list[PlannedCheck], *, figures: list[Figure],

@@ -8,6 +8,7 @@ expectations that compile run in the same query, the others are errored checks s
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, closing
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +36,10 @@ class SqlReader:
         from stewardgate.readers.sql.table import open_table
 
         return open_table(loaded.suite.dataset, suite=loaded.path, connections=options.connections, as_of=as_of)
+
+    def prepared(self, opened: Any, *, profiled: bool) -> AbstractContextManager[Any]:
+        """The table as opened; its connection pool is closed when the dataset is judged."""
+        return closing(opened)
 
     def measure(
         self, loaded: LoadedSuite, opened: Any, planned: list[PlannedCheck], *, figures: list[Figure],

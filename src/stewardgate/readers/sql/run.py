@@ -37,7 +37,8 @@ def measure_on_sql(
     """What the database measured on a suite's table (the runner's executors judge the rest on it).
 
     The connection pool stays open for the checks after the pass (their sample rows); the runner
-    closes the opened dataset (:meth:`SqlDataset.close`) once the dataset is judged."""
+    closes the table's pool (:meth:`SqlDataset.close`, through ``SqlReader.prepared``) once the
+    dataset is judged."""
     return _measure(loaded, ds, planned, figures=figures, masked=masked, samples=samples, as_of=as_of, moment=moment,
                     profiled=profiled)  # fmt: skip
 

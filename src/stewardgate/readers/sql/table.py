@@ -38,7 +38,7 @@ class SqlDataset:
     known_rows: int | None = None
 
     def close(self) -> None:
-        """Close the connection pool (the runner calls it once the dataset is judged)."""
+        """Close the connection pool (``SqlReader.prepared`` does, once the dataset is judged)."""
         self.engine.dispose()
 
     def run(self, sql: str, params: dict[str, Any] | None = None) -> list[Any]:
