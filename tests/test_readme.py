@@ -85,7 +85,7 @@ def test_the_first_quickstart_command_works_in_a_fresh_virtualenv(tmp_path: Path
     )  # fmt: skip
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "gate: PASSED (3 of 3 datasets passed, exit 0)" in done.stdout
-    assert not (copy / ".venv" / "lib").glob("*/site-packages/stewardgate-*.dist-info") is None
+    assert (copy / ".venv" / "lib").glob("*/site-packages/stewardgate-*.dist-info") is not None
 
 
 def test_the_validation_error_transcript_is_what_the_command_prints() -> None:

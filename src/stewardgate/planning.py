@@ -82,10 +82,10 @@ def _anomaly_checks(loaded: LoadedSuite) -> list[PlannedCheck]:
             section="anomalies", column=column, value=rule, severity=Severity.ERROR,
             engine="history", suite_line=loaded.line_of("anomalies", i),
             reason=f"anomaly: robust z-score against the last {rule.window} stored runs",
-        )  # fmt: skip
+        )
         for i, rule in enumerate(loaded.suite.anomalies)
         for column in rule.targets()
-    ]
+    ]  # fmt: skip
 
 
 def _column_checks(loaded: LoadedSuite) -> list[PlannedCheck]:
@@ -103,8 +103,8 @@ def _column_checks(loaded: LoadedSuite) -> list[PlannedCheck]:
                     check_id=f"{name}.columns.{column}.{rule_name}",
                     check=rule_name, section="columns", column=column, value=value,
                     severity=severity, engine=engine, reason=reason, suite_line=line,
-                )  # fmt: skip
-            )
+                )
+            )  # fmt: skip
     return planned
 
 
@@ -139,8 +139,8 @@ def _schema_checks(loaded: LoadedSuite) -> list[PlannedCheck]:
                 severity=Severity(policy.extra_columns), engine="pandera",
                 reason="schema policy: pandera strict mode reports undeclared columns",
                 suite_line=loaded.line_of("schema", "extra_columns") or loaded.line_of("columns"),
-            )  # fmt: skip
-        )
+            )
+        )  # fmt: skip
     if policy.order == "strict":
         planned.append(
             PlannedCheck(
@@ -148,6 +148,6 @@ def _schema_checks(loaded: LoadedSuite) -> list[PlannedCheck]:
                 column=None, value=list(suite.columns), severity=Severity.ERROR,
                 engine="pandera", reason="schema policy: pandera ordered mode",
                 suite_line=loaded.line_of("schema", "order"),
-            )  # fmt: skip
-        )
+            )
+        )  # fmt: skip
     return planned

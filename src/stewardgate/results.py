@@ -12,7 +12,6 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cache
 from typing import Any, TypeVar
 
 RUN_SCHEMA_VERSION = "1"
@@ -29,7 +28,7 @@ class _Ordered(str, enum.Enum):
     def _cmp(self, other: object) -> int:
         if type(other) is not type(self):
             raise TypeError(f"cannot compare {type(self).__name__} with {type(other).__name__}")
-        return self.rank - other.rank  # type: ignore[attr-defined, no-any-return]
+        return self.rank - other.rank
 
     def __lt__(self, other: object) -> bool:
         return self._cmp(other) < 0
@@ -222,11 +221,16 @@ class RunResult:
         return 0 if self.passed else 1
 
 
-@cache
-def _adapter(cls: type) -> Any:
-    from pydantic import TypeAdapter
+_ADAPTERS: dict[type, Any] = {}
 
-    return TypeAdapter(cls)
+
+def _adapter(cls: type) -> Any:
+    """One pydantic TypeAdapter per record class (building one costs milliseconds; pydantic loads lazily)."""
+    if cls not in _ADAPTERS:
+        from pydantic import TypeAdapter
+
+        _ADAPTERS[cls] = TypeAdapter(cls)
+    return _ADAPTERS[cls]
 
 
 def to_json_data(record: RunResult | DatasetRun) -> dict[str, Any]:

@@ -9,12 +9,16 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from stewardgate.cli.errors import handle_errors
 from stewardgate.locations import DEFAULT_STORE_PATH
 from stewardgate.errors import EXIT_PASSED, UsageError
+
+if TYPE_CHECKING:
+    from stewardgate.suite.models import DataFormat
 
 
 def _refuse_overwrite(target: Path, force: bool, what: str) -> None:
@@ -30,7 +34,7 @@ def _refuse_overwrite(target: Path, force: bool, what: str) -> None:
 @click.option("--sample-rows", type=click.IntRange(min=1), default=None, help="Rows the personal-data detectors look at (default 10,000).")
 @click.option("--name", default=None, help="Dataset name (default: the output file's name, else the data's).")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
-def init_cmd(dataset: str, output: Path | None, fmt: str | None, sample_rows: int | None, name: str | None,
+def init_cmd(dataset: str, output: Path | None, fmt: DataFormat | None, sample_rows: int | None, name: str | None,
              force: bool) -> None:  # fmt: skip
     """Draft a commented suite for DATASET (a file, glob or folder) from one pass over it.
 

@@ -8,12 +8,13 @@ prints on stdout (``history``, ``inspect``, ``audit log``, ``baseline show``, ``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import click
 
 
-def print_format(default: str, other: str = "json") -> Any:
+def print_format(default: str, other: str = "json") -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """``--format DEFAULT|OTHER``: what is printed on stdout; the parameter is ``as_<other>`` (a bool)."""
     return click.option(
         "--format", f"as_{other}", type=click.Choice([default, other]), default=default, show_default=True,

@@ -19,12 +19,15 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stewardgate.drafting.checked import assert_valid_suite
 from stewardgate.drafting.columns import DraftedColumn, PiiFinding, draft_column
 from stewardgate.drafting.source import Source, read_source
 from stewardgate.errors import InternalError
+
+if TYPE_CHECKING:
+    from stewardgate.suite.models import DataFormat
 
 OWNER_PLACEHOLDER = "<FILL IN: owner e-mail or @handle>"
 STEWARD_PLACEHOLDER = "<FILL IN: steward e-mail or @handle>"
@@ -46,7 +49,7 @@ class Draft:
 
 
 def draft_suite(
-    dataset: str, *, suite_folder: Path, fmt: str | None = None, sample_rows: int = DEFAULT_SAMPLE_ROWS,
+    dataset: str, *, suite_folder: Path, fmt: DataFormat | None = None, sample_rows: int = DEFAULT_SAMPLE_ROWS,
     pii_threshold: float = 0.5, as_of: datetime | None = None, protect: Path | None = None,
     name: str | None = None,
 ) -> Draft:  # fmt: skip
@@ -107,9 +110,9 @@ def _draft_columns(source: Source, findings: dict[str, PiiFinding]) -> list[Draf
     note = "values" if source.sample_rows >= rows else f"sampled values (first {source.sample_rows:,} rows)"
     return [
         draft_column(name, source.schema[name], column, rows,
-                     sample=source.sample.get(name), pii=findings.get(name), sample_note=note)  # fmt: skip
+                     sample=source.sample.get(name), pii=findings.get(name), sample_note=note)
         for name, column in source.profile["columns"].items()
-    ]
+    ]  # fmt: skip
 
 
 def render(source: Source, drafted: list[DraftedColumn]) -> str:

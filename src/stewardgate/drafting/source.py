@@ -21,7 +21,7 @@ from typing import Any
 from stewardgate.datasets.resolve import ResolvedDataset, resolve
 from stewardgate.datasets.scan import ScannedDataset, open_dataset
 from stewardgate.errors import DatasetError, UsageError, first_line
-from stewardgate.suite.models import CsvOptions, DatasetSpec
+from stewardgate.suite.models import CsvOptions, DataFormat, DatasetSpec
 
 _DELIMITERS = (",", ";", "\t", "|")
 _CATEGORIES = 50  # value lists are kept for columns with at most this many distinct values
@@ -41,7 +41,7 @@ class Source:
 
 
 def read_source(
-    dataset: str, *, suite_folder: Path, fmt: str | None, sample_rows: int, as_of: datetime,
+    dataset: str, *, suite_folder: Path, fmt: DataFormat | None, sample_rows: int, as_of: datetime,
     protect: Path | None = None, name: str | None = None,
 ) -> Source:  # fmt: skip
     """Open ``dataset`` (a file, glob or folder, relative to the working folder) and profile it.

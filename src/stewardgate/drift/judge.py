@@ -93,7 +93,7 @@ def _reported_by_the_contract(c: SchemaChange, ctx: Context) -> str | None:
 
 def rule_severity(rule: str, ctx: Context) -> Severity:
     """The suite's override, else the rule's default as the schema policy sharpens it."""
-    overrides: dict[str, str] = dict(ctx.spec.severity)
+    overrides: dict[str, str] = dict(ctx.spec.severity.items())
     override = overrides.get(rule)
     if override is not None:
         return Severity(override)
@@ -121,7 +121,7 @@ def _change_result(p: PlannedCheck, ctx: Context, c: SchemaChange, baseline: Bas
 # --- distribution ----------------------------------------------------------------------------
 
 
-def _other_columns(base: Side, current: Side, explicit: set[str | None]) -> list[str]:
+def _other_columns(base: Side, current: Side, explicit: set[str]) -> list[str]:
     """Columns of both profiles, not named on their own, that have a distribution to compare."""
     out = []
     for name in current.dtypes:
@@ -142,7 +142,7 @@ def _method(before: dict[str, Any], now: dict[str, Any], wanted: str = "auto") -
 
 
 def _finite(column: dict[str, Any]) -> bool:
-    q = column.get("quantiles")
+    q = column.get("quantiles") or []
     return bool(q) and all(v is not None for v in q)
 
 

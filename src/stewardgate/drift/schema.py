@@ -173,8 +173,8 @@ def value_distance(before: dict[str, Any] | None, now: dict[str, Any] | None, ro
         moved = measures.wasserstein(before, now)
         return None if moved is None else max(moved, nulls)
     if before.get("length_mean") is not None and now.get("length_mean") is not None:
-        distinct = (before.get("distinct_count"), now.get("distinct_count"))  # None: not counted
-        spread = abs(distinct[0] / rows[0] - distinct[1] / rows[1]) if None not in distinct else 0.0
+        was, is_ = before.get("distinct_count"), now.get("distinct_count")  # None: not counted
+        spread = abs(was / rows[0] - is_ / rows[1]) if was is not None and is_ is not None else 0.0
         return max(_relative(before["length_mean"], now["length_mean"]), spread, nulls)
     if before.get("freshness_seconds") is not None and now.get("freshness_seconds") is not None:
         return max(_range_distance(before, now), nulls)
@@ -182,7 +182,7 @@ def value_distance(before: dict[str, Any] | None, now: dict[str, Any] | None, ro
 
 
 def _has_quantiles(column: dict[str, Any]) -> bool:
-    quantiles = column.get("quantiles")
+    quantiles = column.get("quantiles") or []
     return bool(quantiles) and all(q is not None for q in quantiles)
 
 

@@ -99,7 +99,8 @@ def _column(name: str, checks: list[PlannedCheck], df: pl.DataFrame, slots: _Slo
     if actual is None:
         return pa.Column(required=True, nullable=True) if required is not None else None
     dtype = dtypes.pandera_dtype(type_check.value, actual) if type_check else None
-    nullable, unique, pa_checks = True, False, []
+    nullable, unique = True, False
+    pa_checks: list[Any] = []
     for p in checks:
         if p.check_id in slots.skipped or p.check == "required":
             continue

@@ -119,5 +119,5 @@ def _sentence(p: PlannedCheck, o: Outcome, rows: int | None) -> str:
     if o.ok:
         return _PASSING_WORDS[p.check].format(expected_value=p.value)
     words = _FAILING_WORDS[p.check].format(expected_value=p.value)
-    share = f" ({share_of(o.failing, rows)})" if rows else ""
+    share = f" ({share_of(o.failing, rows)})" if rows and o.failing is not None else ""
     return f"{o.failing:,} of {rows:,} rows{share} {words}"

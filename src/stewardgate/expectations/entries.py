@@ -61,8 +61,8 @@ def parse_entries(dataset: str, raw: list[dict[str, Any]]) -> list[ExpectationEn
                 index=index, type=name, arguments=arguments, severity=str((args or {}).get("severity") or "error"),
                 target=target, columns=columns_of(kind, arguments), check_id=check_id,
                 engine=str((args or {}).get("engine") or "auto"),
-            )  # fmt: skip
-        )
+            )
+        )  # fmt: skip
     return out
 
 
@@ -101,8 +101,8 @@ def plan_expectations(loaded: LoadedSuite) -> list[PlannedCheck]:
                 value=e.arguments, severity=Severity(e.severity), engine="polars" if fast else ENGINE,
                 reason=COMPILED_REASON if fast else _reason(kind, e),
                 suite_line=loaded.line_of("expectations", e.index, e.type) or loaded.line_of("expectations"),
-            )  # fmt: skip
-        )
+            )
+        )  # fmt: skip
     return planned
 
 

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from stewardgate.suite.loader import LoadedSuite
 
 ORDER = ("public", "internal", "confidential", "restricted")
-_MISSING = (None, "", [], {})
+_MISSING: tuple[object, ...] = (None, "", [], {})
 
 
 def governance_exprs(planned: list[PlannedCheck], schema: dict[str, Any], as_of: date) -> list[pl.Expr]:

@@ -54,7 +54,7 @@ def unsent(plan: NotifyPlan, dataset: str, reason: str) -> list[Notification]:
     return [Notification(c.name, c.spec.kind, dataset, "failed", error=reason) for c in _channels_for(plan, dataset)]
 
 
-def _one(run: RunResult, d: DatasetRun, channel: ResolvedChannel, notices: list[Notice], entries: list[Any],
+def _one(run: RunResult, d: DatasetRun, channel: ResolvedChannel, notices: Sequence[Notice], entries: Sequence[Any],
          plan: NotifyPlan, store: Any | None) -> Notification:  # fmt: skip
     latest = memory.last_sent(entries, channel.name, run.as_of)
     send, held = memory.split_suppressed(notices, latest, run.as_of, plan.settings.suppress_days)

@@ -38,6 +38,7 @@ Classification = Literal["public", "internal", "confidential", "restricted"]
 PiiKind = Literal["email", "phone", "name", "address", "national_id", "card", "iban", "ip", "other"]
 SeverityName = Literal["info", "warn", "error"]
 RiskTier = Literal["low", "medium", "high"]
+DataFormat = Literal["parquet", "csv", "ndjson", "ipc", "table", "delta"]
 EngineName = Literal["auto", "pandera", "gx", "spark"]
 
 _NAME = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
@@ -129,7 +130,7 @@ class DatasetSpec(StrictModel):
         description="File, glob or hive-partitioned folder, relative to the suite; with format "
         "table, a table name in the Spark session's catalog; with format delta, a Delta table's folder."
     )
-    format: Literal["parquet", "csv", "ndjson", "ipc", "table", "delta"] | None = Field(
+    format: DataFormat | None = Field(
         default=None,
         description="Inferred from the file extension when omitted. table and delta are read by "
         "Spark only (engine spark; delta where the Delta Lake package is installed).",

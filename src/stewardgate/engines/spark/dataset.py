@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from stewardgate.datasets.resolve import ResolvedDataset, resolve
-from stewardgate.datasets.scan import DataFingerprint, fingerprint
+from stewardgate.datasets.scan import fingerprint
 from stewardgate.errors import DatasetError, first_line
+from stewardgate.results import DataFingerprint
 from stewardgate.suite.models import CsvOptions, DatasetSpec
 
 

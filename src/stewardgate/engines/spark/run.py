@@ -105,13 +105,14 @@ def _governance(
     from stewardgate.governance.checks import run_governance
 
     results = []
-    files = _files_scan(loaded, ds, as_of) if any(p.check != "personal_data" for p in governed) else None
+    files = None  # scanned once, when the first check that reads the files comes
     for p in governed:
         if p.check == "personal_data":
             sample = _sample_scan(ds, p.value["sample_size"], p.value["seed"], row_count)
             results += run_governance([p], loaded, sample, extra=extra, row_count=sample.known_rows or 0,
                                       as_of=as_of, masked=masked)  # fmt: skip
         else:
+            files = files if files is not None else _files_scan(loaded, ds, as_of)
             results += run_governance([p], loaded, files, extra=extra, row_count=row_count, as_of=as_of, masked=masked)
     return results
 
@@ -125,7 +126,7 @@ def _sample_scan(ds: SparkDataset, size: int, seed: int, row_count: int) -> Any:
     fraction = min(1.0, 1.2 * size / row_count) if row_count else 1.0
     picked = ds.frame if fraction >= 1.0 else ds.frame.sample(withReplacement=False, fraction=fraction, seed=seed)
     frame = pl.from_arrow(picked.limit(size).toArrow())
-    return ScannedDataset(ds.resolved, frame.lazy(), ds.schema, ds.fingerprint, ds.metadata, frame.height)  # type: ignore[union-attr, arg-type]
+    return ScannedDataset(ds.resolved, frame.lazy(), ds.schema, ds.fingerprint, ds.metadata, frame.height)  # type: ignore[union-attr]
 
 
 def _files_scan(loaded: LoadedSuite, ds: SparkDataset, as_of: date) -> Any:
