@@ -175,6 +175,7 @@ def test_no_network_a_suite_with_expectations_runs_with_sockets_blocked(make_sui
     assert [r.status for r in results.values()] == [Status.FAILED, Status.PASSED, Status.PASSED]
 
 
+@pytest.mark.subprocess
 def test_no_progress_bar_or_log_line_reaches_the_terminal(tmp_path: Path, suite_writer: Callable[..., Path]) -> None:
     big = pl.DataFrame({"x": list(range(50_000))})
     suite = suite_writer(tmp_path, data=big, top={"engine": "gx", "expectations": [

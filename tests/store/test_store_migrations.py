@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
-from store_testkit import StoreSpec, make_run, save
+from tests.store.store_testkit import StoreSpec, make_run, save
 
 from stewardgate.errors import StoreError
 from stewardgate.store import latest_version, migrations

@@ -6,7 +6,7 @@ import math
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from store_testkit import STEWARDSHIP, StoreSpec, make_run, row_counts, save
+from tests.store.store_testkit import STEWARDSHIP, StoreSpec, make_run, row_counts, save
 
 from stewardgate.errors import InternalError, StoreError, UsageError
 from stewardgate.results import Status
