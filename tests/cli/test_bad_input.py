@@ -660,6 +660,7 @@ def test_a_dataset_with_rows_gets_no_empty_result(cli: Callable[..., Any], make_
 # --- a regex that backtracks catastrophically in GX (issue 17: 10) -------------------------
 
 
+@pytest.mark.slow
 def test_a_catastrophic_regex_in_gx_is_an_errored_check(cli: Callable[..., Any], tmp_path: Path) -> None:
     """``^(a+)+$`` on 34 ``a`` and a ``!`` runs for hours in Python's re: bounded (here 0.5 s by the
     setting), the two expectations GX would run are errored and block; the others are judged."""
