@@ -160,15 +160,15 @@ DATASETS: dict[str, RealDataset] = {
     "elecdemand": RealDataset(
         "elecdemand", _elecdemand, ("demand_gw", "temperature_c", "work_day"),
         (("mean", "demand_gw"), ("mean", "temperature_c")), "demand_gw",
-    ),  # fmt: skip
+    ),
     "pizzaplace": RealDataset(
         "pizzaplace", _pizzaplace, ("name", "size", "type"), (("mean", "price"), ("mean", "hour")), "price"
     ),
     "mpls_stops": RealDataset(
         "mpls_stops", _mpls_stops, ("race", "gender", "citationIssued"),
         (("mean", "miles_out"), ("mean", "lat")), "miles_out",
-    ),  # fmt: skip
-}
+    ),
+}  # fmt: skip
 JUDGED = ("births", "elecdemand")
 """The datasets the targets are judged on (the evaluation's default)."""
 

@@ -7,6 +7,7 @@ the runner ever started (which is what ``getrusage(RUSAGE_CHILDREN)`` would give
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -59,10 +60,8 @@ def _killer(pid: int, timeout: float | None, flag: threading.Event) -> threading
 
     def kill() -> None:
         flag.set()
-        try:
+        with contextlib.suppress(ProcessLookupError):  # already gone
             os.killpg(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
     timer = threading.Timer(timeout, kill)
     timer.daemon = True

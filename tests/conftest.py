@@ -5,8 +5,20 @@ by ``import conftest``: several folders have a ``conftest.py`` and pytest swaps 
 of ``sys.modules``.
 
 Paths come from ``Path(__file__).parent``; no test changes the working directory. The CLI is
-run as ``python -m stewardgate`` in a child process with an explicit ``cwd`` and a scrubbed
-environment (no ``STEWARDGATE_*``, ``PANDERA_*`` or ``NO_COLOR`` leaks in from the caller).
+run with an explicit ``cwd`` and a scrubbed environment (no ``STEWARDGATE_*``, ``PANDERA_*`` or
+``NO_COLOR`` leaks in from the caller), in one of two ways with one interface:
+
+- ``cli``: in this process through click's ``CliRunner`` (milliseconds, not the second or two a
+  new interpreter takes to import polars and pandera). It is the one place that sets the working
+  directory, for the call only, as a child process would have it; an exception the command line
+  does not handle fails the test (it would have been a traceback).
+- ``cli_process``: ``python -m stewardgate`` in a real child process, for what only a process
+  shows: exit codes as the shell sees them, signals, the environment, what ``--help`` imports,
+  running under ``setpriv``. These tests are marked ``subprocess``.
+
+Markers are added here by folder and by fixture (see :func:`pytest_collection_modifyitems`) so
+the quick lane (docs/testing.md) can leave out what needs a JVM, a browser, a database or a child
+process.
 
 No test reads the clock: the child's environment pins ``STEWARDGATE_AS_OF`` to :data:`AS_OF`
 (the day the sample data was taken), so every date-relative check (retention, recertification,
@@ -18,9 +30,9 @@ from __future__ import annotations
 
 import json
 import os
-import uuid
 import subprocess
 import sys
+import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -29,6 +41,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     """``--corpora DIR``: the corpora folder of the conformance tests (see tests/conformance/conftest.py)."""
@@ -41,7 +54,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark each test by what it needs: its folder (:data:`FOLDER_MARKS`) and fixtures (:data:`FIXTURE_MARKS`).
+
+    A test that needs something no folder or fixture shows (a subprocess of its own, Chromium)
+    carries the marker itself; the markers are registered in pyproject.toml.
+    """
+    for item in items:
+        folder = Path(item.path).relative_to(TESTS).parts[0]
+        names = [*FOLDER_MARKS.get(folder, ()), *(m for f, m in FIXTURE_MARKS.items() if f in item.fixturenames)]
+        for name in dict.fromkeys(names):
+            if item.get_closest_marker(name) is None:
+                item.add_marker(name)
+
+
 TESTS = Path(__file__).parent
+FOLDER_MARKS: dict[str, tuple[str, ...]] = {"spark": ("spark",)}
+FIXTURE_MARKS: dict[str, str] = {"cli_process": "subprocess", "pg_schema": "postgres", "spark": "spark"}
 REPO = TESTS.parent
 SUITES = REPO / "suites"
 FAILING = REPO / "examples" / "failing"
@@ -101,9 +130,49 @@ def run_cli(
     return CliResult(proc.returncode, proc.stdout, proc.stderr)
 
 
+def invoke_cli(
+    *args: str | os.PathLike[str],
+    cwd: Path = REPO,
+    env: Mapping[str, str] | None = None,
+    timeout: float | None = None,
+    prefix: tuple[str, ...] = (),
+) -> CliResult:
+    """Run the command line in this process as :func:`run_cli` runs it in a child; return (code, stdout, stderr).
+
+    The environment is scrubbed and pinned as for the child (``CliRunner`` restores it after the
+    call) and the working directory is ``cwd`` for the call only. ``timeout`` is accepted for the
+    same signature and not enforced; ``prefix`` needs a real process (use ``cli_process``).
+    """
+    from click.testing import CliRunner
+
+    from stewardgate.cli import cli as command_line
+
+    if prefix:
+        raise ValueError(f"running under {prefix[0]} needs a real process: use the cli_process fixture")
+    overrides: dict[str, str | None] = {
+        k: None for k in os.environ if k.startswith(_SCRUBBED_PREFIXES) or k in _SCRUBBED_NAMES
+    }
+    overrides.update({"STEWARDGATE_AS_OF": AS_OF, **(env or {})})
+    before = os.getcwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(
+            command_line, [str(a) for a in args], env=overrides, prog_name="stewardgate", catch_exceptions=False
+        )
+    finally:
+        os.chdir(before)
+    return CliResult(result.exit_code, result.stdout, result.stderr)
+
+
 @pytest.fixture(scope="session")
 def cli() -> Callable[..., CliResult]:
-    """The subprocess CLI runner (see :func:`run_cli`): ``cli(*args, cwd=..., env=...)``."""
+    """The in-process CLI runner (see :func:`invoke_cli`): ``cli(*args, cwd=..., env=...)``."""
+    return invoke_cli
+
+
+@pytest.fixture(scope="session")
+def cli_process() -> Callable[..., CliResult]:
+    """The subprocess CLI runner (see :func:`run_cli`), same interface as ``cli``; marks the test ``subprocess``."""
     return run_cli
 
 

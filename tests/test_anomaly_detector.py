@@ -255,6 +255,7 @@ def test_weekday_seasonality_learns_each_weekday_until_it_has_four_runs() -> Non
 # --- realistic series -----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("rule", "weekly"), [(ROW_COUNT, None), (WEEKLY, S.BUSINESS_WEEK)], ids=["plain", "weekly"]
 )
@@ -312,6 +313,7 @@ def _alert_rates(verdicts: list[Verdict]) -> tuple[float, float]:
     return 100 * alerted / len(judged), 100 * failed / len(judged)
 
 
+@pytest.mark.slow
 def test_false_alarms_on_clean_series_with_the_defaults() -> None:
     """50 seeds x 200 nights x 3 metrics, no planted anomalies, default rules.
 
@@ -330,6 +332,7 @@ def test_false_alarms_on_clean_series_with_the_defaults() -> None:
     assert failed < 0.4
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("rule", "allowed"), [(WEEKLY, (1.0, 0.3)), (ROW_COUNT, (1.5, 0.7))], ids=["day_of_week", "auto"]
 )
@@ -373,6 +376,7 @@ def test_auto_seasonality_says_when_it_found_a_weekly_rhythm() -> None:
     assert flat.seasonality == "none" and "weekly rhythm" not in flat.reason
 
 
+@pytest.mark.slow
 def test_auto_seasonality_finds_no_rhythm_in_plain_noise() -> None:
     """50 seeds of 200 nights without a weekly rhythm (Student-t noise): judged plainly on
     nearly every night; 50 seeds with quiet weekends: weekly on every night after week 9."""

@@ -27,6 +27,7 @@ SLICES = {"births": 0, "elecdemand": 120}
 """Nights left out before the slice of each dataset (the store starts empty after them)."""
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(SLICES))
 def test_defaults_catch_every_fault_with_at_most_half_the_anchors_clean_alerts(
     name: str, tmp_path: Path

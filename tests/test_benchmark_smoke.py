@@ -15,6 +15,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = [pytest.mark.subprocess, pytest.mark.slow]
+
 BENCH = Path(__file__).parent.parent / "benchmarks"
 ROWS = 20_000
 SEED = 7

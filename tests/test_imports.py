@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.subprocess
+
 FORBIDDEN = ("great_expectations", "pandera", "pandas", "openlineage")
 
 CHILD = """

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 CONTRACT = """
 import polars as pl
 from stewardgate.engines import pandera_polars
@@ -30,6 +32,7 @@ def _child(code: str, cwd: Path) -> dict[str, object]:
     return result
 
 
+@pytest.mark.subprocess
 def test_pandera_polars_loads_without_pandas_and_validates(repo: Path) -> None:
     code = CONTRACT + """
 import json
@@ -61,6 +64,7 @@ def test_the_no_pandas_answer_is_for_the_importing_thread_only() -> None:
     assert answers == [None]  # another thread: the normal finders decide
 
 
+@pytest.mark.subprocess
 def test_a_pandera_that_cannot_load_without_pandas_is_imported_normally(repo: Path) -> None:
     """If the polars-only import fails, the half-imported modules go and the ordinary import runs."""
     code = """
@@ -81,6 +85,7 @@ print(json.dumps({"failed_once": FailOnce.failed, "pandas": "pandas" in sys.modu
     assert result == {"failed_once": True, "pandas": True, "schema": "pandera.api.polars.container"}
 
 
+@pytest.mark.subprocess
 def test_a_run_with_schema_checks_imports_pandera_but_not_pandas(repo: Path) -> None:
     """pandera validates the schema level on an empty frame: no check backend, so no pandas
     (a suite forcing ``engine: pandera`` on data checks does import it, through pandera's

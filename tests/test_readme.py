@@ -42,6 +42,7 @@ def test_the_quickstart_has_exactly_two_commands_and_ci_runs_the_second() -> Non
     assert test_cmd in ci, ".ci/run must run the README's test command, unchanged"
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("clock", [SNAPSHOT, "2027-01-08", "2027-07-01", "2036-12-31"])
 def test_the_quickstart_run_passes_whatever_the_clock_says(clock: str) -> None:
     """The sample data does not move with time: the quickstart judges it on the day it was taken."""
@@ -55,6 +56,7 @@ def test_the_quickstart_run_passes_whatever_the_clock_says(clock: str) -> None:
     assert done.stdout.endswith("gate: PASSED (3 of 3 datasets passed, exit 0)\n")
 
 
+@pytest.mark.subprocess
 def test_the_failing_gate_transcript_is_what_the_command_prints() -> None:
     block = re.search(r"```console\n\$ \.venv/bin/(stewardgate [^\n]+)\n(.*?)\$ echo \$\?\n(\d+)\n```", README, re.S)
     assert block, "the README shows a failing-gate transcript"
@@ -67,6 +69,8 @@ def test_the_failing_gate_transcript_is_what_the_command_prints() -> None:
     assert done.returncode == int(block.group(3)) == 1
 
 
+@pytest.mark.subprocess
+@pytest.mark.slow
 def test_the_first_quickstart_command_works_in_a_fresh_virtualenv(tmp_path: Path) -> None:
     """Run the README's first command, as written, in a clean copy of the repository."""
     copy = tmp_path / "repo"
@@ -85,9 +89,10 @@ def test_the_first_quickstart_command_works_in_a_fresh_virtualenv(tmp_path: Path
     )  # fmt: skip
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "gate: PASSED (3 of 3 datasets passed, exit 0)" in done.stdout
-    assert not (copy / ".venv" / "lib").glob("*/site-packages/stewardgate-*.dist-info") is None
+    assert (copy / ".venv" / "lib").glob("*/site-packages/stewardgate-*.dist-info") is not None
 
 
+@pytest.mark.subprocess
 def test_the_validation_error_transcript_is_what_the_command_prints() -> None:
     block = re.search(r"```console\n\$ (stewardgate validate [^\n]+)\n(.*?)```", README, re.S)
     assert block, "the README shows a validation-error transcript"

@@ -20,6 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 ROOT = Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 _PLACEHOLDER = re.compile(r"\b[A-Z][A-Z_]+\b(?:\.\w+)?")
@@ -76,6 +78,7 @@ def test_every_readme_command_is_listed_with_its_outcome() -> None:
     assert readme_commands() == set(EXPECTED)
 
 
+@pytest.mark.subprocess
 def test_every_readme_command_runs_as_shown(cli: Callable[..., Any], tmp_path: Path) -> None:
     copy = tmp_path / "repo"
     tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout

@@ -70,9 +70,9 @@ def nights_of(run: RunResult) -> list[Night]:
             status=(Status.ERRORED if d.error else d.worst).value, blocking=d.gate.blocking,
             anomalies=tuple(r.check_id for r in d.results if r.check == "anomaly" and r.status.rank >= Status.WARNED.rank),
             error=d.error,
-        )  # fmt: skip
+        )
         for d in run.datasets
-    ]
+    ]  # fmt: skip
 
 
 def backfill(paths: Sequence[Path], days: Sequence[date], options: RunOptions,

@@ -348,7 +348,7 @@ def _policy(loaded: LoadedSuite, options: RunOptions) -> BlockingPolicy:
     gate = loaded.suite.gate
     declared = gate.fail_on if "gate" in loaded.suite.model_fields_set and "fail_on" in gate.model_fields_set else None
     tier = loaded.suite.stewardship.risk_tier
-    return policy_for(declared, tier, settings.fail_on_by_risk_tier, settings.default_risk_tier)
+    return policy_for(declared, tier, dict(settings.fail_on_by_risk_tier.items()), settings.default_risk_tier)
 
 
 def _check_spark_flags(suites: list[LoadedSuite], options: RunOptions) -> None:

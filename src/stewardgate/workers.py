@@ -143,7 +143,7 @@ def _finish(worker: _Worker[T], on_death: Callable[[T, str], R]) -> R:
         else:
             if kind == "raised":
                 raise value
-            return value  # type: ignore[no-any-return]
+            return value
     worker.process.join(GRACE_S)
     return on_death(task, _how_it_ended(worker.process.exitcode))  # type: ignore[arg-type]
 

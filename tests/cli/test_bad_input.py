@@ -497,13 +497,13 @@ def _partitions(folder: Path) -> None:
 
 
 def test_a_partition_that_cannot_be_listed(
-    cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path, locked: Callable[[Path], Path]
+    cli_process: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path, locked: Callable[[Path], Path]
 ) -> None:
     """The gate never passes on the readable half of the data: exit 2 naming the folder."""
     _partitions(tmp_path)
     make_suite(columns={"a": {"min": 0}}, path="parts")
     locked(tmp_path / "parts" / "p=2")
-    code, stdout, stderr = cli("run", "suite.yml", "--no-history", cwd=tmp_path, prefix=UNPRIVILEGED)
+    code, stdout, stderr = cli_process("run", "suite.yml", "--no-history", cwd=tmp_path, prefix=UNPRIVILEGED)
     message = "parts/p=2: cannot list the folder (Permission denied); what it holds would go unchecked"
     assert (code, stdout.splitlines()[1]) == (2, f"  ERROR  {message}"), stderr
     assert stdout.splitlines()[-1] == "gate: FAILED (1 of 1 datasets blocked: t; exit 2)"
@@ -542,13 +542,13 @@ def test_a_dangling_symlink_in_a_dataset(cli: Callable[..., Any], make_suite: Ca
 
 @pytest.mark.parametrize("command", ["validate", "run"])
 def test_a_suites_folder_that_cannot_be_listed(
-    cli: Callable[..., Any], tmp_path: Path, locked: Callable[[Path], Path], command: str
+    cli_process: Callable[..., Any], tmp_path: Path, locked: Callable[[Path], Path], command: str
 ) -> None:
     pl.DataFrame({"a": [1]}).write_parquet(tmp_path / "d.parquet")
     _write(tmp_path, "suites/a.yml", HEAD.replace("d.parquet", "../d.parquet") + "  a: {}\n")
     _write(tmp_path, "suites/more/b.yml", HEAD.replace("name: t", "name: u") + "  a: {}\n")
     locked(tmp_path / "suites" / "more")
-    assert tuple(cli(command, "suites", cwd=tmp_path, prefix=UNPRIVILEGED)) == (
+    assert tuple(cli_process(command, "suites", cwd=tmp_path, prefix=UNPRIVILEGED)) == (
         2, "", "error: suites/more: cannot list the folder (Permission denied); what it holds would go unchecked\n",
     )  # fmt: skip
 
@@ -660,6 +660,7 @@ def test_a_dataset_with_rows_gets_no_empty_result(cli: Callable[..., Any], make_
 # --- a regex that backtracks catastrophically in GX (issue 17: 10) -------------------------
 
 
+@pytest.mark.slow
 def test_a_catastrophic_regex_in_gx_is_an_errored_check(cli: Callable[..., Any], tmp_path: Path) -> None:
     """``^(a+)+$`` on 34 ``a`` and a ``!`` runs for hours in Python's re: bounded (here 0.5 s by the
     setting), the two expectations GX would run are errored and block; the others are judged."""

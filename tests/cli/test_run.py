@@ -90,6 +90,16 @@ def passing(cli: Callable[..., Any], repo: Path, tmp_path_factory: pytest.TempPa
 # --- exit codes -----------------------------------------------------------------------------
 
 
+def test_the_shell_sees_exit_0_1_and_2(cli_process: Callable[..., Any], repo: Path, tmp_path: Path) -> None:
+    """The exit codes of a real process (the in-process tests below read click's): passed, failed, invalid input."""
+    (tmp_path / "broken.yml").write_text("version: 1\ndataset: [\n", encoding="utf-8")
+    assert cli_process("run", "suites/", "--no-history", cwd=repo).code == 0
+    assert cli_process("run", "examples/failing/", "--no-history", cwd=repo).code == 1
+    code, stdout, stderr = cli_process("validate", tmp_path / "broken.yml", cwd=repo)
+    assert (code, stdout, "Traceback" in stderr) == (2, "", False)
+    assert stderr.startswith(f"{tmp_path / 'broken.yml'}:"), stderr
+
+
 def test_good_suites_pass_with_exit_0(passing: tuple[Any, dict[str, Any]]) -> None:
     result, record = passing
     assert (result.code, result.stderr) == (0, "")
@@ -232,8 +242,8 @@ def test_verbose_shows_expected_and_observed(cli: Callable[..., Any], repo: Path
 
 
 @pytest.mark.parametrize("env", [{}, {"NO_COLOR": "1"}], ids=["pipe", "pipe-NO_COLOR"])
-def test_no_ansi_escapes_when_not_a_terminal(cli: Callable[..., Any], repo: Path, env: dict[str, str]) -> None:
-    code, stdout, stderr = cli("run", "examples/failing/", cwd=repo, env=env)
+def test_no_ansi_escapes_when_not_a_terminal(cli_process: Callable[..., Any], repo: Path, env: dict[str, str]) -> None:
+    code, stdout, stderr = cli_process("run", "examples/failing/", cwd=repo, env=env)
     assert code == 1
     assert "\x1b[" not in stdout + stderr
 
@@ -260,6 +270,7 @@ def _run_on_tty(args: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, s
     return proc.wait(timeout=300), b"".join(chunks).decode("utf-8")
 
 
+@pytest.mark.subprocess
 def test_colour_on_a_terminal_and_none_with_no_color(repo: Path) -> None:
     code, coloured = _run_on_tty(["run", "examples/failing/orders.yml"], repo, {})
     assert code == 1
@@ -401,11 +412,11 @@ def _failing_suites_on(engine: str, repo: Path, folder: Path) -> Path:
     ids=["validation-disabled", "schema-only"],
 )
 def test_pandera_environment_cannot_switch_checks_off(
-    cli: Callable[..., Any], repo: Path, tmp_path: Path, failing: tuple[Any, dict[str, Any]],
+    cli_process: Callable[..., Any], repo: Path, tmp_path: Path, failing: tuple[Any, dict[str, Any]],
     env: dict[str, str], engine: str,
 ) -> None:  # fmt: skip
     suites = _failing_suites_on(engine, repo, tmp_path / "suites")
     out = tmp_path / "run.json"
-    code, _, stderr = cli("run", suites, "--json", out, cwd=repo, env=env)
+    code, _, stderr = cli_process("run", suites, "--json", out, cwd=repo, env=env)
     assert (code, stderr) == (1, "")
     assert _verdicts(json.loads(out.read_text(encoding="utf-8"))) == _verdicts(failing[1])

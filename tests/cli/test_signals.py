@@ -24,6 +24,8 @@ import pytest
 
 from stewardgate.workers import run_all
 
+pytestmark = pytest.mark.subprocess
+
 DEADLINE_S = 60.0
 
 

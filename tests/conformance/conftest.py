@@ -10,19 +10,16 @@ Without either, the conformance tests are deselected and the run ends with one l
 to run them (``conformance: not run (...)``), so the plain test command passes from a clone. With either, a missing
 folder is a failure, never a skip: CI must not go green because a corpus went missing.
 
-The GX parity kit (``tests/gx/gx_parity.py``) is shared with ``tests/gx``; its folder is put on
-``sys.path`` here, the way pytest puts each test's own folder there.
+The GX parity kit (``tests/gx/gx_parity.py``) is shared with ``tests/gx``: imported as
+``tests.gx.gx_parity`` (the test folders are packages).
 """
 
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "gx"))
 
 ENV = "STEWARDGATE_CORPORA"
 HOW = f"set {ENV}=../shared or pass --corpora ../shared"

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from gx_definitions import cases_for, definition_files
-from gx_parity import run_set
+from tests.conformance.gx_definitions import cases_for, definition_files
+from tests.gx.gx_parity import run_set
 
 pytestmark = pytest.mark.conformance
 

@@ -187,7 +187,7 @@ def test_cli_exit_0_when_complete(odcs_examples: Path, tmp_path: Path, cli: Call
     code, out, err = cli("import", "odcs", str(odcs_examples / "schema-kafka-schema.odcs.yaml"), cwd=tmp_path)
     assert code == 0
     assert out.startswith("# Imported from schema-kafka-schema.odcs.yaml by `stewardgate import odcs`.\n")
-    assert err == ("warning: {0}: team: the contract names no team members; owner and steward placeholders "
+    assert err == ("warning: {}: team: the contract names no team members; owner and steward placeholders "
                    "were written\n").format(odcs_examples / "schema-kafka-schema.odcs.yaml")  # fmt: skip
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+import pytest
 
 SAMPLES = {"orders": "orders.parquet", "customers": "customers.csv", "events": "events"}
 
@@ -83,6 +84,7 @@ def write_formats(folder: Path) -> dict[str, tuple[str, list[str]]]:
     }
 
 
+@pytest.mark.slow
 def test_init_works_on_every_format_and_layout(
     cli: Callable[..., Any], tmp_path: Path, filled: Callable[[str], str], yaml_of: Any, comment: Any
 ) -> None:

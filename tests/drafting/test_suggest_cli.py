@@ -151,6 +151,7 @@ def test_suggest_needs_seven_runs(cli: Callable[..., Any], shop: tuple[Path, str
     )
 
 
+@pytest.mark.slow
 def test_suggest_on_the_nightly_example_keeps_its_layout(cli: Callable[..., Any], repo: Path, tmp_path: Path) -> None:
     nightly = tmp_path / "nightly"
     nightly.mkdir()

@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 import sqlalchemy as sa
-from gov_testkit import Backend
+from tests.governance.gov_testkit import Backend
 
 from stewardgate.errors import StoreError
 from stewardgate.governance.audit import verify_chain

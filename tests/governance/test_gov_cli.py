@@ -12,7 +12,7 @@ from typing import Any
 
 import polars as pl
 import pytest
-from gov_testkit import Backend
+from tests.governance.gov_testkit import Backend
 
 SUITES = {
     "orders.yml": """version: 1

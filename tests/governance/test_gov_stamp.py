@@ -163,6 +163,7 @@ def test_a_crash_mid_write_leaves_the_old_file(tmp_path: Path, suite_writer: Cal
     assert sorted(p.name for p in tmp_path.iterdir()) == ["orders.parquet", "suite.yml"]
 
 
+@pytest.mark.subprocess
 def test_a_killed_process_leaves_the_old_file(tmp_path: Path, suite_writer: Callable[..., Path]) -> None:
     folder = tmp_path / "orders"
     data = folder / "day=1" / "part-0.parquet"

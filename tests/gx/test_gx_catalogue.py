@@ -10,6 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from stewardgate.expectations.catalogue import CATALOGUE_PATH, catalogue, generated_from, lookup, unsupported
 from stewardgate.expectations.generate import build_catalogue, render
 
@@ -40,6 +42,7 @@ def test_the_catalogue_describes_types_arguments_and_what_cannot_run() -> None:
     assert len(catalogue()) == 52
 
 
+@pytest.mark.subprocess
 def test_validating_a_suite_with_expectations_imports_no_engine_library(tmp_path: Path, suite_writer: Callable[..., Path]) -> None:
     suite = suite_writer(tmp_path, top={"expectations": [
         {"expect_column_values_to_be_between": {"column": "a", "min_value": 0}},

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from gx_parity import comparable, gx_verdicts, our_verdicts
+from tests.gx.gx_parity import comparable, gx_verdicts, our_verdicts
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_data" / "bad" / "orders.parquet"
 SAMPLE_CASES: list[tuple[str, dict[str, Any]]] = [

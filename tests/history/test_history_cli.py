@@ -21,6 +21,7 @@ def store_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'history.db'}"
 
 
+@pytest.mark.slow
 def test_backfill_then_run_catches_the_planted_incidents(cli: Callable[..., Any], store_url: str) -> None:
     code, out, err = cli("backfill", NIGHTLY, "--from", "2026-09-01", "--to", "2026-10-21", "--store", store_url)
     lines = out.splitlines()
@@ -42,6 +43,7 @@ def test_cold_start_is_learning_and_never_fails(cli: Callable[..., Any], store_u
     assert "learning: 0 of 7" in out
 
 
+@pytest.mark.slow
 def test_history_and_backtest_read_what_the_runs_stored(cli: Callable[..., Any], store_url: str) -> None:
     cli("backfill", NIGHTLY, "--from", "2026-09-01", "--to", "2026-10-22", "--store", store_url)
     code, out, _ = cli("history", "orders_daily", "--metric", "null_fraction", "--column", "email", "--format", "json", "--store", store_url)
@@ -69,6 +71,8 @@ def test_a_rerun_of_a_day_replaces_its_values_in_the_baseline(cli: Callable[...,
     assert [p["as_of"] for p in json.loads(out)["series"]] == ["2026-09-01"]
 
 
+@pytest.mark.slow
+@pytest.mark.subprocess
 def test_parallel_runs_judge_each_dataset_and_exit_with_the_worst(
     cli: Callable[..., Any], tmp_path: Path, store_url: str
 ) -> None:

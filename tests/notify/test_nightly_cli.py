@@ -91,6 +91,8 @@ def test_select_by_tag_and_exclude_by_name(project: Any, cli: Any) -> None:
     assert code == 1 and "1 of 1 datasets blocked: a" in out
 
 
+@pytest.mark.slow
+@pytest.mark.subprocess
 def test_backfill_summary_json_parallel_and_runs(project: Any, cli: Any) -> None:
     root = project()
     code, out, _ = cli("backfill", "suites", "--from", "2026-10-01", "--to", "2026-10-03", "--parallel", "2", cwd=root)

@@ -87,6 +87,7 @@ def test_a_dangling_symlink_creates_its_target(tmp_path: Path, umask_022: None) 
     assert link.is_symlink() and (tmp_path / "new.md").read_text() == "x"
 
 
+@pytest.mark.subprocess
 def test_a_fifo_is_written_through_not_replaced(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
@@ -114,22 +115,23 @@ def test_an_unwritable_folder_is_an_output_error_and_leaves_nothing(tmp_path: Pa
 
 
 @pytest.mark.parametrize("path", ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"])
-def test_report_to_own_stdout_is_written_there_in_order(path: str, cli, tmp_path: Path, guard_dev_stdout: None) -> None:  # type: ignore[no-untyped-def]
-    code, stdout, stderr = cli("report", "--from-json", GOLDEN_RECORD, "--markdown", path, cwd=tmp_path)
+def test_report_to_own_stdout_is_written_there_in_order(path: str, cli_process, tmp_path: Path, guard_dev_stdout: None) -> None:  # type: ignore[no-untyped-def]
+    code, stdout, stderr = cli_process("report", "--from-json", GOLDEN_RECORD, "--markdown", path, cwd=tmp_path)
     assert (code, "Traceback" in stderr) == (0, False), stderr
     expected = (Path(__file__).parents[1] / "reporters" / "golden" / "sample-run.md").read_text()
     assert stdout == expected + f"report: {path}\n"
     assert os.path.islink("/dev/stdout")
 
 
-def test_a_link_to_the_own_stdout_is_written_through(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_link_to_the_own_stdout_is_written_through(cli_process, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "out").symlink_to("/proc/self/fd/1")
-    code, stdout, stderr = cli("report", "--from-json", GOLDEN_RECORD, "--markdown", "out", cwd=tmp_path)
+    code, stdout, stderr = cli_process("report", "--from-json", GOLDEN_RECORD, "--markdown", "out", cwd=tmp_path)
     assert code == 0, stderr
     assert stdout.startswith("## ") and stdout.endswith("report: out\n")
     assert (tmp_path / "out").is_symlink()
 
 
+@pytest.mark.subprocess
 def test_dev_stdout_as_root_on_a_pipe_is_not_replaced(tmp_path: Path, guard_dev_stdout: None) -> None:
     """Run with stdout a pipe: /dev/stdout must stay the symlink to the process's stream."""
     before = os.lstat("/dev/stdout")

@@ -64,6 +64,7 @@ def _temps(parts: list[Path]) -> list[str]:
     return sorted(p.name for part in parts for p in part.parent.iterdir() if p.name.endswith(".tmp"))
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("moment", ["row_group", "audit"])
 def test_a_kill_never_leaves_a_stamped_file_without_an_audit_entry(
     moment: str, tmp_path: Path, make_suite: Callable[..., Path], cli: Callable[..., Any]
@@ -78,6 +79,7 @@ def test_a_kill_never_leaves_a_stamped_file_without_an_audit_entry(
     assert [p.read_bytes() for p in parts] == originals  # killed before the entry: nothing replaced
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("moment", ["row_group", "audit"])
 def test_stamping_again_after_a_kill_leaves_no_temporary_file(
     moment: str, tmp_path: Path, make_suite: Callable[..., Path], cli: Callable[..., Any]

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+import pytest
 
 NO_OVERRIDE = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"]
 AS_OF = "2026-06-01"
@@ -48,6 +49,7 @@ def _assert_judged_then_exit_2(proc: subprocess.CompletedProcess[str], folder: P
     assert (folder / "run.md").read_text().startswith("## ")
 
 
+@pytest.mark.subprocess
 def test_a_read_only_sqlite_store_prints_and_writes_what_was_judged(make_suite: Callable[..., Path], tmp_path: Path) -> None:
     _suite(make_suite)
     first = _run(tmp_path, "--as-of", "2026-05-31")
@@ -59,6 +61,7 @@ def test_a_read_only_sqlite_store_prints_and_writes_what_was_judged(make_suite: 
     assert "attempt to write a readonly database" in proc.stderr
 
 
+@pytest.mark.subprocess
 def test_a_store_folder_that_cannot_be_read_fails_the_dataset_and_exits_2(make_suite: Callable[..., Path], tmp_path: Path) -> None:
     """SQLite cannot even read (its WAL files cannot be made): the drift check's history is
     unreadable, so the dataset cannot be checked; still shown, still written, exit 2."""
@@ -78,6 +81,7 @@ def test_a_store_folder_that_cannot_be_read_fails_the_dataset_and_exits_2(make_s
     assert json.loads((tmp_path / "run.json").read_text())["datasets"][0]["error"].startswith("cannot open the history store")
 
 
+@pytest.mark.subprocess
 def test_a_read_only_postgresql_store_prints_and_writes_what_was_judged(
     make_suite: Callable[..., Path], tmp_path: Path, pg_schema: str
 ) -> None:  # fmt: skip
@@ -93,6 +97,7 @@ def test_a_read_only_postgresql_store_prints_and_writes_what_was_judged(
     assert "read-only transaction" in proc.stderr
 
 
+@pytest.mark.subprocess
 def test_an_unreachable_store_fails_the_dataset_shows_it_and_exits_2(make_suite: Callable[..., Path], tmp_path: Path) -> None:
     """The schema-drift baseline cannot be read: the dataset cannot be checked, and says so."""
     _suite(make_suite)

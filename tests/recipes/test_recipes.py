@@ -128,6 +128,7 @@ def _artifact_paths(workflow: dict[str, Any]) -> list[str]:
     return str(upload["with"]["path"]).split()
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("name", ["github-pr-gate.yml", "github-nightly.yml"])
 def test_workflow_commands_are_valid_invocations(name: str) -> None:
     workflow = _yaml(RECIPES / name)
@@ -140,6 +141,7 @@ def test_workflow_commands_are_valid_invocations(name: str) -> None:
         assert "--github" in args and "--junit" in args or args[0] == "validate"
 
 
+@pytest.mark.subprocess
 def test_pr_gate_triggers_and_runs_on_the_samples(site: Path) -> None:
     workflow = _yaml(RECIPES / "github-pr-gate.yml")
     assert "pull_request" in workflow["on"]
@@ -151,6 +153,7 @@ def test_pr_gate_triggers_and_runs_on_the_samples(site: Path) -> None:
     assert summary.read_text(encoding="utf-8").startswith("## ✅ stewardgate: gate passed")
 
 
+@pytest.mark.subprocess
 def test_pr_gate_on_failing_data_annotates_the_suite_lines(tmp_path: Path) -> None:
     site = _site(tmp_path / "site", REPO / "examples" / "failing")
     workflow = _yaml(RECIPES / "github-pr-gate.yml")
@@ -162,6 +165,7 @@ def test_pr_gate_on_failing_data_annotates_the_suite_lines(tmp_path: Path) -> No
     assert all((site / p).is_file() for p in _artifact_paths(workflow)), "the reports exist for the upload"
 
 
+@pytest.mark.subprocess
 def test_nightly_workflow_runs_with_its_store(site: Path) -> None:
     workflow = _yaml(RECIPES / "github-nightly.yml")
     (cron,) = [entry["cron"] for entry in workflow["on"]["schedule"]]
@@ -205,6 +209,7 @@ def test_cron_line_is_well_formed() -> None:
     assert env == {"NO_COLOR": "1"}
 
 
+@pytest.mark.subprocess
 def test_cron_command_runs(site: Path) -> None:
     env, _, command = _crontab()
     done = _run(["/bin/sh", "-c", command.replace(SERVER_ROOT, str(site))], site, env)
@@ -239,6 +244,7 @@ def test_systemd_units_fit_together() -> None:
     assert timer["Install"]["WantedBy"] == "timers.target"
 
 
+@pytest.mark.subprocess
 def test_systemd_exec_start_runs(site: Path) -> None:
     service = _unit("stewardgate-nightly.service")["Service"]
     env = dict(item.split("=", 1) for item in shlex.split(service["Environment"]))
@@ -324,6 +330,7 @@ def test_pre_commit_hook_manifest() -> None:
         assert not files.search(path), path
 
 
+@pytest.mark.subprocess
 def test_pre_commit_entry_validates_the_changed_suites(tmp_path: Path) -> None:
     entry = shlex.split(_hook()["entry"])
     done = _run([*entry, "suites/orders.yml", "suites/customers.yml"], REPO)

@@ -124,6 +124,7 @@ def _drain(master: int) -> str:
     return b"".join(chunks).decode("utf-8")
 
 
+@pytest.mark.subprocess
 def test_the_bar_is_drawn_for_several_datasets_and_then_removed() -> None:
     code, terminal, _ = _on_terminal(["run", "examples/failing/", "--no-history", "--quiet"], {})
     assert code == 1
@@ -132,6 +133,7 @@ def test_the_bar_is_drawn_for_several_datasets_and_then_removed() -> None:
     assert terminal.count("orders: 42 passed, 1 skipped, 5 failed -> gate") == 1
 
 
+@pytest.mark.subprocess
 def test_with_output_piped_the_blocks_stay_on_stdout_and_plain() -> None:
     code, terminal, piped = _on_terminal(["run", "examples/failing/", "--no-history", "--quiet"], {}, stdout_tty=False)
     assert code == 1
@@ -139,6 +141,7 @@ def test_with_output_piped_the_blocks_stay_on_stdout_and_plain() -> None:
     assert "\x1b[" not in piped and piped.count(" -> gate FAILED ") == 3
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize(
     ("args", "env"),
     [(["examples/failing/orders.yml"], {}), (["examples/failing/"], {"CI": "true"})],

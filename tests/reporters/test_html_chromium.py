@@ -18,6 +18,8 @@ import pytest
 from stewardgate.reporters import html
 from stewardgate.results import RunResult
 
+pytestmark = [pytest.mark.browser, pytest.mark.subprocess]
+
 ARTIFACTS = Path(__file__).parent / "artifacts"
 FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

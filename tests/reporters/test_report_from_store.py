@@ -146,6 +146,8 @@ def _chromium() -> str:
     return found
 
 
+@pytest.mark.browser
+@pytest.mark.subprocess
 @pytest.mark.parametrize(("width", "height"), [(1280, 3300), (390, 7600)])
 def test_screenshot_of_a_report_with_history(history: dict[str, Any], tmp_path: Path, width: int, height: int) -> None:
     """The whole page, charts included (the checks table comes first, hence the heights)."""

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_cases import check_case, load_cases
+from tests.test_cases import check_case, load_cases
 
 from stewardgate.engines.spark.session import SparkOptions
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from store_testkit import PG_URL, StoreSpec
+from tests.store.store_testkit import PG_URL, StoreSpec
 
 from stewardgate.store import Store
 

@@ -14,7 +14,10 @@ import time
 from datetime import date
 from pathlib import Path
 
-from store_testkit import StoreSpec, make_run, row_counts, save
+import pytest
+from tests.store.store_testkit import StoreSpec, make_run, row_counts, save
+
+pytestmark = pytest.mark.subprocess
 
 WORKER = Path(__file__).parent / "store_worker.py"
 COUNT = 15

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
-from store_testkit import StoreSpec, make_run, save
+from tests.store.store_testkit import StoreSpec, make_run, save
 
 from stewardgate.errors import StoreError
 from stewardgate.governance.audit import run_events

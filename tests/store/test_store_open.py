@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from store_testkit import PG_URL, StoreSpec
+from tests.store.store_testkit import PG_URL, StoreSpec
 
 from stewardgate.errors import StoreError
 from stewardgate.store import open_store

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from store_testkit import STEWARDSHIP, StoreSpec, make_run, row_counts, save
+from tests.store.store_testkit import STEWARDSHIP, StoreSpec, make_run, row_counts, save
 
 from stewardgate.errors import InternalError, StoreError, UsageError
 from stewardgate.results import Status

@@ -66,7 +66,8 @@ def odcs_cmd(source: Path, output_dir: Path | None, dataset_template: str, as_of
 def _finish(result: ImportResult, targets: list[Path] | None) -> int:
     from stewardgate.io import atomic_write_text
 
-    for suite, target in zip(result.suites, targets or [None] * len(result.suites)):
+    written: list[Path | None] = list(targets) if targets else [None] * len(result.suites)
+    for suite, target in zip(result.suites, written):
         if target is None:
             click.echo(("---\n" if len(result.suites) > 1 else "") + suite.text, nl=False)
         else:

@@ -30,6 +30,9 @@ from stewardgate.levels import CLASSIFICATIONS, most_sensitive
 if TYPE_CHECKING:
     from stewardgate.s3_settings import S3Settings
 
+if TYPE_CHECKING:
+    from stewardgate.suite.models import DataFormat
+
 OWNER_PLACEHOLDER = "<FILL IN: owner e-mail or @handle>"
 STEWARD_PLACEHOLDER = "<FILL IN: steward e-mail or @handle>"
 DEFAULT_SAMPLE_ROWS = 10_000
@@ -49,7 +52,7 @@ class Draft:
 
 
 def draft_suite(
-    dataset: str, *, suite_folder: Path, fmt: str | None = None, sample_rows: int = DEFAULT_SAMPLE_ROWS,
+    dataset: str, *, suite_folder: Path, fmt: DataFormat | None = None, sample_rows: int = DEFAULT_SAMPLE_ROWS,
     pii_threshold: float = 0.5, as_of: datetime | None = None, protect: Path | None = None,
     name: str | None = None, s3: S3Settings | None = None, connection: str | None = None,
     connections: Any = None,
@@ -120,9 +123,9 @@ def _draft_columns(source: Source, findings: dict[str, PiiFinding]) -> list[Draf
     note = "values" if source.sample_rows >= rows else f"sampled values (first {source.sample_rows:,} rows)"
     return [
         draft_column(name, source.schema[name], column, rows,
-                     sample=source.sample.get(name), pii=findings.get(name), sample_note=note)  # fmt: skip
+                     sample=source.sample.get(name), pii=findings.get(name), sample_note=note)
         for name, column in source.profile["columns"].items()
-    ]
+    ]  # fmt: skip
 
 
 def render(source: Source, drafted: list[DraftedColumn]) -> str:

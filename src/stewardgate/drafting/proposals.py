@@ -139,9 +139,9 @@ def _loosen_range(name: str, rule: str, cols: list[ColumnProfile], set_to: Any, 
     lows = [c["min"] for c in cols if c.get("min") is not None]
     highs = [c["max"] for c in cols if c.get("max") is not None]
     if lows and isinstance(lows[0], str):
-        low, high = min(moment(x) for x in lows), max(moment(x) for x in highs)
-        new = bounds.date_bounds(low, high)[0 if rule == "min" else 1]
-        return set_to(new, f"values {low.isoformat()[:10]} … {high.isoformat()[:10]} seen; a year of margin")
+        first, last = min(moment(x) for x in lows), max(moment(x) for x in highs)
+        bound = bounds.date_bounds(first, last)[0 if rule == "min" else 1]
+        return set_to(bound, f"values {first.isoformat()[:10]} … {last.isoformat()[:10]} seen; a year of margin")
     low, high = min(lows), max(highs)
     dtype = str(cols[-1].get("dtype"))
     lo, hi = bounds.numeric_bounds(low, high, integer=dtype in _INTEGER)

@@ -34,7 +34,6 @@ BREAKS = {
     "consumer": frozenset({LOOSENED, CHANGED, NARROWED}),
     "producer": frozenset({TIGHTENED, CHANGED, NARROWED}),
 }
-PERSPECTIVES = tuple(BREAKS)
 
 _DTYPES = {
     "int8": "Int8", "int16": "Int16", "int32": "Int32", "int64": "Int64",

@@ -70,7 +70,8 @@ def compile_checks(planned: list[PlannedCheck], schema: dict[str, Any]) -> Compi
 
     skips = skip_reasons(planned, schema)
     empty = pl.DataFrame(schema=schema)
-    checks, exprs, errored, side = {}, [], {}, {}
+    checks: dict[str, PlannedCheck] = {}
+    exprs, errored, side = [], {}, {}
     for p in planned:
         if p.section != "columns" or p.engine != ENGINE or p.check in SCHEMA_CHECKS or p.check_id in skips:
             continue
@@ -81,7 +82,7 @@ def compile_checks(planned: list[PlannedCheck], schema: dict[str, Any]) -> Compi
                 query.build(empty.lazy()).collect()
                 side[name] = query
             else:
-                expr = failing_mask(p, schema[p.column]).sum()
+                expr = failing_mask(p, schema[p.column]).sum()  # type: ignore[index]
                 empty.select(expr)
                 exprs.append(expr.alias(name))
         except Exception as exc:  # polars raises several types here; each means "cannot run"

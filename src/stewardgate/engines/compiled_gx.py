@@ -108,7 +108,8 @@ def compile_expectations(planned: list[PlannedCheck], schema: dict[str, Any]) ->
     import polars as pl
 
     empty = pl.DataFrame(schema=schema)
-    checks, exprs, masks, errored, side = {}, [], {}, {}, {}
+    checks: dict[str, PlannedCheck] = {}
+    exprs, masks, errored, side = [], {}, {}, {}
     for p in planned:
         if p.section != "expectations" or p.engine != ENGINE or p.check in TABLE:
             continue

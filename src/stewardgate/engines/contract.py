@@ -136,7 +136,8 @@ def _column(name: str, checks: list[PlannedCheck], types: dict[str, Any], slots:
     if actual is None:
         return pa.Column(required=True, nullable=True) if required is not None else None
     dtype = dtypes.pandera_dtype(type_check.value, actual) if type_check else None
-    nullable, unique, pa_checks = True, False, []
+    nullable, unique = True, False
+    pa_checks: list[Any] = []
     for p in checks:
         if p.check_id in slots.skipped or p.check == "required":
             continue

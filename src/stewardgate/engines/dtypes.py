@@ -47,11 +47,6 @@ def pandera_dtype(type_name: str, actual: Any | None) -> Any:
     return canonical
 
 
-def is_numeric_or_temporal(dtype: Any) -> bool:
-    """Whether min/max comparisons make sense on this dtype."""
-    return bool(dtype.is_numeric() or dtype.is_temporal())
-
-
 def is_string(dtype: Any) -> bool:
     import polars as pl
 

@@ -34,5 +34,5 @@ def empty_results(
             check_id=f"{dataset}.schema.empty", check="empty", status=status_for(ok, severity),
             severity=severity, engine=ENGINE, message=message, observed=row_count,
             expected="at least 1 row", row_count=row_count, suite_line=suite_line,
-        )  # fmt: skip
-    ]
+        )
+    ]  # fmt: skip

@@ -101,10 +101,6 @@ class ExpectationType:
     arguments: dict[str, Argument]
     at_least_one_of: tuple[tuple[str, ...], ...] = ()
 
-    @property
-    def has_mostly(self) -> bool:
-        return "mostly" in self.arguments
-
     def allowed(self) -> list[str]:
         """Every key an entry of this type may hold, in the order the docs list them."""
         return [*self.arguments, *OWN_ARGUMENTS, *PASS_THROUGH_ARGUMENTS]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -163,7 +164,8 @@ def _missing(kind: ExpectationType, args: dict[str, Any]) -> list[EntryProblem]:
 
 def _cross_field(kind: ExpectationType, args: dict[str, Any]) -> list[EntryProblem]:
     problems = []
-    low, high = args.get("min_value"), args.get("max_value")
+    low: Any = args.get("min_value")
+    high: Any = args.get("max_value")
     if _comparable(low, high) and low > high:
         problems.append(EntryProblem((kind.name, "min_value"), f"min_value ({low}) is greater than max_value ({high})"))
     for key in ("regex", "regex_list"):
@@ -204,7 +206,7 @@ def _regex_error(pattern: str) -> str | None:
 
 
 def _is(kind: str, value: Any) -> bool:
-    checks = {
+    checks: dict[str, Callable[[Any], bool]] = {
         "string": lambda v: isinstance(v, str),
         "number": _is_number,
         "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),

@@ -148,6 +148,6 @@ def run_events(run: DatasetRun, *, run_id: str, as_of: date) -> list[AuditEvent]
             AuditEvent("waiver", run.dataset, {
                 "run_id": run_id, "as_of": as_of.isoformat(), "check_id": r.check_id,
                 "waived_status": r.details.get("waived_status"), "waiver": waiver,
-            })  # fmt: skip
-        )
+            })
+        )  # fmt: skip
     return events

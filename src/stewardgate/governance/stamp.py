@@ -184,13 +184,6 @@ def remove_stale_temps(targets: list[Path]) -> list[Path]:
     return removed
 
 
-def stamp_parquet_file(path: Path, text: str) -> None:
-    """Rewrite ``path`` with ``text`` under the footer key ``stewardgate``, atomically."""
-    tmp = prepare_parquet_file(path, text)
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
-
-
 def prepare_parquet_file(path: Path, text: str) -> Path:
     """``path`` rewritten with the stamp into a checked, synced temporary file beside it."""
     import pyarrow as pa

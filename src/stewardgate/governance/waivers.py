@@ -114,7 +114,7 @@ def _expiring(i: int, w: Waiver, dataset: str, as_of: date, line: int | None, wa
 def length_problems(loaded: LoadedSuite, settings: GovernanceSettings, as_of: date) -> list[Problem]:
     """Waivers longer than the settings allow for the dataset's risk tier."""
     tier = loaded.suite.stewardship.risk_tier or settings.default_risk_tier
-    limit = settings.max_waiver_days.get(tier)  # type: ignore[call-overload]
+    limit = settings.max_waiver_days.get(tier)
     if limit is None:
         return []
     problems = []
@@ -138,7 +138,7 @@ def open_waivers(waivers: Sequence[Waiver], as_of: date) -> list[Waiver]:
 def approval_problems(loaded: LoadedSuite, settings: GovernanceSettings) -> list[Problem]:
     """Waivers approved by someone the settings do not allow for the dataset's risk tier."""
     tier = loaded.suite.stewardship.risk_tier or settings.default_risk_tier
-    allowed = settings.waiver_approvers.get(tier)  # type: ignore[call-overload]
+    allowed = settings.waiver_approvers.get(tier)
     if allowed is None:
         return []
     permitted = {a.casefold() for a in allowed}

@@ -35,7 +35,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Trigger = Literal["gate_failed", "check_failed", "recovered", "waiver_expiring", "recertification_due"]
-TRIGGERS: tuple[str, ...] = ("gate_failed", "check_failed", "recovered", "waiver_expiring", "recertification_due")
+TRIGGERS: tuple[Trigger, ...] = ("gate_failed", "check_failed", "recovered", "waiver_expiring", "recertification_due")
 KINDS = ("webhook", "slack", "teams", "email")
 ROLES = ("owner", "steward")
 _ENV = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -46,7 +46,7 @@ class _Channel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str | None = Field(default=None, description="How messages and errors name the channel (default: kind#n).")
-    on: tuple[Trigger, ...] = Field(default=TRIGGERS, description="Triggers this channel is sent.")  # type: ignore[assignment]
+    on: tuple[Trigger, ...] = Field(default=TRIGGERS, description="Triggers this channel is sent.")
     datasets: tuple[str, ...] = Field(default=("*",), description="Dataset names or globs this channel is for.")
 
     @field_validator("on")

@@ -54,13 +54,13 @@ def unsent(plan: NotifyPlan, dataset: str, reason: str) -> list[Notification]:
     return [Notification(c.name, c.spec.kind, dataset, "failed", error=reason) for c in _channels_for(plan, dataset)]
 
 
-def _one(run: RunResult, d: DatasetRun, channel: ResolvedChannel, notices: list[Notice], entries: list[Any],
+def _one(run: RunResult, d: DatasetRun, channel: ResolvedChannel, notices: Sequence[Notice], entries: Sequence[Any],
          plan: NotifyPlan, store: Any | None) -> Notification:  # fmt: skip
     latest = memory.last_sent(entries, channel.name, run.as_of)
     send, held = memory.split_suppressed(notices, latest, run.as_of, plan.settings.suppress_days)
-    base = dict(channel=channel.name, kind=channel.spec.kind, dataset=d.dataset, suppressed=tuple(n.trigger for n in held))
+    base: dict[str, Any] = dict(channel=channel.name, kind=channel.spec.kind, dataset=d.dataset, suppressed=tuple(n.trigger for n in held))
     if not send:
-        return Notification(**base, status="suppressed")  # type: ignore[arg-type]
+        return Notification(**base, status="suppressed")
     body = messages.summary(d, send, run_id=run.run_id, as_of=run.as_of, tool_version=run.tool_version)
     try:
         recipients, attempts = _deliver(channel, body, d, plan)
@@ -78,7 +78,7 @@ def _one(run: RunResult, d: DatasetRun, channel: ResolvedChannel, notices: list[
         except StoreError as exc:
             error = f"{error + '; ' if error else ''}not recorded in the history store: {exc}"
     return Notification(
-        **base, status=status, triggers=tuple(n.trigger for n in send),  # type: ignore[arg-type]
+        **base, status=status, triggers=tuple(n.trigger for n in send),
         attempts=attempts.attempts, recipients=tuple(recipients), error=error,
     )
 

@@ -40,7 +40,8 @@ def split_suppressed(
     notices: Sequence[Notice], latest: Mapping[str, tuple[str, date]], as_of: date, suppress_days: int
 ) -> tuple[list[Notice], list[Notice]]:
     """``(to send, held back)``: held back when the topic's last notice had this trigger within the interval."""
-    send, held = [], []
+    send: list[Notice] = []
+    held: list[Notice] = []
     for n in notices:
         trigger, day = latest.get(n.topic, ("", date.min))
         recent = (as_of - day).days < suppress_days

@@ -207,7 +207,7 @@ def _snapshot_row(write: RunWrite) -> dict[str, Any]:
 
 def _update_catalog(conn: sa.Connection, write: RunWrite, record: dict[str, Any]) -> None:
     stewardship: dict[str, Any] = record["stewardship"]
-    values = {field: _as_text(stewardship.get(field)) for field in STEWARDSHIP_FIELDS}
+    values: dict[str, Any] = {field: _as_text(stewardship.get(field)) for field in STEWARDSHIP_FIELDS}
     values.update(
         stewardship=codec.to_json(stewardship),
         completeness=completeness(stewardship),

@@ -59,7 +59,7 @@ class AnomalyRule(BaseModel):
             "null_fraction, null_count, distinct_count, mean, min, max, std, p01, p25, p50, "
             "p75, p99, freshness_seconds, length_mean."
         ),
-        json_schema_extra={"enum": sorted(KNOWN_METRICS)},
+        json_schema_extra={"enum": [m for m in sorted(KNOWN_METRICS)]},
     )
     columns: tuple[str, ...] | None = Field(
         default=None,

@@ -157,6 +157,6 @@ def _duplicate_names(loaded: list[LoadedSuite]) -> list[Problem]:
             line, col = s.located.position(("dataset", "name"))
             problems.append(
                 Problem(str(s.path), line, col, "dataset.name",
-                        f"dataset name '{s.suite.dataset.name}' is used by {counts[s.suite.dataset.name]} suites in this run; names must be unique")  # fmt: skip
-            )
+                        f"dataset name '{s.suite.dataset.name}' is used by {counts[s.suite.dataset.name]} suites in this run; names must be unique")
+            )  # fmt: skip
     return problems

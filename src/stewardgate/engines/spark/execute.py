@@ -99,7 +99,7 @@ def _compile(
     def expression(p: PlannedCheck) -> Any:
         if p.check == "unique":
             return F.count(spark_column(p.column))  # type: ignore[arg-type]  # the column must resolve
-        return F.count_if(to_spark(condition_for(p, schema[p.column]), p.column)).alias(names[p.check_id])  # type: ignore[arg-type]
+        return F.count_if(to_spark(condition_for(p, schema[p.column]), p.column)).alias(names[p.check_id])  # type: ignore[arg-type, index]
 
     try:
         frame.agg(*(expression(p) for p in runnable)).schema  # noqa: B018 - analysis only, no job
@@ -179,8 +179,8 @@ def _samples(frame: Any, failed: list[PlannedCheck], schema: dict[str, Any], lim
     for p in failed:
         if p.check in ("nullable", "max_null_fraction", "max_null_count", "unique") or limit <= 0:
             continue
-        condition = to_spark(condition_for(p, schema[p.column]), p.column)  # type: ignore[arg-type]
-        rows = _to_polars(frame.where(condition).select(spark_column(p.column)).limit(limit * 20))
+        condition = to_spark(condition_for(p, schema[p.column]), p.column)  # type: ignore[arg-type, index]
+        rows = _to_polars(frame.where(condition).select(spark_column(p.column)).limit(limit * 20))  # type: ignore[arg-type]
         found[p.check_id] = compiled.distinct_values(rows.to_series().cast(pl.String).to_list(), limit)  # polars' spelling
     return found
 
