@@ -69,7 +69,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 TESTS = Path(__file__).parent
-FOLDER_MARKS: dict[str, tuple[str, ...]] = {"spark": ("spark",)}
+FOLDER_MARKS: dict[str, tuple[str, ...]] = {"spark": ("spark",), "test_s3_isolated.py": ("s3", "subprocess")}
 FIXTURE_MARKS: dict[str, str] = {"cli_process": "subprocess", "pg_schema": "postgres", "spark": "spark"}
 REPO = TESTS.parent
 SUITES = REPO / "suites"

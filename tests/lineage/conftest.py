@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from lineage_testkit import CUSTOMERS, ORDERS_OK, customers_suite, orders_suite
+from tests.lineage.lineage_testkit import CUSTOMERS, ORDERS_OK, customers_suite, orders_suite
 
 
 @pytest.fixture

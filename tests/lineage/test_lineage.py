@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from lineage_testkit import CUSTOMERS_BAD, by_id, run
+from tests.lineage.lineage_testkit import CUSTOMERS_BAD, by_id, run
 
 from stewardgate.errors import SuiteError
 from stewardgate.results import Status
@@ -36,7 +36,7 @@ def test_a_failing_upstream_is_named_as_a_warning_that_does_not_block(pair) -> N
 
 
 def test_block_on_upstream_failure_blocks(pair) -> None:
-    from lineage_testkit import orders_suite
+    from tests.lineage.lineage_testkit import orders_suite
 
     folder = pair(customers_data=CUSTOMERS_BAD, orders=orders_suite("  block_on_upstream_failure: true\n"))
     result = run([folder])
@@ -65,7 +65,7 @@ def test_without_a_store_an_absent_upstream_has_no_verdict(pair) -> None:
 
 
 def test_an_upstream_result_can_be_waived(pair) -> None:
-    from lineage_testkit import orders_suite
+    from tests.lineage.lineage_testkit import orders_suite
 
     waiver = ("waivers:\n  - {check: lineage.upstream.customers, reason: CRM fix under way, "
               "approved_by: cdo@example.com, expires: 2026-12-31}\n")  # fmt: skip
@@ -90,7 +90,7 @@ def test_a_downstream_waits_for_its_upstream_in_a_parallel_run(pair) -> None:
     ],
 )  # fmt: skip
 def test_bad_upstream_names_are_located_suite_errors(pair, upstream: str, message: str) -> None:
-    from lineage_testkit import orders_suite
+    from tests.lineage.lineage_testkit import orders_suite
 
     folder = pair(orders=orders_suite(upstream=upstream))
     with pytest.raises(SuiteError) as err:
@@ -99,7 +99,7 @@ def test_bad_upstream_names_are_located_suite_errors(pair, upstream: str, messag
 
 
 def test_cycles_and_self_references_are_located_suite_errors(pair) -> None:
-    from lineage_testkit import customers_suite, orders_suite
+    from tests.lineage.lineage_testkit import customers_suite, orders_suite
 
     folder = pair(customers=customers_suite("lineage: {upstream: [orders]}\n"), orders=orders_suite(upstream="[orders, customers]"))
     with pytest.raises(SuiteError) as err:
@@ -113,7 +113,7 @@ def test_cycles_and_self_references_are_located_suite_errors(pair) -> None:
 
 def test_a_high_tier_downstream_is_blocked_by_the_upstream_warning(pair) -> None:
     """The risk tier decides what a warning means, for the upstream check as for any other."""
-    from lineage_testkit import orders_suite
+    from tests.lineage.lineage_testkit import orders_suite
 
     folder = pair(customers_data=CUSTOMERS_BAD, orders=orders_suite().replace("risk_tier: low", "risk_tier: high"))
     orders = next(d for d in run([folder]).datasets if d.dataset == "orders")
@@ -124,7 +124,7 @@ def test_a_high_tier_downstream_is_blocked_by_the_upstream_warning(pair) -> None
 def test_each_dataset_is_recorded_as_soon_as_it_is_complete(pair, monkeypatch: pytest.MonkeyPatch) -> None:
     """Upstreams are judged first, and nobody waits for the whole run (progress, store writes)."""
     import stewardgate.runner as runner
-    from lineage_testkit import AS_OF
+    from tests.lineage.lineage_testkit import AS_OF
 
     folder = pair()
     events: list[str] = []

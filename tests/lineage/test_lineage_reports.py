@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from lineage_testkit import CUSTOMERS_BAD
+from tests.lineage.lineage_testkit import CUSTOMERS_BAD
 
 UPSTREAM = "orders.lineage.upstream.customers"
 PURPOSE = "customers.governance.purpose"
@@ -13,7 +13,7 @@ USES = "customers.governance.permitted_uses"
 
 
 def test_every_format_the_store_catalog_and_trust_sheet_carry_them(pair, tmp_path: Path, cli) -> None:
-    from lineage_testkit import customers_suite
+    from tests.lineage.lineage_testkit import customers_suite
 
     folder = pair(customers=customers_suite(uses="[analytics, reporting, training]"), customers_data=CUSTOMERS_BAD)
     store, out_dir = f"sqlite:///{tmp_path / 'h.db'}", tmp_path / "out"

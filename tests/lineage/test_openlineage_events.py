@@ -18,7 +18,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from lineage_testkit import CUSTOMERS_BAD, run
+from tests.lineage.lineage_testkit import CUSTOMERS_BAD, run
 from referencing import Registry, Resource
 
 HERE = Path(__file__).parent
@@ -75,7 +75,7 @@ def test_the_schema_check_catches_a_broken_event() -> None:
 
 
 def test_file_events_follow_the_openlineage_schemas(pair, tmp_path: Path) -> None:
-    from lineage_testkit import orders_suite
+    from tests.lineage.lineage_testkit import orders_suite
 
     waiver = ("waivers:\n  - {check: columns.amount.min, reason: refunds, approved_by: cdo@example.com, "
               "expires: 2026-12-31, ticket: DATA-9}\n")  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from lineage_testkit import AS_OF, by_id, customers_suite, run
+from tests.lineage.lineage_testkit import AS_OF, by_id, customers_suite, run
 
 from stewardgate.errors import SuiteError, UsageError
 from stewardgate.results import Status

@@ -9,10 +9,14 @@ from typing import Any
 import polars as pl
 import pytest
 import sqlalchemy as sa
-from sql_databases import DATABASES, URL_ENV, Database, server
+from tests.sql.sql_databases import DATABASES, URL_ENV, Database, server
 
 
-@pytest.fixture(params=DATABASES)
+SERVER_MARKS = {"postgresql": pytest.mark.postgres, "mariadb": pytest.mark.mariadb}
+"""The marker of each database that is a server (the quick lane leaves them out; SQLite stays in)."""
+
+
+@pytest.fixture(params=[pytest.param(kind, marks=SERVER_MARKS.get(kind, ())) for kind in DATABASES])
 def database(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
     """Each database in turn, its URL in ``$SG_TEST_DB_URL`` (connection ``db`` of :data:`CONNECTIONS`)."""
     kind = request.param

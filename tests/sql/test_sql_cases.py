@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_cases import check_case, load_cases
+from tests.test_cases import check_case, load_cases
 
-from sql_databases import CONNECTIONS, Database
+from tests.sql.sql_databases import CONNECTIONS, Database
 
 _CATEGORICAL = "no database here has a categorical type: the column is stored as text, so `type: categorical` fails and its value rules are skipped"
 _US = "timestamps are read in microseconds: a millisecond or nanosecond column's unit is not kept"

@@ -11,10 +11,10 @@ from typing import Any
 
 import polars as pl
 import pytest
-from sql_databases import SERVERS, URL_ENV, Database
+from tests.sql.sql_databases import SERVERS, URL_ENV, Database
 
 from stewardgate.runner import RunOptions, run_paths
-from sql_databases import CONNECTIONS
+from tests.sql.sql_databases import CONNECTIONS
 
 SETTINGS = f'[tool.stewardgate.connections.db]\nurl_env = "{URL_ENV}"\n'
 
@@ -113,6 +113,8 @@ def _two_suites(tmp_path: Path, suite_writer: Callable[..., Path], dataset: dict
     ],
     ids=["unknown-connection", "unset-url", "unreachable", "wrong-role", "wrong-password", "missing-schema", "missing-table"],
 )
+@pytest.mark.postgres
+@pytest.mark.mariadb
 def test_bad_input_is_an_error_for_that_dataset_alone(
     dataset: dict[str, Any], url: str, said: str, tmp_path: Path, suite_writer: Callable[..., Path], cli: Any
 ) -> None:  # fmt: skip
