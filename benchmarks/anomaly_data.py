@@ -113,7 +113,18 @@ def _miles_from_downtown(lat: pl.Expr, lon: pl.Expr) -> pl.Expr:
 
 
 def _mpls_stops() -> pl.DataFrame:
-    cols = ["idNum", "date", "problem", "citationIssued", "personSearch", "race", "gender", "lat", "long", "neighborhood"]
+    cols = [
+        "idNum",
+        "date",
+        "problem",
+        "citationIssued",
+        "personSearch",
+        "race",
+        "gender",
+        "lat",
+        "long",
+        "neighborhood",
+    ]
     raw = pl.from_pandas(_rdata("carData", "MplsStops")[cols])
     utc = pl.col("date").str.strptime(pl.Datetime("us", "UTC"), "%Y-%m-%dT%H:%M:%SZ")
     local = utc.dt.convert_time_zone("America/Chicago")
@@ -135,9 +146,9 @@ def _mpls_stops() -> pl.DataFrame:
 def _births() -> pl.DataFrame:
     raw = pl.from_pandas(_rdata("mosaicData", "Birthdays")[["state", "date", "wday", "births"]])
     day = pl.col("date").str.slice(0, 10).str.strptime(pl.Date, "%Y-%m-%d")
-    return raw.select(
-        day.alias("night"), "state", "wday", pl.col("births").cast(pl.Int64)
-    ).filter(pl.col("night").dt.year() == 1978)
+    return raw.select(day.alias("night"), "state", "wday", pl.col("births").cast(pl.Int64)).filter(
+        pl.col("night").dt.year() == 1978
+    )
 
 
 def _elecdemand() -> pl.DataFrame:

@@ -56,8 +56,7 @@ class Score:
     def line(self, dataset: str) -> str:
         clean = self.nights - len(self.faults)
         return (
-            f"| {dataset} | {self.detector} | {self.caught}/{len(self.faults)} | "
-            f"{len(self.clean_alerts)} of {clean} |"
+            f"| {dataset} | {self.detector} | {self.caught}/{len(self.faults)} | {len(self.clean_alerts)} of {clean} |"
         )
 
 
@@ -89,7 +88,7 @@ def prepare(
         part.write_parquet(data / f"{night}.parquet")
     suite = root / dataset.name / "suite.yml"
     suite.write_text(
-        f"version: 1\ndataset: {{name: {dataset.name}, path: \"data/{{as_of}}.parquet\"}}\n"
+        f'version: 1\ndataset: {{name: {dataset.name}, path: "data/{{as_of}}.parquet"}}\n'
         "stewardship: {owner: eval@example.com, steward: eval@example.com, classification: internal, risk_tier: low}\n"
         f"{dataset.anomalies_yaml()}\ngate: {{fail_on: warn}}\n"
     )

@@ -178,7 +178,9 @@ def compare_profiles(got: dict[str, Any] | None, want: dict[str, Any]) -> list[s
             if metric in CLOCK:
                 continue
             if not _close(mine.get(metric), metrics.get(metric)):
-                problems.append(f"profile.{column}.{metric}: got {_short(mine.get(metric))}, want {_short(metrics.get(metric))}")
+                problems.append(
+                    f"profile.{column}.{metric}: got {_short(mine.get(metric))}, want {_short(metrics.get(metric))}"
+                )
     return problems
 
 

@@ -125,18 +125,24 @@ def _draw(rng: np.random.Generator, start: int, n: int, rows: int) -> dict[str, 
 def _frame(v: dict[str, np.ndarray], at: dict[str, np.ndarray]) -> pl.DataFrame:
     """The chunk's columns, strings built by polars, planted string defects scattered in."""
     email = pl.select(
-        pl.concat_str(pl.lit("user"), pl.Series(v["customer"]).cast(pl.String), pl.lit("@"), _choice(DOMAINS, v["domain"]))
+        pl.concat_str(
+            pl.lit("user"), pl.Series(v["customer"]).cast(pl.String), pl.lit("@"), _choice(DOMAINS, v["domain"])
+        )
     ).to_series()
     bad_emails = [_malformed(int(v["customer"][i]), k) for k, i in enumerate(at["email_malformed"])]
     notes = pl.select(
-        pl.concat_str(_choice(NOTES, v["note"]), pl.lit(" (ref "), pl.Series(v["note_ref"]).cast(pl.String), pl.lit(")"))
+        pl.concat_str(
+            _choice(NOTES, v["note"]), pl.lit(" (ref "), pl.Series(v["note_ref"]).cast(pl.String), pl.lit(")")
+        )
     ).to_series()
     return pl.DataFrame(
         [
             pl.Series("order_id", v["order_id"]),
             _with_mask(pl.Series("customer_id", v["customer"]), v["customer_null"]),
             _with_mask(_scatter(email, at["email_malformed"], bad_emails).alias("email"), v["email_null"]),
-            _scatter(_choice(spec.COUNTRIES, v["country"]), at["country_out_of_set"], spec.BAD_COUNTRIES).alias("country"),
+            _scatter(_choice(spec.COUNTRIES, v["country"]), at["country_out_of_set"], spec.BAD_COUNTRIES).alias(
+                "country"
+            ),
             pl.Series("amount", v["amount"]),
             pl.Series("quantity", v["quantity"]),
             _scatter(_choice(spec.STATUSES, v["status"]), at["status_out_of_set"], spec.BAD_STATUSES).alias("status"),

@@ -79,7 +79,9 @@ def distinct_ids(lf: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def sample_quantiles(sample: pl.DataFrame) -> dict[str, list[float]]:
-    exprs = [pl.col(c).cast(pl.Float64).fill_nan(None).quantile(LEVELS, interpolation="linear").alias(c) for c in NUMERIC]
+    exprs = [
+        pl.col(c).cast(pl.Float64).fill_nan(None).quantile(LEVELS, interpolation="linear").alias(c) for c in NUMERIC
+    ]
     return sample.select(exprs).row(0, named=True)
 
 
@@ -100,7 +102,9 @@ def measure(path: str, *, streaming: bool) -> tuple[dict, dict]:
     row = main.row(0, named=True)
     row["order_id:distinct_count"] = distinct.item()
     row["order_id_duplicate_excess"] = row["order_id:present"] - distinct.item()
-    return _counts(row, schema), _profile(row, schema, sample_quantiles(sample), dict(zip(COUNTED, counts, strict=True)), step)
+    return _counts(row, schema), _profile(
+        row, schema, sample_quantiles(sample), dict(zip(COUNTED, counts, strict=True)), step
+    )
 
 
 def _counts(row: dict, schema: pl.Schema) -> dict:
@@ -117,7 +121,11 @@ def _profile(row: dict, schema: pl.Schema, quantiles: dict, counts: dict[str, pl
     n = row["row_count"]
     columns = {}
     for c in spec.COLUMNS:
-        out = {"dtype": str(schema[c]), "null_count": row[f"{c}:null_count"], "null_fraction": row[f"{c}:null_count"] / n}
+        out = {
+            "dtype": str(schema[c]),
+            "null_count": row[f"{c}:null_count"],
+            "null_fraction": row[f"{c}:null_count"] / n,
+        }
         if c in NUMERIC:
             if c in FLOATS:
                 out["nan_count"] = row[f"{c}:nan_count"]
@@ -150,7 +158,9 @@ def _finite(value: float | int | None) -> float | int | None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True, help="the orders Parquet (or .csv) file")
-    parser.add_argument("--streaming", action="store_true", help="one streaming collect_all instead of one in-memory frame")
+    parser.add_argument(
+        "--streaming", action="store_true", help="one streaming collect_all instead of one in-memory frame"
+    )
     args = parser.parse_args(argv)
     counts, profile = measure(args.data, streaming=args.streaming)
     tool = "limit-profile-streaming" if args.streaming else "limit-profile"

@@ -40,9 +40,7 @@ FIGURES = {
 
 
 def _null_fraction_ok(data: pa.PolarsData) -> pl.LazyFrame:
-    return data.lazyframe.select(
-        (pl.col(data.key).null_count() / pl.len()) <= spec.DISCOUNT_MAX_NULL_FRACTION
-    )
+    return data.lazyframe.select((pl.col(data.key).null_count() / pl.len()) <= spec.DISCOUNT_MAX_NULL_FRACTION)
 
 
 def schema() -> pa.DataFrameSchema:
@@ -54,9 +52,7 @@ def schema() -> pa.DataFrameSchema:
         "email": pa.Column(nullable=True, checks=pa.Check.str_contains(spec.EMAIL_REGEX)),
         "country": pa.Column(nullable=True, checks=pa.Check.isin(list(spec.COUNTRIES))),
         "amount": pa.Column(pl.Float64, nullable=True, checks=pa.Check.ge(spec.AMOUNT_MIN)),
-        "quantity": pa.Column(
-            nullable=True, checks=[pa.Check.ge(spec.QUANTITY_MIN), pa.Check.le(spec.QUANTITY_MAX)]
-        ),
+        "quantity": pa.Column(nullable=True, checks=[pa.Check.ge(spec.QUANTITY_MIN), pa.Check.le(spec.QUANTITY_MAX)]),
         "status": pa.Column(nullable=True, checks=pa.Check.isin(list(spec.STATUSES))),
         "order_ts": pa.Column(nullable=False),
         "discount": pa.Column(nullable=True, checks=pa.Check(_null_fraction_ok, name="null_fraction")),

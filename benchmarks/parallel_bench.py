@@ -70,7 +70,9 @@ def timed(argv: list[str], cwd: Path, datasets: int) -> float:
     measured = run_measured([sys.executable, "-m", "stewardgate", *argv], cwd=cwd, env=_env(), timeout=3600)
     passed = measured.stdout.count("-> gate PASSED")
     if measured.exit_code != 0 or passed != datasets:
-        raise SystemExit(f"{' '.join(argv)}: exit {measured.exit_code}, {passed} of {datasets} datasets passed\n{measured.stderr[-2000:]}")
+        raise SystemExit(
+            f"{' '.join(argv)}: exit {measured.exit_code}, {passed} of {datasets} datasets passed\n{measured.stderr[-2000:]}"
+        )
     return measured.wall_s
 
 
@@ -84,7 +86,9 @@ def main() -> int:
     parser.add_argument("--nights", type=int, default=5)
     parser.add_argument("--work", type=Path, default=Path("/tmp/sg-parallel-bench"))
     parser.add_argument("--json", type=Path, default=None)
-    parser.add_argument("--src", type=Path, default=SRC[0], help="the stewardgate sources to run (default: this checkout's)")
+    parser.add_argument(
+        "--src", type=Path, default=SRC[0], help="the stewardgate sources to run (default: this checkout's)"
+    )
     args = parser.parse_args()
     SRC[0] = args.src
     rows = _count(args.rows)
@@ -105,14 +109,20 @@ def main() -> int:
             for leftover in folder.glob("history.db*"):
                 leftover.unlink()
             extra = ["--store", f"sqlite:///{store}"] if args.backfill else []
-            times[mode].append(timed([*argv, *extra], folder, expected) if not args.backfill else _backfill(argv + extra, folder, expected))
+            times[mode].append(
+                timed([*argv, *extra], folder, expected)
+                if not args.backfill
+                else _backfill(argv + extra, folder, expected)
+            )
     load.append(Path("/proc/loadavg").read_text().split()[:3])
     medians = {m: statistics.median(t) for m, t in times.items()}
     serial = medians["serial"]
     what = f"backfill of {args.nights} nights x " if args.backfill else ""
     print(f"{what}{args.datasets} datasets x {rows:,} rows, {args.rounds} interleaved rounds, medians:")
     for mode, value in medians.items():
-        print(f"  {mode:<12} {value:7.2f} s  ({value / serial:.2f}x serial)  rounds: {', '.join(f'{t:.2f}' for t in times[mode])}")
+        print(
+            f"  {mode:<12} {value:7.2f} s  ({value / serial:.2f}x serial)  rounds: {', '.join(f'{t:.2f}' for t in times[mode])}"
+        )
     print(f"load average before {' '.join(load[0])}, after {' '.join(load[1])}")
     if args.json is not None:
         args.json.write_text(json.dumps({"args": vars(args) | {"work": str(args.work), "json": str(args.json), "src": str(args.src)},
@@ -121,12 +131,16 @@ def main() -> int:
 
 
 def _backfill(argv: list[str], cwd: Path, nights: int) -> float:
-    measured = run_measured([sys.executable, "-m", "stewardgate", *argv, "--format", "json"], cwd=cwd, env=_env(), timeout=3600)
+    measured = run_measured(
+        [sys.executable, "-m", "stewardgate", *argv, "--format", "json"], cwd=cwd, env=_env(), timeout=3600
+    )
     if measured.exit_code != 0:
         raise SystemExit(f"{' '.join(argv)}: exit {measured.exit_code}\n{measured.stderr[-2000:]}")
     done = json.loads(measured.stdout)
     if len(done["nights"]) != nights or done["failed"]:
-        raise SystemExit(f"{' '.join(argv)}: {len(done['nights'])} nights, {done['failed']} failed; expected {nights}, 0")
+        raise SystemExit(
+            f"{' '.join(argv)}: {len(done['nights'])} nights, {done['failed']} failed; expected {nights}, 0"
+        )
     return measured.wall_s
 
 

@@ -25,7 +25,9 @@ def loadavg() -> list[float]:
 
 def machine() -> dict[str, Any]:
     """Cores, CPU model, memory, Python and package versions, git revision, load at start."""
-    cpu = next((line.split(":", 1)[1].strip() for line in _lines("/proc/cpuinfo") if line.startswith("model name")), None)
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in _lines("/proc/cpuinfo") if line.startswith("model name")), None
+    )
     mem_kib = next((int(line.split()[1]) for line in _lines("/proc/meminfo") if line.startswith("MemTotal")), None)
     return {
         "cores": os.cpu_count(), "cpu": cpu, "mem_gib": round(mem_kib / 2**20, 1) if mem_kib else None,
@@ -51,8 +53,12 @@ def _version(package: str) -> str | None:
 def _git() -> str | None:
     here = Path(__file__).parent
     try:
-        rev = subprocess.run(["git", "-C", str(here), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(here), "status", "--porcelain"], capture_output=True, text=True, check=True).stdout.strip()
+        rev = subprocess.run(
+            ["git", "-C", str(here), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(here), "status", "--porcelain"], capture_output=True, text=True, check=True
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return None
     return f"{rev}{' (uncommitted changes)' if dirty else ''}"
@@ -156,7 +162,9 @@ def _judged(summary: list[dict[str, Any]]) -> list[str]:
     profile = [by_tool[t] for t in PROFILE_LIMITS if t in by_tool and by_tool[t]["t_after_import_s"]]
     lines = []
     for run, base, label in JUDGED:
-        limit = min(profile, key=lambda s: s["t_after_import_s"]) if base == "profile" and profile else by_tool.get(base)
+        limit = (
+            min(profile, key=lambda s: s["t_after_import_s"]) if base == "profile" and profile else by_tool.get(base)
+        )
         if run not in by_tool or limit is None or base == "profile" and not profile:
             continue
         after = _ratio(by_tool[run]["t_after_import_s"], limit["t_after_import_s"])

@@ -21,10 +21,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
-import resource
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,7 +43,12 @@ GATE = "stewardgate-gate"  # the full suite with --no-history: the checks alone,
 PROFILE_LIMITS = ("limit-profile", "limit-profile-streaming")
 PROFILED = ("stewardgate", "stewardgate-core")  # runs with a store: their run records hold the profile (the same one)
 KNOWN = (*TOOLS, "limit-profile-streaming", SPARK)
-EXIT_CODES = {"stewardgate": 1, "stewardgate-core": 1, GATE: 1, SPARK: 1}  # planted defects fail the gate; others exit 0
+EXIT_CODES = {
+    "stewardgate": 1,
+    "stewardgate-core": 1,
+    GATE: 1,
+    SPARK: 1,
+}  # planted defects fail the gate; others exit 0
 STEWARDGATE = str(Path(PYTHON).parent / "stewardgate")
 STARTUP = {
     "python -c 'import polars'": [PYTHON, "-c", "import polars"],
@@ -98,7 +103,13 @@ def fill_suite(template: Path, data: Path, rows: int, dest: Path) -> Path:
 def tool_argv(tool: str, data: Path, rows: int, work: Path, sg_args: list[str]) -> list[str]:
     """The command line of one measurement; ``work`` is a fresh folder of its own."""
     if tool in ("limit", "limit-streaming"):
-        return [PYTHON, str(HERE / "limit.py"), "--data", str(data), *(["--streaming"] if tool == "limit-streaming" else [])]
+        return [
+            PYTHON,
+            str(HERE / "limit.py"),
+            "--data",
+            str(data),
+            *(["--streaming"] if tool == "limit-streaming" else []),
+        ]
     if tool in PROFILE_LIMITS:
         streaming = ["--streaming"] if tool == "limit-profile-streaming" else []
         return [PYTHON, str(HERE / "limit_profile.py"), "--data", str(data), *streaming]
@@ -194,7 +205,11 @@ def _compare_profiles(rows: list[dict[str, Any]]) -> None:
     stored = next((r["profile"] for r in rows if r["tool"] in PROFILED and r.get("profile")), None)
     for row in rows:
         if row["tool"] in PROFILE_LIMITS:
-            problems = ["no stewardgate profile to compare with"] if stored is None else figures.compare_profiles(row.get("profile"), stored)
+            problems = (
+                ["no stewardgate profile to compare with"]
+                if stored is None
+                else figures.compare_profiles(row.get("profile"), stored)
+            )
             row["problems"] += problems
             row["counts_match"] = row["counts_match"] and not problems
             if problems:
@@ -210,7 +225,15 @@ def bench_startup(rounds: int, data: Path, rows: int, work_dir: Path) -> list[di
         for rnd in range(rounds):
             for name, argv in STARTUP.items():
                 m = run_measured(argv, cwd=work, env=_env())
-                out.append({"command": name, "round": rnd + 1, "wall_s": m.wall_s, "max_rss_kib": m.max_rss_kib, "exit_code": m.exit_code})
+                out.append(
+                    {
+                        "command": name,
+                        "round": rnd + 1,
+                        "wall_s": m.wall_s,
+                        "max_rss_kib": m.max_rss_kib,
+                        "exit_code": m.exit_code,
+                    }
+                )
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return out
@@ -244,9 +267,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--out", type=Path, default=HERE / "results", help="where the .md and .json go")
     p.add_argument("--startup-rounds", type=int, default=10, help="0 skips the start-up comparison")
     p.add_argument("--timeout", type=float, default=None, help="seconds per measurement")
-    p.add_argument("--format", choices=("parquet", "csv"), default="parquet",
-                   help="csv: the same data as one CSV file, read as CSV by every tool (not pandera)")
-    p.add_argument("--sg-arg", dest="sg_args", action="append", default=[], help="extra argument for `stewardgate run` (repeatable)")
+    p.add_argument(
+        "--format",
+        choices=("parquet", "csv"),
+        default="parquet",
+        help="csv: the same data as one CSV file, read as CSV by every tool (not pandera)",
+    )
+    p.add_argument(
+        "--sg-arg",
+        dest="sg_args",
+        action="append",
+        default=[],
+        help="extra argument for `stewardgate run` (repeatable)",
+    )
     args = p.parse_args(argv)
     args.sizes = [spec.parse_rows(s) for s in args.rows.split(",")]
     args.tools = [t.strip() for t in args.tools.split(",") if t.strip()]

@@ -73,7 +73,17 @@ def _measure(path: str, rows: int, exp: dict[str, Any], env: dict[str, str], whe
         suite = fill_suite(HERE / "suite_core.yml", Path(path), rows, work / "orders.yml")
         if where == "s3":  # Path() would fold the URL's '//'
             suite.write_text(suite.read_text().replace(str(Path(path)), path))
-        argv = [PYTHON, "-m", "stewardgate", "run", str(suite), "--json", str(work / "run.json"), "--quiet", "--no-history"]
+        argv = [
+            PYTHON,
+            "-m",
+            "stewardgate",
+            "run",
+            str(suite),
+            "--json",
+            str(work / "run.json"),
+            "--quiet",
+            "--no-history",
+        ]
         m = run_measured(argv, cwd=work, env=env, timeout=900)
         if m.exit_code != 1:
             raise SystemExit(f"{where}: exit {m.exit_code} (want 1: planted defects fail the gate)\n{m.stderr[-2000:]}")
@@ -90,7 +100,9 @@ def _outside(argv: list[str]) -> int:
     env.update(STEWARDGATE_S3_NAMESPACE="1", AWS_EC2_METADATA_DISABLED="true", AWS_ACCESS_KEY_ID="AKIABENCHFAKE",
                AWS_SECRET_ACCESS_KEY="bench-fake-secret", AWS_REGION="us-east-1")  # fmt: skip
     inner = shlex.join([PYTHON, str(Path(__file__).resolve()), *argv])
-    return subprocess.run(["unshare", "--net", "--", "bash", "-c", f"ip link set lo up && exec {inner}"], env=env).returncode
+    return subprocess.run(
+        ["unshare", "--net", "--", "bash", "-c", f"ip link set lo up && exec {inner}"], env=env
+    ).returncode
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -129,17 +129,32 @@ def main(argv: list[str] | None = None) -> int:
             started = time.perf_counter()
             load(conn, schema, data)
             print(f"loaded {rows:,} rows in {time.perf_counter() - started:.1f} s", file=sys.stderr)
-            text = (HERE / "suite.yml").read_text().replace('path: "@DATA_PATH@"', f"connection: bench\n  table: {schema}.orders")
+            text = (
+                (HERE / "suite.yml")
+                .read_text()
+                .replace('path: "@DATA_PATH@"', f"connection: bench\n  table: {schema}.orders")
+            )
             (work / "template.yml").write_text(text.replace("@DATA_PATH@", "unused"))
             table_suite = fill_suite(work / "template.yml", data, rows, work / "table.yml")
-            times: dict[str, list[float]] = {"stewardgate": [], "hand_written": [], "pull_then_check": [], "pull_only": []}
+            times: dict[str, list[float]] = {
+                "stewardgate": [],
+                "hand_written": [],
+                "pull_then_check": [],
+                "pull_only": [],
+            }
             problems: list[str] = []
-            stewardgate(table_suite, work / "record.json", args.url.replace("postgresql://", "postgresql+psycopg://"))  # warm-up: imports
+            stewardgate(
+                table_suite, work / "record.json", args.url.replace("postgresql://", "postgresql+psycopg://")
+            )  # warm-up: imports
             for i in range(args.rounds):
-                for tool in (["stewardgate", "hand_written", "pull"] * 2)[i % 3: i % 3 + 3]:
+                for tool in (["stewardgate", "hand_written", "pull"] * 2)[i % 3 : i % 3 + 3]:
                     t0 = time.perf_counter()
                     if tool == "stewardgate":
-                        stewardgate(table_suite, work / "record.json", args.url.replace("postgresql://", "postgresql+psycopg://"))
+                        stewardgate(
+                            table_suite,
+                            work / "record.json",
+                            args.url.replace("postgresql://", "postgresql+psycopg://"),
+                        )
                         times["stewardgate"].append(time.perf_counter() - t0)
                         got, more = figures.from_stewardgate(work / "record.json", exp, full=True)
                         problems += [f"stewardgate: {p}" for p in (*figures.compare("stewardgate", got, exp), *more)]

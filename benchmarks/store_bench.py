@@ -139,7 +139,9 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--work", type=Path, default=Path("/tmp/sg-store-bench"))
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
-    parser.add_argument("--src", type=Path, default=SRC[0], help="the stewardgate sources to run (default: this checkout's)")
+    parser.add_argument(
+        "--src", type=Path, default=SRC[0], help="the stewardgate sources to run (default: this checkout's)"
+    )
     args = parser.parse_args()
     SRC[0] = args.src
     rows = _count(args.rows)
@@ -184,7 +186,9 @@ def growth(suite: Path, counts: list[int], rounds: int, work: Path) -> dict[str,
             copy.unlink()
     medians = {c: statistics.median(t) for c, t in times.items()}
     base = medians[counts[0]]
-    print(f"a run with anomaly rules on the row count and every column's null fraction, against N stored runs ({rounds} interleaved rounds, medians):")
+    print(
+        f"a run with anomaly rules on the row count and every column's null fraction, against N stored runs ({rounds} interleaved rounds, medians):"
+    )
     for count in counts:
         print(f"  {count:>6,} stored runs: {medians[count]:6.2f} s  ({medians[count] / base:.2f}x of {counts[0]})")
     return {"rounds": rounds, "seconds": times, "median": medians, "ratio": {c: medians[c] / base for c in counts}}

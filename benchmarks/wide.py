@@ -28,7 +28,7 @@ from typing import Any
 
 import figures
 import report
-from procs import run_measured, last_json_line
+from procs import last_json_line, run_measured
 
 HERE = Path(__file__).resolve().parent
 PYTHON = sys.executable
@@ -41,7 +41,16 @@ def table(columns: int, rows: int, data_dir: Path) -> tuple[Path, dict[str, Any]
     truth = folder / "truth.json"
     if not truth.exists() or json.loads(truth.read_text()).get("generator_version") != 1:
         print(f"generating {columns} columns x {rows:,} rows into {folder} ...", file=sys.stderr, flush=True)
-        argv = [PYTHON, str(HERE / "wide_data.py"), "--columns", str(columns), "--rows", str(rows), "--out", str(folder)]
+        argv = [
+            PYTHON,
+            str(HERE / "wide_data.py"),
+            "--columns",
+            str(columns),
+            "--rows",
+            str(rows),
+            "--out",
+            str(folder),
+        ]
         subprocess.run(argv, check=True)
     return folder, json.loads(truth.read_text())
 
@@ -49,17 +58,37 @@ def table(columns: int, rows: int, data_dir: Path) -> tuple[Path, dict[str, Any]
 def argv_for(tool: str, folder: Path, work: Path) -> list[str]:
     data = folder / "wide.parquet"
     if tool.startswith("wide-limit"):
-        return [PYTHON, str(HERE / "wide_limit.py"), "--data", str(data), *(["--profile"] if tool == "wide-limit-profile" else [])]
+        return [
+            PYTHON,
+            str(HERE / "wide_limit.py"),
+            "--data",
+            str(data),
+            *(["--profile"] if tool == "wide-limit-profile" else []),
+        ]
     suite = work / "wide.yml"
     suite.write_text((folder / "wide.yml").read_text().replace("path: wide.parquet", f"path: {data}"))
     store = ["--no-history"] if tool == "stewardgate-gate" else ["--store", f"sqlite:///{work / 'history.db'}"]
-    return [PYTHON, str(HERE / "sg_timed.py"), "--tool", tool, "--", "run", str(suite), "--json", str(work / "run.json"), "--quiet", *store]
+    return [
+        PYTHON,
+        str(HERE / "sg_timed.py"),
+        "--tool",
+        tool,
+        "--",
+        "run",
+        str(suite),
+        "--json",
+        str(work / "run.json"),
+        "--quiet",
+        *store,
+    ]
 
 
 def measure(tool: str, folder: Path, truth: dict[str, Any], work_dir: Path) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix=f"{tool}-", dir=work_dir))
     try:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("STEWARDGATE_", "PANDERA_"))} | {"NO_COLOR": "1"}
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("STEWARDGATE_", "PANDERA_"))} | {
+            "NO_COLOR": "1"
+        }
         m = run_measured(argv_for(tool, folder, work), cwd=work, env=env)
         printed = json.loads(last_json_line(m.stdout) or "{}")
         row = {"tool": tool, "columns": truth["columns"], "wall_s": m.wall_s, "cpu_s": m.cpu_s, "t_after_import_s": printed.get("t_after_import"),
@@ -86,8 +115,14 @@ def _sg_problems(record: Path, truth: dict[str, Any], row: dict[str, Any]) -> li
     by_id = {r["check_id"]: r for r in run["results"]}
     for column, nulls in truth["nulls"].items():
         result = by_id.get(f"wide.columns.{column}.nullable")
-        if result is None or result.get("failing_count") != nulls or result["status"] != ("failed" if nulls else "passed"):
-            problems.append(f"{column}: not-null result {result and (result['status'], result.get('failing_count'))}, want {nulls}")
+        if (
+            result is None
+            or result.get("failing_count") != nulls
+            or result["status"] != ("failed" if nulls else "passed")
+        ):
+            problems.append(
+                f"{column}: not-null result {result and (result['status'], result.get('failing_count'))}, want {nulls}"
+            )
         if by_id.get(f"wide.columns.{column}.required", {}).get("status") != "passed":
             problems.append(f"{column}: required did not pass")
     return problems[:5]
@@ -110,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         folder, truth = table(columns, args.rows, args.data_dir)
         mine = []
         for rnd in range(args.rounds):
-            for tool in TOOLS[rnd % len(TOOLS):] + TOOLS[: rnd % len(TOOLS)]:
+            for tool in TOOLS[rnd % len(TOOLS) :] + TOOLS[: rnd % len(TOOLS)]:
                 row = measure(tool, folder, truth, work_dir) | {"round": rnd + 1, "load1_before": os.getloadavg()[0]}
                 mine.append(row)
                 status = "ok" if row["counts_match"] else "MISMATCH: " + "; ".join(row["problems"][:3])
@@ -164,7 +199,9 @@ def markdown(raw: dict[str, Any], widths: list[int]) -> str:
         shown = [report._num(x, ".2f", "x") for x in ratios]  # noqa: SLF001
         lines.append(f"| {columns:,} | " + " | ".join(cells) + f" | {shown[0]} | {shown[1]} | {shown[2]}, {shown[3]} | "
                      + f"{report._num(store / columns if store else None, ',.0f')} | {'yes' if ok else '**no**'} |")  # fmt: skip
-    notes = [f"- `{r['tool']}` ({r['columns']} columns, round {r['round']}): {p}" for r in raw["runs"] for p in r["problems"]]
+    notes = [
+        f"- `{r['tool']}` ({r['columns']} columns, round {r['round']}): {p}" for r in raw["runs"] for p in r["problems"]
+    ]
     return "\n".join([*lines, "", *(["Mismatches:", "", *notes, ""] if notes else [])])
 
 

@@ -59,7 +59,14 @@ def measure(path: str, *, profile: bool) -> tuple[dict, dict | None]:
     queries = [lf.select(_aggregates(df.schema, profile))]
     if profile:
         sample = lf.gather_every(step) if step > 1 else lf
-        queries.append(sample.select([pl.col(c).cast(pl.Float64).fill_nan(None).quantile(LEVELS, interpolation="linear").alias(c) for c in numeric]))
+        queries.append(
+            sample.select(
+                [
+                    pl.col(c).cast(pl.Float64).fill_nan(None).quantile(LEVELS, interpolation="linear").alias(c)
+                    for c in numeric
+                ]
+            )
+        )
         queries.append(lf.select([pl.col(c).value_counts(name="n").implode() for c in counted]))
     main, *rest = pl.collect_all(queries)
     row = main.row(0, named=True)

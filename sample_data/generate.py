@@ -91,8 +91,8 @@ DISCOUNT_WEIGHTS = [0.55, 0.12, 0.12, 0.06, 0.06, 0.04, 0.02, 0.02, 0.01]
 
 EMAIL_RE = r"^[^@\s]+@[^@\s]+\.[a-z]+$"
 
-ORDERS_START = dt.datetime(2026, 9, 1, tzinfo=dt.timezone.utc)
-ORDERS_END = dt.datetime(2026, 11, 25, tzinfo=dt.timezone.utc)  # exclusive
+ORDERS_START = dt.datetime(2026, 9, 1, tzinfo=dt.UTC)
+ORDERS_END = dt.datetime(2026, 11, 25, tzinfo=dt.UTC)  # exclusive
 SIGNUP_START = dt.date(2020, 1, 1)
 SIGNUP_END = dt.date(2026, 11, 1)  # inclusive
 EVENT_DAYS = [dt.date(2026, 11, 19) + dt.timedelta(days=i) for i in range(7)]
@@ -107,32 +107,128 @@ DAILY_EMAIL_NULL_RANGE = (0.007, 0.013)  # 1 % +- 0.3 points
 US = 1_000_000  # microseconds per second
 
 FIRST_NAMES = {
-    "US": ["James", "Mary", "Michael", "Jennifer", "Robert", "Linda", "David", "Sarah",
-           "Daniel", "Emily", "José", "María", "Chloë", "Kevin", "Aisha", "Noah"],
-    "GB": ["Oliver", "Amelia", "Harry", "Isla", "George", "Zoë", "Siân", "Ewan",
-           "Niamh", "Jack", "Freya", "Thomas", "Ana", "Rhys"],
-    "DE": ["Lukas", "Anna", "Jürgen", "Lea", "Maximilian", "Sophie", "Jörg", "Björn",
-           "Łukasz", "Katharina", "Felix", "Mia", "Uwe"],
-    "FR": ["Léa", "Hugo", "Chloé", "Louis", "Zoé", "Théo", "François", "Amélie",
-           "Inès", "Camille", "Jérôme", "Manon"],
-    "NL": ["Daan", "Sanne", "Sem", "Noor", "Bram", "Fenna", "Jeroen", "Anouk",
-           "Thijs", "Femke", "Lotte"],
-    "SE": ["Björn", "Åsa", "Erik", "Maja", "Lars", "Elsa", "Linnéa", "Oskar",
-           "Märta", "Johan", "Ingrid"],
+    "US": [
+        "James",
+        "Mary",
+        "Michael",
+        "Jennifer",
+        "Robert",
+        "Linda",
+        "David",
+        "Sarah",
+        "Daniel",
+        "Emily",
+        "José",
+        "María",
+        "Chloë",
+        "Kevin",
+        "Aisha",
+        "Noah",
+    ],
+    "GB": [
+        "Oliver",
+        "Amelia",
+        "Harry",
+        "Isla",
+        "George",
+        "Zoë",
+        "Siân",
+        "Ewan",
+        "Niamh",
+        "Jack",
+        "Freya",
+        "Thomas",
+        "Ana",
+        "Rhys",
+    ],
+    "DE": [
+        "Lukas",
+        "Anna",
+        "Jürgen",
+        "Lea",
+        "Maximilian",
+        "Sophie",
+        "Jörg",
+        "Björn",
+        "Łukasz",
+        "Katharina",
+        "Felix",
+        "Mia",
+        "Uwe",
+    ],
+    "FR": ["Léa", "Hugo", "Chloé", "Louis", "Zoé", "Théo", "François", "Amélie", "Inès", "Camille", "Jérôme", "Manon"],
+    "NL": ["Daan", "Sanne", "Sem", "Noor", "Bram", "Fenna", "Jeroen", "Anouk", "Thijs", "Femke", "Lotte"],
+    "SE": ["Björn", "Åsa", "Erik", "Maja", "Lars", "Elsa", "Linnéa", "Oskar", "Märta", "Johan", "Ingrid"],
 }
 LAST_NAMES = {
-    "US": ["Smith", "Johnson", "Brown", "Garcia", "Miller", "Davis", "Rodríguez",
-           "Martínez", "Nguyen", "O'Brien", "Wilson", "Lee", "Silva"],
-    "GB": ["Taylor", "Jones", "Evans", "Wilson", "Thomas", "Roberts", "Wright",
-           "O'Connor", "Patel", "Hughes", "Walker", "Silva"],
-    "DE": ["Müller", "Schmidt", "Schneider", "Fischer", "Weiß", "Köhler", "Wagner",
-           "Becker", "Nowak", "Hoffmann", "Schäfer"],
-    "FR": ["Martin", "Bernard", "Dubois", "Lefèvre", "Moreau", "Girard", "Mercier",
-           "Fontaine", "Rousseau", "Lambert", "Faure"],
-    "NL": ["de Jong", "Jansen", "de Vries", "van den Berg", "Bakker", "Visser",
-           "van Dijk", "Smit", "Meijer", "Mulder"],
-    "SE": ["Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson",
-           "Öberg", "Åström", "Lindström", "Sjögren"],
+    "US": [
+        "Smith",
+        "Johnson",
+        "Brown",
+        "Garcia",
+        "Miller",
+        "Davis",
+        "Rodríguez",
+        "Martínez",
+        "Nguyen",
+        "O'Brien",
+        "Wilson",
+        "Lee",
+        "Silva",
+    ],
+    "GB": [
+        "Taylor",
+        "Jones",
+        "Evans",
+        "Wilson",
+        "Thomas",
+        "Roberts",
+        "Wright",
+        "O'Connor",
+        "Patel",
+        "Hughes",
+        "Walker",
+        "Silva",
+    ],
+    "DE": [
+        "Müller",
+        "Schmidt",
+        "Schneider",
+        "Fischer",
+        "Weiß",
+        "Köhler",
+        "Wagner",
+        "Becker",
+        "Nowak",
+        "Hoffmann",
+        "Schäfer",
+    ],
+    "FR": [
+        "Martin",
+        "Bernard",
+        "Dubois",
+        "Lefèvre",
+        "Moreau",
+        "Girard",
+        "Mercier",
+        "Fontaine",
+        "Rousseau",
+        "Lambert",
+        "Faure",
+    ],
+    "NL": ["de Jong", "Jansen", "de Vries", "van den Berg", "Bakker", "Visser", "van Dijk", "Smit", "Meijer", "Mulder"],
+    "SE": [
+        "Andersson",
+        "Johansson",
+        "Karlsson",
+        "Nilsson",
+        "Eriksson",
+        "Larsson",
+        "Öberg",
+        "Åström",
+        "Lindström",
+        "Sjögren",
+    ],
 }
 _ASCII_FOLD = {"ł": "l", "Ł": "L", "ß": "ss", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE"}
 
@@ -193,11 +289,11 @@ def make_phone(rng: random.Random, country: str) -> str:
 
 
 def epoch_us(t: dt.datetime) -> int:
-    return (t - dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)) // dt.timedelta(microseconds=1)
+    return (t - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)) // dt.timedelta(microseconds=1)
 
 
 def day_start_us(d: dt.date) -> int:
-    return epoch_us(dt.datetime(d.year, d.month, d.day, tzinfo=dt.timezone.utc))
+    return epoch_us(dt.datetime(d.year, d.month, d.day, tzinfo=dt.UTC))
 
 
 def utc_us(values: list[int], name: str) -> pl.Series:
@@ -239,8 +335,9 @@ def gen_customers() -> pl.DataFrame:
     rng = random.Random(SEED_CUSTOMERS)
     used: set[str] = set()
     span = (SIGNUP_END - SIGNUP_START).days
-    rows: dict[str, list] = {k: [] for k in
-                             ["customer_id", "name", "email", "phone", "country", "signup_date", "age", "tier"]}
+    rows: dict[str, list] = {
+        k: [] for k in ["customer_id", "name", "email", "phone", "country", "signup_date", "age", "tier"]
+    }
     for cid in range(1, PLANTED["customers.rows"] + 1):
         country = rng.choices(COUNTRIES, weights=COUNTRY_WEIGHTS)[0]
         first = rng.choice(FIRST_NAMES[country])
@@ -253,24 +350,40 @@ def gen_customers() -> pl.DataFrame:
         rows["signup_date"].append((SIGNUP_START + dt.timedelta(days=rng.randint(0, span))).isoformat())
         rows["age"].append(min(90, max(18, round(rng.triangular(18, 90, 33)))))
         rows["tier"].append(rng.choices(TIERS, weights=TIER_WEIGHTS)[0])
-    return pl.DataFrame(rows, schema={
-        "customer_id": pl.Int64, "name": pl.String, "email": pl.String, "phone": pl.String,
-        "country": pl.String, "signup_date": pl.String, "age": pl.Int64, "tier": pl.String,
-    })
+    return pl.DataFrame(
+        rows,
+        schema={
+            "customer_id": pl.Int64,
+            "name": pl.String,
+            "email": pl.String,
+            "phone": pl.String,
+            "country": pl.String,
+            "signup_date": pl.String,
+            "age": pl.Int64,
+            "tier": pl.String,
+        },
+    )
 
 
 # --------------------------------------------------------------------------
 # orders (shared by orders.parquet, bad/orders.parquet and orders_daily/)
 # --------------------------------------------------------------------------
 ORDERS_SCHEMA = {
-    "order_id": pl.Int64, "customer_id": pl.Int64, "email": pl.String, "country": pl.String,
-    "amount": pl.Float64, "quantity": pl.Int32, "status": pl.String,
-    "order_ts": pl.Datetime("us", "UTC"), "discount": pl.Float64,
+    "order_id": pl.Int64,
+    "customer_id": pl.Int64,
+    "email": pl.String,
+    "country": pl.String,
+    "amount": pl.Float64,
+    "quantity": pl.Int32,
+    "status": pl.String,
+    "order_ts": pl.Datetime("us", "UTC"),
+    "discount": pl.Float64,
 }
 
 
-def gen_order_columns(rng: random.Random, customers: pl.DataFrame, ts_us: list[int], first_id: int,
-                      discount_nulls: int) -> dict[str, list]:
+def gen_order_columns(
+    rng: random.Random, customers: pl.DataFrame, ts_us: list[int], first_id: int, discount_nulls: int
+) -> dict[str, list]:
     """Order rows with every email filled in; the caller decides which emails go missing."""
     n = len(ts_us)
     cust_email = customers["email"].to_list()
@@ -340,9 +453,9 @@ def gen_bad_orders(cols: dict[str, list], good_null_rows: list[int]) -> tuple[di
     k_q0 = PLANTED["bad_orders.quantity_zero"]
     chosen = rng.sample(free, 2 * k_dup + k_neg + k_lost + k_q0)
     dup_rows = sorted(chosen[: 2 * k_dup])
-    neg_rows = sorted(chosen[2 * k_dup: 2 * k_dup + k_neg])
-    lost_rows = sorted(chosen[2 * k_dup + k_neg: 2 * k_dup + k_neg + k_lost])
-    q0_rows = sorted(chosen[2 * k_dup + k_neg + k_lost:])
+    neg_rows = sorted(chosen[2 * k_dup : 2 * k_dup + k_neg])
+    lost_rows = sorted(chosen[2 * k_dup + k_neg : 2 * k_dup + k_neg + k_lost])
+    q0_rows = sorted(chosen[2 * k_dup + k_neg + k_lost :])
     donors, reusers = dup_rows[0::2], dup_rows[1::2]  # each donor row comes before its reuser
     for d, r in zip(donors, reusers, strict=True):
         assert d < r
@@ -353,8 +466,13 @@ def gen_bad_orders(cols: dict[str, list], good_null_rows: list[int]) -> tuple[di
         out["status"][i] = "lost"
     for i in q0_rows:
         out["quantity"][i] = 0
-    where = {"donor_rows": donors, "reusing_rows": reusers, "negative_amount_rows": neg_rows,
-             "status_lost_rows": lost_rows, "quantity_zero_rows": q0_rows}
+    where = {
+        "donor_rows": donors,
+        "reusing_rows": reusers,
+        "negative_amount_rows": neg_rows,
+        "status_lost_rows": lost_rows,
+        "quantity_zero_rows": q0_rows,
+    }
     return out, where
 
 
@@ -384,8 +502,13 @@ def gen_bad_customers(customers: pl.DataFrame) -> pl.DataFrame:
 # --------------------------------------------------------------------------
 # events
 # --------------------------------------------------------------------------
-EVENTS_SCHEMA = {"event_id": pl.String, "user_id": pl.Int64, "event_type": pl.String,
-                 "value": pl.Float64, "ts": pl.Datetime("us", "UTC")}
+EVENTS_SCHEMA = {
+    "event_id": pl.String,
+    "user_id": pl.Int64,
+    "event_type": pl.String,
+    "value": pl.Float64,
+    "ts": pl.Datetime("us", "UTC"),
+}
 
 
 def gen_events() -> dict[dt.date, dict[str, list]]:
@@ -431,8 +554,9 @@ def gen_bad_events(events: dict[dt.date, dict[str, list]]) -> tuple[dict[dt.date
         non_null = [i for i, v in enumerate(vals) if v is not None]
         for i in pick(rng, non_null, target - (len(vals) - len(non_null))):
             vals[i] = None
-    candidates = [(d_i, i) for d_i, day in enumerate(EVENT_DAYS)
-                  for i, v in enumerate(out[day]["value"]) if v is not None]
+    candidates = [
+        (d_i, i) for d_i, day in enumerate(EVENT_DAYS) for i, v in enumerate(out[day]["value"]) if v is not None
+    ]
     negatives = sorted(rng.sample(candidates, PLANTED["bad_events.negative_value"]))
     per_day = {day.isoformat(): 0 for day in EVENT_DAYS}
     for d_i, i in negatives:
@@ -442,9 +566,14 @@ def gen_bad_events(events: dict[dt.date, dict[str, list]]) -> tuple[dict[dt.date
     for day in EVENT_DAYS:
         n = len(out[day]["event_id"])
         out[day]["debug_payload"] = [
-            json.dumps({"sdk": rng.choice(["web/4.12.0", "web/4.12.1", "ios/7.3.2", "android/7.3.0"]),
-                        "trace_id": f"{rng.getrandbits(64):016x}",
-                        "retries": rng.choice([0, 0, 0, 1, 2])}, separators=(",", ":"))
+            json.dumps(
+                {
+                    "sdk": rng.choice(["web/4.12.0", "web/4.12.1", "ios/7.3.2", "android/7.3.0"]),
+                    "trace_id": f"{rng.getrandbits(64):016x}",
+                    "retries": rng.choice([0, 0, 0, 1, 2]),
+                },
+                separators=(",", ":"),
+            )
             for _ in range(n)
         ]
     return out, per_day
@@ -473,8 +602,16 @@ def gen_orders_daily(customers: pl.DataFrame) -> tuple[dict[dt.date, pl.DataFram
         cols = gen_order_columns(rng, customers, ts, next_id, round(0.2 * n))
         cols = with_email_nulls(cols, pick(rng, list(range(n)), k_null))
         frames[day] = orders_frame(cols)
-        plan.append({"date": day, "weekday": day.strftime("%a"), "expected": round(expected),
-                     "usual": usual, "rows": n, "email_nulls": k_null})
+        plan.append(
+            {
+                "date": day,
+                "weekday": day.strftime("%a"),
+                "expected": round(expected),
+                "usual": usual,
+                "rows": n,
+                "email_nulls": k_null,
+            }
+        )
         next_id += n
     return frames, plan
 
@@ -512,9 +649,18 @@ def verify(daily_plan: list[dict], bad_event_negatives: dict[str, int]) -> tuple
     # customers.csv
     c = pl.read_csv(HERE / "customers.csv")
     schemas["customers.csv"] = c.schema
-    assert c.schema == pl.Schema({"customer_id": pl.Int64, "name": pl.String, "email": pl.String,
-                                  "phone": pl.String, "country": pl.String, "signup_date": pl.String,
-                                  "age": pl.Int64, "tier": pl.String}), c.schema
+    assert c.schema == pl.Schema(
+        {
+            "customer_id": pl.Int64,
+            "name": pl.String,
+            "email": pl.String,
+            "phone": pl.String,
+            "country": pl.String,
+            "signup_date": pl.String,
+            "age": pl.Int64,
+            "tier": pl.String,
+        }
+    ), c.schema
     m["customers.rows"] = c.height
     assert c.null_count().sum_horizontal().item() == 0
     assert c["customer_id"].to_list() == list(range(1, 501))
@@ -526,11 +672,14 @@ def verify(daily_plan: list[dict], bad_event_negatives: dict[str, int]) -> tuple
     names = " ".join(c["name"].to_list())
     for needle in ("José", "Zoë", "Łukasz"):
         assert needle in names, needle
-    m["customers.non_ascii_names"] = int(c["name"].map_elements(lambda s: not s.isascii(),
-                                                                 return_dtype=pl.Boolean).sum())
+    m["customers.non_ascii_names"] = int(
+        c["name"].map_elements(lambda s: not s.isascii(), return_dtype=pl.Boolean).sum()
+    )
     # orders' email/country are the customer's
-    joined = o.join(c.select("customer_id", pl.col("email").alias("c_email"), pl.col("country").alias("c_country")),
-                    on="customer_id")
+    joined = o.join(
+        c.select("customer_id", pl.col("email").alias("c_email"), pl.col("country").alias("c_country")),
+        on="customer_id",
+    )
     assert joined.filter(pl.col("email").is_not_null() & (pl.col("email") != pl.col("c_email"))).height == 0
     assert (joined["country"] == joined["c_country"]).all()
 
@@ -551,15 +700,22 @@ def verify(daily_plan: list[dict], bad_event_negatives: dict[str, int]) -> tuple
     m["events.rows"] = e.height
     m["events.value_nulls"] = e["value"].null_count()
     assert 0.03 <= m["events.value_nulls"] / e.height <= 0.08
-    assert e["event_id"].is_unique().all() and e["event_id"].str.contains(r"^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$").all()
+    assert (
+        e["event_id"].is_unique().all()
+        and e["event_id"].str.contains(r"^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$").all()
+    )
     assert e["user_id"].is_between(1, 500).all()
     assert set(e["event_type"].unique()) == set(EVENT_TYPES)
     assert (e["value"].drop_nulls() >= 0).all()
     assert e.filter(pl.col("event_type") == "purchase")["value"].null_count() == 0
     assert (e["ts"].dt.date() == e["event_date"]).all()
-    m["events.value_nulls_by_type"] = {r["event_type"]: r["nulls"] for r in
-                                       e.group_by("event_type").agg(pl.col("value").null_count().alias("nulls"))
-                                       .sort("event_type").iter_rows(named=True)}
+    m["events.value_nulls_by_type"] = {
+        r["event_type"]: r["nulls"]
+        for r in e.group_by("event_type")
+        .agg(pl.col("value").null_count().alias("nulls"))
+        .sort("event_type")
+        .iter_rows(named=True)
+    }
     m["events.rows_by_type"] = dict(e["event_type"].value_counts().sort("event_type").iter_rows())
 
     # bad/orders.parquet
@@ -590,8 +746,11 @@ def verify(daily_plan: list[dict], bad_event_negatives: dict[str, int]) -> tuple
     assert b["email"].drop_nulls().str.contains(EMAIL_RE).all()
     # rows carrying at least one planted defect (email null / later copy of an id / neg / lost / qty 0)
     m["bad_orders.rows_with_any_defect"] = b.filter(
-        pl.col("email").is_null() | ~pl.col("order_id").is_first_distinct() | (pl.col("amount") < 0)
-        | (pl.col("status") == "lost") | (pl.col("quantity") == 0)
+        pl.col("email").is_null()
+        | ~pl.col("order_id").is_first_distinct()
+        | (pl.col("amount") < 0)
+        | (pl.col("status") == "lost")
+        | (pl.col("quantity") == 0)
     ).height
     assert m["bad_orders.rows_with_any_defect"] == 200 + 5 + 7 + 4 + 3  # defects sit on disjoint rows
 
@@ -618,8 +777,11 @@ def verify(daily_plan: list[dict], bad_event_negatives: dict[str, int]) -> tuple
     schemas["bad/events/ (hive)"] = be.schema
     assert dict(be.schema) == {**EVENTS_SCHEMA, "debug_payload": pl.String, "event_date": pl.Date}
     m["bad_events.rows"] = be.height
-    bper = be.group_by("event_date").agg(pl.col("value").null_count().alias("nulls"),
-                                         (pl.col("value") < 0).sum().alias("neg")).sort("event_date")
+    bper = (
+        be.group_by("event_date")
+        .agg(pl.col("value").null_count().alias("nulls"), (pl.col("value") < 0).sum().alias("neg"))
+        .sort("event_date")
+    )
     assert bper["nulls"].unique().to_list() == [75]
     m["bad_events.value_nulls_per_partition"] = 75
     m["bad_events.value_nulls"] = be["value"].null_count()
@@ -642,9 +804,11 @@ def verify(daily_plan: list[dict], bad_event_negatives: dict[str, int]) -> tuple
     assert od["order_id"].to_list() == list(range(1, od.height + 1))
     assert (od["order_ts"].dt.date() == od["order_date"]).all()
     assert od["email"].drop_nulls().str.contains(EMAIL_RE).all()
-    daily = (od.group_by("order_date")
-             .agg(pl.len().alias("rows"), pl.col("email").null_count().alias("email_nulls"))
-             .sort("order_date"))
+    daily = (
+        od.group_by("order_date")
+        .agg(pl.len().alias("rows"), pl.col("email").null_count().alias("email_nulls"))
+        .sort("order_date")
+    )
     assert daily["rows"].to_list() == [p["rows"] for p in daily_plan]
     assert daily["email_nulls"].to_list() == [p["email_nulls"] for p in daily_plan]
     for p in daily_plan:
@@ -658,7 +822,8 @@ def verify(daily_plan: list[dict], bad_event_negatives: dict[str, int]) -> tuple
         else:
             assert abs(p["rows"] / p["expected"] - 1) <= DAILY_NOISE + 0.001, p
     m["orders_daily.spike_email_null_fraction"] = next(
-        p["email_nulls"] / p["rows"] for p in daily_plan if p["date"] == SPIKE_DAY)
+        p["email_nulls"] / p["rows"] for p in daily_plan if p["date"] == SPIKE_DAY
+    )
     return m, schemas
 
 
@@ -673,8 +838,10 @@ def render_readme(m: dict, schemas: dict[str, pl.Schema], daily_plan: list[dict]
     outage = next(p for p in daily_plan if p["date"] == OUTAGE_DAY)
     spike = next(p for p in daily_plan if p["date"] == SPIKE_DAY)
     normal = [p for p in daily_plan if p["date"] not in (OUTAGE_DAY, SPIKE_DAY)]
+
     def avg(rows: list[dict]) -> float:
         return sum(r["rows"] for r in rows) / len(rows)
+
     wd = [p for p in normal if p["date"].weekday() < 5]
     sat = [p for p in normal if p["date"].weekday() == 5]
     sun = [p for p in normal if p["date"].weekday() == 6]
@@ -691,14 +858,14 @@ def render_readme(m: dict, schemas: dict[str, pl.Schema], daily_plan: list[dict]
     a("```")
     a("")
     a("Fixed seeds (`random.Random(seed)`, one per dataset), no clock reads: running it twice gives")
-    a("byte-identical files. Parquet is written by polars with `compression=\"zstd\"`, `statistics=True`;")
+    a('byte-identical files. Parquet is written by polars with `compression="zstd"`, `statistics=True`;')
     a("the only file-level metadata is polars' `created_by` and the Arrow schema (no timestamps).")
     a("The script reads every file back, measures the planted defects below and `assert`s them against")
     a("its `PLANTED` table, so the numbers in this README are the numbers in the files.")
     a("")
-    a("Columns that hold timestamps are `Datetime(\"us\", \"UTC\")`. Hive-partitioned folders carry the")
+    a('Columns that hold timestamps are `Datetime("us", "UTC")`. Hive-partitioned folders carry the')
     a("partition column only in the folder name (`event_date=2026-11-19/`); read them with")
-    a("`pl.scan_parquet(\"sample_data/events/**/*.parquet\", hive_partitioning=True)`, which adds it as `Date`.")
+    a('`pl.scan_parquet("sample_data/events/**/*.parquet", hive_partitioning=True)`, which adds it as `Date`.')
     a("")
     a("## Files")
     a("")
@@ -706,11 +873,21 @@ def render_readme(m: dict, schemas: dict[str, pl.Schema], daily_plan: list[dict]
     a("|---|---:|---:|---|")
     a(f"| `orders.parquet` | {m['orders.rows']} | {sizes['orders.parquet']} | good orders |")
     a(f"| `customers.csv` | {m['customers.rows']} | {sizes['customers.csv']} | good customers (UTF-8 CSV) |")
-    a(f"| `events/event_date=2026-11-19 … 2026-11-25/part-0.parquet` | {m['events.rows']} (7 × 300) | {sizes['events']} | good events, hive |")
-    a(f"| `bad/orders.parquet` | {m['bad_orders.rows']} | {sizes['bad/orders.parquet']} | orders with planted defects |")
-    a(f"| `bad/customers.csv` | {m['bad_customers.rows']} | {sizes['bad/customers.csv']} | customers with schema drift |")
-    a(f"| `bad/events/event_date=…/part-0.parquet` | {m['bad_events.rows']} (7 × 300) | {sizes['bad/events']} | events with planted defects, hive |")
-    a(f"| `orders_daily/order_date=2026-09-01 … 2026-10-30/part-0.parquet` | {m['orders_daily.rows']} (60 days) | {sizes['orders_daily']} | daily orders with planted incidents, hive |")
+    a(
+        f"| `events/event_date=2026-11-19 … 2026-11-25/part-0.parquet` | {m['events.rows']} (7 × 300) | {sizes['events']} | good events, hive |"
+    )
+    a(
+        f"| `bad/orders.parquet` | {m['bad_orders.rows']} | {sizes['bad/orders.parquet']} | orders with planted defects |"
+    )
+    a(
+        f"| `bad/customers.csv` | {m['bad_customers.rows']} | {sizes['bad/customers.csv']} | customers with schema drift |"
+    )
+    a(
+        f"| `bad/events/event_date=…/part-0.parquet` | {m['bad_events.rows']} (7 × 300) | {sizes['bad/events']} | events with planted defects, hive |"
+    )
+    a(
+        f"| `orders_daily/order_date=2026-09-01 … 2026-10-30/part-0.parquet` | {m['orders_daily.rows']} (60 days) | {sizes['orders_daily']} | daily orders with planted incidents, hive |"
+    )
     a("")
     a(f"Total size of `sample_data/`: {sizes['total']} bytes.")
     a("")
@@ -742,7 +919,9 @@ def render_readme(m: dict, schemas: dict[str, pl.Schema], daily_plan: list[dict]
     a("```")
     a("")
     a(f"- {m['customers.rows']} rows, no nulls; `customer_id` 1..500 unique; `email` unique and valid.")
-    a(f"- {m['customers.non_ascii_names']} names contain non-ASCII characters (e.g. José, Zoë, Łukasz, Åsa, Jürgen Müller).")
+    a(
+        f"- {m['customers.non_ascii_names']} names contain non-ASCII characters (e.g. José, Zoë, Łukasz, Åsa, Jürgen Müller)."
+    )
     a("  Their emails are ASCII-folded (`Łukasz` → `lukasz`, `Weiß` → `weiss`, `Åström` → `astrom`).")
     a("- `phone` in the country's format, from fiction/drama ranges where they exist")
     a("  (`+1 415 555 0134`, `+44 20 7946 0123`, `+33 1 99 00 12 34`, …).")
@@ -761,9 +940,11 @@ def render_readme(m: dict, schemas: dict[str, pl.Schema], daily_plan: list[dict]
     rows_by_type = ", ".join(f"{k} {v}" for k, v in m["events.rows_by_type"].items())
     a(f"- `event_type` in {{view, click, purchase}} ({rows_by_type}).")
     a("- `value` ≥ 0 (purchase: order value; click: 0.01–2.00; view: 0.00–0.25). Exactly")
-    a(f"  **{m['events.value_nulls_per_partition']} nulls per partition = {m['events.value_nulls']} of {m['events.rows']}"
-      f" ({m['events.value_nulls'] / m['events.rows']:.1%})**, only on view/click rows"
-      f" ({', '.join(f'{k} {v}' for k, v in m['events.value_nulls_by_type'].items())}); purchase rows always have a value.")
+    a(
+        f"  **{m['events.value_nulls_per_partition']} nulls per partition = {m['events.value_nulls']} of {m['events.rows']}"
+        f" ({m['events.value_nulls'] / m['events.rows']:.1%})**, only on view/click rows"
+        f" ({', '.join(f'{k} {v}' for k, v in m['events.value_nulls_by_type'].items())}); purchase rows always have a value."
+    )
     a("")
     a("## Bad data (`bad/`) — the planted truth")
     a("")
@@ -774,21 +955,31 @@ def render_readme(m: dict, schemas: dict[str, pl.Schema], daily_plan: list[dict]
     a("")
     a("| defect | count |")
     a("|---|---:|")
-    a(f"| duplicate `order_id`: rows that reuse an earlier row's id | **{m['bad_orders.extra_rows_from_duplicates']}** |")
-    a(f"| … distinct `order_id` values that occur more than once (each exactly twice) | **{m['bad_orders.duplicate_id_values']}** |")
-    a(f"| … rows involved in duplicates (`order_id.is_duplicated().sum()`) | **{m['bad_orders.rows_involved_in_duplicates']}** |")
+    a(
+        f"| duplicate `order_id`: rows that reuse an earlier row's id | **{m['bad_orders.extra_rows_from_duplicates']}** |"
+    )
+    a(
+        f"| … distinct `order_id` values that occur more than once (each exactly twice) | **{m['bad_orders.duplicate_id_values']}** |"
+    )
+    a(
+        f"| … rows involved in duplicates (`order_id.is_duplicated().sum()`) | **{m['bad_orders.rows_involved_in_duplicates']}** |"
+    )
     a(f"| … distinct `order_id` values in the file | {m['bad_orders.distinct_order_ids']} |")
     a(f"| negative `amount` (also the count outside [0.5, 2000]) | **{m['bad_orders.negative_amount']}** |")
-    a(f"| `status` = \"lost\" (the only value outside the set) | **{m['bad_orders.status_lost']}** |")
+    a(f'| `status` = "lost" (the only value outside the set) | **{m["bad_orders.status_lost"]}** |')
     a(f"| `email` nulls (10 %; includes the 20 nulls of the good file) | **{m['bad_orders.email_nulls']}** |")
     a(f"| `quantity` = 0 (the only values outside 1..20) | **{m['bad_orders.quantity_zero']}** |")
     a("")
     a(f"- Duplicated ids: {m['bad_orders.duplicated_ids']}. Ids that no longer occur (their rows took an")
     a(f"  earlier id): {m['bad_orders.missing_ids']}.")
     a("- Only `order_id` is repeated; the rest of those rows differ, so a whole-row duplicate check finds 0.")
-    a(f"- Rows with at least one defect: {m['bad_orders.rows_with_any_defect']}"
-      " (200 email nulls + 5 reusing rows + 7 + 4 + 3; the 5 'donor' rows whose id is reused are unchanged).")
-    a(f"- Unchanged on purpose: `discount` still has {m['bad_orders.discount_nulls']} nulls, and all non-null emails are valid.")
+    a(
+        f"- Rows with at least one defect: {m['bad_orders.rows_with_any_defect']}"
+        " (200 email nulls + 5 reusing rows + 7 + 4 + 3; the 5 'donor' rows whose id is reused are unchanged)."
+    )
+    a(
+        f"- Unchanged on purpose: `discount` still has {m['bad_orders.discount_nulls']} nulls, and all non-null emails are valid."
+    )
     a("")
     a("### `bad/customers.csv`")
     a("")
@@ -797,11 +988,15 @@ def render_readme(m: dict, schemas: dict[str, pl.Schema], daily_plan: list[dict]
     a("```")
     a("")
     a("- **Missing column**: `signup_date` is gone entirely.")
-    a(f"- **Type change**: `age` reads as String — **{m['bad_customers.age_with_years_suffix']} rows** look like"
-      f" `\"34 years\"`, the other {m['bad_customers.rows'] - m['bad_customers.age_with_years_suffix']} are plain"
-      " digits. Three of them are in the first 100 data rows, so")
+    a(
+        f"- **Type change**: `age` reads as String — **{m['bad_customers.age_with_years_suffix']} rows** look like"
+        f' `"34 years"`, the other {m["bad_customers.rows"] - m["bad_customers.age_with_years_suffix"]} are plain'
+        " digits. Three of them are in the first 100 data rows, so"
+    )
     a("  polars' default `infer_schema_length=100` already infers String.")
-    a(f"- **Out-of-set value**: **{m['bad_customers.tier_gold']} rows** with `tier` = \"gold\" (disjoint from the age rows).")
+    a(
+        f'- **Out-of-set value**: **{m["bad_customers.tier_gold"]} rows** with `tier` = "gold" (disjoint from the age rows).'
+    )
     a("- Everything else is identical to `customers.csv` (500 rows, no nulls).")
     a("")
     a("### `bad/events/` (hive, same 7 partitions)")
@@ -810,8 +1005,10 @@ def render_readme(m: dict, schemas: dict[str, pl.Schema], daily_plan: list[dict]
     a(fmt_schema(schemas["bad/events/ (hive)"]))
     a("```")
     a("")
-    a(f"- `value` nulls: exactly **{m['bad_events.value_nulls_per_partition']} per partition = {m['bad_events.value_nulls']}"
-      f" of {m['bad_events.rows']} (25 %)** (the good file's 15 per partition plus 60 more, now also on purchase rows).")
+    a(
+        f"- `value` nulls: exactly **{m['bad_events.value_nulls_per_partition']} per partition = {m['bad_events.value_nulls']}"
+        f" of {m['bad_events.rows']} (25 %)** (the good file's 15 per partition plus 60 more, now also on purchase rows)."
+    )
     neg = ", ".join(f"{d}: {n}" for d, n in m["bad_events.negative_value_by_partition"].items())
     a(f"- **{m['bad_events.negative_value']} rows** with negative `value` (by partition — {neg}).")
     a("- **Extra column** `debug_payload` (String, small JSON, no nulls) in every file, after `ts`.")
@@ -830,26 +1027,37 @@ def render_readme(m: dict, schemas: dict[str, pl.Schema], daily_plan: list[dict]
     a("Normal behaviour: expected rows = base × 1.003^day_index (base: Mon–Fri 1000, Sat 650, Sun 550;")
     a("day_index 0 = 2026-09-01), times uniform noise within ±4 %. `email` null fraction per day is drawn")
     a("from [0.7 %, 1.3 %].")
-    a(f"Over the 58 normal days: weekday mean {avg(wd):.0f} rows, Saturday mean {avg(sat):.0f}, Sunday mean"
-      f" {avg(sun):.0f}; email null fraction {min(nfr):.2%} – {max(nfr):.2%}.")
+    a(
+        f"Over the 58 normal days: weekday mean {avg(wd):.0f} rows, Saturday mean {avg(sat):.0f}, Sunday mean"
+        f" {avg(sun):.0f}; email null fraction {min(nfr):.2%} – {max(nfr):.2%}."
+    )
     a("")
     a("Planted incidents:")
     a("")
-    a(f"- **{OUTAGE_DAY} ({outage['weekday']}) — volume drop / outage**: {outage['rows']} rows, half of the"
-      f" {outage['usual']} that day would have had (trend-only expectation {outage['expected']}). Email nulls"
-      f" that day are normal ({outage['email_nulls']}).")
-    a(f"- **{SPIKE_DAY} ({spike['weekday']}) — email null spike**: {spike['email_nulls']} of {spike['rows']} rows"
-      f" ({m['orders_daily.spike_email_null_fraction']:.2%}) have a null `email`; the row count is normal.")
+    a(
+        f"- **{OUTAGE_DAY} ({outage['weekday']}) — volume drop / outage**: {outage['rows']} rows, half of the"
+        f" {outage['usual']} that day would have had (trend-only expectation {outage['expected']}). Email nulls"
+        f" that day are normal ({outage['email_nulls']})."
+    )
+    a(
+        f"- **{SPIKE_DAY} ({spike['weekday']}) — email null spike**: {spike['email_nulls']} of {spike['rows']} rows"
+        f" ({m['orders_daily.spike_email_null_fraction']:.2%}) have a null `email`; the row count is normal."
+    )
     a("")
     a("Per-day truth:")
     a("")
     a("| order_date | day | expected (trend) | rows | email nulls | email null % | note |")
     a("|---|---|---:|---:|---:|---:|---|")
     for p in daily_plan:
-        note = "outage (half volume)" if p["date"] == OUTAGE_DAY else (
-            "email null spike" if p["date"] == SPIKE_DAY else "")
-        a(f"| {p['date']} | {p['weekday']} | {p['expected']} | {p['rows']} | {p['email_nulls']} |"
-          f" {p['email_nulls'] / p['rows']:.2%} | {note} |")
+        note = (
+            "outage (half volume)"
+            if p["date"] == OUTAGE_DAY
+            else ("email null spike" if p["date"] == SPIKE_DAY else "")
+        )
+        a(
+            f"| {p['date']} | {p['weekday']} | {p['expected']} | {p['rows']} | {p['email_nulls']} |"
+            f" {p['email_nulls'] / p['rows']:.2%} | {note} |"
+        )
     a("")
     return "\n".join(L)
 
@@ -876,8 +1084,10 @@ def main() -> int:
         write_parquet(events_frame(cols), HERE / "events" / f"event_date={day}" / "part-0.parquet")
     bad_events, bad_neg = gen_bad_events(events)
     for day, cols in bad_events.items():
-        write_parquet(events_frame(cols, {"debug_payload": pl.String}),
-                      HERE / "bad" / "events" / f"event_date={day}" / "part-0.parquet")
+        write_parquet(
+            events_frame(cols, {"debug_payload": pl.String}),
+            HERE / "bad" / "events" / f"event_date={day}" / "part-0.parquet",
+        )
 
     daily, daily_plan = gen_orders_daily(customers)
     for day, df in daily.items():
@@ -894,8 +1104,18 @@ def main() -> int:
     def size(p: Path) -> int:
         return p.stat().st_size if p.is_file() else sum(f.stat().st_size for f in p.rglob("*") if f.is_file())
 
-    sizes = {k: size(HERE / k) for k in ("orders.parquet", "customers.csv", "events", "bad/orders.parquet",
-                                         "bad/customers.csv", "bad/events", "orders_daily")}
+    sizes = {
+        k: size(HERE / k)
+        for k in (
+            "orders.parquet",
+            "customers.csv",
+            "events",
+            "bad/orders.parquet",
+            "bad/customers.csv",
+            "bad/events",
+            "orders_daily",
+        )
+    }
     # The total covers the data files, this script and README.md itself; the README's length depends
     # on the digits of the total, so iterate to a fixed point (converges in one or two rounds).
     readme = render_readme(measured, schemas, daily_plan, {**sizes, "total": 0})

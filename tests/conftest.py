@@ -96,11 +96,7 @@ class CliResult:
 
 def clean_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """The caller's environment without stewardgate/pandera/colour settings, the pinned as-of date, plus ``extra``."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(_SCRUBBED_PREFIXES) and k not in _SCRUBBED_NAMES
-    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith(_SCRUBBED_PREFIXES) and k not in _SCRUBBED_NAMES}
     env["STEWARDGATE_AS_OF"] = AS_OF
     env.update(extra or {})
     return env
@@ -221,7 +217,11 @@ def suite_text(
 
     ``top`` adds further top-level keys (``engine: pandera``, ``waivers: [...]``...).
     """
-    dataset = {"name": name, **({"path": path} if path is not None else {}), **(dataset_extra or {})}  # None: a SQL table
+    dataset = {
+        "name": name,
+        **({"path": path} if path is not None else {}),
+        **(dataset_extra or {}),
+    }  # None: a SQL table
     stewardship = {"owner": "owner@example.com", "steward": "steward@example.com", **(stewardship_extra or {})}
     lines = [
         "version: 1",

@@ -100,9 +100,7 @@ def test_rule_defaults() -> None:
         ({"metric": "row_count", "severity": "warn"}, "severity", "Extra inputs are not permitted"),
     ],
 )
-def test_rule_errors_point_at_the_key(
-    given: dict[str, Any], where: str, message: str | None
-) -> None:
+def test_rule_errors_point_at_the_key(given: dict[str, Any], where: str, message: str | None) -> None:
     with pytest.raises(ValidationError) as caught:
         AnomalyRule(**given)
     errors = {".".join(map(str, e["loc"])): e["msg"] for e in caught.value.errors()}
@@ -126,8 +124,7 @@ def test_the_reason_reads_as_a_sentence() -> None:
     verdict = judge(alternating(), Point(day(28), 512.0), ROW_COUNT)
     assert verdict.level == "error"
     assert verdict.reason == (
-        "row_count 512 is 49% below the median 1,000 of the last 28 runs "
-        "(robust z -32.0, error at 5)"
+        "row_count 512 is 49% below the median 1,000 of the last 28 runs (robust z -32.0, error at 5)"
     )
     assert (verdict.median, verdict.mad, verdict.n) == (1000.0, 10.0, 28)
     assert (verdict.window_start, verdict.window_end) == (day(0), day(27))
@@ -138,8 +135,7 @@ def test_an_ordinary_value_is_ok_and_the_band_includes_materiality() -> None:
     verdict = judge(alternating(), Point(day(28), 1012.0), ROW_COUNT)
     assert verdict.level == "ok" and not verdict.anomalous
     assert verdict.reason == (
-        "row_count 1,012 is 1.2% above the median 1,000 of the last 28 runs "
-        "(robust z +0.8, warn at 3.5)"
+        "row_count 1,012 is 1.2% above the median 1,000 of the last 28 runs (robust z +0.8, warn at 3.5)"
     )
     # the warn band is +-3.5 x 15.2; a row count must also move 10% to count
     assert (verdict.expected_low, verdict.expected_high) == (900.0, 1100.0)
@@ -216,9 +212,7 @@ class StoredPoint:
 
 
 def test_judge_takes_stored_points_and_says_how_far_back_it_looks() -> None:
-    stored = [
-        StoredPoint(p.as_of, p.value, p.anomalous, f"run-{i}") for i, p in enumerate(alternating())
-    ]
+    stored = [StoredPoint(p.as_of, p.value, p.anomalous, f"run-{i}") for i, p in enumerate(alternating())]
     assert judge(stored, Point(day(28), 512.0), ROW_COUNT).level == "error"
     assert lookback_runs(PLAIN) == 28
     assert lookback_runs(WEEKLY) == 196
@@ -256,9 +250,7 @@ def test_weekday_seasonality_learns_each_weekday_until_it_has_four_runs() -> Non
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    ("rule", "weekly"), [(ROW_COUNT, None), (WEEKLY, S.BUSINESS_WEEK)], ids=["plain", "weekly"]
-)
+@pytest.mark.parametrize(("rule", "weekly"), [(ROW_COUNT, None), (WEEKLY, S.BUSINESS_WEEK)], ids=["plain", "weekly"])
 def test_planted_anomalies_are_flagged_and_hardly_anything_else(
     rule: AnomalyRule, weekly: tuple[float, ...] | None
 ) -> None:
@@ -294,9 +286,7 @@ def test_planted_spikes_in_column_metrics_are_flagged(make: Any, rule: AnomalyRu
 def _clean_series(seed: int) -> list[tuple[S.Series, AnomalyRule]]:
     """A row count, a null fraction and a mean with seed-drawn noise levels and trends."""
     rng = np.random.default_rng(seed)
-    counts = S.daily_counts(
-        seed, noise=float(rng.uniform(0.02, 0.08)), trend=float(rng.uniform(-0.001, 0.002))
-    )
+    counts = S.daily_counts(seed, noise=float(rng.uniform(0.02, 0.08)), trend=float(rng.uniform(-0.001, 0.002)))
     nulls = S.null_fractions(seed, fraction=float(rng.uniform(0.005, 0.05)))
     means = S.column_means(seed, noise=float(rng.uniform(0.005, 0.03)))
     return [
@@ -404,9 +394,7 @@ def test_a_metric_that_often_bursts_gets_a_wider_band_than_a_steady_one() -> Non
 
 
 @pytest.mark.parametrize("factor", [0.55, 1.6])
-@pytest.mark.parametrize(
-    ("rule", "weekly"), [(ROW_COUNT, None), (WEEKLY, S.BUSINESS_WEEK)], ids=["plain", "weekly"]
-)
+@pytest.mark.parametrize(("rule", "weekly"), [(ROW_COUNT, None), (WEEKLY, S.BUSINESS_WEEK)], ids=["plain", "weekly"])
 def test_a_level_shift_alerts_on_its_first_nights_then_becomes_normal(
     factor: float, rule: AnomalyRule, weekly: tuple[float, ...] | None
 ) -> None:

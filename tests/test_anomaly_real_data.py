@@ -29,12 +29,8 @@ SLICES = {"births": 0, "elecdemand": 120}
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(SLICES))
-def test_defaults_catch_every_fault_with_at_most_half_the_anchors_clean_alerts(
-    name: str, tmp_path: Path
-) -> None:
-    ((prep, (ours, anchor), cost),) = evaluate(
-        [name], tmp_path, limit=120, per_kind=3, skip=SLICES[name]
-    ).values()
+def test_defaults_catch_every_fault_with_at_most_half_the_anchors_clean_alerts(name: str, tmp_path: Path) -> None:
+    ((prep, (ours, anchor), cost),) = evaluate([name], tmp_path, limit=120, per_kind=3, skip=SLICES[name]).values()
     assert len(prep.faults) == 9
     assert sorted(ours.faults - ours.alerted) == []
     assert len(ours.clean_alerts) <= len(anchor.clean_alerts) / 2, (ours.clean_alerts, anchor.clean_alerts)

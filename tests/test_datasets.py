@@ -205,11 +205,17 @@ def test_a_one_column_csv_is_not_a_delimiter_problem(tmp_path: Path) -> None:
         (lambda p: None, "gone.parquet", "{base}/gone.parquet: no such file or folder"),
         (lambda p: (p / "e.parquet").write_bytes(b""), "e.parquet", "{base}/e.parquet: the file is empty"),
         (lambda p: None, "x/*.parquet", "{base}/x/*.parquet: the pattern matches no files"),
-        (lambda p: (p / "d.bin").write_bytes(b"1"), "d.bin",
-         "{base}/d.bin: cannot tell the format from the file extension (.bin); set dataset.format to one of: parquet, csv, ndjson, ipc"),
-        (lambda p: (p / "c.parquet").write_bytes(os.urandom(64) + b"\x00" * 64), "c.parquet",
-         "{base}/c.parquet: not a readable Parquet file: parquet: File out of specification: "
-         "The file must end with PAR1 or PARE"),
+        (
+            lambda p: (p / "d.bin").write_bytes(b"1"),
+            "d.bin",
+            "{base}/d.bin: cannot tell the format from the file extension (.bin); set dataset.format to one of: parquet, csv, ndjson, ipc",
+        ),
+        (
+            lambda p: (p / "c.parquet").write_bytes(os.urandom(64) + b"\x00" * 64),
+            "c.parquet",
+            "{base}/c.parquet: not a readable Parquet file: parquet: File out of specification: "
+            "The file must end with PAR1 or PARE",
+        ),
     ],
     ids=["missing", "empty", "glob-nothing", "unknown-extension", "corrupt-parquet"],
 )
@@ -246,7 +252,9 @@ def test_fingerprint_names_the_files(tmp_path: Path) -> None:
     fp = open_dataset(spec("d.parquet"), base=tmp_path).fingerprint
     st = (tmp_path / "d.parquet").stat()
     assert (fp.path, fp.format, len(fp.sha256)) == (str(tmp_path / "d.parquet"), "parquet", 64)
-    assert [(f.path, f.size, f.mtime_ns) for f in fp.files] == [(str(tmp_path / "d.parquet"), st.st_size, st.st_mtime_ns)]
+    assert [(f.path, f.size, f.mtime_ns) for f in fp.files] == [
+        (str(tmp_path / "d.parquet"), st.st_size, st.st_mtime_ns)
+    ]
 
 
 def test_fingerprint_is_stable_and_changes_when_a_file_changes(tmp_path: Path) -> None:

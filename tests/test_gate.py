@@ -45,7 +45,9 @@ def test_one_result(status: Status, fail_on: str) -> None:
 
 
 def test_no_results_pass() -> None:
-    assert decide([], BlockingPolicy()) == GateDecision(passed=True, fail_on="error", blocking=(), reason="no blocking results")
+    assert decide([], BlockingPolicy()) == GateDecision(
+        passed=True, fail_on="error", blocking=(), reason="no blocking results"
+    )
 
 
 def test_the_default_policy_fails_on_error() -> None:

@@ -68,6 +68,8 @@ def test_help_loads_no_settings_model_or_store(repo: Path) -> None:
     """``--help`` stays a click-only start: the settings (pydantic), the notifiers and the store
     (SQLAlchemy) load when a command needs them, not to print the list of commands."""
     code = CHILD.format(args=["--help"], forbidden=("pydantic", "sqlalchemy", "smtplib"))
-    proc = subprocess.run([sys.executable, "-c", code], cwd=repo, capture_output=True, text=True, timeout=120, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=repo, capture_output=True, text=True, timeout=120, check=False
+    )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout.splitlines()[-1])["forbidden"] == []

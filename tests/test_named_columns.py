@@ -39,6 +39,8 @@ def test_each_missing_one_is_a_located_error_that_blocks(make_suite: Callable[..
 
 
 def test_drift_over_all_columns_names_no_column(make_suite: Callable[..., Path]) -> None:
-    suite = make_suite(data=DATA, columns={"id": {"type": "int64"}}, top={"drift": {"distribution": {"columns": "all"}}})
+    suite = make_suite(
+        data=DATA, columns={"id": {"type": "int64"}}, top={"drift": {"distribution": {"columns": "all"}}}
+    )
     (run,) = run_paths([suite], RunOptions()).datasets
     assert "t.schema.named_columns" not in {r.check_id for r in run.results}

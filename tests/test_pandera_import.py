@@ -26,7 +26,9 @@ except pa.errors.SchemaErrors as exc:
 
 
 def _child(code: str, cwd: Path) -> dict[str, object]:
-    proc = subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, timeout=120, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, timeout=120, check=False
+    )
     assert proc.returncode == 0, proc.stderr
     result: dict[str, object] = json.loads(proc.stdout.splitlines()[-1])
     return result
@@ -34,11 +36,14 @@ def _child(code: str, cwd: Path) -> dict[str, object]:
 
 @pytest.mark.subprocess
 def test_pandera_polars_loads_without_pandas_and_validates(repo: Path) -> None:
-    code = CONTRACT + """
+    code = (
+        CONTRACT
+        + """
 import json
 import pandas  # still importable afterwards, for Great Expectations
 print(json.dumps({"loaded_without_pandas": loaded_without_pandas, "pandas": pandas.__name__, "checks": checks}))
 """
+    )
     result = _child(code, repo)
     assert result["loaded_without_pandas"] is True
     assert result["pandas"] == "pandas"

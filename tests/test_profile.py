@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import polars as pl
@@ -15,7 +15,7 @@ from polars.io.plugins import register_io_source
 from stewardgate.engines.profile import QUANTILE_LEVELS, compute_profile, flatten_metrics
 from stewardgate.suite.anomaly_rules import KNOWN_METRICS
 
-AS_OF = datetime(2024, 1, 6, 6, 0, tzinfo=timezone.utc)
+AS_OF = datetime(2024, 1, 6, 6, 0, tzinfo=UTC)
 
 
 def profile_of(df: pl.DataFrame, **kwargs: Any) -> dict[str, Any]:
@@ -130,7 +130,7 @@ def test_values_later_than_as_of_give_a_negative_freshness() -> None:
 
 
 def test_a_naive_as_of_is_utc() -> None:
-    df = pl.DataFrame({"t": [datetime(2024, 1, 1, tzinfo=timezone.utc)]})
+    df = pl.DataFrame({"t": [datetime(2024, 1, 1, tzinfo=UTC)]})
     p = compute_profile(df.lazy(), as_of=datetime(2024, 1, 1, 1))
     assert p["columns"]["t"]["freshness_seconds"] == 3600
 
@@ -215,9 +215,7 @@ def test_the_profile_is_one_streaming_collect_whose_side_queries_read_only_their
 
 
 def test_flatten_metrics_gives_every_numeric_scalar() -> None:
-    df = pl.DataFrame(
-        {"n": [1, None], "s": ["a", "bb"], "d": [date(1970, 1, 2), date(1970, 1, 3)]}
-    )
+    df = pl.DataFrame({"n": [1, None], "s": ["a", "bb"], "d": [date(1970, 1, 2), date(1970, 1, 3)]})
     rows = flatten_metrics(profile_of(df))
     assert rows[0] == ("row_count", None, 2.0)
     by_key = {(metric, column): value for metric, column, value in rows}

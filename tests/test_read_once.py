@@ -108,7 +108,9 @@ def test_a_small_parquet_table_is_read_into_memory_once(tmp_path: Path) -> None:
         assert parsed.known_rows == 1000 and parsed.frame.collect().equals(DATA)
 
 
-def test_a_parquet_table_within_the_memory_budget_is_read_into_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_parquet_table_within_the_memory_budget_is_read_into_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(scan, "SMALL_ROWS", 999)
     DATA.write_parquet(tmp_path / "d.parquet")
     with read_once(_open(tmp_path, "d.parquet")) as parsed:

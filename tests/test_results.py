@@ -50,7 +50,7 @@ def test_statuses_are_strings_and_hashable() -> None:
 @pytest.mark.parametrize("other", ["failed", Severity.ERROR, 3])
 def test_statuses_do_not_order_against_other_things(other: object) -> None:
     with pytest.raises(TypeError):
-        Status.PASSED < other  # noqa: B015
+        other > Status.PASSED  # noqa: B015
 
 
 @pytest.mark.parametrize(
@@ -145,7 +145,15 @@ def test_schema_rejects_an_unknown_status() -> None:
 def test_worst_and_counts() -> None:
     orders, broken = sample_run().datasets
     assert orders.worst is Status.ERRORED
-    assert orders.counts() == {"passed": 1, "skipped": 1, "info": 0, "waived": 0, "warned": 1, "failed": 2, "errored": 1}
+    assert orders.counts() == {
+        "passed": 1,
+        "skipped": 1,
+        "info": 0,
+        "waived": 0,
+        "warned": 1,
+        "failed": 2,
+        "errored": 1,
+    }
     assert list(orders.counts()) == [s.value for s in Status]
     assert broken.worst is Status.PASSED and sum(broken.counts().values()) == 0
 

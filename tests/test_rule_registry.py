@@ -62,7 +62,9 @@ def test_each_rule_says_everything_its_kind_needs() -> None:
         if rule.kind in ("row", "flag"):
             assert rule.passing and rule.failing, f"{name}: a {rule.kind} rule needs its passing and failing words"
         if rule.kind in ("presence", "dtype", "aggregate"):
-            assert rule.sentence is not None, f"{name}: a {rule.kind} result is not a count of rows; it needs a sentence"
+            assert rule.sentence is not None, (
+                f"{name}: a {rule.kind} result is not a count of rows; it needs a sentence"
+            )
         if rule.change in ("lower", "upper"):
             assert rule.kind in ("row", "aggregate"), f"{name}: only a value has a bound direction"
 

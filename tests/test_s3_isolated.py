@@ -64,4 +64,6 @@ def test_the_namespace_has_no_route_beyond_loopback() -> None:
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert len(lines) == 3 and all(line.startswith("refused ") for line in lines), proc.stdout
-    assert all(int(line.split()[2]) == 101 and float(line.split()[3]) < 1.0 for line in lines), proc.stdout  # ENETUNREACH
+    assert all(int(line.split()[2]) == 101 and float(line.split()[3]) < 1.0 for line in lines), (
+        proc.stdout
+    )  # ENETUNREACH

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from stewardgate.datasets.s3 import ObjectListing, S3Access, _glob_regex, s3_access
+from stewardgate.errors import DatasetError, SettingsError
 from stewardgate.object_urls import path_problem
 from stewardgate.s3_settings import S3Settings
-from stewardgate.errors import DatasetError, SettingsError
 from stewardgate.settings import load_settings
 
 
@@ -46,7 +46,9 @@ def test_an_endpoint_is_an_http_url_without_credentials(tmp_path: Path) -> None:
         "pyproject.toml:2: tool.stewardgate.s3.endpoint_url: 'minio:9000' is not an http:// or https:// URL (got 'minio:9000')"
     )
     message = _settings_error(tmp_path, 'endpoint_url = "https://k:s3cr3t@minio:9000"\n')
-    assert message.startswith("pyproject.toml:2: tool.stewardgate.s3.endpoint_url: holds credentials; name the variables")
+    assert message.startswith(
+        "pyproject.toml:2: tool.stewardgate.s3.endpoint_url: holds credentials; name the variables"
+    )
 
 
 def test_settings_win_over_the_standard_variables_and_name_where_the_keys_are() -> None:
@@ -68,11 +70,16 @@ def test_a_variable_the_settings_name_must_be_set() -> None:
     chosen = S3Settings(access_key_id_env="LAKE_ID", secret_access_key_env="LAKE_SECRET")
     with pytest.raises(DatasetError) as info:
         s3_access(chosen, {"LAKE_ID": "x", "AWS_SECRET_ACCESS_KEY": "std"})
-    assert str(info.value) == "tool.stewardgate.s3.secret_access_key_env: the environment variable LAKE_SECRET is not set"
+    assert (
+        str(info.value) == "tool.stewardgate.s3.secret_access_key_env: the environment variable LAKE_SECRET is not set"
+    )
 
 
 def test_the_keys_are_never_shown() -> None:
-    access = s3_access(None, {"AWS_ACCESS_KEY_ID": "AKIAFAKE123", "AWS_SECRET_ACCESS_KEY": "s3cr3t-value", "AWS_SESSION_TOKEN": "tok-en"})
+    access = s3_access(
+        None,
+        {"AWS_ACCESS_KEY_ID": "AKIAFAKE123", "AWS_SECRET_ACCESS_KEY": "s3cr3t-value", "AWS_SESSION_TOKEN": "tok-en"},
+    )
     assert "s3cr3t" not in repr(access) and "AKIAFAKE123" not in repr(access)
     listing = ObjectListing(access, (), None)
     assert "s3cr3t" not in repr(listing)

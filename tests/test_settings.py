@@ -14,7 +14,9 @@ from stewardgate.settings import Settings, find_pyproject, load_settings
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A folder with a pyproject.toml holding ``[tool.stewardgate] samples = 3``, and a subfolder."""
-    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.stewardgate]\nsamples = 3\n', encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.stewardgate]\nsamples = 3\n', encoding="utf-8"
+    )
     (tmp_path / "suites" / "deep").mkdir(parents=True)
     return tmp_path
 
@@ -41,7 +43,9 @@ def test_the_nearest_pyproject_upwards_is_used(project: Path) -> None:
 
 
 def test_every_setting_from_pyproject(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text("[tool.stewardgate]\nparallel = 2\nstore = 'sqlite:///h.db'\n", encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.stewardgate]\nparallel = 2\nstore = 'sqlite:///h.db'\n", encoding="utf-8"
+    )
     settings = load_settings(cwd=tmp_path, environ={})
     assert (settings.parallel, settings.store) == (2, "sqlite:///h.db")
 
@@ -62,7 +66,10 @@ def test_a_bad_pyproject_value_names_the_file(tmp_path: Path) -> None:
     path.write_text('[tool.stewardgate]\nsamples = "lots"\n', encoding="utf-8")
     with pytest.raises(SettingsError) as info:
         load_settings(cwd=tmp_path, environ={"STEWARDGATE_SAMPLES": "4"})
-    assert str(info.value) == f"{path}:2: tool.stewardgate.samples: input should be a valid integer, unable to parse string as an integer (got 'lots')"
+    assert (
+        str(info.value)
+        == f"{path}:2: tool.stewardgate.samples: input should be a valid integer, unable to parse string as an integer (got 'lots')"
+    )
     assert info.value.exit_code == EXIT_INVALID_INPUT
 
 
@@ -71,9 +78,11 @@ def test_an_unknown_pyproject_key(tmp_path: Path) -> None:
     path.write_text("[tool.stewardgate]\nsampels = 3\n", encoding="utf-8")
     with pytest.raises(SettingsError) as info:
         load_settings(cwd=tmp_path, environ={})
-    assert str(info.value) == (f"{path}:2: tool.stewardgate.sampels: unknown key (did you mean 'samples'? allowed: as_of, "
-                               "connections, dataset_roots, engine, governance, notify, parallel, regex_timeout, s3, samples, spark_conf, "
-                               "spark_master, store, store_keep)")
+    assert str(info.value) == (
+        f"{path}:2: tool.stewardgate.sampels: unknown key (did you mean 'samples'? allowed: as_of, "
+        "connections, dataset_roots, engine, governance, notify, parallel, regex_timeout, s3, samples, spark_conf, "
+        "spark_master, store, store_keep)"
+    )
 
 
 def test_an_unknown_governance_key_names_its_line_and_suggests(tmp_path: Path) -> None:
@@ -81,7 +90,9 @@ def test_an_unknown_governance_key_names_its_line_and_suggests(tmp_path: Path) -
     path.write_text("[project]\nname = 'x'\n\n[tool.stewardgate.governance]\npii_sed = 1\n", encoding="utf-8")
     with pytest.raises(SettingsError) as info:
         load_settings(cwd=tmp_path, environ={})
-    assert str(info.value).startswith(f"{path}:5: tool.stewardgate.governance.pii_sed: unknown key (did you mean 'pii_seed'? allowed: ")
+    assert str(info.value).startswith(
+        f"{path}:5: tool.stewardgate.governance.pii_sed: unknown key (did you mean 'pii_seed'? allowed: "
+    )
 
 
 def test_a_pyproject_that_is_not_toml(tmp_path: Path) -> None:
@@ -94,7 +105,10 @@ def test_a_pyproject_that_is_not_toml(tmp_path: Path) -> None:
 def test_a_bad_environment_value(project: Path) -> None:
     with pytest.raises(SettingsError) as info:
         load_settings(cwd=project, environ={"STEWARDGATE_SAMPLES": "many"})
-    assert str(info.value) == "environment: STEWARDGATE_SAMPLES: input should be a valid integer, unable to parse string as an integer (got 'many')"
+    assert (
+        str(info.value)
+        == "environment: STEWARDGATE_SAMPLES: input should be a valid integer, unable to parse string as an integer (got 'many')"
+    )
 
 
 @pytest.mark.parametrize(

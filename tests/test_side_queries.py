@@ -95,7 +95,9 @@ def test_profile_distinct_counts_are_exact_estimated_or_not_measured_as_planned(
     n = 5_000
     df = pl.DataFrame({"key": [*range(n), 7, 8], "email": [f"u{v}" for v in range(n + 2)], "free": list(range(n + 2))})
     high = frozenset(df.columns)
-    plan = plan_profile(dict(df.schema.items()), high_cardinality=high, exact=frozenset({"key"}), estimate=frozenset({"email"}))
+    plan = plan_profile(
+        dict(df.schema.items()), high_cardinality=high, exact=frozenset({"key"}), estimate=frozenset({"email"})
+    )
     main, frames = collect_with(plan.select(df.lazy(), pl.len().alias("n")), df.lazy(), plan.side)
     from stewardgate.engines.profile import assemble_profile
 
@@ -120,7 +122,9 @@ def test_a_run_counts_distinct_values_exactly_for_unique_columns_and_estimates_w
     from stewardgate.runner import RunOptions, run_paths
 
     n = 3_000
-    df = pl.DataFrame({"id": [*range(n), 5], "email": [f"u{v}@x.org" for v in range(n + 1)], "note": [f"n{v}" for v in range(n + 1)]})
+    df = pl.DataFrame(
+        {"id": [*range(n), 5], "email": [f"u{v}@x.org" for v in range(n + 1)], "note": [f"n{v}" for v in range(n + 1)]}
+    )
     suite = make_suite(
         data=df, columns={"id": {"unique": True}, "email": {}, "note": {}},
         top={"anomalies": [{"metric": "distinct_count", "columns": ["email"]}]},

@@ -4,7 +4,7 @@ items, located problems, discovery, unique dataset names, and what the models ac
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -113,7 +113,7 @@ def test_plain_values() -> None:
 def test_timestamps_load_as_dates_and_aware_datetimes() -> None:
     data = load_located("a: 2020-01-01\nb: 2020-01-01T01:00:00+01:00\nc: 2020-01-01T00:00:00\n").data
     assert data["a"] == date(2020, 1, 1) and type(data["a"]) is date
-    assert data["b"] == datetime(2020, 1, 1, 0, 0, tzinfo=timezone.utc)
+    assert data["b"] == datetime(2020, 1, 1, 0, 0, tzinfo=UTC)
     assert data["b"].utcoffset() == timedelta(hours=1)
     assert data["c"] == datetime(2020, 1, 1) and data["c"].tzinfo is None
 
@@ -153,7 +153,11 @@ def test_problem_text() -> None:
 
 
 def test_short_and_long_rule_forms_load_alike(tmp_path: Path) -> None:
-    file = _write(tmp_path, "s.yml", HEAD + "columns:\n  a: {min: 0}\n  b: {min: {value: 0}}\n  c: {min: {value: 0, severity: warn}}\n")
+    file = _write(
+        tmp_path,
+        "s.yml",
+        HEAD + "columns:\n  a: {min: 0}\n  b: {min: {value: 0}}\n  c: {min: {value: 0, severity: warn}}\n",
+    )
     columns = load_suite(file).suite.columns
     assert columns["a"].min == columns["b"].min == Rule[Any](value=0)
     assert (columns["c"].min.value, columns["c"].min.severity) == (0, "warn")

@@ -16,7 +16,14 @@ from stewardgate.walk import folder_files, glob_files
 
 
 def _tree(root: Path) -> None:
-    for name in ("p=1/a.parquet", "p=2/b.parquet", "_SUCCESS", "p=1/.a.parquet.crc", ".hidden/c.parquet", "top.parquet"):
+    for name in (
+        "p=1/a.parquet",
+        "p=2/b.parquet",
+        "_SUCCESS",
+        "p=1/.a.parquet.crc",
+        ".hidden/c.parquet",
+        "top.parquet",
+    ):
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_bytes(b"x")
     (root / "linked").mkdir()
@@ -48,7 +55,9 @@ def test_the_folder_form_follows_links_and_leaves_markers_out(tmp_path: Path) ->
      ("*.parquet", ["top.parquet"]),
      ("nothing/*.parquet", [])],
 )  # fmt: skip
-def test_the_glob_form_matches_as_glob_does_and_follows_links(tmp_path: Path, pattern: str, expected: list[str]) -> None:
+def test_the_glob_form_matches_as_glob_does_and_follows_links(
+    tmp_path: Path, pattern: str, expected: list[str]
+) -> None:
     _tree(tmp_path)
     assert _names(glob_files(tmp_path / pattern, error=DatasetError), tmp_path) == expected
     standard = sorted(Path(p) for p in glob.glob(str(tmp_path / pattern), recursive=True) if Path(p).is_file())

@@ -21,7 +21,9 @@ def test_a_share_never_rounds_a_failure_away(part: int, whole: int, text: str) -
     assert share(part, whole) == text
 
 
-@pytest.mark.parametrize(("value", "shown"), [(95.78322999999997, 95.7832), (3.0, 3), (1e-9, 1e-9), (12, 12), ("x", "x")])
+@pytest.mark.parametrize(
+    ("value", "shown"), [(95.78322999999997, 95.7832), (3.0, 3), (1e-9, 1e-9), (12, 12), ("x", "x")]
+)
 def test_observed_values_are_shown_with_six_significant_digits(value: object, shown: object) -> None:
     assert number(value) == shown
 

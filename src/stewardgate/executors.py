@@ -102,7 +102,9 @@ def judge_stewardship(checks: list[PlannedCheck], ctx: Judging) -> Executed:
 
     measured = ctx.measured
     source = measured.source or (lambda p: (ctx.opened, measured.profile["row_count"]))
-    return Executed(judge_governance(checks, ctx.loaded, source, extra=measured.figures, as_of=ctx.as_of, masked=ctx.masked))
+    return Executed(
+        judge_governance(checks, ctx.loaded, source, extra=measured.figures, as_of=ctx.as_of, masked=ctx.masked)
+    )
 
 
 AFTER_PASS: dict[str, Executor] = {

@@ -63,4 +63,6 @@ def policy_for(
 
 def unreadable(reason: str, policy: BlockingPolicy) -> GateDecision:
     """The decision for a dataset that could not be read at all: it never passes."""
-    return GateDecision(passed=False, fail_on=policy.fail_on, blocking=(), reason=f"dataset could not be checked: {reason}")
+    return GateDecision(
+        passed=False, fail_on=policy.fail_on, blocking=(), reason=f"dataset could not be checked: {reason}"
+    )

@@ -12,7 +12,6 @@ from datetime import date
 from typing import Any
 
 
-
 @dataclass(frozen=True)
 class RunRow:
     """One stored dataset run in brief."""
@@ -55,18 +54,21 @@ def runs_table(rows: list[RunRow]) -> str:
         failed = ", ".join(r.failed[:3]) + (f" and {len(r.failed) - 3} more" if len(r.failed) > 3 else "")
         note = "  (re-run since)" if r.superseded else ""
         gate = "passed" if r.passed else "FAILED"
-        lines.append(f"{r.as_of:<10}  {r.dataset:<{width}}  {gate:<6}  {r.status:<8}  {r.seconds:>6.1f}s  {failed or '-'}{note}")
+        lines.append(
+            f"{r.as_of:<10}  {r.dataset:<{width}}  {gate:<6}  {r.status:<8}  {r.seconds:>6.1f}s  {failed or '-'}{note}"
+        )
     return "\n".join(lines)
 
 
 def check_strips(store: Any, dataset: str, as_of: date, limit: int = 14) -> dict[str, list[tuple[str, str]]]:
     """``check_id -> [(as_of, status), ...]`` over the dataset's last counting runs up to ``as_of``, oldest first."""
     strips: dict[str, list[tuple[str, str]]] = {}
-    counting = [s for s in store.runs(dataset, limit=None, include_superseded=False) if s.as_of <= as_of and not s.pruned]
+    counting = [
+        s for s in store.runs(dataset, limit=None, include_superseded=False) if s.as_of <= as_of and not s.pruned
+    ]
     summaries = counting[:limit][::-1]
     for s in summaries:
         record = store.dataset_run(s.run_id, dataset)
         for r in record.results:
             strips.setdefault(r.check_id, []).append((s.as_of.isoformat(), r.status.value))
     return strips
-

@@ -20,7 +20,9 @@ from stewardgate.results import RunResult
 class Recorder:
     """Writes each judged dataset run in its own transaction; after a failure, none more."""
 
-    def __init__(self, open_store: Callable[[], Any], events: Callable[..., list[Any]], *, run_id: str, as_of: date) -> None:
+    def __init__(
+        self, open_store: Callable[[], Any], events: Callable[..., list[Any]], *, run_id: str, as_of: date
+    ) -> None:
         self._open_store = open_store
         self._events = events
         self._run_id = run_id

@@ -70,6 +70,7 @@ class Severity(_Ordered):
     WARN = "warn"
     ERROR = "error"
 
+
 _STATUS_OF_FAILURE = {
     Severity.INFO: Status.INFO,
     Severity.WARN: Status.WARNED,

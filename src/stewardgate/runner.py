@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
-from itertools import chain
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,19 +24,18 @@ from stewardgate.gate import BlockingPolicy, decide, policy_for, unreadable
 from stewardgate.governance.checks import governance_figures
 from stewardgate.governance.lineage import UpstreamJoin, upstream_order
 from stewardgate.governance.waivers import apply_waivers, approval_problems, length_problems
+from stewardgate.locations import DEFAULT_STORE_PATH
 from stewardgate.planning import by_executor, masked_columns, plan_suite
+from stewardgate.profile_record import Profile
 from stewardgate.readers import Reader, reader_for
 from stewardgate.results import CheckResult, DatasetRun, RunResult
-from stewardgate.locations import DEFAULT_STORE_PATH
-from stewardgate.profile_record import Profile
 from stewardgate.suite.loader import LoadedSuite, load_suites
 
 if TYPE_CHECKING:
-    from stewardgate.s3_settings import S3Settings
     from stewardgate.engines.spark.session import SparkOptions
     from stewardgate.notify.secrets import NotifyPlan
+    from stewardgate.s3_settings import S3Settings
     from stewardgate.settings import GovernanceSettings
-
 
 
 def _default_spark() -> SparkOptions:
@@ -206,7 +205,9 @@ def _notify(result: RunResult, options: RunOptions) -> RunResult:
         store = _open_store(options)
     except StoreError as exc:  # the runs are stored already; the notifications cannot be judged
         reason = f"the history store could not be opened to decide what changed: {exc}"
-        return replace(result, notifications=tuple(n for d in result.datasets for n in unsent(options.notify, d.dataset, reason)))
+        return replace(
+            result, notifications=tuple(n for d in result.datasets for n in unsent(options.notify, d.dataset, reason))
+        )
     with store:
         return replace(result, notifications=notify_run(result, options.notify, store))
 
@@ -237,7 +238,9 @@ def _judge_file(task: tuple[Path, str, Any, RunOptions]) -> Judged:
     from stewardgate.suite.models import Suite
 
     path, sha256, located, options = task
-    return judge_suite(LoadedSuite(path=path, suite=Suite.model_validate(located.data), sha256=sha256, located=located), options)
+    return judge_suite(
+        LoadedSuite(path=path, suite=Suite.model_validate(located.data), sha256=sha256, located=located), options
+    )
 
 
 def _worker_died(loaded: LoadedSuite, why: str, options: RunOptions) -> Judged:
@@ -271,8 +274,13 @@ def judge_suite(loaded: LoadedSuite, options: RunOptions) -> Judged:
     except (DatasetError, StoreError) as exc:  # StoreError: the history it is judged against is unreadable
         return _failed_run(loaded, str(exc), options, started)
     run = DatasetRun(
-        **_identity(loaded, started), results=tuple(results), gate=decide(results, policy), finished_at=_now(),
-        data=scanned.fingerprint, row_count=profile["row_count"], profile=profile,
+        **_identity(loaded, started),
+        results=tuple(results),
+        gate=decide(results, policy),
+        finished_at=_now(),
+        data=scanned.fingerprint,
+        row_count=profile["row_count"],
+        profile=profile,
     )
     from stewardgate.engines.profile import flatten_metrics
 

@@ -21,11 +21,13 @@ TAG = "tag:"
 def matches(pattern: str, loaded: LoadedSuite) -> bool:
     """Whether one pattern names this suite."""
     if pattern.startswith(TAG):
-        return any(fnmatchcase(t, pattern[len(TAG):]) for t in loaded.suite.tags)
+        return any(fnmatchcase(t, pattern[len(TAG) :]) for t in loaded.suite.tags)
     return fnmatchcase(loaded.suite.dataset.name, pattern)
 
 
-def select_suites(suites: Sequence[LoadedSuite], select: Sequence[str] = (), exclude: Sequence[str] = ()) -> list[LoadedSuite]:
+def select_suites(
+    suites: Sequence[LoadedSuite], select: Sequence[str] = (), exclude: Sequence[str] = ()
+) -> list[LoadedSuite]:
     """The suites the patterns keep, in their order; UsageError when a pattern matches nothing."""
     for flag, patterns in (("--select", select), ("--exclude", exclude)):
         for pattern in patterns:

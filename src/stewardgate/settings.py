@@ -16,11 +16,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from stewardgate.s3_settings import S3Settings
 from stewardgate.errors import SettingsError
+from stewardgate.levels import RiskTier
 from stewardgate.locations import DEFAULT_STORE_PATH as DEFAULT_STORE_PATH  # the one place it is set
 from stewardgate.notify.config import NotifySettings
-from stewardgate.levels import RiskTier
+from stewardgate.s3_settings import S3Settings
 
 ENV_PREFIX = "STEWARDGATE_"
 
@@ -118,7 +118,8 @@ class Settings(BaseModel):
         description="Logical run date (YYYY-MM-DD) for every date-relative check and {as_of}; default: today (UTC).",
     )
     store: str | None = Field(
-        default=None, description="History store SQLAlchemy URL (default: SQLite .stewardgate/history.db in the working folder)."
+        default=None,
+        description="History store SQLAlchemy URL (default: SQLite .stewardgate/history.db in the working folder).",
     )
     store_keep: str | None = Field(
         default=None,
@@ -131,7 +132,9 @@ class Settings(BaseModel):
     spark_master: str = Field(default="local[*]", description="Spark master URL for engine spark.")
     spark_conf: dict[str, str] = Field(default_factory=dict, description="Extra Spark settings (KEY = VALUE).")
     regex_timeout: float = Field(
-        default=30.0, gt=0, le=86_400,
+        default=30.0,
+        gt=0,
+        le=86_400,
         description="Seconds a Python regex that GX runs may take on a column's values; longer is an errored check.",
     )
     dataset_roots: tuple[Path, ...] = Field(
@@ -149,7 +152,8 @@ class Settings(BaseModel):
         default_factory=NotifySettings, description="[tool.stewardgate.notify] (pyproject only): notifications."
     )
     s3: S3Settings = Field(
-        default_factory=S3Settings, description="[tool.stewardgate.s3] (pyproject only): endpoint, region, key variables."
+        default_factory=S3Settings,
+        description="[tool.stewardgate.s3] (pyproject only): endpoint, region, key variables.",
     )
 
     @field_validator("store_keep", mode="after")
@@ -225,7 +229,9 @@ def _what(err: Any, loc: list[str]) -> str:
     """What is wrong, in the suite errors' words: an unknown key with a suggestion, a notifier
     kind with the allowed kinds, else pydantic's message with the value given."""
     if err["type"] == "union_tag_invalid":
-        return f"unknown notifier kind '{err['ctx']['tag']}' (allowed: {err['ctx']['expected_tags'].replace(chr(39), '')})"
+        return (
+            f"unknown notifier kind '{err['ctx']['tag']}' (allowed: {err['ctx']['expected_tags'].replace(chr(39), '')})"
+        )
     if err["type"] == "extra_forbidden" and len(loc) <= 2:
         from stewardgate.wording import suggest
 

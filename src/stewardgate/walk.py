@@ -91,8 +91,7 @@ def _list(folder: Path, error: type[InputError]) -> list[Path]:
             return sorted(folder / e.name for e in entries)
     except OSError as exc:
         raise error(
-            f"{folder}: cannot list the folder ({exc.strerror or type(exc).__name__}); "
-            "what it holds would go unchecked"
+            f"{folder}: cannot list the folder ({exc.strerror or type(exc).__name__}); what it holds would go unchecked"
         ) from exc
 
 

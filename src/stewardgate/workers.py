@@ -112,9 +112,7 @@ def keep_pool() -> Iterator[None]:
             pool.close()
 
 
-def run_all(
-    tasks: list[T], work: Callable[[T], R], *, processes: int, on_death: Callable[[T, str], R]
-) -> Iterator[R]:
+def run_all(tasks: list[T], work: Callable[[T], R], *, processes: int, on_death: Callable[[T, str], R]) -> Iterator[R]:
     """``work(task)`` for every task in up to ``processes`` workers, yielded as each finishes.
 
     An exception ``work`` raises is raised here; a worker that dies yields ``on_death``.

@@ -60,7 +60,9 @@ def command(request: pytest.FixtureRequest) -> str:
 
 
 def test_unclosed_bracket(cli: Callable[..., Any], tmp_path: Path, command: str) -> None:
-    _write(tmp_path, "s.yml", "version: 1\ndataset:\n  name: t\n  path: [d.parquet\nstewardship:\n  owner: a@example.com\n")
+    _write(
+        tmp_path, "s.yml", "version: 1\ndataset:\n  name: t\n  path: [d.parquet\nstewardship:\n  owner: a@example.com\n"
+    )
     assert _suite_error(cli, tmp_path, command, "s.yml") == _problems(
         "s.yml:5:12: invalid YAML: while parsing a flow sequence expected ',' or ']', but got ':'"
     )
@@ -174,7 +176,9 @@ def test_missing_required_keys(cli: Callable[..., Any], tmp_path: Path) -> None:
 
 def test_a_retention_column_not_declared_under_columns_is_valid(cli: Callable[..., Any], tmp_path: Path) -> None:
     """Any column the data has will do; the run checks that it exists and is temporal."""
-    text = HEAD.replace("  steward: b@example.com\n", "  steward: b@example.com\n  retention: {period: 1y, column: ts}\n")
+    text = HEAD.replace(
+        "  steward: b@example.com\n", "  steward: b@example.com\n  retention: {period: 1y, column: ts}\n"
+    )
     _write(tmp_path, "s.yml", text + "  a: {type: int64}\n")
     code, out, err = cli("validate", "s.yml", cwd=tmp_path)
     assert (code, err) == (0, "")
@@ -195,7 +199,9 @@ def test_a_suite_that_is_not_a_mapping(cli: Callable[..., Any], tmp_path: Path, 
 
 def test_a_suite_that_is_not_utf8(cli: Callable[..., Any], tmp_path: Path) -> None:
     (tmp_path / "s.yml").write_bytes(HEAD.encode() + "  caf\u00e9: {}\n".encode("latin-1"))
-    assert _suite_error(cli, tmp_path, "validate", "s.yml") == _problems("s.yml: not UTF-8 text (invalid continuation byte)")
+    assert _suite_error(cli, tmp_path, "validate", "s.yml") == _problems(
+        "s.yml: not UTF-8 text (invalid continuation byte)"
+    )
 
 
 def test_one_wrong_bound_is_one_problem(cli: Callable[..., Any], tmp_path: Path) -> None:
@@ -335,7 +341,9 @@ def test_corrupt_parquet(cli: Callable[..., Any], make_suite: Callable[..., Path
 
 
 def test_csv_in_the_wrong_encoding(cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path) -> None:
-    make_suite(data="name,city\nJosé,Málaga\n".encode("latin-1"), data_name="data.csv", columns={"name": {}, "city": {}})
+    make_suite(
+        data="name,city\nJosé,Málaga\n".encode("latin-1"), data_name="data.csv", columns={"name": {}, "city": {}}
+    )
     _unreadable(
         cli, tmp_path,
         "data.csv: not valid utf-8 text at byte 13 (invalid continuation byte); "
@@ -345,7 +353,9 @@ def test_csv_in_the_wrong_encoding(cli: Callable[..., Any], make_suite: Callable
 
 def test_csv_with_the_wrong_delimiter(cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path) -> None:
     make_suite(data=b"a;b\n1;2\n", data_name="data.csv", columns={"a": {}, "b": {}})
-    _unreadable(cli, tmp_path, "data.csv: the first line has no ',' but looks delimited by ';'; set dataset.csv.delimiter: ';'")
+    _unreadable(
+        cli, tmp_path, "data.csv: the first line has no ',' but looks delimited by ';'; set dataset.csv.delimiter: ';'"
+    )
 
 
 def test_csv_with_an_unknown_encoding(cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path) -> None:
@@ -390,7 +400,9 @@ def test_one_unreadable_dataset_does_not_stop_the_others(cli: Callable[..., Any]
     [(["--spark-master", "local[1]"], "--spark-master applies"),
      (["--spark-conf", "spark.x=1", "--spark-master", "local[1]"], "--spark-master and --spark-conf apply")],
 )  # fmt: skip
-def test_a_spark_flag_on_a_run_without_spark(cli: Callable[..., Any], tmp_path: Path, flags: list[str], given: str) -> None:
+def test_a_spark_flag_on_a_run_without_spark(
+    cli: Callable[..., Any], tmp_path: Path, flags: list[str], given: str
+) -> None:
     """A flag that would be silently ignored is refused before any data is read or stored."""
     pl.DataFrame({"a": [1]}).write_parquet(tmp_path / "d.parquet")
     _write(tmp_path, "s.yml", HEAD + "  a: {}\n")
@@ -444,8 +456,12 @@ def test_a_dataset_name_with_a_trailing_newline_is_refused(cli: Callable[..., An
     )
 
 
-def test_an_unreadable_data_path_with_control_characters_is_named_escaped(cli: Callable[..., Any], tmp_path: Path) -> None:
-    _write(tmp_path, "s.yml", HEAD.replace("  path: d.parquet\n", '  path: "d\\e[2J\\n::error::x.parquet"\n') + "  a: {}\n")
+def test_an_unreadable_data_path_with_control_characters_is_named_escaped(
+    cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    _write(
+        tmp_path, "s.yml", HEAD.replace("  path: d.parquet\n", '  path: "d\\e[2J\\n::error::x.parquet"\n') + "  a: {}\n"
+    )
     code, stdout, stderr = cli("run", "s.yml", "--no-history", cwd=tmp_path)
     assert code == 2 and "Traceback" not in stderr
     assert "\x1b" not in stdout + stderr
@@ -458,7 +474,9 @@ def test_an_unreadable_data_path_with_control_characters_is_named_escaped(cli: C
     (["history", "orders", "--metric", "nul_fraction"],
      "error: --metric: unknown metric 'nul_fraction' (did you mean 'null_fraction'? allowed: distinct_count, "),
 ])  # fmt: skip
-def test_an_unknown_name_on_the_command_line_gets_a_suggestion(cli: Callable[..., Any], tmp_path: Path, args: list[str], message: str) -> None:
+def test_an_unknown_name_on_the_command_line_gets_a_suggestion(
+    cli: Callable[..., Any], tmp_path: Path, args: list[str], message: str
+) -> None:
     code, out, err = cli(*args, cwd=tmp_path)
     assert (code, out) == (2, "")
     assert err.startswith(message) and err.count("\n") == 1, err
@@ -526,14 +544,18 @@ def test_a_symlinked_partition_is_read_in_every_form(
 
 
 @pytest.mark.parametrize("path", ["parts", "parts/**/*.parquet"])
-def test_a_symlink_loop_in_a_dataset(cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path, path: str) -> None:
+def test_a_symlink_loop_in_a_dataset(
+    cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path, path: str
+) -> None:
     _partitions(tmp_path)
     (tmp_path / "parts" / "p=1" / "back").symlink_to(tmp_path / "parts", target_is_directory=True)
     make_suite(columns={"a": {}}, path=path)
     _unreadable(cli, tmp_path, f"parts/p=1/back: a symbolic link loop (it leads back to {tmp_path / 'parts'})")
 
 
-def test_a_dangling_symlink_in_a_dataset(cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path) -> None:
+def test_a_dangling_symlink_in_a_dataset(
+    cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path
+) -> None:
     _partitions(tmp_path)
     (tmp_path / "parts" / "p=3").symlink_to(tmp_path / "gone")
     make_suite(columns={"a": {}}, path="parts")
@@ -565,7 +587,9 @@ def test_a_symlinked_suites_folder_is_read(cli: Callable[..., Any], tmp_path: Pa
 def test_csv_with_a_duplicate_header(cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path) -> None:
     """polars would rename the second ``id`` and the rules for ``id`` would judge only the first."""
     make_suite(data=b"id,x,id\n1,2,-3\n", data_name="data.csv", columns={"id": {"min": 0}})
-    _unreadable(cli, tmp_path, "data.csv: the header names column 'id' 2 times (columns 1, 3); column names must be unique")
+    _unreadable(
+        cli, tmp_path, "data.csv: the header names column 'id' 2 times (columns 1, 3); column names must be unique"
+    )
 
 
 # --- YAML a suite may not hold (issue 17: 9, 15) -------------------------------------------
@@ -589,7 +613,9 @@ TAGS_ALLOWED = "suites hold plain data (allowed tags: !!str, !!int, !!float, !!b
     ],
     ids=["february-30", "month-13", "tagged-sequence", "python-object", "python-name"],
 )  # fmt: skip
-def test_yaml_a_suite_may_not_hold(cli: Callable[..., Any], tmp_path: Path, command: str, tail: str, message: str) -> None:
+def test_yaml_a_suite_may_not_hold(
+    cli: Callable[..., Any], tmp_path: Path, command: str, tail: str, message: str
+) -> None:
     _write(tmp_path, "s.yml", HEAD + "  a: {}\n" + tail + "\n")
     assert _suite_error(cli, tmp_path, command, "s.yml") == _problems(message)
 
@@ -628,7 +654,9 @@ def test_a_store_url_with_a_port_that_is_no_number(cli: Callable[..., Any], tmp_
 
 # --- an empty dataset (issue 17: 5) -------------------------------------------------------
 
-EMPTY = "the dataset has 0 rows: no row-level check judged anything (set schema.empty: warn or allow if it may be empty)"
+EMPTY = (
+    "the dataset has 0 rows: no row-level check judged anything (set schema.empty: warn or allow if it may be empty)"
+)
 
 
 @pytest.mark.parametrize(
@@ -651,7 +679,9 @@ def test_an_empty_dataset(
     assert [x for x in lines if "t.schema.empty" in x] == ([line] if line else [])
 
 
-def test_a_dataset_with_rows_gets_no_empty_result(cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path) -> None:
+def test_a_dataset_with_rows_gets_no_empty_result(
+    cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path
+) -> None:
     make_suite(data=pl.DataFrame({"a": [1]}), columns={"a": {}})
     result = cli("run", "suite.yml", "--no-history", cwd=tmp_path)
     assert result.code == 0 and "schema.empty" not in result.stdout
@@ -726,7 +756,9 @@ def test_a_dataset_outside_the_dataset_roots(
     _unreadable(cli, tmp_path, message)
 
 
-def test_a_dataset_inside_the_dataset_roots(cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path) -> None:
+def test_a_dataset_inside_the_dataset_roots(
+    cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path
+) -> None:
     _roots_case(tmp_path)
     make_suite(columns={"a": {}}, path="inside/ok.csv")
     env = {"STEWARDGATE_DATASET_ROOTS": "elsewhere:inside"}

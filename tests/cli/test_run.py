@@ -72,7 +72,9 @@ def _verdicts(record: dict[str, Any]) -> list[tuple[str, str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def failing(cli: Callable[..., Any], repo: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, dict[str, Any]]:
+def failing(
+    cli: Callable[..., Any], repo: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Any, dict[str, Any]]:
     """One run of ``examples/failing/`` with ``--json``: (CliResult, record)."""
     out = tmp_path_factory.mktemp("failing") / "run.json"
     result = cli("run", "examples/failing/", "--json", out, cwd=repo)
@@ -80,7 +82,9 @@ def failing(cli: Callable[..., Any], repo: Path, tmp_path_factory: pytest.TempPa
 
 
 @pytest.fixture(scope="module")
-def passing(cli: Callable[..., Any], repo: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, dict[str, Any]]:
+def passing(
+    cli: Callable[..., Any], repo: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Any, dict[str, Any]]:
     """One run of ``suites/`` with ``--json``: (CliResult, record)."""
     out = tmp_path_factory.mktemp("passing") / "run.json"
     result = cli("run", "suites/", "--json", out, cwd=repo)
@@ -123,7 +127,9 @@ def test_exit_zero_reports_but_exits_0(cli: Callable[..., Any], repo: Path) -> N
     assert "FAIL   orders.columns.amount.min" in stdout
 
 
-def test_exit_zero_does_not_hide_an_unreadable_dataset(cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path) -> None:
+def test_exit_zero_does_not_hide_an_unreadable_dataset(
+    cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path
+) -> None:
     """Exit 2 means "invalid input", not "the gate failed": --exit-zero only waives exit 1.
 
     A suite error still exits 2 under --exit-zero; an unreadable dataset must too.
@@ -143,7 +149,9 @@ def test_a_usage_error_exits_2(cli: Callable[..., Any], repo: Path) -> None:
 # --- the JSON run record --------------------------------------------------------------------
 
 
-def test_json_record_validates_against_its_schema(failing: tuple[Any, dict[str, Any]], passing: tuple[Any, dict[str, Any]]) -> None:
+def test_json_record_validates_against_its_schema(
+    failing: tuple[Any, dict[str, Any]], passing: tuple[Any, dict[str, Any]]
+) -> None:
     for _, record in (failing, passing):
         _validate_record(record)
         assert record["schema_version"] == "1"
@@ -220,7 +228,9 @@ def test_as_of_is_recorded(cli: Callable[..., Any], repo: Path, tmp_path: Path) 
 
 def test_console_shows_failures_with_samples(failing: tuple[Any, dict[str, Any]]) -> None:
     lines = failing[0].stdout.splitlines()
-    i = lines.index("  FAIL   orders.columns.status.in_set               4 of 2,000 rows (0.20%) are not in the allowed set")
+    i = lines.index(
+        "  FAIL   orders.columns.status.in_set               4 of 2,000 rows (0.20%) are not in the allowed set"
+    )
     assert lines[i + 1] == "         samples: lost"
     assert "  SKIP   customers.columns.age.min                   skipped: column type is string, not int64" in lines
     assert "  orders: 42 passed, 1 skipped, 5 failed -> gate FAILED (5 failed (fail_on: error))" in lines
@@ -308,7 +318,9 @@ def test_plan_reads_no_data(cli: Callable[..., Any], make_suite: Callable[..., P
     make_suite(columns={"a": {"min": 0}}, path="not-there.parquet")
     code, stdout, _ = cli("plan", "suite.yml", cwd=tmp_path)
     assert code == 0
-    assert stdout.splitlines()[0] == "t  (suite.yml, 6 checks)"  # min, required, extra columns, empty, schema drift, stamp_match
+    assert (
+        stdout.splitlines()[0] == "t  (suite.yml, 6 checks)"
+    )  # min, required, extra columns, empty, schema drift, stamp_match
 
 
 def test_checks_lists_every_check_type(cli: Callable[..., Any], repo: Path) -> None:
@@ -318,8 +330,13 @@ def test_checks_lists_every_check_type(cli: Callable[..., Any], repo: Path) -> N
     assert (code, stderr) == (0, "")
     names = [line.split()[1] for line in stdout.splitlines()]
     assert names == [c.name for c in all_checks()]
-    assert len(names) == 29  # 16 column and schema rules, 8 governance checks, 1 waiver check, 3 drift checks, 1 lineage check
-    assert "columns     min                 Every non-null value must be >= this bound (a number, a date or a datetime)." in stdout.splitlines()
+    assert (
+        len(names) == 29
+    )  # 16 column and schema rules, 8 governance checks, 1 waiver check, 3 drift checks, 1 lineage check
+    assert (
+        "columns     min                 Every non-null value must be >= this bound (a number, a date or a datetime)."
+        in stdout.splitlines()
+    )
     assert len({line.index(line.split()[1]) for line in stdout.splitlines()}) == 1  # names line up, "governance" too
 
 
@@ -336,7 +353,9 @@ def test_checks_shows_one_check(cli: Callable[..., Any], repo: Path) -> None:
 
 def test_checks_unknown_name_exits_2(cli: Callable[..., Any], repo: Path) -> None:
     code, out, err = cli("checks", "mni", cwd=repo)
-    assert (code, out) == (2, "") and err.startswith("error: no check type 'mni' (did you mean 'min'? allowed: classification, ")
+    assert (code, out) == (2, "") and err.startswith(
+        "error: no check type 'mni' (did you mean 'min'? allowed: classification, "
+    )
 
 
 def test_schema_prints_the_suite_schema(cli: Callable[..., Any], repo: Path, tmp_path: Path) -> None:
@@ -368,11 +387,15 @@ def _samples_seen(cli: Callable[..., Any], folder: Path, *flags: str, env: dict[
     out = folder / "run.json"
     code, _, stderr = cli("run", "suite.yml", "--json", out, *flags, cwd=folder, env=env)
     assert code == 1, stderr
-    (result,) = [r for d in json.loads(out.read_text(encoding="utf-8"))["datasets"] for r in d["results"] if r["check"] == "min"]
+    (result,) = [
+        r for d in json.loads(out.read_text(encoding="utf-8"))["datasets"] for r in d["results"] if r["check"] == "min"
+    ]
     return len(result["samples"])
 
 
-def test_settings_precedence_pyproject_env_flag(cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path) -> None:
+def test_settings_precedence_pyproject_env_flag(
+    cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path
+) -> None:
     import polars as pl
 
     make_suite(data=pl.DataFrame({"a": [-1, -2, -3, -4, -5, -6, -7, -8]}), columns={"a": {"min": 0}})
@@ -384,11 +407,16 @@ def test_settings_precedence_pyproject_env_flag(cli: Callable[..., Any], make_su
     assert _samples_seen(cli, tmp_path, "--samples", "6", env={"STEWARDGATE_SAMPLES": "4"}) == 6
 
 
-def test_a_bad_setting_exits_2_naming_the_layer(cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path) -> None:
+def test_a_bad_setting_exits_2_naming_the_layer(
+    cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path
+) -> None:
     make_suite(columns={"a": {}}, path="nowhere.parquet")
     code, stdout, stderr = cli("run", "suite.yml", cwd=tmp_path, env={"STEWARDGATE_SAMPLES": "many"})
     assert (code, stdout) == (2, "")
-    assert stderr == "error: environment: STEWARDGATE_SAMPLES: input should be a valid integer, unable to parse string as an integer (got 'many')\n"
+    assert (
+        stderr
+        == "error: environment: STEWARDGATE_SAMPLES: input should be a valid integer, unable to parse string as an integer (got 'many')\n"
+    )
 
 
 # --- the environment cannot switch checks off -----------------------------------------------

@@ -138,7 +138,9 @@ def test_a_killed_worker_is_an_error_for_its_dataset(tmp_path: Path) -> None:
     (killed,) = [line.split(":")[1].strip() for line in stderr.splitlines()]
     assert stderr == f"error: {killed}: {message}\n"
     other = "b" if killed == "a" else "a"
-    assert f"  {other}: 5 passed, 1 skipped -> gate PASSED (no blocking results)\n" in stdout  # skipped: stamp_match, no stamp
+    assert (
+        f"  {other}: 5 passed, 1 skipped -> gate PASSED (no blocking results)\n" in stdout
+    )  # skipped: stamp_match, no stamp
     assert stdout.endswith(f"gate: FAILED (1 of 2 datasets blocked: {killed}; exit 2)\n")
 
 

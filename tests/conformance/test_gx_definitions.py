@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
 from tests.conformance.gx_definitions import cases_for, definition_files
 from tests.gx.gx_parity import run_set
 
@@ -42,7 +43,9 @@ MOST_USED = (
 
 
 @pytest.mark.parametrize("kind", MOST_USED)
-def test_gx_definition_cases_give_the_same_verdict(kind: str, gx_definitions: Path, tmp_path: Path, suite_writer: Callable[..., Path]) -> None:
+def test_gx_definition_cases_give_the_same_verdict(
+    kind: str, gx_definitions: Path, tmp_path: Path, suite_writer: Callable[..., Path]
+) -> None:
     assert kind in definition_files(gx_definitions), f"no GX test definitions for {kind}"
     ran = 0
     for n, ds in enumerate(cases_for(gx_definitions, kind)):

@@ -116,7 +116,9 @@ def test_the_full_example_keys_classifications_owner_and_dangling_references(odc
     assert receivers["columns"]["id"] == {"type": "string", "nullable": False, "unique": True, "classification": "restricted",
                                           "description": "Unique identifier for receiver"}  # fmt: skip
     assert receivers["columns"]["country_code"]["nullable"] is False
-    assert receivers["expectations"] == [{"expect_compound_columns_to_be_unique": {"column_list": ["id", "country_code"]}}]
+    assert receivers["expectations"] == [
+        {"expect_compound_columns_to_be_unique": {"column_list": ["id", "country_code"]}}
+    ]
     lost = {f.where: f.message for f in result.lost}
     assert list(lost) == [*SLA_LOST, "schema[0] tbl.properties[1] rcvr_id.relationships[0]", "schema[0] tbl.relationships[0]",
                           "schema[1] receivers.properties[3] receiver_type.relationships[0]"]  # fmt: skip
@@ -161,7 +163,13 @@ def test_the_data_types_example_maps_types_bounds_and_lists_what_has_no_type(odc
         "is_open": {"type": "bool"}, "latest_txns": {}, "customer_details": {},
     }  # fmt: skip
     assert _suites(result)["transactions_tbl.yml"]["expectations"] == [
-        {"expect_column_values_to_be_between": {"column": "txn_ref_date", "min_value": date(2020, 1, 1), "strict_min": True}},
+        {
+            "expect_column_values_to_be_between": {
+                "column": "txn_ref_date",
+                "min_value": date(2020, 1, 1),
+                "strict_min": True,
+            }
+        },
         {"expect_column_values_to_be_between": {"column": "age", "max_value": 100, "strict_max": True}},
     ]
     assert [f.where.split("] ", 2)[-1] for f in result.lost] == [
@@ -171,8 +179,19 @@ def test_the_data_types_example_maps_types_bounds_and_lists_what_has_no_type(odc
     ]  # fmt: skip
 
 
-def test_cli_writes_one_suite_per_schema_object_and_exits_1_when_incomplete(odcs_examples: Path, tmp_path: Path, cli: Callable[..., Any]) -> None:
-    code, out, err = cli("import", "odcs", str(odcs_examples / "all-full-example.odcs.yaml"), "-o", "suites", "--as-of", "2026-11-27", cwd=tmp_path)
+def test_cli_writes_one_suite_per_schema_object_and_exits_1_when_incomplete(
+    odcs_examples: Path, tmp_path: Path, cli: Callable[..., Any]
+) -> None:
+    code, out, err = cli(
+        "import",
+        "odcs",
+        str(odcs_examples / "all-full-example.odcs.yaml"),
+        "-o",
+        "suites",
+        "--as-of",
+        "2026-11-27",
+        cwd=tmp_path,
+    )
     assert (code, out) == (1, "")
     lines = err.splitlines()
     assert lines[:2] == ["wrote suites/tbl.yml", "wrote suites/receivers.yml"]
@@ -189,5 +208,3 @@ def test_cli_exit_0_when_complete(odcs_examples: Path, tmp_path: Path, cli: Call
     assert out.startswith("# Imported from schema-kafka-schema.odcs.yaml by `stewardgate import odcs`.\n")
     assert err == ("warning: {}: team: the contract names no team members; owner and steward placeholders "
                    "were written\n").format(odcs_examples / "schema-kafka-schema.odcs.yaml")  # fmt: skip
-
-

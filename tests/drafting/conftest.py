@@ -14,7 +14,9 @@ from stewardgate.drafting.init import OWNER_PLACEHOLDER, STEWARD_PLACEHOLDER
 
 def fill_in(text: str) -> str:
     """A drafted suite with owner and steward filled in, as a steward would."""
-    return text.replace(f"'{OWNER_PLACEHOLDER}'", "owner@example.com").replace(f"'{STEWARD_PLACEHOLDER}'", "'@data-stewards'")
+    return text.replace(f"'{OWNER_PLACEHOLDER}'", "owner@example.com").replace(
+        f"'{STEWARD_PLACEHOLDER}'", "'@data-stewards'"
+    )
 
 
 def read_yaml(text: str) -> Any:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -88,8 +88,8 @@ def test_numeric_bounds_respect_the_type_range_or_leave_the_bound_out() -> None:
 
 def test_date_bounds_are_a_year_outside_and_round_to_months() -> None:
     assert bounds.date_bounds(date(2020, 1, 7), date(2026, 10, 21)) == (date(2019, 1, 1), date(2027, 11, 1))
-    first = datetime(2026, 9, 1, 2, 14, tzinfo=timezone.utc)
-    last = datetime(2026, 12, 24, 22, 55, tzinfo=timezone.utc)
+    first = datetime(2026, 9, 1, 2, 14, tzinfo=UTC)
+    last = datetime(2026, 12, 24, 22, 55, tzinfo=UTC)
     assert bounds.date_bounds(first, last) == (date(2025, 9, 1), date(2028, 1, 1))
 
 

@@ -72,7 +72,10 @@ def test_a_column_with_nulls_never_gets_nullable_false(drafted: Any, yaml_of: An
             assert columns[name]["nullable"] is False
             assert comment(columns[name], "nullable") == "0 nulls in 4,000 rows"
     assert columns["one_null"]["max_null_fraction"] == 0.0028
-    assert comment(columns["one_null"], "max_null_fraction") == "1 null in 4,000 rows (0.03%); upper bound with headroom (Wilson, z=3)"
+    assert (
+        comment(columns["one_null"], "max_null_fraction")
+        == "1 null in 4,000 rows (0.03%); upper bound with headroom (Wilson, z=3)"
+    )
     assert "max_null_fraction" not in columns["sparse"]  # 99.98% null: no useful bound
 
 
@@ -125,7 +128,10 @@ def test_the_draft_is_a_valid_suite_once_owner_and_steward_are_filled_in(drafted
     suite = Suite.model_validate(load_located(filled(text)).data)
     assert suite.stewardship.owner == "owner@example.com"
     assert text.startswith("# Drafted by `stewardgate init` from ")
-    assert "# All 4,000 rows were profiled in one streaming pass; personal data was looked for in a sample: the first 1,000 rows.\n" in text
+    assert (
+        "# All 4,000 rows were profiled in one streaming pass; personal data was looked for in a sample: the first 1,000 rows.\n"
+        in text
+    )
 
 
 def test_a_column_holding_nan_gets_no_max(tmp_path: Path, yaml_of: Any) -> None:
@@ -135,18 +141,29 @@ def test_a_column_holding_nan_gets_no_max(tmp_path: Path, yaml_of: Any) -> None:
     assert "  # x: no max drafted: 1 NaN value (NaN is above every bound)\n" in text
 
 
-def test_personal_data_detection_fails_loudly_without_its_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_personal_data_detection_fails_loudly_without_its_module(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pl.DataFrame({"email": ["a@example.com"]}).write_parquet(tmp_path / "p.parquet")
     monkeypatch.setitem(sys.modules, "stewardgate.governance.pii", None)  # import now raises ImportError
-    with pytest.raises(InternalError, match=r"^the personal-data detectors \(stewardgate\.governance\.pii\.scan_column\) are missing: "):
+    with pytest.raises(
+        InternalError, match=r"^the personal-data detectors \(stewardgate\.governance\.pii\.scan_column\) are missing: "
+    ):
         draft_suite(str(tmp_path / "p.parquet"), suite_folder=tmp_path, as_of=AS_OF)
 
 
-def test_an_empty_dataset_gets_its_types_and_nothing_it_cannot_measure(tmp_path: Path, yaml_of: Any, filled: Any) -> None:
-    pl.DataFrame({"id": pl.Series([], dtype=pl.Int64), "s": pl.Series([], dtype=pl.String)}).write_parquet(tmp_path / "e.parquet")
+def test_an_empty_dataset_gets_its_types_and_nothing_it_cannot_measure(
+    tmp_path: Path, yaml_of: Any, filled: Any
+) -> None:
+    pl.DataFrame({"id": pl.Series([], dtype=pl.Int64), "s": pl.Series([], dtype=pl.String)}).write_parquet(
+        tmp_path / "e.parquet"
+    )
     text = draft_suite(str(tmp_path / "e.parquet"), suite_folder=tmp_path, as_of=AS_OF).text
     doc = yaml_of(text)
-    assert {name: dict(spec) for name, spec in doc["columns"].items()} == {"id": {"type": "int64"}, "s": {"type": "string"}}
+    assert {name: dict(spec) for name, spec in doc["columns"].items()} == {
+        "id": {"type": "int64"},
+        "s": {"type": "string"},
+    }
     assert [dict(a) for a in doc["anomalies"]] == [{"metric": "row_count"}]
     assert "# The data has no rows: only the column types could be drafted.\n" in text
     Suite.model_validate(load_located(filled(text)).data)

@@ -152,7 +152,9 @@ def test_init_names_the_dataset_after_the_suite_file_and_refuses_a_name_in_use(
     code, out, err = cli("run", "suites", "--no-history", cwd=tmp_path)
     assert code == 0, out + err
     assert "gate: PASSED (2 of 2 datasets passed, exit 0)" in out
-    code, out, err = cli("init", sample_data / "orders.parquet", "-o", "suites/more.yml", "--name", "orders", cwd=tmp_path)
+    code, out, err = cli(
+        "init", sample_data / "orders.parquet", "-o", "suites/more.yml", "--name", "orders", cwd=tmp_path
+    )
     assert (code, out, err) == (2, "", "error: suites/orders.yml already declares dataset 'orders'; two suites of one "
                                        "folder cannot share a name (choose another with --name)\n")  # fmt: skip
     assert not (suites / "more.yml").exists()

@@ -9,7 +9,9 @@ import pytest
 from stewardgate.drafting.keys import key_name, key_reason, unique_evidence
 
 
-@pytest.mark.parametrize("name", ["id", "ID", "order_id", "ORDER_ID", "orderId", "OrderID", "customer-key", "uuid", "sku", "invoice_no"])
+@pytest.mark.parametrize(
+    "name", ["id", "ID", "order_id", "ORDER_ID", "orderId", "OrderID", "customer-key", "uuid", "sku", "invoice_no"]
+)
 def test_key_names(name: str) -> None:
     assert key_name(name)
 
@@ -38,13 +40,23 @@ def test_only_integer_or_string_columns_can_be_keys() -> None:
 
 
 def test_unique_needs_every_value_distinct_and_no_null() -> None:
-    assert unique_evidence({"null_count": 0, "distinct_count": 336_776}, 336_776) == "336,776 distinct values in 336,776 rows"
+    assert (
+        unique_evidence({"null_count": 0, "distinct_count": 336_776}, 336_776)
+        == "336,776 distinct values in 336,776 rows"
+    )
     assert unique_evidence({"null_count": 1, "distinct_count": 9}, 10) is None
     assert unique_evidence({"null_count": 0, "distinct_count": 9}, 10) is None
     assert unique_evidence({"null_count": 0, "distinct_count": 1}, 1) is None  # one row proves nothing
 
 
 def test_an_estimated_distinct_count_proves_nothing() -> None:
-    column = {"dtype": "Int64", "null_count": 0, "distinct_count": 500, "distinct_approximate": True, "min": 1, "max": 500}
+    column = {
+        "dtype": "Int64",
+        "null_count": 0,
+        "distinct_count": 500,
+        "distinct_approximate": True,
+        "min": 1,
+        "max": 500,
+    }
     assert unique_evidence(column, 500) is None
     assert key_reason("n", column, 500) is None

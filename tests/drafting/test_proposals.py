@@ -76,21 +76,33 @@ def test_a_date_bound_and_a_length_are_loosened_past_every_run(tmp_path: Path) -
     evidence, after = proposed(tmp_path, body, runs)
     assert "  d: {type: date, nullable: false, min: 2018-05-01}\n" in after
     assert "  s: {type: string, nullable: false, max_length: 10}\n" in after
-    assert evidence[0] == "min: 2020-01-01 would have failed on 8 of 8 runs; values 2019-05-02 … 2025-12-30 seen; a year of margin"
+    assert (
+        evidence[0]
+        == "min: 2020-01-01 would have failed on 8 of 8 runs; values 2019-05-02 … 2025-12-30 seen; a year of margin"
+    )
 
 
 def test_a_rule_that_fails_on_a_minority_of_runs_is_left_alone(tmp_path: Path) -> None:
     ok = {"dtype": "Int64", "null_count": 0, "min": 1, "max": 9}
     bad = {**ok, "max": 12}
     runs = history({"n": ok}, days=5) + history({"n": bad}, days=3)
-    evidence, _ = proposed(tmp_path, "columns:\n  n: {type: int64, nullable: false, max: 10}\nanomalies: [{metric: row_count}]\n", runs)
+    evidence, _ = proposed(
+        tmp_path, "columns:\n  n: {type: int64, nullable: false, max: 10}\nanomalies: [{metric: row_count}]\n", runs
+    )
     assert evidence == []
 
 
 def test_a_set_that_changed_is_not_closed(tmp_path: Path) -> None:
     def col(*values: str) -> dict[str, Any]:
-        return {"dtype": "String", "null_count": 0, "distinct_count": len(values), "top_values": [{"value": v, "count": 9} for v in values]}
+        return {
+            "dtype": "String",
+            "null_count": 0,
+            "distinct_count": len(values),
+            "top_values": [{"value": v, "count": 9} for v in values],
+        }
 
     runs = history({"c": col("a", "b")}, days=7) + [PastRun(date(2026, 2, 1), "x", 1000, {"c": col("a", "b", "c")}, ())]
-    evidence, _ = proposed(tmp_path, "columns:\n  c: {type: string, nullable: false}\nanomalies: [{metric: row_count}]\n", runs)
+    evidence, _ = proposed(
+        tmp_path, "columns:\n  c: {type: string, nullable: false}\nanomalies: [{metric: row_count}]\n", runs
+    )
     assert evidence == []

@@ -104,11 +104,19 @@ def test_suggest_proposes_the_expected_changes_as_a_diff(cli: Callable[..., Any]
         "  - {metric: null_fraction, columns: [note]}  # null fraction of note 0.80% … 2.80% in 14 runs, and no rule watches it",
     ]
     evidence = [line.strip() for line in added if line.lstrip().startswith("# suggested: ")]
-    assert "# suggested: max: 50 would have failed on 14 of 14 runs; values 10.04 … 99.99 seen; a margin of 10% of the range" in evidence
+    assert (
+        "# suggested: max: 50 would have failed on 14 of 14 runs; values 10.04 … 99.99 seen; a margin of 10% of the range"
+        in evidence
+    )
     assert "# suggested: the same 3 values in all 14 runs (2026-03-02 … 2026-03-15): close the set" in evidence
-    assert any(e.startswith("# suggested: max_null_fraction: 0.5 is far above the 2.80% null seen at most in 14 runs") for e in evidence)
+    assert any(
+        e.startswith("# suggested: max_null_fraction: 0.5 is far above the 2.80% null seen at most in 14 runs")
+        for e in evidence
+    )
     assert "# suggested: in_set: [x, y] would have failed on 14 of 14 runs; values seen outside the set: z" in evidence
-    assert "note: shop.columns.code.regex: failed on 14 of 14 runs; suggest cannot loosen it, review it by hand\n" in err
+    assert (
+        "note: shop.columns.code.regex: failed on 14 of 14 runs; suggest cannot loosen it, review it by hand\n" in err
+    )
     assert err.endswith("shop.yml: 11 proposals from 14 runs (2026-03-02 … 2026-03-15)\n")
 
 
@@ -158,7 +166,9 @@ def test_suggest_on_the_nightly_example_keeps_its_layout(cli: Callable[..., Any]
     text = (repo / "examples" / "nightly" / "orders_daily.yml").read_text()
     (nightly / "orders_daily.yml").write_text(text.replace("../../sample_data/", f"{repo}/sample_data/"))
     store = f"sqlite:///{tmp_path / 'h.db'}"
-    code, _, err = cli("backfill", "nightly", "--from", "2026-09-01", "--to", "2026-09-10", "--store", store, cwd=tmp_path)
+    code, _, err = cli(
+        "backfill", "nightly", "--from", "2026-09-01", "--to", "2026-09-10", "--store", store, cwd=tmp_path
+    )
     assert code == 0, err
     code, out, err = cli("suggest", "nightly/orders_daily.yml", "--store", store, cwd=tmp_path)
     assert code == 0, err

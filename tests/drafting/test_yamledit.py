@@ -60,7 +60,7 @@ def test_edits_on_the_house_suite_touch_only_their_lines() -> None:
     assert changed(before, after) == [
         "-  order_id:    {type: int64, nullable: false, unique: true}",
         "+  order_id:    {type: int64, nullable: false}",
-        '-  email:       {type: string, classification: confidential, pii: email, max_null_fraction: 0.02,',
+        "-  email:       {type: string, classification: confidential, pii: email, max_null_fraction: 0.02,",
         '-                regex: "^[^@\\\\s]+@[^@\\\\s]+\\\\.[a-z]+$"}',
         "+  email:       {type: string, classification: confidential, pii: email, max_null_fraction: 0.02}",
         "-  amount:      {type: float64, nullable: false, min: 0, max: {value: 10000, severity: warn}}",
@@ -81,7 +81,9 @@ def test_block_and_flow_mappings_and_a_flow_anomalies_list() -> None:
     text.remove_rule("b", "min")
     text.set_rule("c", "unique", True)
     text.add_anomaly({"metric": "null_fraction", "columns": ["b"]}, "why")
-    assert text.result() == """\
+    assert (
+        text.result()
+        == """\
 version: 1  # top comment
 columns:
   a:
@@ -97,6 +99,7 @@ columns:
 # why
 anomalies: [{metric: row_count}, {metric: null_fraction, columns: [b]}]
 """
+    )
 
 
 def test_removing_a_rule_of_a_block_mapping_removes_its_lines() -> None:
@@ -110,7 +113,10 @@ def test_anomalies_are_appended_to_a_block_list_or_created() -> None:
     block = "version: 1\nanomalies:\n  - {metric: row_count}  # a\n# end\n"
     text = SuiteText(block)
     text.add_anomaly({"metric": "null_fraction", "columns": ["x"]}, "why")
-    assert text.result() == "version: 1\nanomalies:\n  - {metric: row_count}  # a\n  - {metric: null_fraction, columns: [x]}  # why\n# end\n"
+    assert (
+        text.result()
+        == "version: 1\nanomalies:\n  - {metric: row_count}  # a\n  - {metric: null_fraction, columns: [x]}  # why\n# end\n"
+    )
     text = SuiteText("version: 1")
     text.add_anomaly({"metric": "row_count"}, "why")
     assert text.result() == "version: 1\nanomalies:\n  - {metric: row_count}  # why\n"
@@ -120,4 +126,7 @@ def test_several_anomalies_make_one_new_section() -> None:
     text = SuiteText("version: 1\n")
     text.add_anomaly({"metric": "row_count"}, "one")
     text.add_anomaly({"metric": "null_fraction", "columns": ["a"]}, "two")
-    assert text.result() == "version: 1\nanomalies:\n  - {metric: row_count}  # one\n  - {metric: null_fraction, columns: [a]}  # two\n"
+    assert (
+        text.result()
+        == "version: 1\nanomalies:\n  - {metric: row_count}  # one\n  - {metric: null_fraction, columns: [a]}  # two\n"
+    )

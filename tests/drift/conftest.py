@@ -16,9 +16,9 @@ import pytest
 
 from stewardgate.drift.baseline import Baseline
 from stewardgate.drift.judge import Context, judge
-from stewardgate.planning.drift import plan_for
 from stewardgate.drift.schema import Side
 from stewardgate.engines.profile import compute_profile
+from stewardgate.planning.drift import plan_for
 from stewardgate.results import CheckResult
 from stewardgate.suite.drift_model import DriftSpec
 

@@ -43,12 +43,16 @@ def test_diff_of_the_same_rows_in_another_order_passes(cli: Cli, data: dict[str,
     code, out, err = cli("diff", "old.parquet", "same.parquet", cwd=tmp_path)
     assert (code, err) == (0, "")
     assert _line(out, "same.drift.schema") == (
-        "PASS", "schema matches the dataset old.parquet: 5 columns, same names, types and order")
+        "PASS",
+        "schema matches the dataset old.parquet: 5 columns, same names, types and order",
+    )
     assert out.splitlines()[-1] == "gate: PASSED (1 of 1 datasets passed, exit 0)"
     assert out.splitlines()[0] == f"same  {tmp_path / 'same.parquet'}, {len(pl.read_parquet(data['same'])):,} rows"
 
 
-def test_diff_exits_1_on_a_blocking_change_and_writes_every_report(cli: Cli, data: dict[str, Path], tmp_path: Path) -> None:
+def test_diff_exits_1_on_a_blocking_change_and_writes_every_report(
+    cli: Cli, data: dict[str, Path], tmp_path: Path
+) -> None:
     reports = {fmt: tmp_path / "out" / f"diff.{ext}" for fmt, ext in
                (("json", "json"), ("junit", "xml"), ("markdown", "md"), ("html", "html"))}  # fmt: skip
     flags = [x for fmt, path in reports.items() for x in (f"--{fmt}", path)]
@@ -56,7 +60,8 @@ def test_diff_exits_1_on_a_blocking_change_and_writes_every_report(cli: Cli, dat
     assert (code, err) == (1, "")
     lines = out.splitlines()
     assert [line.split()[1] for line in lines if line.startswith("  FAIL")] == [
-        "new.drift.schema.email.renamed", "new.drift.schema.quantity.column_removed",
+        "new.drift.schema.email.renamed",
+        "new.drift.schema.quantity.column_removed",
         "new.drift.distribution.amount",
     ]
     assert lines[-1] == "gate: FAILED (1 of 1 datasets blocked: new; exit 1)"
@@ -64,11 +69,17 @@ def test_diff_exits_1_on_a_blocking_change_and_writes_every_report(cli: Cli, dat
     run = run_from_dict(json.loads(reports["json"].read_text(encoding="utf-8")))
     by_id = {r.check_id: r for r in run.datasets[0].results}
     assert by_id["new.drift.schema.quantity.column_removed"].details["change"] == "column_removed"
-    assert by_id["new.drift.distribution.amount"].details["bins"][0].keys() == {"label", "baseline_share", "current_share"}
+    assert by_id["new.drift.distribution.amount"].details["bins"][0].keys() == {
+        "label",
+        "baseline_share",
+        "current_share",
+    }
     assert "new.drift.distribution.amount" in reports["html"].read_text(encoding="utf-8")
 
 
-def test_diff_takes_severities_from_a_suite(cli: Cli, data: dict[str, Path], tmp_path: Path, make_suite: Callable[..., Path]) -> None:
+def test_diff_takes_severities_from_a_suite(
+    cli: Cli, data: dict[str, Path], tmp_path: Path, make_suite: Callable[..., Path]
+) -> None:
     spec = {"severity": {"column_removed": "warn", "renamed": "warn"}, "distribution": {"columns": ["status"]}}
     make_suite(name="orders", path="old.parquet", top={"drift": spec})
     code, out, _ = cli("diff", "old.parquet", "new.parquet", "--suite", "suite.yml", "-q", cwd=tmp_path)
@@ -166,11 +177,18 @@ def test_accepting_a_change_stops_it_being_flagged(
     code, out, _ = cli("run", "suite.yml", "--store", store, cwd=tmp_path)
     assert code == 0
     assert _line(out, "orders.drift.schema")[0] == "SKIP"
-    assert "no accepted baseline for 'orders' yet; after a good run, accept it with: stewardgate baseline accept orders" in out
+    assert (
+        "no accepted baseline for 'orders' yet; after a good run, accept it with: stewardgate baseline accept orders"
+        in out
+    )
 
-    code, out, err = cli("baseline", "accept", "suite.yml", "--reason", "first release", "--by", "jane", "--store", store, cwd=tmp_path)
+    code, out, err = cli(
+        "baseline", "accept", "suite.yml", "--reason", "first release", "--by", "jane", "--store", store, cwd=tmp_path
+    )
     assert (code, err) == (0, "")
-    assert out.startswith("orders: the baseline run ") and out.endswith("is now the baseline (accepted by jane: first release)\n")
+    assert out.startswith("orders: the baseline run ") and out.endswith(
+        "is now the baseline (accepted by jane: first release)\n"
+    )
 
     orders().with_columns(pl.col("quantity").cast(pl.Int64)).drop("email").write_parquet(tmp_path / "data.parquet")
     code, out, _ = cli("run", "suite.yml", "--store", store, "-q", cwd=tmp_path)
@@ -178,11 +196,26 @@ def test_accepting_a_change_stops_it_being_flagged(
     flagged = sorted(line.split()[1] for line in out.splitlines() if line.startswith(("  FAIL", "  WARN")))
     assert flagged == ["orders.drift.schema.email.column_removed", "orders.drift.schema.quantity.type_widened"]
 
-    code, _, _ = cli("baseline", "accept", "orders", "--reason", "email moved to customers", "--by", "jane", "--store", store, cwd=tmp_path)
+    code, _, _ = cli(
+        "baseline",
+        "accept",
+        "orders",
+        "--reason",
+        "email moved to customers",
+        "--by",
+        "jane",
+        "--store",
+        store,
+        cwd=tmp_path,
+    )
     assert code == 0
     code, out, _ = cli("audit", "log", "--store", store, "--kind", "baseline", "--format", "json", cwd=tmp_path)
     entry = json.loads(out)[0]  # newest first: this acceptance
-    assert (entry["subject"], entry["payload"]["by"], entry["payload"]["reason"]) == ("orders", "jane", "email moved to customers")
+    assert (entry["subject"], entry["payload"]["by"], entry["payload"]["reason"]) == (
+        "orders",
+        "jane",
+        "email moved to customers",
+    )
     assert cli("audit", "verify", "--store", store, cwd=tmp_path).code == 0
     code, out, _ = cli("run", "suite.yml", "--store", store, cwd=tmp_path)
     assert code == 0
@@ -200,7 +233,9 @@ def test_a_suite_without_a_drift_section_gets_schema_drift_once_a_baseline_is_ac
     code, out, err = cli("baseline", "show", "orders", "--store", store, cwd=tmp_path)
     assert (code, out) == (2, "")
     assert err.startswith("error: no accepted baseline for dataset 'orders' in sqlite:///")
-    assert cli("baseline", "accept", "orders", "--reason", "ok", "--by", "jane", "--store", store, cwd=tmp_path).code == 0
+    assert (
+        cli("baseline", "accept", "orders", "--reason", "ok", "--by", "jane", "--store", store, cwd=tmp_path).code == 0
+    )
     orders().drop("status").write_parquet(tmp_path / "data.parquet")
     code, out, _ = cli("run", "suite.yml", "--store", store, "-q", cwd=tmp_path)
     assert code == 1
@@ -214,7 +249,9 @@ def test_a_removed_required_column_fails_once_by_the_contract_and_drift_notes_it
     store = _store(tmp_path)
     make_suite(data=orders(), name="orders", schema=ALLOW, columns={"status": {"type": "string"}})
     assert cli("run", "suite.yml", "--store", store, cwd=tmp_path).code == 0
-    assert cli("baseline", "accept", "orders", "--reason", "ok", "--by", "jane", "--store", store, cwd=tmp_path).code == 0
+    assert (
+        cli("baseline", "accept", "orders", "--reason", "ok", "--by", "jane", "--store", store, cwd=tmp_path).code == 0
+    )
     orders().drop("status").write_parquet(tmp_path / "data.parquet")
     code, out, _ = cli("run", "suite.yml", "--store", store, "-q", cwd=tmp_path)
     assert code == 1
@@ -234,7 +271,20 @@ def test_an_older_run_cannot_be_accepted_over_a_newer_baseline(
     assert cli("baseline", "accept", "orders", "--reason", "ok", "--by", "j", "--store", store, cwd=tmp_path).code == 0
     code, out, _ = cli("history", "orders", "--format", "json", "--store", store, cwd=tmp_path)
     first = json.loads(out)["series"][0]["run_id"]
-    code, _, err = cli("baseline", "accept", "orders", "--from-run", first, "--reason", "r", "--by", "j", "--store", store, cwd=tmp_path)
+    code, _, err = cli(
+        "baseline",
+        "accept",
+        "orders",
+        "--from-run",
+        first,
+        "--reason",
+        "r",
+        "--by",
+        "j",
+        "--store",
+        store,
+        cwd=tmp_path,
+    )
     assert code == 2
     assert err.startswith(f"error: run {first} is older than the accepted baseline (run ")
 
@@ -245,11 +295,20 @@ def test_committed_baseline_mode_needs_no_store(
     store = _store(tmp_path)
     make_suite(data=orders(), name="orders", schema=ALLOW)
     assert cli("run", "suite.yml", "--store", store, cwd=tmp_path).code == 0
-    assert cli("baseline", "accept", "orders", "--reason", "release 1.4", "--by", "jane", "--store", store, cwd=tmp_path).code == 0
+    assert (
+        cli(
+            "baseline", "accept", "orders", "--reason", "release 1.4", "--by", "jane", "--store", store, cwd=tmp_path
+        ).code
+        == 0
+    )
     code, out, _ = cli("baseline", "export", "orders", "-o", "orders.baseline.json", "--store", store, cwd=tmp_path)
     assert (code, out) == (0, "orders: baseline written to orders.baseline.json\n")
     exported = json.loads((tmp_path / "orders.baseline.json").read_text(encoding="utf-8"))
-    assert (exported["format"], exported["dataset"], exported["source"]["accepted_by"]) == ("stewardgate-baseline", "orders", "jane")
+    assert (exported["format"], exported["dataset"], exported["source"]["accepted_by"]) == (
+        "stewardgate-baseline",
+        "orders",
+        "jane",
+    )
     assert exported["profile"]["row_count"] == 2000
 
     ci = tmp_path / "ci"
@@ -269,4 +328,7 @@ def test_committed_baseline_mode_needs_no_store(
     code, out, _ = cli("run", "suite.yml", "--no-history", "-q", cwd=ci)
     assert code == 1
     assert _line(out, "orders.drift.schema")[0] == "ERROR"
-    assert "errored: baseline file " in out and "orders.baseline.json: no such file (write it with: stewardgate baseline export orders" in out
+    assert (
+        "errored: baseline file " in out
+        and "orders.baseline.json: no such file (write it with: stewardgate baseline export orders" in out
+    )

@@ -19,7 +19,9 @@ def _shift(df: pl.DataFrame, by: float) -> pl.DataFrame:
     return df.with_columns((pl.col("amount") + by).alias("amount"))
 
 
-def test_a_shifted_numeric_column_fails_and_names_the_bins_that_moved(orders: Callable[..., pl.DataFrame], judged: Judged) -> None:
+def test_a_shifted_numeric_column_fails_and_names_the_bins_that_moved(
+    orders: Callable[..., pl.DataFrame], judged: Judged
+) -> None:
     results = judged(orders(), _shift(orders(), 15.0), {"distribution": {"columns": ["amount"]}})
     r = results["orders.drift.distribution.amount"]
     assert (r.status, r.severity) == (Status.FAILED, Severity.ERROR)
@@ -34,7 +36,9 @@ def test_a_shifted_numeric_column_fails_and_names_the_bins_that_moved(orders: Ca
 
 
 def test_a_small_shift_warns(orders: Callable[..., pl.DataFrame], judged: Judged) -> None:
-    r = judged(orders(), _shift(orders(), 5.0), {"distribution": {"columns": ["amount"]}})["orders.drift.distribution.amount"]
+    r = judged(orders(), _shift(orders(), 5.0), {"distribution": {"columns": ["amount"]}})[
+        "orders.drift.distribution.amount"
+    ]
     assert 0.1 <= r.details["psi"] < 0.25
     assert (r.status, r.severity) == (Status.WARNED, Severity.WARN)
 
@@ -48,7 +52,9 @@ def test_fresh_data_from_the_same_process_does_not_drift(orders: Callable[..., p
 
 def test_a_categorical_shift_is_judged_by_psi_and_js(orders: Callable[..., pl.DataFrame], judged: Judged) -> None:
     rng = np.random.default_rng(5)
-    new = orders().with_columns(pl.Series("status", rng.choice(["placed", "shipped", "delivered", "lost"], 2000, p=[0.5, 0.2, 0.1, 0.2])))
+    new = orders().with_columns(
+        pl.Series("status", rng.choice(["placed", "shipped", "delivered", "lost"], 2000, p=[0.5, 0.2, 0.1, 0.2]))
+    )
     r = judged(orders(), new, {"distribution": {"columns": ["status"]}})["orders.drift.distribution.status"]
     assert r.details["method"] == "categorical"
     assert r.status is Status.FAILED
@@ -67,8 +73,12 @@ def test_low_cardinality_integers_are_categories(orders: Callable[..., pl.DataFr
 
 
 @pytest.mark.parametrize("rows", [(150, 2000), (2000, 150)])
-def test_under_200_rows_on_either_side_is_skipped_with_the_reason(orders: Callable[..., pl.DataFrame], judged: Judged, rows: tuple[int, int]) -> None:
-    results = judged(orders(rows[0]), _shift(orders(rows[1]), 50.0), {"distribution": {"columns": ["amount", "status"]}})
+def test_under_200_rows_on_either_side_is_skipped_with_the_reason(
+    orders: Callable[..., pl.DataFrame], judged: Judged, rows: tuple[int, int]
+) -> None:
+    results = judged(
+        orders(rows[0]), _shift(orders(rows[1]), 50.0), {"distribution": {"columns": ["amount", "status"]}}
+    )
     for column in ("amount", "status"):
         r = results[f"orders.drift.distribution.{column}"]
         assert r.status is Status.SKIPPED
@@ -79,7 +89,9 @@ def test_under_200_rows_on_either_side_is_skipped_with_the_reason(orders: Callab
 
 def test_min_rows_is_configurable(orders: Callable[..., pl.DataFrame], judged: Judged) -> None:
     spec = {"distribution": {"columns": {"amount": {"min_rows": 100}}}}
-    assert judged(orders(150), _shift(orders(150), 50.0), spec)["orders.drift.distribution.amount"].status is Status.FAILED
+    assert (
+        judged(orders(150), _shift(orders(150), 50.0), spec)["orders.drift.distribution.amount"].status is Status.FAILED
+    )
 
 
 def test_per_column_thresholds_and_severity_cap(orders: Callable[..., pl.DataFrame], judged: Judged) -> None:
@@ -95,13 +107,21 @@ def test_per_column_thresholds_and_severity_cap(orders: Callable[..., pl.DataFra
 
 def test_wasserstein_thresholds_when_set(orders: Callable[..., pl.DataFrame], judged: Judged) -> None:
     """A shift of 0.3 std hardly moves the deciles' PSI but is a clear Wasserstein move."""
-    spec = {"distribution": {"columns": ["amount"], "psi": {"warn": 5, "error": 10}, "wasserstein": {"warn": 0.1, "error": 0.25}}}
+    spec = {
+        "distribution": {
+            "columns": ["amount"],
+            "psi": {"warn": 5, "error": 10},
+            "wasserstein": {"warn": 0.1, "error": 0.25},
+        }
+    }
     r = judged(orders(), _shift(orders(), 4.5), spec)["orders.drift.distribution.amount"]
     assert r.details["wasserstein"] == pytest.approx(0.3, abs=0.03)
     assert r.status is Status.FAILED
 
 
-def test_a_high_cardinality_text_column_is_skipped_with_the_reason(orders: Callable[..., pl.DataFrame], judged: Judged) -> None:
+def test_a_high_cardinality_text_column_is_skipped_with_the_reason(
+    orders: Callable[..., pl.DataFrame], judged: Judged
+) -> None:
     r = judged(orders(), orders(), {"distribution": {"columns": ["email"]}})["orders.drift.distribution.email"]
     assert r.status is Status.SKIPPED
     assert r.message == (
@@ -125,13 +145,17 @@ def test_the_share_of_drifted_columns(orders: Callable[..., pl.DataFrame], judge
     one = judged(orders(), _shift(orders(), 15.0), spec)["orders.drift.share"]
     assert (one.status, one.observed) == (Status.PASSED, 0.25)
     assert one.message == "1 of 4 judged columns drifted (25.00%), allowed <= 30.00%: amount"
-    two = judged(orders(), _shift(orders(), 15.0).with_columns(pl.lit("lost").alias("status")), spec)["orders.drift.share"]
+    two = judged(orders(), _shift(orders(), 15.0).with_columns(pl.lit("lost").alias("status")), spec)[
+        "orders.drift.share"
+    ]
     assert (two.status, two.observed) == (Status.FAILED, 0.5)
 
 
 def test_masked_columns_show_no_category_labels(orders: Callable[..., pl.DataFrame], judged: Judged) -> None:
     new = orders().with_columns(pl.lit("lost").alias("status"))
-    r = judged(orders(), new, {"distribution": {"columns": ["status"]}}, masked=frozenset({"status"}))["orders.drift.distribution.status"]
+    r = judged(orders(), new, {"distribution": {"columns": ["status"]}}, masked=frozenset({"status"}))[
+        "orders.drift.distribution.status"
+    ]
     labels = [b["label"] for b in r.details["bins"]]
     assert labels == ["*** #1", "*** #2", "*** #3", "*** #4", "*** #5"]
     assert not any(word in r.message for word in ("placed", "shipped", "delivered", "returned", "lost"))

@@ -44,7 +44,9 @@ def test_column_removed_is_an_error(orders: Callable[..., pl.DataFrame], judged:
     assert "orders.drift.schema" not in results  # the passing id only when nothing changed
 
 
-def test_column_added_warns_and_errors_with_extra_columns_error(orders: Callable[..., pl.DataFrame], judged: Judged) -> None:
+def test_column_added_warns_and_errors_with_extra_columns_error(
+    orders: Callable[..., pl.DataFrame], judged: Judged
+) -> None:
     new = orders().with_columns(pl.lit("x").alias("coupon"))
     assert _changes(judged(orders(), new)) == {"orders.drift.schema.coupon.column_added": ("warned", "warn")}
     strict = judged(orders(), new, extra_columns="error")
@@ -62,7 +64,9 @@ def test_a_rename_with_alike_values_is_one_finding(orders: Callable[..., pl.Data
     assert r.message.startswith("renamed? column 'amount' is gone and 'amount_eur' is new, both Float64")
 
 
-def test_removed_and_added_with_unlike_values_are_two_findings(orders: Callable[..., pl.DataFrame], judged: Judged) -> None:
+def test_removed_and_added_with_unlike_values_are_two_findings(
+    orders: Callable[..., pl.DataFrame], judged: Judged
+) -> None:
     new = orders().drop("amount").with_columns((pl.col("order_id") * 1000.0).alias("price"))
     assert _changes(judged(orders(), new)) == {
         "orders.drift.schema.amount.column_removed": ("failed", "error"),
@@ -81,13 +85,17 @@ def test_removed_and_added_with_unlike_values_are_two_findings(orders: Callable[
 def test_type_rules(orders: Callable[..., pl.DataFrame], judged: Judged, cast: Any, rule: str, status: str) -> None:
     new = orders().with_columns(pl.col("quantity").cast(cast))  # Int32 in the baseline
     results = judged(orders(), new, SCHEMA_ONLY)
-    assert _changes(results) == {f"orders.drift.schema.quantity.{rule}": (status, "error" if status == "failed" else "warn")}
+    assert _changes(results) == {
+        f"orders.drift.schema.quantity.{rule}": (status, "error" if status == "failed" else "warn")
+    }
     r = results[f"orders.drift.schema.quantity.{rule}"]
     assert (r.expected, r.observed) == ("Int32", str(cast))
 
 
 def test_nullability_loosened_warns(orders: Callable[..., pl.DataFrame], judged: Judged) -> None:
-    new = orders().with_columns(pl.when(pl.col("order_id") % 50 == 0).then(None).otherwise(pl.col("status")).alias("status"))
+    new = orders().with_columns(
+        pl.when(pl.col("order_id") % 50 == 0).then(None).otherwise(pl.col("status")).alias("status")
+    )
     results = judged(orders(), new, SCHEMA_ONLY)
     assert _changes(results) == {"orders.drift.schema.status.nullability_loosened": ("warned", "warn")}
     assert results["orders.drift.schema.status.nullability_loosened"].message == (

@@ -47,7 +47,9 @@ def test_errors_point_at_the_spot(make_suite: Callable[..., Path], tmp_path: Pat
     assert all(p.line == 4 for p in caught.value.problems)  # the flow-style drift line
 
 
-def test_the_plan_lists_implicit_schema_drift_and_a_drift_sections_checks(make_suite: Callable[..., Path], tmp_path: Path) -> None:
+def test_the_plan_lists_implicit_schema_drift_and_a_drift_sections_checks(
+    make_suite: Callable[..., Path], tmp_path: Path
+) -> None:
     plain = load_suite(make_suite(columns={"a": {}}))  # schema drift runs once a baseline is accepted
     assert [(p.check_id, p.when) for p in plan_suite(plain) if p.section == "drift"] == [("t.drift.schema", "baseline")]
     spec = {"baseline": "t.baseline.json", "distribution": {"columns": {"a": {}, "*": {}}, "share": {}}}
@@ -59,4 +61,7 @@ def test_the_plan_lists_implicit_schema_drift_and_a_drift_sections_checks(make_s
         ("t.drift.distribution.*", "drift", None),
         ("t.drift.share", "drift", None),
     ]
-    assert planned[0].reason == "schema drift against the baseline file t.baseline.json; each change is a result of its own"
+    assert (
+        planned[0].reason
+        == "schema drift against the baseline file t.baseline.json; each change is a result of its own"
+    )

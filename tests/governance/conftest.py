@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from tests.governance.gov_testkit import PG_URL, Backend
 
 

@@ -11,7 +11,6 @@ from pathlib import Path
 import polars as pl
 import pytest
 import sqlalchemy as sa
-from tests.governance.gov_testkit import Backend
 
 from stewardgate.errors import StoreError
 from stewardgate.governance.audit import verify_chain
@@ -19,6 +18,7 @@ from stewardgate.results import DatasetRun, GateDecision
 from stewardgate.runner import RunOptions, run_paths
 from stewardgate.store import append_audit, latest_version
 from stewardgate.store.audit import GENESIS, entry_hash
+from tests.governance.gov_testkit import Backend
 
 AS_OF = date(2026, 11, 27)
 
@@ -56,11 +56,14 @@ def test_entries_are_chained(backend: Backend) -> None:
 
 def test_an_edited_row_is_named(backend: Backend) -> None:
     _fill(backend)
-    backend.execute("UPDATE sg_audit SET payload = :p WHERE seq = 3", p='{"by":"mallory@example.com","i":3,"note":"naïve"}')
+    backend.execute(
+        "UPDATE sg_audit SET payload = :p WHERE seq = 3", p='{"by":"mallory@example.com","i":3,"note":"naïve"}'
+    )
     ok, first_bad, problem = _verify(backend)
     assert (ok, first_bad) == (False, 3)
     assert problem.startswith("entry 3 (baseline ds3, recorded ") and problem.endswith(
-        " UTC) was changed: its content does not match its hash")
+        " UTC) was changed: its content does not match its hash"
+    )
 
 
 def test_an_edited_row_with_a_recomputed_hash_is_named(backend: Backend) -> None:
@@ -113,7 +116,9 @@ def test_append_audit_on_a_connection_joins_its_transaction(backend: Backend) ->
 
 
 def _suite(make_suite: Callable[..., Path]) -> Path:
-    waivers = [{"check": "columns.a.min", "reason": "known", "approved_by": "jane@example.com", "expires": date(2027, 1, 1)}]
+    waivers = [
+        {"check": "columns.a.min", "reason": "known", "approved_by": "jane@example.com", "expires": date(2027, 1, 1)}
+    ]
     return make_suite(data=pl.DataFrame({"a": [-1, 1]}), columns={"a": {"min": 0}}, top={"waivers": waivers})
 
 
@@ -170,7 +175,9 @@ def test_a_version_1_store_is_upgraded_to_version_2(backend: Backend) -> None:
     engine = backend.engine()
     try:
         with engine.connect() as conn:
-            version = conn.execute(sa.text("SELECT value FROM stewardgate_meta WHERE key = 'schema_version'")).scalar_one()
+            version = conn.execute(
+                sa.text("SELECT value FROM stewardgate_meta WHERE key = 'schema_version'")
+            ).scalar_one()
     finally:
         engine.dispose()
     assert version == "3"  # version 2's step, then version 3's

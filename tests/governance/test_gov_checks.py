@@ -45,7 +45,9 @@ def partitioned(tmp_path: Path) -> Path:
         moment = datetime.fromisoformat(day).replace(hour=12, tzinfo=UTC)
         folder = tmp_path / "events" / f"day={day}"
         folder.mkdir(parents=True)
-        pl.DataFrame({"id": [1, 2], "ts": [moment, moment + timedelta(minutes=5)]}).write_parquet(folder / "part-0.parquet")
+        pl.DataFrame({"id": [1, 2], "ts": [moment, moment + timedelta(minutes=5)]}).write_parquet(
+            folder / "part-0.parquet"
+        )
     return tmp_path
 
 
@@ -60,25 +62,36 @@ def test_retention_names_rows_oldest_and_partitions(partitioned: Path, make_suit
     assert (r.failing_count, r.details["partitions"]) == (4, [{"partition": "day=2026-10-01", "rows": 2},
                                                               {"partition": "day=2026-10-27", "rows": 2}])  # fmt: skip
     earlier = by_id(run(suite, as_of=date(2026, 10, 31)))["governance.retention"]
-    assert verdict(earlier) == ("passed", (
-        "no rows older than 30d on ts (kept from 2026-10-01, as of 2026-10-31); oldest 2026-10-01 12:00:00+00:00"
-    ))
+    assert verdict(earlier) == (
+        "passed",
+        ("no rows older than 30d on ts (kept from 2026-10-01, as of 2026-10-31); oldest 2026-10-01 12:00:00+00:00"),
+    )
 
 
-def test_retention_on_a_hive_date_column_and_calendar_periods(partitioned: Path, make_suite: Callable[..., Path]) -> None:
+def test_retention_on_a_hive_date_column_and_calendar_periods(
+    partitioned: Path, make_suite: Callable[..., Path]
+) -> None:
     suite = make_suite(path="events", stewardship_extra={**STEWARDSHIP, "retention": {"period": "1mo", "column": "day"}},
                        top={"governance": {"personal_data": False, "stamp_match": False}})  # fmt: skip
     r = by_id(run(suite))["governance.retention"]
     assert (r.status, r.failing_count, r.details["cutoff"]) == (Status.FAILED, 2, "2026-10-27")
 
 
-def test_retention_without_column_skips_and_a_missing_column_errors(tmp_path: Path, make_suite: Callable[..., Path]) -> None:
+def test_retention_without_column_skips_and_a_missing_column_errors(
+    tmp_path: Path, make_suite: Callable[..., Path]
+) -> None:
     df = pl.DataFrame({"id": [1]})
     suite = make_suite(data=df, stewardship_extra={"retention": {"period": "30d"}}, top={"governance": {}})
-    assert verdict(by_id(run(suite))["governance.retention"]) == ("skipped", "skipped: retention 30d names no column to measure")
-    suite = make_suite(data=df, stewardship_extra={"retention": {"period": "30d", "column": "ts"}}, top={"governance": {}})
     assert verdict(by_id(run(suite))["governance.retention"]) == (
-        "errored", f"errored: {suite}:3:120: stewardship.retention.column: column 'ts' is not in the data (it has: id)"
+        "skipped",
+        "skipped: retention 30d names no column to measure",
+    )
+    suite = make_suite(
+        data=df, stewardship_extra={"retention": {"period": "30d", "column": "ts"}}, top={"governance": {}}
+    )
+    assert verdict(by_id(run(suite))["governance.retention"]) == (
+        "errored",
+        f"errored: {suite}:3:120: stewardship.retention.column: column 'ts' is not in the data (it has: id)",
     )
 
 
@@ -92,7 +105,9 @@ def _old_rows(tmp_path: Path) -> pl.DataFrame:
     })  # fmt: skip
 
 
-def test_what_a_suite_declares_is_checked_without_a_governance_block(tmp_path: Path, make_suite: Callable[..., Path]) -> None:
+def test_what_a_suite_declares_is_checked_without_a_governance_block(
+    tmp_path: Path, make_suite: Callable[..., Path]
+) -> None:
     """Retention years old and e-mail addresses in an internal dataset fail with no ``governance:`` key."""
     suite = make_suite(
         data=_old_rows(tmp_path), columns={"id": {"type": "int64"}}, schema={"extra_columns": "allow"},
@@ -118,7 +133,9 @@ def test_without_a_classification_no_scan_and_completeness_needs_the_block_or_th
     assert "governance.completeness" in everything and "governance.personal_data.contact" in everything
 
 
-def test_a_retention_column_outside_columns_must_be_in_the_data_and_temporal(tmp_path: Path, make_suite: Callable[..., Path]) -> None:
+def test_a_retention_column_outside_columns_must_be_in_the_data_and_temporal(
+    tmp_path: Path, make_suite: Callable[..., Path]
+) -> None:
     rows = _old_rows(tmp_path).with_columns(pl.col("time_hour").dt.strftime("%Y-%m-%d").alias("as_text"))
     declared = {"id": {"type": "int64"}}
     suite = make_suite(data=rows, columns=declared, schema={"extra_columns": "allow"},
@@ -169,19 +186,27 @@ def test_personal_data_undeclared_and_underclassified(make_suite: Callable[..., 
 
 
 def test_personal_data_sample_is_deterministic(make_suite: Callable[..., Path]) -> None:
-    suite = make_suite(data=_people(1000), top={"governance": {"personal_data": {"sample_size": 100, "seed": 11, "threshold": 0.05}}})
+    suite = make_suite(
+        data=_people(1000), top={"governance": {"personal_data": {"sample_size": 100, "seed": 11, "threshold": 0.05}}}
+    )
     first = by_id(run(suite), "governance.personal_data")["governance.personal_data.rare"]
     again = by_id(run(suite), "governance.personal_data")["governance.personal_data.rare"]
     assert first.details["matches"] == again.details["matches"]
     assert first.details["matches"][0]["checked"] == 100
     other = make_suite(data=_people(1000), suite_name="other.yml",
                        top={"governance": {"personal_data": {"sample_size": 100, "seed": 12, "threshold": 0.05}}})  # fmt: skip
-    assert by_id(run(other), "governance.personal_data")["governance.personal_data.rare"].details["matches"] != first.details["matches"]
+    assert (
+        by_id(run(other), "governance.personal_data")["governance.personal_data.rare"].details["matches"]
+        != first.details["matches"]
+    )
 
 
 def test_no_string_columns_skips(make_suite: Callable[..., Path]) -> None:
     suite = make_suite(data=pl.DataFrame({"id": [1, 2]}), top={"governance": {}})
-    assert verdict(by_id(run(suite))["governance.personal_data"]) == ("skipped", "skipped: the data has no string columns to scan")
+    assert verdict(by_id(run(suite))["governance.personal_data"]) == (
+        "skipped",
+        "skipped: the data has no string columns to scan",
+    )
 
 
 # --- suite-only checks ----------------------------------------------------------------------
@@ -191,10 +216,13 @@ def test_classification(make_suite: Callable[..., Path]) -> None:
     columns = {"id": {}, "contact": {"classification": "restricted"}, "phone": {"classification": "confidential"}}
     suite = make_suite(data=_people(), columns=columns, stewardship_extra={"classification": "internal"},
                        schema={"extra_columns": "allow"}, top={"governance": {"personal_data": False}})  # fmt: skip
-    assert verdict(by_id(run(suite))["governance.classification"]) == ("failed", (
-        "the dataset is classified internal but holds more sensitive columns: contact (restricted), "
-        "phone (confidential); classify it restricted"
-    ))
+    assert verdict(by_id(run(suite))["governance.classification"]) == (
+        "failed",
+        (
+            "the dataset is classified internal but holds more sensitive columns: contact (restricted), "
+            "phone (confidential); classify it restricted"
+        ),
+    )
 
 
 @pytest.mark.parametrize(("stewardship", "settings", "expected"), [
@@ -252,14 +280,18 @@ def test_stamp_match(make_suite: Callable[..., Path], changed: dict[str, Any], e
 def test_stamp_match_without_a_stamp_skips(make_suite: Callable[..., Path]) -> None:
     suite = make_suite(data=pl.DataFrame({"id": [1]}), top={"governance": {}})
     assert verdict(by_id(run(suite))["governance.stamp_match"]) == (
-        "skipped", "skipped: the data carries no stewardship stamp (write one: stewardgate stamp SUITE)")
+        "skipped",
+        "skipped: the data carries no stewardship stamp (write one: stewardgate stamp SUITE)",
+    )
 
 
 # --- when governance runs -------------------------------------------------------------------
 
 
 def test_no_governance_block_only_what_is_declared(make_suite: Callable[..., Path]) -> None:
-    suite = make_suite(data=pl.DataFrame({"id": [1]}), columns={"id": {}}, stewardship_extra={"recertify_by": date(2020, 1, 1)})
+    suite = make_suite(
+        data=pl.DataFrame({"id": [1]}), columns={"id": {}}, stewardship_extra={"recertify_by": date(2020, 1, 1)}
+    )
     assert sorted(by_id(run(suite), "governance")) == ["governance.recertification", "governance.stamp_match"]
     on = GovernanceSettings(run_by_default=True)
     assert by_id(run(suite, on))["governance.recertification"].status is Status.FAILED
@@ -274,7 +306,9 @@ def test_checks_can_be_turned_off(make_suite: Callable[..., Path]) -> None:
     assert results["governance.completeness"].status is Status.WARNED
 
 
-def test_a_crashing_governance_check_errors_and_blocks(make_suite: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_crashing_governance_check_errors_and_blocks(
+    make_suite: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from stewardgate.governance import personal_data
 
     def boom(values: Any, *, threshold: float) -> Any:

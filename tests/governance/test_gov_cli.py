@@ -12,6 +12,7 @@ from typing import Any
 
 import polars as pl
 import pytest
+
 from tests.governance.gov_testkit import Backend
 
 SUITES = {
@@ -69,16 +70,24 @@ def store_of(project: Path) -> str:
 
 def test_stamp_and_inspect(cli: Callable[..., Any], project: Path) -> None:
     store = store_of(project)
-    assert tuple(cli("stamp", "suites/orders.yml", "--store", store, cwd=project)) == (0, (
-        "orders: stamped 1 file (Parquet footer, key stewardgate)\n"
-        "  data/orders.parquet\n"
-        "audit: entry 1 (stamp orders)\n"
-    ), "")
-    assert tuple(cli("stamp", "suites/customers.yml", "--store", store, cwd=project)) == (0, (
-        "customers: stamped 1 file (sidecar <file>.stewardship.json)\n"
-        "  data/customers.csv.stewardship.json\n"
-        "audit: entry 2 (stamp customers)\n"
-    ), "")
+    assert tuple(cli("stamp", "suites/orders.yml", "--store", store, cwd=project)) == (
+        0,
+        (
+            "orders: stamped 1 file (Parquet footer, key stewardgate)\n"
+            "  data/orders.parquet\n"
+            "audit: entry 1 (stamp orders)\n"
+        ),
+        "",
+    )
+    assert tuple(cli("stamp", "suites/customers.yml", "--store", store, cwd=project)) == (
+        0,
+        (
+            "customers: stamped 1 file (sidecar <file>.stewardship.json)\n"
+            "  data/customers.csv.stewardship.json\n"
+            "audit: entry 2 (stamp customers)\n"
+        ),
+        "",
+    )
     code, out, err = cli("inspect", "suites/orders.yml", cwd=project)
     assert (code, err) == (0, "")
     lines = out.splitlines()
@@ -96,14 +105,26 @@ def test_stamp_and_inspect(cli: Callable[..., Any], project: Path) -> None:
     ]
     code, out, _ = cli("inspect", "data/customers.csv", "--format", "json", cwd=project)
     (file,) = json.loads(out)["files"]
-    assert (code, file["path"], file["stamp"]["stewardship"]["owner"], file["problem"]) == (0, "data/customers.csv", "crm@example.com", None)
+    assert (code, file["path"], file["stamp"]["stewardship"]["owner"], file["problem"]) == (
+        0,
+        "data/customers.csv",
+        "crm@example.com",
+        None,
+    )
 
 
 def test_stamp_errors(cli: Callable[..., Any], project: Path) -> None:
     (project / "data" / "orders.parquet").unlink()
     assert tuple(cli("stamp", "suites/orders.yml", "--store", store_of(project), cwd=project)) == (
-        2, "", "error: data/orders.parquet: no such file or folder\n")
-    assert tuple(cli("stamp", "suites", cwd=project)) == (2, "", "error: suites: name one suite file, not a folder of 2 suites\n")
+        2,
+        "",
+        "error: data/orders.parquet: no such file or folder\n",
+    )
+    assert tuple(cli("stamp", "suites", cwd=project)) == (
+        2,
+        "",
+        "error: suites: name one suite file, not a folder of 2 suites\n",
+    )
 
 
 @pytest.fixture
@@ -128,34 +149,58 @@ def test_catalog_table_json_csv_and_filters(cli: Callable[..., Any], ran: Path) 
     assert code == 0 and [row["dataset"] for row in json.loads(out)] == ["customers"]
     code, out, _ = cli("catalog", "--store", store, "--classification", "confidential", "--format", "csv", cwd=ran)
     assert code == 0 and out.splitlines()[0] == (
-        "dataset,owner,steward,classification,retention,risk_tier,completeness,missing,last_as_of,last_status,last_gate,last_run_id,upstream,permitted_uses")
+        "dataset,owner,steward,classification,retention,risk_tier,completeness,missing,last_as_of,last_status,last_gate,last_run_id,upstream,permitted_uses"
+    )
     assert [line.split(",")[0] for line in out.splitlines()[1:]] == ["orders"]
     assert tuple(cli("catalog", "--store", store, "--status", "failed", cwd=ran)) == (
-        0, "no datasets in the catalog (or none match the filters)\n", "")
-    code, out, _ = cli("catalog", "--store", store, "--status", "warned", "--gate", "passed", "--format", "json", cwd=ran)
+        0,
+        "no datasets in the catalog (or none match the filters)\n",
+        "",
+    )
+    code, out, _ = cli(
+        "catalog", "--store", store, "--status", "warned", "--gate", "passed", "--format", "json", cwd=ran
+    )
     assert [row["dataset"] for row in json.loads(out)] == ["orders"]
     assert tuple(cli("catalog", "--store", store, "--status", "bogus", cwd=ran)) == (
-        2, "", "error: unknown status 'bogus' (one of: passed, skipped, info, waived, warned, failed, errored)\n")
+        2,
+        "",
+        "error: unknown status 'bogus' (one of: passed, skipped, info, waived, warned, failed, errored)\n",
+    )
 
 
 def test_audit_log_and_verify(cli: Callable[..., Any], ran: Path) -> None:
     store = store_of(ran)
     code, out, _ = cli("audit", "log", "--store", store, "--format", "json", cwd=ran)
     entries = json.loads(out)
-    assert [(e["seq"], e["kind"], e["subject"]) for e in entries] == [(3, "waiver", "orders"), (2, "run", "orders"), (1, "run", "customers")]
+    assert [(e["seq"], e["kind"], e["subject"]) for e in entries] == [
+        (3, "waiver", "orders"),
+        (2, "run", "orders"),
+        (1, "run", "customers"),
+    ]
     code, out, _ = cli("audit", "log", "--store", store, "--kind", "waiver", cwd=ran)
     (line,) = out.splitlines()
     assert code == 0 and " waiver   orders " in line
     head = [e for e in entries if e["seq"] == 3][0]["hash"]
-    assert tuple(cli("audit", "verify", "--store", store, cwd=ran)) == (0, (  # the full head, to keep elsewhere (issue 17)
-        f"audit chain intact: 3 entries, head 3 sha256 {head[:16]}\n"
-        "stored runs match the chain: 2 covered by record digests\n"
-        f"head: 3:{head}  # keep it elsewhere; check later with --head\n"), "")
+    assert (
+        tuple(cli("audit", "verify", "--store", store, cwd=ran))
+        == (
+            0,
+            (  # the full head, to keep elsewhere (issue 17)
+                f"audit chain intact: 3 entries, head 3 sha256 {head[:16]}\n"
+                "stored runs match the chain: 2 covered by record digests\n"
+                f"head: 3:{head}  # keep it elsewhere; check later with --head\n"
+            ),
+            "",
+        )
+    )
     with sqlite3.connect(ran / "history.db") as db:
         db.execute("DELETE FROM sg_audit WHERE seq = 2")
     code, out, err = cli("audit", "verify", "--store", store, cwd=ran)
     assert (code, err) == (1, "")
-    assert out.splitlines()[0] == "audit chain BROKEN: entry 2 was removed (the chain goes from 1 to 3); 1 earlier entry verified"
+    assert (
+        out.splitlines()[0]
+        == "audit chain BROKEN: entry 2 was removed (the chain goes from 1 to 3); 1 earlier entry verified"
+    )
     assert "stored runs BROKEN: 1 stored run has no audit entry (run " in out  # the run the entry covered
 
 
@@ -165,11 +210,15 @@ def test_audit_verify_names_an_edited_row(cli: Callable[..., Any], backend: Back
             store.append_audit("baseline", "orders", {"i": i})
         recorded = store.audit_entries()[1].recorded_at
     backend.execute("UPDATE sg_audit SET subject = 'customers' WHERE seq = 2")
-    assert tuple(cli("audit", "verify", "--store", backend.cli_url, cwd=tmp_path)) == (1, (
-        f"audit chain BROKEN: entry 2 (baseline customers, recorded {recorded:%Y-%m-%d %H:%M:%S} UTC) was changed: "
-        "its content does not match its hash; 1 earlier entry verified\n"
-        "stored runs match the chain: 0 covered by record digests\n"  # no runs stored here
-    ), "")
+    assert tuple(cli("audit", "verify", "--store", backend.cli_url, cwd=tmp_path)) == (
+        1,
+        (
+            f"audit chain BROKEN: entry 2 (baseline customers, recorded {recorded:%Y-%m-%d %H:%M:%S} UTC) was changed: "
+            "its content does not match its hash; 1 earlier entry verified\n"
+            "stored runs match the chain: 0 covered by record digests\n"  # no runs stored here
+        ),
+        "",
+    )
 
 
 def test_trust_sheet_markdown_and_html(cli: Callable[..., Any], ran: Path) -> None:
@@ -180,12 +229,19 @@ def test_trust_sheet_markdown_and_html(cli: Callable[..., Any], ran: Path) -> No
                           "| Owner | sales@example.com |\n| Steward | jane@example.com |\n| Classification | confidential |\n"
                           "| Retention | 400d on ts |\n| Risk tier | high |\n| Recertify by | 2027-06-30 |\n")  # fmt: skip
     assert "## Last evaluation\n\n2026-11-27: gate passed (" in out
-    assert "## Known limitations\n\n- Phone orders arrive a day late.\n- &lt;b&gt;not&lt;/b&gt; HTML\n" in out  # no raw HTML (issue 17)
+    assert (
+        "## Known limitations\n\n- Phone orders arrive a day late.\n- &lt;b&gt;not&lt;/b&gt; HTML\n" in out
+    )  # no raw HTML (issue 17)
     assert "| `orders.columns.id.min` | min | error | waived |" in out
     assert "| `orders.governance.personal_data` | personal_data | error | passed |" in out
-    assert "## Open waivers\n\n| Check | Reason | Approved by | Ticket | Expires |\n|---|---|---|---|---|\n" \
-           "| `columns.id.min` | legacy rows | jane@example.com | DATA-1 | 2026-12-31 |\n" in out
-    assert "## Expired waivers (no longer applied)\n\n" in out and "| `columns.email.*` | old | jane@example.com | — | 2026-01-01 |" in out
+    assert (
+        "## Open waivers\n\n| Check | Reason | Approved by | Ticket | Expires |\n|---|---|---|---|---|\n"
+        "| `columns.id.min` | legacy rows | jane@example.com | DATA-1 | 2026-12-31 |\n" in out
+    )
+    assert (
+        "## Expired waivers (no longer applied)\n\n" in out
+        and "| `columns.email.*` | old | jane@example.com | — | 2026-01-01 |" in out
+    )
     page, text = ran / "out" / "orders.html", ran / "out" / "orders.md"
     assert tuple(cli("trust-sheet", "orders", "--store", store, "--html", page, "--markdown", text, "--as-of", "2026-11-27",
                      cwd=ran)) == (0, f"trust sheet: {page}\ntrust sheet: {text}\n", "")  # fmt: skip
@@ -199,12 +255,16 @@ def test_trust_sheet_columns_rules_in_words_pass_rate_and_freshness(cli: Callabl
     store = store_of(ran)
     code, out, err = cli("trust-sheet", "orders", "--store", store, "--as-of", "2026-11-27", cwd=ran)
     assert (code, err) == (0, "")
-    assert "## Recent pass rate and freshness\n\n1 of the last 1 runs passed (100%) since 2026-11-27; no failure.\n\n" \
-           "- newest ts: 2026-11-01 00:00 UTC, 27 days old when last checked\n" in out
-    assert "## Columns (3)\n\n| Column | Type | Description | Personal data | Rules |\n|---|---|---|---|---|\n" \
-           "| `id` | int64 | — | no | id &gt;= 0 |\n" \
-           "| `email` | string | — | personal data (email), confidential | — |\n" \
-           "| `ts` | datetime | — | no | — |\n" in out
+    assert (
+        "## Recent pass rate and freshness\n\n1 of the last 1 runs passed (100%) since 2026-11-27; no failure.\n\n"
+        "- newest ts: 2026-11-01 00:00 UTC, 27 days old when last checked\n" in out
+    )
+    assert (
+        "## Columns (3)\n\n| Column | Type | Description | Personal data | Rules |\n|---|---|---|---|---|\n"
+        "| `id` | int64 | — | no | id &gt;= 0 |\n"
+        "| `email` | string | — | personal data (email), confidential | — |\n"
+        "| `ts` | datetime | — | no | — |\n" in out
+    )
     assert "## Rules on the whole table\n\n- columns beyond those listed are reported\n" in out
     page = ran / "out" / "orders.html"
     cli("trust-sheet", "orders", "--store", store, "--html", page, cwd=ran)
@@ -218,16 +278,29 @@ def test_trust_sheet_before_any_run_and_errors(cli: Callable[..., Any], project:
     code, out, _ = cli("trust-sheet", "customers", "--store", store, cwd=project)
     assert code == 0 and f"## Last evaluation\n\nNever evaluated in the history store at {store}.\n" in out
     assert "| `customers.columns.id.type` | type | error | not run yet |" in out
-    assert tuple(cli("trust-sheet", "nope", "--store", store, cwd=project)) == (2, "", "error: no suite for dataset 'nope' under suites\n")
+    assert tuple(cli("trust-sheet", "nope", "--store", store, cwd=project)) == (
+        2,
+        "",
+        "error: no suite for dataset 'nope' under suites\n",
+    )
 
 
 def test_the_run_gate_follows_the_risk_tier(cli: Callable[..., Any], project: Path) -> None:
     """customers is low tier: a warning does not block; made high tier, it does (exit 1)."""
-    text = SUITES["customers.yml"].replace("name: {type: string}", "name: {type: string, max_length: {value: 2, severity: warn}}")
+    text = SUITES["customers.yml"].replace(
+        "name: {type: string}", "name: {type: string, max_length: {value: 2, severity: warn}}"
+    )
     suite = project / "suites" / "customers.yml"
     suite.write_text(text, encoding="utf-8")
     code, out, _ = cli("run", "suites/customers.yml", "--no-history", cwd=project)
-    assert code == 0 and "  customers: 7 passed, 1 skipped, 1 warned -> gate PASSED (no blocking results)" in out.splitlines()
+    assert (
+        code == 0
+        and "  customers: 7 passed, 1 skipped, 1 warned -> gate PASSED (no blocking results)" in out.splitlines()
+    )
     suite.write_text(text.replace("risk_tier: low", "risk_tier: high"), encoding="utf-8")
     code, out, _ = cli("run", "suites/customers.yml", "--no-history", cwd=project)
-    assert code == 1 and "  customers: 7 passed, 1 skipped, 1 warned -> gate FAILED (1 warned (fail_on: warn, from risk tier high))" in out.splitlines()
+    assert (
+        code == 1
+        and "  customers: 7 passed, 1 skipped, 1 warned -> gate FAILED (1 warned (fail_on: warn, from risk tier high))"
+        in out.splitlines()
+    )

@@ -57,7 +57,10 @@ def _footer(path: Path) -> dict[str, Any]:
             "data": pl.read_parquet(path),
             "arrow_schema": pf.schema_arrow.remove_metadata(),
             "parquet_schema": md.schema.to_arrow_schema().remove_metadata(),
-            "parquet_columns": [(md.schema.column(j).path, md.schema.column(j).physical_type, str(md.schema.column(j).logical_type)) for j in range(md.num_columns)],
+            "parquet_columns": [
+                (md.schema.column(j).path, md.schema.column(j).physical_type, str(md.schema.column(j).logical_type))
+                for j in range(md.num_columns)
+            ],
             "row_groups": [md.row_group(i).num_rows for i in range(md.num_row_groups)],
             "other": {k: v for k, v in (md.metadata or {}).items() if k not in (b"stewardgate", b"ARROW:schema")},
             "stamp": (md.metadata or {}).get(b"stewardgate"),
@@ -80,7 +83,10 @@ def test_single_parquet_file_with_other_metadata(tmp_path: Path, suite_writer: C
     data = tmp_path / "orders.parquet"
     _write_parquet(data, metadata={b"lineage": b"crm-export v3", b"owner_note": "naïve ünïcode".encode()})
     before = _footer(data)
-    assert before["row_groups"] == [3, 3, 3, 1] and before["other"] == {b"lineage": b"crm-export v3", b"owner_note": "naïve ünïcode".encode()}
+    assert before["row_groups"] == [3, 3, 3, 1] and before["other"] == {
+        b"lineage": b"crm-export v3",
+        b"owner_note": "naïve ünïcode".encode(),
+    }
     loaded = load_suite(_suite(tmp_path, "orders.parquet", suite_writer, risk_tier="high"))
     report = stamp_suite(loaded, at=AT)
     document = _assert_unchanged_but_stamped(before, _footer(data))
@@ -134,7 +140,9 @@ def test_partitioned_folder_every_file(tmp_path: Path, suite_writer: Callable[..
     ("orders.csv", "id,email\n1,a@example.com\n2,b@example.com\n", "csv"),
     ("orders.ndjson", '{"id": 1, "email": "a@example.com"}\n{"id": 2, "email": null}\n', "ndjson"),
 ])  # fmt: skip
-def test_text_formats_get_a_sidecar(tmp_path: Path, suite_writer: Callable[..., Path], name: str, text: str, fmt: str) -> None:
+def test_text_formats_get_a_sidecar(
+    tmp_path: Path, suite_writer: Callable[..., Path], name: str, text: str, fmt: str
+) -> None:
     data = tmp_path / name
     data.write_text(text, encoding="utf-8")
     report = stamp_suite(load_suite(_suite(tmp_path, name, suite_writer)), at=AT)
@@ -146,7 +154,9 @@ def test_text_formats_get_a_sidecar(tmp_path: Path, suite_writer: Callable[..., 
     assert (found.format, [g.stamp["dataset"] for g in found.groups]) == (fmt, ["orders"])
 
 
-def test_a_crash_mid_write_leaves_the_old_file(tmp_path: Path, suite_writer: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_crash_mid_write_leaves_the_old_file(
+    tmp_path: Path, suite_writer: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     data = tmp_path / "orders.parquet"
     _write_parquet(data, metadata={b"lineage": b"x"})
     original = data.read_bytes()

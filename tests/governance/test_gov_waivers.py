@@ -81,7 +81,8 @@ def test_a_waiver_near_its_expiry_is_reported_without_blocking() -> None:
     w = Waiver.model_validate(waiver("t.a", expires=date(2026, 12, 31)))
     late = apply_waivers([_result("t.a", Status.FAILED)], [w], dataset="t", as_of=date(2026, 12, 28), warn_days=7)
     assert [(r.check_id, r.check, r.status) for r in late] == [
-        ("t.a", "min", Status.WAIVED), ("t.waivers.0", "expiring_waiver", Status.INFO),
+        ("t.a", "min", Status.WAIVED),
+        ("t.waivers.0", "expiring_waiver", Status.INFO),
     ]
     assert late[1].message == (
         "the waiver of 't.a' expires on 2026-12-31 (3 days left; approved by jane@example.com): renew it or fix the failure"
@@ -95,7 +96,9 @@ def test_a_waiver_near_its_expiry_is_reported_without_blocking() -> None:
 
 
 def test_valid_waiver_turns_a_failure_into_waived(make_suite: Callable[..., Path]) -> None:
-    suite = make_suite(data=NEGATIVE, columns=COLUMNS, top={"waivers": [waiver("columns.email.max_null_fraction", ticket="DATA-12")]})
+    suite = make_suite(
+        data=NEGATIVE, columns=COLUMNS, top={"waivers": [waiver("columns.email.max_null_fraction", ticket="DATA-12")]}
+    )
     d = run(suite)
     assert statuses(d) == {"t.columns.amount.min": "failed", "t.columns.email.max_null_fraction": "waived"}
     assert d.gate.blocking == ("t.columns.amount.min",)
@@ -107,23 +110,37 @@ def test_expired_waiver_no_longer_applies_and_is_reported(make_suite: Callable[.
     suite = make_suite(data=NEGATIVE, columns=COLUMNS,
                        top={"waivers": [waiver("columns.amount.min", expires=date(2026, 11, 26), ticket="DATA-9")]})  # fmt: skip
     d = run(suite)
-    assert statuses(d) == {"t.columns.amount.min": "failed", "t.columns.email.max_null_fraction": "failed", "t.waivers.0": "warned"}
+    assert statuses(d) == {
+        "t.columns.amount.min": "failed",
+        "t.columns.email.max_null_fraction": "failed",
+        "t.waivers.0": "warned",
+    }
     (expired,) = [r for r in d.results if r.check_id == "t.waivers.0"]
-    assert (expired.check, expired.suite_line, expired.message) == ("expired_waiver", 7, (
-        "the waiver of 'columns.amount.min' expired on 2026-11-26 (approved by jane@example.com, DATA-9: "
-        "CRM migration); it no longer applies"
-    ))
+    assert (expired.check, expired.suite_line, expired.message) == (
+        "expired_waiver",
+        7,
+        (
+            "the waiver of 'columns.amount.min' expired on 2026-11-26 (approved by jane@example.com, DATA-9: "
+            "CRM migration); it no longer applies"
+        ),
+    )
 
 
-def test_unapproved_or_unexpiring_waiver_is_a_suite_error(cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path) -> None:
+def test_unapproved_or_unexpiring_waiver_is_a_suite_error(
+    cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path
+) -> None:
     no_approver = {k: v for k, v in waiver("columns.amount.min").items() if k != "approved_by"}
     no_expiry = {k: v for k, v in waiver("columns.amount.min").items() if k != "expires"}
     make_suite(columns=COLUMNS, top={"waivers": [no_approver, no_expiry]})
-    assert tuple(cli("validate", "suite.yml", cwd=tmp_path)) == (2, "", (
-        "suite.yml:7:11: waivers.0.approved_by: required key is missing\n"
-        "suite.yml:7:94: waivers.1.expires: required key is missing\n"
-        "error: 2 problems in suites; nothing was run\n"
-    ))
+    assert tuple(cli("validate", "suite.yml", cwd=tmp_path)) == (
+        2,
+        "",
+        (
+            "suite.yml:7:11: waivers.0.approved_by: required key is missing\n"
+            "suite.yml:7:94: waivers.1.expires: required key is missing\n"
+            "error: 2 problems in suites; nothing was run\n"
+        ),
+    )
 
 
 def test_approver_not_allowed_for_the_tier(make_suite: Callable[..., Path]) -> None:
@@ -140,14 +157,22 @@ def test_approver_not_allowed_for_the_tier(make_suite: Callable[..., Path]) -> N
     assert run(suite, low).results  # a rule for another tier does not apply
 
 
-def test_approver_rule_through_pyproject(cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path) -> None:
+def test_approver_rule_through_pyproject(
+    cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path
+) -> None:
     make_suite(data=NEGATIVE, columns=COLUMNS, top={"waivers": [waiver("columns.amount.min")]})
-    (tmp_path / "pyproject.toml").write_text('[tool.stewardgate.governance]\nwaiver_approvers = {medium = []}\n', encoding="utf-8")
-    assert tuple(cli("run", "suite.yml", "--no-history", cwd=tmp_path)) == (2, "", (
-        "suite.yml:7:85: waivers.0.approved_by: 'jane@example.com' may not approve waivers of a medium-tier dataset "
-        "(allowed: nobody)\n"
-        "error: 1 problem in suites; nothing was run\n"
-    ))
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.stewardgate.governance]\nwaiver_approvers = {medium = []}\n", encoding="utf-8"
+    )
+    assert tuple(cli("run", "suite.yml", "--no-history", cwd=tmp_path)) == (
+        2,
+        "",
+        (
+            "suite.yml:7:85: waivers.0.approved_by: 'jane@example.com' may not approve waivers of a medium-tier dataset "
+            "(allowed: nobody)\n"
+            "error: 1 problem in suites; nothing was run\n"
+        ),
+    )
 
 
 # --- risk tiers set the gate policy ---------------------------------------------------------
@@ -167,7 +192,10 @@ def test_policy_for(declared: str | None, tier: str | None, expected: BlockingPo
 
 def test_a_tier_policy_is_named_in_the_reason() -> None:
     warned = CheckResult("t.a", "max", Status.WARNED, Severity.WARN, "polars", "above")
-    assert decide([warned], BlockingPolicy("warn", "risk tier high")).reason == "1 warned (fail_on: warn, from risk tier high)"
+    assert (
+        decide([warned], BlockingPolicy("warn", "risk tier high")).reason
+        == "1 warned (fail_on: warn, from risk tier high)"
+    )
 
 
 @pytest.mark.parametrize(("tier", "settings", "passed"), [
@@ -219,5 +247,7 @@ def test_without_approved_on_the_length_counts_from_the_run_date(make_suite: Cal
     ok = make_suite(data=NEGATIVE, columns=COLUMNS, top={"waivers": [waiver("columns.*", expires=date(2027, 1, 6))]})
     assert run(ok, settings).gate.passed  # 40 days after 2026-11-27
     late = make_suite(data=NEGATIVE, columns=COLUMNS, top={"waivers": [waiver("columns.*", expires=date(2027, 1, 7))]})
-    with pytest.raises(SuiteError, match="the waiver lasts 41 days \\(the run's as-of date 2026-11-27 to 2027-01-07\\)"):
+    with pytest.raises(
+        SuiteError, match="the waiver lasts 41 days \\(the run's as-of date 2026-11-27 to 2027-01-07\\)"
+    ):
         run(late, settings)

@@ -12,8 +12,13 @@ def test_every_column_rule_in_words() -> None:
         "in_set": ["a", "b"], "regex": "^[a-z]$", "min_length": 1, "max_length": {"value": 20, "severity": "warn"},
     })  # fmt: skip
     assert column_rules("code", spec) == (
-        "code is never null", "at most 2.00% of code is null", "at most 1,000 null values in code", "code is unique",
-        "code is one of: a, b", "code matches the pattern ^[a-z]$", "code is at least 1 characters long",
+        "code is never null",
+        "at most 2.00% of code is null",
+        "at most 1,000 null values in code",
+        "code is unique",
+        "code is one of: a, b",
+        "code matches the pattern ^[a-z]$",
+        "code is at least 1 characters long",
         "code is at most 20 characters long (warning)",
     )
 

@@ -52,9 +52,15 @@ def gx_verdicts(frame: pd.DataFrame, entries: list[tuple[str, dict[str, Any]]]) 
     out: dict[int, Verdict] = {}
     for r in results:
         info = r.exception_info or {}
-        raised = info.get("raised_exception") if "raised_exception" in info else any(v.get("raised_exception") for v in info.values())
+        raised = (
+            info.get("raised_exception")
+            if "raised_exception" in info
+            else any(v.get("raised_exception") for v in info.values())
+        )
         count = (r.result or {}).get("unexpected_count")
-        out[r.expectation_config.meta["i"]] = ("errored", None) if raised else ("passed" if r.success else "failed", count)
+        out[r.expectation_config.meta["i"]] = (
+            ("errored", None) if raised else ("passed" if r.success else "failed", count)
+        )
     return [out[i] for i in range(len(entries))]
 
 
@@ -102,19 +108,25 @@ def polars_can_hold(column: str, values: list[Any]) -> bool:
     return True
 
 
-def run_set(kind: str, data: dict[str, list[Any]], cases: list[dict[str, Any]], folder: Path, writer: Callable[..., Path]) -> int:
+def run_set(
+    kind: str, data: dict[str, list[Any]], cases: list[dict[str, Any]], folder: Path, writer: Callable[..., Path]
+) -> int:
     usable = {c: v for c, v in data.items() if polars_can_hold(c, v)}
     reference = pd.DataFrame(usable)
     frame = pl.from_pandas(reference)
     entries = []
     for args in cases:
-        named = {a for k in ("column", "column_A", "column_B") if isinstance(a := args.get(k), str)} | set(args.get("column_list") or [])
+        named = {a for k in ("column", "column_A", "column_B") if isinstance(a := args.get(k), str)} | set(
+            args.get("column_list") or []
+        )
         if (named - set(usable)) or (not named and len(usable) < len(data)):
             continue  # it reads a mixed-type column, which a polars frame cannot hold
         problems = [p.message for p in check_entry({kind: args})]
         if problems:
             if gx_accepts(kind, args):  # only where we are stricter by design, and GX never passes it
-                assert all(_STRICTER.search(m) for m in problems), f"we reject what GX accepts: {kind} {args}: {problems}"
+                assert all(_STRICTER.search(m) for m in problems), (
+                    f"we reject what GX accepts: {kind} {args}: {problems}"
+                )
                 assert gx_verdicts(reference, [(kind, args)])[0][0] != "passed", (kind, args)
             continue
         entries.append((kind, args))

@@ -43,7 +43,9 @@ def test_the_catalogue_describes_types_arguments_and_what_cannot_run() -> None:
 
 
 @pytest.mark.subprocess
-def test_validating_a_suite_with_expectations_imports_no_engine_library(tmp_path: Path, suite_writer: Callable[..., Path]) -> None:
+def test_validating_a_suite_with_expectations_imports_no_engine_library(
+    tmp_path: Path, suite_writer: Callable[..., Path]
+) -> None:
     suite = suite_writer(tmp_path, top={"expectations": [
         {"expect_column_values_to_be_between": {"column": "a", "min_value": 0}},
         {"expect_table_row_count_to_be_between": {"min_value": 1}},

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
 from tests.gx.gx_parity import comparable, gx_verdicts, our_verdicts
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_data" / "bad" / "orders.parquet"
@@ -49,8 +50,12 @@ SAMPLE_CASES: list[tuple[str, dict[str, Any]]] = [
 ]  # fmt: skip
 
 
-def test_sample_orders_give_the_same_verdict_as_gx_on_pandas_read_parquet(tmp_path: Path, suite_writer: Callable[..., Path]) -> None:
-    suite = suite_writer(tmp_path, name="orders", path=str(SAMPLE), top={"expectations": [{k: a} for k, a in SAMPLE_CASES]})
+def test_sample_orders_give_the_same_verdict_as_gx_on_pandas_read_parquet(
+    tmp_path: Path, suite_writer: Callable[..., Path]
+) -> None:
+    suite = suite_writer(
+        tmp_path, name="orders", path=str(SAMPLE), top={"expectations": [{k: a} for k, a in SAMPLE_CASES]}
+    )
     ours = our_verdicts(suite, SAMPLE_CASES)
     theirs = gx_verdicts(pd.read_parquet(SAMPLE), SAMPLE_CASES)
     assert comparable(ours, SAMPLE_CASES) == comparable(theirs, SAMPLE_CASES)

@@ -24,7 +24,14 @@ DATA = pl.DataFrame(
         "email": ["a@x.io", "b@x.io", "bad", None, "c@x.io", "worse"],
         "amount": [10.0, 20.5, -3.0, 7.0, None, 12.0],
         "discount": [1.0, 30.0, 0.5, 0.0, 1.0, None],
-        "ts": [datetime(2019, 5, 1), datetime(2021, 1, 1), datetime(2022, 1, 1), None, datetime(2023, 1, 1), datetime(2024, 1, 1)],
+        "ts": [
+            datetime(2019, 5, 1),
+            datetime(2021, 1, 1),
+            datetime(2022, 1, 1),
+            None,
+            datetime(2023, 1, 1),
+            datetime(2024, 1, 1),
+        ],
         "notes": ["x", "y", "z", "w", "v", "u"],
     }
 )
@@ -32,13 +39,17 @@ COLUMNS = {"email": {"type": "string", "pii": "email"}, "amount": {"classificati
 
 
 def _run(make_suite: Callable[..., Path], expectations: list[dict[str, Any]], **kw: Any) -> dict[str, CheckResult]:
-    suite = make_suite(data=DATA, columns=kw.pop("columns", COLUMNS), top={"engine": "gx", "expectations": expectations}, **kw)
+    suite = make_suite(
+        data=DATA, columns=kw.pop("columns", COLUMNS), top={"engine": "gx", "expectations": expectations}, **kw
+    )
     (dataset,) = run_paths([suite], RunOptions(samples=3)).datasets
     assert dataset.error is None
     return {r.check_id: r for r in dataset.results if r.engine == "gx"}
 
 
-def test_a_failing_map_expectation_carries_counts_percentages_and_masked_samples(make_suite: Callable[..., Path]) -> None:
+def test_a_failing_map_expectation_carries_counts_percentages_and_masked_samples(
+    make_suite: Callable[..., Path],
+) -> None:
     r = _run(make_suite, [{"expect_column_values_to_match_regex": {"column": "email", "regex": "@"}}])[
         "t.expectations.email.expect_column_values_to_match_regex"
     ]
@@ -50,7 +61,9 @@ def test_a_failing_map_expectation_carries_counts_percentages_and_masked_samples
 
 
 def test_samples_of_an_unclassified_column_are_shown(make_suite: Callable[..., Path]) -> None:
-    r = _run(make_suite, [{"expect_column_values_to_be_unique": {"column": "id"}}])["t.expectations.id.expect_column_values_to_be_unique"]
+    r = _run(make_suite, [{"expect_column_values_to_be_unique": {"column": "id"}}])[
+        "t.expectations.id.expect_column_values_to_be_unique"
+    ]
     assert (r.status, r.failing_count, r.samples) == (Status.FAILED, 2, ("4",))
 
 
@@ -67,14 +80,20 @@ def test_mostly_and_severity_map_onto_our_statuses(make_suite: Callable[..., Pat
     assert (discount.status, discount.failing_count, discount.samples) == (Status.INFO, 1, ("30.0",))
 
 
-def test_aggregate_observed_values_are_masked_on_sensitive_columns_but_counts_are_not(make_suite: Callable[..., Path]) -> None:
+def test_aggregate_observed_values_are_masked_on_sensitive_columns_but_counts_are_not(
+    make_suite: Callable[..., Path],
+) -> None:
     results = _run(make_suite, [
         {"expect_column_max_to_be_between": {"column": "amount", "max_value": 5}},
         {"expect_column_unique_value_count_to_be_between": {"column": "amount", "max_value": 2}},
         {"expect_column_max_to_be_between": {"column": "discount", "max_value": 5}},
     ])  # fmt: skip
     masked_max, count, plain_max = results.values()
-    assert (masked_max.status, masked_max.observed, masked_max.message) == (Status.FAILED, "***", "observed ***, expected max_value=5")
+    assert (masked_max.status, masked_max.observed, masked_max.message) == (
+        Status.FAILED,
+        "***",
+        "observed ***, expected max_value=5",
+    )
     assert (count.observed, plain_max.observed) == (5, 30.0)
 
 
@@ -86,7 +105,9 @@ def test_what_gx_cannot_compute_or_build_is_errored_and_blocks(make_suite: Calla
     ])  # fmt: skip
     missing, bad_format, fine = results.values()
     assert missing.status is Status.ERRORED
-    assert missing.message == 'errored: GX could not compute it: Error: The column "missing" in BatchData does not exist.'
+    assert (
+        missing.message == 'errored: GX could not compute it: Error: The column "missing" in BatchData does not exist.'
+    )
     assert bad_format.status is Status.ERRORED and bad_format.message.startswith("errored: GX rejected the arguments: ")
     assert "'Q' is a bad directive" in bad_format.message
     assert fine.status is Status.PASSED
@@ -106,12 +127,16 @@ def test_schema_and_row_count_expectations(make_suite: Callable[..., Path]) -> N
 
 
 def test_a_date_bound_on_a_datetime_column_means_midnight(make_suite: Callable[..., Path]) -> None:
-    r = _run(make_suite, [{"expect_column_values_to_be_between": {"column": "ts", "min_value": datetime(2020, 1, 1).date()}}])
+    r = _run(
+        make_suite, [{"expect_column_values_to_be_between": {"column": "ts", "min_value": datetime(2020, 1, 1).date()}}]
+    )
     (result,) = r.values()
     assert (result.status, result.failing_count, result.samples) == (Status.FAILED, 1, ("2019-05-01T00:00:00",))
 
 
-def test_gx_receives_only_the_columns_it_needs_as_numpy_backed_pandas(make_suite: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_gx_receives_only_the_columns_it_needs_as_numpy_backed_pandas(
+    make_suite: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     seen: list[Any] = []
     original = gx_engine._to_pandas
 
@@ -139,7 +164,9 @@ def test_a_row_count_alone_copies_no_column(make_suite: Callable[..., Path], mon
     assert (r.status, r.observed) == (Status.PASSED, 6)
 
 
-def test_gx_does_not_fingerprint_the_frame_and_the_switch_is_restored(make_suite: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_gx_does_not_fingerprint_the_frame_and_the_switch_is_restored(
+    make_suite: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     import great_expectations  # noqa: F401  (imported for the patch below)
     from great_expectations.execution_engine import pandas_execution_engine as engine
 
@@ -149,13 +176,20 @@ def test_gx_does_not_fingerprint_the_frame_and_the_switch_is_restored(make_suite
     assert r.status is Status.PASSED and before == engine.HASH_THRESHOLD
 
 
-def test_when_gx_itself_fails_every_expectation_is_errored_and_the_run_goes_on(make_suite: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_when_gx_itself_fails_every_expectation_is_errored_and_the_run_goes_on(
+    make_suite: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(gx_engine, "gx_context", lambda gx: (_ for _ in ()).throw(RuntimeError("no context")))
-    results = _run(make_suite, [{"expect_column_values_to_not_be_null": {"column": "id"}}, {"expect_table_row_count_to_equal": {"value": 6}}])
+    results = _run(
+        make_suite,
+        [{"expect_column_values_to_not_be_null": {"column": "id"}}, {"expect_table_row_count_to_equal": {"value": 6}}],
+    )
     assert [r.message for r in results.values()] == ["errored: Great Expectations failed: RuntimeError: no context"] * 2
 
 
-def test_no_network_a_suite_with_expectations_runs_with_sockets_blocked(make_suite: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_network_a_suite_with_expectations_runs_with_sockets_blocked(
+    make_suite: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     attempts: list[Any] = []
 
     def refuse(*args: Any, **kwargs: Any) -> None:
@@ -195,8 +229,15 @@ def test_a_dtype_or_a_set_of_distinct_values_is_reported_as_such(make_suite: Cal
         {"expect_column_distinct_values_to_be_in_set": {"column": "notes", "value_set": ["x", "y"]}},
     ])  # fmt: skip
     of_type, distinct = results.values()
-    assert (of_type.status, of_type.message, of_type.failing_count) == (Status.FAILED, "observed int64, expected type_=float64", None)
-    assert (distinct.status, distinct.message) == (Status.FAILED, "4 unexpected distinct values, expected value_set=['x', 'y']")
+    assert (of_type.status, of_type.message, of_type.failing_count) == (
+        Status.FAILED,
+        "observed int64, expected type_=float64",
+        None,
+    )
+    assert (distinct.status, distinct.message) == (
+        Status.FAILED,
+        "4 unexpected distinct values, expected value_set=['x', 'y']",
+    )
     assert set(distinct.samples) <= {"z", "w", "v", "u"} and len(distinct.samples) == 3
 
 

@@ -63,7 +63,12 @@ def test_a_gx_0x_suite_maps_native_rules_keeps_the_rest_and_lists_what_it_cannot
 
 
 def test_a_gx_1x_suite_maps_severities_and_keeps_meta_and_notes() -> None:
-    result = import_gx(FIXTURES / "customers_gx1.json", dataset_path="customers.csv", owner="crm@example.com", steward="jane@example.com")
+    result = import_gx(
+        FIXTURES / "customers_gx1.json",
+        dataset_path="customers.csv",
+        owner="crm@example.com",
+        steward="jane@example.com",
+    )
     (suite,) = result.suites
     assert suite.data["dataset"]["name"] == "customers_suite"
     assert suite.data["columns"] == {
@@ -86,7 +91,9 @@ def test_a_gx_1x_suite_maps_severities_and_keeps_meta_and_notes() -> None:
     ]
 
 
-@pytest.mark.parametrize(("fixture", "data"), [("orders_gx0.json", "bad/orders.parquet"), ("customers_gx1.json", "customers.csv")])
+@pytest.mark.parametrize(
+    ("fixture", "data"), [("orders_gx0.json", "bad/orders.parquet"), ("customers_gx1.json", "customers.csv")]
+)
 def test_imported_suites_round_trip_into_suites_that_run(tmp_path: Path, fixture: str, data: str) -> None:
     result = import_gx(FIXTURES / fixture, dataset_path=str(SAMPLE / data))
     path = _written(tmp_path, result.suites[0].text)
@@ -129,8 +136,12 @@ def _gx1(tmp_path: Path, expectations: list[dict[str, Any]]) -> Path:
     return path
 
 
-def test_cli_exit_0_when_complete_and_the_data_path_is_relative_to_the_suite(tmp_path: Path, cli: Callable[..., Any]) -> None:
-    _gx1(tmp_path, [{"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "id"}, "severity": "critical"}])
+def test_cli_exit_0_when_complete_and_the_data_path_is_relative_to_the_suite(
+    tmp_path: Path, cli: Callable[..., Any]
+) -> None:
+    _gx1(
+        tmp_path, [{"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "id"}, "severity": "critical"}]
+    )
     code, out, err = cli("import", "gx", "suite.json", "--data-path", "data/events.parquet", "--owner", "o@example.com",
                          "--steward", "s@example.com", "-o", "suites/events.yml", cwd=tmp_path)  # fmt: skip
     assert (code, out, err) == (0, "", "wrote suites/events.yml\n")
@@ -163,14 +174,20 @@ def test_cli_exit_1_lists_each_item_not_converted(tmp_path: Path, cli: Callable[
 def test_cli_exit_2_on_a_file_that_is_not_a_suite(tmp_path: Path, cli: Callable[..., Any]) -> None:
     (tmp_path / "x.json").write_text("[1, 2]", encoding="utf-8")
     code, out, err = cli("import", "gx", "x.json", "--data-path", "d.parquet", cwd=tmp_path)
-    assert (code, out, err) == (2, "", "error: x.json: not a Great Expectations suite (no 'name' or 'expectation_suite_name')\n")
+    assert (code, out, err) == (
+        2,
+        "",
+        "error: x.json: not a Great Expectations suite (no 'name' or 'expectation_suite_name')\n",
+    )
 
 
 @pytest.mark.parametrize(("option", "value", "message"), [
     ("--name", "my orders", "dataset.name: must start with a letter or digit and hold only letters, digits, _ . -"),
     ("--owner", "John Doe", "stewardship.owner: 'John Doe' is not an e-mail address or a handle"),
 ])  # fmt: skip
-def test_cli_exit_2_when_an_option_would_make_the_suite_invalid(tmp_path: Path, cli: Callable[..., Any], option: str, value: str, message: str) -> None:
+def test_cli_exit_2_when_an_option_would_make_the_suite_invalid(
+    tmp_path: Path, cli: Callable[..., Any], option: str, value: str, message: str
+) -> None:
     _gx1(tmp_path, [])
     code, out, err = cli("import", "gx", "suite.json", "--data-path", "d.parquet", option, value, cwd=tmp_path)
     assert (code, out, err) == (2, "", f"error: the suite would not be valid: {message}\n")

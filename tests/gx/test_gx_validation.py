@@ -141,13 +141,23 @@ def test_check_ids_name_the_target_and_number_only_repeats() -> None:
 
 
 def test_check_ids_do_not_shift_when_other_entries_are_inserted() -> None:
-    before = [{"expect_column_values_to_be_unique": {"column": "id"}}, {"expect_column_mean_to_be_between": {"column": "x", "min_value": 0}}]
-    after = [{"expect_column_values_to_not_be_null": {"column": "y"}}, *before[:1], {"expect_table_row_count_to_equal": {"value": 3}}, *before[1:]]
+    before = [
+        {"expect_column_values_to_be_unique": {"column": "id"}},
+        {"expect_column_mean_to_be_between": {"column": "x", "min_value": 0}},
+    ]
+    after = [
+        {"expect_column_values_to_not_be_null": {"column": "y"}},
+        *before[:1],
+        {"expect_table_row_count_to_equal": {"value": 3}},
+        *before[1:],
+    ]
     assert set(_ids(before)) <= set(_ids(after))
 
 
 def test_cli_exit_2_for_a_misspelt_expectation_name(tmp_path: Path, cli: Callable[..., Any]) -> None:
-    (tmp_path / "s.yml").write_text(HEAD + "expectations:\n  - expect_column_values_to_not_be_nul: {column: a}\n", encoding="utf-8")
+    (tmp_path / "s.yml").write_text(
+        HEAD + "expectations:\n  - expect_column_values_to_not_be_nul: {column: a}\n", encoding="utf-8"
+    )
     code, out, err = cli("validate", "s.yml", cwd=tmp_path)
     assert (code, out) == (2, "")
     assert err == (

@@ -13,8 +13,7 @@ import polars as pl
 import pytest
 
 from stewardgate.errors import InputError
-from stewardgate.importers import ImportResult
-from stewardgate.importers import odcs_rules
+from stewardgate.importers import ImportResult, odcs_rules
 from stewardgate.importers.odcs import UNMAPPED, import_odcs, load_contract
 from stewardgate.importers.odcs_inventory import constraints
 from stewardgate.results import Status
@@ -30,7 +29,9 @@ def silent_drops(path: Path, result: ImportResult) -> list[str]:
     """Constraints of the contract that are neither converted nor listed, and those only the
     safety net listed (a mapping forgot them): both must be empty."""
     listed = {f.where for f in result.findings}
-    dropped = [label for label in constraints(load_contract(path)) if label not in result.converted and label not in listed]
+    dropped = [
+        label for label in constraints(load_contract(path)) if label not in result.converted and label not in listed
+    ]
     return dropped + [f"{f.where} (safety net)" for f in result.findings if f.message == UNMAPPED]
 
 
@@ -121,7 +122,9 @@ def test_item4_odcs_30_rules_without_an_operator_allow_none(constructs: ImportRe
 
 
 def test_item4_a_31_metric_without_an_operator_is_still_listed(tmp_path: Path) -> None:
-    path = _contract(tmp_path, "schema:\n  - name: t\n    properties:\n      - name: id\n        quality: [{metric: nullValues}]\n")
+    path = _contract(
+        tmp_path, "schema:\n  - name: t\n    properties:\n      - name: id\n        quality: [{metric: nullValues}]\n"
+    )
     assert _lost(import_odcs(path)) == {
         "schema[0] t.properties[0] id.quality[0]": "nullValues with no single operator has no equivalent (<= a count or a percentage)"
     }
@@ -144,7 +147,14 @@ def test_item5_a_retention_that_is_no_period_says_what_is_allowed(tmp_path: Path
 def test_item6_a_custom_great_expectations_rule_is_that_expectation(constructs: ImportResult) -> None:
     data = constructs.suites[0].data
     assert data["columns"]["weight_g"]["max"] == 30000  # object form, the property's column; native
-    assert {"expect_column_mean_to_be_between": {"min_value": 100, "max_value": 5000, "column": "weight_g", "severity": "warn"}} in data["expectations"]
+    assert {
+        "expect_column_mean_to_be_between": {
+            "min_value": 100,
+            "max_value": 5000,
+            "column": "weight_g",
+            "severity": "warn",
+        }
+    } in data["expectations"]
     assert _lost(constructs)["schema[0] parcels.quality[0]"] == (
         "a custom rule for engine 'soda' has no equivalent (only Great Expectations rules convert)"
     )
@@ -176,7 +186,10 @@ def test_item6_the_imported_custom_rules_run(tmp_path: Path, constructs: ImportR
 
 def test_item7_an_odcs_v2_contract_without_api_version_gets_an_upgrade_hint(tmp_path: Path) -> None:
     path = tmp_path / "v2.yaml"
-    path.write_text("kind: DataContract\nversion: 1.0.0\nuuid: x\ndatasetName: orders\ndataset:\n  - table: orders\n", encoding="utf-8")
+    path.write_text(
+        "kind: DataContract\nversion: 1.0.0\nuuid: x\ndatasetName: orders\ndataset:\n  - table: orders\n",
+        encoding="utf-8",
+    )
     with pytest.raises(InputError) as caught:
         import_odcs(path)
     assert str(caught.value) == (
@@ -221,12 +234,16 @@ def test_a_composite_primary_key_is_converted_with_its_expectation(tmp_path: Pat
                                "      - {name: a, logicalType: string, primaryKey: true, primaryKeyPosition: 2}\n"
                                "      - {name: b, logicalType: string, primaryKey: true, primaryKeyPosition: 1}\n")  # fmt: skip
     result = import_odcs(path)
-    assert result.suites[0].data["expectations"] == [{"expect_compound_columns_to_be_unique": {"column_list": ["b", "a"]}}]
+    assert result.suites[0].data["expectations"] == [
+        {"expect_compound_columns_to_be_unique": {"column_list": ["b", "a"]}}
+    ]
     assert silent_drops(path, result) == []
 
 
 def test_item2_properties_keyed_by_name_are_refused_not_read_as_none(tmp_path: Path) -> None:
-    path = _contract(tmp_path, "schema:\n  - name: t\n    properties:\n      id: {logicalType: integer, required: true}\n")
+    path = _contract(
+        tmp_path, "schema:\n  - name: t\n    properties:\n      id: {logicalType: integer, required: true}\n"
+    )
     with pytest.raises(InputError) as caught:
         import_odcs(path)
     assert str(caught.value) == f"{path}:9:7: schema.0.properties: must be a list (ODCS v3), got a mapping"
@@ -247,7 +264,10 @@ def test_item6_every_written_form_of_a_gx_rule_converts(tmp_path: Path, rule: st
 
 
 def test_item1_an_enum_contract_imports_completely_exit_0(tmp_path: Path, cli: Callable[..., Any]) -> None:
-    _contract(tmp_path, "schema:\n  - name: t\n    properties:\n      - {name: status, logicalType: string, enum: [{value: a}, {value: b}]}\n")
+    _contract(
+        tmp_path,
+        "schema:\n  - name: t\n    properties:\n      - {name: status, logicalType: string, enum: [{value: a}, {value: b}]}\n",
+    )
     code, out, err = cli("import", "odcs", "c.odcs.yaml", cwd=tmp_path)
     assert code == 0, err
     assert "  status: {type: string, in_set: [a, b]}\n" in out
@@ -255,7 +275,9 @@ def test_item1_an_enum_contract_imports_completely_exit_0(tmp_path: Path, cli: C
 
 def test_a_version_newer_than_v32_is_read_as_v32_with_a_caveat(tmp_path: Path) -> None:
     path = tmp_path / "c.yaml"
-    path.write_text(HEAD.replace("v3.2.0", "v3.3.0") + "schema:\n  - name: t\n    properties: [{name: id}]\n", encoding="utf-8")
+    path.write_text(
+        HEAD.replace("v3.2.0", "v3.3.0") + "schema:\n  - name: t\n    properties: [{name: id}]\n", encoding="utf-8"
+    )
     result = import_odcs(path)
     assert [str(f) for f in result.findings if f.where == "apiVersion"] == [
         "apiVersion: v3.3.0 is newer than v3.2, the newest version read; keys v3.2 does not have are listed"

@@ -90,4 +90,7 @@ def test_invalid_contracts_are_input_errors(tmp_path: Path, content: str, messag
 def test_a_dataset_template_with_an_unknown_placeholder_is_an_input_error() -> None:
     with pytest.raises(InputError) as caught:
         import_odcs(FIXTURES / "shipments.odcs.yaml", dataset_template="{table}.parquet")
-    assert str(caught.value) == "dataset template '{table}.parquet': use {name} and {physical_name} only (KeyError('table'))"
+    assert (
+        str(caught.value)
+        == "dataset template '{table}.parquet': use {name} and {physical_name} only (KeyError('table'))"
+    )

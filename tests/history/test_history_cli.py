@@ -46,12 +46,25 @@ def test_cold_start_is_learning_and_never_fails(cli: Callable[..., Any], store_u
 @pytest.mark.slow
 def test_history_and_backtest_read_what_the_runs_stored(cli: Callable[..., Any], store_url: str) -> None:
     cli("backfill", NIGHTLY, "--from", "2026-09-01", "--to", "2026-10-22", "--store", store_url)
-    code, out, _ = cli("history", "orders_daily", "--metric", "null_fraction", "--column", "email", "--format", "json", "--store", store_url)
+    code, out, _ = cli(
+        "history",
+        "orders_daily",
+        "--metric",
+        "null_fraction",
+        "--column",
+        "email",
+        "--format",
+        "json",
+        "--store",
+        store_url,
+    )
     assert code == 0
     series = json.loads(out)["series"]
     assert len(series) == 52
     assert [p["as_of"] for p in series if p["anomalous"]] == ["2026-10-22"]
-    code, out, _ = cli("backtest", NIGHTLY / "orders_daily.yml", "--from", "2026-10-01", "--to", "2026-10-22", "--store", store_url)
+    code, out, _ = cli(
+        "backtest", NIGHTLY / "orders_daily.yml", "--from", "2026-10-01", "--to", "2026-10-22", "--store", store_url
+    )
     assert code == 0
     assert "orders_daily.anomalies.row_count: 1 of 22 runs would alert" in out
     assert "2026-10-14  ERROR" in out
@@ -87,11 +100,17 @@ def test_parallel_runs_judge_each_dataset_and_exit_with_the_worst(
     assert code == 2
     assert "error: events: /nonexistent/events: no such file or folder" in err
     assert "gate: FAILED (1 of 3 datasets blocked: events; exit 2)" in out
-    assert "customers: 40 passed, 1 skipped -> gate PASSED" in out and "orders: 47 passed, 1 skipped -> gate PASSED" in out
+    assert (
+        "customers: 40 passed, 1 skipped -> gate PASSED" in out and "orders: 47 passed, 1 skipped -> gate PASSED" in out
+    )
     engine = sa.create_engine(store_url)
     with engine.connect() as conn:
         rows = conn.execute(sa.text("select dataset, status from sg_runs order by dataset")).all()
-    assert [tuple(r) for r in rows] == [("customers", "passed"), ("events", "errored"), ("orders", "passed")]  # a skip outranks no pass
+    assert [tuple(r) for r in rows] == [
+        ("customers", "passed"),
+        ("events", "errored"),
+        ("orders", "passed"),
+    ]  # a skip outranks no pass
 
 
 @pytest.fixture
@@ -110,7 +129,9 @@ def test_the_nightly_flow_on_postgresql(cli: Callable[..., Any], pg_store: str) 
 
 
 def test_an_unreachable_store_is_exit_2_without_the_password(cli: Callable[..., Any]) -> None:
-    code, out, err = cli("run", NIGHTLY, "--as-of", "2026-09-01", "--store", "postgresql://steward:s3cret@127.0.0.1:1/test")
+    code, out, err = cli(
+        "run", NIGHTLY, "--as-of", "2026-09-01", "--store", "postgresql://steward:s3cret@127.0.0.1:1/test"
+    )
     assert code == 2
     assert "s3cret" not in out + err
     assert "Traceback" not in err

@@ -36,7 +36,10 @@ def _counts(folder: Path) -> tuple[int, int, int]:
     engine = sa.create_engine(f"sqlite:///{folder / '.stewardgate' / 'history.db'}")
     try:
         with engine.connect() as conn:
-            return tuple(conn.execute(sa.text(f"SELECT COUNT(*) FROM {t}")).scalar_one() for t in ("sg_results", "sg_audit", "sg_metric_values"))  # type: ignore[return-value]
+            return tuple(
+                conn.execute(sa.text(f"SELECT COUNT(*) FROM {t}")).scalar_one()
+                for t in ("sg_results", "sg_audit", "sg_metric_values")
+            )  # type: ignore[return-value]
     finally:
         engine.dispose()
 
@@ -55,11 +58,21 @@ def test_a_dry_run_by_default_then_apply(folder: Path, cli: Callable[..., Any]) 
     assert _counts(folder)[0] < before[0]
     verify = cli("audit", "verify", cwd=folder)
     assert verify.code == 0, verify.stdout
-    assert verify.stdout.splitlines()[1].startswith("audit checkpoint: entry 5 (store prune, cutoff 2026-10-28, recorded ")
-    assert "stored runs match the chain: 2 covered by record digests, 2 pruned runs by the checkpoint's digest" in verify.stdout
+    assert verify.stdout.splitlines()[1].startswith(
+        "audit checkpoint: entry 5 (store prune, cutoff 2026-10-28, recorded "
+    )
+    assert (
+        "stored runs match the chain: 2 covered by record digests, 2 pruned runs by the checkpoint's digest"
+        in verify.stdout
+    )
     runs = cli("runs", "orders", cwd=folder)
     assert runs.code == 0, runs.stderr
-    assert [line.split()[0] for line in runs.stdout.splitlines()[1:]] == ["2026-11-27", "2026-11-26", "2026-01-06", "2026-01-05"]
+    assert [line.split()[0] for line in runs.stdout.splitlines()[1:]] == [
+        "2026-11-27",
+        "2026-11-26",
+        "2026-01-06",
+        "2026-01-05",
+    ]
     history = cli("history", "orders", "--metric", "row_count", cwd=folder)
     assert history.code == 0, history.stderr
 
@@ -68,12 +81,17 @@ def test_a_keep_that_does_not_parse_deletes_nothing(folder: Path, cli: Callable[
     before = _counts(folder)
     bad = cli("store", "prune", "--keep", "400 days", "--apply", cwd=folder)
     assert (bad.code, bad.stdout) == (2, "")
-    assert bad.stderr.strip() == "error: --keep: '400 days' is not a period (a period like 400d, 12w, 18mo, 7y or ISO-8601 P400D / P1Y6M)"
+    assert (
+        bad.stderr.strip()
+        == "error: --keep: '400 days' is not a period (a period like 400d, 12w, 18mo, 7y or ISO-8601 P400D / P1Y6M)"
+    )
     assert _counts(folder) == before
 
 
 def test_the_store_keep_setting_is_located_when_it_does_not_parse(folder: Path, cli: Callable[..., Any]) -> None:
-    (folder / "pyproject.toml").write_text('[tool.stewardgate]\nsamples = 3\nstore_keep = "forever"\n', encoding="utf-8")
+    (folder / "pyproject.toml").write_text(
+        '[tool.stewardgate]\nsamples = 3\nstore_keep = "forever"\n', encoding="utf-8"
+    )
     before = _counts(folder)
     bad = cli("store", "prune", "--apply", cwd=folder)
     assert bad.code == 2
@@ -87,4 +105,7 @@ def test_the_store_keep_setting_is_located_when_it_does_not_parse(folder: Path, 
 def test_without_a_period_it_says_how_to_give_one(folder: Path, cli: Callable[..., Any]) -> None:
     bad = cli("store", "prune", cwd=folder)
     assert bad.code == 2
-    assert bad.stderr.strip() == "error: store prune: give --keep PERIOD (e.g. --keep 400d) or set store_keep in [tool.stewardgate]"
+    assert (
+        bad.stderr.strip()
+        == "error: store prune: give --keep PERIOD (e.g. --keep 400d) or set store_keep in [tool.stewardgate]"
+    )

@@ -6,10 +6,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from tests.lineage.lineage_testkit import CUSTOMERS_BAD, by_id, run
 
 from stewardgate.errors import SuiteError
 from stewardgate.results import Status
+from tests.lineage.lineage_testkit import CUSTOMERS_BAD, by_id, run
 
 ORDERS = "orders.lineage.upstream.customers"
 EXTERNAL = "orders.lineage.upstream.postgres://warehouse/sales.raw_orders"
@@ -101,7 +101,10 @@ def test_bad_upstream_names_are_located_suite_errors(pair, upstream: str, messag
 def test_cycles_and_self_references_are_located_suite_errors(pair) -> None:
     from tests.lineage.lineage_testkit import customers_suite, orders_suite
 
-    folder = pair(customers=customers_suite("lineage: {upstream: [orders]}\n"), orders=orders_suite(upstream="[orders, customers]"))
+    folder = pair(
+        customers=customers_suite("lineage: {upstream: [orders]}\n"),
+        orders=orders_suite(upstream="[orders, customers]"),
+    )
     with pytest.raises(SuiteError) as err:
         run([folder])
     assert str(err.value).splitlines() == [

@@ -27,7 +27,11 @@ def test_every_format_the_store_catalog_and_trust_sheet_carry_them(pair, tmp_pat
     statuses = {r["check_id"]: r["status"] for d in record["datasets"] for r in d["results"]}
     assert (statuses[UPSTREAM], statuses[PURPOSE], statuses[USES]) == ("warned", "passed", "failed")
     for path in (reports["junit"], reports["markdown"], reports["html"], summary):
-        text = path.read_text(encoding="utf-8").replace("<wbr>", "").replace('<span class="ds-prefix">orders.</span>', "orders.")
+        text = (
+            path.read_text(encoding="utf-8")
+            .replace("<wbr>", "")
+            .replace('<span class="ds-prefix">orders.</span>', "orders.")
+        )
         text = text.replace('<span class="ds-prefix">customers.</span>', "customers.")  # the HTML report's id markup
         assert UPSTREAM in text and USES in text, path
     assert f"{UPSTREAM}" in out and "upstream customers FAILED its gate in this run" in out  # console
@@ -40,7 +44,10 @@ def test_every_format_the_store_catalog_and_trust_sheet_carry_them(pair, tmp_pat
     lines = [line.split() for line in table.splitlines()]
     assert lines[0][-3:] == ["GATE", "UPSTREAM", "USES"]
     assert lines[1][0] == "customers" and lines[1][-2:] == ["-", "analytics,reporting,training"]
-    assert lines[2][0] == "orders" and lines[2][-2:] == ["customers,postgres://warehouse/sales.raw_orders", "analytics,fine_tuning"]
+    assert lines[2][0] == "orders" and lines[2][-2:] == [
+        "customers,postgres://warehouse/sales.raw_orders",
+        "analytics,fine_tuning",
+    ]
     code, rows, _ = cli("catalog", "--store", store, "--format", "json")
     by_name = {r["dataset"]: r for r in json.loads(rows)}
     assert by_name["orders"]["upstream"] == ["customers", "postgres://warehouse/sales.raw_orders"]

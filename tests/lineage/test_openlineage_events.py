@@ -18,8 +18,9 @@ from typing import Any
 
 import jsonschema
 import pytest
-from tests.lineage.lineage_testkit import CUSTOMERS_BAD, run
 from referencing import Registry, Resource
+
+from tests.lineage.lineage_testkit import CUSTOMERS_BAD, run
 
 HERE = Path(__file__).parent
 REPO = HERE.parent.parent
@@ -27,7 +28,10 @@ RUN_EVENT = "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent"
 
 
 def _registry() -> Registry:
-    files = [*sorted((HERE / "openlineage_spec").glob("*.json")), REPO / "docs" / "openlineage" / "StewardshipDatasetFacet.json"]
+    files = [
+        *sorted((HERE / "openlineage_spec").glob("*.json")),
+        REPO / "docs" / "openlineage" / "StewardshipDatasetFacet.json",
+    ]
     resources = []
     for f in files:
         doc = json.loads(f.read_text(encoding="utf-8"))
@@ -42,7 +46,9 @@ def schema_problems(event: dict[str, Any]) -> list[str]:
     """Every way the event breaks the core schema or one of its facets' schemas."""
 
     def check(instance: Any, ref: str) -> list[str]:
-        validator = jsonschema.Draft202012Validator({"$ref": ref}, registry=REGISTRY, format_checker=jsonschema.FormatChecker())
+        validator = jsonschema.Draft202012Validator(
+            {"$ref": ref}, registry=REGISTRY, format_checker=jsonschema.FormatChecker()
+        )
         return [f"{ref}: {'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(instance)]
 
     problems = check(event, RUN_EVENT)
@@ -85,24 +91,35 @@ def test_file_events_follow_the_openlineage_schemas(pair, tmp_path: Path) -> Non
     result = run([folder], store=tmp_path / "h.db", openlineage=str(target))
     events = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
     assert [(e["job"]["name"], e["eventType"]) for e in events] == [
-        ("customers", "START"), ("customers", "FAIL"), ("orders", "START"), ("orders", "COMPLETE"),
+        ("customers", "START"),
+        ("customers", "FAIL"),
+        ("orders", "START"),
+        ("orders", "COMPLETE"),
     ]  # upstreams first; customers' gate failed (id 0 < 1); orders' failure is waived
     for e in events:
         assert schema_problems(e) == []
     start, end = events[2], events[3]
     assert start["run"]["runId"] == end["run"]["runId"]
     assert facet_names(start) == (["ownership", "schema", "stewardgate_stewardship"], [])
-    assert facet_names(end) == (["ownership", "schema", "stewardgate_stewardship"], ["dataQualityAssertions", "dataQualityMetrics"])
+    assert facet_names(end) == (
+        ["ownership", "schema", "stewardgate_stewardship"],
+        ["dataQualityAssertions", "dataQualityMetrics"],
+    )
     d = end["inputs"][0]
     assert d["namespace"] == "file" and d["name"] == str(folder / "orders.csv")
     assert [f["name"] for f in d["facets"]["schema"]["fields"]] == ["order_id", "customer_id", "amount"]
-    assert d["facets"]["ownership"]["owners"] == [{"name": "sales@example.com", "type": "OWNER"}, {"name": "bob@example.com", "type": "STEWARD"}]
+    assert d["facets"]["ownership"]["owners"] == [
+        {"name": "sales@example.com", "type": "OWNER"},
+        {"name": "bob@example.com", "type": "STEWARD"},
+    ]
     steward = d["facets"]["stewardgate_stewardship"]
     assert steward["classification"] == "internal" and steward["riskTier"] == "low"
     assert steward["upstream"] == ["customers", "postgres://warehouse/sales.raw_orders"]
     assert steward["permittedUses"] == ["analytics", "fine_tuning"]
     assert steward["waivers"][0]["waivedChecks"] == ["orders.columns.amount.min"]
-    assert steward["_schemaURL"].startswith("https://stewardgate.dev/schemas/openlineage/StewardshipDatasetFacet-1.json")
+    assert steward["_schemaURL"].startswith(
+        "https://stewardgate.dev/schemas/openlineage/StewardshipDatasetFacet-1.json"
+    )
     metrics = d["inputFacets"]["dataQualityMetrics"]
     assert metrics["rowCount"] == 2
     assert metrics["columnMetrics"]["amount"]["min"] == -1.0 and metrics["columnMetrics"]["amount"]["nullCount"] == 0
@@ -113,7 +130,10 @@ def test_file_events_follow_the_openlineage_schemas(pair, tmp_path: Path) -> Non
     assert assertions["orders.columns.order_id.type"]["success"] is True
     assert "orders.lineage.upstream.postgres://warehouse/sales.raw_orders" not in assertions  # skipped: not judged
     assert events[1]["run"]["facets"]["errorMessage"]["message"].startswith("gate failed: 1 failed")
-    assert [(s.dataset, s.status, s.events) for s in result.openlineage] == [("customers", "sent", 2), ("orders", "sent", 2)]
+    assert [(s.dataset, s.status, s.events) for s in result.openlineage] == [
+        ("customers", "sent", 2),
+        ("orders", "sent", 2),
+    ]
 
 
 class _Collector(BaseHTTPRequestHandler):
@@ -148,7 +168,10 @@ def test_events_are_posted_to_an_http_endpoint(pair, endpoint) -> None:
     url, received = endpoint
     folder = pair()
     result = run([folder / "customers.yml"], openlineage=url)
-    assert [(path, e["eventType"]) for path, e in received] == [("/api/v1/lineage", "START"), ("/api/v1/lineage", "COMPLETE")]
+    assert [(path, e["eventType"]) for path, e in received] == [
+        ("/api/v1/lineage", "START"),
+        ("/api/v1/lineage", "COMPLETE"),
+    ]
     for _, e in received:
         assert schema_problems(e) == []
     assert result.openlineage[0].status == "sent" and result.openlineage[0].run_uuid == received[0][1]["run"]["runId"]
@@ -166,14 +189,19 @@ def test_an_unreachable_endpoint_is_reported_and_changes_nothing(pair, tmp_path:
     folder = pair()
     url = f"http://127.0.0.1:{_closed_port()}"
     store = tmp_path / "h.db"
-    code, out, err = cli("run", folder, "--store", f"sqlite:///{store}", "--openlineage", url, "--json", tmp_path / "run.json")
+    code, out, err = cli(
+        "run", folder, "--store", f"sqlite:///{store}", "--openlineage", url, "--json", tmp_path / "run.json"
+    )
     assert code == 0, err  # both gates pass: the endpoint's failure does not change them
     lines = [line for line in err.splitlines() if line.startswith("warning: openlineage:")]
     assert lines[0].startswith("warning: openlineage: customers: ConnectionError: ")
     assert lines[1] == ("warning: openlineage: orders: not sent: the endpoint did not answer an earlier event "
                         f"({lines[0].removeprefix('warning: openlineage: customers: ')})")  # fmt: skip
     record = json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))
-    assert [(d["dataset"], d["status"], d["events"]) for d in record["openlineage"]] == [("customers", "failed", 0), ("orders", "failed", 0)]
+    assert [(d["dataset"], d["status"], d["events"]) for d in record["openlineage"]] == [
+        ("customers", "failed", 0),
+        ("orders", "failed", 0),
+    ]
     code, out, _ = cli("runs", "--store", f"sqlite:///{store}", "--format", "json")
     assert code == 0 and len(json.loads(out)) == 2, out  # both runs were stored before anything was sent
 
@@ -193,7 +221,13 @@ def test_the_openlineage_client_is_imported_only_when_events_are_asked_for(pair,
     import sys
 
     folder = pair()
-    args = ["run", str(folder / "customers.yml"), "--no-history", "-q", *(["--openlineage", str(tmp_path / "e.ndjson")] if emit else [])]
+    args = [
+        "run",
+        str(folder / "customers.yml"),
+        "--no-history",
+        "-q",
+        *(["--openlineage", str(tmp_path / "e.ndjson")] if emit else []),
+    ]
     code = ("import sys; from stewardgate.cli import cli\n"
             f"rc = cli.main({args!r}, prog_name='stewardgate', standalone_mode=False)\n"
             "print('openlineage' in {m.split('.')[0] for m in sys.modules})")  # fmt: skip

@@ -5,17 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.lineage.lineage_testkit import AS_OF, by_id, customers_suite, run
 
 from stewardgate.errors import SuiteError, UsageError
 from stewardgate.results import Status
+from tests.lineage.lineage_testkit import AS_OF, by_id, customers_suite, run
 
 
 def test_a_declared_use_the_classification_forbids_fails(pair) -> None:
     folder = pair(customers=customers_suite(uses="[analytics, retrieval, training]", personal="[analytics]"))
     r = by_id(run([folder / "customers.yml"]), "customers.governance.permitted_uses")
     assert r.status is Status.FAILED
-    assert r.message == "declared uses retrieval, training are not allowed for restricted data (allowed: analytics, reporting)"
+    assert (
+        r.message
+        == "declared uses retrieval, training are not allowed for restricted data (allowed: analytics, reporting)"
+    )
     assert r.observed == ["retrieval", "training"]
 
 
@@ -50,7 +53,10 @@ def test_purpose_blocks_a_dataset_not_approved_for_it(pair) -> None:
 
 def test_personal_data_columns_need_a_purpose_that_may_see_them(pair) -> None:
     folder = pair()
-    assert by_id(run([folder / "customers.yml"], purpose="analytics"), "customers.governance.purpose").status is Status.PASSED
+    assert (
+        by_id(run([folder / "customers.yml"], purpose="analytics"), "customers.governance.purpose").status
+        is Status.PASSED
+    )
     r = by_id(run([folder / "customers.yml"], purpose="reporting"), "customers.governance.purpose")
     assert r.status is Status.FAILED
     assert r.message == ("not approved for reporting: reporting may not see its personal-data columns "
@@ -95,7 +101,9 @@ def test_settings_define_the_vocabulary_and_the_policy(pair) -> None:
     from stewardgate.settings import GovernanceSettings
 
     folder = pair(customers=customers_suite(uses="[analytics, rag]", personal="[]"))
-    settings = GovernanceSettings(uses=("analytics", "rag"), uses_by_classification={"restricted": ("analytics",)}, purpose="rag")
+    settings = GovernanceSettings(
+        uses=("analytics", "rag"), uses_by_classification={"restricted": ("analytics",)}, purpose="rag"
+    )
     result = run_paths([folder / "customers.yml"], RunOptions(as_of=AS_OF, governance=settings))
     assert by_id(result, "customers.governance.permitted_uses").message == (
         "declared use rag is not allowed for restricted data (allowed: analytics)"

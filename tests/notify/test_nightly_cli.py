@@ -33,7 +33,9 @@ def project(tmp_path: Path, suite_writer: Callable[..., Path]) -> Callable[..., 
 
 
 def test_an_unknown_notifier_kind_names_file_line_and_key(project: Any, cli: Any) -> None:
-    root = project('[tool.stewardgate]\nsamples = 3\n\n[[tool.stewardgate.notify.channels]]\nkind = "pagerduty"\nurl = "http://127.0.0.1:9/x"\n')
+    root = project(
+        '[tool.stewardgate]\nsamples = 3\n\n[[tool.stewardgate.notify.channels]]\nkind = "pagerduty"\nurl = "http://127.0.0.1:9/x"\n'
+    )
     code, out, err = cli("run", "suites", "--as-of", "2026-10-05", cwd=root)
     assert code == 2 and out == ""
     assert err == (
@@ -63,7 +65,9 @@ def test_an_unreachable_webhook_warns_and_keeps_the_exit_code(project: Any, cli:
     code, out, err = cli("run", "suites", "--as-of", "2026-10-05", "--json", "run.json", cwd=root, env=env)
     assert code == 1
     (warning,) = [line for line in err.splitlines() if line.startswith("warning:")]
-    assert warning.startswith(f"warning: notification to ops about a (gate_failed) failed after 1 attempt: cannot reach http://127.0.0.1:{closed_port}: ")
+    assert warning.startswith(
+        f"warning: notification to ops about a (gate_failed) failed after 1 attempt: cannot reach http://127.0.0.1:{closed_port}: "
+    )
     assert warning.endswith("; the gate is not changed by it")
     assert "TOPSECRET" not in err + out
     record = json.loads((root / "run.json").read_text())
@@ -98,14 +102,34 @@ def test_backfill_summary_json_parallel_and_runs(project: Any, cli: Any) -> None
     code, out, _ = cli("backfill", "suites", "--from", "2026-10-01", "--to", "2026-10-03", "--parallel", "2", cwd=root)
     assert code == 1
     assert out.splitlines()[-1] == "3 nights x 2 datasets, 3 failed (2026-10-01 a, 2026-10-02 a, 2026-10-03 a)"
-    code, out, _ = cli("backfill", "suites", "--from", "2026-10-04", "--to", "2026-10-05", "--select", "b", "--format", "json", cwd=root)
+    code, out, _ = cli(
+        "backfill",
+        "suites",
+        "--from",
+        "2026-10-04",
+        "--to",
+        "2026-10-05",
+        "--select",
+        "b",
+        "--format",
+        "json",
+        cwd=root,
+    )
     data = json.loads(out)
     assert (code, data["days"], data["failed"], data["summary"]) == (0, 2, 0, "2 nights, all passed")
-    assert [(n["as_of"], n["dataset"], n["passed"]) for n in data["nights"]] == [("2026-10-04", "b", True), ("2026-10-05", "b", True)]
-    code, out, _ = cli("runs", "a", "--limit", "2", "--store", f"sqlite:///{root / '.stewardgate' / 'history.db'}", cwd=root)
+    assert [(n["as_of"], n["dataset"], n["passed"]) for n in data["nights"]] == [
+        ("2026-10-04", "b", True),
+        ("2026-10-05", "b", True),
+    ]
+    code, out, _ = cli(
+        "runs", "a", "--limit", "2", "--store", f"sqlite:///{root / '.stewardgate' / 'history.db'}", cwd=root
+    )
     lines = out.splitlines()
     assert code == 0 and lines[0].split() == ["as", "of", "dataset", "gate", "worst", "took", "failed"]
-    assert [ln.split()[:4] for ln in lines[1:]] == [["2026-10-03", "a", "FAILED", "failed"], ["2026-10-02", "a", "FAILED", "failed"]]
+    assert [ln.split()[:4] for ln in lines[1:]] == [
+        ["2026-10-03", "a", "FAILED", "failed"],
+        ["2026-10-02", "a", "FAILED", "failed"],
+    ]
     assert all(ln.endswith("a.columns.amount.min") for ln in lines[1:])
 
 
@@ -132,12 +156,18 @@ def test_notify_test_reaches_each_channel_and_exits_2_when_one_cannot_be_reached
     )
     code, out, err = cli("notify", "test", cwd=root, env={"K": "key"})
     assert (code, err) == (0, "")
-    assert out.splitlines() == ["ok    ops (webhook): reached in 1 attempt", "ok    email#2 (email): reached in 1 attempt"]
+    assert out.splitlines() == [
+        "ok    ops (webhook): reached in 1 attempt",
+        "ok    email#2 (email): reached in 1 attempt",
+    ]
     (request,) = http_sink.requests
-    assert request.json["notices"][0]["trigger"] == "test" and request.headers["x-stewardgate-signature"].startswith("sha256=")
+    assert request.json["notices"][0]["trigger"] == "test" and request.headers["x-stewardgate-signature"].startswith(
+        "sha256="
+    )
     assert smtp_sink.mails == []  # a login, no mail
     (root / "pyproject.toml").write_text(
-        f'[[tool.stewardgate.notify.channels]]\nkind = "teams"\nurl = "http://127.0.0.1:{closed_port}/x"\n', encoding="utf-8"
+        f'[[tool.stewardgate.notify.channels]]\nkind = "teams"\nurl = "http://127.0.0.1:{closed_port}/x"\n',
+        encoding="utf-8",
     )
     code, out, err = cli("notify", "test", cwd=root)
     assert code == 2 and out.startswith(f"FAIL  teams#1 (teams): cannot reach http://127.0.0.1:{closed_port}: ")

@@ -62,7 +62,10 @@ def test_the_webhook_gets_a_signed_json_summary_with_masked_samples(nightly: Any
     (request,) = http_sink.requests
     body = request.json
     assert request.path == "/hook/SECRET-PATH"
-    assert request.headers["x-stewardgate-signature"] == "sha256=" + hmac.new(b"k3y", request.body, hashlib.sha256).hexdigest()
+    assert (
+        request.headers["x-stewardgate-signature"]
+        == "sha256=" + hmac.new(b"k3y", request.body, hashlib.sha256).hexdigest()
+    )
     assert body["schema"] == "stewardgate-notification/1"
     assert (body["dataset"], body["as_of"], body["gate"]["passed"]) == ("orders", "2026-10-05", False)
     assert [n["trigger"] for n in body["notices"]] == ["gate_failed"]
@@ -72,7 +75,13 @@ def test_the_webhook_gets_a_signed_json_summary_with_masked_samples(nightly: Any
     assert SECRET_EMAIL.encode() not in request.body and b"evil" not in request.body
     assert body["stewardship"]["owner"] == "owner@example.com"
     (note,) = run.notifications
-    assert (note.channel, note.status, note.triggers, note.attempts, note.error) == ("ops", "sent", ("gate_failed",), 1, None)
+    assert (note.channel, note.status, note.triggers, note.attempts, note.error) == (
+        "ops",
+        "sent",
+        ("gate_failed",),
+        1,
+        None,
+    )
     assert run.exit_code == 1
 
 
@@ -119,7 +128,9 @@ def test_a_client_error_is_not_retried(nightly: Any, http_sink: Any) -> None:
 
 def test_a_slow_webhook_times_out_and_the_run_is_kept(nightly: Any, http_sink: Any, tmp_path: Path) -> None:
     http_sink.delay = 1.0
-    run = nightly(DAY1, good=False, channels=[{"kind": "webhook", "url": http_sink.url}], timeout_seconds=0.2, retries=1)
+    run = nightly(
+        DAY1, good=False, channels=[{"kind": "webhook", "url": http_sink.url}], timeout_seconds=0.2, retries=1
+    )
     (note,) = run.notifications
     assert (note.status, note.attempts) == ("failed", 2)
     assert note.error is not None and note.error.endswith("timed out")
@@ -130,9 +141,13 @@ def test_a_slow_webhook_times_out_and_the_run_is_kept(nightly: Any, http_sink: A
     assert (entry.payload["status"], entry.payload["attempts"]) == ("failed", 2)
 
 
-def test_an_unreachable_webhook_is_a_failed_notification_that_hides_the_url_path(nightly: Any, closed_port: int) -> None:
+def test_an_unreachable_webhook_is_a_failed_notification_that_hides_the_url_path(
+    nightly: Any, closed_port: int
+) -> None:
     url = f"http://127.0.0.1:{closed_port}/services/T000/B000/XXXXSECRET"
-    run = nightly(DAY1, good=False, channels=[{"kind": "slack", "url_env": "SLACK_URL"}], environ={"SLACK_URL": url}, retries=1)
+    run = nightly(
+        DAY1, good=False, channels=[{"kind": "slack", "url_env": "SLACK_URL"}], environ={"SLACK_URL": url}, retries=1
+    )
     (note,) = run.notifications
     assert (note.channel, note.status, note.attempts) == ("slack#1", "failed", 2)
     assert note.error is not None and note.error.startswith(f"cannot reach http://127.0.0.1:{closed_port}: ")
@@ -152,7 +167,10 @@ def test_slack_and_teams_payloads(nightly: Any, http_sink: Any) -> None:
     nightly(DAY1, good=False, channels=channels)
     slack, teams = (r.json for r in http_sink.requests)
     assert slack["text"] == "orders 2026-10-05: gate FAILED"
-    assert slack["blocks"][0] == {"type": "header", "text": {"type": "plain_text", "text": "orders 2026-10-05: gate FAILED"}}
+    assert slack["blocks"][0] == {
+        "type": "header",
+        "text": {"type": "plain_text", "text": "orders 2026-10-05: gate FAILED"},
+    }
     assert "FAILED orders.columns.email.regex" in slack["blocks"][1]["text"]["text"]
     assert "samples: ***" in slack["blocks"][1]["text"]["text"]
     card = teams["attachments"][0]
@@ -176,7 +194,13 @@ def test_mail_goes_to_the_owner_the_steward_and_a_list(nightly: Any, smtp_sink: 
 
 def test_a_mail_server_that_defers_is_retried_then_reported(nightly: Any, smtp_sink: Any) -> None:
     smtp_sink.refuse_data_with = 451
-    channel = {"kind": "email", "host": "127.0.0.1", "port": smtp_sink.port, "sender": "gate@example.com", "to": ["owner"]}
+    channel = {
+        "kind": "email",
+        "host": "127.0.0.1",
+        "port": smtp_sink.port,
+        "sender": "gate@example.com",
+        "to": ["owner"],
+    }
     run = nightly(DAY1, good=False, channels=[channel], retries=1)
     (note,) = run.notifications
     assert (note.status, note.attempts) == ("failed", 2)
@@ -219,8 +243,6 @@ def test_audit_entries_record_the_actor(nightly: Any, http_sink: Any, tmp_path: 
     assert all(e.payload["actor"] == ACTOR for e in entries)
 
 
-
-
 def test_waiver_expiring_and_recertification_due_are_sent_once_a_week(tmp_path: Path, suite_writer: Callable[..., Path],
                                                                        http_sink: Any) -> None:  # fmt: skip
     expires = DAY1 + timedelta(days=5)
@@ -236,7 +258,9 @@ def test_waiver_expiring_and_recertification_due_are_sent_once_a_week(tmp_path: 
     for i in range(4):
         day = DAY1 + timedelta(days=i)
         _night(tmp_path, day, good=False)
-        run = run_paths([suite], RunOptions(as_of=day, use_store=True, store_path=tmp_path / "h.db", notify=plan, actor=ACTOR))
+        run = run_paths(
+            [suite], RunOptions(as_of=day, use_store=True, store_path=tmp_path / "h.db", notify=plan, actor=ACTOR)
+        )
         assert run.datasets[0].gate.passed  # a waived failure and a recertification warning do not block
     sent = [(r.json["as_of"], [n["trigger"] for n in r.json["notices"]]) for r in http_sink.requests]
     assert sent == [("2026-10-05", ["waiver_expiring", "recertification_due"]),
@@ -252,16 +276,26 @@ def test_an_owner_given_as_a_handle_is_not_mailed_and_said_so(tmp_path: Path, su
     suite = suite_writer(tmp_path, name="orders", path="orders_{as_of}.parquet", columns={"amount": {"min": 0}},
                          stewardship_extra={"owner": "@sales-team"})  # fmt: skip
     _night(tmp_path, DAY1, good=False)
-    channel = {"kind": "email", "host": "127.0.0.1", "port": smtp_sink.port, "sender": "gate@example.com", "to": ["owner", "steward"]}
+    channel = {
+        "kind": "email",
+        "host": "127.0.0.1",
+        "port": smtp_sink.port,
+        "sender": "gate@example.com",
+        "to": ["owner", "steward"],
+    }
     plan = resolve_channels(NotifySettings.model_validate({"channels": [channel]}), {})
-    run = run_paths([suite], RunOptions(as_of=DAY1, use_store=True, store_path=tmp_path / "h.db", notify=plan, actor=ACTOR))
+    run = run_paths(
+        [suite], RunOptions(as_of=DAY1, use_store=True, store_path=tmp_path / "h.db", notify=plan, actor=ACTOR)
+    )
     (note,) = run.notifications
     assert (note.status, note.recipients) == ("sent", ("steward@example.com",))
     assert note.error == "the owner '@sales-team' is not an e-mail address (not mailed)"
     assert [m.recipients for m in smtp_sink.mails] == [["steward@example.com"]]
 
 
-def test_an_unreadable_history_sends_nothing_and_says_why(nightly: Any, http_sink: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unreadable_history_sends_nothing_and_says_why(
+    nightly: Any, http_sink: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from stewardgate.errors import StoreError
     from stewardgate.store.api import Store
 

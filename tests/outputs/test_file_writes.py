@@ -115,7 +115,9 @@ def test_an_unwritable_folder_is_an_output_error_and_leaves_nothing(tmp_path: Pa
 
 
 @pytest.mark.parametrize("path", ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"])
-def test_report_to_own_stdout_is_written_there_in_order(path: str, cli_process, tmp_path: Path, guard_dev_stdout: None) -> None:  # type: ignore[no-untyped-def]
+def test_report_to_own_stdout_is_written_there_in_order(
+    path: str, cli_process, tmp_path: Path, guard_dev_stdout: None
+) -> None:  # type: ignore[no-untyped-def]
     code, stdout, stderr = cli_process("report", "--from-json", GOLDEN_RECORD, "--markdown", path, cwd=tmp_path)
     assert (code, "Traceback" in stderr) == (0, False), stderr
     expected = (Path(__file__).parents[1] / "reporters" / "golden" / "sample-run.md").read_text()

@@ -11,8 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -73,14 +73,18 @@ def test_console_output_carries_no_workflow_command_or_escape(
     forged_run: Path, cli: Callable[..., Any], github: bool, verbose: bool
 ) -> None:  # fmt: skip
     flags = [*(["--github"] if github else []), *(["--verbose"] if verbose else [])]
-    code, stdout, stderr = cli("run", "suite.yml", "--no-history", "--as-of", "2026-06-01", "--samples", "10", *flags, cwd=forged_run)
+    code, stdout, stderr = cli(
+        "run", "suite.yml", "--no-history", "--as-of", "2026-06-01", "--samples", "10", *flags, cwd=forged_run
+    )
     assert code == 1, stderr
     for stream in (stdout, stderr):
         assert not any(ch in stream for ch in "\x1b\x9b\r\u202e\u2028"), stream
         ours = [line for line in _lines(stream) if line.startswith("::")]
         assert all(line.startswith(("::error file=", "::warning file=", "::notice file=")) for line in ours), ours
     if github:  # our own annotations: data escaped inside them, one line each
-        assert not any("::stop-commands::" in line.split("::", 2)[1] for line in _lines(stdout) if line.startswith("::"))
+        assert not any(
+            "::stop-commands::" in line.split("::", 2)[1] for line in _lines(stdout) if line.startswith("::")
+        )
     assert "samples: " in stdout
     assert "x\\n::error file=evil.yml,line=1::forged annotation" in stdout  # visible, escaped
     assert "\\x1b[2J\\x1b[Hgate: PASSED" in stdout
@@ -88,8 +92,12 @@ def test_console_output_carries_no_workflow_command_or_escape(
     assert stdout.rstrip().splitlines()[-1].startswith("gate: FAILED")
 
 
-def test_markdown_summary_has_no_link_image_or_html_from_column_names(forged_run: Path, cli: Callable[..., Any]) -> None:
-    code, _, stderr = cli("run", "suite.yml", "--no-history", "--as-of", "2026-06-01", "--markdown", "s.md", cwd=forged_run)
+def test_markdown_summary_has_no_link_image_or_html_from_column_names(
+    forged_run: Path, cli: Callable[..., Any]
+) -> None:
+    code, _, stderr = cli(
+        "run", "suite.yml", "--no-history", "--as-of", "2026-06-01", "--markdown", "s.md", cwd=forged_run
+    )
     assert code == 1, stderr
     text = (forged_run / "s.md").read_text()
     assert "[click]" in text  # the column is named, but nothing in it renders as a link, image or tag
@@ -112,7 +120,9 @@ def test_markdown_text_is_inert(text: str, shown: str) -> None:
     assert markdown(text) == shown
 
 
-def test_trust_sheet_markdown_has_no_raw_html_or_links(make_suite: Callable[..., Path], tmp_path: Path, cli: Callable[..., Any]) -> None:
+def test_trust_sheet_markdown_has_no_raw_html_or_links(
+    make_suite: Callable[..., Path], tmp_path: Path, cli: Callable[..., Any]
+) -> None:
     make_suite(
         data=pl.DataFrame({"a": [1]}),
         columns={"a": {"type": "int64"}},
@@ -129,7 +139,7 @@ def test_trust_sheet_markdown_has_no_raw_html_or_links(make_suite: Callable[...,
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
 
 
-@pytest.mark.parametrize("value", ["=HYPERLINK(\"http://evil\",\"x\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"])
+@pytest.mark.parametrize("value", ['=HYPERLINK("http://evil","x")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"])
 def test_csv_cells_never_start_a_formula(value: str) -> None:
     row = {"dataset": "t", "owner": value, "steward": value, "classification": None, "retention": None,
            "risk_tier": None, "completeness": 0.4, "missing": [value], "last_as_of": None,
@@ -143,8 +153,12 @@ def test_csv_cell_leaves_numbers_and_plain_text() -> None:
     assert (csv_cell(-1.5), csv_cell("orders"), csv_cell("")) == (-1.5, "orders", "")
 
 
-def test_catalog_csv_through_the_cli_escapes_a_handle(make_suite: Callable[..., Path], tmp_path: Path, cli: Callable[..., Any]) -> None:
-    make_suite(data=pl.DataFrame({"a": [1]}), columns={"a": {"type": "int64"}}, stewardship_extra={"owner": "@data-team"})
+def test_catalog_csv_through_the_cli_escapes_a_handle(
+    make_suite: Callable[..., Path], tmp_path: Path, cli: Callable[..., Any]
+) -> None:
+    make_suite(
+        data=pl.DataFrame({"a": [1]}), columns={"a": {"type": "int64"}}, stewardship_extra={"owner": "@data-team"}
+    )
     store = f"sqlite:///{tmp_path / 'history.db'}"  # its own store: tests share tmp_path's parent
     assert cli("run", "suite.yml", "--as-of", "2026-06-01", "--store", store, cwd=tmp_path).code == 0
     code, out, err = cli("catalog", "--format", "csv", "--store", store, cwd=tmp_path)

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from stewardgate.errors import StoreError
-from stewardgate.reporters.console import rerun_options
 from stewardgate.redact import safe_url
+from stewardgate.reporters.console import rerun_options
 from stewardgate.store import open_store
 from stewardgate.store.engine import target_for
 
@@ -30,7 +30,11 @@ POSITIONS = {
 ERROR_PATHS = {  # scheme, host, the start of the message
     "unreachable": ("postgresql", "127.0.0.1:1", "cannot open the history store at postgresql+psycopg://sg"),
     "unknown driver": ("postgresql+nosuch", "h", "cannot use the store at postgresql+nosuch://sg"),
-    "driver not installed": ("mysql+mysqldb", "h", "cannot use the store at mysql+mysqldb://sg"),  # PyMySQL is installed
+    "driver not installed": (
+        "mysql+mysqldb",
+        "h",
+        "cannot use the store at mysql+mysqldb://sg",
+    ),  # PyMySQL is installed
     "port not a number": ("postgresql", "h:port", "the store URL 'postgresql://sg"),
 }
 
@@ -68,7 +72,10 @@ def test_an_unencoded_at_in_the_password_reaches_the_right_host(tmp_path: Path) 
 @pytest.mark.parametrize(
     ("url", "shown"),
     [
-        (f"postgresql://sg@h/db?password={SECRET}&sslmode=require", "postgresql://sg@h/db?password=***&sslmode=require"),
+        (
+            f"postgresql://sg@h/db?password={SECRET}&sslmode=require",
+            "postgresql://sg@h/db?password=***&sslmode=require",
+        ),
         (f"sg:{SECRET}@h", "sg:***@h"),
         (f"postgresql://sg:a@{SECRET}@h/db", "postgresql://sg:***@h/db"),
         ("postgresql://sg@h/db", "postgresql://sg@h/db"),
@@ -105,7 +112,11 @@ def _cli_case(
     import polars as pl
 
     make_suite(data=pl.DataFrame({"x": [1]}), columns={"x": {"type": "int64"}})
-    url = f"sg:{SECRET}@127.0.0.1:1/test" if position == "no scheme" else POSITIONS[position].format(scheme="postgresql", host="127.0.0.1:1")
+    url = (
+        f"sg:{SECRET}@127.0.0.1:1/test"
+        if position == "no scheme"
+        else POSITIONS[position].format(scheme="postgresql", host="127.0.0.1:1")
+    )
     args, env = (["--store", url], {}) if how == "flag" else ([], {"STEWARDGATE_STORE": url})
     code, stdout, stderr = cli(*COMMANDS[command], *args, cwd=tmp_path, env=env)
     return code, stdout, stderr
@@ -113,7 +124,9 @@ def _cli_case(
 
 @pytest.mark.parametrize("position", [*POSITIONS, "no scheme"])
 @pytest.mark.parametrize("command", COMMANDS)
-def test_cli_never_prints_the_password(command: str, position: str, cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path) -> None:
+def test_cli_never_prints_the_password(
+    command: str, position: str, cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path
+) -> None:
     code, stdout, stderr = _cli_case(command, position, "flag", cli, make_suite, tmp_path)
     assert code == 2, stderr
     assert "Traceback" not in stderr
@@ -122,7 +135,9 @@ def test_cli_never_prints_the_password(command: str, position: str, cli: Callabl
 
 
 @pytest.mark.parametrize("position", [*POSITIONS, "no scheme"])
-def test_cli_never_prints_the_password_from_the_environment(position: str, cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path) -> None:
+def test_cli_never_prints_the_password_from_the_environment(
+    position: str, cli: Callable[..., Any], make_suite: Callable[..., Path], tmp_path: Path
+) -> None:
     code, stdout, stderr = _cli_case("run", position, "env", cli, make_suite, tmp_path)
     assert code == 2, stderr
     assert "Traceback" not in stderr

@@ -38,7 +38,15 @@ def _dataset(tmp_path: Path, make_suite: Callable[..., Path]) -> tuple[Path, lis
 
 def _kill_at(moment: str, suite: Path, store: Path, tmp_path: Path) -> None:
     ready = tmp_path / "ready"
-    command = [sys.executable, str(HERE / "stamp_cli_worker.py"), moment, str(ready), str(suite), "--store", f"sqlite:///{store}"]
+    command = [
+        sys.executable,
+        str(HERE / "stamp_cli_worker.py"),
+        moment,
+        str(ready),
+        str(suite),
+        "--store",
+        f"sqlite:///{store}",
+    ]
     child = subprocess.Popen(command, cwd=tmp_path)
     try:
         deadline = time.monotonic() + 120
@@ -55,7 +63,9 @@ def _kill_at(moment: str, suite: Path, store: Path, tmp_path: Path) -> None:
 def _audit_files(cli: Callable[..., Any], store: Path, tmp_path: Path) -> list[str]:
     import json
 
-    code, out, err = cli("audit", "log", "--kind", "stamp", "--format", "json", "--store", f"sqlite:///{store}", cwd=tmp_path)
+    code, out, err = cli(
+        "audit", "log", "--kind", "stamp", "--format", "json", "--store", f"sqlite:///{store}", cwd=tmp_path
+    )
     assert code == 0, err
     return [f for e in json.loads(out) for f in e["payload"]["files"]]
 
@@ -73,7 +83,11 @@ def test_a_kill_never_leaves_a_stamped_file_without_an_audit_entry(
     store = tmp_path / "history.db"
     originals = [p.read_bytes() for p in parts]
     _kill_at(moment, suite, store, tmp_path)
-    stamped = [f.path for f in inspect_dataset("events", base=tmp_path).files if f.path not in inspect_dataset("events", base=tmp_path).unstamped]
+    stamped = [
+        f.path
+        for f in inspect_dataset("events", base=tmp_path).files
+        if f.path not in inspect_dataset("events", base=tmp_path).unstamped
+    ]
     recorded = _audit_files(cli, store, tmp_path) if store.exists() else []
     assert all(str(p) in recorded for p in stamped), (stamped, recorded)
     assert [p.read_bytes() for p in parts] == originals  # killed before the entry: nothing replaced
@@ -93,7 +107,9 @@ def test_stamping_again_after_a_kill_leaves_no_temporary_file(
     assert _temps(parts) == []  # ...and the next stamp removed them
     found = inspect_dataset("events", base=tmp_path)
     assert found.unstamped == () and len(found.files) == 2
-    assert sorted(_audit_files(cli, store, tmp_path)) == sorted(str(p.relative_to(tmp_path)) if not p.is_absolute() else str(p) for p in parts)
+    assert sorted(_audit_files(cli, store, tmp_path)) == sorted(
+        str(p.relative_to(tmp_path)) if not p.is_absolute() else str(p) for p in parts
+    )
 
 
 def test_a_failing_record_changes_no_file(tmp_path: Path, make_suite: Callable[..., Path]) -> None:

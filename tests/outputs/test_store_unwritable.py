@@ -27,7 +27,9 @@ def _suite(make_suite: Callable[..., Path]) -> Path:
     return make_suite(data=data, columns={"id": {"type": "int64", "unique": True}, "x": {"type": "float64", "min": 0}})
 
 
-def _run(folder: Path, *args: str, prefix: list[str] | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def _run(
+    folder: Path, *args: str, prefix: list[str] | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     command = [*(prefix or []), sys.executable, "-m", "stewardgate", "run", "suite.yml", "--as-of", AS_OF, *args]
     environ = {k: v for k, v in os.environ.items() if not k.startswith("STEWARDGATE_")} | (env or {})
     return subprocess.run(command, cwd=folder, env=environ, capture_output=True, text=True, timeout=300, check=False)
@@ -50,7 +52,9 @@ def _assert_judged_then_exit_2(proc: subprocess.CompletedProcess[str], folder: P
 
 
 @pytest.mark.subprocess
-def test_a_read_only_sqlite_store_prints_and_writes_what_was_judged(make_suite: Callable[..., Path], tmp_path: Path) -> None:
+def test_a_read_only_sqlite_store_prints_and_writes_what_was_judged(
+    make_suite: Callable[..., Path], tmp_path: Path
+) -> None:
     _suite(make_suite)
     first = _run(tmp_path, "--as-of", "2026-05-31")
     assert first.returncode == 1, first.stderr
@@ -62,7 +66,9 @@ def test_a_read_only_sqlite_store_prints_and_writes_what_was_judged(make_suite: 
 
 
 @pytest.mark.subprocess
-def test_a_store_folder_that_cannot_be_read_fails_the_dataset_and_exits_2(make_suite: Callable[..., Path], tmp_path: Path) -> None:
+def test_a_store_folder_that_cannot_be_read_fails_the_dataset_and_exits_2(
+    make_suite: Callable[..., Path], tmp_path: Path
+) -> None:
     """SQLite cannot even read (its WAL files cannot be made): the drift check's history is
     unreadable, so the dataset cannot be checked; still shown, still written, exit 2."""
     _suite(make_suite)
@@ -78,7 +84,9 @@ def test_a_store_folder_that_cannot_be_read_fails_the_dataset_and_exits_2(make_s
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "  ERROR  cannot open the history store at sqlite:///" in proc.stdout, proc.stdout
     assert proc.stdout.rstrip().splitlines()[-1].startswith("gate: NOT RECORDED (judged: 1 of 1 datasets blocked;")
-    assert json.loads((tmp_path / "run.json").read_text())["datasets"][0]["error"].startswith("cannot open the history store")
+    assert json.loads((tmp_path / "run.json").read_text())["datasets"][0]["error"].startswith(
+        "cannot open the history store"
+    )
 
 
 @pytest.mark.subprocess
@@ -98,7 +106,9 @@ def test_a_read_only_postgresql_store_prints_and_writes_what_was_judged(
 
 
 @pytest.mark.subprocess
-def test_an_unreachable_store_fails_the_dataset_shows_it_and_exits_2(make_suite: Callable[..., Path], tmp_path: Path) -> None:
+def test_an_unreachable_store_fails_the_dataset_shows_it_and_exits_2(
+    make_suite: Callable[..., Path], tmp_path: Path
+) -> None:
     """The schema-drift baseline cannot be read: the dataset cannot be checked, and says so."""
     _suite(make_suite)
     proc = _run(tmp_path, "--store", "postgresql://sg@127.0.0.1:1/test", "--json", "run.json")

@@ -81,14 +81,24 @@ def test_flipping_a_run_to_passed_in_sg_runs_is_caught(store: Path, cli: Callabl
 def test_rewriting_the_stored_record_is_caught(store: Path, cli: Callable[..., Any]) -> None:
     engine = sa.create_engine(f"sqlite:///{store}")
     with engine.begin() as conn:
-        record = json.loads(zlib.decompress(conn.exec_driver_sql("SELECT record_zlib FROM sg_runs WHERE dataset = 'orders'").scalar_one()))
+        record = json.loads(
+            zlib.decompress(
+                conn.exec_driver_sql("SELECT record_zlib FROM sg_runs WHERE dataset = 'orders'").scalar_one()
+            )
+        )
         record["gate"]["passed"] = True
         record["results"] = [dict(r, status="passed") for r in record["results"]]
-        conn.execute(sa.text("UPDATE sg_runs SET record_zlib = :r WHERE dataset = 'orders'"), {"r": zlib.compress(json.dumps(record).encode())})
+        conn.execute(
+            sa.text("UPDATE sg_runs SET record_zlib = :r WHERE dataset = 'orders'"),
+            {"r": zlib.compress(json.dumps(record).encode())},
+        )
     engine.dispose()
     code, lines = _verify(cli, store)
     assert code == 1
-    assert any(line.endswith("its stored record was changed (it does not match the digest in its audit entry)") for line in lines), lines
+    assert any(
+        line.endswith("its stored record was changed (it does not match the digest in its audit entry)")
+        for line in lines
+    ), lines
 
 
 def test_flipping_results_in_sg_results_is_caught(store: Path, cli: Callable[..., Any]) -> None:
@@ -118,8 +128,11 @@ def test_deleting_every_audit_entry_and_the_head_is_caught(store: Path, cli: Cal
 
 def test_a_chain_rewritten_as_a_whole_is_caught_against_the_kept_head(store: Path, cli: Callable[..., Any]) -> None:
     anchor = _head(_verify(cli, store)[1])
-    assert _verify(cli, store, "--head", anchor) == (0, _verify(cli, store)[1][:1] + [
-        f"audit anchor held: entry {anchor.split(':')[0]} is the one anchored", *_verify(cli, store)[1][1:]])
+    assert _verify(cli, store, "--head", anchor) == (
+        0,
+        _verify(cli, store)[1][:1]
+        + [f"audit anchor held: entry {anchor.split(':')[0]} is the one anchored", *_verify(cli, store)[1][1:]],
+    )
     # The attacker flips every row, then rebuilds a consistent chain from scratch.
     _sql(store, "UPDATE sg_runs SET gate_passed = 1, status = 'passed'", "UPDATE sg_results SET status = 'passed'",
          "UPDATE sg_catalog SET last_gate_passed = 1, last_status = 'passed'", "DELETE FROM sg_audit",
@@ -138,7 +151,11 @@ def test_a_chain_rewritten_as_a_whole_is_caught_against_the_kept_head(store: Pat
             import hashlib
 
             digest = hashlib.sha256(text.encode()).hexdigest()
-            events.append(AuditEvent("run", dataset, {"run_id": run_id, "status": "passed", "gate_passed": True, "record_sha256": digest}))
+            events.append(
+                AuditEvent(
+                    "run", dataset, {"run_id": run_id, "status": "passed", "gate_passed": True, "record_sha256": digest}
+                )
+            )
         append_events(conn, events)
     engine.dispose()
     code, lines = _verify(cli, store)
@@ -150,7 +167,11 @@ def test_a_chain_rewritten_as_a_whole_is_caught_against_the_kept_head(store: Pat
 
 def test_a_truncated_chain_is_caught_against_the_kept_head(store: Path, cli: Callable[..., Any]) -> None:
     anchor = _head(_verify(cli, store)[1])
-    _sql(store, "DELETE FROM sg_audit WHERE seq = 3", "UPDATE stewardgate_meta SET value = (SELECT seq || ':' || hash FROM sg_audit WHERE seq = 2) WHERE key = 'audit_head'")
+    _sql(
+        store,
+        "DELETE FROM sg_audit WHERE seq = 3",
+        "UPDATE stewardgate_meta SET value = (SELECT seq || ':' || hash FROM sg_audit WHERE seq = 2) WHERE key = 'audit_head'",
+    )
     code, lines = _verify(cli, store, "--head", anchor[:18])  # the printed 16-digit prefix is enough
     assert code == 1
     assert "audit anchor BROKEN: the chain was truncated: it ends at entry 2, the anchor names entry 3" in lines
@@ -177,15 +198,19 @@ def test_on_postgresql_flips_and_truncation_are_caught(
     assert cli("audit", "verify", "--store", url, cwd=tmp_path).code == 0
     engine = sa.create_engine(base)
     with engine.begin() as conn:
-        conn.exec_driver_sql(f'UPDATE "{pg_schema}".sg_runs SET gate_passed = true, status = \'passed\' WHERE dataset = \'orders\'')
-        conn.exec_driver_sql(f'UPDATE "{pg_schema}".sg_catalog SET last_gate_passed = true, last_status = \'passed\' WHERE dataset = \'orders\'')
+        conn.exec_driver_sql(
+            f"UPDATE \"{pg_schema}\".sg_runs SET gate_passed = true, status = 'passed' WHERE dataset = 'orders'"
+        )
+        conn.exec_driver_sql(
+            f"UPDATE \"{pg_schema}\".sg_catalog SET last_gate_passed = true, last_status = 'passed' WHERE dataset = 'orders'"
+        )
     code, out, _ = cli("audit", "verify", "--store", url, cwd=tmp_path)
     assert code == 1
     assert "sg_runs says gate passed, status passed; its audit entry says gate failed, status failed" in out
     assert "stored runs BROKEN: sg_catalog row of orders was changed" in out
     with engine.begin() as conn:
         conn.exec_driver_sql(f'DELETE FROM "{pg_schema}".sg_audit')
-        conn.exec_driver_sql(f'DELETE FROM "{pg_schema}".stewardgate_meta WHERE key = \'audit_head\'')
+        conn.exec_driver_sql(f"DELETE FROM \"{pg_schema}\".stewardgate_meta WHERE key = 'audit_head'")
     engine.dispose()
     code, out, _ = cli("audit", "verify", "--store", url, cwd=tmp_path)
     assert code == 1 and "stored runs BROKEN: 3 stored runs have no audit entry (run " in out

@@ -45,7 +45,12 @@ def _yaml(path: Path) -> Any:
 def _shell_commands(script: str) -> list[list[str]]:
     """The simple commands of a shell snippet: continuations joined, ``&&`` split, comments dropped."""
     joined = re.sub(r"\\\n\s*", " ", script)
-    return [words for line in joined.splitlines() for part in line.split("&&") if (words := shlex.split(part, comments=True))]
+    return [
+        words
+        for line in joined.splitlines()
+        for part in line.split("&&")
+        if (words := shlex.split(part, comments=True))
+    ]
 
 
 def _stewardgate_args(words: list[str]) -> list[str] | None:
@@ -175,7 +180,11 @@ def test_nightly_workflow_runs_with_its_store(site: Path) -> None:
     assert job["env"]["STEWARDGATE_STORE"] == "${{ secrets.STEWARDGATE_STORE }}"
     store = site / "history.db"
     for args in _workflow_commands(workflow):
-        done = _run(["stewardgate", *args], site, {"STEWARDGATE_STORE": f"sqlite:///{store}", "GITHUB_STEP_SUMMARY": str(site / "s.md")})
+        done = _run(
+            ["stewardgate", *args],
+            site,
+            {"STEWARDGATE_STORE": f"sqlite:///{store}", "GITHUB_STEP_SUMMARY": str(site / "s.md")},
+        )
         assert done.returncode == 0, done.stdout + done.stderr
     assert all((site / p).is_file() for p in _artifact_paths(workflow))
     assert store.is_file()
@@ -279,7 +288,9 @@ def test_the_dag_calls_the_gate_with_the_logical_date() -> None:
     (operator,) = calls
     keywords = {k.arg: k.value for k in operator.keywords}
     assert isinstance(keywords["python_callable"], ast.Name) and keywords["python_callable"].id == "run_quality_gate"
-    op_kwargs = ast.literal_eval(ast.unparse(keywords["op_kwargs"]).replace("SUITES", "'s'").replace("REPORTS", "'r'").replace("STORE", "'x'"))
+    op_kwargs = ast.literal_eval(
+        ast.unparse(keywords["op_kwargs"]).replace("SUITES", "'s'").replace("REPORTS", "'r'").replace("STORE", "'x'")
+    )
     assert op_kwargs["ds"] == "{{ ds }}"
     top_level = [n for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)]
     assert not [n for n in top_level if "stewardgate" in ast.unparse(n)], "import stewardgate inside the task"
@@ -304,8 +315,12 @@ def test_the_gate_function_fails_the_task_on_a_failed_gate(tmp_path: Path, monke
     monkeypatch.setitem(sys.modules, "airflow.exceptions", stub)
     site = _site(tmp_path / "site", REPO / "examples" / "failing")
     with pytest.raises(AirflowFailException, match=r"gate failed for customers, events, orders; see .*report\.html"):
-        _gate_function()(suites=str(site / "suites"), reports=str(tmp_path / "r"), ds="2026-11-26",
-                         store=f"sqlite:///{tmp_path / 'h.db'}")
+        _gate_function()(
+            suites=str(site / "suites"),
+            reports=str(tmp_path / "r"),
+            ds="2026-11-26",
+            store=f"sqlite:///{tmp_path / 'h.db'}",
+        )
 
 
 # --- pre-commit -----------------------------------------------------------------------------
@@ -338,7 +353,11 @@ def test_pre_commit_entry_validates_the_changed_suites(tmp_path: Path) -> None:
     assert done.stdout.splitlines()[-1] == "2 suites valid"
     broken = tmp_path / "suites" / "orders.yml"
     broken.parent.mkdir()
-    broken.write_text((REPO / "suites" / "orders.yml").read_text(encoding="utf-8").replace("min: 0", "mni: 0", 1), encoding="utf-8")
+    broken.write_text(
+        (REPO / "suites" / "orders.yml").read_text(encoding="utf-8").replace("min: 0", "mni: 0", 1), encoding="utf-8"
+    )
     done = _run([*entry, "suites/orders.yml"], tmp_path)
     assert done.returncode == 2
-    assert re.match(r"suites/orders\.yml:\d+:\d+: columns\.amount\.mni: unknown key \(did you mean 'min'\?", done.stderr), done.stderr
+    assert re.match(
+        r"suites/orders\.yml:\d+:\d+: columns\.amount\.mni: unknown key \(did you mean 'min'\?", done.stderr
+    ), done.stderr

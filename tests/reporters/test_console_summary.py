@@ -67,7 +67,11 @@ def test_passing_and_unreadable_runs(run: RunResult, passing_run: RunResult) -> 
 def test_rerun_options() -> None:
     assert console.rerun_options() == []
     assert console.rerun_options(as_of=date(2026, 10, 22), store="sqlite:////tmp/h.db") == [
-        "--as-of", "2026-10-22", "--store", "sqlite:////tmp/h.db"]
+        "--as-of",
+        "2026-10-22",
+        "--store",
+        "sqlite:////tmp/h.db",
+    ]
     assert console.rerun_options(store="postgresql://sg:secret@db/q") == ["--store", '"$STEWARDGATE_STORE"']
     assert console.rerun_options(store="x", no_history=True) == ["--no-history"]
 
@@ -95,8 +99,11 @@ def test_a_bar_only_on_a_terminal_outside_ci() -> None:
 def _on_terminal(args: list[str], env: dict[str, str], stdout_tty: bool = True) -> tuple[int, str, str]:
     """Run the CLI with standard error (and standard output) on a pseudo-terminal."""
     master, slave = pty.openpty()
-    base = {k: v for k, v in os.environ.items()
-            if not k.startswith(("STEWARDGATE_", "PANDERA_")) and k not in ("NO_COLOR", "CI")}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("STEWARDGATE_", "PANDERA_")) and k not in ("NO_COLOR", "CI")
+    }
     with tempfile.TemporaryFile() as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "stewardgate", *args], cwd=REPO, env={**base, "TERM": "xterm", **env},
@@ -129,7 +136,9 @@ def test_the_bar_is_drawn_for_several_datasets_and_then_removed() -> None:
     code, terminal, _ = _on_terminal(["run", "examples/failing/", "--no-history", "--quiet"], {})
     assert code == 1
     assert "checking" in terminal and "3/3" in terminal and "datasets" in terminal
-    assert terminal.rstrip().endswith("gate: \x1b[31mFAILED\x1b[0m (3 of 3 datasets blocked: customers, events, orders; exit 1)")
+    assert terminal.rstrip().endswith(
+        "gate: \x1b[31mFAILED\x1b[0m (3 of 3 datasets blocked: customers, events, orders; exit 1)"
+    )
     assert terminal.count("orders: 42 passed, 1 skipped, 5 failed -> gate") == 1
 
 

@@ -19,18 +19,14 @@ def test_one_command_per_non_passing_check_worst_first(run: RunResult) -> None:
     kinds = [line.split(" ", 1)[0] for line in lines]
     assert kinds == ["::error"] * 6 + ["::warning"] * 4 + ["::notice"] * 2
     assert lines[2] == (
-        "::error file=suites/orders.yml,line=12,title=orders.columns.amount.min::"
-        "12 values are below the minimum 0"
+        "::error file=suites/orders.yml,line=12,title=orders.columns.amount.min::12 values are below the minimum 0"
     )
     assert github.render(run) == github.render_annotations(run)
 
 
 def test_line_is_omitted_when_unknown(run: RunResult) -> None:
     lines = github.render_annotations(run).splitlines()
-    assert (
-        "::error file=suites/orders.yml,title=orders.schema.columns.discount::"
-        "column discount was removed"
-    ) in lines
+    assert ("::error file=suites/orders.yml,title=orders.schema.columns.discount::column discount was removed") in lines
     assert lines[0].startswith("::error file=suites/shipments.yml,title=shipments.dataset.read::")
 
 

@@ -22,9 +22,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.subprocess]
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--hide-scrollbars", "--enable-logging=stderr", "--v=0",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    "--enable-logging=stderr",
+    "--v=0",
 )
 
 
@@ -48,10 +56,7 @@ def _run(page: Path, profile: Path, *args: str) -> subprocess.CompletedProcess[s
 
 def console_problems(stderr: str, page: Path) -> list[str]:
     """Lines of Chromium's log with console output of ``page`` (it logs nothing) or errors."""
-    return [
-        line for line in stderr.splitlines()
-        if ("CONSOLE" in line and page.as_uri() in line) or "Uncaught" in line
-    ]
+    return [line for line in stderr.splitlines() if ("CONSOLE" in line and page.as_uri() in line) or "Uncaught" in line]
 
 
 def _png_size(path: Path) -> tuple[int, int]:

@@ -12,10 +12,39 @@ from importlib import resources
 from stewardgate.reporters import html
 from stewardgate.results import RunResult
 
-RESOURCE_ATTRS = {"src", "href", "srcset", "poster", "data", "action", "formaction", "background",
-                  "manifest", "xlink:href", "cite", "longdesc", "ping", "codebase", "icon"}
-FORBIDDEN_TAGS = {"link", "img", "iframe", "object", "embed", "base", "frame", "audio", "video",
-                  "source", "track", "image", "use", "feimage"}
+RESOURCE_ATTRS = {
+    "src",
+    "href",
+    "srcset",
+    "poster",
+    "data",
+    "action",
+    "formaction",
+    "background",
+    "manifest",
+    "xlink:href",
+    "cite",
+    "longdesc",
+    "ping",
+    "codebase",
+    "icon",
+}
+FORBIDDEN_TAGS = {
+    "link",
+    "img",
+    "iframe",
+    "object",
+    "embed",
+    "base",
+    "frame",
+    "audio",
+    "video",
+    "source",
+    "track",
+    "image",
+    "use",
+    "feimage",
+}
 EXTERNAL = re.compile(r"(?:https?:|ftp:|file:)?//|https?:", re.IGNORECASE)
 
 
@@ -137,7 +166,7 @@ def test_stewardship_and_waivers(run: RunResult) -> None:
     assert "sales-analytics@example.com" in text and "jane.doe@example.com" in text
     assert '<span class="badge cls-confidential">confidential</span>' in text
     assert '<span class="badge tier-high">high</span>' in text
-    assert "400d <span class=\"muted\">on</span> <code>order_ts</code>" in text
+    assert '400d <span class="muted">on</span> <code>order_ts</code>' in text
     assert "CRM migration backfills emails in Q4" in text and "DATA-12" in text
 
 
@@ -148,8 +177,9 @@ def test_index_only_for_several_datasets(run: RunResult, passing_run: RunResult)
 
 
 def test_chart_geometry_is_pure() -> None:
-    chart = html.trend_chart({"series": [{"as_of": "d1", "value": 1}, {"as_of": "d2", "value": 3}],
-                              "band": {"low": 1, "high": 3}})
+    chart = html.trend_chart(
+        {"series": [{"as_of": "d1", "value": 1}, {"as_of": "d2", "value": 3}], "band": {"low": 1, "high": 3}}
+    )
     assert chart is not None
     assert [(p.x, p.y) for p in chart.points] == [(2.0, chart.band_bottom), (98.0, chart.band_top)]
     assert html.trend_chart({"series": []}) is None
@@ -164,9 +194,7 @@ def test_render_is_deterministic(run: RunResult) -> None:
 def test_templates_ship_inside_the_package() -> None:
     folder = resources.files("stewardgate.reporters") / "templates"
     names = {p.name for p in folder.iterdir()}
-    assert {"report.html.j2", "dataset.html.j2", "macros.html.j2", "charts.html.j2",
-            "report.css", "report.js"} <= names
-
+    assert {"report.html.j2", "dataset.html.j2", "macros.html.j2", "charts.html.j2", "report.css", "report.js"} <= names
 
 
 def test_sparse_records_render(run: RunResult) -> None:
@@ -179,9 +207,7 @@ def test_sparse_records_render(run: RunResult) -> None:
         dataclasses.replace(base.results[0], details={"change": "column_added", "new": "Int8"}),
         dataclasses.replace(base.results[4], details={"waiver": {}}),
     ]
-    sparse = dataclasses.replace(
-        base, stewardship={}, data=None, row_count=None, results=tuple(odd)
-    )
+    sparse = dataclasses.replace(base, stewardship={}, data=None, row_count=None, results=tuple(odd))
     empty = dataclasses.replace(run, datasets=())
     assert "No dataset was checked." in html.render(empty)
     for candidate in (dataclasses.replace(run, datasets=(sparse,)), empty):
@@ -204,7 +230,16 @@ def test_option_mappings_read_as_words_not_json(run: RunResult) -> None:
     options = {"ignore_columns": [], "sample_size": 10000, "threshold": 0.5, "seed": None}
     first = run.datasets[1]
     changed = dataclasses.replace(first.results[0], expected=options)
-    page = html.render(dataclasses.replace(run, datasets=(run.datasets[0], dataclasses.replace(first, results=(changed, *first.results[1:])), *run.datasets[2:])))
+    page = html.render(
+        dataclasses.replace(
+            run,
+            datasets=(
+                run.datasets[0],
+                dataclasses.replace(first, results=(changed, *first.results[1:])),
+                *run.datasets[2:],
+            ),
+        )
+    )
     assert "ignore columns: none; sample size: 10,000; threshold: 0.5; seed: none" in page
     assert "sample_size" not in page and "{&#34;" not in page
     assert html.in_words([{"a_b": 1}, {"c": [1, 2]}]) == "a b: 1 | c: [1, 2]"
@@ -215,4 +250,7 @@ def test_passed_checks_start_hidden_only_where_something_needs_attention(run: Ru
     customers = page.split('id="ds-0"', 1)[1].split('id="ds-1"', 1)[0]  # passes (passed, skipped, info)
     orders = page.split('id="ds-1"', 1)[1].split('id="ds-2"', 1)[0]  # fails
     assert '<input type="checkbox" value="passed" checked>' in customers and "hidden: tick" not in customers
-    assert '<input type="checkbox" value="passed">' in orders and "1 passed check hidden: tick <em>passed</em> above to show it." in orders
+    assert (
+        '<input type="checkbox" value="passed">' in orders
+        and "1 passed check hidden: tick <em>passed</em> above to show it." in orders
+    )

@@ -21,15 +21,26 @@ AS_OF = date(2026, 10, 22)  # a Thursday
 
 def _series(days: int, value: Any = lambda i: 100.0 + i % 3) -> list[dict[str, Any]]:
     start = AS_OF - timedelta(days=days)
-    return [{"as_of": (start + timedelta(days=i)).isoformat(), "value": value(i), "anomalous": False}
-            for i in range(days)]
+    return [
+        {"as_of": (start + timedelta(days=i)).isoformat(), "value": value(i), "anomalous": False} for i in range(days)
+    ]
 
 
 def _details(series: list[dict[str, Any]], **kw: Any) -> dict[str, Any]:
-    base = {"level": "error", "value": 180.0, "anomalous": True, "median": 101.0, "mad": 1.0,
-            "n": len(series), "score": 40.0, "threshold": 5.0,
-            "window_start": series[0]["as_of"], "window_end": series[-1]["as_of"],
-            "band": {"low": 95.0, "high": 107.0}, "series": series}
+    base = {
+        "level": "error",
+        "value": 180.0,
+        "anomalous": True,
+        "median": 101.0,
+        "mad": 1.0,
+        "n": len(series),
+        "score": 40.0,
+        "threshold": 5.0,
+        "window_start": series[0]["as_of"],
+        "window_end": series[-1]["as_of"],
+        "band": {"low": 95.0, "high": 107.0},
+        "series": series,
+    }
     return {**base, **kw}
 
 
@@ -63,8 +74,9 @@ def test_a_seasonal_baseline_marks_the_other_weekdays() -> None:
     """A day_of_week rule: the 4 earlier Thursdays are the baseline; the band starts at them."""
     series = _series(35)
     thursdays = [p["as_of"] for p in series if date.fromisoformat(p["as_of"]).weekday() == 3][-4:]
-    details = _details(series, n=4, window_start=thursdays[0], window_end=thursdays[-1],
-                       level="ok", anomalous=False, value=101.0)
+    details = _details(
+        series, n=4, window_start=thursdays[0], window_end=thursdays[-1], level="ok", anomalous=False, value=101.0
+    )
     chart = html.trend_chart(details, as_of=AS_OF.isoformat())
     assert chart is not None and chart.partial
     used = [p.label for p in chart.points if p.baseline and not p.current]
@@ -105,8 +117,9 @@ def test_a_seasonal_band_is_drawn_on_its_weekday_only() -> None:
     """The 4 earlier Thursdays and this Thursday get the band; the days between do not."""
     series = _series(35)
     thursdays = [p["as_of"] for p in series if date.fromisoformat(p["as_of"]).weekday() == 3][-4:]
-    details = _details(series, n=4, window_start=thursdays[0], window_end=thursdays[-1],
-                       level="ok", anomalous=False, value=101.0)
+    details = _details(
+        series, n=4, window_start=thursdays[0], window_end=thursdays[-1], level="ok", anomalous=False, value=101.0
+    )
     chart = html.trend_chart(details, as_of=AS_OF.isoformat())
     assert chart is not None and chart.seasonal
     covered = [p.label for p in chart.points if any(a <= p.x <= a + w for a, w in chart.segments)]
@@ -124,7 +137,12 @@ def test_fractions_read_as_percent_and_the_axis_has_round_ticks() -> None:
 
     assert [percent(v) for v in (0.1501, 0.02006, 5.862e-05, 0.0)] == ["15.0%", "2.01%", "0.0059%", "0%"]
     assert nice_ticks(480.0, 1290.0) == [500.0, 750.0, 1000.0, 1250.0]
-    assert [tick_label(t, "o.anomalies.email.null_fraction") for t in nice_ticks(-0.01, 0.16)] == ["0%", "5%", "10%", "15%"]
+    assert [tick_label(t, "o.anomalies.email.null_fraction") for t in nice_ticks(-0.01, 0.16)] == [
+        "0%",
+        "5%",
+        "10%",
+        "15%",
+    ]
     chart = html.trend_chart(_details(_series(10)), as_of=AS_OF.isoformat(), check_id="o.anomalies.email.null_fraction")
     assert chart is not None and chart.fmt(0.02006) == "2.01%" and chart.ticks
 

@@ -45,31 +45,31 @@ def test_strict_mode_validates_against_strict_junit10_structure(run: RunResult) 
 
 def test_schema_rejects_malformed_reports() -> None:
     schema = _schema(strict=False)
-    suite = (
-        '<testsuites><testsuite name="d" tests="1" failures="1" errors="0">{}</testsuite>'
-        "</testsuites>"
-    )
+    suite = '<testsuites><testsuite name="d" tests="1" failures="1" errors="0">{}</testsuite></testsuites>'
     good = '<testcase name="c"><failure message="m">x</failure></testcase>'
     assert schema.validate(_parse(suite.format(good)))
-    for bad in ('<testcase><failure/></testcase>',  # no name
-                '<testcase name="c"><failure/><error/></testcase>',  # two outcomes
-                '<testcase name="c" time="1.23456"/>',  # time with more than 3 decimals
-                '<testcase name="c"><system-out/><properties/></testcase>'):  # order
+    for bad in (
+        "<testcase><failure/></testcase>",  # no name
+        '<testcase name="c"><failure/><error/></testcase>',  # two outcomes
+        '<testcase name="c" time="1.23456"/>',  # time with more than 3 decimals
+        '<testcase name="c"><system-out/><properties/></testcase>',
+    ):  # order
         assert not schema.validate(_parse(suite.format(bad))), bad
 
 
 def test_counts_and_times(run: RunResult) -> None:
     root = _parse(junit.render(run))
     suites = {s.get("name"): s for s in root.findall("testsuite")}
-    assert {k: (s.get("tests"), s.get("failures"), s.get("errors"), s.get("skipped"), s.get("time"))
-            for k, s in suites.items()} == {
+    assert {
+        k: (s.get("tests"), s.get("failures"), s.get("errors"), s.get("skipped"), s.get("time"))
+        for k, s in suites.items()
+    } == {
         "customers": ("5", "0", "0", "1", "1.250"),
         "orders": ("9", "4", "0", "0", "3.500"),
         "payments": ("4", "0", "1", "0", "1.250"),
         "shipments": ("1", "0", "1", "0", "0.500"),
     }
-    assert (root.get("tests"), root.get("failures"), root.get("errors"), root.get("time")) == (
-        "19", "4", "2", "6.500")
+    assert (root.get("tests"), root.get("failures"), root.get("errors"), root.get("time")) == ("19", "4", "2", "6.500")
 
 
 def test_each_status_maps_to_its_element(run: RunResult) -> None:
@@ -85,9 +85,11 @@ def test_each_status_maps_to_its_element(run: RunResult) -> None:
     assert errored.find("error").get("message").startswith("KeyError: 'amount_eur'\n")
     skipped = by_name["customers.columns.loyalty_tier.in_set"].find("skipped")
     assert skipped.get("message").startswith("skipped: column loyalty_tier is absent")
-    for key, status in [("orders.columns.status.in_set", "warned"),
-                        ("orders.columns.email.max_null_fraction", "waived"),
-                        ("orders.schema.columns.coupon_code", "info")]:
+    for key, status in [
+        ("orders.columns.status.in_set", "warned"),
+        ("orders.columns.email.max_null_fraction", "waived"),
+        ("orders.schema.columns.coupon_code", "info"),
+    ]:
         case = by_name[key]
         assert case.find("properties/property[@name='status']").get("value") == status
         assert f"status: {status}" in case.find("system-out").text
@@ -108,8 +110,7 @@ def test_unreadable_dataset_is_one_errored_case(run: RunResult) -> None:
 
 def test_evidence_of_anomaly_drift_and_schema_change_is_explained(run: RunResult) -> None:
     text = junit.render(run)
-    assert "baseline: median 1,000, MAD 40, n 28, window 2026-09-03 to 2026-09-30; score -7.9" \
-        in text
+    assert "baseline: median 1,000, MAD 40, n 28, window 2026-09-03 to 2026-09-30; score -7.9" in text
     assert "schema change: column_removed (Float64 → —)" in text
     assert "drift: PSI 0.31 over 5 bins" in text
 

@@ -18,9 +18,7 @@ def test_matches_golden(run: RunResult, golden: Callable[[str, str], None]) -> N
     golden("run.md", markdown.render(run))
 
 
-def test_passing_run_matches_golden(
-    passing_run: RunResult, golden: Callable[[str, str], None]
-) -> None:
+def test_passing_run_matches_golden(passing_run: RunResult, golden: Callable[[str, str], None]) -> None:
     golden("passing.md", markdown.render(passing_run))
 
 
@@ -68,11 +66,24 @@ def test_long_cells_are_cut() -> None:
 def test_format_value() -> None:
     fv = markdown.format_value
     assert [fv(None), fv(True), fv(20412), fv(1003.0), fv(0.0175), fv(12345.678), fv(-49.99)] == [
-        "—", "true", "20,412", "1,003", "0.0175", "12,345.68", "-49.99"]
+        "—",
+        "true",
+        "20,412",
+        "1,003",
+        "0.0175",
+        "12,345.68",
+        "-49.99",
+    ]
     assert fv(list(range(10))) == "[0, 1, 2, 3, 4, 5, 6, 7, … +2 more]"
     assert fv({"b": 1, "a": "x"}) == '{"a": "x", "b": 1}'
     assert [markdown.format_fraction(f) for f in (None, 0.0, 12 / 684, 0.0004, 0.25, 1.0)] == [
-        "—", "0%", "1.75%", "0.04%", "25%", "100%"]
+        "—",
+        "0%",
+        "1.75%",
+        "0.04%",
+        "25%",
+        "100%",
+    ]
 
 
 def test_no_datasets_no_checks_table(run: RunResult) -> None:

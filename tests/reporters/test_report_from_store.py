@@ -23,9 +23,17 @@ REPO = Path(__file__).parent.parent.parent
 NIGHTLY = REPO / "examples" / "nightly"
 ARTIFACTS = Path(__file__).parent / "artifacts"
 CHROMIUM_FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--hide-scrollbars", "--enable-logging=stderr", "--v=0",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    "--enable-logging=stderr",
+    "--v=0",
 )
 
 
@@ -62,18 +70,22 @@ def test_the_latest_stored_run_gives_the_same_reports(cli: Callable[..., Any], h
     assert (again["run_id"], again["as_of"]) == (history["record"]["run_id"], "2026-10-22")
     # the same testsuites; only the root's time differs (the store keeps each dataset's times,
     # not the whole run's, so a stored run spans from its first dataset's start to its last's end)
-    suites = [(folder / name).read_text(encoding="utf-8").split("<testsuite ", 1)[1] for name in ("again.xml", "run.xml")]
+    suites = [
+        (folder / name).read_text(encoding="utf-8").split("<testsuite ", 1)[1] for name in ("again.xml", "run.xml")
+    ]
     assert suites[0] == suites[1]
 
 
 def test_the_html_shows_the_trend_band_and_flagged_point(history: dict[str, Any]) -> None:
     page = (history["folder"] / "run.html").read_text(encoding="utf-8")
-    charts = dict(re.findall(r'<svg class="chart trend[^"]*"[^>]*aria-label="([^:"]+):.*?>(.*?)</svg>', page, re.DOTALL))
+    charts = dict(
+        re.findall(r'<svg class="chart trend[^"]*"[^>]*aria-label="([^:"]+):.*?>(.*?)</svg>', page, re.DOTALL)
+    )
     spike = charts["orders_daily.anomalies.email.null_fraction"]
     # the rule looks back over 13 weeks for a weekly rhythm (seasonality: auto): the chart draws
     # all 51 stored runs and this one, with the runs outside the 28-run baseline faded
     assert spike.count("<circle") == 52
-    assert spike.count("<circle") - spike.count(" other\"") == 29  # 28 baseline runs and this run
+    assert spike.count("<circle") - spike.count(' other"') == 29  # 28 baseline runs and this run
     assert spike.count('class="pt flagged last"') == 1 and spike.count('class="pt flagged') == 1
     assert '<rect class="band"' in spike and '<line class="median"' in spike
     assert '<text class="current flagged"' in spike and ">15.0%<" in spike  # a fraction reads as percent
@@ -101,14 +113,21 @@ def test_a_run_id_picks_an_older_run(cli: Callable[..., Any], history: dict[str,
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--dataset", "nope"], "error: no stored run of dataset 'nope' in the history store at {url} (stored datasets: orders_daily)\n"),
+        (
+            ["--dataset", "nope"],
+            "error: no stored run of dataset 'nope' in the history store at {url} (stored datasets: orders_daily)\n",
+        ),
         (["--run-id", "feed"], "error: no run 'feed' in the history store at {url}\n"),
         (["--dataset"], None),
     ],
     ids=["unknown-dataset", "unknown-run", "usage"],
 )
-def test_nothing_stored_is_exit_2(cli: Callable[..., Any], history: dict[str, Any], args: list[str], message: str | None) -> None:
-    code, stdout, stderr = _report(cli, history, *args, "--store", history["url"], "--html", history["folder"] / "x.html")
+def test_nothing_stored_is_exit_2(
+    cli: Callable[..., Any], history: dict[str, Any], args: list[str], message: str | None
+) -> None:
+    code, stdout, stderr = _report(
+        cli, history, *args, "--store", history["url"], "--html", history["folder"] / "x.html"
+    )
     assert (code, stdout) == (2, "")
     if message is not None:
         assert stderr == message.format(url=history["url"])
@@ -129,8 +148,10 @@ def test_a_missing_store_file_is_not_created(cli: Callable[..., Any], tmp_path: 
     ("args", "message"),
     [
         ([], "error: name the run to report: --from-json RUN.json, --dataset NAME or --run-id ID\n"),
-        (["--from-json", "run.json", "--dataset", "orders_daily"],
-         "error: --from-json reads a run record; it does not go with --dataset, --run-id or --store\n"),
+        (
+            ["--from-json", "run.json", "--dataset", "orders_daily"],
+            "error: --from-json reads a run record; it does not go with --dataset, --run-id or --store\n",
+        ),
     ],
     ids=["no-source", "two-sources"],
 )
@@ -156,11 +177,18 @@ def test_screenshot_of_a_report_with_history(history: dict[str, Any], tmp_path: 
     shutil.copyfile(history["folder"] / "run.html", page)
     shot = ARTIFACTS / f"history-{width}.png"
     shot.unlink(missing_ok=True)
-    cmd = [_chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}",
-           f"--screenshot={shot}", f"--window-size={width},{height}", page.as_uri()]
+    cmd = [
+        _chromium(),
+        *CHROMIUM_FLAGS,
+        f"--user-data-dir={tmp_path / 'profile'}",
+        f"--screenshot={shot}",
+        f"--window-size={width},{height}",
+        page.as_uri(),
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    problems = [line for line in done.stderr.splitlines()
-                if ("CONSOLE" in line and page.as_uri() in line) or "Uncaught" in line]
+    problems = [
+        line for line in done.stderr.splitlines() if ("CONSOLE" in line and page.as_uri() in line) or "Uncaught" in line
+    ]
     assert problems == []

@@ -52,7 +52,11 @@ def s3(endpoint: str) -> Any:
     import boto3
 
     return boto3.client(
-        "s3", endpoint_url=endpoint, region_name=REGION, aws_access_key_id=FAKE_KEY_ID, aws_secret_access_key=FAKE_SECRET
+        "s3",
+        endpoint_url=endpoint,
+        region_name=REGION,
+        aws_access_key_id=FAKE_KEY_ID,
+        aws_secret_access_key=FAKE_SECRET,
     )
 
 

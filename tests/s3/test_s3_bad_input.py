@@ -34,7 +34,9 @@ def _stored(folder: Path) -> dict[str, tuple[Any, ...]]:
     return {row[0]: row[1:] for row in rows}
 
 
-def _run_beside_a_local_dataset(cli: Any, folder: Path, path: str, env: dict[str, str]) -> tuple[int, str, dict[str, Any]]:
+def _run_beside_a_local_dataset(
+    cli: Any, folder: Path, path: str, env: dict[str, str]
+) -> tuple[int, str, dict[str, Any]]:
     DATA.write_parquet(folder / "local.parquet")
     suites = [_suite(folder, "local", "local.parquet"), _suite(folder, "remote", path)]
     code, stdout, stderr = cli("run", *suites, "--json", "run.json", cwd=folder, env=env)
@@ -78,7 +80,9 @@ def test_access_denied_is_a_dataset_error_that_shows_no_key(
     path = f"s3://{bucket}/orders/o.parquet"
 
     def authorize_after(count: str) -> None:  # moto checks signatures against its IAM users from then on
-        request = urllib.request.Request(f"{endpoint}/moto-api/reset-auth", data=count.encode(), headers={"Content-Type": "text/plain"})
+        request = urllib.request.Request(
+            f"{endpoint}/moto-api/reset-auth", data=count.encode(), headers={"Content-Type": "text/plain"}
+        )
         urllib.request.urlopen(request, timeout=5)
 
     authorize_after("0")
@@ -102,7 +106,10 @@ def test_an_unreachable_endpoint_is_a_dataset_error(cli: Any, s3_env: dict[str, 
 
 @pytest.mark.parametrize(
     "path",
-    ["s3://AKIAFAKE:fake-secret-in-suite@sg-b/o.parquet", "s3://sg-b/o.parquet?X-Amz-Credential=AKIAFAKE&X-Amz-Signature=fake-secret-in-suite"],
+    [
+        "s3://AKIAFAKE:fake-secret-in-suite@sg-b/o.parquet",
+        "s3://sg-b/o.parquet?X-Amz-Credential=AKIAFAKE&X-Amz-Signature=fake-secret-in-suite",
+    ],
 )
 def test_credentials_in_a_suite_are_refused_where_they_are(cli: Any, tmp_path: Path, path: str) -> None:
     suite = _suite(tmp_path, "remote", path)
@@ -120,11 +127,17 @@ def test_another_storage_scheme_is_refused(cli: Any, tmp_path: Path) -> None:
     code, stdout, stderr = cli("run", _suite(tmp_path, "local", "local.parquet"), _suite(tmp_path, "gcs", "gs://bucket/o.parquet"),
                                cwd=tmp_path)  # fmt: skip
     assert code == 2
-    assert "gcs: gs://bucket/o.parquet: gs:// is not a storage stewardgate reads (allowed: a local path, or s3://bucket/key)" in stdout + stderr
+    assert (
+        "gcs: gs://bucket/o.parquet: gs:// is not a storage stewardgate reads (allowed: a local path, or s3://bucket/key)"
+        in stdout + stderr
+    )
 
 
 def test_with_dataset_roots_no_dataset_is_read_from_s3(cli: Any, s3_env: dict[str, str], tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[tool.stewardgate]\ndataset_roots = ["."]\n', encoding="utf-8")
     code, output, _ = _run_beside_a_local_dataset(cli, tmp_path, "s3://sg-any/o.parquet", s3_env)
     assert code == 2
-    assert f"remote: s3://sg-any/o.parquet: outside the folders datasets may be read from (dataset_roots: {tmp_path}); with dataset_roots set, no dataset is read from S3" in output
+    assert (
+        f"remote: s3://sg-any/o.parquet: outside the folders datasets may be read from (dataset_roots: {tmp_path}); with dataset_roots set, no dataset is read from S3"
+        in output
+    )

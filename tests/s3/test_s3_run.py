@@ -10,7 +10,9 @@ from typing import Any
 import polars as pl
 import pytest
 
-ORDERS = pl.DataFrame({"order_id": [1, 2, 3, 4], "amount": [10.0, 20.5, None, 7.25], "status": ["new", "paid", "paid", "new"]})
+ORDERS = pl.DataFrame(
+    {"order_id": [1, 2, 3, 4], "amount": [10.0, 20.5, None, 7.25], "status": ["new", "paid", "paid", "new"]}
+)
 
 
 def _suite(folder: Path, path: str, *, name: str = "orders", columns: dict[str, Any] | None = None) -> Path:
@@ -34,7 +36,9 @@ def _checks(report: dict[str, Any], dataset: str) -> dict[str, tuple[str, Any]]:
     return {c["check_id"]: (c["status"], c["failing_count"]) for c in ds["results"]}
 
 
-def test_a_parquet_object_is_listed_read_and_fingerprinted(cli: Any, bucket: str, put: Any, s3_env: dict[str, str], tmp_path: Path) -> None:
+def test_a_parquet_object_is_listed_read_and_fingerprinted(
+    cli: Any, bucket: str, put: Any, s3_env: dict[str, str], tmp_path: Path
+) -> None:
     put(bucket, "orders/2026-11-27.parquet", ORDERS)
     code, report, stderr = _run(cli, tmp_path, s3_env, _suite(tmp_path, f"s3://{bucket}/orders/2026-11-27.parquet"))
     checks = _checks(report, "orders")
@@ -61,7 +65,8 @@ def test_a_glob_reads_every_matching_object_of_each_format(
     assert report["datasets"][0]["row_count"] == 4
     assert _checks(report, "orders")["orders.columns.amount.nullable"] == ("failed", 1)
     assert [f["path"] for f in report["datasets"][0]["data"]["files"]] == [
-        f"s3://{bucket}/orders/a{suffix}", f"s3://{bucket}/orders/b{suffix}"
+        f"s3://{bucket}/orders/a{suffix}",
+        f"s3://{bucket}/orders/b{suffix}",
     ]
 
 
@@ -84,7 +89,9 @@ def test_a_hive_folder_gives_its_partition_columns_and_skips_markers(
     assert len(ds["data"]["files"]) == 2
 
 
-def test_as_of_in_an_s3_path_names_the_day(cli: Any, bucket: str, put: Any, s3_env: dict[str, str], tmp_path: Path) -> None:
+def test_as_of_in_an_s3_path_names_the_day(
+    cli: Any, bucket: str, put: Any, s3_env: dict[str, str], tmp_path: Path
+) -> None:
     put(bucket, "orders/order_date=2026-11-27/part-0.parquet", ORDERS)
     put(bucket, "orders/order_date=2026-11-26/part-0.parquet", ORDERS.head(1))
     code, report, stderr = _run(cli, tmp_path, s3_env, _suite(tmp_path, f"s3://{bucket}/orders/order_date={{as_of}}"))
@@ -120,12 +127,16 @@ def test_a_variable_the_settings_name_but_is_not_set_is_a_dataset_error(
         'access_key_id_env = "LAKE_KEY_ID"\nsecret_access_key_env = "LAKE_SECRET"\n',
         encoding="utf-8",
     )
-    code, stdout, stderr = cli("run", _suite(tmp_path, f"s3://{bucket}/orders/o.parquet"), cwd=tmp_path, env={"LAKE_SECRET": "x"})
+    code, stdout, stderr = cli(
+        "run", _suite(tmp_path, f"s3://{bucket}/orders/o.parquet"), cwd=tmp_path, env={"LAKE_SECRET": "x"}
+    )
     assert code == 2
     assert "tool.stewardgate.s3.access_key_id_env: the environment variable LAKE_KEY_ID is not set" in stdout + stderr
 
 
-def test_init_drafts_a_suite_from_s3_that_runs(cli: Any, bucket: str, put: Any, s3_env: dict[str, str], tmp_path: Path) -> None:
+def test_init_drafts_a_suite_from_s3_that_runs(
+    cli: Any, bucket: str, put: Any, s3_env: dict[str, str], tmp_path: Path
+) -> None:
     put(bucket, "orders/part-0.csv", ORDERS.head(2))
     put(bucket, "orders/part-1.csv", ORDERS.tail(2))
     url = f"s3://{bucket}/orders/*.csv"
@@ -144,8 +155,8 @@ def test_the_fingerprint_changes_with_the_object_even_at_the_same_size_and_secon
     bucket: str, put: Any, endpoint: str, s3_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     from stewardgate.datasets.resolve import resolve
-    from stewardgate.s3_settings import S3Settings
     from stewardgate.datasets.scan import fingerprint
+    from stewardgate.s3_settings import S3Settings
 
     for name, value in s3_env.items():
         monkeypatch.setenv(name, value)
@@ -162,7 +173,9 @@ def test_the_fingerprint_changes_with_the_object_even_at_the_same_size_and_secon
 
 def test_an_empty_object_is_refused(cli: Any, bucket: str, put: Any, s3_env: dict[str, str], tmp_path: Path) -> None:
     put(bucket, "orders/o.csv", b"")
-    code, stdout, stderr = cli("run", _suite(tmp_path, f"s3://{bucket}/orders/o.csv"), "--no-history", cwd=tmp_path, env=s3_env)
+    code, stdout, stderr = cli(
+        "run", _suite(tmp_path, f"s3://{bucket}/orders/o.csv"), "--no-history", cwd=tmp_path, env=s3_env
+    )
     assert code == 2
     assert f"orders: s3://{bucket}/orders/o.csv: the object is empty" in stdout + stderr
 
@@ -174,13 +187,19 @@ def test_runs_on_s3_keep_history_that_the_next_run_reads(
 
     suite = _suite(tmp_path, f"s3://{bucket}/orders/order_date={{as_of}}/")
     for day, rows in (("2026-11-25", 4), ("2026-11-26", 4), ("2026-11-27", 2)):
-        put(bucket, f"orders/order_date={day}/part-0.parquet", ORDERS.head(rows).with_columns(pl.col("amount").fill_null(1.0)))
+        put(
+            bucket,
+            f"orders/order_date={day}/part-0.parquet",
+            ORDERS.head(rows).with_columns(pl.col("amount").fill_null(1.0)),
+        )
         code, stdout, stderr = cli("run", suite, "--as-of", day, cwd=tmp_path, env=s3_env)
         assert code == 0, stdout + stderr
     with sqlite3.connect(tmp_path / ".stewardgate" / "history.db") as db:
         runs = db.execute("select as_of, row_count, data_sha256 is not null from sg_runs order by as_of").fetchall()
     assert runs == [("2026-11-25", 4, 1), ("2026-11-26", 4, 1), ("2026-11-27", 2, 1)]
-    code, stdout, stderr = cli("history", "orders", "--metric", "row_count", "--format", "json", cwd=tmp_path, env=s3_env)
+    code, stdout, stderr = cli(
+        "history", "orders", "--metric", "row_count", "--format", "json", cwd=tmp_path, env=s3_env
+    )
     assert code == 0, stderr
     assert [point["value"] for point in json.loads(stdout)["series"]] == [4, 4, 2]
 
@@ -198,10 +217,15 @@ def test_diff_compares_two_s3_datasets_reached_through_the_settings(
     assert "status" in stdout and "ERROR" not in stdout
 
 
-def test_s3_datasets_are_judged_in_parallel_workers(cli: Any, bucket: str, put: Any, s3_env: dict[str, str], tmp_path: Path) -> None:
+def test_s3_datasets_are_judged_in_parallel_workers(
+    cli: Any, bucket: str, put: Any, s3_env: dict[str, str], tmp_path: Path
+) -> None:
     put(bucket, "a/o.parquet", ORDERS)
     put(bucket, "b/o.csv", ORDERS)
-    suites = [_suite(tmp_path, f"s3://{bucket}/a/o.parquet", name="a"), _suite(tmp_path, f"s3://{bucket}/b/o.csv", name="b")]
+    suites = [
+        _suite(tmp_path, f"s3://{bucket}/a/o.parquet", name="a"),
+        _suite(tmp_path, f"s3://{bucket}/b/o.csv", name="b"),
+    ]
     code, report, stderr = _run(cli, tmp_path, {**s3_env, "STEWARDGATE_PARALLEL": "2"}, *suites)
     assert code == 1, stderr
     assert {d["dataset"]: (d["row_count"], _checks(report, d["dataset"])[f"{d['dataset']}.columns.amount.nullable"])

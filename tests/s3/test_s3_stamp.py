@@ -40,7 +40,11 @@ def test_a_stamp_made_before_the_upload_is_read_from_the_objects(
     url = f"s3://{bucket}/orders/o{suffix}"
     code, _, stderr = cli("run", _suite(remote, url), "--json", "run.json", cwd=remote, env=s3_env)
     assert code == 0, stderr
-    result = next(r for r in json.loads((remote / "run.json").read_text())["datasets"][0]["results"] if r["check"] == "stamp_match")
+    result = next(
+        r
+        for r in json.loads((remote / "run.json").read_text())["datasets"][0]["results"]
+        if r["check"] == "stamp_match"
+    )
     assert (result["status"], result["message"]) == ("passed", "the data's stamp matches the suite (1 file)")
     code, stdout, stderr = cli("run", _suite(remote, url, owner="someone.else@example.com"), cwd=remote, env=s3_env)
     assert code == 1, stderr

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.test_cases import check_case, load_cases
 
 from stewardgate.engines.spark.session import SparkOptions
+from tests.test_cases import check_case, load_cases
 
 _CATEGORICAL = "Spark has no categorical type: the column reads as string, so `type: categorical` fails and its value rules are skipped"
 _ZONE = "Spark timestamps are instants: a column's zone name is not kept (it reads as UTC), so midnight of a date bound is UTC midnight"
@@ -28,8 +28,7 @@ DIFFERENCES: dict[str, str] = {
     "min:a date bound on a Berlin datetime column is midnight in Berlin": _ZONE,
     "min:a date bound on a New York datetime column is midnight in New York": _ZONE,
     "type:datetime matches any unit and time zone": _ZONE + "; units read as microseconds",
-    "max:a date bound on a datetime column is midnight, so later that day is above":
-        "Spark reads millisecond timestamps as microseconds: the sample is spelled with 6 decimals",
+    "max:a date bound on a datetime column is midnight, so later that day is above": "Spark reads millisecond timestamps as microseconds: the sample is spelled with 6 decimals",
     "type:naive datetime matches datetime": "Spark cannot read nanosecond Parquet timestamps (PARQUET_TYPE_ILLEGAL): the run errors, naming the file",
     "type:unsigned is not signed": "Spark has no unsigned integers: uint8 reads as int16",
     "type:duration passes": "Spark reads a Parquet duration as int64",

@@ -8,7 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,9 @@ def _verdicts(run: Any) -> dict[str, tuple[str, int | None, tuple[str, ...]]]:
 
 
 @pytest.mark.parametrize("suite", ["orders", "customers", "events"])
-def test_a_sample_suite_gives_the_same_verdicts_and_profile_on_spark(sample: Path, suite: str, on_spark: SparkOptions) -> None:
+def test_a_sample_suite_gives_the_same_verdicts_and_profile_on_spark(
+    sample: Path, suite: str, on_spark: SparkOptions
+) -> None:
     path = [sample / "suites" / f"{suite}.yml"]
     polars = run_paths(path, RunOptions(as_of=AS_OF, use_store=True, store_path=sample / f"{suite}-polars.db"))
     spark = run_paths(path, RunOptions(as_of=AS_OF, use_store=True, store_path=sample / f"{suite}-spark.db",
@@ -82,7 +84,9 @@ def test_a_spark_run_writes_history_that_a_polars_run_reads(sample: Path) -> Non
     days = [point["as_of"] for point in json.loads(history.stdout)["series"]]
     assert days == ["2026-11-20", "2026-11-21"]
     record = json.loads((sample / "spark.json").read_text(encoding="utf-8"))
-    assert {r["engine"] for d in record["datasets"] for r in d["results"] if r["check_id"].endswith(".min")} == {"spark"}
+    assert {r["engine"] for d in record["datasets"] for r in d["results"] if r["check_id"].endswith(".min")} == {
+        "spark"
+    }
 
 
 def test_spark_conf_pairs_are_key_value() -> None:
@@ -91,11 +95,14 @@ def test_spark_conf_pairs_are_key_value() -> None:
         parse_conf(["spark.driver.memory"])
 
 
-def test_timestamp_bounds_of_expectations_mean_the_same_instant_on_spark(make_suite: Any, on_spark: SparkOptions) -> None:
-    import polars as pl
-    from datetime import datetime as dt, timezone
+def test_timestamp_bounds_of_expectations_mean_the_same_instant_on_spark(
+    make_suite: Any, on_spark: SparkOptions
+) -> None:
+    from datetime import datetime as dt
 
-    df = pl.DataFrame({"ts": [dt(2026, 1, 1, 10, tzinfo=timezone.utc), dt(2026, 1, 2, 23, tzinfo=timezone.utc)]})
+    import polars as pl
+
+    df = pl.DataFrame({"ts": [dt(2026, 1, 1, 10, tzinfo=UTC), dt(2026, 1, 2, 23, tzinfo=UTC)]})
     suite = make_suite(data=df, columns={"ts": {}}, top={"expectations": [
         {"expect_column_max_to_be_between": {"column": "ts", "min_value": "2026-01-02T22:00:00+00:00"}},
         {"expect_column_max_to_be_between": {"column": "ts", "max_value": "2026-01-02"}},
@@ -111,7 +118,9 @@ def test_timestamp_bounds_of_expectations_mean_the_same_instant_on_spark(make_su
     assert [o for _, o in expectations(spark)] == [o for _, o in expectations(polars)]
 
 
-def test_a_table_in_the_session_catalog_is_a_dataset_on_spark_only(make_suite: Any, spark: Any, on_spark: SparkOptions) -> None:
+def test_a_table_in_the_session_catalog_is_a_dataset_on_spark_only(
+    make_suite: Any, spark: Any, on_spark: SparkOptions
+) -> None:
     spark.createDataFrame([(1, "a"), (2, None), (2, "b")], "id long, s string").createOrReplaceTempView("sg_orders")
     suite = make_suite(data=None, path="sg_orders", dataset_extra={"format": "table"},
                        columns={"id": {"unique": True, "type": "int64"}, "s": {"nullable": False}})  # fmt: skip
@@ -127,19 +136,25 @@ def test_a_table_in_the_session_catalog_is_a_dataset_on_spark_only(make_suite: A
     )
 
 
-def test_a_missing_table_or_delta_without_its_package_is_a_clear_error(make_suite: Any, on_spark: SparkOptions, tmp_path: Path) -> None:
+def test_a_missing_table_or_delta_without_its_package_is_a_clear_error(
+    make_suite: Any, on_spark: SparkOptions, tmp_path: Path
+) -> None:
     suite = make_suite(data=None, path="no_such_table", dataset_extra={"format": "table"}, columns={"id": {}})
     (run,) = run_paths([suite], RunOptions(engine="spark", spark=on_spark)).datasets
     assert run.error is not None and run.error.startswith("table no_such_table: Spark cannot read the data: ")
     assert "TABLE_OR_VIEW_NOT_FOUND" in run.error
     (tmp_path / "lake").mkdir()
-    delta = make_suite(data=None, path="lake", dataset_extra={"format": "delta"}, columns={"id": {}}, suite_name="d.yml")
+    delta = make_suite(
+        data=None, path="lake", dataset_extra={"format": "delta"}, columns={"id": {}}, suite_name="d.yml"
+    )
     (run,) = run_paths([delta], RunOptions(engine="spark", spark=on_spark)).datasets
     assert run.error is not None and run.error.startswith(f"delta {tmp_path / 'lake'}: Spark cannot read the data: ")
     assert not run.gate.passed
 
 
-def test_common_expectations_give_the_polars_verdicts_through_gx_on_spark(make_suite: Any, on_spark: SparkOptions) -> None:
+def test_common_expectations_give_the_polars_verdicts_through_gx_on_spark(
+    make_suite: Any, on_spark: SparkOptions
+) -> None:
     import polars as pl
 
     df = pl.DataFrame({"id": [1, 2, 2, 4, None], "s": ["a", "b", "x", None, "a"], "amt": [1.5, -2.0, 3.0, None, 9.0]})
@@ -156,11 +171,24 @@ def test_common_expectations_give_the_polars_verdicts_through_gx_on_spark(make_s
     suite = make_suite(data=df, columns={"id": {}, "s": {}, "amt": {}}, top={"expectations": expectations})
 
     def seen(run: Any) -> list[tuple[str, str, int | None]]:
-        return [(r.check_id, r.status.value, r.failing_count) for r in run.datasets[0].results if ".expectations." in r.check_id]
+        return [
+            (r.check_id, r.status.value, r.failing_count)
+            for r in run.datasets[0].results
+            if ".expectations." in r.check_id
+        ]
 
     spark = seen(run_paths([suite], RunOptions(engine="spark", spark=on_spark)))
     assert spark == seen(run_paths([suite], RunOptions()))
-    assert [status for _, status, _ in spark] == ["failed", "failed", "failed", "failed", "failed", "passed", "failed", "passed"]
+    assert [status for _, status, _ in spark] == [
+        "failed",
+        "failed",
+        "failed",
+        "failed",
+        "failed",
+        "passed",
+        "failed",
+        "passed",
+    ]
 
 
 def test_a_spark_job_that_cannot_read_the_data_names_the_dataset(tmp_path: Path, spark: Any) -> None:

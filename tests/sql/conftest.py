@@ -9,8 +9,8 @@ from typing import Any
 import polars as pl
 import pytest
 import sqlalchemy as sa
-from tests.sql.sql_databases import DATABASES, URL_ENV, Database, server
 
+from tests.sql.sql_databases import DATABASES, URL_ENV, Database, server
 
 SERVER_MARKS = {"postgresql": pytest.mark.postgres, "mariadb": pytest.mark.mariadb}
 """The marker of each database that is a server (the quick lane leaves them out; SQLite stays in)."""

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.test_cases import check_case, load_cases
 
 from tests.sql.sql_databases import CONNECTIONS, Database
+from tests.test_cases import check_case, load_cases
 
 _CATEGORICAL = "no database here has a categorical type: the column is stored as text, so `type: categorical` fails and its value rules are skipped"
 _US = "timestamps are read in microseconds: a millisecond or nanosecond column's unit is not kept"
@@ -50,17 +50,21 @@ DIFFERENCES: dict[str, dict[str, str]] = {
         "min:a date bound on a Berlin datetime column is midnight in Berlin": _INSTANT,
         "min:a date bound on a New York datetime column is midnight in New York": _INSTANT,
         "type:datetime matches any unit and time zone": _INSTANT + "; " + _US,
-        "max:a date bound on a datetime column is midnight, so later that day is above": _US + " (the sample has 6 decimals)",
+        "max:a date bound on a datetime column is midnight, so later that day is above": _US
+        + " (the sample has 6 decimals)",
         "regex:non-ASCII letters": "PostgreSQL's regular expressions have no \\p{L}: the check errors, saying so",
         "type:unsigned is not signed": "PostgreSQL has no unsigned integers: uint8 is stored as SMALLINT (int16)",
         "type:duration passes": "an INTERVAL reads as duration[us]: " + _US,
     },
     "mariadb": {**_BOTH_CATEGORICAL, **_NAIVE_CASES},
     "sqlite": {
-        **_BOTH_CATEGORICAL, **_NAIVE_CASES,
+        **_BOTH_CATEGORICAL,
+        **_NAIVE_CASES,
         "max:a min and max pair on one column": _SQLITE_TYPES + " (`type: int32` skips the bounds)",
-        "type:int32 is not int64": _SQLITE_TYPES, "type:float32 is not float64": _SQLITE_TYPES,
-        "type:unsigned is not signed": _SQLITE_TYPES, "type:integer accepts any integer width but not a float": _SQLITE_TYPES,
+        "type:int32 is not int64": _SQLITE_TYPES,
+        "type:float32 is not float64": _SQLITE_TYPES,
+        "type:unsigned is not signed": _SQLITE_TYPES,
+        "type:integer accepts any integer width but not a float": _SQLITE_TYPES,
     },
 }
 
@@ -78,4 +82,3 @@ def test_case_on_sql(case: dict[str, Any], request: pytest.FixtureRequest, datab
             check_case(case, make_suite, top={}, connections=CONNECTIONS)
         return
     check_case(case, make_suite, top={}, connections=CONNECTIONS)
-

@@ -18,12 +18,18 @@ from stewardgate.datasets.resolve import ResolvedDataset
 from stewardgate.engines.conditions import Condition
 from stewardgate.engines.profile import plan_profile
 from stewardgate.readers.sql.execute import profile_aggs, render, select
-from stewardgate.suite.sql_filter import AS_OF, parse_filter
 from stewardgate.readers.sql.lower import Params, column, to_sql
 from stewardgate.readers.sql.table import SqlDataset
 from stewardgate.results import DataFingerprint
+from stewardgate.suite.sql_filter import AS_OF, parse_filter
 
-SCHEMA = {"order id": pl.Int64, "amount": pl.Float64, "email": pl.String, "placed": pl.Datetime("us", "UTC"), "day": pl.Date}
+SCHEMA = {
+    "order id": pl.Int64,
+    "amount": pl.Float64,
+    "email": pl.String,
+    "placed": pl.Datetime("us", "UTC"),
+    "day": pl.Date,
+}
 CONDITIONS = [
     ("order id", Condition("null")), ("amount", Condition("below", 0)), ("placed", Condition("above", datetime(2026, 1, 1))),
     ("email", Condition("not_in", ["a@b.c", "d@e.f"])), ("email", Condition("no_match", "^[^@]+@[^@]+$")),
@@ -50,7 +56,9 @@ def test_the_aggregate_query_parses_in_the_dialect(dialect: str) -> None:
     sql = render(select(ds, items), ds)
     parsed = sqlglot.parse_one(sql, read=dialect)
     assert isinstance(parsed, exp.Select) and len(parsed.expressions) == len(items)
-    assert parsed.find(exp.Table).sql(dialect=dialect) == ("`sales`.`orders`" if dialect != "snowflake" else '"sales"."orders"')
+    assert parsed.find(exp.Table).sql(dialect=dialect) == (
+        "`sales`.`orders`" if dialect != "snowflake" else '"sales"."orders"'
+    )
     assert "a@b.c" not in sql and "2026" not in sql  # values are parameters
     assert len(params.values) == 4 + 1  # below, above, two members, the pattern
     regex = parsed.find(exp.RegexpLike)
@@ -61,7 +69,9 @@ def test_the_aggregate_query_parses_in_the_dialect(dialect: str) -> None:
 def test_the_group_by_and_sample_queries_parse_in_the_dialect(dialect: str) -> None:
     ds, params = _dataset(dialect), Params()
     grouped = select(ds, [column("email").as_("v"), exp.Count(this=exp.Star()).as_("n")]).group_by(exp.column("v"))
-    sample = select(ds, [column("amount")], where=to_sql(Condition("below", 0), "amount", pl.Float64, dialect, params)).limit(25)
+    sample = select(
+        ds, [column("amount")], where=to_sql(Condition("below", 0), "amount", pl.Float64, dialect, params)
+    ).limit(25)
     for query in (grouped, sample):
         parsed = sqlglot.parse_one(render(query, ds), read=dialect)
         assert parsed.find(exp.Where) is not None

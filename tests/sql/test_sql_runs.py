@@ -11,10 +11,9 @@ from typing import Any
 
 import polars as pl
 import pytest
-from tests.sql.sql_databases import SERVERS, URL_ENV, Database
 
 from stewardgate.runner import RunOptions, run_paths
-from tests.sql.sql_databases import CONNECTIONS
+from tests.sql.sql_databases import CONNECTIONS, SERVERS, URL_ENV, Database
 
 SETTINGS = f'[tool.stewardgate.connections.db]\nurl_env = "{URL_ENV}"\n'
 
@@ -37,7 +36,12 @@ def test_a_table_run_keeps_history_drift_baselines_and_waivers(
     database: Database, table_suite: Callable[..., Path], tmp_path: Path, cli: Any
 ) -> None:  # fmt: skip
     (tmp_path / "pyproject.toml").write_text(SETTINGS, encoding="utf-8")
-    waiver = {"check": "columns.amount.min", "reason": "refund rows", "approved_by": "jane@example.com", "expires": date(2026, 12, 31)}
+    waiver = {
+        "check": "columns.amount.min",
+        "reason": "refund rows",
+        "approved_by": "jane@example.com",
+        "expires": date(2026, 12, 31),
+    }
     table_suite(
         database, _orders(), name="orders", schema={"extra_columns": "allow"},
         columns={"id": {"unique": True, "nullable": False}, "amount": {"min": 0}, "status": {"in_set": ["open", "shipped", "closed"]}},
@@ -63,7 +67,9 @@ def test_a_table_run_keeps_history_drift_baselines_and_waivers(
         conn.exec_driver_sql(f"ALTER TABLE {name} DROP COLUMN {q('status')}")
     code, out, _ = cli("run", "suite.yml", "--store", store, "-q", cwd=tmp_path, env=_env(database))
     assert code == 1
-    said = {line.split()[1]: line.split()[0] for line in out.splitlines() if line.startswith(("  FAIL", "  WARN", "  INFO"))}
+    said = {
+        line.split()[1]: line.split()[0] for line in out.splitlines() if line.startswith(("  FAIL", "  WARN", "  INFO"))
+    }
     assert said["orders.columns.status.required"] == "FAIL"
     assert said["orders.drift.schema.status.column_removed"] == "INFO"  # the drift against the accepted baseline
 
@@ -106,12 +112,24 @@ def _two_suites(tmp_path: Path, suite_writer: Callable[..., Path], dataset: dict
         ({"connection": "nowhere", "table": "t"}, PG, "connection 'nowhere' is not defined in the settings"),
         ({"connection": "db", "table": "t"}, "", f"the environment variable {URL_ENV} (url_env) is not set"),
         ({"connection": "db", "table": "t"}, "postgresql+psycopg://postgres:hunter2pw@127.0.0.1:1/test", "connection"),
-        ({"connection": "db", "table": "t"}, "postgresql+psycopg://nosuchrole:hunter2pw@127.0.0.1:5432/test", "nosuchrole"),
+        (
+            {"connection": "db", "table": "t"},
+            "postgresql+psycopg://nosuchrole:hunter2pw@127.0.0.1:5432/test",
+            "nosuchrole",
+        ),
         ({"connection": "db", "table": "t"}, "mysql+pymysql://root:hunter2pw@127.0.0.1:3306/test", "Access denied"),
         ({"connection": "db", "table": "no_such_schema.t"}, PG, "the schema 'no_such_schema' does not exist"),
         ({"connection": "db", "table": "public.no_such_table_sg"}, PG, "the table does not exist"),
     ],
-    ids=["unknown-connection", "unset-url", "unreachable", "wrong-role", "wrong-password", "missing-schema", "missing-table"],
+    ids=[
+        "unknown-connection",
+        "unset-url",
+        "unreachable",
+        "wrong-role",
+        "wrong-password",
+        "missing-schema",
+        "missing-table",
+    ],
 )
 @pytest.mark.postgres
 @pytest.mark.mariadb
@@ -122,7 +140,9 @@ def test_bad_input_is_an_error_for_that_dataset_alone(
     code, out, err = cli("run", "suites", "--no-history", cwd=tmp_path, env={URL_ENV: url} if url else {})
     assert code == 2, out + err
     (line,) = [ln for ln in err.splitlines() if ln.startswith("error: orders:")]
-    assert f"orders.yml: connection '{dataset['connection']}', table {dataset['table']}" in line or "not defined" in line
+    assert (
+        f"orders.yml: connection '{dataset['connection']}', table {dataset['table']}" in line or "not defined" in line
+    )
     assert said in line
     assert "hunter2pw" not in out + err and "Traceback" not in out + err
     assert "files.columns.id.min" in out  # the other dataset is still judged
@@ -155,7 +175,9 @@ def test_an_unmappable_column_type_is_an_error_naming_the_column(
         ("id >", "does not parse"),
     ],
 )
-def test_a_bad_filter_is_a_suite_error(text: str, said: str, tmp_path: Path, suite_writer: Callable[..., Path], cli: Any) -> None:
+def test_a_bad_filter_is_a_suite_error(
+    text: str, said: str, tmp_path: Path, suite_writer: Callable[..., Path], cli: Any
+) -> None:
     (tmp_path / "pyproject.toml").write_text(SETTINGS, encoding="utf-8")
     suite_writer(tmp_path, name="orders", path=None, dataset_extra={"connection": "db", "table": "t", "filter": text})
     code, out, err = cli("run", "suite.yml", "--no-history", cwd=tmp_path, env={URL_ENV: PG})
@@ -177,7 +199,9 @@ EXPECTATIONS = [
 def test_pushed_expectations_match_the_polars_engine(
     database: Database, table_suite: Callable[..., Path], suite_writer: Callable[..., Path], tmp_path: Path
 ) -> None:  # fmt: skip
-    frame = _orders(40).with_columns(pl.when(pl.col("id") % 7 == 0).then(None).otherwise(pl.col("status")).alias("status"))
+    frame = _orders(40).with_columns(
+        pl.when(pl.col("id") % 7 == 0).then(None).otherwise(pl.col("status")).alias("status")
+    )
     on_table = table_suite(database, frame, top={"expectations": EXPECTATIONS}, folder=tmp_path / "table")
     on_file = suite_writer(tmp_path / "file", data=frame, top={"expectations": EXPECTATIONS})
     (table,) = run_paths([on_table], RunOptions(connections=CONNECTIONS)).datasets
@@ -209,7 +233,11 @@ def test_a_table_carries_no_stamp_and_stamp_and_inspect_say_so(
     assert stamp.status.value == "skipped" and "a SQL table carries no stewardship stamp" in stamp.message
     for command in ("stamp", "inspect"):
         code, out, err = cli(command, "suite.yml", cwd=tmp_path, env=_env(database))
-        assert code == 2 and f"db:{database.qualified('t')}: a SQL table carries no stewardship stamp" in err, (command, out, err)
+        assert code == 2 and f"db:{database.qualified('t')}: a SQL table carries no stewardship stamp" in err, (
+            command,
+            out,
+            err,
+        )
         assert "Traceback" not in err
 
 

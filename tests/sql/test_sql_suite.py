@@ -41,9 +41,13 @@ def test_a_table_suite_loads(tmp_path: Path) -> None:
 
 
 def test_connections_come_from_pyproject_with_an_environment_variable_name(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text('[tool.stewardgate.connections.wh]\nurl_env = "WH_URL"\n', encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.stewardgate.connections.wh]\nurl_env = "WH_URL"\n', encoding="utf-8"
+    )
     assert load_settings(cwd=tmp_path, environ={}).connections["wh"].url_env == "WH_URL"
-    (tmp_path / "pyproject.toml").write_text('[tool.stewardgate.connections.wh]\nurl = "postgresql://u:pw@h/db"\n', encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.stewardgate.connections.wh]\nurl = "postgresql://u:pw@h/db"\n', encoding="utf-8"
+    )
     with pytest.raises(SettingsError) as info:
         load_settings(cwd=tmp_path, environ={})
     assert "tool.stewardgate.connections.wh" in str(info.value) and "pw@h" not in str(info.value)

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.store.store_testkit import PG_URL, StoreSpec
 
 from stewardgate.store import Store
+from tests.store.store_testkit import PG_URL, StoreSpec
 
 
 @pytest.fixture

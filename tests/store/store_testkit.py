@@ -10,14 +10,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from stewardgate.results import CheckResult, DataFingerprint, DatasetRun, FileStamp, GateDecision
-from stewardgate.results import Severity, Status
+from stewardgate.results import CheckResult, DataFingerprint, DatasetRun, FileStamp, GateDecision, Severity, Status
 from stewardgate.store import Store, open_store
 from stewardgate.store.engine import READ_ONLY, create_engine, target_for
 
-PG_URL = os.environ.get(
-    "STEWARDGATE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
+PG_URL = os.environ.get("STEWARDGATE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 TABLES = ("sg_runs", "sg_results", "sg_metric_values", "sg_schema_snapshots")
 STEWARDSHIP = {
     "owner": "sales-analytics@example.com",
@@ -111,7 +108,9 @@ def save(store: Store, run: DatasetRun, run_id: str, as_of: date, row_count: flo
     )
 
 
-_COUNTS = {"sg_metric_values": "SELECT COUNT(*) FROM sg_metric_values v JOIN sg_runs r ON r.id = v.run_ref WHERE r.run_id = :r"}
+_COUNTS = {
+    "sg_metric_values": "SELECT COUNT(*) FROM sg_metric_values v JOIN sg_runs r ON r.id = v.run_ref WHERE r.run_id = :r"
+}
 
 
 def row_counts(spec: StoreSpec, run_id: str) -> dict[str, int]:
@@ -120,7 +119,9 @@ def row_counts(spec: StoreSpec, run_id: str) -> dict[str, int]:
     try:
         with engine.execution_options(**{READ_ONLY: True}).connect() as conn:
             return {
-                name: conn.execute(sa.text(_COUNTS.get(name, f"SELECT COUNT(*) FROM {name} WHERE run_id = :r")), {"r": run_id}).scalar_one()
+                name: conn.execute(
+                    sa.text(_COUNTS.get(name, f"SELECT COUNT(*) FROM {name} WHERE run_id = :r")), {"r": run_id}
+                ).scalar_one()
                 for name in TABLES
             }
     finally:

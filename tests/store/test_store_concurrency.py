@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+
 from tests.store.store_testkit import StoreSpec, make_run, row_counts, save
 
 pytestmark = pytest.mark.subprocess
@@ -25,9 +26,7 @@ COUNT = 15
 
 def _start(spec: StoreSpec, folder: Path, **args: object) -> subprocess.Popen[bytes]:
     payload = json.dumps({"spec": spec.to_json(), "dir": str(folder), **args})
-    return subprocess.Popen(
-        [sys.executable, str(WORKER), payload], stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
+    return subprocess.Popen([sys.executable, str(WORKER), payload], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
 def _wait_for(path: Path, proc: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
@@ -62,7 +61,8 @@ def test_two_processes_writing_at_once_both_land(spec: StoreSpec, tmp_path: Path
         for day in {r.as_of for r in shared}:  # each day: one run counts, the other is replaced
             pair = [r for r in shared if r.as_of == day]
             assert sorted((r.is_rerun, r.superseded_by is None) for r in pair) == [
-                (False, False), (True, True),
+                (False, False),
+                (True, True),
             ]
         assert len(store.metric_series("shared", "row_count")) == COUNT
         assert {e.dataset for e in store.catalog()} == {"a", "b", "shared"}

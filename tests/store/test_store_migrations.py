@@ -7,7 +7,6 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
-from tests.store.store_testkit import StoreSpec, make_run, save
 
 from stewardgate.errors import StoreError
 from stewardgate.governance.audit import run_events
@@ -15,6 +14,7 @@ from stewardgate.governance.evidence import verify_records
 from stewardgate.store import latest_version, migrations
 from stewardgate.store.codec import record_sha256
 from stewardgate.store.engine import target_for
+from tests.store.store_testkit import StoreSpec, make_run, save
 
 
 def _version(spec: StoreSpec) -> str:
@@ -22,9 +22,7 @@ def _version(spec: StoreSpec) -> str:
     try:
         with engine.connect() as conn:
             return str(
-                conn.execute(
-                    sa.text("SELECT value FROM stewardgate_meta WHERE key = 'schema_version'")
-                ).scalar_one()
+                conn.execute(sa.text("SELECT value FROM stewardgate_meta WHERE key = 'schema_version'")).scalar_one()
             )
     finally:
         engine.dispose()
@@ -69,8 +67,7 @@ def test_newer_store_is_refused(spec: StoreSpec) -> None:
         spec.open()
     where = target_for(spec.url, default_path=spec.default_path).where
     assert str(caught.value) == (
-        f"the store at {where} has schema version 7; "
-        "this stewardgate understands up to 3; upgrade stewardgate"
+        f"the store at {where} has schema version 7; this stewardgate understands up to 3; upgrade stewardgate"
     )
 
 
@@ -116,7 +113,10 @@ def _as_version_2(spec: StoreSpec) -> None:
         with engine.begin() as conn:
             packed = conn.execute(sa.text("SELECT id, record_zlib FROM sg_runs")).all()
             for run_ref, blob in packed:
-                conn.execute(sa.text("UPDATE sg_runs SET record = :t WHERE id = :i"), {"t": zlib.decompress(blob).decode(), "i": run_ref})
+                conn.execute(
+                    sa.text("UPDATE sg_runs SET record = :t WHERE id = :i"),
+                    {"t": zlib.decompress(blob).decode(), "i": run_ref},
+                )
             conn.execute(sa.text(
                 'CREATE TABLE sg_metrics (run_id VARCHAR(128) NOT NULL, dataset VARCHAR(255) NOT NULL, metric VARCHAR(255) NOT NULL,'
                 ' "column" VARCHAR(255) NOT NULL, as_of DATE NOT NULL, value FLOAT, anomalous BOOLEAN NOT NULL,'
@@ -158,7 +158,12 @@ def test_a_version_2_store_is_packed_and_its_metrics_moved(spec: StoreSpec) -> N
     engine = spec.engine()
     try:
         with engine.connect() as conn:
-            assert conn.execute(sa.text("SELECT COUNT(*) FROM sg_runs WHERE record <> '' OR record_zlib IS NULL")).scalar_one() == 0
+            assert (
+                conn.execute(
+                    sa.text("SELECT COUNT(*) FROM sg_runs WHERE record <> '' OR record_zlib IS NULL")
+                ).scalar_one()
+                == 0
+            )
             assert not sa.inspect(conn).has_table("sg_metrics")
     finally:
         engine.dispose()

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from tests.store.store_testkit import PG_URL, StoreSpec
 
 from stewardgate.errors import StoreError
 from stewardgate.store import open_store
 from stewardgate.store.engine import create_engine, target_for
+from tests.store.store_testkit import PG_URL, StoreSpec
 
 SECRET = "s3cr3t-Pa55"
 
@@ -84,8 +84,7 @@ def test_unknown_driver(tmp_path: Path) -> None:
     with pytest.raises(StoreError) as caught:
         open_store(f"postgresql+nosuch://u:{SECRET}@h/db", default_path=tmp_path / "h.db")
     assert str(caught.value) == (
-        "cannot use the store at postgresql+nosuch://u:***@h/db: "
-        "unknown database driver 'postgresql+nosuch'"
+        "cannot use the store at postgresql+nosuch://u:***@h/db: unknown database driver 'postgresql+nosuch'"
     )
 
 
@@ -162,9 +161,7 @@ def test_a_file_that_is_no_database(tmp_path: Path) -> None:
     path.write_bytes(b"this is not a SQLite file, not even close to one" * 10)
     with pytest.raises(StoreError) as caught:
         open_store(None, default_path=path)
-    assert str(caught.value) == (
-        f"cannot open the history store at sqlite:///{path}: file is not a database"
-    )
+    assert str(caught.value) == (f"cannot open the history store at sqlite:///{path}: file is not a database")
 
 
 def test_a_folder_that_cannot_be_created(tmp_path: Path) -> None:

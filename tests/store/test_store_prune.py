@@ -68,7 +68,11 @@ def test_a_dry_run_deletes_nothing_and_says_what_would_go(store: Store, spec: St
     assert [r[1] for r in plan.runs] == ["r0", "r1", "r2", "r4", "r5"]  # r3's schema is the accepted baseline
     assert (plan.results, plan.snapshots, plan.metric_values) == (10, 5, 6)
     assert [e.seq for e in plan.folded] == list(range(1, 9))  # up to r5's run entry
-    assert [(c["kind"], c["payload"].get("run_id")) for c in plan.carried] == [("waiver", "r2"), ("run", "r3"), ("baseline", "r3")]
+    assert [(c["kind"], c["payload"].get("run_id")) for c in plan.carried] == [
+        ("waiver", "r2"),
+        ("run", "r3"),
+        ("baseline", "r3"),
+    ]
     assert (_rows(spec, "SELECT COUNT(*) FROM sg_results"), store.audit_chain()) == before
 
 
@@ -79,11 +83,17 @@ def test_prune_keeps_baselines_series_and_a_chain_that_verifies(store: Store, sp
     assert checkpoint is not None and checkpoint.kind == "checkpoint"
     assert checkpoint.seq == head_before[0] + 1
     assert checkpoint.payload["through_seq"] == 8 and checkpoint.payload["pruned_runs"] == 5
-    with pytest.raises(StoreError, match=r"^the record of run 'r0' of dataset 'orders' was pruned from the history store on "):
+    with pytest.raises(
+        StoreError, match=r"^the record of run 'r0' of dataset 'orders' was pruned from the history store on "
+    ):
         store.dataset_run("r0", "orders")
     assert store.dataset_run("r3", "orders").dataset == "orders"  # the accepted baseline's run stays whole
     assert store.latest_schema("orders").run_id == "r3"
-    assert [(s.run_id, s.pruned) for s in store.runs("orders", limit=3)] == [("r9", False), ("r8", False), ("r7", False)]
+    assert [(s.run_id, s.pruned) for s in store.runs("orders", limit=3)] == [
+        ("r9", False),
+        ("r8", False),
+        ("r7", False),
+    ]
     assert sorted(s.run_id for s in store.runs("orders", limit=None) if s.pruned) == ["r0", "r1", "r2", "r4", "r5"]
     assert [p.value for p in store.metric_series("orders", "row_count")] == [106.0, 107.0, 108.0, 109.0]
     assert _rows(spec, "SELECT COUNT(*) FROM sg_results")[0][0] == 2 * (DAYS - 5)
@@ -107,7 +117,11 @@ def test_a_second_prune_carries_the_first_checkpoints_entries_forward(store: Sto
     _verified(store)
     plan, checkpoint = store.prune(DAY0 + timedelta(days=9), keep_points=1, apply=True)
     assert checkpoint is not None
-    assert [c["kind"] for c in checkpoint.payload["carried"]] == ["waiver", "run", "baseline"]  # r3's run entry: it stays
+    assert [c["kind"] for c in checkpoint.payload["carried"]] == [
+        "waiver",
+        "run",
+        "baseline",
+    ]  # r3's run entry: it stays
     assert not any(e.kind == "run" and e.payload["run_id"] in {r[1] for r in plan.runs} for e in store.audit_chain()[0])
     chain, records = _verified(store)
     assert records.pruned == 8  # type: ignore[attr-defined]  # all but r3 (accepted) and r9 (latest)
@@ -121,7 +135,9 @@ def test_tampering_after_a_prune_is_still_caught(store: Store, spec: StoreSpec) 
     entries, head, evidence = store.audit_evidence()
     assert verify_chain(entries, head).ok
     [problem] = verify_records(entries, evidence).problems
-    assert problem.startswith("the pruned runs were changed, added or removed: their summaries (5 runs) do not match checkpoint entry ")
+    assert problem.startswith(
+        "the pruned runs were changed, added or removed: their summaries (5 runs) do not match checkpoint entry "
+    )
 
 
 def test_a_removed_checkpoint_breaks_the_chain(store: Store, spec: StoreSpec) -> None:
@@ -140,4 +156,7 @@ def test_pruned_marks_without_a_checkpoint_are_caught(store: Store, spec: StoreS
     _sql(spec, "UPDATE sg_runs SET pruned_at = finished_at WHERE run_id = 'r1'")
     entries, _, evidence = store.audit_evidence()
     [problem] = verify_records(entries, evidence).problems
-    assert problem == "1 stored run is marked pruned (run r1 of orders), but no checkpoint entry of the audit chain records a prune"
+    assert (
+        problem
+        == "1 stored run is marked pruned (run r1 of orders), but no checkpoint entry of the audit chain records a prune"
+    )

@@ -7,12 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from tests.store.store_testkit import STEWARDSHIP, StoreSpec, make_run, row_counts, save
 
 from stewardgate.errors import InternalError, StoreError, UsageError
 from stewardgate.results import Status
 from stewardgate.store import SeriesPoint, Store
 from stewardgate.store.codec import pack_record
+from tests.store.store_testkit import STEWARDSHIP, StoreSpec, make_run, row_counts, save
 
 DAY = date(2025, 3, 1)
 
@@ -22,7 +22,10 @@ def test_a_run_round_trips(store: Store, spec: StoreSpec) -> None:
     save(store, run, "r1", DAY)
     assert store.dataset_run("r1", "orders") == run
     assert row_counts(spec, "r1") == {
-        "sg_runs": 1, "sg_results": 2, "sg_metric_values": 2, "sg_schema_snapshots": 1,
+        "sg_runs": 1,
+        "sg_results": 2,
+        "sg_metric_values": 2,
+        "sg_schema_snapshots": 1,
     }
     [summary] = store.runs()
     assert (summary.run_id, summary.dataset, summary.as_of) == ("r1", "orders", DAY)
@@ -55,7 +58,10 @@ def test_one_run_id_may_cover_several_datasets(store: Store) -> None:
 def test_a_failing_write_leaves_nothing(store: Store, spec: StoreSpec) -> None:
     with pytest.raises(InternalError, match="metrics given more than once"):
         store.save_dataset_run(
-            make_run(), run_id="r1", as_of=DAY, tool_version="0.1.0",
+            make_run(),
+            run_id="r1",
+            as_of=DAY,
+            tool_version="0.1.0",
             metrics=[("row_count", None, 1.0), ("row_count", None, 2.0)],
         )
     assert row_counts(spec, "r1") == dict.fromkeys(row_counts(spec, "r1"), 0)
@@ -82,7 +88,8 @@ def test_a_rerun_replaces_the_earlier_run_in_the_series(store: Store) -> None:
     save(store, make_run(), "next-day", DAY + timedelta(days=1), row_count=20.0)
     save(store, make_run(), "again", DAY, row_count=11.0)
     assert [(p.run_id, p.value) for p in store.metric_series("orders", "row_count")] == [
-        ("again", 11.0), ("next-day", 20.0),
+        ("again", 11.0),
+        ("next-day", 20.0),
     ]
     history = {r.run_id: (r.is_rerun, r.superseded_by) for r in store.runs()}
     assert history == {"first": (False, "again"), "next-day": (False, None), "again": (True, None)}
@@ -91,7 +98,10 @@ def test_a_rerun_replaces_the_earlier_run_in_the_series(store: Store) -> None:
 
 def test_anomalous_flags_and_nan_values(store: Store) -> None:
     store.save_dataset_run(
-        make_run(), run_id="r1", as_of=DAY, tool_version="0.1.0",
+        make_run(),
+        run_id="r1",
+        as_of=DAY,
+        tool_version="0.1.0",
         metrics=[("row_count", None, 5.0), ("mean", "amount", math.nan)],
         anomalous={("row_count", None)},
     )
@@ -104,8 +114,12 @@ def test_flagging_an_unknown_metric_is_a_bug(store: Store) -> None:
     expected = r"flagged anomalous but not given: \[\('mean', 'x'\)\]"
     with pytest.raises(InternalError, match=expected):
         store.save_dataset_run(
-            make_run(), run_id="r1", as_of=DAY, tool_version="0.1.0",
-            metrics=[("row_count", None, 5.0)], anomalous={("mean", "x")},
+            make_run(),
+            run_id="r1",
+            as_of=DAY,
+            tool_version="0.1.0",
+            metrics=[("row_count", None, 5.0)],
+            anomalous={("mean", "x")},
         )
 
 
@@ -126,7 +140,9 @@ def test_catalog_follows_the_latest_day(store: Store) -> None:
     assert (entry.dataset, entry.last_run_id, entry.last_as_of) == ("orders", "o2", later)
     assert (entry.last_status, entry.last_gate_passed) == (Status.FAILED, False)
     assert (entry.owner, entry.steward, entry.classification) == (
-        "sales-analytics@example.com", "jane.doe@example.com", "confidential",
+        "sales-analytics@example.com",
+        "jane.doe@example.com",
+        "confidential",
     )
     assert (entry.retention, entry.risk_tier, entry.completeness) == ("400d", "high", 1.0)
     assert entry.stewardship == STEWARDSHIP
@@ -151,11 +167,13 @@ def test_catalog_rejects_an_unknown_status(store: Store) -> None:
 
 
 def test_latest_schema_and_acceptance(store: Store) -> None:
+    store.save_dataset_run(make_run(), run_id="r1", as_of=DAY, tool_version="0.1.0", metrics=[], schema={"a": "Int64"})
     store.save_dataset_run(
-        make_run(), run_id="r1", as_of=DAY, tool_version="0.1.0", metrics=[], schema={"a": "Int64"}
-    )
-    store.save_dataset_run(
-        make_run(), run_id="r2", as_of=DAY + timedelta(days=1), tool_version="0.1.0", metrics=[],
+        make_run(),
+        run_id="r2",
+        as_of=DAY + timedelta(days=1),
+        tool_version="0.1.0",
+        metrics=[],
         schema={"a": "Int64", "b": "String"},
     )
     assert store.latest_schema("orders") is None
@@ -168,7 +186,9 @@ def test_latest_schema_and_acceptance(store: Store) -> None:
     assert accepted is not None
     assert (accepted.run_id, accepted.schema, accepted.accepted) == ("r1", {"a": "Int64"}, True)
     assert (accepted.accepted_by, accepted.accepted_reason, accepted.accepted_at) == (
-        "jane.doe@example.com", "baseline", at,
+        "jane.doe@example.com",
+        "baseline",
+        at,
     )
 
 

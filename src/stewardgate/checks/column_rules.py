@@ -53,7 +53,7 @@ class ColumnRule(CheckType):
     sentence: Sentence | None = None
     build: Callable[[Any, Any], Any] | None = None
     """``(pandera.polars, value) -> pandera Check`` for row and aggregate rules."""
-    reads: Callable[[str, Any], "str | None"] | None = None
+    reads: Callable[[str, Any], str | None] | None = None
     """The rule as a consumer reads it on the trust sheet (``amount >= 0``); None: not shown."""
     allows: Callable[[Any, Any, Any], Any] | None = None
     """Aggregate rules: ``(value, failing rows, row count) -> passes``, on numbers or on polars
@@ -226,7 +226,6 @@ _MAX_LENGTH_DOC = """Every non-null string must have at most this many character
       country: {max_length: 2}
     ```
     """
-
 
 
 RULES: dict[str, ColumnRule] = {

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from stewardgate.checks.registry import CheckType, add
 
-
-add(CheckType("schema_drift", "drift", "history", """The data's physical schema compared with the accepted baseline, one finding per change.
+add(
+    CheckType(
+        "schema_drift",
+        "drift",
+        "history",
+        """The data's physical schema compared with the accepted baseline, one finding per change.
 
     Rules and default severities: column_removed, renamed ("renamed?": a removed and an added
     column of the same type and similar values), type_changed and type_narrowed (error);
@@ -18,10 +22,17 @@ add(CheckType("schema_drift", "drift", "history", """The data's physical schema 
       baseline: store                  # or a committed file, relative to the suite
       severity: {column_added: error}  # per schema rule
     ```
-    """))
+    """,
+    )
+)
 
 
-add(CheckType("distribution_drift", "drift", "history", """A column's distribution compared with the baseline's profile, with no extra pass over the data.
+add(
+    CheckType(
+        "distribution_drift",
+        "drift",
+        "history",
+        """A column's distribution compared with the baseline's profile, with no extra pass over the data.
 
     Numbers: PSI over the baseline's decile bins (empty bins smoothed) and a normalised
     Wasserstein distance; categories: PSI and Jensen-Shannon distance over the top values plus
@@ -33,10 +44,17 @@ add(CheckType("distribution_drift", "drift", "history", """A column's distributi
       distribution:
         columns: [amount, status]      # or: all, or {amount: {psi: {warn: 0.2}}}
     ```
-    """))
+    """,
+    )
+)
 
 
-add(CheckType("drift_share", "drift", "history", """The share of columns whose distribution drifted, judged for the whole dataset.
+add(
+    CheckType(
+        "drift_share",
+        "drift",
+        "history",
+        """The share of columns whose distribution drifted, judged for the whole dataset.
 
     ```yaml
     drift:
@@ -44,4 +62,6 @@ add(CheckType("drift_share", "drift", "history", """The share of columns whose d
         columns: all
         share: {max_fraction: 0.3}
     ```
-    """))
+    """,
+    )
+)

@@ -15,8 +15,12 @@ from __future__ import annotations
 
 from stewardgate.checks.registry import CheckType, add
 
-
-add(CheckType("retention", "governance", "governance", """Rows older than the retention period fail, naming how many, the oldest, and where.
+add(
+    CheckType(
+        "retention",
+        "governance",
+        "governance",
+        """Rows older than the retention period fail, naming how many, the oldest, and where.
 
     The age is measured on `stewardship.retention.column` (a date or datetime column) from the
     run's as-of date: with `period: 400d` and `--as-of 2026-11-27`, rows dated before
@@ -40,10 +44,17 @@ add(CheckType("retention", "governance", "governance", """Rows older than the re
 
     Limitations: without `retention.column` the check is skipped. For CSV data of several files the
     partitions are not listed.
-    """))
+    """,
+    )
+)
 
 
-add(CheckType("personal_data", "governance", "governance", """Undeclared personal data: string columns whose values look like personal data fail.
+add(
+    CheckType(
+        "personal_data",
+        "governance",
+        "governance",
+        """Undeclared personal data: string columns whose values look like personal data fail.
 
     A deterministic sample of rows (`sample_size`, `seed`) of every string column is read once
     and run through detectors for e-mail addresses, phone numbers, US social security numbers,
@@ -62,10 +73,17 @@ add(CheckType("personal_data", "governance", "governance", """Undeclared persona
 
     Limitations: names and postal addresses are not detected; nine bare digits are not taken
     for a social security number; a sample can miss rare values.
-    """))
+    """,
+    )
+)
 
 
-add(CheckType("classification", "governance", "governance", """The dataset's classification must be at least its most sensitive column's.
+add(
+    CheckType(
+        "classification",
+        "governance",
+        "governance",
+        """The dataset's classification must be at least its most sensitive column's.
 
     public < internal < confidential < restricted. A dataset classified `internal` with a
     column classified `restricted` fails (it would be handled as less sensitive than it is).
@@ -76,10 +94,17 @@ add(CheckType("classification", "governance", "governance", """The dataset's cla
     columns:
       email: {type: string, pii: email, classification: restricted}
     ```
-    """))
+    """,
+    )
+)
 
 
-add(CheckType("completeness", "governance", "governance", """Metadata completeness: the stewardship fields the risk tier requires are all filled in.
+add(
+    CheckType(
+        "completeness",
+        "governance",
+        "governance",
+        """Metadata completeness: the stewardship fields the risk tier requires are all filled in.
 
     Defaults: every tier needs owner, steward and classification; medium adds retention; high
     adds description and recertify_by. A suite without `risk_tier` is judged by the default
@@ -89,10 +114,17 @@ add(CheckType("completeness", "governance", "governance", """Metadata completene
     [tool.stewardgate.governance]
     required_by_risk_tier = {low = ["owner", "steward"], high = ["owner", "steward", "classification", "retention", "description", "recertify_by", "known_limitations"]}
     ```
-    """))
+    """,
+    )
+)
 
 
-add(CheckType("recertification", "governance", "governance", """`stewardship.recertify_by` in the past fails; within 30 days of the as-of date it warns.
+add(
+    CheckType(
+        "recertification",
+        "governance",
+        "governance",
+        """`stewardship.recertify_by` in the past fails; within 30 days of the as-of date it warns.
 
     Why: a steward re-confirms owner, classification and retention at least this often.
 
@@ -101,10 +133,17 @@ add(CheckType("recertification", "governance", "governance", """`stewardship.rec
     governance:
       recertification: {warn_within_days: 45}
     ```
-    """))
+    """,
+    )
+)
 
 
-add(CheckType("stamp_match", "governance", "governance", """What the data carries (its stewardship stamp) must agree with the suite.
+add(
+    CheckType(
+        "stamp_match",
+        "governance",
+        "governance",
+        """What the data carries (its stewardship stamp) must agree with the suite.
 
     `stewardgate stamp SUITE` writes the suite's stewardship into the data (Parquet footer
     metadata, or a `<file>.stewardship.json` sidecar). This check reads the stamps back (no
@@ -116,10 +155,17 @@ add(CheckType("stamp_match", "governance", "governance", """What the data carrie
     ```yaml
     governance: {stamp_match: true}
     ```
-    """))
+    """,
+    )
+)
 
 
-add(CheckType("expired_waiver", "waivers", "governance", """A waiver past its `expires` date no longer applies, and is reported as a warning.
+add(
+    CheckType(
+        "expired_waiver",
+        "waivers",
+        "governance",
+        """A waiver past its `expires` date no longer applies, and is reported as a warning.
 
     A waiver turns a failed or warned check it names (id or glob, with or without the dataset
     prefix) into `waived` up to and including `expires`. Errored checks are never waived.
@@ -130,10 +176,17 @@ add(CheckType("expired_waiver", "waivers", "governance", """A waiver past its `e
       - {check: "columns.email.max_null_fraction", reason: "CRM migration",
          approved_by: jane.doe@example.com, expires: 2026-12-31, ticket: DATA-12}
     ```
-    """))
+    """,
+    )
+)
 
 
-add(CheckType("permitted_uses", "governance", "governance", """A declared permitted use that the dataset's classification forbids fails, each use named.
+add(
+    CheckType(
+        "permitted_uses",
+        "governance",
+        "governance",
+        """A declared permitted use that the dataset's classification forbids fails, each use named.
 
     `stewardship.permitted_uses` says what the data may be used for, from the settings'
     vocabulary (default `analytics`, `reporting`, `retrieval`, `fine_tuning`, `training`);
@@ -152,10 +205,17 @@ add(CheckType("permitted_uses", "governance", "governance", """A declared permit
     ```
 
     Turn it off with `governance: {permitted_uses: false}`.
-    """))
+    """,
+    )
+)
 
 
-add(CheckType("purpose", "governance", "governance", """With `run --purpose USE`, every dataset must be approved for that use, or its gate fails.
+add(
+    CheckType(
+        "purpose",
+        "governance",
+        "governance",
+        """With `run --purpose USE`, every dataset must be approved for that use, or its gate fails.
 
     The dataset is approved when `USE` is one of its `stewardship.permitted_uses`, its
     classification allows `USE` (settings `uses_by_classification`), and, when it has
@@ -171,10 +231,17 @@ add(CheckType("purpose", "governance", "governance", """With `run --purpose USE`
     ```
 
     Planned on every suite of a run with a purpose (not switchable per suite: the run asks).
-    """))
+    """,
+    )
+)
 
 
-add(CheckType("upstream", "lineage", "lineage", """An upstream dataset (`lineage.upstream`) whose gate failed is named in this dataset's report.
+add(
+    CheckType(
+        "upstream",
+        "lineage",
+        "lineage",
+        """An upstream dataset (`lineage.upstream`) whose gate failed is named in this dataset's report.
 
     Each bare name in `lineage.upstream` is another suite's dataset: its gate in the same run,
     or else its latest stored run (on or before this run's as-of date), is judged as
@@ -190,4 +257,6 @@ add(CheckType("upstream", "lineage", "lineage", """An upstream dataset (`lineage
       upstream: [customers, postgres://warehouse/sales.orders, ext:crm.accounts]
       block_on_upstream_failure: false
     ```
-    """))
+    """,
+    )
+)

@@ -4,28 +4,46 @@ from __future__ import annotations
 
 from stewardgate.checks.registry import CheckType, add
 
-
-add(CheckType("extra_columns", "schema", "pandera", """Columns in the data that the suite does not declare: `error`, `warn` (default) or `allow`.
+add(
+    CheckType(
+        "extra_columns",
+        "schema",
+        "pandera",
+        """Columns in the data that the suite does not declare: `error`, `warn` (default) or `allow`.
 
     Why: a new column can carry data nobody classified, or signal an upstream change.
 
     ```yaml
     schema: {extra_columns: error}
     ```
-    """))
+    """,
+    )
+)
 
 
-add(CheckType("order", "schema", "pandera", """`order: strict`: the declared columns must appear in the data in the declared order.
+add(
+    CheckType(
+        "order",
+        "schema",
+        "pandera",
+        """`order: strict`: the declared columns must appear in the data in the declared order.
 
     Default `ignore`. Useful for positional consumers (CSV exports, COPY statements).
 
     ```yaml
     schema: {order: strict}
     ```
-    """))
+    """,
+    )
+)
 
 
-add(CheckType("named_columns", "schema", "polars", """Every column the suite names outside `columns` is in the data.
+add(
+    CheckType(
+        "named_columns",
+        "schema",
+        "polars",
+        """Every column the suite names outside `columns` is in the data.
 
     A suite can name columns it does not declare under `columns`: an anomaly rule's
     `columns`, an expectation's `column`, `column_A`, `column_B` or `column_list`, the
@@ -41,10 +59,17 @@ add(CheckType("named_columns", "schema", "polars", """Every column the suite nam
     anomalies:
       - {metric: null_fraction, columns: [email]}   # email: not declared under columns
     ```
-    """))
+    """,
+    )
+)
 
 
-add(CheckType("empty", "schema", "rows", """A dataset with no rows: `error` (default) fails the check, `warn` warns, `allow` passes.
+add(
+    CheckType(
+        "empty",
+        "schema",
+        "rows",
+        """A dataset with no rows: `error` (default) fails the check, `warn` warns, `allow` passes.
 
     Why: every row-level rule passes on zero rows, because no row breaks it. An empty
     extract, a truncated load or a daily partition that was never written would otherwise
@@ -53,4 +78,6 @@ add(CheckType("empty", "schema", "rows", """A dataset with no rows: `error` (def
     ```yaml
     schema: {empty: warn}   # a dataset that may legitimately be empty on some days
     ```
-    """))
+    """,
+    )
+)

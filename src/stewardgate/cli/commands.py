@@ -18,8 +18,6 @@ from stewardgate.textsafe import terminal
 PATHS = click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 
 
-
-
 def _judged(judge: Any) -> tuple[Any, UnrecordedRunError | None]:
     """The run ``judge()`` returns, and the store failure it raised instead (with the run)."""
     try:
@@ -65,19 +63,39 @@ def emit_reports(run: Any, paths: dict[str, Path | None], github: bool, extras: 
 @selection_options
 @report_options
 @click.option("--samples", type=int, default=None, help="Failing sample values per check (default 5).")
-@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Logical run date (default: $STEWARDGATE_AS_OF, else today).")
+@click.option(
+    "--as-of",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Logical run date (default: $STEWARDGATE_AS_OF, else today).",
+)
 @store_option
 @click.option("--no-history", is_flag=True, help="Neither read nor write the history store.")
 @click.option("--parallel", type=click.IntRange(1, 64), default=None, help="Datasets checked at once (processes).")
-@click.option("--engine", type=click.Choice(["polars", "spark"]), default=None,
-              help="Who reads and judges the data (default polars; spark needs the spark extra).")
+@click.option(
+    "--engine",
+    type=click.Choice(["polars", "spark"]),
+    default=None,
+    help="Who reads and judges the data (default polars; spark needs the spark extra).",
+)
 @click.option("--spark-master", default=None, help="Spark master URL for --engine spark (default local[*]).")
 @click.option("--spark-conf", multiple=True, metavar="KEY=VALUE", help="An extra Spark setting (repeatable).")
-@click.option("--purpose", default=None, metavar="USE",
-              help="What the data is for (e.g. fine_tuning): the gate blocks datasets not approved for it.")
-@click.option("--openlineage", "openlineage", default=None, metavar="FILE|URL",
-              help="Emit OpenLineage run events: NDJSON to FILE, or POST to an http(s) URL.")
-@click.option("--exit-zero", is_flag=True, help="Report only: exit 0 when the gate fails (invalid input still exits 2).")
+@click.option(
+    "--purpose",
+    default=None,
+    metavar="USE",
+    help="What the data is for (e.g. fine_tuning): the gate blocks datasets not approved for it.",
+)
+@click.option(
+    "--openlineage",
+    "openlineage",
+    default=None,
+    metavar="FILE|URL",
+    help="Emit OpenLineage run events: NDJSON to FILE, or POST to an http(s) URL.",
+)
+@click.option(
+    "--exit-zero", is_flag=True, help="Report only: exit 0 when the gate fails (invalid input still exits 2)."
+)
 @click.option("-q", "--quiet", is_flag=True, help="Only non-passing checks and the gate line.")
 @click.option("-v", "--verbose", is_flag=True, help="Expected, observed and samples for every check.")
 @exits
@@ -92,13 +110,12 @@ def run_cmd(paths: tuple[Path, ...], select: tuple[str, ...], exclude: tuple[str
     validated first; then each dataset is judged on its own and the exit code is the worst.
     Notifications configured in [tool.stewardgate.notify] go out after the run is recorded.
     """
-    from stewardgate.cli.progress import DatasetProgress
-    from stewardgate.reporters import console
     from stewardgate.actor import current_actor
+    from stewardgate.cli.progress import DatasetProgress
+    from stewardgate.engines.spark.session import SparkOptions, parse_conf
+    from stewardgate.reporters import console
     from stewardgate.runner import RunOptions, run_paths
     from stewardgate.settings import load_settings
-
-    from stewardgate.engines.spark.session import SparkOptions, parse_conf
 
     if no_history and store is not None:
         from stewardgate.errors import UsageError
@@ -142,7 +159,12 @@ def run_cmd(paths: tuple[Path, ...], select: tuple[str, ...], exclude: tuple[str
     code = EXIT_INVALID_INPUT if unrecorded is not None else code
     again = console.rerun_options(as_of=day, store=store, no_history=no_history)
     reports = [p for p in targets.values() if p is not None]
-    click.echo(console.render_next_steps(run, paths=[str(p) for p in paths], options=again, reports=reports, verbosity=verbosity), nl=False)
+    click.echo(
+        console.render_next_steps(
+            run, paths=[str(p) for p in paths], options=again, reports=reports, verbosity=verbosity
+        ),
+        nl=False,
+    )
     click.echo(console.render_gate_line(run, color=color, exit_code=code, recorded=unrecorded is None))
     if unrecorded is not None:
         raise unrecorded  # after everything judged is shown and written: error line, exit 2
@@ -158,7 +180,9 @@ def _check_openlineage_target(target: str | None) -> None:
     if not is_url(target) and not Path(target).absolute().parent.is_dir():
         from stewardgate.errors import UsageError
 
-        raise UsageError(f"--openlineage: the folder of {target} does not exist (give a file in an existing folder, or an http(s) URL)")
+        raise UsageError(
+            f"--openlineage: the folder of {target} does not exist (give a file in an existing folder, or an http(s) URL)"
+        )
 
 
 @click.command("validate")
@@ -181,8 +205,12 @@ def validate_cmd(paths: tuple[Path, ...]) -> int:
 
 @click.command("plan")
 @click.argument("suite", type=click.Path(path_type=Path))
-@click.option("--engine", type=click.Choice(["polars", "spark"]), default=None,
-              help="The reader `run --engine` would use (default: the settings', else polars).")
+@click.option(
+    "--engine",
+    type=click.Choice(["polars", "spark"]),
+    default=None,
+    help="The reader `run --engine` would use (default: the settings', else polars).",
+)
 @exits
 def plan_cmd(suite: Path, engine: str | None) -> int:
     """Show which executor runs each check of SUITE, and why (reads no data).
@@ -226,7 +254,6 @@ def checks_cmd(name: str | None, as_markdown: bool) -> int:
         found = [c for c in types if c.name == name]
         if not found:
             from stewardgate.errors import UsageError
-
             from stewardgate.wording import suggest
 
             raise UsageError(f"no check type '{name}'{suggest(name, sorted({c.name for c in types}))}")

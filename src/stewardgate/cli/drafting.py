@@ -24,14 +24,28 @@ def _refuse_overwrite(target: Path, force: bool, what: str) -> None:
 
 @click.command("init")
 @click.argument("dataset")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Suite file to write (default: stdout).")
-@click.option("--data-format", "fmt", type=click.Choice(["parquet", "csv", "ndjson", "ipc"]),
-              help="The data's format, when the extension does not tell (dataset.format).")
-@click.option("--sample-rows", type=click.IntRange(min=1), default=None, help="Rows the personal-data detectors look at (default 10,000).")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Suite file to write (default: stdout)."
+)
+@click.option(
+    "--data-format",
+    "fmt",
+    type=click.Choice(["parquet", "csv", "ndjson", "ipc"]),
+    help="The data's format, when the extension does not tell (dataset.format).",
+)
+@click.option(
+    "--sample-rows",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Rows the personal-data detectors look at (default 10,000).",
+)
 @click.option("--name", default=None, help="Dataset name (default: the output file's name, else the data's).")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
-@click.option("--connection", default=None,
-              help="DATASET is a table (schema.table) of this connection of the settings, profiled in its database.")
+@click.option(
+    "--connection",
+    default=None,
+    help="DATASET is a table (schema.table) of this connection of the settings, profiled in its database.",
+)
 @exits
 def init_cmd(dataset: str, output: Path | None, fmt: str | None, sample_rows: int | None, name: str | None,
              force: bool, connection: str | None) -> int:  # fmt: skip
@@ -66,7 +80,9 @@ def init_cmd(dataset: str, output: Path | None, fmt: str | None, sample_rows: in
         atomic_write_text(output, draft.text)
     where = output or "the suite"
     click.echo(f"drafted {draft.name}: {draft.rows:,} rows, {draft.columns} columns -> {output or 'stdout'}", err=True)
-    click.echo(f"next: fill in stewardship.owner and stewardship.steward in {where}, then review each suggestion", err=True)
+    click.echo(
+        f"next: fill in stewardship.owner and stewardship.steward in {where}, then review each suggestion", err=True
+    )
     return EXIT_PASSED
 
 
@@ -77,7 +93,9 @@ def _free_name(name: str, output: Path, *, explicit: bool) -> str:
     other = declared_names(output.parent).get(name)
     if other is not None and Path(os.path.abspath(other)) != Path(os.path.abspath(output)):
         hint = "choose another with --name" if explicit else "name this one with --name, or write it elsewhere with -o"
-        raise UsageError(f"{other} already declares dataset '{name}'; two suites of one folder cannot share a name ({hint})")
+        raise UsageError(
+            f"{other} already declares dataset '{name}'; two suites of one folder cannot share a name ({hint})"
+        )
     return name
 
 

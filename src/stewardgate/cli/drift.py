@@ -16,8 +16,6 @@ from stewardgate.errors import EXIT_GATE_FAILED, EXIT_PASSED, UsageError
 TARGET = click.argument("dataset")
 
 
-
-
 def _open(target: str, url: str | None) -> tuple[str, Any]:
     """DATASET is a dataset name or a suite file; returns the name and the open store."""
     from stewardgate.settings import load_settings
@@ -131,9 +129,8 @@ def diff_cmd(old: str, new: str, suite: Path | None, json_path: Path | None, jun
     """
     from stewardgate.drift.diff import diff_datasets
     from stewardgate.reporters import console
-    from stewardgate.suite.loader import load_suites
-
     from stewardgate.settings import load_settings
+    from stewardgate.suite.loader import load_suites
 
     loaded = load_suites([suite])[0] if suite is not None else None
     run = diff_datasets(old, new, base=Path.cwd(), suite=loaded, s3=load_settings(cwd=Path.cwd()).s3)

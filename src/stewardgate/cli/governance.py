@@ -18,13 +18,11 @@ from stewardgate.textsafe import terminal_block
 DAY = click.DateTime(["%Y-%m-%d"])
 
 
-
 def _settings(store: str | None, as_of: datetime | None = None) -> Any:
     """The settings with these flags on top (``as_of``: the --as-of flag, else STEWARDGATE_AS_OF...)."""
     from stewardgate.settings import load_settings
 
     return load_settings(cwd=Path.cwd(), flags={"store": store, "as_of": as_of.date() if as_of else None})
-
 
 
 def _one_suite(path: Path) -> Any:
@@ -38,7 +36,12 @@ def _one_suite(path: Path) -> Any:
 
 @click.command("stamp")
 @click.argument("suite", type=click.Path(path_type=Path))
-@click.option("--as-of", type=DAY, default=None, help="Date for {as_of} in dataset.path (default: $STEWARDGATE_AS_OF, else today).")
+@click.option(
+    "--as-of",
+    type=DAY,
+    default=None,
+    help="Date for {as_of} in dataset.path (default: $STEWARDGATE_AS_OF, else today).",
+)
 @store_option
 @exits
 def stamp_cmd(suite: Path, as_of: datetime | None, store: str | None) -> int:
@@ -108,8 +111,17 @@ def inspect_cmd(path: str, as_json: bool) -> int:
 @click.command("catalog")
 @click.option("--owner", default=None, help="Only datasets of this owner.")
 @click.option("--classification", type=click.Choice(CLASSIFICATIONS), default=None)
-@click.option("--status", default=None, help="Only datasets whose last run's worst status is this (passed, warned, failed, errored, ...).")
-@click.option("--gate", type=click.Choice(["passed", "failed"]), default=None, help="Only datasets whose last gate passed / failed.")
+@click.option(
+    "--status",
+    default=None,
+    help="Only datasets whose last run's worst status is this (passed, warned, failed, errored, ...).",
+)
+@click.option(
+    "--gate",
+    type=click.Choice(["passed", "failed"]),
+    default=None,
+    help="Only datasets whose last gate passed / failed.",
+)
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @store_option
 @exits
@@ -124,7 +136,11 @@ def catalog_cmd(owner: str | None, classification: str | None, status: str | Non
     if gate is not None:
         entries = [e for e in entries if e.last_gate_passed is (gate == "passed")]
     rows = catalog_rows(entries, settings.governance)
-    text = {"json": lambda: json.dumps(rows, indent=2), "csv": lambda: catalog_csv(rows), "table": lambda: terminal_block(catalog_table(rows))}[fmt]()
+    text = {
+        "json": lambda: json.dumps(rows, indent=2),
+        "csv": lambda: catalog_csv(rows),
+        "table": lambda: terminal_block(catalog_table(rows)),
+    }[fmt]()
     click.echo(text, nl=not text.endswith("\n"))
     return EXIT_PASSED
 
@@ -135,8 +151,13 @@ def audit_group() -> None:
 
 
 @audit_group.command("verify")
-@click.option("--head", "anchor", default=None, metavar="SEQ:SHA256",
-              help="A head printed by an earlier verify and kept elsewhere (e.g. a CI log): the chain must still hold it.")
+@click.option(
+    "--head",
+    "anchor",
+    default=None,
+    metavar="SEQ:SHA256",
+    help="A head printed by an earlier verify and kept elsewhere (e.g. a CI log): the chain must still hold it.",
+)
 @store_option
 @exits
 def audit_verify_cmd(anchor: str | None, store: str | None) -> int:
@@ -188,11 +209,23 @@ def audit_log_cmd(kind: str | None, subject: str | None, limit: int, as_json: bo
 @click.argument("dataset")
 @click.option("--suites", "suites", type=click.Path(path_type=Path), default=Path("suites"), show_default=True,
               help="Suite file or folder that holds DATASET's suite.")  # fmt: skip
-@click.option("--html", "html_path", type=click.Path(path_type=Path), default=None,
-              help="Write the sheet as one self-contained HTML page here.")
-@click.option("--markdown", "markdown_path", type=click.Path(path_type=Path), default=None,
-              help="Write the sheet as Markdown here (without --html or --markdown: Markdown on stdout).")
-@click.option("--as-of", type=DAY, default=None, help="Date open waivers are judged on (default: $STEWARDGATE_AS_OF, else today).")
+@click.option(
+    "--html",
+    "html_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write the sheet as one self-contained HTML page here.",
+)
+@click.option(
+    "--markdown",
+    "markdown_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write the sheet as Markdown here (without --html or --markdown: Markdown on stdout).",
+)
+@click.option(
+    "--as-of", type=DAY, default=None, help="Date open waivers are judged on (default: $STEWARDGATE_AS_OF, else today)."
+)
 @store_option
 @exits
 def trust_sheet_cmd(dataset: str, suites: Path, html_path: Path | None, markdown_path: Path | None,

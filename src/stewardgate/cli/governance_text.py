@@ -54,7 +54,9 @@ def inspection_lines(found: Any) -> list[str]:
     for f in found.unreadable:
         lines.append(f"  {f.path}: {f.problem}")
     if found.groups and found.unstamped:
-        lines.append(f"  {len(found.unstamped)} of {n} files carry no stamp: " + ", ".join(p.name for p in found.unstamped[:10]))
+        lines.append(
+            f"  {len(found.unstamped)} of {n} files carry no stamp: " + ", ".join(p.name for p in found.unstamped[:10])
+        )
     keys = sorted({k for f in found.files for k in f.other_keys})
     if keys:
         lines.append(f"  other metadata keys: {', '.join(keys)}")
@@ -136,7 +138,9 @@ def audit_lines(entries: Sequence[Any]) -> list[str]:
     return out
 
 
-def verify_lines(chain: Any, records: Any, anchor_problem: str | None, anchor: tuple[int, str] | None) -> tuple[list[str], bool]:
+def verify_lines(
+    chain: Any, records: Any, anchor_problem: str | None, anchor: tuple[int, str] | None
+) -> tuple[list[str], bool]:
     """What ``audit verify`` prints, and whether everything held."""
     if not chain.ok:
         before = f"{chain.checked} earlier entr{'y' if chain.checked == 1 else 'ies'} verified"
@@ -156,7 +160,11 @@ def verify_lines(chain: Any, records: Any, anchor_problem: str | None, anchor: t
         lines.append(f"audit anchor held: entry {anchor[0]} is the one anchored")
     lines += [f"stored runs BROKEN: {problem}" for problem in records.problems]
     if records.ok:
-        older = f" ({records.without_digest} older without a record digest: status and results checked)" if records.without_digest else ""
+        older = (
+            f" ({records.without_digest} older without a record digest: status and results checked)"
+            if records.without_digest
+            else ""
+        )
         pruned = f", {records.pruned} pruned runs by the checkpoint's digest" if records.pruned else ""
         lines.append(f"stored runs match the chain: {records.covered} covered by record digests{pruned}{older}")
     if chain.ok and chain.head:

@@ -44,7 +44,9 @@ def _known_metric(metric: str) -> None:
 @click.option("--from", "start", type=DAY, required=True, help="First as-of day (YYYY-MM-DD).")
 @click.option("--to", "end", type=DAY, required=True, help="Last as-of day, inclusive.")
 @selection_options
-@click.option("--parallel", type=click.IntRange(1, 64), default=None, help="Datasets of a night checked at once (processes).")
+@click.option(
+    "--parallel", type=click.IntRange(1, 64), default=None, help="Datasets of a night checked at once (processes)."
+)
 @print_format("text")
 @store_option
 @exits
@@ -75,12 +77,16 @@ def backfill_cmd(paths: tuple[Path, ...], start: datetime, end: datetime, select
 
 def _echo_night(n: Any) -> None:
     extra = f"  anomalies: {', '.join(n.anomalies)}" if n.anomalies else ""
-    click.echo(f"{n.as_of}  {n.dataset}  gate {'passed' if n.passed else 'FAILED'}{extra}{'  ' + n.error if n.error else ''}")
+    click.echo(
+        f"{n.as_of}  {n.dataset}  gate {'passed' if n.passed else 'FAILED'}{extra}{'  ' + n.error if n.error else ''}"
+    )
 
 
 @click.command("runs")
 @click.argument("dataset", required=False)
-@click.option("--limit", type=click.IntRange(1, 1000), default=14, show_default=True, help="How many runs, newest first.")
+@click.option(
+    "--limit", type=click.IntRange(1, 1000), default=14, show_default=True, help="How many runs, newest first."
+)
 @print_format("table")
 @store_option
 @exits
@@ -91,7 +97,9 @@ def runs_cmd(dataset: str | None, limit: int, as_json: bool, store: str | None) 
     with _store(store) as db:
         rows = recent_runs(db, dataset, limit)
     if not rows:
-        raise UsageError(f"no stored runs{' of dataset ' + repr(dataset) if dataset else ''} in the history store at {db.where}")
+        raise UsageError(
+            f"no stored runs{' of dataset ' + repr(dataset) if dataset else ''} in the history store at {db.where}"
+        )
     click.echo(json.dumps([r.to_json() for r in rows], indent=2) if as_json else runs_table(rows))
     return EXIT_PASSED
 
@@ -109,8 +117,12 @@ def history_cmd(dataset: str, metric: str, column: str | None, as_json: bool, st
     with _store(store) as db:
         points = db.metric_series(dataset, metric, column)
     if not points:
-        raise UsageError(f"no stored values of {metric}{' of ' + column if column else ''} for dataset '{dataset}' in the history store at {db.where}")
-    rows = [{"as_of": p.as_of.isoformat(), "value": p.value, "anomalous": p.anomalous, "run_id": p.run_id} for p in points]
+        raise UsageError(
+            f"no stored values of {metric}{' of ' + column if column else ''} for dataset '{dataset}' in the history store at {db.where}"
+        )
+    rows = [
+        {"as_of": p.as_of.isoformat(), "value": p.value, "anomalous": p.anomalous, "run_id": p.run_id} for p in points
+    ]
     if as_json:
         click.echo(json.dumps({"dataset": dataset, "metric": metric, "column": column, "series": rows}, indent=2))
         return EXIT_PASSED

@@ -31,13 +31,19 @@ def import_group() -> None:
 
 @import_group.command("gx")
 @SOURCE
-@click.option("--data-path", "dataset_path", required=True, help="Data path to write into the suite (file, glob or folder).")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Suite file to write (default: stdout).")
+@click.option(
+    "--data-path", "dataset_path", required=True, help="Data path to write into the suite (file, glob or folder)."
+)
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Suite file to write (default: stdout)."
+)
 @click.option("--name", help="Dataset name (default: from the GX suite name).")
 @click.option("--owner", help="Accountable owner (e-mail or handle); a placeholder otherwise.")
 @click.option("--steward", help="Data steward (e-mail or handle); a placeholder otherwise.")
 @exits
-def gx_cmd(source: Path, dataset_path: str, output: Path | None, name: str | None, owner: str | None, steward: str | None) -> int:
+def gx_cmd(
+    source: Path, dataset_path: str, output: Path | None, name: str | None, owner: str | None, steward: str | None
+) -> int:
     """Convert a GX suite JSON file (GX 1.x or 0.x) into a stewardgate suite."""
     from stewardgate.importers.gx import import_gx
 
@@ -48,10 +54,20 @@ def gx_cmd(source: Path, dataset_path: str, output: Path | None, name: str | Non
 
 @import_group.command("odcs")
 @SOURCE
-@click.option("-o", "--output-dir", type=click.Path(path_type=Path, file_okay=False), help="Folder for the suites (default: stdout).")
+@click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder for the suites (default: stdout).",
+)
 @click.option("--dataset-template", default="{name}.parquet", show_default=True,
               help="Data path of each suite; {name} and {physical_name} are the schema object's.")  # fmt: skip
-@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Date for team membership (default: $STEWARDGATE_AS_OF, else today).")
+@click.option(
+    "--as-of",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Date for team membership (default: $STEWARDGATE_AS_OF, else today).",
+)
 @exits
 def odcs_cmd(source: Path, output_dir: Path | None, dataset_template: str, as_of: datetime | None) -> int:
     """Convert an ODCS v3.x data contract into one suite per schema object."""
@@ -74,10 +90,15 @@ def _finish(result: ImportResult, targets: list[Path] | None) -> int:
             atomic_write_text(target, suite.text)
             click.echo(f"wrote {target}", err=True)
     for finding in result.findings:
-        click.echo(f"{'not converted' if finding.lost else 'warning'}: {result.source}: {finding.where}: {finding.message}", err=True)
+        click.echo(
+            f"{'not converted' if finding.lost else 'warning'}: {result.source}: {finding.where}: {finding.message}",
+            err=True,
+        )
     lost = len(result.lost)
     if lost:
-        click.echo(f"import incomplete: {lost} item{'s' if lost != 1 else ''} could not be converted (listed above)", err=True)
+        click.echo(
+            f"import incomplete: {lost} item{'s' if lost != 1 else ''} could not be converted (listed above)", err=True
+        )
     return EXIT_PASSED if result.complete else EXIT_GATE_FAILED
 
 

@@ -47,8 +47,8 @@ def echo_notifications(run: RunResult, *, quiet: bool) -> None:
 
 def html_strips(run: RunResult, store_url: str | None) -> dict[str, Any]:
     """Each dataset's per-check statuses over its last 14 stored runs, for the HTML report."""
-    from stewardgate.history_view import check_strips
     from stewardgate.cli.options import named_store
+    from stewardgate.history_view import check_strips
 
     with named_store(store_url, create=True) as store:
         return {d.dataset: check_strips(store, d.dataset, run.as_of) for d in run.datasets}
@@ -75,7 +75,9 @@ def notify_test_cmd() -> int:
 
     plan = notify_plan(load_settings(cwd=Path.cwd()))
     if plan is None:
-        raise UsageError("no notification channels are configured ([[tool.stewardgate.notify.channels]] in pyproject.toml)")
+        raise UsageError(
+            "no notification channels are configured ([[tool.stewardgate.notify.channels]] in pyproject.toml)"
+        )
     probes = probe_all(plan)
     for p in probes:
         if p.error is None:
@@ -84,6 +86,8 @@ def notify_test_cmd() -> int:
             click.echo(f"FAIL  {p.channel} ({p.kind}): {p.error}")
     failed = [p.channel for p in probes if p.error is not None]
     if failed:
-        click.echo(f"error: {len(failed)} of {len(probes)} channels could not be reached: {', '.join(failed)}", err=True)
+        click.echo(
+            f"error: {len(failed)} of {len(probes)} channels could not be reached: {', '.join(failed)}", err=True
+        )
         return EXIT_INVALID_INPUT
     return EXIT_PASSED

@@ -40,6 +40,11 @@ def use_color() -> bool:
 def print_format(default: str, other: str = "json") -> Any:
     """``--format DEFAULT|OTHER``: what is printed on stdout; the parameter is ``as_<other>`` (a bool)."""
     return click.option(
-        "--format", f"as_{other}", type=click.Choice([default, other]), default=default, show_default=True,
-        callback=lambda _ctx, _param, value: value == other, help="What to print on stdout.",
+        "--format",
+        f"as_{other}",
+        type=click.Choice([default, other]),
+        default=default,
+        show_default=True,
+        callback=lambda _ctx, _param, value: value == other,
+        help="What to print on stdout.",
     )

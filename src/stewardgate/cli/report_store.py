@@ -22,7 +22,6 @@ from stewardgate.errors import UsageError
 from stewardgate.results import DatasetRun, RunResult
 
 
-
 def load_report_run(
     from_json: Path | None, datasets: Sequence[str], run_id: str | None, store_url: str | None
 ) -> RunResult:
@@ -77,7 +76,11 @@ def _latest(store: Any, dataset: str) -> Any:
     if summaries:
         return summaries[0]
     known = sorted(entry.dataset for entry in store.catalog())
-    hint = f" (stored datasets: {', '.join(known[:10])}{', ...' if len(known) > 10 else ''})" if known else " (it holds no runs)"
+    hint = (
+        f" (stored datasets: {', '.join(known[:10])}{', ...' if len(known) > 10 else ''})"
+        if known
+        else " (it holds no runs)"
+    )
     raise UsageError(f"no stored run of dataset {dataset!r} in the history store at {store.where}{hint}")
 
 

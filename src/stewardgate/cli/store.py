@@ -23,15 +23,35 @@ def store_group() -> None:
 
 
 @store_group.command("prune")
-@click.option("--keep", default=None, metavar="PERIOD",
-              help="How much history keeps its detail: 400d, 12w, 18mo, 2y or ISO-8601 P400D (default: store_keep in [tool.stewardgate]).")
-@click.option("--keep-points", type=click.IntRange(1), default=None,
-              help="Values every metric series keeps, however old (what anomaly windows read; default 200).")
-@click.option("--as-of", type=DAY, default=None, help="The day the period is counted back from (default: $STEWARDGATE_AS_OF, else today).")
-@click.option("--dry-run/--apply", "dry_run", default=True, show_default=True,
-              help="Only say what would be deleted (the default), or delete it.")
+@click.option(
+    "--keep",
+    default=None,
+    metavar="PERIOD",
+    help="How much history keeps its detail: 400d, 12w, 18mo, 2y or ISO-8601 P400D (default: store_keep in [tool.stewardgate]).",
+)
+@click.option(
+    "--keep-points",
+    type=click.IntRange(1),
+    default=None,
+    help="Values every metric series keeps, however old (what anomaly windows read; default 200).",
+)
+@click.option(
+    "--as-of",
+    type=DAY,
+    default=None,
+    help="The day the period is counted back from (default: $STEWARDGATE_AS_OF, else today).",
+)
+@click.option(
+    "--dry-run/--apply",
+    "dry_run",
+    default=True,
+    show_default=True,
+    help="Only say what would be deleted (the default), or delete it.",
+)
 @print_format("text")
-@click.option("--store", default=None, help="History store URL; default: SQLite .stewardgate/history.db in the working folder.")
+@click.option(
+    "--store", default=None, help="History store URL; default: SQLite .stewardgate/history.db in the working folder."
+)
 def prune_cmd(keep: str | None, keep_points: int | None, as_of: datetime | None, dry_run: bool, as_json: bool,
               store: str | None) -> None:  # fmt: skip
     """Delete the detail of runs judged more than --keep ago; keep what judging needs.
@@ -52,7 +72,9 @@ def prune_cmd(keep: str | None, keep_points: int | None, as_of: datetime | None,
         settings = load_settings(cwd=Path.cwd(), flags={"store": store, "as_of": as_of.date() if as_of else None})
         text = keep if keep is not None else settings.store_keep
         if text is None:
-            raise UsageError("store prune: give --keep PERIOD (e.g. --keep 400d) or set store_keep in [tool.stewardgate]")
+            raise UsageError(
+                "store prune: give --keep PERIOD (e.g. --keep 400d) or set store_keep in [tool.stewardgate]"
+            )
         try:
             period = parse_period(text)
         except ValueError as exc:
@@ -71,7 +93,9 @@ def prune_cmd(keep: str | None, keep_points: int | None, as_of: datetime | None,
 def _lines(plan: Any, checkpoint: Any, dry_run: bool, keep: str) -> list[str]:
     lines = [f"store prune --keep {keep}: {'dry run, nothing deleted' if dry_run else 'applied'}", *plan.lines()]
     if dry_run:
-        lines.append("nothing was deleted; run again with --apply to delete it" if not plan.empty else "nothing to prune")
+        lines.append(
+            "nothing was deleted; run again with --apply to delete it" if not plan.empty else "nothing to prune"
+        )
     elif checkpoint is None:
         lines.append("nothing to prune")
     else:

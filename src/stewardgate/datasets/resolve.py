@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stewardgate.datasets.s3 import ObjectListing
-from stewardgate.object_urls import is_object_url, other_scheme
 from stewardgate.errors import DatasetError
+from stewardgate.object_urls import is_object_url, other_scheme
 from stewardgate.walk import folder_files, glob_files
 
 if TYPE_CHECKING:
@@ -71,7 +71,9 @@ def resolve(
     if is_object_url(path_text):
         return _resolve_objects(path_text, fmt=fmt, roots=roots, s3=s3)
     if (scheme := other_scheme(path_text)) is not None:
-        raise DatasetError(f"{path_text}: {scheme}:// is not a storage stewardgate reads (allowed: a local path, or s3://bucket/key)")
+        raise DatasetError(
+            f"{path_text}: {scheme}:// is not a storage stewardgate reads (allowed: a local path, or s3://bucket/key)"
+        )
     target = Path(os.path.normpath(base / path_text))
     display = str(target)
     if glob.has_magic(path_text):
@@ -84,7 +86,9 @@ def resolve(
         files = tuple(p for p in files if p.suffix in FORMATS_BY_SUFFIX or fmt is not None)
         if not files:
             raise DatasetError(f"{display}: the folder holds no data files")
-        hive_root = target if any(_HIVE_PART.match(part) for f in files for part in f.relative_to(target).parts[:-1]) else None
+        hive_root = (
+            target if any(_HIVE_PART.match(part) for f in files for part in f.relative_to(target).parts[:-1]) else None
+        )
     elif target.is_file():
         files, hive_root = (target,), None
     else:
@@ -118,8 +122,7 @@ def _confine(files: tuple[Path, ...], roots: tuple[Path, ...]) -> None:
         if not any(real == r or real.startswith(r.rstrip(os.sep) + os.sep) for r in real_roots):
             shown = f"{f} (which is {real})" if real != str(f) and real != os.path.abspath(f) else str(f)
             raise DatasetError(
-                f"{shown}: outside the folders datasets may be read from "
-                f"(dataset_roots: {', '.join(map(str, roots))})"
+                f"{shown}: outside the folders datasets may be read from (dataset_roots: {', '.join(map(str, roots))})"
             )
 
 

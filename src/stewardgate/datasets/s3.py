@@ -240,7 +240,10 @@ def _translated(exc: BaseException, url: str, bucket: str, access: S3Access) -> 
     text, whole = access.scrub(first_line(exc)), str(exc)
     if "NoSuchBucket" in whole:
         return DatasetError(f"{url}: the bucket '{bucket}' does not exist (at {access.endpoint})")
-    if any(mark in whole for mark in _DENIED) or type(exc).__name__ in ("PermissionDeniedError", "UnauthenticatedError"):
+    if any(mark in whole for mark in _DENIED) or type(exc).__name__ in (
+        "PermissionDeniedError",
+        "UnauthenticatedError",
+    ):
         return DatasetError(f"{url}: access denied: check the keys and the bucket's policy ({text})")
     if any(mark in whole.lower() for mark in _CONNECT):
         return DatasetError(f"{url}: cannot reach the S3 endpoint {access.endpoint}: {text}")

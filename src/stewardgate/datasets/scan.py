@@ -17,8 +17,8 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -124,7 +124,9 @@ def read_once(scanned: ScannedDataset, *, profiled: bool = True) -> Iterator[Sca
     instead of about 1.0x). A read or parse error is a :class:`DatasetError` naming the data.
     """
     remote = scanned.resolved.remote
-    size = sum(f.stat().st_size for f in scanned.resolved.files) + (sum(o.size for o in remote.objects) if remote else 0)
+    size = sum(f.stat().st_size for f in scanned.resolved.files) + (
+        sum(o.size for o in remote.objects) if remote else 0
+    )
     text = scanned.resolved.format in TEXT_FORMATS
     if not text and not (profiled and _fits(scanned)):
         yield scanned
@@ -174,7 +176,9 @@ def _footer_rows(resolved: ResolvedDataset) -> int:
     """Row count from the Parquet footers (already validated by the opener): no data is read."""
     import polars as pl
 
-    return sum(int(pl.scan_parquet(f, **resolved.read_options).select(pl.len()).collect().item()) for f in resolved.sources)
+    return sum(
+        int(pl.scan_parquet(f, **resolved.read_options).select(pl.len()).collect().item()) for f in resolved.sources
+    )
 
 
 def collect(scanned: ScannedDataset, columns: list[str] | None = None) -> pl.DataFrame:
@@ -283,8 +287,7 @@ def _unique_header(path: str, text: str, delimiter: str) -> None:
         if count > 1:
             where = ", ".join(str(i + 1) for i, n in enumerate(names) if n == name)
             raise DatasetError(
-                f"{path}: the header names column '{name}' {count} times (columns {where}); "
-                "column names must be unique"
+                f"{path}: the header names column '{name}' {count} times (columns {where}); column names must be unique"
             )
 
 
@@ -292,7 +295,9 @@ def _ndjson(resolved: ResolvedDataset, spec: DatasetSpec) -> tuple[pl.LazyFrame,
     import polars as pl
 
     return _inferred_once(
-        lambda schema: pl.scan_ndjson(resolved.sources, infer_schema_length=10_000, schema=schema, **resolved.read_options),
+        lambda schema: pl.scan_ndjson(
+            resolved.sources, infer_schema_length=10_000, schema=schema, **resolved.read_options
+        ),
         resolved,
     ), {}
 

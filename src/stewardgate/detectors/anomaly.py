@@ -128,10 +128,7 @@ class Verdict:
             value = getattr(self, item.name)
             out[item.name] = value.isoformat() if isinstance(value, date) else value
         out["band"] = {"low": self.expected_low, "high": self.expected_high}
-        out["series"] = [
-            {"as_of": p.as_of.isoformat(), "value": p.value, "anomalous": p.anomalous}
-            for p in series
-        ]
+        out["series"] = [{"as_of": p.as_of.isoformat(), "value": p.value, "anomalous": p.anomalous} for p in series]
         return out
 
 
@@ -142,9 +139,7 @@ def lookback_runs(rule: AnomalyRule) -> int:
     return rule.window if rule.seasonality == "none" else 7 * rule.window  # auto may go weekly
 
 
-def judge(
-    history: Sequence[PointLike], current: Point, rule: AnomalyRule, *, label: str | None = None
-) -> Verdict:
+def judge(history: Sequence[PointLike], current: Point, rule: AnomalyRule, *, label: str | None = None) -> Verdict:
     """Judge ``current`` against the earlier points of ``history`` under ``rule``.
 
     Args:
@@ -197,9 +192,7 @@ def _judged_on(earlier: list[Point], current: Point, rule: AnomalyRule, name: st
     return replace(_verdict(name, current, rule, baseline, expected), seasonality=rule.seasonality)
 
 
-def replay(
-    series: Sequence[tuple[date, float]], rule: AnomalyRule, *, label: str | None = None
-) -> list[Verdict]:
+def replay(series: Sequence[tuple[date, float]], rule: AnomalyRule, *, label: str | None = None) -> list[Verdict]:
     """Judge a series night by night, as the gate would have, feeding back anomalous marks."""
     history: list[Point] = []
     verdicts: list[Verdict] = []
@@ -330,9 +323,7 @@ def _relevel(before: RunWindow, members: list[Point], rule: AnomalyRule) -> RunW
     return RunWindow((*moved, *members), rule, shift_since=since, before_shift=before)
 
 
-def _verdict(
-    name: str, current: Point, rule: AnomalyRule, baseline: RunWindow, expected: Expectation
-) -> Verdict:
+def _verdict(name: str, current: Point, rule: AnomalyRule, baseline: RunWindow, expected: Expectation) -> Verdict:
     z = _score(current.value, expected)
     side = _side(current.value, expected, rule)
     watched = side != 0 and rule.direction in ("both", "up" if side > 0 else "down")
@@ -349,7 +340,9 @@ def _verdict(
     level: Level = "ok"
     if watched:
         level = "error" if abs(z) >= rule.error_at else "warn"
-    reason = reason_text(name, current.value, z, side, watched, rule, baseline, expected, _margin(expected.center, rule))
+    reason = reason_text(
+        name, current.value, z, side, watched, rule, baseline, expected, _margin(expected.center, rule)
+    )
     verdict = _judged(level, current, expected, rule, reason, baseline.shift_since)
     return replace(verdict, anomalous=side != 0)
 
@@ -393,9 +386,7 @@ def _learning(name: str, current: Point, rule: AnomalyRule, baseline: RunWindow)
             f"(day_of_week seasonality compares a run with the same weekday)"
         )
     reason += f"; {name} is not judged yet"
-    return Verdict(
-        level="learning", value=current.value, reason=reason, threshold=rule.warn_at, n=usable
-    )
+    return Verdict(level="learning", value=current.value, reason=reason, threshold=rule.warn_at, n=usable)
 
 
 def _not_a_number(name: str, current: Point, rule: AnomalyRule) -> Verdict:

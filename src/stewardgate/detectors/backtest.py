@@ -32,7 +32,9 @@ def backtest_lines(suite: Any, series_of: Series, days: list[date]) -> list[str]
             series = [(p.as_of, p.value) for p in series_of(rule.metric, column) if p.as_of <= days[-1]]
             verdicts = in_range(replay(series, rule), series, days)
             alerts = [(d, v) for d, v in verdicts if v.level in ("warn", "error")]
-            lines.append(f"{anomaly_check_id(name, rule.metric, column)}: {len(alerts)} of {len(verdicts)} runs would alert")
+            lines.append(
+                f"{anomaly_check_id(name, rule.metric, column)}: {len(alerts)} of {len(verdicts)} runs would alert"
+            )
             lines += [f"  {d}  {v.level.upper():<5}  {v.reason}" for d, v in alerts]
             ours |= {d for d, _ in alerts}
             judged |= {d for d, _ in verdicts}

@@ -29,9 +29,7 @@ MEAN_AD_TO_SIGMA = 1.2533
 QN_TO_SIGMA = 2.2219
 REL_SPREAD_FLOOR = 0.01
 
-COUNT_METRICS = frozenset(
-    {"row_count", "null_count", "distinct_count", "zero_count", "negative_count", "nan_count"}
-)
+COUNT_METRICS = frozenset({"row_count", "null_count", "distinct_count", "zero_count", "negative_count", "nan_count"})
 FRACTION_METRICS = frozenset({"null_fraction"})
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 

@@ -205,8 +205,6 @@ def _planted(events: Sequence[Event]) -> frozenset[date]:
     return frozenset(nights)
 
 
-def _series(
-    name: str, days: int, values: npt.NDArray[Any], events: Sequence[Event]
-) -> Series:
+def _series(name: str, days: int, values: npt.NDArray[Any], events: Sequence[Event]) -> Series:
     stamp = tuple(START + timedelta(days=i) for i in range(days))
     return Series(name, stamp, tuple(float(v) for v in values), tuple(events), _planted(events))

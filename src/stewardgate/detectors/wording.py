@@ -27,10 +27,7 @@ def reason_text(
         return f"{what} {against} (robust z {z:+.1f}); only {watched_text(rule)} are checked"
     if abs(z) >= rule.warn_at:
         minimum_text = fmt(minimum)
-        return (
-            f"{what} {against} (robust z {z:+.1f}), less than the change of {minimum_text} "
-            f"that counts as material"
-        )
+        return f"{what} {against} (robust z {z:+.1f}), less than the change of {minimum_text} that counts as material"
     return f"{what} {against} (robust z {z:+.1f}, warn at {rule.warn_at:g})"
 
 

@@ -160,7 +160,9 @@ def _header(source: Source) -> str:
         sampled = "personal data was looked for in every value."
     else:
         sampled = f"personal data was looked for in a sample: the first {source.sample_rows:,} rows."
-    profiled = f"All {rows:,} rows were profiled in one {'query' if source.spec.is_table else 'streaming pass'}; {sampled}"
+    profiled = (
+        f"All {rows:,} rows were profiled in one {'query' if source.spec.is_table else 'streaming pass'}; {sampled}"
+    )
     if not rows:
         profiled = "The data has no rows: only the column types could be drafted."
     lines = [

@@ -77,9 +77,7 @@ def too_tight(suite: Suite, history: list[PastRun]) -> list[Proposal]:
     return out
 
 
-def _loosen(
-    name: str, spec: ColumnSpec, rule: str, value: Any, runs: list[PastRun], seen: str
-) -> list[Proposal]:
+def _loosen(name: str, spec: ColumnSpec, rule: str, value: Any, runs: list[PastRun], seen: str) -> list[Proposal]:
     cols = [r.columns[name] for r in runs]
     target = f"columns.{name}.{rule}"
 
@@ -224,7 +222,9 @@ def missing_anomalies(suite: Suite, history: list[PastRun]) -> list[Proposal]:
             f"null fraction{'s' if several else ''} of {', '.join(varying.values())} in {len(history)} runs, "
             f"and no rule watches {'them' if several else 'it'}"
         )
-        out.append(Proposal("anomaly", "anomalies", why, _appender({"metric": "null_fraction", "columns": list(varying)}, why)))
+        out.append(
+            Proposal("anomaly", "anomalies", why, _appender({"metric": "null_fraction", "columns": list(varying)}, why))
+        )
     return out
 
 

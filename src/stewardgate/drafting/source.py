@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 from stewardgate.datasets.resolve import ResolvedDataset, resolve
 from stewardgate.datasets.s3 import read_head
-from stewardgate.object_urls import is_object_url
 from stewardgate.datasets.scan import ScannedDataset, open_dataset
 from stewardgate.errors import DatasetError, UsageError, first_line
+from stewardgate.object_urls import is_object_url
 from stewardgate.profile_record import Profile
 from stewardgate.suite.models import CsvOptions, DatasetSpec
 

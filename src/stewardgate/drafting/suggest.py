@@ -19,7 +19,12 @@ from typing import Any
 from stewardgate.drafting.checked import assert_valid_suite
 from stewardgate.drafting.history import PastRun, load_history
 from stewardgate.drafting.proposals import (
-    MIN_RUNS, Proposal, loose_nulls, missing_anomalies, stable_sets, too_tight,
+    MIN_RUNS,
+    Proposal,
+    loose_nulls,
+    missing_anomalies,
+    stable_sets,
+    too_tight,
 )  # fmt: skip
 from stewardgate.drafting.verdicts import REPLAYED
 from stewardgate.drafting.yamledit import SuiteText

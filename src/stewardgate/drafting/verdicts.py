@@ -19,7 +19,6 @@ from stewardgate.profile_record import ColumnProfile
 Judge = Callable[[Any, ColumnProfile, int], "bool | None"]
 
 
-
 def would_fail(rule: str, value: Any, column: ColumnProfile | None, rows: int) -> bool | None:
     """Whether ``columns.<c>.<rule>: value`` fails on a run with this profile entry."""
     if column is None or rule not in _JUDGES:

@@ -138,7 +138,9 @@ def read_file(path: Path, dataset: str) -> Baseline:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InputError(f"baseline file {path}: no such file (write it with: stewardgate baseline export {dataset} -o {path})") from None
+        raise InputError(
+            f"baseline file {path}: no such file (write it with: stewardgate baseline export {dataset} -o {path})"
+        ) from None
     except (OSError, ValueError) as exc:
         raise InputError(f"baseline file {path}: cannot read it: {exc}") from None
     problem = _file_problem(data, dataset)

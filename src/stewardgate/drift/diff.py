@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING, Any
 from stewardgate import __version__
 from stewardgate.drift.baseline import Baseline
 from stewardgate.drift.judge import Context, judge
-from stewardgate.planning.drift import plan_for
 from stewardgate.drift.schema import Side
 from stewardgate.errors import DatasetError, first_line
 from stewardgate.gate import BlockingPolicy, decide
+from stewardgate.planning.drift import plan_for
 from stewardgate.results import DatasetRun, RunResult
 from stewardgate.suite.drift_model import ALL_COLUMNS, ColumnDrift, DistributionDrift, DriftSpec
 from stewardgate.suite.loader import LoadedSuite

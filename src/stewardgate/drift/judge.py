@@ -11,9 +11,9 @@ from typing import Any
 
 from stewardgate.drift import measures
 from stewardgate.drift.baseline import Baseline
-from stewardgate.planning.drift import DISTRIBUTION, ENGINE, SCHEMA, SHARE
 from stewardgate.drift.schema import SchemaChange, Side, schema_changes
 from stewardgate.planning import PlannedCheck
+from stewardgate.planning.drift import DISTRIBUTION, ENGINE, SCHEMA, SHARE
 from stewardgate.profile_record import ColumnProfile
 from stewardgate.results import CheckResult, Severity, Status, status_for
 from stewardgate.suite.drift_model import SCHEMA_RULES, ColumnDrift, DriftSpec, Thresholds
@@ -160,7 +160,9 @@ def _settings(ctx: Context, column: str, planned: Any) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _column_result(p: PlannedCheck, column: str, ctx: Context, baseline: Baseline, base: Side, current: Side) -> CheckResult:
+def _column_result(
+    p: PlannedCheck, column: str, ctx: Context, baseline: Baseline, base: Side, current: Side
+) -> CheckResult:
     check_id = f"{ctx.dataset}.drift.distribution.{column}"
     s = _settings(ctx, column, p.value)
     skip = _skip_reason(column, s, base, current, baseline)
@@ -188,11 +190,16 @@ def _column_result(p: PlannedCheck, column: str, ctx: Context, baseline: Baselin
                    expected=expected, row_count=rows[1], details=details)  # fmt: skip
 
 
-def _measure(method: str, before: ColumnProfile, now: ColumnProfile, rows: tuple[int, int]) -> tuple[measures.Bins, dict[str, float | None]]:
+def _measure(
+    method: str, before: ColumnProfile, now: ColumnProfile, rows: tuple[int, int]
+) -> tuple[measures.Bins, dict[str, float | None]]:
     """The bins and the measures of one column: PSI and JS (categories) or Wasserstein (numbers)."""
     if method == "categorical":
         bins = measures.category_bins(before, now, rows)
-        return bins, {"psi": measures.psi(bins.baseline, bins.current), "js": measures.js_distance(bins.baseline, bins.current)}
+        return bins, {
+            "psi": measures.psi(bins.baseline, bins.current),
+            "js": measures.js_distance(bins.baseline, bins.current),
+        }
     bins = measures.numeric_bins(before, now, rows)
     return bins, {"psi": measures.psi(bins.baseline, bins.current), "wasserstein": measures.wasserstein(before, now)}
 
@@ -242,7 +249,9 @@ def _labels(bins: measures.Bins, masked: bool) -> list[str]:
     return [b if b in special else f"{MASK} #{i + 1}" for i, b in enumerate(bins.labels)]
 
 
-def _sentence(method: str, values: dict[str, float | None], limits: dict[str, Thresholds], moved: list[str], baseline: Baseline) -> str:
+def _sentence(
+    method: str, values: dict[str, float | None], limits: dict[str, Thresholds], moved: list[str], baseline: Baseline
+) -> str:
     names = {"psi": "PSI", "js": "JS distance", "wasserstein": "Wasserstein (std)"}
     parts = []
     for m, v in values.items():

@@ -29,7 +29,9 @@ OpenStore = Callable[[], Any]
 def context_of(loaded: LoadedSuite, spec: DriftSpec, masked: set[str]) -> Context:
     """The judge's context from a suite: its drift spec, schema policy and masked columns."""
     policy = loaded.suite.schema_policy
-    required = frozenset(name for name, col in loaded.suite.columns.items() if getattr(col.required, "value", col.required))
+    required = frozenset(
+        name for name, col in loaded.suite.columns.items() if getattr(col.required, "value", col.required)
+    )
     return Context(loaded.suite.dataset.name, spec, policy.extra_columns, policy.order, frozenset(masked), required)
 
 

@@ -23,9 +23,9 @@ from stewardgate.engines.applicability import skip_reasons
 from stewardgate.engines.conditions import condition_for, to_polars
 from stewardgate.engines.outcome import Outcome, build_result, skipped
 from stewardgate.engines.side import COUNT, SideQuery, repeated_values
+from stewardgate.errors import first_line
 from stewardgate.planning import PlannedCheck
 from stewardgate.results import CheckResult
-from stewardgate.errors import first_line
 
 if TYPE_CHECKING:
     import polars as pl
@@ -92,8 +92,6 @@ def compile_checks(planned: list[PlannedCheck], schema: dict[str, Any]) -> Compi
     return CompiledQuery(checks=checks, exprs=exprs, skipped=skips, errored=errored, side=side)
 
 
-
-
 def outcomes_from(
     query: CompiledQuery, row: dict[str, Any], row_count: int, frames: dict[str, pl.DataFrame], *, samples: int
 ) -> dict[str, Outcome]:  # fmt: skip
@@ -123,7 +121,9 @@ def repeated_outcome(repeated: pl.DataFrame, samples: int) -> Outcome:
 def _outcome(p: PlannedCheck, failing: int, rows: int) -> Outcome:
     rule = RULES[p.check]
     if rule.allows is not None and rule.measure is not None:  # an aggregate: a count against a limit
-        return Outcome(ok=bool(rule.allows(p.value, failing, rows)), failing=failing, observed=rule.measure(failing, rows))
+        return Outcome(
+            ok=bool(rule.allows(p.value, failing, rows)), failing=failing, observed=rule.measure(failing, rows)
+        )
     return Outcome(ok=failing == 0, failing=failing)
 
 

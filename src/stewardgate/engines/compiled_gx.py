@@ -67,7 +67,9 @@ def _regex(col: Any, dtype: Any, a: dict[str, Any]) -> Any:
 MAP_MASKS: dict[str, Mask] = {
     "expect_column_values_to_be_between": _between,
     "expect_column_value_lengths_to_be_between": _lengths,
-    "expect_column_value_lengths_to_equal": lambda c, t, a: _lengths(c, t, {"min_value": a["value"], "max_value": a["value"]}),
+    "expect_column_value_lengths_to_equal": lambda c, t, a: _lengths(
+        c, t, {"min_value": a["value"], "max_value": a["value"]}
+    ),
     "expect_column_values_to_be_in_set": _in_set,
     "expect_column_values_to_not_be_in_set": lambda c, t, a: ~_in_set(c, t, a),
     "expect_column_values_to_match_regex": lambda c, t, a: ~_regex(c, t, a),

@@ -273,7 +273,9 @@ def _bounds_for(p: PlannedCheck, frame: pd.DataFrame) -> dict[str, Any]:
         stamp = _timestamp(arguments.get(key))
         if stamp is not None:
             tz = getattr(dtype, "tz", None)
-            arguments[key] = (stamp.tz_localize(tz) if tz is not None and stamp.tzinfo is None else stamp).to_pydatetime()
+            arguments[key] = (
+                stamp.tz_localize(tz) if tz is not None and stamp.tzinfo is None else stamp
+            ).to_pydatetime()
     return arguments
 
 

@@ -75,7 +75,11 @@ def _map_message(p: PlannedCheck, res: dict[str, Any], ok: bool) -> str:
 def _aggregate_message(p: PlannedCheck, observed: Any, ok: bool, details: dict[str, Any]) -> str:
     expected = ", ".join(f"{k}={v}" for k, v in p.value.items() if k not in _ARG_TEXT_SKIP)
     unexpected = details.get("unexpected_count")
-    seen = f"{unexpected:,} unexpected distinct values" if observed is None and unexpected is not None else f"observed {_short(observed)}"
+    seen = (
+        f"{unexpected:,} unexpected distinct values"
+        if observed is None and unexpected is not None
+        else f"observed {_short(observed)}"
+    )
     text = seen + (f", expected {expected}" if expected else "")
     mismatch = details.get("details", {}).get("mismatched") if isinstance(details.get("details"), dict) else None
     if not ok and mismatch:

@@ -26,7 +26,10 @@ def judge_named_columns(planned: list[PlannedCheck], schema: dict[str, Any]) -> 
     for p in (p for p in planned if p.check == CHECK):
         missing = [n for n in p.value if n["column"] not in schema]
         if missing:
-            lines = [f"{n['at']}: column '{n['column']}' is not in the data{suggest(n['column'], list(schema))}" for n in missing]
+            lines = [
+                f"{n['at']}: column '{n['column']}' is not in the data{suggest(n['column'], list(schema))}"
+                for n in missing
+            ]
             outcome = Outcome(ok=False, errored="; ".join(lines), observed=[n["column"] for n in missing])
         else:
             outcome = Outcome(ok=True, message=f"every column named outside columns is in the data: "

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 MASK = "***"
 
+
 @dataclass(frozen=True)
 class Outcome:
     """What an engine found for one check."""

@@ -57,8 +57,18 @@ from stewardgate.engines.profile_values import (
 from stewardgate.profile_record import Profile
 
 __all__ = [  # the profile's API, wherever it is implemented
-    "NAMED_QUANTILES", "QUANTILE_LEVELS", "ProfilePlan", "assemble_profile", "column_kind", "compute_profile",
-    "flatten_metrics", "high_cardinality_columns", "metric_key", "plan_for_checks", "plan_profile", "sample_step",
+    "NAMED_QUANTILES",
+    "QUANTILE_LEVELS",
+    "ProfilePlan",
+    "assemble_profile",
+    "column_kind",
+    "compute_profile",
+    "flatten_metrics",
+    "high_cardinality_columns",
+    "metric_key",
+    "plan_for_checks",
+    "plan_profile",
+    "sample_step",
 ]
 
 if TYPE_CHECKING:
@@ -66,9 +76,7 @@ if TYPE_CHECKING:
     from stewardgate.planning import PlannedCheck
 
 
-def compute_profile(
-    lf: pl.LazyFrame, *, as_of: datetime, top_k: int = 20, max_categories: int = 50
-) -> Profile:
+def compute_profile(lf: pl.LazyFrame, *, as_of: datetime, top_k: int = 20, max_categories: int = 50) -> Profile:
     """Profile a dataset on its own and return JSON-ready metrics (the run builds the same
     profile inside its one pass, see :func:`plan_profile`).
 
@@ -257,5 +265,3 @@ def _numeric_exprs(i: int, col: pl.Expr, dtype: pl.DataType) -> list[pl.Expr]:
         (x < 0).sum().alias(metric_key(i, "negative_count")),
     ]
     return exprs
-
-

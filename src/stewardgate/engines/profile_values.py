@@ -7,7 +7,7 @@ anomaly rules judge (:func:`flatten_metrics`). What the profile holds is describ
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, cast
 
 import polars as pl
@@ -217,8 +217,8 @@ def _utc(moment: date | datetime) -> datetime:
     if not isinstance(moment, datetime):
         moment = datetime(moment.year, moment.month, moment.day)
     if moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 def _epoch_seconds(iso: str) -> float:

@@ -127,7 +127,9 @@ def hll_estimate(registers: pl.DataFrame) -> int:
     return round(estimate)
 
 
-def collect_with(main: pl.LazyFrame, lf: pl.LazyFrame, side: list[SideQuery]) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
+def collect_with(
+    main: pl.LazyFrame, lf: pl.LazyFrame, side: list[SideQuery]
+) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
     """Collect ``main`` and every side query (deduplicated by key) in one streaming ``collect_all``."""
     import polars as pl
 

@@ -30,7 +30,12 @@ ROW_COUNT_EXPECTATIONS = ("expect_table_row_count_to_be_between", "expect_table_
 # Arguments every type accepts in a suite and passes to GX unchanged.
 PASS_THROUGH_ARGUMENTS = {
     "meta": {"required": False, "types": ["object"], "description": "Free-form metadata, carried to GX."},
-    "notes": {"required": False, "types": ["string", "array"], "items": ["string"], "description": "Notes for readers."},
+    "notes": {
+        "required": False,
+        "types": ["string", "array"],
+        "items": ["string"],
+        "description": "Notes for readers.",
+    },
     "description": {"required": False, "types": ["string"], "description": "A short description of the expectation."},
 }
 # GX arguments a suite may not set, and why.

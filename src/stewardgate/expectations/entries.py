@@ -57,8 +57,8 @@ def parse_entries(dataset: str, raw: list[dict[str, Any]]) -> list[ExpectationEn
                 index=index, type=name, arguments=arguments, severity=str((args or {}).get("severity") or "error"),
                 target=target, columns=columns_of(kind, arguments), check_id=check_id,
                 engine=str((args or {}).get("engine") or "auto"),
-            )  # fmt: skip
-        )
+            )
+        )  # fmt: skip
     return out
 
 

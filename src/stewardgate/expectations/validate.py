@@ -80,7 +80,9 @@ def check_entry(entry: dict[str, Any]) -> list[EntryProblem]:
     if args is None:
         args = {}
     if not isinstance(args, dict):
-        return [EntryProblem((name,), f"the arguments must be a mapping such as {{column: amount}}, got {_given(args)}")]
+        return [
+            EntryProblem((name,), f"the arguments must be a mapping such as {{column: amount}}, got {_given(args)}")
+        ]
     problems = []
     for key, value in args.items():
         problems.extend(_check_argument(kind, str(key), value))
@@ -94,7 +96,8 @@ def _shape_problem(entry: dict[str, Any]) -> EntryProblem:
         return EntryProblem((), "an empty entry; write '- expect_<type>: {arguments}'")
     keys = ", ".join(f"'{k}'" for k in entry)
     return EntryProblem(
-        (), f"one expectation per entry, found keys {keys} (indent the arguments under the type: '- expect_<type>: {{arguments}}')"
+        (),
+        f"one expectation per entry, found keys {keys} (indent the arguments under the type: '- expect_<type>: {{arguments}}')",
     )
 
 
@@ -249,4 +252,3 @@ def _given(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
     return repr(value)
-

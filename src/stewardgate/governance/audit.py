@@ -16,8 +16,8 @@ from datetime import date, datetime
 from typing import Any
 
 from stewardgate.results import DatasetRun, Status
-from stewardgate.store.codec import record_sha256, record_text
 from stewardgate.store.audit import GENESIS, AuditEntry, AuditEvent, append_audit, entry_hash
+from stewardgate.store.codec import record_sha256, record_text
 from stewardgate.store.prune import CHECKPOINT
 
 __all__ = ["ChainReport", "append_audit", "run_events", "verify_chain"]
@@ -80,7 +80,10 @@ def _carried_problem(checkpoint: AuditEntry) -> str | None:
     for item in checkpoint.payload.get("carried", []):
         try:
             moment = datetime.fromisoformat(item["recorded_at"])
-            ok = entry_hash(item["seq"], item["kind"], item["subject"], item["payload"], moment, item["prev_hash"]) == item["hash"]
+            ok = (
+                entry_hash(item["seq"], item["kind"], item["subject"], item["payload"], moment, item["prev_hash"])
+                == item["hash"]
+            )
         except (KeyError, TypeError, ValueError):
             ok = False
         if not ok:
@@ -90,14 +93,15 @@ def _carried_problem(checkpoint: AuditEntry) -> str | None:
 
 def _entry_problem(e: AuditEntry, expected_seq: int, prev: str) -> tuple[int, str] | None:
     if e.seq != expected_seq:
-        removed = f"entries {expected_seq} to {e.seq - 1} were" if e.seq - 1 > expected_seq else f"entry {expected_seq} was"
+        removed = (
+            f"entries {expected_seq} to {e.seq - 1} were" if e.seq - 1 > expected_seq else f"entry {expected_seq} was"
+        )
         return expected_seq, f"{removed} removed (the chain goes from {expected_seq - 1} to {e.seq})"
     if entry_hash(e.seq, e.kind, e.subject, e.payload, e.recorded_at, e.prev_hash) != e.hash:
         return e.seq, f"entry {e.seq} ({_what(e)}) was changed: its content does not match its hash"
     if e.prev_hash != prev:
         return e.seq - 1, (
-            f"entry {e.seq - 1} was changed or replaced: entry {e.seq} ({_what(e)}) "
-            f"recorded a different hash for it"
+            f"entry {e.seq - 1} was changed or replaced: entry {e.seq} ({_what(e)}) recorded a different hash for it"
         )
     return None
 
@@ -112,7 +116,10 @@ def _head_problem(head: tuple[int, str] | None, last: int, prev: str) -> tuple[i
         removed = f"entries {last + 1} to {seq} were" if seq > last + 1 else f"entry {seq} was"
         return last + 1, f"{removed} removed (the head records entry {seq}, the chain ends at {last})"
     if seq < last:
-        return seq + 1, f"entry {seq + 1} was added outside stewardgate (the head records entry {seq}, the chain goes to {last})"
+        return (
+            seq + 1,
+            f"entry {seq + 1} was added outside stewardgate (the head records entry {seq}, the chain goes to {last})",
+        )
     if digest != prev:
         return last, f"entry {last} was changed or replaced: its hash is not the one the head records"
     return None

@@ -31,7 +31,9 @@ if TYPE_CHECKING:
 _MISSING = (None, "", [], {})
 
 
-TABLE_STAMP = "a SQL table carries no stewardship stamp: stamp writes Parquet footers and sidecar files only (docs/sql.md)"
+TABLE_STAMP = (
+    "a SQL table carries no stewardship stamp: stamp writes Parquet footers and sidecar files only (docs/sql.md)"
+)
 
 
 def governance_figures(planned: list[PlannedCheck], schema: dict[str, Any], as_of: date) -> list[Figure]:
@@ -120,11 +122,15 @@ def judge_classification(p: PlannedCheck, loaded: LoadedSuite, as_of: date, row_
     """The dataset must be classified at least as high as its most sensitive column."""
     dataset, columns = p.value["dataset"], p.value["columns"]
     if not columns:
-        return _result(p, Outcome(ok=True, observed=dataset, message="no column carries a classification of its own"), None)
+        return _result(
+            p, Outcome(ok=True, observed=dataset, message="no column carries a classification of its own"), None
+        )
     top = most_sensitive(list(columns.values()))
     above = sorted(c for c, level in columns.items() if rank(level) > rank(dataset))
     if not above:
-        return _result(p, Outcome(ok=True, observed=dataset, message=f"dataset classified {dataset}, no column above it"), None)
+        return _result(
+            p, Outcome(ok=True, observed=dataset, message=f"dataset classified {dataset}, no column above it"), None
+        )
     named = ", ".join(f"{c} ({columns[c]})" for c in above)
     said = f"classified {dataset}" if dataset else "not classified"
     message = f"the dataset is {said} but holds more sensitive columns: {named}; classify it {top}"

@@ -49,7 +49,10 @@ class EvidenceReport:
 
 def verify_records(entries: Sequence[AuditEntry], evidence: StoredEvidence) -> EvidenceReport:
     """Compare every stored run, its results and the catalog with the chain's run entries."""
-    kept = [*carried_entries(latest_checkpoint(list(entries))), *entries]  # a checkpoint carries folded entries of runs that stay
+    kept = [
+        *carried_entries(latest_checkpoint(list(entries))),
+        *entries,
+    ]  # a checkpoint carries folded entries of runs that stay
     recorded = {(str(e.payload.get("run_id")), e.subject): e for e in kept if e.kind == "run"}
     pruned = {key for key, run in evidence.runs.items() if run.pruned}
     problems = _pruned_problems(entries, evidence, pruned) + _unrecorded(evidence, recorded, pruned)
@@ -75,7 +78,9 @@ def _pruned_problems(entries: Sequence[AuditEntry], evidence: StoredEvidence, pr
             return []
         return [f"{len(pruned)} stored run{'s are' if len(pruned) > 1 else ' is'} marked pruned ({_run(min(pruned))}), "
                 "but no checkpoint entry of the audit chain records a prune"]  # fmt: skip
-    summaries = sorted([k[0], k[1], evidence.runs[k].as_of, evidence.runs[k].gate_passed, evidence.runs[k].status] for k in pruned)
+    summaries = sorted(
+        [k[0], k[1], evidence.runs[k].as_of, evidence.runs[k].gate_passed, evidence.runs[k].status] for k in pruned
+    )
     if summaries_sha256(summaries) != checkpoint.payload.get("pruned_runs_sha256"):
         return [f"the pruned runs were changed, added or removed: their summaries ({len(pruned)} runs) do not match "
                 f"checkpoint entry {checkpoint.seq} ({checkpoint.payload.get('pruned_runs')} runs)"]  # fmt: skip
@@ -102,7 +107,9 @@ def _run_problems(key: RunKey, entry: AuditEntry, stored: StoredRun) -> list[str
     payload, problems = entry.payload, []
     digest = payload.get("record_sha256")
     if digest is not None and not stored.pruned and record_sha256(stored.record) != digest:
-        problems.append(f"{_run(key, entry)}: its stored record was changed (it does not match the digest in its audit entry)")
+        problems.append(
+            f"{_run(key, entry)}: its stored record was changed (it does not match the digest in its audit entry)"
+        )
     if stored.gate_passed != payload.get("gate_passed") or stored.status != payload.get("status"):
         problems.append(
             f"{_run(key, entry)}: sg_runs says gate {_gate(stored.gate_passed)}, status {stored.status}; "
@@ -128,7 +135,9 @@ def _catalog_problems(evidence: StoredEvidence, recorded: dict[RunKey, AuditEntr
             continue
         entry = recorded.get((row.last_run_id, row.dataset))
         if entry is None:
-            problems.append(f"sg_catalog names {_run((row.last_run_id, row.dataset))} as latest, which has no audit entry")
+            problems.append(
+                f"sg_catalog names {_run((row.last_run_id, row.dataset))} as latest, which has no audit entry"
+            )
         elif row.last_gate_passed != entry.payload.get("gate_passed") or row.last_status != entry.payload.get("status"):
             problems.append(
                 f"sg_catalog row of {row.dataset} was changed: it says gate {_gate(row.last_gate_passed)}, "
@@ -151,7 +160,9 @@ def parse_anchor(text: str) -> tuple[int, str]:
     seq, colon, digest = text.strip().partition(":")
     digest = digest.lower()
     if not colon or not seq.isdigit() or int(seq) < 1 or not (MIN_ANCHOR_HEX <= len(digest) <= 64):
-        raise ValueError(f"--head {text!r}: expected SEQ:SHA256 as `audit verify` prints it (e.g. 12:3f9a…, at least {MIN_ANCHOR_HEX} hex digits)")
+        raise ValueError(
+            f"--head {text!r}: expected SEQ:SHA256 as `audit verify` prints it (e.g. 12:3f9a…, at least {MIN_ANCHOR_HEX} hex digits)"
+        )
     if any(c not in "0123456789abcdef" for c in digest):
         raise ValueError(f"--head {text!r}: the hash must be hexadecimal")
     return int(seq), digest
@@ -166,7 +177,11 @@ def check_anchor(entries: Sequence[AuditEntry], anchor: tuple[int, str]) -> str 
     if found is None and checkpoint is not None and seq <= through:
         if seq == through:
             held = str(checkpoint.payload.get("through_hash", "")).startswith(digest)
-            return None if held else f"entry {seq} is not the one anchored (checkpoint entry {checkpoint.seq} records another hash for it): the chain was rewritten"
+            return (
+                None
+                if held
+                else f"entry {seq} is not the one anchored (checkpoint entry {checkpoint.seq} records another hash for it): the chain was rewritten"
+            )
         return f"entry {seq} was folded into checkpoint entry {checkpoint.seq} by `store prune` (it folds entries up to {through}): keep a newer head"
     if found is None:
         last = entries[-1].seq if entries else 0

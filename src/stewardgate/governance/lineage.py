@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from stewardgate.suite.loader import LoadedSuite
 
 
-
 @dataclass(frozen=True)
 class Verdict:
     """What is known of an upstream: whether its gate passed, and from where."""
@@ -57,7 +56,9 @@ def lineage_problems(suites: list[LoadedSuite]) -> list[Problem]:
             if up == s.suite.dataset.name:
                 problems.append(_problem(s, i, "a dataset cannot be its own upstream"))
             elif up in by_name and _reaches(by_name, up, s.suite.dataset.name):
-                problems.append(_problem(s, i, f"'{up}' is downstream of {s.suite.dataset.name} too: lineage must not form a cycle"))
+                problems.append(
+                    _problem(s, i, f"'{up}' is downstream of {s.suite.dataset.name} too: lineage must not form a cycle")
+                )
     return problems
 
 
@@ -213,7 +214,9 @@ def complete(
             with open_store() as store:
                 results = judge_upstreams(planned, known, stored_verdict(store, as_of))
         except StoreError as exc:  # the upstream's verdict is unknown, which is reported, never passed
-            results = judge_upstreams(planned, known, None, no_store=f"not in this run; the history store could not be read: {exc}")
+            results = judge_upstreams(
+                planned, known, None, no_store=f"not in this run; the history store could not be read: {exc}"
+            )
     else:
         results = judge_upstreams(planned, known, None if missing else lambda name: None)
     results = waive(results, loaded.suite.waivers, dataset=loaded.suite.dataset.name, as_of=as_of)

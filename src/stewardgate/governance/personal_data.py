@@ -55,9 +55,7 @@ def read_sample(scanned: ScannedDataset, columns: list[str], rows: list[int] | N
     return frame.collect(engine="streaming")
 
 
-def scan_personal_data(
-    p: PlannedCheck, suite: Suite, scanned: ScannedDataset, *, row_count: int
-) -> list[CheckResult]:
+def scan_personal_data(p: PlannedCheck, suite: Suite, scanned: ScannedDataset, *, row_count: int) -> list[CheckResult]:
     """One result per string column: personal data found where the suite does not declare it?"""
     options = p.value
     columns = string_columns(scanned.schema, options["ignore_columns"])

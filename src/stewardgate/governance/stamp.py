@@ -42,9 +42,9 @@ from typing import Any
 
 from stewardgate import __version__
 from stewardgate.datasets.resolve import resolve
-from stewardgate.object_urls import is_object_url
 from stewardgate.errors import DatasetError, first_line
 from stewardgate.io import new_file_mode
+from stewardgate.object_urls import is_object_url
 from stewardgate.suite.loader import LoadedSuite
 
 STAMP_KEY = "stewardgate"
@@ -254,14 +254,20 @@ def _check_same(original: Path, rewritten: Path) -> None:
     with old, new:
         a, b = old.metadata, new.metadata
         problems = []
-        if not a.schema.equals(b.schema) or not old.schema_arrow.remove_metadata().equals(new.schema_arrow.remove_metadata()):
+        if not a.schema.equals(b.schema) or not old.schema_arrow.remove_metadata().equals(
+            new.schema_arrow.remove_metadata()
+        ):
             problems.append("the schema would change")
-        if [a.row_group(i).num_rows for i in range(a.num_row_groups)] != [b.row_group(i).num_rows for i in range(b.num_row_groups)]:
+        if [a.row_group(i).num_rows for i in range(a.num_row_groups)] != [
+            b.row_group(i).num_rows for i in range(b.num_row_groups)
+        ]:
             problems.append("the row groups would change")
         if other_metadata(a.metadata) != other_metadata(b.metadata):
             problems.append("other key-value metadata would change")
     if problems:
-        raise DatasetError(f"{original}: cannot stamp without changing the file: {'; '.join(problems)}; the file is unchanged")
+        raise DatasetError(
+            f"{original}: cannot stamp without changing the file: {'; '.join(problems)}; the file is unchanged"
+        )
 
 
 def other_metadata(kv: dict[bytes, bytes] | None) -> dict[bytes, bytes]:

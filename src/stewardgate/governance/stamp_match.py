@@ -41,7 +41,9 @@ def judge_stamp(loaded: LoadedSuite, scanned: ScannedDataset) -> tuple[Outcome, 
         "unstamped": [str(p) for p in inspection.unstamped], "findings": findings, "differences": sorted(set(stale)),
     }  # fmt: skip
     if findings:
-        return Outcome(ok=False, failing=len(findings), observed=findings, details=details, message="; ".join(findings)), False
+        return Outcome(
+            ok=False, failing=len(findings), observed=findings, details=details, message="; ".join(findings)
+        ), False
     notes = []
     if stale:
         notes.append(f"the stamp is out of date ({', '.join(sorted(set(stale)))} differ from the suite)")

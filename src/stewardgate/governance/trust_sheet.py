@@ -77,7 +77,8 @@ def build_trust_sheet(loaded: LoadedSuite, store: Store, *, as_of: date, governa
     statuses = _statuses(run)
     checks = [
         CheckLine(p.check_id, p.check, p.severity.value, _status_of(p.check_id, statuses))
-        for p in plan_suite(loaded, governance) if p.when is None  # the checks that always report
+        for p in plan_suite(loaded, governance)
+        if p.when is None  # the checks that always report
     ]
     last = None
     if run is not None:
@@ -122,7 +123,9 @@ def uses_text(stewardship: dict[str, Any]) -> str:
     if uses is None:
         return "not declared (approved for no purpose)"
     personal = stewardship.get("personal_data_uses") or []
-    return f"{', '.join(uses) or 'none'}; personal-data columns: {', '.join(personal) + ' only' if personal else 'no use'}"
+    return (
+        f"{', '.join(uses) or 'none'}; personal-data columns: {', '.join(personal) + ' only' if personal else 'no use'}"
+    )
 
 
 def facts(sheet: TrustSheet) -> list[tuple[str, str]]:
@@ -160,10 +163,22 @@ def _md(text: Any) -> str:
 def render_markdown(sheet: TrustSheet) -> str:
     """The sheet as Markdown (one page)."""
     s = sheet.stewardship
-    lines = [f"# {sheet.dataset}: trust sheet", "", "## Purpose", "", _md(s.get("description") or "No description given."), ""]
+    lines = [
+        f"# {sheet.dataset}: trust sheet",
+        "",
+        "## Purpose",
+        "",
+        _md(s.get("description") or "No description given."),
+        "",
+    ]
     lines += ["| | |", "|---|---|", *(f"| {label} | {_md(value)} |" for label, value in facts(sheet)), ""]
     lines += ["## Last evaluation", "", last_text(sheet), ""]
-    lines += ["## Recent pass rate and freshness", "", sheet.pass_rate.text() if sheet.pass_rate else "No runs yet.", ""]
+    lines += [
+        "## Recent pass rate and freshness",
+        "",
+        sheet.pass_rate.text() if sheet.pass_rate else "No runs yet.",
+        "",
+    ]
     lines += [f"- {_md(f)}" for f in sheet.freshness] + ([""] if sheet.freshness else [])
     lines += _columns_markdown(sheet)
     limits = s.get("known_limitations") or []
@@ -171,7 +186,9 @@ def render_markdown(sheet: TrustSheet) -> str:
     lines += [f"## Checks in force ({len(sheet.checks)})", ""]
     if sheet.checks:
         lines += ["| Check | Type | Severity | Last result |", "|---|---|---|---|"]
-        lines += [f"| `{c.check_id}` | {c.check} | {c.severity} | {c.last_status or 'not run yet'} |" for c in sheet.checks]
+        lines += [
+            f"| `{c.check_id}` | {c.check} | {c.severity} | {c.last_status or 'not run yet'} |" for c in sheet.checks
+        ]
     else:
         lines.append("None.")
     lines += ["", "## Open waivers", ""]

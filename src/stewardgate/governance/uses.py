@@ -21,7 +21,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from stewardgate.errors import Problem, UsageError
-from stewardgate.planning.uses import allowed_uses, personal_columns, purpose_value, uses_value  # noqa: F401 (one place)
+from stewardgate.planning.uses import (  # noqa: F401 (one place)
+    allowed_uses,
+    personal_columns,
+    purpose_value,
+    uses_value,
+)
 from stewardgate.wording import suggest
 
 if TYPE_CHECKING:
@@ -80,7 +85,9 @@ def judge_permitted_uses(p: PlannedCheck, loaded: LoadedSuite, as_of: date, row_
     declared = [*v["permitted_uses"], *(u for u in v["personal_data_uses"] if u not in v["permitted_uses"])]
     forbidden = [u for u in declared if u not in v["allowed"]]
     if not forbidden:
-        return suite_result(p, True, declared, f"permitted uses {', '.join(declared) or 'none'} agree with the classification")
+        return suite_result(
+            p, True, declared, f"permitted uses {', '.join(declared) or 'none'} agree with the classification"
+        )
     level = v["classification"]
     message = (f"declared use{'s' if len(forbidden) > 1 else ''} {', '.join(forbidden)} "
                f"{'are' if len(forbidden) > 1 else 'is'} not allowed for {level} data "

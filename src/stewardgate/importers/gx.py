@@ -75,7 +75,13 @@ def convert_gx(
     dataset_name = name or dataset_name_of(str(data.get("name") or data.get("expectation_suite_name")))
     stewardship = {"owner": owner or PLACEHOLDER_OWNER, "steward": steward or PLACEHOLDER_STEWARD}
     if not owner or not steward:
-        findings.append(Finding("stewardship", "a GX suite names no owner or steward; placeholders were written (--owner, --steward)", lost=False))
+        findings.append(
+            Finding(
+                "stewardship",
+                "a GX suite names no owner or steward; placeholders were written (--owner, --steward)",
+                lost=False,
+            )
+        )
     suite = builder.suite(_dataset(dataset_name, dataset_path, findings), stewardship)
     text = render_suite(suite, source=Path(source).name, tool="gx", findings=findings)
     suites = (ImportedSuite(f"{dataset_name}.yml", text, suite),)
@@ -127,7 +133,9 @@ def _kind(entry: Any) -> str:
     return str(entry.get("type") or entry.get("expectation_type") or "?") if isinstance(entry, dict) else "?"
 
 
-def _arguments(entry: dict[str, Any], parameters: dict[str, Any], findings: list[Finding], where: str) -> tuple[dict[str, Any], list[str]]:
+def _arguments(
+    entry: dict[str, Any], parameters: dict[str, Any], findings: list[Finding], where: str
+) -> tuple[dict[str, Any], list[str]]:
     raw = entry.get("kwargs") or {}
     if not isinstance(raw, dict):
         return {}, [f"kwargs must be an object, got {raw!r}"]
@@ -157,12 +165,20 @@ def _arguments(entry: dict[str, Any], parameters: dict[str, Any], findings: list
     return args, problems
 
 
-def _parameter(key: str, value: Any, parameters: dict[str, Any], findings: list[Finding], where: str) -> tuple[Any, str | None]:
+def _parameter(
+    key: str, value: Any, parameters: dict[str, Any], findings: list[Finding], where: str
+) -> tuple[Any, str | None]:
     """A ``{"$PARAMETER": name}`` value resolved from the suite's own parameters, if it can be."""
     if not (isinstance(value, dict) and "$PARAMETER" in value):
         return value, None
     ref = str(value["$PARAMETER"])
     if ref in parameters:
-        findings.append(Finding(where, f"{key}: suite parameter '{ref}' fixed to its value in the suite, {parameters[ref]!r}", lost=False))
+        findings.append(
+            Finding(
+                where,
+                f"{key}: suite parameter '{ref}' fixed to its value in the suite, {parameters[ref]!r}",
+                lost=False,
+            )
+        )
         return parameters[ref], None
     return None, f"{key}: takes its value from the run-time parameter '{ref}', which a suite cannot supply"

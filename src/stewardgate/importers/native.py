@@ -41,7 +41,9 @@ class SuiteBuilder:
     def add_expectation(self, kind: str, args: dict[str, Any], severity: str = "error") -> list[str]:
         """Append an expectation entry; returns the validation problems (empty: it was added)."""
         entry_args = {**args, **({"severity": severity} if severity != "error" else {})}
-        problems = [": ".join([".".join(map(str, p.path[1:])), p.message]).lstrip(": ") for p in check_entry({kind: entry_args})]
+        problems = [
+            ": ".join([".".join(map(str, p.path[1:])), p.message]).lstrip(": ") for p in check_entry({kind: entry_args})
+        ]
         if not problems:
             self.expectations.append({kind: entry_args})
         return problems
@@ -87,7 +89,9 @@ def _check_suite(data: dict[str, Any]) -> None:
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         where = ".".join(str(p) for p in first["loc"] if not str(p).startswith("function-"))
-        raise InputError(f"the suite would not be valid: {where}: {str(first['msg']).removeprefix('Value error, ')}") from None
+        raise InputError(
+            f"the suite would not be valid: {where}: {str(first['msg']).removeprefix('Value error, ')}"
+        ) from None
 
 
 def native_rules(kind: str, args: dict[str, Any]) -> dict[str, Any] | None:

@@ -77,15 +77,16 @@ def import_odcs(path: Path, *, dataset_template: str = DEFAULT_TEMPLATE, as_of: 
     try:
         dataset_template.format(name="n", physical_name="p")
     except (KeyError, IndexError, ValueError) as exc:
-        raise InputError(f"dataset template '{dataset_template}': use {{name}} and {{physical_name}} only ({exc!r})") from None
+        raise InputError(
+            f"dataset template '{dataset_template}': use {{name}} and {{physical_name}} only ({exc!r})"
+        ) from None
     return convert_odcs(load_contract(path), source=str(path), dataset_template=dataset_template, as_of=as_of)
 
 
 def _unaccounted(doc: dict[str, Any], converted: set[str], findings: list[Finding]) -> list[Finding]:
     """A safety net: a declared constraint that no mapping converted or listed is listed here."""
     listed = {f.where for f in findings}
-    return [Finding(label, UNMAPPED)
-            for label in constraints(doc) if label not in converted and label not in listed]
+    return [Finding(label, UNMAPPED) for label in constraints(doc) if label not in converted and label not in listed]
 
 
 def convert_odcs(
@@ -103,7 +104,9 @@ def convert_odcs(
     for i, obj in enumerate(objects):
         suite_findings: list[Finding] = []
         builder = SuiteBuilder()
-        data = _suite(obj, i, builder, people, retention.get(id(obj), retention.get(0)), tables, dataset_template, suite_findings)
+        data = _suite(
+            obj, i, builder, people, retention.get(id(obj), retention.get(0)), tables, dataset_template, suite_findings
+        )
         converted.extend(builder.converted)
         name = data["dataset"]["name"]
         while name in names:
@@ -119,7 +122,11 @@ def convert_odcs(
     suites = []
     for name, data, own, label in built:
         listed = [*own, *(f for f in unmapped if f.where.startswith(f"{label}.")), *_shared(findings)]
-        suites.append(ImportedSuite(f"{name}.yml", render_suite(data, source=Path(source).name, tool="odcs", findings=listed), data))
+        suites.append(
+            ImportedSuite(
+                f"{name}.yml", render_suite(data, source=Path(source).name, tool="odcs", findings=listed), data
+            )
+        )
     return ImportResult(source=source, suites=tuple(suites), findings=tuple(findings), converted=tuple(converted))
 
 
@@ -149,7 +156,11 @@ def _suite(
     if len(keys) > 1:
         findings.extend(_composite_key(builder, label, props, keys))
     for k, rule in enumerate(obj.get("quality") or []):
-        findings.extend(accounted(builder, f"{label}.quality[{k}]", add_quality(builder, rule, f"{label}.quality[{k}]", None, aliases)))
+        findings.extend(
+            accounted(
+                builder, f"{label}.quality[{k}]", add_quality(builder, rule, f"{label}.quality[{k}]", None, aliases)
+            )
+        )
     findings.extend(_relationships(obj.get("relationships"), f"{label}.relationships", tables))
     name = dataset_name_of(str(obj.get("name") or f"schema_{i}"))
     physical = str(obj.get("physicalName") or obj.get("name") or name)
@@ -158,9 +169,13 @@ def _suite(
     return builder.suite(dataset, stewardship)
 
 
-def _composite_key(builder: SuiteBuilder, label: str, props: list[dict[str, Any]], keys: list[dict[str, Any]]) -> list[Finding]:
+def _composite_key(
+    builder: SuiteBuilder, label: str, props: list[dict[str, Any]], keys: list[dict[str, Any]]
+) -> list[Finding]:
     """A primary key over several properties (by ``primaryKeyPosition``): compound uniqueness."""
-    problems = builder.add_expectation("expect_compound_columns_to_be_unique", {"column_list": [column_of(p) for p in keys]})
+    problems = builder.add_expectation(
+        "expect_compound_columns_to_be_unique", {"column_list": [column_of(p) for p in keys]}
+    )
     wheres = [f"{property_label(label, props.index(p), column_of(p))}.primaryKey" for p in keys]
     builder.converted.extend([] if problems else wheres)
     return [Finding(where, problem) for where in wheres for problem in problems]
@@ -178,14 +193,19 @@ def _stewardship(
     obj: dict[str, Any], builder: SuiteBuilder, people: dict[str, str], retention: dict[str, Any] | None,
     aliases: dict[str, str], label: str, findings: list[Finding],
 ) -> dict[str, Any]:  # fmt: skip
-    out: dict[str, Any] = {"owner": people.get("owner", PLACEHOLDER_OWNER), "steward": people.get("steward", PLACEHOLDER_STEWARD)}
+    out: dict[str, Any] = {
+        "owner": people.get("owner", PLACEHOLDER_OWNER),
+        "steward": people.get("steward", PLACEHOLDER_STEWARD),
+    }
     levels = [spec["classification"] for spec in builder.columns.values() if "classification" in spec]
     if levels:
         out["classification"] = max(levels, key=CLASSIFICATIONS.index)
     if retention is not None:
         column = retention.get("column")
         if column is not None and column not in aliases:
-            findings.append(Finding(f"{label} retention", f"the SLA names column '{column}', which this table does not have"))
+            findings.append(
+                Finding(f"{label} retention", f"the SLA names column '{column}', which this table does not have")
+            )
             retention = {"period": retention["period"]}
         elif column is not None:
             retention = {**retention, "column": aliases[column]}
@@ -199,7 +219,11 @@ def _stewards(team: Any, today: date, findings: list[Finding]) -> dict[str, str]
     """``owner`` and ``steward`` contacts from the active members whose role names them."""
     members = team.get("members") if isinstance(team, dict) else team
     if not members:
-        findings.append(Finding("team", "the contract names no team members; owner and steward placeholders were written", lost=False))
+        findings.append(
+            Finding(
+                "team", "the contract names no team members; owner and steward placeholders were written", lost=False
+            )
+        )
         return {}
     active = [m for m in members if isinstance(m, dict) and _active(m, today)]
     people: dict[str, str] = {}
@@ -209,8 +233,15 @@ def _stewards(team: Any, today: date, findings: list[Finding]) -> dict[str, str]
         if match is not None and CONTACT.match(contact):
             people[role] = contact
             continue
-        listing = ", ".join(f"{m.get('username') or m.get('name') or '?'} ({m.get('role', 'no role')})" for m in active) or "none"
-        why = f"'{contact}' is not an e-mail address or a handle" if match is not None else f"no active team member has a role naming '{role}' (active: {listing})"
+        listing = (
+            ", ".join(f"{m.get('username') or m.get('name') or '?'} ({m.get('role', 'no role')})" for m in active)
+            or "none"
+        )
+        why = (
+            f"'{contact}' is not an e-mail address or a handle"
+            if match is not None
+            else f"no active team member has a role naming '{role}' (active: {listing})"
+        )
         findings.append(Finding(f"team {role}", f"{why}; a placeholder was written", lost=False))
     return people
 
@@ -220,7 +251,9 @@ def _active(member: dict[str, Any], today: date) -> bool:
     return (start is None or start <= today) and (end is None or end > today)
 
 
-def _sla(doc: dict[str, Any], tables: dict[str, Any], findings: list[Finding], converted: list[str]) -> dict[int, dict[str, Any]]:
+def _sla(
+    doc: dict[str, Any], tables: dict[str, Any], findings: list[Finding], converted: list[str]
+) -> dict[int, dict[str, Any]]:
     """Retention per schema object (key ``id(obj)``; key 0 for all); everything else reported."""
     out: dict[int, dict[str, Any]] = {}
     default = doc.get("slaDefaultElement")
@@ -232,7 +265,12 @@ def _sla(doc: dict[str, Any], tables: dict[str, Any], findings: list[Finding], c
         element = prop.get("element") or default
         table, column = _split_element(element)
         if table is not None and table not in tables:
-            findings.append(Finding(where, f"element '{element}' names '{table}', which is not a schema object of this contract (dangling reference)"))
+            findings.append(
+                Finding(
+                    where,
+                    f"element '{element}' names '{table}', which is not a schema object of this contract (dangling reference)",
+                )
+            )
             continue
         if name == "retention":
             period, problem = _period(prop)
@@ -242,7 +280,12 @@ def _sla(doc: dict[str, Any], tables: dict[str, Any], findings: list[Finding], c
             out[id(tables[table]) if table else 0] = {"period": period, **({"column": column} if column else {})}
             converted.append(where)
         elif name in _FRESHNESS:
-            findings.append(Finding(where, "suites have no freshness limit yet (a freshness_seconds anomaly rule watches change, not a limit)"))
+            findings.append(
+                Finding(
+                    where,
+                    "suites have no freshness limit yet (a freshness_seconds anomaly rule watches change, not a limit)",
+                )
+            )
         else:
             findings.append(Finding(where, "no equivalent in a suite"))
     return out
@@ -279,5 +322,9 @@ def _relationships(rels: Any, where: str, tables: dict[str, Any]) -> list[Findin
         names = [str(t).split(".")[0] for t in (targets if isinstance(targets, list) else [targets]) if t]
         dangling = sorted({n for n in names if n not in tables})
         note = f" (dangling reference: no schema object {', '.join(map(repr, dangling))})" if dangling else ""
-        out.append(Finding(f"{where}[{k}]", f"a relationship to another table has no equivalent (a suite checks one dataset){note}"))
+        out.append(
+            Finding(
+                f"{where}[{k}]", f"a relationship to another table has no equivalent (a suite checks one dataset){note}"
+            )
+        )
     return out

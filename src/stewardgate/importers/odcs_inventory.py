@@ -57,7 +57,11 @@ def constraints(doc: dict[str, Any]) -> list[str]:
         where = object_label(i, obj)
         for j, prop in enumerate(_mappings(obj.get("properties"))):
             out.extend(property_constraints(property_label(where, j, column_of(prop)), prop))
-        out.extend(f"{where}.{key}" for key in obj if key not in DESCRIPTIVE_OBJECT | {"quality", "relationships"} and declared(obj[key]))
+        out.extend(
+            f"{where}.{key}"
+            for key in obj
+            if key not in DESCRIPTIVE_OBJECT | {"quality", "relationships"} and declared(obj[key])
+        )
         out.extend(_listed(where, obj, "quality"))
         out.extend(_listed(where, obj, "relationships"))
     for i, sla in enumerate(_mappings(doc.get("slaProperties"))):

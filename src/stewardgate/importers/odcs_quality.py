@@ -51,7 +51,12 @@ SQL_REASON = (
 
 
 def add_quality(
-    builder: SuiteBuilder, rule: Any, where: str, column: str | None, columns: dict[str, str], enum: list[Any] | None = None
+    builder: SuiteBuilder,
+    rule: Any,
+    where: str,
+    column: str | None,
+    columns: dict[str, str],
+    enum: list[Any] | None = None,
 ) -> list[Finding]:
     """One ODCS quality rule (property-level when ``column`` is set, else schema-level).
 
@@ -74,7 +79,11 @@ def add_quality(
         return [Finding(where, f"a library rule names no metric ({', '.join(dict.fromkeys(METRICS.values()))})")]
     metric = METRICS.get(str(name))
     if metric is None:
-        return [Finding(where, f"library metric '{name}' has no equivalent ({', '.join(dict.fromkeys(METRICS.values()))} map)")]
+        return [
+            Finding(
+                where, f"library metric '{name}' has no equivalent ({', '.join(dict.fromkeys(METRICS.values()))} map)"
+            )
+        ]
     op = _operator(rule)
     if op is None and "metric" not in rule and metric in _IMPLIED_NONE and not any(k in rule for k in OPERATORS):
         op = ("eq", 0)  # ODCS 3.0: a rule without an operator allows no failing row
@@ -90,7 +99,11 @@ def _custom(builder: SuiteBuilder, rule: dict[str, Any], where: str, column: str
 
     engine = str(rule.get("engine", "?"))
     if engine.lower().replace("-", "").replace("_", "") not in _GX_ENGINES:
-        return [Finding(where, f"a custom rule for engine '{engine}' has no equivalent (only Great Expectations rules convert)")]
+        return [
+            Finding(
+                where, f"a custom rule for engine '{engine}' has no equivalent (only Great Expectations rules convert)"
+            )
+        ]
     entries, problem = _gx_entries(_implementation(rule))
     if problem:
         return [Finding(where, problem)]
@@ -98,7 +111,9 @@ def _custom(builder: SuiteBuilder, rule: dict[str, Any], where: str, column: str
     findings = []
     for i, entry in enumerate(entries):
         _defaults(entry, column, _GX_SEVERITY[severity] if severity else None)
-        prefix = f"implementation[{i}] {entry.get('type') or entry.get('expectation_type')}: " if len(entries) > 1 else ""
+        prefix = (
+            f"implementation[{i}] {entry.get('type') or entry.get('expectation_type')}: " if len(entries) > 1 else ""
+        )
         findings += [Finding(where, prefix + f.message, f.lost) for f in convert_entry(i, entry, {}, builder)]
     return findings
 
@@ -109,7 +124,11 @@ def _implementation(rule: dict[str, Any]) -> Any:
         if rule.get(key) is not None:
             return rule[key]
     if rule.get("expectation_type"):
-        return {"expectation_type": rule["expectation_type"], "kwargs": rule.get("kwargs") or {}, "meta": rule.get("meta")}
+        return {
+            "expectation_type": rule["expectation_type"],
+            "kwargs": rule.get("kwargs") or {},
+            "meta": rule.get("meta"),
+        }
     return None
 
 
@@ -127,7 +146,7 @@ def _gx_entries(implementation: Any) -> tuple[list[dict[str, Any]], str | None]:
     entries = []
     for item in items:
         if isinstance(item, dict) and len(item) == 1 and str(next(iter(item))).startswith("expect_"):
-            (kind, args), = item.items()
+            ((kind, args),) = item.items()
             item = {"type": kind, "kwargs": args or {}}
         if not isinstance(item, dict) or not (item.get("type") or item.get("expectation_type")):
             return [], ("the Great Expectations implementation is not an expectation "
@@ -163,7 +182,11 @@ def _none_allowed(op: tuple[str, Any] | None, rule: dict[str, Any]) -> bool:
         return False
     name, value = op
     return (name in ("eq", "le") and value == 0) or (name == "lt" and value == 1 and not _percent(rule))
-def _nulls(builder: SuiteBuilder, rule: dict[str, Any], op: Any, severity: str, where: str, column: str | None, _: RuleContext) -> list[Finding]:
+
+
+def _nulls(
+    builder: SuiteBuilder, rule: dict[str, Any], op: Any, severity: str, where: str, column: str | None, _: RuleContext
+) -> list[Finding]:
     if column is None:
         return [Finding(where, "nullValues needs a property (a column)")]
     if _none_allowed(op, rule):
@@ -181,18 +204,33 @@ def _nulls(builder: SuiteBuilder, rule: dict[str, Any], op: Any, severity: str, 
     return [Finding(where, f"nullValues with {_op_text(op)} has no equivalent (<= a count or a percentage)")]
 
 
-def _missing(builder: SuiteBuilder, rule: dict[str, Any], op: Any, severity: str, where: str, column: str | None, _: RuleContext) -> list[Finding]:
+def _missing(
+    builder: SuiteBuilder, rule: dict[str, Any], op: Any, severity: str, where: str, column: str | None, _: RuleContext
+) -> list[Finding]:
     values = (rule.get("arguments") or {}).get("missingValues", [None])
     if column is None or not _none_allowed(op, rule) or not isinstance(values, list):
         return [Finding(where, f"missingValues with {_op_text(op)} has no equivalent (only 'none missing' maps)")]
     builder.add_rule(column, "nullable", False, severity)
     others = [v for v in values if v is not None]
     if others:
-        return _problems(where, builder.add_expectation("expect_column_values_to_not_be_in_set", {"column": column, "value_set": others}, severity))
+        return _problems(
+            where,
+            builder.add_expectation(
+                "expect_column_values_to_not_be_in_set", {"column": column, "value_set": others}, severity
+            ),
+        )
     return []
 
 
-def _invalid(builder: SuiteBuilder, rule: dict[str, Any], op: Any, severity: str, where: str, column: str | None, ctx: RuleContext) -> list[Finding]:
+def _invalid(
+    builder: SuiteBuilder,
+    rule: dict[str, Any],
+    op: Any,
+    severity: str,
+    where: str,
+    column: str | None,
+    ctx: RuleContext,
+) -> list[Finding]:
     args = rule.get("arguments") or {}
     valid = args.get("validValues", rule.get("validValues"))
     pattern = args.get("pattern", rule.get("pattern"))
@@ -208,13 +246,25 @@ def _invalid(builder: SuiteBuilder, rule: dict[str, Any], op: Any, severity: str
         return _problems(where, builder.add(kind, {"column": column, key: value}, severity))
     if op is not None and op[0] == "le" and _percent(rule) and isinstance(op[1], (int, float)):
         mostly = round(1 - op[1] / 100, 10)
-        found = _problems(where, builder.add_expectation(kind, {"column": column, key: value, "mostly": mostly}, severity))
-        caveat = Finding(where, "GX's mostly counts the share among non-null values; ODCS counts among all rows", lost=False)
+        found = _problems(
+            where, builder.add_expectation(kind, {"column": column, key: value, "mostly": mostly}, severity)
+        )
+        caveat = Finding(
+            where, "GX's mostly counts the share among non-null values; ODCS counts among all rows", lost=False
+        )
         return found or [caveat]
     return [Finding(where, f"invalidValues with {_op_text(op)} has no equivalent (none invalid, or <= a percentage)")]
 
 
-def _duplicates(builder: SuiteBuilder, rule: dict[str, Any], op: Any, severity: str, where: str, column: str | None, ctx: RuleContext) -> list[Finding]:
+def _duplicates(
+    builder: SuiteBuilder,
+    rule: dict[str, Any],
+    op: Any,
+    severity: str,
+    where: str,
+    column: str | None,
+    ctx: RuleContext,
+) -> list[Finding]:
     named = [column] if column else [str(t) for t in (rule.get("arguments") or {}).get("properties") or []]
     if not named or not _none_allowed(op, rule):
         return [Finding(where, f"duplicateValues with {_op_text(op)} has no equivalent (only 'no duplicates' maps)")]
@@ -225,10 +275,14 @@ def _duplicates(builder: SuiteBuilder, rule: dict[str, Any], op: Any, severity: 
     if len(targets) == 1:
         builder.add_rule(targets[0], "unique", True, severity)
         return []
-    return _problems(where, builder.add_expectation("expect_compound_columns_to_be_unique", {"column_list": targets}, severity))
+    return _problems(
+        where, builder.add_expectation("expect_compound_columns_to_be_unique", {"column_list": targets}, severity)
+    )
 
 
-def _row_count(builder: SuiteBuilder, rule: dict[str, Any], op: Any, severity: str, where: str, column: str | None, _: RuleContext) -> list[Finding]:
+def _row_count(
+    builder: SuiteBuilder, rule: dict[str, Any], op: Any, severity: str, where: str, column: str | None, _: RuleContext
+) -> list[Finding]:
     name, value = op if op is not None else ("?", None)
     bounds: dict[str, Any] | None = {
         "eq": {"value": value}, "ge": {"min_value": value}, "le": {"max_value": value},
@@ -248,5 +302,3 @@ def _op_text(op: tuple[str, Any] | None) -> str:
 
 def _problems(where: str, problems: list[str]) -> list[Finding]:
     return [Finding(where, p) for p in problems]
-
-

@@ -19,7 +19,14 @@ from stewardgate.importers.native import SuiteBuilder
 from stewardgate.importers.odcs_inventory import declared
 from stewardgate.levels import CLASSIFICATIONS
 
-_INT_PHYSICAL = {"tinyint": "int8", "smallint": "int16", "int": "int32", "integer": "int32", "bigint": "int64", "long": "int64"}
+_INT_PHYSICAL = {
+    "tinyint": "int8",
+    "smallint": "int16",
+    "int": "int32",
+    "integer": "int32",
+    "bigint": "int64",
+    "long": "int64",
+}
 _FORMATS = {"i8": "int8", "i16": "int16", "i32": "int32", "i64": "int64", "u8": "uint8", "u16": "uint16",
             "u32": "uint32", "u64": "uint64", "f32": "float32", "f64": "float64"}  # fmt: skip
 _MAPPED_OPTIONS = frozenset({"minLength", "maxLength", "pattern", "minimum", "maximum", "exclusiveMinimum",
@@ -53,7 +60,9 @@ def column_type(prop: dict[str, Any]) -> tuple[str | None, str | None]:
     return None, f"logical type '{logical}' has no column type equivalent; the column is declared without a type"
 
 
-def add_property(builder: SuiteBuilder, column: str, prop: dict[str, Any], where: str, composite_key: bool) -> list[Finding]:
+def add_property(
+    builder: SuiteBuilder, column: str, prop: dict[str, Any], where: str, composite_key: bool
+) -> list[Finding]:
     """The column's type, keys, enum, options, classification and description."""
     findings: list[Finding] = []
     spec = builder.column(column)
@@ -75,10 +84,25 @@ def add_property(builder: SuiteBuilder, column: str, prop: dict[str, Any], where
         spec["description"] = " ".join(prop["description"].split())
     findings.extend(_enum(builder, column, prop.get("enum"), f"{where}.enum"))
     findings.extend(_options(builder, column, kind, prop.get("logicalTypeOptions") or {}, where))
-    findings.extend(Finding(f"{where}.{k}", f"{text} are not checked (a suite checks top-level columns)") for k, text in _NESTED.items() if prop.get(k))
-    findings.extend(_other_keys(prop, where, {"logicalType", "required", "unique", "primaryKey", "classification", "enum", "semanticType", *_NESTED}))
+    findings.extend(
+        Finding(f"{where}.{k}", f"{text} are not checked (a suite checks top-level columns)")
+        for k, text in _NESTED.items()
+        if prop.get(k)
+    )
+    findings.extend(
+        _other_keys(
+            prop,
+            where,
+            {"logicalType", "required", "unique", "primaryKey", "classification", "enum", "semanticType", *_NESTED},
+        )
+    )
     if prop.get("semanticType") not in (None, "column", "dimension"):
-        findings.append(Finding(f"{where}.semanticType", f"semanticType '{prop['semanticType']}' is not one of column, dimension, measure"))
+        findings.append(
+            Finding(
+                f"{where}.semanticType",
+                f"semanticType '{prop['semanticType']}' is not one of column, dimension, measure",
+            )
+        )
     elif prop.get("semanticType"):
         builder.converted.append(f"{where}.semanticType")
     return findings
@@ -119,16 +143,22 @@ def _classification(builder: SuiteBuilder, spec: dict[str, Any], prop: dict[str,
         spec["classification"] = str(value).lower()
         builder.converted.append(f"{where}.classification")
         return []
-    return [Finding(f"{where}.classification", f"classification '{value}' has no equivalent ({', '.join(CLASSIFICATIONS)})")]
+    return [
+        Finding(f"{where}.classification", f"classification '{value}' has no equivalent ({', '.join(CLASSIFICATIONS)})")
+    ]
 
 
-def _options(builder: SuiteBuilder, column: str, kind: str | None, options: dict[str, Any], where: str) -> list[Finding]:
+def _options(
+    builder: SuiteBuilder, column: str, kind: str | None, options: dict[str, Any], where: str
+) -> list[Finding]:
     findings = []
     for key, rule in (("minLength", "min_length"), ("maxLength", "max_length")):
         if key in options:
             findings += _length(builder, column, key, rule, options[key], where)
     if "pattern" in options:
-        findings += accounted(builder, f"{where} pattern", _pattern(builder, column, options["pattern"], f"{where} pattern"))
+        findings += accounted(
+            builder, f"{where} pattern", _pattern(builder, column, options["pattern"], f"{where} pattern")
+        )
     for key, rule in (("minimum", "min"), ("maximum", "max")):
         if key in options:
             bound = typed_bound(options[key], kind)
@@ -139,12 +169,20 @@ def _options(builder: SuiteBuilder, column: str, kind: str | None, options: dict
                 builder.converted.append(f"{where} {key}")
     for key, side in (("exclusiveMinimum", "min"), ("exclusiveMaximum", "max")):
         if key in options:
-            findings += accounted(builder, f"{where} {key}", _exclusive(builder, column, kind, key, side, options[key], where))
+            findings += accounted(
+                builder, f"{where} {key}", _exclusive(builder, column, kind, key, side, options[key], where)
+            )
     findings += _format(builder, kind, options, where)
     for key in ("timezone", "defaultTimezone"):
         if options.get(key) not in (None, False):
-            findings.append(Finding(f"{where} {key}", "the type 'datetime' accepts naive and zoned timestamps alike", lost=False))
-    findings += [Finding(f"{where} {k}", "no equivalent for this option") for k, v in options.items() if k not in _MAPPED_OPTIONS and declared(v)]
+            findings.append(
+                Finding(f"{where} {key}", "the type 'datetime' accepts naive and zoned timestamps alike", lost=False)
+            )
+    findings += [
+        Finding(f"{where} {k}", "no equivalent for this option")
+        for k, v in options.items()
+        if k not in _MAPPED_OPTIONS and declared(v)
+    ]
     return findings
 
 
@@ -180,7 +218,9 @@ def accounted(builder: SuiteBuilder, label: str, findings: list[Finding]) -> lis
     return findings
 
 
-def _exclusive(builder: SuiteBuilder, column: str, kind: str | None, key: str, side: str, raw: Any, where: str) -> list[Finding]:
+def _exclusive(
+    builder: SuiteBuilder, column: str, kind: str | None, key: str, side: str, raw: Any, where: str
+) -> list[Finding]:
     bound = typed_bound(raw, kind)
     if bound is None:
         return [Finding(f"{where} {key}", f"{raw!r} is not a bound for {_a(kind)} column")]

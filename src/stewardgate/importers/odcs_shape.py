@@ -72,7 +72,11 @@ def _shape_problems(doc: dict[str, Any]) -> list[tuple[Key, str]]:
 
 def _lists(node: dict[str, Any], keys: tuple[str, ...], at: Key) -> list[tuple[Key, str]]:
     """Keys that ODCS v3 defines as lists but hold something else (e.g. properties keyed by name)."""
-    return [((*at, k), f"must be a list (ODCS v3), got {_kind(node[k])}") for k in keys if node.get(k) is not None and not isinstance(node[k], list)]
+    return [
+        ((*at, k), f"must be a list (ODCS v3), got {_kind(node[k])}")
+        for k in keys
+        if node.get(k) is not None and not isinstance(node[k], list)
+    ]
 
 
 def _kind(value: Any) -> str:
@@ -89,7 +93,9 @@ def known_keys(doc: dict[str, Any]) -> list[Finding]:
     findings += [_unknown(key, key) for key in doc if key not in DESCRIPTIVE_TOP and declared(doc[key])]
     for i, obj in enumerate(o for o in (doc.get("schema") or []) if isinstance(o, dict)):
         mapped = DESCRIPTIVE_OBJECT | {"quality", "relationships"}
-        findings += [_unknown(f"{object_label(i, obj)}.{key}", key) for key in obj if key not in mapped and declared(obj[key])]
+        findings += [
+            _unknown(f"{object_label(i, obj)}.{key}", key) for key in obj if key not in mapped and declared(obj[key])
+        ]
     return findings
 
 

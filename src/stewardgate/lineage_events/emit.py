@@ -52,7 +52,9 @@ def emit_run(
 def _delivery(dataset: str, target: str, events: list[dict[str, Any]] | None, error: str | None) -> LineageDelivery:
     run_uuid = events[0]["run"]["runId"] if events else None
     status = "failed" if error else "sent"
-    return LineageDelivery(dataset, target, status, events=len(events or []) if not error else 0, run_uuid=run_uuid, error=error)
+    return LineageDelivery(
+        dataset, target, status, events=len(events or []) if not error else 0, run_uuid=run_uuid, error=error
+    )
 
 
 def _write_all(built: list[Any], target: str, timeout: float) -> list[LineageDelivery]:
@@ -97,4 +99,3 @@ def _transport(target: str, timeout: float) -> Any:
     base = f"{parts.scheme}://{parts.netloc}"
     endpoint = parts.path.lstrip("/") or "api/v1/lineage"
     return HttpTransport(HttpConfig(url=base, endpoint=endpoint, timeout=timeout, retry=RETRY))
-

@@ -40,7 +40,9 @@ from stewardgate import __version__
 from stewardgate.results import DatasetRun, Status
 
 PRODUCER = f"https://pypi.org/project/stewardgate/{__version__}/"
-STEWARDSHIP_SCHEMA_URL = "https://stewardgate.dev/schemas/openlineage/StewardshipDatasetFacet-1.json#/$defs/StewardshipDatasetFacet"
+STEWARDSHIP_SCHEMA_URL = (
+    "https://stewardgate.dev/schemas/openlineage/StewardshipDatasetFacet-1.json#/$defs/StewardshipDatasetFacet"
+)
 JOB_NAMESPACE = "stewardgate"
 _SUCCESS = (Status.PASSED, Status.INFO)
 
@@ -103,11 +105,14 @@ def _dataset_facets(run: DatasetRun, loaded: Any, schema: dict[str, Any] | None)
         schema_dataset.SchemaDatasetFacetFields(
             name=c["name"], type=c["dtype"], ordinal_position=i,
             description=suite.columns[c["name"]].description if c["name"] in suite.columns else None,
-        )  # fmt: skip
+        )
         for i, c in enumerate(columns, start=1)
-    ]
+    ]  # fmt: skip
     s = suite.stewardship
-    owners = [ownership_dataset.Owner(name=s.owner, type="OWNER"), ownership_dataset.Owner(name=s.steward, type="STEWARD")]
+    owners = [
+        ownership_dataset.Owner(name=s.owner, type="OWNER"),
+        ownership_dataset.Owner(name=s.steward, type="STEWARD"),
+    ]
     from stewardgate.governance.waivers import waiver_record
 
     stewardship = StewardshipDatasetFacet(
@@ -136,14 +141,16 @@ def _quality_facets(run: DatasetRun) -> dict[str, Any]:
             assertion=r.check, success=r.status in _SUCCESS, column=r.column, severity=r.severity.value,
             name=r.check_id, description=r.message, expected=_text(r.expected), actual=_text(r.observed),
             params={"status": r.status.value},
-        )  # fmt: skip
+        )
         for r in judged
-    ]
+    ]  # fmt: skip
     facets: dict[str, Any] = {"dataQualityAssertions": data_quality_assertions_dataset.DataQualityAssertionsDatasetFacet(
         assertions=assertions, producer=PRODUCER)}  # fmt: skip
     if run.row_count is not None:
         facets["dataQualityMetrics"] = data_quality_metrics_input_dataset.DataQualityMetricsInputDatasetFacet(
-            rowCount=run.row_count, columnMetrics=_column_metrics(run), producer=PRODUCER,
+            rowCount=run.row_count,
+            columnMetrics=_column_metrics(run),
+            producer=PRODUCER,
         )
     return facets
 

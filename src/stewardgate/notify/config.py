@@ -86,7 +86,9 @@ class WebhookChannel(_Http):
 
     kind: Literal["webhook"]
     secret_env: str | None = Field(default=None, description="Environment variable holding the HMAC key.")
-    signature_header: str = Field(default="X-Stewardgate-Signature", description="Header of the signature (sha256=<hex>).")
+    signature_header: str = Field(
+        default="X-Stewardgate-Signature", description="Header of the signature (sha256=<hex>)."
+    )
 
     @field_validator("secret_env")
     @classmethod
@@ -128,7 +130,9 @@ class EmailChannel(_Channel):
     def _recipients(cls, v: tuple[str, ...]) -> tuple[str, ...]:
         bad = [r for r in v if r not in ROLES and not _ADDRESS.match(r)]
         if not v or bad:
-            raise ValueError(f"{', '.join(map(repr, bad)) or 'nobody'}: each recipient is an e-mail address, owner or steward")
+            raise ValueError(
+                f"{', '.join(map(repr, bad)) or 'nobody'}: each recipient is an e-mail address, owner or steward"
+            )
         return v
 
     @model_validator(mode="after")
@@ -147,7 +151,11 @@ class NotifySettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     channels: tuple[Channel, ...] = Field(default=(), description="Where notifications go (none: no notifications).")
-    suppress_days: int = Field(default=7, ge=0, le=366, description="The same notice is not repeated within this many as-of days.")
+    suppress_days: int = Field(
+        default=7, ge=0, le=366, description="The same notice is not repeated within this many as-of days."
+    )
     timeout_seconds: float = Field(default=10, gt=0, le=60, description="Time limit of one delivery attempt.")
     retries: int = Field(default=2, ge=0, le=5, description="Extra attempts after a failed one.")
-    retry_delay_seconds: float = Field(default=1, ge=0, le=30, description="Wait before the first retry (doubles each time).")
+    retry_delay_seconds: float = Field(
+        default=1, ge=0, le=30, description="Wait before the first retry (doubles each time)."
+    )

@@ -58,14 +58,19 @@ def _one(run: RunResult, d: DatasetRun, channel: ResolvedChannel, notices: Seque
          plan: NotifyPlan, store: Any | None) -> Notification:  # fmt: skip
     latest = memory.last_sent(entries, channel.name, run.as_of)
     send, held = memory.split_suppressed(notices, latest, run.as_of, plan.settings.suppress_days)
-    base: dict[str, Any] = dict(channel=channel.name, kind=channel.spec.kind, dataset=d.dataset, suppressed=tuple(n.trigger for n in held))
+    base: dict[str, Any] = dict(
+        channel=channel.name, kind=channel.spec.kind, dataset=d.dataset, suppressed=tuple(n.trigger for n in held)
+    )
     if not send:
         return Notification(**base, status="suppressed")
     body = messages.summary(d, send, run_id=run.run_id, as_of=run.as_of, tool_version=run.tool_version)
     try:
         recipients, attempts = _deliver(channel, body, d, plan)
     except Exception as exc:  # a crashing notifier is a failed delivery, like a crashing check is a result
-        recipients, attempts = [], transport.Attempts(1, f"the {channel.spec.kind} notifier crashed: {type(exc).__name__}: {exc}")
+        recipients, attempts = (
+            [],
+            transport.Attempts(1, f"the {channel.spec.kind} notifier crashed: {type(exc).__name__}: {exc}"),
+        )
     status = "sent" if attempts.error is None else "failed"
     error = attempts.error or attempts.note
     if store is not None:
@@ -78,12 +83,18 @@ def _one(run: RunResult, d: DatasetRun, channel: ResolvedChannel, notices: Seque
         except StoreError as exc:
             error = f"{error + '; ' if error else ''}not recorded in the history store: {exc}"
     return Notification(
-        **base, status=status, triggers=tuple(n.trigger for n in send),
-        attempts=attempts.attempts, recipients=tuple(recipients), error=error,
+        **base,
+        status=status,
+        triggers=tuple(n.trigger for n in send),
+        attempts=attempts.attempts,
+        recipients=tuple(recipients),
+        error=error,
     )
 
 
-def _deliver(channel: ResolvedChannel, body: dict[str, Any], d: DatasetRun, plan: NotifyPlan) -> tuple[list[str], transport.Attempts]:
+def _deliver(
+    channel: ResolvedChannel, body: dict[str, Any], d: DatasetRun, plan: NotifyPlan
+) -> tuple[list[str], transport.Attempts]:
     policy = transport.policy_of(plan.settings)
     spec = channel.spec
     if spec.kind == "email":
@@ -92,7 +103,9 @@ def _deliver(channel: ResolvedChannel, body: dict[str, Any], d: DatasetRun, plan
             return [], transport.Attempts(0, "; ".join(problems) + ": nobody to mail")
         mail = messages.email(body, sender=spec.sender, recipients=recipients)
         login = (spec.username, channel.password or "") if spec.username else None
-        done = transport.send_mail(mail, host=spec.host, port=spec.port, security=spec.security, login=login, policy=policy)
+        done = transport.send_mail(
+            mail, host=spec.host, port=spec.port, security=spec.security, login=login, policy=policy
+        )
         note = f"{'; '.join(problems)} (not mailed)" if problems else None
         return recipients, transport.Attempts(done.attempts, done.error, note)
     assert channel.url is not None

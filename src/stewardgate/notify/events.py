@@ -57,4 +57,7 @@ def due_notices(run: DatasetRun, previous: DatasetRun | None, previous_as_of: da
 def _newly_blocking(run: DatasetRun, previous: DatasetRun) -> list[Notice]:
     before = set(previous.gate.blocking)
     fresh = [r for r in run.results if r.check_id in run.gate.blocking and r.check_id not in before]
-    return [Notice("check_failed", f"check:{r.check_id}", f"{r.check_id} newly {r.status.value}: {r.message}") for r in fresh]
+    return [
+        Notice("check_failed", f"check:{r.check_id}", f"{r.check_id} newly {r.status.value}: {r.message}")
+        for r in fresh
+    ]

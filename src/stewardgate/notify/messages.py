@@ -20,7 +20,9 @@ MAX_CHECKS = 10
 _SHOWN = (Status.ERRORED, Status.FAILED, Status.WARNED)
 
 
-def summary(run: DatasetRun, notices: Sequence[Notice], *, run_id: str, as_of: date, tool_version: str) -> dict[str, Any]:
+def summary(
+    run: DatasetRun, notices: Sequence[Notice], *, run_id: str, as_of: date, tool_version: str
+) -> dict[str, Any]:
     """The generic webhook's JSON body: the dataset run in brief, and why it is sent."""
     shown = sorted((r for r in run.results if r.status in _SHOWN), key=lambda r: -r.status.rank)
     stewardship = run.stewardship
@@ -88,7 +90,10 @@ def teams(body: dict[str, Any]) -> dict[str, Any]:
             {"type": "FactSet", "facts": facts},
         ],
     }  # fmt: skip
-    return {"type": "message", "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive", "content": card}]}
+    return {
+        "type": "message",
+        "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive", "content": card}],
+    }
 
 
 def email(body: dict[str, Any], *, sender: str, recipients: Sequence[str]) -> EmailMessage:

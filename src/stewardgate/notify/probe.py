@@ -47,7 +47,9 @@ def _probe(channel: ResolvedChannel, policy: transport.Policy) -> Probe:
     spec = channel.spec
     if spec.kind == "email":
         login = (spec.username, channel.password or "") if spec.username else None
-        done = transport.send_mail(None, host=spec.host, port=spec.port, security=spec.security, login=login, policy=policy)
+        done = transport.send_mail(
+            None, host=spec.host, port=spec.port, security=spec.security, login=login, policy=policy
+        )
         return Probe(channel.name, spec.kind, done.attempts, done.error)
     from stewardgate.notify.dispatch import post_summary
 

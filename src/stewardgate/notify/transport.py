@@ -17,8 +17,8 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 from email.message import EmailMessage
+from typing import Any
 from urllib.parse import urlsplit
 
 from stewardgate import __version__

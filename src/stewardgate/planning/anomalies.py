@@ -23,7 +23,7 @@ def plan_anomalies(loaded: LoadedSuite) -> list[PlannedCheck]:
             section="anomalies", column=column, value=rule, severity=Severity.ERROR,
             engine=ENGINE, suite_line=loaded.line_of("anomalies", i),
             reason=f"anomaly: robust z-score against the last {rule.window} stored runs",
-        )  # fmt: skip
+        )
         for i, rule in enumerate(loaded.suite.anomalies)
         for column in rule.targets()
-    ]
+    ]  # fmt: skip

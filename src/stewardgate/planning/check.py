@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any
 
 from stewardgate.results import Severity
 
@@ -30,7 +30,9 @@ stored history (anomaly rules); drift against a baseline; governance (stewardshi
 personal data, stamps, uses); lineage (the upstreams' verdicts, joined in the run)."""
 
 if TYPE_CHECKING:  # the union for type checkers; at run time a plain alias (the records load lazily)
-    PlannedValue = Union[None, bool, int, float, str, date, list[Any], dict[str, Any], AnomalyRule, ColumnDrift, ShareRule]
+    PlannedValue = (
+        None | bool | int | float | str | date | list[Any] | dict[str, Any] | AnomalyRule | ColumnDrift | ShareRule
+    )
 else:
     PlannedValue = Any
 """A planned check's parameter, by section (see :class:`PlannedCheck`):
@@ -80,4 +82,3 @@ def by_executor(planned: list[PlannedCheck]) -> dict[str, list[PlannedCheck]]:
     for p in planned:
         groups.setdefault(p.engine, []).append(p)
     return groups
-

@@ -34,8 +34,8 @@ def plan_columns(loaded: LoadedSuite) -> list[PlannedCheck]:
                     check_id=f"{name}.columns.{column}.{rule_name}",
                     check=rule_name, section="columns", column=column, value=value,
                     severity=severity, engine=engine, reason=reason, suite_line=line,
-                )  # fmt: skip
-            )
+                )
+            )  # fmt: skip
     return planned
 
 

@@ -29,7 +29,9 @@ COMPILED = frozenset({
     "expect_column_to_exist", "expect_table_columns_to_match_set", "expect_table_columns_to_match_ordered_list",
 })  # fmt: skip
 """The expectations with a compiled form in the one-pass polars query (GX semantics)."""
-GX_ONLY_OPTIONS = frozenset({"result_format", "catch_exceptions", "parse_strings_as_datetimes", "allow_cross_type_comparisons"})
+GX_ONLY_OPTIONS = frozenset(
+    {"result_format", "catch_exceptions", "parse_strings_as_datetimes", "allow_cross_type_comparisons"}
+)
 """Options only GX understands: an entry that uses one stays in GX."""
 COMPILED_REASON = "GX expectation compiled into the one-pass polars query (GX semantics, tested against GX)"
 
@@ -57,8 +59,8 @@ def plan_expectations(loaded: LoadedSuite) -> list[PlannedCheck]:
                 value=e.arguments, severity=Severity(e.severity), engine="polars" if fast else ENGINE,
                 reason=COMPILED_REASON if fast else _reason(kind, e),
                 suite_line=loaded.line_of("expectations", e.index, e.type) or loaded.line_of("expectations"),
-            )  # fmt: skip
-        )
+            )
+        )  # fmt: skip
     return planned
 
 

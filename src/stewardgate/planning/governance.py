@@ -24,10 +24,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from stewardgate.planning.check import PlannedCheck
 from stewardgate.results import Severity
 from stewardgate.suite.governance_model import CheckSwitch, GovernanceSpec, PersonalDataScan, Recertification
-
-from stewardgate.planning.check import PlannedCheck
 
 if TYPE_CHECKING:
     from stewardgate.settings import GovernanceSettings

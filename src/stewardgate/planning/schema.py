@@ -34,8 +34,8 @@ def plan_schema(loaded: LoadedSuite) -> list[PlannedCheck]:
                 severity=Severity(policy.extra_columns), engine="pandera",
                 reason="schema policy: pandera strict mode reports undeclared columns",
                 suite_line=loaded.line_of("schema", "extra_columns") or loaded.line_of("columns"),
-            )  # fmt: skip
-        )
+            )
+        )  # fmt: skip
     if policy.empty != "allow":  # judged on the pass's row count (stewardgate.engines.rows)
         written = loaded.line_of("schema", "empty")
         planned.append(
@@ -44,8 +44,8 @@ def plan_schema(loaded: LoadedSuite) -> list[PlannedCheck]:
                 value=None, severity=Severity(policy.empty), engine="rows",
                 reason="schema policy: the run's row count must not be 0" + ("" if written else " (reports only then)"),
                 suite_line=written or loaded.line_of("dataset"), when=None if written else "empty",
-            )  # fmt: skip
-        )
+            )
+        )  # fmt: skip
     if policy.order == "strict":
         planned.append(
             PlannedCheck(
@@ -53,8 +53,8 @@ def plan_schema(loaded: LoadedSuite) -> list[PlannedCheck]:
                 column=None, value=list(suite.columns), severity=Severity.ERROR,
                 engine="pandera", reason="schema policy: pandera ordered mode",
                 suite_line=loaded.line_of("schema", "order"),
-            )  # fmt: skip
-        )
+            )
+        )  # fmt: skip
     return planned
 
 

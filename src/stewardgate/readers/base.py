@@ -15,8 +15,8 @@ shape) does three things, and the runner nothing reader-specific:
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from contextlib import AbstractContextManager
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:

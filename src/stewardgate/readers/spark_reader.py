@@ -9,8 +9,8 @@ backend, at schema depth).
 
 from __future__ import annotations
 
-from dataclasses import replace
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -41,7 +41,9 @@ class SparkReader:
         from stewardgate.engines.spark.session import spark_session
 
         spark = spark_session(options.spark)
-        return open_spark_dataset(spark, loaded.suite.dataset, base=loaded.folder, as_of=as_of, roots=options.dataset_roots)
+        return open_spark_dataset(
+            spark, loaded.suite.dataset, base=loaded.folder, as_of=as_of, roots=options.dataset_roots
+        )
 
     def prepared(self, opened: Any, *, profiled: bool) -> AbstractContextManager[Any]:
         """Spark plans and caches its own reads: the dataset as opened."""

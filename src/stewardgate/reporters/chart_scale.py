@@ -17,7 +17,6 @@ from typing import Any
 from stewardgate.reporters.markdown import format_value
 from stewardgate.wording import percent
 
-
 _BOUND = re.compile(r"^(<=|>=|<|>|==) ?([-+]?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)$")
 
 

@@ -50,7 +50,9 @@ def render_dataset(d: DatasetRun, *, color: bool = False, verbosity: int = 0) ->
     """One dataset's block: header, check lines, summary line."""
     rows = f", {d.row_count:,} rows" if d.row_count is not None else ""
     source = terminal(d.data.path) if d.data else "?"
-    checked = f"{terminal(d.suite_path)} -> {source}" if d.suite_path else source  # diff without a suite names only the data
+    checked = (
+        f"{terminal(d.suite_path)} -> {source}" if d.suite_path else source
+    )  # diff without a suite names only the data
     lines = [_paint(terminal(d.dataset), "1", color) + f"  {checked}{rows}"]
     if d.error:
         lines.append(f"  {_paint('ERROR', _COLORS[Status.ERRORED], color)}  {terminal(d.error)}")
@@ -73,7 +75,9 @@ def _check_line(r: CheckResult, width: int, color: bool) -> str:
 def _detail_lines(r: CheckResult, verbosity: int) -> list[str]:
     out = []
     if verbosity > 0:
-        out.append(f"         expected: {terminal(r.expected)}   observed: {terminal(number(r.observed))}   severity: {r.severity.value}")
+        out.append(
+            f"         expected: {terminal(r.expected)}   observed: {terminal(number(r.observed))}   severity: {r.severity.value}"
+        )
     if r.samples:
         out.append(f"         samples: {', '.join(terminal(s) for s in r.samples)}")
     return out
@@ -85,7 +89,9 @@ def _summary_line(d: DatasetRun, color: bool) -> str:
     return f"  {terminal(d.dataset)}: {counts or 'no checks'} -> gate {verdict} ({terminal(d.gate.reason)})"
 
 
-def render_gate_line(run: RunResult, *, color: bool = False, exit_code: int | None = None, recorded: bool = True) -> str:
+def render_gate_line(
+    run: RunResult, *, color: bool = False, exit_code: int | None = None, recorded: bool = True
+) -> str:
     """The closing line: overall verdict, blocked datasets, and the exit code the process uses.
 
     ``recorded=False``: the history store refused the run; the line says what was judged but
@@ -157,5 +163,7 @@ def render_next_steps(
         lines.append(f"next: {command}  # expected, observed and samples of every check")
     html = [p for p in reports if p.suffix.lower() in (".html", ".htm")]
     if html:
-        lines.append(f"next: open {terminal(shlex.quote(str(html[0])))}  # the HTML report: evidence, charts, stewardship")
+        lines.append(
+            f"next: open {terminal(shlex.quote(str(html[0])))}  # the HTML report: evidence, charts, stewardship"
+        )
     return "".join(line + "\n" for line in lines)

@@ -60,9 +60,7 @@ def annotation_title(dataset: DatasetRun, result: CheckResult | None) -> str:
     return f"{dataset.dataset}.{result.check_id}"
 
 
-def workflow_command(
-    command: str, message: str, *, file: str, line: int | None, title: str
-) -> str:
+def workflow_command(command: str, message: str, *, file: str, line: int | None, title: str) -> str:
     """One ``::command key=value,…::message`` line, escaped."""
     props = [f"file={escape_property(file)}"]
     if line is not None:
@@ -75,13 +73,16 @@ def _annotations(run: RunResult, suite_root: Path | None) -> Iterator[str]:
     for d in run.datasets:
         if d.error is not None:
             file = annotation_file(d, suite_root)
-            yield workflow_command("error", d.error, file=file, line=None,
-                                   title=annotation_title(d, None))
+            yield workflow_command("error", d.error, file=file, line=None, title=annotation_title(d, None))
     for d, r in non_passing(run):
         if r.status in COMMAND:
-            yield workflow_command(COMMAND[r.status], r.message,
-                                   file=annotation_file(d, suite_root), line=r.suite_line,
-                                   title=annotation_title(d, r))
+            yield workflow_command(
+                COMMAND[r.status],
+                r.message,
+                file=annotation_file(d, suite_root),
+                line=r.suite_line,
+                title=annotation_title(d, r),
+            )
 
 
 def render_annotations(run: RunResult, *, suite_root: Path | None = None) -> str:

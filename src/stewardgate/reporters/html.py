@@ -217,16 +217,24 @@ def trend_chart(details: dict[str, Any], *, as_of: str | None = None, check_id: 
     left = _X_LEFT if len(series) > 1 else 50.0
     used = _baseline_days(series, details, as_of)
     points = tuple(
-        Point(round(left + i * step, 2), _scale(v, lo, hi), str(p.get("as_of", "")), v,
-              bool(p.get("anomalous")), bool(p.get("current")),
-              used is None or bool(p.get("current") or p.get("anomalous")) or str(p.get("as_of")) in used)
+        Point(
+            round(left + i * step, 2),
+            _scale(v, lo, hi),
+            str(p.get("as_of", "")),
+            v,
+            bool(p.get("anomalous")),
+            bool(p.get("current")),
+            used is None or bool(p.get("current") or p.get("anomalous")) or str(p.get("as_of")) in used,
+        )
         for i, (p, v) in enumerate(zip(series, values, strict=True))
     )
     start = details.get("window_start")
     first = next((p.x for p in points if isinstance(start, str) and p.label >= start), None)
     band_left = max(round(first - step / 2, 2), 0.0) if first is not None and first > left else 0.0
     in_band = [p.current or p.label in used for p in points] if used is not None else None
-    segments = band_segments([p.x for p in points], in_band, step) if in_band else [(band_left, round(100 - band_left, 2))]
+    segments = (
+        band_segments([p.x for p in points], in_band, step) if in_band else [(band_left, round(100 - band_left, 2))]
+    )
     return TrendChart(
         points=points,
         band_top=_scale(high, lo, hi) if high is not None else None,
@@ -245,15 +253,11 @@ def trend_chart(details: dict[str, Any], *, as_of: str | None = None, check_id: 
 def drift_bins(details: dict[str, Any]) -> list[Bin]:
     """Bar geometry for a drift's ``bins`` (baseline and current share per bin)."""
     raw = [
-        (str(b.get("label", "")), _number(b.get("baseline_share")) or 0.0,
-         _number(b.get("current_share")) or 0.0)
+        (str(b.get("label", "")), _number(b.get("baseline_share")) or 0.0, _number(b.get("current_share")) or 0.0)
         for b in details.get("bins", [])
     ]
     widest = max((max(b, c) for _, b, c in raw), default=0.0) or 1.0
-    return [
-        Bin(label, b, c, round(b / widest * 100, 2), round(c / widest * 100, 2))
-        for label, b, c in raw
-    ]
+    return [Bin(label, b, c, round(b / widest * 100, 2), round(c / widest * 100, 2)) for label, b, c in raw]
 
 
 def in_words(value: Any) -> str:
@@ -335,7 +339,10 @@ def render(
     return env.get_template("report.html.j2").render(
         run=run,
         title=title or f"stewardgate report {run.as_of.isoformat()}",
-        datasets=[_dataset_view(i, d, run.as_of.isoformat(), (strips or {}).get(d.dataset)) for i, d in enumerate(run.datasets)],
+        datasets=[
+            _dataset_view(i, d, run.as_of.isoformat(), (strips or {}).get(d.dataset))
+            for i, d in enumerate(run.datasets)
+        ],
         style=Markup(env.get_template("report.css").render()),
         script=Markup(script),
         script_hash=_csp_hash(script),

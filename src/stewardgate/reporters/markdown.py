@@ -103,9 +103,7 @@ def _dataset_rows(run: RunResult) -> Iterator[str]:
     for d in run.datasets:
         verdict = DATASET_ERROR if d.error is not None else VERDICT_MARK[d.gate.passed]
         counts = d.counts()
-        yield f"| {code(d.dataset)} | {verdict} | " + " | ".join(
-            str(counts[s]) for s in statuses
-        ) + " |"
+        yield f"| {code(d.dataset)} | {verdict} | " + " | ".join(str(counts[s]) for s in statuses) + " |"
 
 
 def _check_rows(run: RunResult, max_rows: int) -> Iterator[str]:

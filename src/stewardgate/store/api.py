@@ -17,8 +17,8 @@ from stewardgate.errors import StoreError
 from stewardgate.results import DatasetRun, Status
 from stewardgate.store import queries
 from stewardgate.store.audit import AuditEntry, AuditEvent, append_events, read_entries, read_head
-from stewardgate.store.evidence import StoredEvidence, read_evidence
 from stewardgate.store.engine import READ_ONLY, Target, create_engine, target_for, translated
+from stewardgate.store.evidence import StoredEvidence, read_evidence
 from stewardgate.store.migrations import ensure_schema
 from stewardgate.store.prune import DEFAULT_KEEP_POINTS, PrunePlan, apply_prune, plan_prune
 from stewardgate.store.records import CatalogEntry, RunSummary, SchemaSnapshot, SeriesPoint
@@ -26,7 +26,11 @@ from stewardgate.store.writer import Metric, RunWrite, mark_schema_accepted, wri
 
 
 def open_store(
-    url: str | None, *, default_path: Path, schema: str | None = None, create: bool = True,
+    url: str | None,
+    *,
+    default_path: Path,
+    schema: str | None = None,
+    create: bool = True,
     actor: Mapping[str, str] | None = None,
 ) -> Store:
     """Open (creating or upgrading its tables) the history store at ``url``.
@@ -61,7 +65,12 @@ def open_store(
 
 def _require_existing_sqlite(target: Target, *, default: bool) -> None:
     database = target.url.database
-    if target.url.get_backend_name() == "sqlite" and database and database != ":memory:" and not Path(database).exists():
+    if (
+        target.url.get_backend_name() == "sqlite"
+        and database
+        and database != ":memory:"
+        and not Path(database).exists()
+    ):
         hint = " (the default; name the store with --store URL or STEWARDGATE_STORE)" if default else ""
         raise StoreError(f"no history store at {database}{hint}")
 
@@ -175,9 +184,7 @@ class Store:
     ) -> list[RunSummary]:
         """Stored dataset runs, newest first; superseded ones too unless told otherwise."""
         with self._transaction("cannot read from", read_only=True) as conn:
-            return queries.run_summaries(
-                conn, dataset, limit=limit, include_superseded=include_superseded
-            )
+            return queries.run_summaries(conn, dataset, limit=limit, include_superseded=include_superseded)
 
     def dataset_run(self, run_id: str, dataset: str) -> DatasetRun:
         """The whole stored dataset run, read back from its JSON record."""
@@ -192,9 +199,7 @@ class Store:
     ) -> list[CatalogEntry]:
         """Datasets with their stewardship and latest verdict; filters combine with AND."""
         with self._transaction("cannot read from", read_only=True) as conn:
-            return queries.catalog_entries(
-                conn, owner=owner, classification=classification, status=status
-            )
+            return queries.catalog_entries(conn, owner=owner, classification=classification, status=status)
 
     def latest_schema(self, dataset: str, accepted_only: bool = True) -> SchemaSnapshot | None:
         """The dataset's latest (accepted, by default) schema snapshot, or None."""

@@ -70,9 +70,7 @@ def time_text(moment: datetime) -> str:
     return codec.to_db_time(moment).isoformat(timespec="microseconds")
 
 
-def entry_hash(
-    seq: int, kind: str, subject: str, payload: Any, recorded_at: datetime, prev_hash: str
-) -> str:
+def entry_hash(seq: int, kind: str, subject: str, payload: Any, recorded_at: datetime, prev_hash: str) -> str:
     """SHA-256 (hex) of the canonical JSON of an entry's fields and the previous hash."""
     body = {
         "seq": seq,
@@ -101,9 +99,7 @@ def append_audit(
     return store_or_conn.append_audit(kind, subject, payload)
 
 
-def append_events(
-    conn: sa.Connection, events: Iterable[AuditEvent], *, at: datetime | None = None
-) -> list[AuditEntry]:
+def append_events(conn: sa.Connection, events: Iterable[AuditEvent], *, at: datetime | None = None) -> list[AuditEntry]:
     """Append ``events`` in order on ``conn`` (inside its transaction); return the entries."""
     events = list(events)
     if not events:

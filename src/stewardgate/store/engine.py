@@ -85,13 +85,11 @@ def create_engine(target: Target, *, schema: str | None = None) -> Engine:
         return sa.create_engine(target.url, pool_pre_ping=True)
     except exc.NoSuchModuleError as err:
         raise StoreError(
-            f"cannot use the store at {target.where}: unknown database driver "
-            f"{target.url.drivername!r}"
+            f"cannot use the store at {target.where}: unknown database driver {target.url.drivername!r}"
         ) from err
     except ImportError as err:
         raise StoreError(
-            f"cannot use the store at {target.where}: the driver for "
-            f"{target.url.drivername!r} is not installed ({err})"
+            f"cannot use the store at {target.where}: the driver for {target.url.drivername!r} is not installed ({err})"
         ) from err
     except exc.ArgumentError as err:  # e.g. ?port=abc: the dialect refuses the URL's arguments
         raise StoreError(f"cannot use the store at {target.where}: {reason(err, target)}") from err

@@ -8,9 +8,8 @@ that reports and the catalog read, its result rows, and the catalog's latest ver
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import zlib
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa

@@ -120,7 +120,9 @@ def _pack_records(conn: sa.Connection, runs: sa.Table, batch: int = 200) -> None
         if not rows:
             return
         for row in rows:
-            conn.execute(sa.update(runs).where(runs.c.id == row.id).values(record="", record_zlib=pack_record(row.record)))
+            conn.execute(
+                sa.update(runs).where(runs.c.id == row.id).values(record="", record_zlib=pack_record(row.record))
+            )
         last = rows[-1].id
 
 
@@ -161,14 +163,9 @@ def read_version(conn: sa.Connection, where: str) -> int | None:
     """The store's schema version, or None when it has no ``stewardgate_meta`` table yet."""
     if not sa.inspect(conn).has_table(schema.meta.name):
         return None
-    value = conn.execute(
-        sa.select(schema.meta.c.value).where(schema.meta.c.key == _VERSION_KEY)
-    ).scalar_one_or_none()
+    value = conn.execute(sa.select(schema.meta.c.value).where(schema.meta.c.key == _VERSION_KEY)).scalar_one_or_none()
     if value is None or not value.isdigit() or int(value) < 1:
-        raise StoreError(
-            f"the store at {where} has no valid schema_version in stewardgate_meta "
-            f"(found {value!r})"
-        )
+        raise StoreError(f"the store at {where} has no valid schema_version in stewardgate_meta (found {value!r})")
     return int(value)
 
 
@@ -176,8 +173,4 @@ def _write_version(conn: sa.Connection, version: int, *, insert: bool) -> None:
     if insert:
         conn.execute(sa.insert(schema.meta).values(key=_VERSION_KEY, value=str(version)))
     else:
-        conn.execute(
-            sa.update(schema.meta)
-            .where(schema.meta.c.key == _VERSION_KEY)
-            .values(value=str(version))
-        )
+        conn.execute(sa.update(schema.meta).where(schema.meta.c.key == _VERSION_KEY).values(value=str(version)))

@@ -30,8 +30,16 @@ from typing import Any
 import sqlalchemy as sa
 
 from stewardgate.store import codec
-from stewardgate.store.audit import GENESIS, AuditEntry, AuditEvent, append_events, canonical_json, lock_chain, read_entries
-from stewardgate.store.audit import time_text
+from stewardgate.store.audit import (
+    GENESIS,
+    AuditEntry,
+    AuditEvent,
+    append_events,
+    canonical_json,
+    lock_chain,
+    read_entries,
+    time_text,
+)
 from stewardgate.store.schema import audit, catalog, metric_values, results, runs, schema_snapshots
 
 CHECKPOINT = "checkpoint"
@@ -76,7 +84,9 @@ class PrunePlan:
         ]  # fmt: skip
 
 
-def plan_prune(conn: sa.Connection, *, cutoff: date, keep_points: int = DEFAULT_KEEP_POINTS, lock: bool = False) -> PrunePlan:
+def plan_prune(
+    conn: sa.Connection, *, cutoff: date, keep_points: int = DEFAULT_KEEP_POINTS, lock: bool = False
+) -> PrunePlan:
     """What pruning detail before ``cutoff`` would delete (reads only; ``lock``: first take the
     audit chain's lock, so that the entries folded are still the first ones when it applies)."""
     if lock:
@@ -85,7 +95,9 @@ def plan_prune(conn: sa.Connection, *, cutoff: date, keep_points: int = DEFAULT_
         schema_snapshots.c.dataset == runs.c.dataset, schema_snapshots.c.run_id == runs.c.run_id,
         schema_snapshots.c.accepted == sa.true(),
     )  # fmt: skip
-    latest = sa.select(catalog.c.dataset).where(catalog.c.dataset == runs.c.dataset, catalog.c.last_run_id == runs.c.run_id)
+    latest = sa.select(catalog.c.dataset).where(
+        catalog.c.dataset == runs.c.dataset, catalog.c.last_run_id == runs.c.run_id
+    )
     candidates = conn.execute(
         sa.select(runs.c.id, runs.c.run_id, runs.c.dataset, runs.c.as_of)
         .where(runs.c.as_of < cutoff, runs.c.pruned_at.is_(None), ~sa.exists(accepted), ~sa.exists(latest))
@@ -113,7 +125,9 @@ def apply_prune(conn: sa.Connection, plan: PrunePlan, *, at: datetime, actor: di
             schema_snapshots.c.run_id == run_id, schema_snapshots.c.dataset == dataset, schema_snapshots.c.accepted == sa.false()))  # fmt: skip
         conn.execute(sa.update(runs).where(runs.c.id == run_ref).values(record="", record_zlib=None, pruned_at=moment))
     for series_id, boundary in plan.boundaries:
-        conn.execute(sa.delete(metric_values).where(metric_values.c.series_id == series_id, metric_values.c.as_of < boundary))
+        conn.execute(
+            sa.delete(metric_values).where(metric_values.c.series_id == series_id, metric_values.c.as_of < boundary)
+        )
     previous = latest_checkpoint(read_entries(conn, kind=CHECKPOINT))
     through_seq, through_hash = (plan.folded[-1].seq, plan.folded[-1].hash) if plan.folded else _through(previous)
     if plan.folded:
@@ -130,8 +144,12 @@ def apply_prune(conn: sa.Connection, plan: PrunePlan, *, at: datetime, actor: di
 def pruned_summaries(conn: sa.Connection) -> list[list[Any]]:
     """``[run_id, dataset, as_of, gate_passed, status]`` of every pruned run, sorted: what a
     checkpoint's ``pruned_runs_sha256`` digests."""
-    query = sa.select(runs.c.run_id, runs.c.dataset, runs.c.as_of, runs.c.gate_passed, runs.c.status).where(runs.c.pruned_at.is_not(None))
-    return sorted([r.run_id, r.dataset, r.as_of.isoformat(), bool(r.gate_passed), r.status] for r in conn.execute(query))
+    query = sa.select(runs.c.run_id, runs.c.dataset, runs.c.as_of, runs.c.gate_passed, runs.c.status).where(
+        runs.c.pruned_at.is_not(None)
+    )
+    return sorted(
+        [r.run_id, r.dataset, r.as_of.isoformat(), bool(r.gate_passed), r.status] for r in conn.execute(query)
+    )
 
 
 def summaries_sha256(summaries: list[list[Any]]) -> str:
@@ -158,7 +176,10 @@ def _count(conn: sa.Connection, table: sa.Table, run_id: str, dataset: str, *, u
 
 
 def _pruned_keys(conn: sa.Connection) -> set[RunKey]:
-    return {(r.run_id, r.dataset) for r in conn.execute(sa.select(runs.c.run_id, runs.c.dataset).where(runs.c.pruned_at.is_not(None)))}
+    return {
+        (r.run_id, r.dataset)
+        for r in conn.execute(sa.select(runs.c.run_id, runs.c.dataset).where(runs.c.pruned_at.is_not(None)))
+    }
 
 
 def _metric_boundaries(conn: sa.Connection, cutoff: date, keep_points: int) -> tuple[tuple[tuple[int, date], ...], int]:
@@ -194,6 +215,7 @@ def _fold(conn: sa.Connection, pruned: set[RunKey]) -> tuple[tuple[AuditEntry, .
     """The entries from the start of the chain to the last ``run`` entry of a pruned run, and
     those of them carried whole: all but the pruned runs' own entries (a run entry of a run
     that stays, waivers, baselines, stamps, and what earlier checkpoints carried)."""
+
     def of_pruned(kind: str, subject: str, payload: dict[str, Any]) -> bool:
         return kind == "run" and (str(payload.get("run_id")), subject) in pruned
 
@@ -203,7 +225,9 @@ def _fold(conn: sa.Connection, pruned: set[RunKey]) -> tuple[tuple[AuditEntry, .
     carried: list[dict[str, Any]] = []
     for e in folded:
         if e.kind == CHECKPOINT:
-            carried.extend(c for c in e.payload.get("carried", []) if not of_pruned(c["kind"], c["subject"], c["payload"]))
+            carried.extend(
+                c for c in e.payload.get("carried", []) if not of_pruned(c["kind"], c["subject"], c["payload"])
+            )
         elif not of_pruned(e.kind, e.subject, e.payload):
             carried.append(entry_data(e))
     return tuple(folded), tuple(carried)

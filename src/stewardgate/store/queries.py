@@ -19,9 +19,7 @@ from stewardgate.store.records import CatalogEntry, RunSummary, SchemaSnapshot, 
 from stewardgate.store.schema import catalog, metric_values, runs, schema_snapshots
 from stewardgate.store.schema import metric_series as series_table
 
-_RUN_OF_SNAPSHOT = sa.and_(
-    schema_snapshots.c.run_id == runs.c.run_id, schema_snapshots.c.dataset == runs.c.dataset
-)
+_RUN_OF_SNAPSHOT = sa.and_(schema_snapshots.c.run_id == runs.c.run_id, schema_snapshots.c.dataset == runs.c.dataset)
 
 
 def metric_series(
@@ -90,7 +88,9 @@ def _summary(row: sa.Row[Any]) -> RunSummary:
 
 def dataset_run(conn: sa.Connection, run_id: str, dataset: str) -> DatasetRun:
     """The whole stored dataset run (its JSON record read back); StoreError if absent."""
-    query = sa.select(runs.c.record, runs.c.record_zlib, runs.c.pruned_at).where(runs.c.run_id == run_id, runs.c.dataset == dataset)
+    query = sa.select(runs.c.record, runs.c.record_zlib, runs.c.pruned_at).where(
+        runs.c.run_id == run_id, runs.c.dataset == dataset
+    )
     row = conn.execute(query).first()
     if row is None:
         raise StoreError(f"run {run_id!r} of dataset {dataset!r} is not in the history store")
@@ -102,9 +102,7 @@ def dataset_run(conn: sa.Connection, run_id: str, dataset: str) -> DatasetRun:
     try:
         return codec.load_run(codec.from_json(codec.stored_record(row.record, row.record_zlib)))
     except (ValueError, zlib.error) as err:  # JSON, zlib or pydantic validation errors: a record we cannot read
-        raise StoreError(
-            f"the stored record of run {run_id!r} of dataset {dataset!r} cannot be read: {err}"
-        ) from err
+        raise StoreError(f"the stored record of run {run_id!r} of dataset {dataset!r} cannot be read: {err}") from err
 
 
 def catalog_entries(
@@ -151,9 +149,7 @@ def _entry(row: sa.Row[Any]) -> CatalogEntry:
     )
 
 
-def latest_schema(
-    conn: sa.Connection, dataset: str, *, accepted_only: bool
-) -> SchemaSnapshot | None:
+def latest_schema(conn: sa.Connection, dataset: str, *, accepted_only: bool) -> SchemaSnapshot | None:
     """The dataset's latest schema snapshot (by ``as_of``, then by when it was written)."""
     query = (
         sa.select(schema_snapshots)

@@ -128,9 +128,7 @@ def _run_row(write: RunWrite, is_rerun: bool) -> dict[str, Any]:
     }
 
 
-def _result_rows(
-    run_id: str, dataset: str, items: Iterable[dict[str, Any]]
-) -> list[dict[str, Any]]:
+def _result_rows(run_id: str, dataset: str, items: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
         {
             "run_id": run_id,
@@ -173,9 +171,13 @@ def series_ids(conn: sa.Connection, dataset: str, keys: list[tuple[str, str]]) -
 
     Writers of one dataset are serialised (its catalog row is locked), so no other writer
     creates the same series meanwhile."""
+
     def known() -> dict[tuple[str, str], int]:
         query = sa.select(metric_series.c.id, metric_series.c.metric, metric_series.c.column)
-        return {(row.metric, row.column): int(row.id) for row in conn.execute(query.where(metric_series.c.dataset == dataset))}
+        return {
+            (row.metric, row.column): int(row.id)
+            for row in conn.execute(query.where(metric_series.c.dataset == dataset))
+        }
 
     ids = known()
     new = [{"dataset": dataset, "metric": m, "column": c} for m, c in dict.fromkeys(keys) if (m, c) not in ids]
@@ -240,16 +242,12 @@ def _as_text(value: Any) -> str | None:
     return codec.to_json(value)
 
 
-def mark_schema_accepted(
-    conn: sa.Connection, run_id: str, dataset: str, *, by: str, reason: str, at: datetime
-) -> None:
+def mark_schema_accepted(conn: sa.Connection, run_id: str, dataset: str, *, by: str, reason: str, at: datetime) -> None:
     """Record that a steward accepted the schema a run saw; StoreError if there is none."""
     done = conn.execute(
         sa.update(schema_snapshots)
         .where(schema_snapshots.c.run_id == run_id, schema_snapshots.c.dataset == dataset)
-        .values(
-            accepted=True, accepted_by=by, accepted_reason=reason, accepted_at=codec.to_db_time(at)
-        )
+        .values(accepted=True, accepted_by=by, accepted_reason=reason, accepted_at=codec.to_db_time(at))
     )
     if done.rowcount == 0:
         raise StoreError(f"run {run_id!r} of dataset {dataset!r} has no schema snapshot to accept")

@@ -64,10 +64,7 @@ class AnomalyRule(BaseModel):
     columns: tuple[str, ...] | None = Field(
         default=None,
         validate_default=True,
-        description=(
-            "Columns to watch, one check each. Required for column metrics; not allowed for "
-            "row_count."
-        ),
+        description=("Columns to watch, one check each. Required for column metrics; not allowed for row_count."),
     )
     direction: Literal["up", "down", "both"] = Field(
         default="both",
@@ -93,8 +90,7 @@ class AnomalyRule(BaseModel):
     warn_at: float = Field(
         default=3.5,
         gt=0,
-        description="Robust z-score (distance from the median in robust standard deviations) "
-        "at which the rule warns.",
+        description="Robust z-score (distance from the median in robust standard deviations) at which the rule warns.",
     )
     error_at: float = Field(
         default=5.0,
@@ -138,9 +134,7 @@ class AnomalyRule(BaseModel):
 
     @field_validator("columns")
     @classmethod
-    def _columns_fit_metric(
-        cls, columns: tuple[str, ...] | None, info: ValidationInfo
-    ) -> tuple[str, ...] | None:
+    def _columns_fit_metric(cls, columns: tuple[str, ...] | None, info: ValidationInfo) -> tuple[str, ...] | None:
         metric = info.data.get("metric")
         if metric is None:
             return columns

@@ -99,18 +99,14 @@ def _columns(raw: Any) -> Any:
 
 Columns = Annotated[
     dict[str, ColumnDrift],
-    BeforeValidator(
-        _columns, json_schema_input_type=Literal["all"] | list[str] | dict[str, ColumnDrift]
-    ),
+    BeforeValidator(_columns, json_schema_input_type=Literal["all"] | list[str] | dict[str, ColumnDrift]),
 ]
 
 
 class ShareRule(_Model):
     """Dataset level: fail when too large a share of the judged columns drifted."""
 
-    max_fraction: float = Field(
-        default=0.5, ge=0, le=1, description="Largest allowed share of drifted columns (0..1)."
-    )
+    max_fraction: float = Field(default=0.5, ge=0, le=1, description="Largest allowed share of drifted columns (0..1).")
     severity: SeverityName = Field(default="error", description="Status when the share is exceeded.")
 
 
@@ -128,9 +124,7 @@ class DistributionDrift(_Model):
         default_factory=Thresholds,
         description="Off by default (reported only); e.g. {warn: 0.1, error: 0.25}.",
     )
-    share: ShareRule | None = Field(
-        default=None, description="The dataset-level rule on the share of drifted columns."
-    )
+    share: ShareRule | None = Field(default=None, description="The dataset-level rule on the share of drifted columns.")
 
 
 class DriftSpec(_Model):
@@ -138,9 +132,7 @@ class DriftSpec(_Model):
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
 
-    schema_drift: bool = Field(
-        default=True, alias="schema", description="Compare the schema with the baseline's."
-    )
+    schema_drift: bool = Field(default=True, alias="schema", description="Compare the schema with the baseline's.")
     baseline: str = Field(
         default="store",
         min_length=1,

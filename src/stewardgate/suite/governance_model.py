@@ -60,10 +60,15 @@ class CheckSwitch(_Strict):
 class PersonalDataScan(CheckSwitch):
     """The undeclared-personal-data scan of string columns (a deterministic sample)."""
 
-    sample_size: int | None = Field(default=None, ge=1, le=10_000_000, description="Rows sampled (default: settings, 10000).")
+    sample_size: int | None = Field(
+        default=None, ge=1, le=10_000_000, description="Rows sampled (default: settings, 10000)."
+    )
     seed: int | None = Field(default=None, ge=0, description="Seed of the sample (default: settings, 0).")
     threshold: float | None = Field(
-        default=None, ge=0, lt=1, description="Match rate of non-null values above which a detector fires (default 0.5)."
+        default=None,
+        ge=0,
+        lt=1,
+        description="Match rate of non-null values above which a detector fires (default 0.5).",
     )
     ignore_columns: list[str] = Field(default_factory=list, description="String columns not scanned.")
 
@@ -113,7 +118,8 @@ class Waiver(_Strict):
     approved_by: str = Field(description="Who approved it: an e-mail address or a handle.")
     expires: date = Field(description="Last day the waiver applies (YYYY-MM-DD).")
     approved_on: date | None = Field(
-        default=None, description="Day it was approved: where its length starts (settings may cap the length per risk tier)."
+        default=None,
+        description="Day it was approved: where its length starts (settings may cap the length per risk tier).",
     )
     ticket: str | None = Field(default=None, description="Tracking ticket, e.g. DATA-12.")
 

@@ -123,7 +123,11 @@ def declared_names(folder: Path) -> dict[str, Path]:
             data = _parse(str(file), file.read_text(encoding="utf-8")).data
         except (OSError, UnicodeDecodeError, SuiteError):
             continue
-        name = data.get("dataset", {}).get("name") if isinstance(data, dict) and isinstance(data.get("dataset"), dict) else None
+        name = (
+            data.get("dataset", {}).get("name")
+            if isinstance(data, dict) and isinstance(data.get("dataset"), dict)
+            else None
+        )
         if isinstance(name, str):
             names.setdefault(name, file)
     return names

@@ -13,11 +13,18 @@ from datetime import date, datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar, get_args
 
 from pydantic import (
-    BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, field_validator, model_serializer, model_validator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    field_validator,
+    model_serializer,
+    model_validator,
 )  # fmt: skip
 
-from stewardgate.object_urls import path_problem
 from stewardgate.levels import CLASSIFICATIONS, RISK_TIERS, Classification, RiskTier
+from stewardgate.object_urls import path_problem
 from stewardgate.suite.anomaly_rules import AnomalyRule
 from stewardgate.suite.drift_model import DriftSpec
 from stewardgate.suite.governance_model import CONTACT, GovernanceField, Waiver
@@ -77,9 +84,7 @@ def _as_rule(raw: Any) -> Any:
 
 def _rule(inner: Any) -> Any:
     """The annotation for a rule: written ``key: VALUE`` or ``key: {value: VALUE, severity: S}``."""
-    return Annotated[
-        Rule[inner], BeforeValidator(_as_rule, json_schema_input_type=inner | Rule[inner])
-    ]
+    return Annotated[Rule[inner], BeforeValidator(_as_rule, json_schema_input_type=inner | Rule[inner])]
 
 
 def _one_of(kinds: tuple[type, ...], words: str) -> Any:
@@ -130,12 +135,14 @@ class DatasetSpec(StrictModel):
         "Not with connection.",
     )
     connection: str | None = Field(
-        default=None, description="A table in a SQL database: the connection's name in the settings "
+        default=None,
+        description="A table in a SQL database: the connection's name in the settings "
         "([tool.stewardgate.connections.NAME]); needs table (docs/sql.md).",
     )
     table: str | None = Field(default=None, description="With connection: the table, as schema.table or table.")
     filter: str | None = Field(
-        default=None, description="With connection: one boolean SQL expression selecting the rows to check "
+        default=None,
+        description="With connection: one boolean SQL expression selecting the rows to check "
         "({as_of} is the run's date, bound as a parameter); no subqueries, statements or other functions.",
     )
     format: Literal["parquet", "csv", "ndjson", "ipc", "table", "delta"] | None = Field(
@@ -214,20 +221,20 @@ class Stewardship(StrictModel):
 
     owner: str = Field(description="Accountable owner: an e-mail address or a handle.")
     steward: str = Field(description="Day-to-day data steward: an e-mail address or a handle.")
-    classification: Classification | None = Field(
-        default=None, description=" < ".join(CLASSIFICATIONS) + "."
-    )
+    classification: Classification | None = Field(default=None, description=" < ".join(CLASSIFICATIONS) + ".")
     retention: Retention | None = None
     risk_tier: RiskTier | None = Field(default=None, description=" | ".join(RISK_TIERS) + ".")
     description: str | None = None
     recertify_by: date | None = Field(default=None, description="Date by which to re-certify.")
     known_limitations: list[str] = Field(default_factory=list)
     permitted_uses: list[str] | None = Field(
-        default=None, description="What the data may be used for (analytics, reporting, retrieval, fine_tuning, "
+        default=None,
+        description="What the data may be used for (analytics, reporting, retrieval, fine_tuning, "
         "training; settings may define the vocabulary). run --purpose P blocks a dataset not approved for P.",
     )
     personal_data_uses: list[str] | None = Field(
-        default=None, description="The permitted uses that may see the personal-data columns (pii:); default none.",
+        default=None,
+        description="The permitted uses that may see the personal-data columns (pii:); default none.",
     )
 
     @field_validator("owner", "steward")
@@ -333,28 +340,31 @@ class Suite(StrictModel):
         default_factory=list, description="Metrics that must not jump, judged against the run history."
     )
     drift: DriftSpec | None = Field(
-        default=None, description="Schema drift (on by default once a baseline is accepted) and "
-        "distribution drift against a baseline: the store's accepted snapshot or a committed file."
+        default=None,
+        description="Schema drift (on by default once a baseline is accepted) and "
+        "distribution drift against a baseline: the store's accepted snapshot or a committed file.",
     )
     governance: GovernanceField = Field(
-        default=None, description="Governance checks (retention, personal data, completeness, "
-        "recertification, stamp match); present turns them on, each can be turned off."
+        default=None,
+        description="Governance checks (retention, personal data, completeness, "
+        "recertification, stamp match); present turns them on, each can be turned off.",
     )
     lineage: Lineage | None = Field(
-        default=None, description="Upstream datasets (other suites' datasets or external names); a failing "
-        "upstream is named in this dataset's report."
+        default=None,
+        description="Upstream datasets (other suites' datasets or external names); a failing "
+        "upstream is named in this dataset's report.",
     )
     waivers: list[Waiver] = Field(
         default_factory=list, description="Approved, expiring exceptions: a matching failure is waived."
     )
-    tags: list[str] = Field(
-        default_factory=list, description="Labels that select suites: run --select tag:nightly."
-    )
+    tags: list[str] = Field(default_factory=list, description="Labels that select suites: run --select tag:nightly.")
 
     @field_validator("tags")
     @classmethod
     def _tags(cls, v: list[str]) -> list[str]:
         bad = [t for t in v if not _NAME.match(t)]
         if bad:
-            raise ValueError(f"tag {bad[0]!r}: a tag starts with a letter or digit and holds only letters, digits, _ . -")
+            raise ValueError(
+                f"tag {bad[0]!r}: a tag starts with a letter or digit and holds only letters, digits, _ . -"
+            )
         return v

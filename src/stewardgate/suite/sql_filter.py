@@ -28,7 +28,23 @@ def _allowed() -> tuple[type, ...]:
     )  # fmt: skip
 
 
-_BOOLEAN = ("And", "Or", "Not", "EQ", "NEQ", "GT", "GTE", "LT", "LTE", "Is", "In", "Between", "Like", "ILike", "Boolean")
+_BOOLEAN = (
+    "And",
+    "Or",
+    "Not",
+    "EQ",
+    "NEQ",
+    "GT",
+    "GTE",
+    "LT",
+    "LTE",
+    "Is",
+    "In",
+    "Between",
+    "Like",
+    "ILike",
+    "Boolean",
+)
 
 
 def parse_filter(text: str, dialect: str | None = None) -> Any:
@@ -61,7 +77,9 @@ def parse_filter(text: str, dialect: str | None = None) -> Any:
             )
     inner = tree.unnest() if isinstance(tree, exp.Paren) else tree
     if type(inner).__name__ not in _BOOLEAN:
-        raise ValueError(f"the filter must be a boolean condition (a comparison, IN, LIKE, IS NULL...), not {tree.sql()[:60]}")
+        raise ValueError(
+            f"the filter must be a boolean condition (a comparison, IN, LIKE, IS NULL...), not {tree.sql()[:60]}"
+        )
     return tree
 
 

@@ -103,7 +103,7 @@ def _check_tag(event: Any, path: tuple[str | int, ...]) -> None:
     tag = getattr(event, "tag", None)
     if tag is None or tag == "!" or str(tag) in ALLOWED_TAGS:
         return
-    shown = "!!" + str(tag)[len(_CORE):] if str(tag).startswith(_CORE) else str(tag)
+    shown = "!!" + str(tag)[len(_CORE) :] if str(tag).startswith(_CORE) else str(tag)
     raise _refuse(event, path, f"YAML tag '{shown}' is not allowed: suites hold plain data "
                   "(allowed tags: !!str, !!int, !!float, !!bool, !!null, !!seq, !!map)")  # fmt: skip
 

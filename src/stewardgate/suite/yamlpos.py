@@ -74,9 +74,7 @@ def _plain(node: Any, path: Path, out: Located) -> Any:
                 k_line, k_col = v_line, v_col = node.lc.line, node.lc.col
             out.keys[sub] = (k_line + 1, k_col + 1)
             out.values[sub] = (v_line + 1, v_col + 1)
-            result[str(key) if not isinstance(key, (int, float, bool)) else key] = _plain(
-                node[key], sub, out
-            )
+            result[str(key) if not isinstance(key, (int, float, bool)) else key] = _plain(node[key], sub, out)
         return result
     if isinstance(node, CommentedSeq):
         items = []

@@ -37,7 +37,9 @@ def spark_family(type_name: str) -> tuple[Any, ...]:
     }[type_name]  # fmt: skip
 
 
-def run_contract_on_spark(planned: list[PlannedCheck], frame: Any, schema: dict[str, Any], *, row_count: int) -> list[CheckResult]:
+def run_contract_on_spark(
+    planned: list[PlannedCheck], frame: Any, schema: dict[str, Any], *, row_count: int
+) -> list[CheckResult]:
     """One result per planned schema-level check, in plan order."""
     import polars as pl
 

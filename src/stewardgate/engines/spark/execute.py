@@ -23,9 +23,9 @@ from stewardgate.engines import compiled
 from stewardgate.engines.applicability import skip_reasons
 from stewardgate.engines.conditions import condition_for, spark_column, to_spark
 from stewardgate.engines.side import COUNT, SideQuery, repeated_values
+from stewardgate.errors import first_line
 from stewardgate.planning import PlannedCheck
 from stewardgate.results import CheckResult
-from stewardgate.errors import first_line
 
 ENGINE = "spark"
 QUANTILE_ACCURACY = 10_000
@@ -181,7 +181,9 @@ def _samples(frame: Any, failed: list[PlannedCheck], schema: dict[str, Any], lim
             continue
         condition = to_spark(condition_for(p, schema[p.column]), p.column)  # type: ignore[arg-type, index]
         rows = _to_polars(frame.where(condition).select(spark_column(p.column)).limit(limit * 20))  # type: ignore[arg-type]
-        found[p.check_id] = compiled.distinct_values(rows.to_series().cast(pl.String).to_list(), limit)  # polars' spelling
+        found[p.check_id] = compiled.distinct_values(
+            rows.to_series().cast(pl.String).to_list(), limit
+        )  # polars' spelling
     return found
 
 

@@ -25,7 +25,7 @@ def connection_url(name: str, connections: Mapping[str, Any], environ: Mapping[s
         known = ", ".join(sorted(connections)) or "none"
         raise DatasetError(
             f"connection '{name}' is not defined in the settings ([tool.stewardgate.connections.{name}] "
-            f"with url_env = \"...\"; defined: {known})"
+            f'with url_env = "..."; defined: {known})'
         )
     var = connections[name].url_env
     url = (os.environ if environ is None else environ).get(var, "")
@@ -56,7 +56,9 @@ def create_engine(url: str, where: str) -> Any:
     try:
         engine = sa.create_engine(parsed, connect_args=args, poolclass=sa.pool.NullPool)
     except Exception as exc:  # a driver that is not installed
-        raise DatasetError(f"{where}: cannot use the database URL: {scrub(first_line(exc), url_secrets(url))}") from None
+        raise DatasetError(
+            f"{where}: cannot use the database URL: {scrub(first_line(exc), url_secrets(url))}"
+        ) from None
     sa.event.listen(engine, "connect", lambda conn, _record: _on_connect(conn, backend))
     return engine
 

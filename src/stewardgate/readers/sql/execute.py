@@ -74,7 +74,9 @@ def execute_in_sql(
     """
     params = params or Params()
     skips = skip_reasons(planned, ds.schema)
-    data = [p for p in planned if p.section == "columns" and p.engine == ENGINE and p.check not in compiled.SCHEMA_CHECKS]
+    data = [
+        p for p in planned if p.section == "columns" and p.engine == ENGINE and p.check not in compiled.SCHEMA_CHECKS
+    ]
     checks, rules, errored, side = _compile(data, skips, ds, params)
     from concurrent.futures import ThreadPoolExecutor
 
@@ -194,7 +196,9 @@ def profile_aggs(plan: Any, ds: SqlDataset, params: Params) -> list[tuple[str, A
     named: list[tuple[str, Any]] = []
     for i, (name, dtype) in enumerate(plan.schema.items()):
         col, kind = column(name), column_kind(dtype)
-        named.append((metric_key(i, "null_count"), exp.Sub(this=exp.Count(this=exp.Star()), expression=exp.Count(this=col))))
+        named.append(
+            (metric_key(i, "null_count"), exp.Sub(this=exp.Count(this=exp.Star()), expression=exp.Count(this=col)))
+        )
         if kind == "numeric":
             x: Any = exp.cast(col, exp.DataType.build("DOUBLE"))
             if dtype.is_float() and ds.dialect == "postgres":  # the one dialect here that stores NaN
@@ -221,7 +225,12 @@ def profile_aggs(plan: Any, ds: SqlDataset, params: Params) -> list[tuple[str, A
         elif kind == "temporal":
             named += [(metric_key(i, "min"), exp.Min(this=col)), (metric_key(i, "max"), exp.Max(this=col.copy()))]
         if name in plan.estimated:
-            named.append((f"estimate:{name}", exp.Count(this=exp.Distinct(expressions=[exact_text(col.copy(), dtype, ds.dialect)]))))
+            named.append(
+                (
+                    f"estimate:{name}",
+                    exp.Count(this=exp.Distinct(expressions=[exact_text(col.copy(), dtype, ds.dialect)])),
+                )
+            )
     return named
 
 
@@ -286,7 +295,9 @@ def _side_frame(ds: SqlDataset, key: str, plan: Any, row_count: int) -> Any:
     else:
         raise ValueError(f"no SQL form for side query {key!r}")
     rows = ds.run(render(query, ds))
-    return pl.DataFrame([series(name, [r[0] for r in rows], dtype), pl.Series(COUNT, [int(r[1]) for r in rows], dtype=pl.UInt32)])
+    return pl.DataFrame(
+        [series(name, [r[0] for r in rows], dtype), pl.Series(COUNT, [int(r[1]) for r in rows], dtype=pl.UInt32)]
+    )
 
 
 SAMPLE_HEAD = 5
@@ -318,7 +329,9 @@ def _samples(ds: SqlDataset, failed: list[PlannedCheck], limit: int, failing: di
         if p in rare:
             continue
         params = Params()
-        rows = ds.run(render(select(ds, [column(p.column)], where=_failing(p, ds, params)).limit(head), ds), params.values)  # type: ignore[arg-type]
+        rows = ds.run(
+            render(select(ds, [column(p.column)], where=_failing(p, ds, params)).limit(head), ds), params.values
+        )  # type: ignore[arg-type]
         values[p.check_id] = [r[0] for r in rows]
     if rare:
         params = Params()

@@ -45,7 +45,9 @@ def expectation_aggs(mine: list[PlannedCheck], ds: SqlDataset, params: Params) -
         elif p.check == "expect_column_mean_to_be_between":
             named.append((f"{name}:observed", exp.Avg(this=exp.cast(col, exp.DataType.build("DOUBLE")))))
         else:
-            func = {"expect_column_min_to_be_between": exp.Min, "expect_column_max_to_be_between": exp.Max}.get(p.check, exp.Sum)
+            func = {"expect_column_min_to_be_between": exp.Min, "expect_column_max_to_be_between": exp.Max}.get(
+                p.check, exp.Sum
+            )
             named.append((f"{name}:observed", func(this=col)))
     return query, named
 
@@ -77,6 +79,8 @@ def expectation_results(
 
     outcomes = compiled_gx.outcomes(query, row, row_count, mine, ds.schema, {}, hidden)
     by_id = {p.check_id: p for p in mine}
-    results = [finish(by_id[cid], o, row_count, masked=hidden(by_id[cid]), samples=samples) for cid, o in outcomes.items()]
+    results = [
+        finish(by_id[cid], o, row_count, masked=hidden(by_id[cid]), samples=samples) for cid, o in outcomes.items()
+    ]
     results += [build_result(p, Outcome(ok=False, errored=NOT_PUSHED), row_count=row_count) for p in others]
     return results

@@ -70,16 +70,22 @@ def to_sql(c: Condition, name: str, dtype: Any, dialect: str, params: Params) ->
             op = exp.LT if c.kind == "below" else exp.GT
             return op(this=col, expression=params.bind(_value(c.operand, dialect)))
         case "not_in":
-            members = [m for m in pl.Series(c.operand, strict=False).cast(dtype, strict=False).to_list() if m is not None]
+            members = [
+                m for m in pl.Series(c.operand, strict=False).cast(dtype, strict=False).to_list() if m is not None
+            ]
             present = exp.Not(this=exp.Is(this=col, expression=exp.Null()))
             if not members:
                 return present
             text = exact_text(col, dtype, dialect)
-            listed = exp.In(this=text, expressions=[_member(params.bind(_value(m, dialect)), text is not col) for m in members])
+            listed = exp.In(
+                this=text, expressions=[_member(params.bind(_value(m, dialect)), text is not col) for m in members]
+            )
             return exp.And(this=present, expression=exp.Not(this=exp.Paren(this=listed)))
         case "no_match":
             present = exp.Not(this=exp.Is(this=col, expression=exp.Null()))
-            return exp.And(this=present, expression=exp.Not(this=exp.Paren(this=_search(col, str(c.operand), dialect, params))))
+            return exp.And(
+                this=present, expression=exp.Not(this=exp.Paren(this=_search(col, str(c.operand), dialect, params)))
+            )
         case "shorter" | "longer":
             op = exp.LT if c.kind == "shorter" else exp.GT
             return op(this=exp.Length(this=col), expression=exp.Literal.number(int(c.operand)))

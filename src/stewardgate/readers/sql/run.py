@@ -109,7 +109,11 @@ def figure_to_sql(figure: Figure, ds: SqlDataset, params: Params) -> tuple[str, 
     col = column(figure.column)
     if figure.kind == "min":
         return figure.name, exp.Min(this=col)
-    day = exp.cast(col, exp.DataType.build("DATE")) if ds.dialect != "sqlite" else exp.Anonymous(this="DATE", expressions=[col])
+    day = (
+        exp.cast(col, exp.DataType.build("DATE"))
+        if ds.dialect != "sqlite"
+        else exp.Anonymous(this="DATE", expressions=[col])
+    )
     return figure.name, _count_if(exp.LT(this=day, expression=params.bind(_value(figure.cutoff, ds.dialect))))
 
 
@@ -135,7 +139,9 @@ def _source(ds: SqlDataset, row_count: int) -> Any:
     def source(p: PlannedCheck) -> tuple[Any, int]:
         if isinstance(p.value, dict) and "sample_size" in p.value:
             frame = head_frame(ds, p.value["sample_size"])
-            return ScannedDataset(ds.resolved, frame.lazy(), ds.schema, ds.fingerprint, ds.metadata, frame.height), frame.height
+            return ScannedDataset(
+                ds.resolved, frame.lazy(), ds.schema, ds.fingerprint, ds.metadata, frame.height
+            ), frame.height
         return bare, row_count
 
     return source

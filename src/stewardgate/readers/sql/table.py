@@ -62,8 +62,8 @@ def open_table(
     from sqlglot import exp
 
     from stewardgate.readers.sql.connection import connection_url, create_engine, dialect_of, failure
-    from stewardgate.suite.sql_filter import AS_OF, parse_filter
     from stewardgate.readers.sql.types import polars_dtype
+    from stewardgate.suite.sql_filter import AS_OF, parse_filter
 
     where = f"suite {suite}: connection '{spec.connection}', table {spec.table}"
     try:
@@ -109,7 +109,9 @@ def open_table(
     resolved = ResolvedDataset(display=display, files=(), format="table", hive_root=None)
     print_ = "\n".join([spec.connection or "", spec.table or "", spec.filter or "", as_of.isoformat(),
                         *(f"{n}|{t}" for n, t in schema.items())])  # fmt: skip
-    fingerprint = DataFingerprint(path=display, format="table", files=(), sha256=hashlib.sha256(print_.encode()).hexdigest())
+    fingerprint = DataFingerprint(
+        path=display, format="table", files=(), sha256=hashlib.sha256(print_.encode()).hexdigest()
+    )
     metadata = {"table_comment": comment} if comment else {}
     return SqlDataset(resolved, engine, url, dialect, table, condition, {AS_OF: as_of}, schema, fingerprint, metadata)
 

@@ -23,7 +23,15 @@ def polars_dtype(sql_type: Any, backend: str) -> Any:
     if isinstance(sql_type, sa.Integer):
         if backend == "sqlite":
             return pl.Int64  # SQLite integers are 64-bit whatever the declared name
-        bits = 8 if name == "TINYINT" else 16 if isinstance(sql_type, sa.SmallInteger) else 64 if isinstance(sql_type, sa.BigInteger) else 32
+        bits = (
+            8
+            if name == "TINYINT"
+            else 16
+            if isinstance(sql_type, sa.SmallInteger)
+            else 64
+            if isinstance(sql_type, sa.BigInteger)
+            else 32
+        )
         if name == "MEDIUMINT":
             bits = 32
         return getattr(pl, f"{'UInt' if unsigned else 'Int'}{bits}")
