@@ -115,7 +115,7 @@ def compile_expectations(planned: list[PlannedCheck], schema: dict[str, Any]) ->
     for p in planned:
         if p.section != "expectations" or p.engine != ENGINE or p.check in TABLE:
             continue
-        column = p.value.get("column")
+        column = p.args.get("column")
         if column not in schema:
             continue
         name = f"__gx_{len(checks)}"

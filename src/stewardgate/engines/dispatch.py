@@ -85,7 +85,7 @@ def execute(
 
 
 def _column_of(planned: list[PlannedCheck], check_id: str) -> str:
-    return next(str(p.value["column"]) for p in planned if p.check_id == check_id)
+    return next(str(p.args["column"]) for p in planned if p.check_id == check_id)
 
 
 def _expectation_results(

@@ -44,8 +44,8 @@ def outcome_of(p: PlannedCheck, r: Any, *, hidden: bool) -> Outcome:
     if hidden and observed is not None and p.check not in _SAFE_OBSERVED:
         observed = MASK
     details = {k: _plain(res[k]) for k in _DETAIL_KEYS if k in res and not (hidden and k == "details")}
-    if "mostly" in p.value:
-        details["mostly"] = p.value["mostly"]
+    if "mostly" in p.args:
+        details["mostly"] = p.args["mostly"]
     ok = bool(r.success)
     message = _map_message(p, res, ok) if map_kind else _aggregate_message(p, observed, ok, details)
     samples = _distinct(res.get("partial_unexpected_list") or [])  # distinct-value sets report them too
@@ -62,18 +62,18 @@ def _map_message(p: PlannedCheck, res: dict[str, Any], ok: bool) -> str:
     failing = _int(res.get("unexpected_count")) or 0
     total = (_int(res.get("element_count")) or 0) - (_int(res.get("missing_count")) or 0)
     noun = "non-null values" if "missing_count" in res else "values"
-    if "column_A" in p.value:  # a pair: GX counts rows (pairs), and a pair with one side null is one of them
-        noun = f"rows ({p.value['column_A']}, {p.value['column_B']}) compared"
+    if "column_A" in p.args:  # a pair: GX counts rows (pairs), and a pair with one side null is one of them
+        noun = f"rows ({p.args['column_A']}, {p.args['column_B']}) compared"
     share = f" ({share_of(failing, total)})" if total else ""
     text = f"{failing:,} of {total:,} {noun}{share} are unexpected"
-    mostly = p.value.get("mostly")
+    mostly = p.args.get("mostly")
     if mostly is not None:
         text += f", {'within' if ok else 'beyond'} mostly {mostly} (up to {1 - mostly:.2%} allowed)"
     return text if failing or not ok else f"all {total:,} {noun} are as expected"
 
 
 def _aggregate_message(p: PlannedCheck, observed: Any, ok: bool, details: dict[str, Any]) -> str:
-    expected = ", ".join(f"{k}={v}" for k, v in p.value.items() if k not in _ARG_TEXT_SKIP)
+    expected = ", ".join(f"{k}={v}" for k, v in p.args.items() if k not in _ARG_TEXT_SKIP)
     unexpected = details.get("unexpected_count")
     seen = (
         f"{unexpected:,} unexpected distinct values"

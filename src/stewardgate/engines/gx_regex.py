@@ -41,7 +41,7 @@ def overtime(planned: list[PlannedCheck], frame: pd.DataFrame, *, timeout: float
     found = {}
     for p in planned:
         patterns = _patterns(p.value)
-        column = p.value.get("column")
+        column = p.args.get("column")
         if not patterns or not isinstance(column, str) or column not in frame.columns:
             continue
         why = _try(patterns, frame[column], timeout)

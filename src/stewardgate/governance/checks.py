@@ -78,8 +78,8 @@ def _run_one(
     as_of: date, masked: set[str],
 ) -> list[CheckResult]:  # fmt: skip
     if p.check == "retention":
-        if p.value.get("column") is None:
-            return [skipped(p, f"retention {p.value['period']} names no column to measure")]
+        if p.args.get("column") is None:
+            return [skipped(p, f"retention {p.args['period']} names no column to measure")]
         problem = retention.usable(p, scanned.schema)
         if problem is not None:  # a column the suite names outside columns: checked here, located
             where = loaded.where("stewardship", "retention", "column")
@@ -120,7 +120,7 @@ def suite_result(p: PlannedCheck, ok: bool, observed: Any, message: str, *, fail
 
 def judge_classification(p: PlannedCheck, loaded: LoadedSuite, as_of: date, row_count: int) -> CheckResult:
     """The dataset must be classified at least as high as its most sensitive column."""
-    dataset, columns = p.value["dataset"], p.value["columns"]
+    dataset, columns = p.args["dataset"], p.args["columns"]
     if not columns:
         return _result(
             p, Outcome(ok=True, observed=dataset, message="no column carries a classification of its own"), None
@@ -140,7 +140,7 @@ def judge_classification(p: PlannedCheck, loaded: LoadedSuite, as_of: date, row_
 def judge_completeness(p: PlannedCheck, loaded: LoadedSuite, as_of: date, row_count: int) -> CheckResult:
     """Every stewardship field the risk tier requires is filled in."""
     stewardship = loaded.suite.stewardship
-    tier, required = p.value["risk_tier"], p.value["required"]
+    tier, required = p.args["risk_tier"], p.args["required"]
     missing = [f for f in required if getattr(stewardship, f) in _MISSING]
     assumed = "" if stewardship.risk_tier else f" (no risk tier declared; judged as {tier})"
     if not missing:
@@ -152,8 +152,8 @@ def judge_completeness(p: PlannedCheck, loaded: LoadedSuite, as_of: date, row_co
 
 def judge_recertification(p: PlannedCheck, loaded: LoadedSuite, as_of: date, row_count: int) -> CheckResult:
     """``recertify_by`` in the past fails; within ``warn_within_days`` of the as-of date warns."""
-    due = date.fromisoformat(p.value["recertify_by"])
-    days, window = (due - as_of).days, p.value["warn_within_days"]
+    due = date.fromisoformat(p.args["recertify_by"])
+    days, window = (due - as_of).days, p.args["warn_within_days"]
     if days < 0:
         message = f"recertification was due on {due}, {-days} day{'s' if days != -1 else ''} before {as_of}"
         return _result(p, Outcome(ok=False, observed=days, message=message), None)

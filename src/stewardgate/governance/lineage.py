@@ -115,8 +115,8 @@ def judge_upstreams(
     looks up an upstream's latest stored run (None: there is no store to ask, ``no_store`` says why)."""
     out = []
     for p in planned:
-        up = p.value["upstream"]
-        if p.value["external"]:
+        up = p.args["upstream"]
+        if p.args["external"]:
             out.append(_result(p, Status.SKIPPED, f"skipped: external upstream {up} is not judged by stewardgate"))
             continue
         verdict = known.get(up) or (stored(up) if stored is not None else None)
@@ -132,7 +132,7 @@ def judge_upstreams(
 
 
 def _result(p: PlannedCheck, status: Status, message: str, verdict: Verdict | None = None) -> CheckResult:
-    details: dict[str, Any] = {"upstream": p.value["upstream"]}
+    details: dict[str, Any] = {"upstream": p.args["upstream"]}
     if verdict is not None:
         details.update(passed=verdict.passed, source=verdict.source)
     return CheckResult(
@@ -206,7 +206,7 @@ def complete(
     planned = plan_lineage(loaded)
     if not planned:
         return judged
-    missing = [p for p in planned if not p.value["external"] and p.value["upstream"] not in known]
+    missing = [p for p in planned if not p.args["external"] and p.args["upstream"] not in known]
     if missing and open_store is not None:
         from stewardgate.errors import StoreError
 

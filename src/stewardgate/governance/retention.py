@@ -29,14 +29,14 @@ MAX_LISTED = 20
 
 def cutoff_of(p: PlannedCheck, as_of: date) -> date:
     """The first day that is still kept: rows dated before it are expired."""
-    return parse_period(p.value["period"]).before(as_of)
+    return parse_period(p.args["period"]).before(as_of)
 
 
 def usable(p: PlannedCheck, schema: dict[str, Any]) -> str | None:
     """Why the retention column cannot be measured, or None when it can."""
     import polars as pl
 
-    column = p.value.get("column")
+    column = p.args.get("column")
     if column is None:
         return None
     if column not in schema:
@@ -49,16 +49,16 @@ def usable(p: PlannedCheck, schema: dict[str, Any]) -> str | None:
 
 def retention_figures(p: PlannedCheck, schema: dict[str, Any], as_of: date) -> list[Figure]:
     """The two figures the retention check needs from the run's one pass (or none)."""
-    if p.value.get("column") is None or usable(p, schema) is not None:
+    if p.args.get("column") is None or usable(p, schema) is not None:
         return []
-    column = p.value["column"]
+    column = p.args["column"]
     return [Figure(COUNT, "count_before", column, cutoff_of(p, as_of)), Figure(OLDEST, "min", column)]
 
 
 def _expired(p: PlannedCheck, schema: dict[str, Any], as_of: date) -> pl.Expr:
     import polars as pl
 
-    column = p.value["column"]
+    column = p.args["column"]
     day = pl.col(column) if schema[column] == pl.Date else pl.col(column).dt.date()
     return day < pl.lit(cutoff_of(p, as_of))
 
@@ -68,7 +68,7 @@ def judge_retention(
     masked: set[str],
 ) -> Outcome:  # fmt: skip
     """The outcome of the retention check (with a column) from the one-pass aggregates."""
-    column, period = p.value["column"], p.value["period"]
+    column, period = p.args["column"], p.args["period"]
     problem = usable(p, scanned.schema)
     if problem is not None:
         return Outcome(ok=False, errored=problem)

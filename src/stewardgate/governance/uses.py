@@ -114,7 +114,7 @@ def judge_purpose(p: PlannedCheck, loaded: LoadedSuite, as_of: date, row_count: 
     """The run's purpose must be a permitted use the classification allows, personal data included."""
     from stewardgate.governance.checks import suite_result
 
-    purpose = p.value["purpose"]
+    purpose = p.args["purpose"]
     reasons = purpose_reasons(p.value)
     if not reasons:
         return suite_result(p, True, purpose, f"approved for {purpose}")

@@ -70,6 +70,16 @@ class PlannedCheck:
     when: str | None = None
 
     @property
+    def args(self) -> dict[str, Any]:
+        """The value of a check whose parameter is a record (governance, expectations, lineage):
+        ``value`` as the mapping it is. A check without parameters (``None``) has none."""
+        if self.value is None:
+            return {}
+        if not isinstance(self.value, dict):
+            raise TypeError(f"{self.check_id}: its value is a {type(self.value).__name__}, not a record")
+        return self.value
+
+    @property
     def executor(self) -> str:
         """The executor of the check (its ``engine``; one of :data:`EXECUTORS`)."""
         return self.engine

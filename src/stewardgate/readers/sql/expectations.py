@@ -36,8 +36,8 @@ def expectation_aggs(mine: list[PlannedCheck], ds: SqlDataset, params: Params) -
     query = compiled_gx.compile_expectations(mine, ds.schema)
     named: list[tuple[str, Any]] = []
     for name, p in query.checks.items():
-        dtype = ds.schema[p.value["column"]]
-        col = column(p.value["column"])
+        dtype = ds.schema[p.args["column"]]
+        col = column(p.args["column"])
         if dtype.is_float() and ds.dialect == "postgres":  # NaN is missing, as pandas sees it
             col = exp.Nullif(this=col, expression=params.bind(float("nan")))
         if p.check in compiled_gx.NULL_MAPS:
@@ -68,7 +68,7 @@ def expectation_results(
         for key in (f"{name}:observed", f"{name}:missing"):
             if key in extra:
                 value = extra[key]
-                dtype = ds.schema[p.value["column"]]
+                dtype = ds.schema[p.args["column"]]
                 if key.endswith(":observed") and p.check != "expect_column_mean_to_be_between":
                     value = series("v", [value], dtype)[0] if dtype.is_temporal() else value
                     value = int(value) if dtype.is_integer() and value is not None else value
