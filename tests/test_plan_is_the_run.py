@@ -93,3 +93,30 @@ def test_the_layer_contracts_hold(capsys: pytest.CaptureFixture[str]) -> None:
 
     code = lint_imports(config_filename=str(REPO / "pyproject.toml"), no_cache=True, no_logo=True)
     assert code == 0, capsys.readouterr().out
+
+
+def test_waiver_reports_are_planned(copy: Path, tmp_path: Path, plan_is_the_run: Callable[..., None]) -> None:
+    """An expired and an expiring waiver report (``<dataset>.waivers.<i>``); plan lists each
+    waiver's report, and one far from its date is planned without reporting (``when``)."""
+    work = tmp_path / "work"
+    shutil.copytree(copy, work)
+    suite = work / "suites" / "orders.yml"
+    waivers = [
+        ("columns.amount.min", "2026-11-01"),  # expired before AS_OF: warned
+        ("columns.amount.max", "2026-12-01"),  # within the default warn days: info
+        ("columns.email.required", "2027-06-30"),  # far off: no report
+    ]
+    block = "".join(
+        f'  - {{check: "{c}", reason: "CRM migration", approved_by: jane@example.com, expires: {e}}}\n'
+        for c, e in waivers
+    )
+    suite.write_text(suite.read_text(encoding="utf-8") + "waivers:\n" + block, encoding="utf-8")
+    loaded = load_suite(suite)
+    planned = plan_suite(loaded, GovernanceSettings(), reader_for(loaded, "polars"))
+    assert [p.check_id for p in planned if p.section == "waivers"] == [f"orders.waivers.{i}" for i in range(3)]
+    assert {p.when for p in planned if p.section == "waivers"} == {"expiry"}
+    run = run_suite(loaded, RunOptions(as_of=AS_OF))
+    assert run.error is None
+    reported = {r.check_id: r.check for r in run.results if r.check_id.startswith("orders.waivers.")}
+    assert reported == {"orders.waivers.0": "expired_waiver", "orders.waivers.1": "expiring_waiver"}
+    plan_is_the_run(planned, run.results)

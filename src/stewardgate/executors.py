@@ -99,7 +99,9 @@ def judge_drift(checks: list[PlannedCheck], ctx: Judging) -> Executed:
 def judge_stewardship(checks: list[PlannedCheck], ctx: Judging) -> Executed:
     """The governance checks on the figures and the data the reader gave them."""
     from stewardgate.governance.checks import judge_governance
+    from stewardgate.planning.waivers import EXPIRY
 
+    checks = [p for p in checks if p.when != EXPIRY]  # a waiver's expiry is judged with the waivers, last
     measured = ctx.measured
     source = measured.source or (lambda p: (ctx.opened, measured.profile["row_count"]))
     return Executed(

@@ -55,7 +55,8 @@ class PlannedCheck:
 
     ``when``: a condition the run finds out itself (None: always reports). Implicit schema drift
     (``when="baseline"``) reports only once the dataset has an accepted baseline; an unwritten
-    ``schema.empty`` (``when="empty"``) only when the dataset has no rows.
+    ``schema.empty`` (``when="empty"``) only when the dataset has no rows; a waiver's report
+    (``when="expiry"``) only when it expires soon or has expired.
     """
 
     check_id: str
