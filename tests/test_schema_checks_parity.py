@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from stewardgate.engines import contract
-from test_cases import check_case, load_cases
+from tests.test_cases import check_case, load_cases
 
 SCHEMA_LEVEL = [c for c in load_cases() if str(c.id).split(":")[0] in ("required", "type", "extra_columns")]
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from store_testkit import StoreSpec, make_run, save
+from tests.store.store_testkit import StoreSpec, make_run, save
 
 from stewardgate.store import writer
 

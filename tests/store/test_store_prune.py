@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
-from store_testkit import StoreSpec, make_run
+from tests.store.store_testkit import StoreSpec, make_run
 
 from stewardgate.errors import StoreError
 from stewardgate.governance.audit import run_events, verify_chain
