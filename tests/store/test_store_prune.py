@@ -6,13 +6,13 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
-from tests.store.store_testkit import StoreSpec, make_run
 
 from stewardgate.errors import StoreError
 from stewardgate.governance.audit import run_events, verify_chain
 from stewardgate.governance.evidence import check_anchor, verify_records
 from stewardgate.results import Status
 from stewardgate.store import Store
+from tests.store.store_testkit import StoreSpec, make_run
 
 DAY0 = date(2025, 3, 1)
 DAYS = 10
