@@ -83,7 +83,7 @@ def test_the_compiled_expectations_table_is_what_the_polars_engine_compiles() ->
 def test_every_reader_is_registered_under_its_own_name() -> None:
     from stewardgate.readers import READERS
 
-    assert sorted(READERS) == ["polars", "spark"]
+    assert sorted(READERS) == ["polars", "spark", "sql"]
     assert all(reader.name == name for name, reader in READERS.items())
 
 

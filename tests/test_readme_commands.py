@@ -52,6 +52,7 @@ EXPECTED: dict[str, int] = {
     "stewardgate inspect sample_data/orders.parquet": 0,
     "stewardgate catalog --classification restricted --format csv": 0,
     "stewardgate audit verify": 0,
+    "stewardgate store prune --keep 400d": 0,  # a dry run: it says what it would delete
     "stewardgate trust-sheet orders --html trust.html": 0,
     "stewardgate run suites/ --engine spark --spark-master 'local[*]'": 0,
     "stewardgate init sample_data/orders.parquet -o suites/new_orders.yml": 0,

@@ -29,7 +29,8 @@ def _stored(folder: Path) -> dict[str, tuple[Any, ...]]:
     with sqlite3.connect(folder / ".stewardgate" / "history.db") as db:
         rows = db.execute(
             "select r.dataset, r.status, r.data_sha256, (select count(*) from sg_results x where x.dataset = r.dataset), "
-            "(select count(*) from sg_metrics m where m.dataset = r.dataset) from sg_runs r"
+            "(select count(*) from sg_metric_values v join sg_metric_series m on m.id = v.series_id where m.dataset = r.dataset) "
+            "from sg_runs r"
         ).fetchall()
     return {row[0]: row[1:] for row in rows}
 

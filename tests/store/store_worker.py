@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from store_testkit import StoreSpec, make_run, save
 
 from stewardgate.store import writer
-from tests.store.store_testkit import StoreSpec, make_run, save
 
 DAY0 = date(2025, 3, 1)
 

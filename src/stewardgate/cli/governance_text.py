@@ -113,7 +113,7 @@ def catalog_csv(rows: list[dict[str, Any]]) -> str:
     writer.writerow([*CATALOG_COLUMNS, "last_run_id", *LINEAGE_COLUMNS])
     for r in rows:
         values = [";".join(r[k]) if k == "missing" else r[k] for k in CATALOG_COLUMNS]
-        lists = [";".join(r[k] or []) for k in LINEAGE_COLUMNS]
+        lists = [";".join(r.get(k) or []) for k in LINEAGE_COLUMNS]
         writer.writerow([csv_cell("" if v is None else v) for v in [*values, r["last_run_id"], *lists]])
     return out.getvalue()
 

@@ -9,10 +9,9 @@ from typing import Any
 
 import click
 
-from stewardgate.cli.errors import handle_errors
-from stewardgate.cli.options import print_format
+from stewardgate.cli.errors import exits
+from stewardgate.cli.options import named_store, print_format, store_option
 from stewardgate.errors import EXIT_PASSED, UsageError
-from stewardgate.locations import DEFAULT_STORE_PATH
 
 DAY = click.DateTime(["%Y-%m-%d"])
 
@@ -49,11 +48,10 @@ def store_group() -> None:
     help="Only say what would be deleted (the default), or delete it.",
 )
 @print_format("text")
-@click.option(
-    "--store", default=None, help="History store URL; default: SQLite .stewardgate/history.db in the working folder."
-)
+@store_option
+@exits
 def prune_cmd(keep: str | None, keep_points: int | None, as_of: datetime | None, dry_run: bool, as_json: bool,
-              store: str | None) -> None:  # fmt: skip
+              store: str | None) -> int:  # fmt: skip
     """Delete the detail of runs judged more than --keep ago; keep what judging needs.
 
     Old runs lose their record, check results and unaccepted schema snapshots; their summary
@@ -63,31 +61,25 @@ def prune_cmd(keep: str | None, keep_points: int | None, as_of: datetime | None,
     passes and shows the checkpoint. A dry run unless --apply.
     """
 
-    def action() -> int:
-        from stewardgate.settings import load_settings
-        from stewardgate.store import open_store
-        from stewardgate.store.prune import DEFAULT_KEEP_POINTS
-        from stewardgate.suite.periods import parse_period
+    from stewardgate.settings import load_settings
+    from stewardgate.store.prune import DEFAULT_KEEP_POINTS
+    from stewardgate.suite.periods import parse_period
 
-        settings = load_settings(cwd=Path.cwd(), flags={"store": store, "as_of": as_of.date() if as_of else None})
-        text = keep if keep is not None else settings.store_keep
-        if text is None:
-            raise UsageError(
-                "store prune: give --keep PERIOD (e.g. --keep 400d) or set store_keep in [tool.stewardgate]"
-            )
-        try:
-            period = parse_period(text)
-        except ValueError as exc:
-            where = "--keep" if keep is not None else "store_keep"
-            raise UsageError(f"{where}: {exc}") from None
-        day = settings.as_of or date.today()
-        cutoff = period.before(day)
-        with open_store(settings.store, default_path=DEFAULT_STORE_PATH, create=False) as db:
-            plan, checkpoint = db.prune(cutoff, keep_points=keep_points or DEFAULT_KEEP_POINTS, apply=not dry_run)
-        click.echo(_json(plan, checkpoint, dry_run) if as_json else "\n".join(_lines(plan, checkpoint, dry_run, text)))
-        return EXIT_PASSED
-
-    click.get_current_context().exit(handle_errors(action))
+    settings = load_settings(cwd=Path.cwd(), flags={"store": store, "as_of": as_of.date() if as_of else None})
+    text = keep if keep is not None else settings.store_keep
+    if text is None:
+        raise UsageError("store prune: give --keep PERIOD (e.g. --keep 400d) or set store_keep in [tool.stewardgate]")
+    try:
+        period = parse_period(text)
+    except ValueError as exc:
+        where = "--keep" if keep is not None else "store_keep"
+        raise UsageError(f"{where}: {exc}") from None
+    day = settings.as_of or date.today()
+    cutoff = period.before(day)
+    with named_store(settings.store) as db:
+        plan, checkpoint = db.prune(cutoff, keep_points=keep_points or DEFAULT_KEEP_POINTS, apply=not dry_run)
+    click.echo(_json(plan, checkpoint, dry_run) if as_json else "\n".join(_lines(plan, checkpoint, dry_run, text)))
+    return EXIT_PASSED
 
 
 def _lines(plan: Any, checkpoint: Any, dry_run: bool, keep: str) -> list[str]:

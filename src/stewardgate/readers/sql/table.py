@@ -10,6 +10,7 @@ identity would need a pass over the data (docs/sql.md).
 from __future__ import annotations
 
 import hashlib
+import warnings
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -79,7 +80,11 @@ def open_table(
             raise DatasetError(f"{where}: the schema '{schema_name}' does not exist")
         if not inspector.has_table(name, schema=schema_name or None):
             raise DatasetError(f"{where}: the table does not exist (or this connection may not see it)")
-        columns = inspector.get_columns(name, schema=schema_name or None)
+        with (
+            warnings.catch_warnings()
+        ):  # a type SQLAlchemy does not know comes back as NullType: refused below, by name
+            warnings.filterwarnings("ignore", message="Did not recognize type", category=sa.exc.SAWarning)
+            columns = inspector.get_columns(name, schema=schema_name or None)
         comment = _comment(inspector, name, schema_name or None)
     except DatasetError:
         engine.dispose()
