@@ -34,7 +34,7 @@ class _Ordered(str, enum.Enum):
     def _cmp(self, other: object) -> int:
         if type(other) is not type(self):
             raise TypeError(f"cannot compare {type(self).__name__} with {type(other).__name__}")
-        return self.rank - other.rank  # type: ignore[attr-defined, no-any-return]
+        return self.rank - other.rank
 
     def __lt__(self, other: object) -> bool:
         return self._cmp(other) < 0
@@ -255,13 +255,15 @@ def _adapter(cls: type) -> Any:
 
 def to_json_data(record: RunResult | DatasetRun) -> dict[str, Any]:
     """A run or dataset run as JSON-ready data (the shapes of the versioned run record)."""
-    data: dict[str, Any] = _adapter(type(record)).dump_python(record, mode="json")
+    kind: type = type(record)  # a plain type: mypy takes a class with its own __hash__ for unhashable
+    data: dict[str, Any] = _adapter(kind).dump_python(record, mode="json")
     return data
 
 
 def from_json_data(cls: type[R], data: dict[str, Any]) -> R:
     """A run or dataset run read back from :func:`to_json_data`'s data."""
-    record: R = _adapter(cls).validate_python(data)
+    kind: type = cls  # as a plain type (see to_json_data)
+    record: R = _adapter(kind).validate_python(data)
     return record
 
 

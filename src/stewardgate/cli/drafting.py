@@ -9,12 +9,16 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from stewardgate.cli.errors import exits
 from stewardgate.cli.options import named_store, store_option
 from stewardgate.errors import EXIT_PASSED, UsageError
+
+if TYPE_CHECKING:
+    from stewardgate.suite.models import DataFormat
 
 
 def _refuse_overwrite(target: Path, force: bool, what: str) -> None:
@@ -47,7 +51,7 @@ def _refuse_overwrite(target: Path, force: bool, what: str) -> None:
     help="DATASET is a table (schema.table) of this connection of the settings, profiled in its database.",
 )
 @exits
-def init_cmd(dataset: str, output: Path | None, fmt: str | None, sample_rows: int | None, name: str | None,
+def init_cmd(dataset: str, output: Path | None, fmt: DataFormat | None, sample_rows: int | None, name: str | None,
              force: bool, connection: str | None) -> int:  # fmt: skip
     """Draft a commented suite for DATASET (a file, glob or folder; with --connection, a table)
     from one pass over it.

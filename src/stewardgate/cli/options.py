@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 STORE_HELP = "History store URL (SQLAlchemy); default: SQLite .stewardgate/history.db in the working folder."
 store_option = click.option("--store", default=None, help=STORE_HELP)
@@ -37,7 +40,7 @@ def use_color() -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
-def print_format(default: str, other: str = "json") -> Any:
+def print_format(default: str, other: str = "json") -> Callable[[F], F]:
     """``--format DEFAULT|OTHER``: what is printed on stdout; the parameter is ``as_<other>`` (a bool)."""
     return click.option(
         "--format",

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from stewardgate.datasets.resolve import ResolvedDataset, resolve
 from stewardgate.datasets.s3 import read_head
@@ -134,7 +134,7 @@ def read_once(scanned: ScannedDataset, *, profiled: bool = True) -> Iterator[Sca
     import polars as pl
 
     if not text or size <= IN_MEMORY_BYTES:  # a table that fits (see _fits), or text up to the limit
-        engine = "streaming" if text else "in-memory"  # measured fastest for each
+        engine: Literal["streaming", "in-memory"] = "streaming" if text else "in-memory"  # measured fastest for each
         frame = _parse(scanned, lambda: scanned.frame.collect(engine=engine)).lazy()
         yield dataclasses.replace(scanned, frame=frame, known_rows=_rows(frame))
         return

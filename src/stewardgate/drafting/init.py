@@ -179,6 +179,7 @@ def _dataset(source: Source) -> Any:
     if spec.is_table:
         return _commented({"name": spec.name, "connection": spec.connection, "table": spec.table},
                           {"connection": "a connection of the settings (docs/sql.md)"})  # fmt: skip
+    assert spec.path is not None  # a dataset that is not a table is a path (DatasetSpec's validator)
     data: dict[str, Any] = {"name": spec.name, "path": spec.path}
     comments = {"path": "absolute" if os.path.isabs(spec.path) else "relative to this file"}
     if spec.format is not None:

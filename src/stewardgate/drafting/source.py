@@ -28,6 +28,7 @@ from stewardgate.suite.models import CsvOptions, DatasetSpec
 
 if TYPE_CHECKING:
     from stewardgate.s3_settings import S3Settings
+    from stewardgate.suite.models import DataFormat
 
 _DELIMITERS = (",", ";", "\t", "|")
 _CATEGORIES = 50  # value lists are kept for columns with at most this many distinct values
@@ -47,7 +48,7 @@ class Source:
 
 
 def read_source(
-    dataset: str, *, suite_folder: Path, fmt: str | None, sample_rows: int, as_of: datetime,
+    dataset: str, *, suite_folder: Path, fmt: DataFormat | None, sample_rows: int, as_of: datetime,
     protect: Path | None = None, name: str | None = None, s3: S3Settings | None = None,
 ) -> Source:  # fmt: skip
     """Open ``dataset`` (a file, glob or folder, relative to the working folder) and profile it.

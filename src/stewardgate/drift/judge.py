@@ -16,7 +16,7 @@ from stewardgate.planning import PlannedCheck
 from stewardgate.planning.drift import DISTRIBUTION, ENGINE, SCHEMA, SHARE
 from stewardgate.profile_record import ColumnProfile
 from stewardgate.results import CheckResult, Severity, Status, status_for
-from stewardgate.suite.drift_model import SCHEMA_RULES, ColumnDrift, DriftSpec, Thresholds
+from stewardgate.suite.drift_model import SCHEMA_RULES, ColumnDrift, DriftSpec, ShareRule, Thresholds
 
 MASK = "***"
 _LEVEL_SEVERITY = {"warn": Severity.WARN, "error": Severity.ERROR}
@@ -94,7 +94,7 @@ def _reported_by_the_contract(c: SchemaChange, ctx: Context) -> str | None:
 
 def rule_severity(rule: str, ctx: Context) -> Severity:
     """The suite's override, else the rule's default as the schema policy sharpens it."""
-    overrides: dict[str, str] = dict(ctx.spec.severity)
+    overrides: dict[str, str] = {name: level for name, level in ctx.spec.severity.items()}  # keys: rule names
     override = overrides.get(rule)
     if override is not None:
         return Severity(override)
@@ -122,7 +122,7 @@ def _change_result(p: PlannedCheck, ctx: Context, c: SchemaChange, baseline: Bas
 # --- distribution ----------------------------------------------------------------------------
 
 
-def _other_columns(base: Side, current: Side, explicit: set[str | None]) -> list[str]:
+def _other_columns(base: Side, current: Side, explicit: set[str]) -> list[str]:
     """Columns of both profiles, not named on their own, that have a distribution to compare."""
     out = []
     for name in current.dtypes:
@@ -144,7 +144,7 @@ def _method(before: ColumnProfile, now: ColumnProfile, wanted: str = "auto") -> 
 
 def _finite(column: ColumnProfile) -> bool:
     q = column.get("quantiles")
-    return bool(q) and all(v is not None for v in q)
+    return q is not None and bool(q) and all(v is not None for v in q)
 
 
 def _settings(ctx: Context, column: str, planned: Any) -> dict[str, Any]:
@@ -270,6 +270,7 @@ def _share_result(p: PlannedCheck, column_results: list[CheckResult]) -> CheckRe
         return _result(p, Status.SKIPPED, p.severity, "skipped: no column's distribution could be judged")
     drifted = [r.column or "" for r in judged if r.details.get("level") in ("warn", "error")]
     share = len(drifted) / len(judged)
+    assert isinstance(p.value, ShareRule)  # planning.drift plans the share check with the suite's rule
     limit = p.value.max_fraction
     ok = share <= limit
     names = f": {', '.join(drifted)}" if drifted else ""

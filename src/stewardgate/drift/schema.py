@@ -173,8 +173,12 @@ def value_distance(before: ColumnProfile | None, now: ColumnProfile | None, rows
         moved = measures.wasserstein(before, now)
         return None if moved is None else max(moved, nulls)
     if before.get("length_mean") is not None and now.get("length_mean") is not None:
-        distinct = (before.get("distinct_count"), now.get("distinct_count"))  # None: not counted
-        spread = abs(distinct[0] / rows[0] - distinct[1] / rows[1]) if None not in distinct else 0.0
+        counted = (before.get("distinct_count"), now.get("distinct_count"))  # None: not counted
+        spread = (
+            abs(counted[0] / rows[0] - counted[1] / rows[1])
+            if counted[0] is not None and counted[1] is not None
+            else 0.0
+        )
         return max(_relative(before["length_mean"], now["length_mean"]), spread, nulls)
     if before.get("freshness_seconds") is not None and now.get("freshness_seconds") is not None:
         return max(_range_distance(before, now), nulls)
@@ -183,7 +187,7 @@ def value_distance(before: ColumnProfile | None, now: ColumnProfile | None, rows
 
 def _has_quantiles(column: ColumnProfile) -> bool:
     quantiles = column.get("quantiles")
-    return bool(quantiles) and all(q is not None for q in quantiles)
+    return quantiles is not None and bool(quantiles) and all(q is not None for q in quantiles)
 
 
 def _relative(a: float, b: float) -> float:

@@ -42,7 +42,8 @@ def judge_anomalies(
     for p in planned:
         if p.engine != ENGINE:
             continue
-        rule: AnomalyRule = p.value
+        rule = p.value
+        assert isinstance(rule, AnomalyRule)  # planning.anomalies plans each rule as its check's value
         key = (rule.metric, p.column)
         if key not in metrics:
             results.append(_errored(p, f"metric {_label(rule, p.column)} was not measured on this data"))

@@ -30,6 +30,7 @@ def skip_reasons(planned: list[PlannedCheck], schema: Mapping[str, Any]) -> dict
             reasons[p.check_id] = "column is missing" if p.column in required else "column is absent (required: false)"
         elif RULES[p.check].kind == "row" and p.column in declared_type:
             expected = declared_type[p.column]
+            assert isinstance(expected, str)  # a type check's value is the declared type name
             if not dtypes.matches(expected, actual):
                 reasons[p.check_id] = f"column type is {dtypes.display(actual)}, not {expected}"
     return reasons

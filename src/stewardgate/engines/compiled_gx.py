@@ -146,7 +146,7 @@ def _exprs(p: PlannedCheck, name: str, raw: Any, dtype: Any) -> tuple[list[Any],
         return [AGGREGATES[p.check](col).alias(f"{name}:observed")], None
     if p.check not in MAP_MASKS:  # null maps, and unique (its unexpected rows come from a side query)
         return [missing.sum().alias(f"{name}:missing")], None
-    bad = (~missing) & MAP_MASKS[p.check](col, dtype, p.value).fill_null(False)
+    bad = (~missing) & MAP_MASKS[p.check](col, dtype, p.args).fill_null(False)
     return [missing.sum().alias(f"{name}:missing"), bad.sum().alias(f"{name}:unexpected")], bad
 
 
@@ -191,7 +191,7 @@ def outcomes(
 def _gx_shaped(
     p: PlannedCheck, name: str | None, row: dict[str, Any], rows: int, schema: dict[str, Any], samples: list[str]
 ) -> Any:
-    a = p.value
+    a = p.args
     if p.check in TABLE:
         ok, observed = _table(p.check, a, rows, list(schema))
         return _result(ok, {"observed_value": observed})
@@ -201,7 +201,7 @@ def _gx_shaped(
                                "exception_message": f"column '{column}' is not in the data"})  # fmt: skip
     if p.check in AGGREGATES:
         observed = row[f"{name}:observed"]
-        ok = observed is not None and _within(observed, a, schema[column])
+        ok = observed is not None and _within(observed, a, schema[a["column"]])
         return _result(ok, {"observed_value": observed})
     missing = int(row[f"{name}:missing"])
     if p.check in NULL_MAPS:

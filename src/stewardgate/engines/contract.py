@@ -100,7 +100,9 @@ def _from_schema(p: PlannedCheck, types: dict[str, Any]) -> Outcome:
         return Outcome(ok=True) if p.column in types else Outcome(ok=False, observed="missing")
     if p.check == "type":
         actual = types[p.column]  # type: ignore[index]  # a missing column's type check is skipped
+        assert isinstance(p.value, str)  # the declared type name
         return Outcome(ok=dtypes.matches(p.value, actual), observed=dtypes.display(actual))
+    assert isinstance(p.value, list)  # extra_columns: the declared column names
     extra = sorted(set(types) - set(p.value))  # extra_columns; pandera names only the first, we list all
     return Outcome(ok=True) if not extra else Outcome(ok=False, observed=extra, samples=extra)
 
@@ -135,7 +137,10 @@ def _column(name: str, checks: list[PlannedCheck], types: dict[str, Any], slots:
         slots.required[name] = required
     if actual is None:
         return pa.Column(required=True, nullable=True) if required is not None else None
-    dtype = dtypes.pandera_dtype(type_check.value, actual) if type_check else None
+    dtype = None
+    if type_check:
+        assert isinstance(type_check.value, str)  # the declared type name
+        dtype = dtypes.pandera_dtype(type_check.value, actual)
     nullable, unique = True, False
     pa_checks: list[Any] = []
     for p in checks:
@@ -213,6 +218,7 @@ def failure_outcome(p: PlannedCheck, rows: list[dict[str, Any]], df: pl.DataFram
     if p.check == "required":
         return Outcome(ok=False, observed="missing")
     if p.check == "extra_columns":  # pandera names only the first one; list them all, sorted
+        assert isinstance(p.value, list)  # the declared column names
         extra = sorted(set(df.columns) - set(p.value))
         return Outcome(ok=False, observed=extra, samples=extra)
     if p.check == "order":

@@ -262,7 +262,7 @@ def _bounds_for(p: PlannedCheck, frame: pd.DataFrame) -> dict[str, Any]:
     """A date bound compared with a datetime column means midnight (GX cannot compare them)."""
     import pandas as pd
 
-    arguments = dict(p.value)
+    arguments = dict(p.args)
     column = arguments.get("column")
     if not isinstance(column, str) or column not in frame.columns:
         return arguments

@@ -107,7 +107,7 @@ def kind_of(p: PlannedCheck) -> str:
 def columns_of_check(p: PlannedCheck) -> tuple[str, ...]:
     """The columns a planned expectation reads."""
     kind = lookup(p.check)
-    return columns_of(kind, p.value) if kind is not None else ()
+    return columns_of(kind, p.args) if kind is not None else ()
 
 
 def _plain(value: Any) -> Any:

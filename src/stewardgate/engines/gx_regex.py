@@ -40,7 +40,7 @@ def overtime(planned: list[PlannedCheck], frame: pd.DataFrame, *, timeout: float
     """Why each expectation whose patterns do not finish on ``frame`` in time cannot run, by check id."""
     found = {}
     for p in planned:
-        patterns = _patterns(p.value)
+        patterns = _patterns(p.args)
         column = p.args.get("column")
         if not patterns or not isinstance(column, str) or column not in frame.columns:
             continue

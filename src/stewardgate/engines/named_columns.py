@@ -24,6 +24,7 @@ def judge_named_columns(planned: list[PlannedCheck], schema: dict[str, Any]) -> 
     """The check's result from the data's schema: errored on each named column it lacks."""
     out = []
     for p in (p for p in planned if p.check == CHECK):
+        assert isinstance(p.value, list)  # the named-column references, [{"column", "at"}] (planning.schema)
         missing = [n for n in p.value if n["column"] not in schema]
         if missing:
             lines = [

@@ -205,8 +205,13 @@ def plan_for_checks(
     A high-cardinality column's distinct count is exact where a ``unique`` check counts its
     repeated values anyway, estimated where an anomaly rule watches it, and skipped elsewhere.
     """
+    from stewardgate.suite.anomaly_rules import AnomalyRule  # an anomaly check's value (planning.anomalies)
+
     exact = {p.column for p in planned if p.check == "unique" and p.section == "columns"}
-    watched = {p.column for p in planned if p.check == "anomaly" and p.value.metric == "distinct_count"}
+    watched = {
+        p.column for p in planned
+        if p.check == "anomaly" and isinstance(p.value, AnomalyRule) and p.value.metric == "distinct_count"
+    }  # fmt: skip
     return plan_profile(
         schema, high_cardinality=high, step=step,
         exact=frozenset(c for c in exact if c is not None), estimate=frozenset(c for c in watched if c is not None),

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from stewardgate.planning import PlannedCheck
     from stewardgate.suite.loader import LoadedSuite
 
-_MISSING = (None, "", [], {})
+_MISSING: tuple[object, ...] = (None, "", [], {})
 
 
 TABLE_STAMP = (

@@ -57,7 +57,7 @@ def read_sample(scanned: ScannedDataset, columns: list[str], rows: list[int] | N
 
 def scan_personal_data(p: PlannedCheck, suite: Suite, scanned: ScannedDataset, *, row_count: int) -> list[CheckResult]:
     """One result per string column: personal data found where the suite does not declare it?"""
-    options = p.value
+    options = p.args
     columns = string_columns(scanned.schema, options["ignore_columns"])
     if not columns:
         return [skipped(p, "the data has no string columns to scan")]

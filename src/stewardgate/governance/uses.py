@@ -81,7 +81,7 @@ def judge_permitted_uses(p: PlannedCheck, loaded: LoadedSuite, as_of: date, row_
     """Declared uses the dataset's classification forbids fail, each named."""
     from stewardgate.governance.checks import suite_result
 
-    v = p.value
+    v = p.args
     declared = [*v["permitted_uses"], *(u for u in v["personal_data_uses"] if u not in v["permitted_uses"])]
     forbidden = [u for u in declared if u not in v["allowed"]]
     if not forbidden:
@@ -115,7 +115,7 @@ def judge_purpose(p: PlannedCheck, loaded: LoadedSuite, as_of: date, row_count: 
     from stewardgate.governance.checks import suite_result
 
     purpose = p.args["purpose"]
-    reasons = purpose_reasons(p.value)
+    reasons = purpose_reasons(p.args)
     if not reasons:
         return suite_result(p, True, purpose, f"approved for {purpose}")
     return suite_result(p, False, purpose, f"not approved for {purpose}: {'; '.join(reasons)}", failing=len(reasons))

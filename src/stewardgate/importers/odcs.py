@@ -21,9 +21,10 @@ from stewardgate.importers.gx import PLACEHOLDER_OWNER, PLACEHOLDER_STEWARD, dat
 from stewardgate.importers.native import SuiteBuilder
 from stewardgate.importers.odcs_inventory import column_of, constraints, object_label, property_label
 from stewardgate.importers.odcs_quality import add_quality
-from stewardgate.importers.odcs_rules import CLASSIFICATIONS, accounted, add_property, enum_values, is_date_text
+from stewardgate.importers.odcs_rules import accounted, add_property, enum_values, is_date_text
 from stewardgate.importers.odcs_shape import check_shape, known_keys
 from stewardgate.importers.render import render_suite
+from stewardgate.levels import CLASSIFICATIONS
 from stewardgate.suite.governance_model import CONTACT
 from stewardgate.suite.periods import parse_period
 

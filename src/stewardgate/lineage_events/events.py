@@ -158,7 +158,8 @@ def _quality_facets(run: DatasetRun) -> dict[str, Any]:
 def _column_metrics(run: DatasetRun) -> dict[str, Any]:
     out = {}
     rows = run.row_count or 0
-    for name, p in ((run.profile or {}).get("columns") or {}).items():
+    columns = run.profile.get("columns") if run.profile else None
+    for name, p in (columns or {}).items():
         nulls = p.get("null_count")
         quantiles = p.get("quantiles") or []
         out[name] = data_quality_metrics_input_dataset.ColumnMetrics(

@@ -14,7 +14,8 @@ def allowed_uses(classification: str | None, settings: GovernanceSettings) -> tu
     """The uses data of this classification may be put to (every use where the settings name none)."""
     if classification is None:
         return settings.uses
-    return settings.uses_by_classification.get(classification, settings.uses)  # type: ignore[call-overload,no-any-return]
+    by_level: dict[str, tuple[str, ...]] = {level: uses for level, uses in settings.uses_by_classification.items()}
+    return by_level.get(classification, settings.uses)
 
 
 def personal_columns(loaded: LoadedSuite) -> list[str]:

@@ -123,6 +123,10 @@ class CsvOptions(StrictModel):
     null_values: list[str] = Field(default_factory=list, description="Strings read as null.")
 
 
+DataFormat = Literal["parquet", "csv", "ndjson", "ipc", "table", "delta"]
+"""A dataset's ``format``: the file formats polars reads, and what Spark reads (``table``, ``delta``)."""
+
+
 class DatasetSpec(StrictModel):
     """Where the data is and how to read it."""
 
@@ -145,7 +149,7 @@ class DatasetSpec(StrictModel):
         description="With connection: one boolean SQL expression selecting the rows to check "
         "({as_of} is the run's date, bound as a parameter); no subqueries, statements or other functions.",
     )
-    format: Literal["parquet", "csv", "ndjson", "ipc", "table", "delta"] | None = Field(
+    format: DataFormat | None = Field(
         default=None,
         description="Inferred from the file extension when omitted. table and delta are read by "
         "Spark only (engine spark; delta where the Delta Lake package is installed).",

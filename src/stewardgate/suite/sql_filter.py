@@ -67,15 +67,17 @@ def parse_filter(text: str, dialect: str | None = None) -> Any:
         if isinstance(node, exp.Placeholder) and node.name != AS_OF:
             raise ValueError(f"the filter may use only {{as_of}} as a parameter, not {node.sql()}")
         if not isinstance(node, allowed):
-            if isinstance(node, exp.Func):
-                what = f"the function {node.name.upper() if isinstance(node, exp.Anonymous) else node.sql_name()}"
+            if isinstance(node, exp.Anonymous):  # a function sqlglot does not know: its name as written
+                what = f"the function {node.name.upper()}"
+            elif isinstance(node, exp.Func):
+                what = f"the function {node.sql_name()}"  # type: ignore[no-untyped-call]  # sqlglot leaves it unannotated
             else:
                 what = node.key.upper()
             raise ValueError(
                 f"the filter may not use {what} ({node.sql()[:60]}); allowed: columns, literals, {{as_of}}, comparisons, "
                 "AND/OR/NOT, IN (...), BETWEEN, LIKE, IS NULL, arithmetic, CAST, LOWER, UPPER, TRIM, COALESCE, LENGTH, ABS"
             )
-    inner = tree.unnest() if isinstance(tree, exp.Paren) else tree
+    inner = tree.unnest() if isinstance(tree, exp.Paren) else tree  # type: ignore[no-untyped-call]  # sqlglot: unannotated
     if type(inner).__name__ not in _BOOLEAN:
         raise ValueError(
             f"the filter must be a boolean condition (a comparison, IN, LIKE, IS NULL...), not {tree.sql()[:60]}"

@@ -86,7 +86,9 @@ def _validate(mine: list[PlannedCheck], frame: Any) -> set[str]:
             continue
         dtype = None
         if name in types and name in actual:
-            dtype = _dtype(types[name].value, actual[name])
+            type_name = types[name].value
+            assert isinstance(type_name, str)  # a type check's value is the declared type name
+            dtype = _dtype(type_name, actual[name])
             if dtype is None:  # a type Spark cannot hold (unsigned, categorical): never this column's
                 failed.add(types[name].check_id)
         columns[name] = pa.Column(dtype, nullable=True, required=name in required)

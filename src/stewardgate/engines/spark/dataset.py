@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from stewardgate.datasets.resolve import ResolvedDataset, resolve
-from stewardgate.datasets.scan import DataFingerprint, fingerprint
+from stewardgate.datasets.scan import fingerprint
 from stewardgate.errors import DatasetError, first_line
 from stewardgate.object_urls import is_object_url
+from stewardgate.results import DataFingerprint
 from stewardgate.suite.models import CsvOptions, DatasetSpec
 
 

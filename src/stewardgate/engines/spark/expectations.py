@@ -57,7 +57,7 @@ def _bounds(p: PlannedCheck, schema: dict[str, Any]) -> dict[str, Any]:
     """
     from datetime import UTC, date, datetime
 
-    arguments = dict(p.value)
+    arguments = dict(p.args)
     dtype = schema.get(arguments.get("column"))  # type: ignore[arg-type]
     if dtype is None or not dtype.is_temporal() or dtype.base_type().__name__ != "Datetime":
         return arguments

@@ -95,7 +95,7 @@ def _sample_scan(ds: SparkDataset, size: int, seed: int, row_count: int) -> Any:
     fraction = min(1.0, 1.2 * size / row_count) if row_count else 1.0
     picked = ds.frame if fraction >= 1.0 else ds.frame.sample(withReplacement=False, fraction=fraction, seed=seed)
     frame = pl.from_arrow(picked.limit(size).toArrow())
-    return ScannedDataset(ds.resolved, frame.lazy(), ds.schema, ds.fingerprint, ds.metadata, frame.height)  # type: ignore[union-attr, arg-type]
+    return ScannedDataset(ds.resolved, frame.lazy(), ds.schema, ds.fingerprint, ds.metadata, frame.height)  # type: ignore[union-attr]
 
 
 def _files_scan(loaded: LoadedSuite, ds: SparkDataset, as_of: date) -> Any:

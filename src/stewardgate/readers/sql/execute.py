@@ -329,9 +329,10 @@ def _samples(ds: SqlDataset, failed: list[PlannedCheck], limit: int, failing: di
         if p in rare:
             continue
         params = Params()
+        assert p.column is not None  # a value rule names its column
         rows = ds.run(
             render(select(ds, [column(p.column)], where=_failing(p, ds, params)).limit(head), ds), params.values
-        )  # type: ignore[arg-type]
+        )
         values[p.check_id] = [r[0] for r in rows]
     if rare:
         params = Params()

@@ -21,6 +21,7 @@ from stewardgate.engines.compiled import SCHEMA_CHECKS
 from stewardgate.engines.figures import Figure
 from stewardgate.engines.measured import Measured
 from stewardgate.planning import PlannedCheck
+from stewardgate.profile_record import Profile
 from stewardgate.readers.sql.execute import ENGINE, execute_in_sql, render, select, series
 from stewardgate.readers.sql.expectations import expectation_aggs, expectation_results, pushed
 from stewardgate.readers.sql.lower import Params, column
@@ -67,7 +68,7 @@ def _measure(
                                            row_count=done.row_count)  # fmt: skip
     order = {p.check_id: i for i, p in enumerate(planned)}
     contract.sort(key=lambda r: order[r.check_id])
-    profile: dict[str, Any] = {"row_count": done.row_count, "columns": {}}
+    profile: Profile = {"row_count": done.row_count, "columns": {}}
     if plan is not None:
         approximations: dict[str, Any] = {}
         if done.row_count > QUANTILE_SAMPLE:
