@@ -229,3 +229,13 @@ def test_bad_declarations_are_located_suite_errors(tmp_path: Path, cli: Any) -> 
     assert "reconcile.3: keys and rows compare by key: give key (a column or a list)" in err
     assert "columns.id.references: 'crm': write the referenced column as dataset.column (e.g. customers.id)" in err
     assert "Traceback" not in err
+
+
+def test_the_plan_lists_exactly_the_checks_the_run_reports(tmp_path: Path, cli: Any) -> None:
+    _write(tmp_path, columns={"id": {"references": "crm.id"}})
+    _, r, _ = _results(tmp_path, cli)
+    code, out, _ = cli("plan", "orders.yml", cwd=tmp_path)
+    planned = {line.split()[0] for line in out.splitlines()[1:]}
+    reported = {k for k in r if k.startswith("orders.")}
+    when_only = {"orders.schema.empty", "orders.drift.schema"}  # report only when empty / with a baseline
+    assert planned - when_only == reported
