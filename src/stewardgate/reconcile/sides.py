@@ -76,8 +76,16 @@ class SqlSide:
         if not items:
             return {}
         (row,) = self.ds.run(render(select(self.ds, items), self.ds))
-        names = [a.name for a in aggs] + ([ROWS] if rows else [])
-        return {n: _number(v) for n, v in zip(names, row, strict=True)}
+        out = {a.name: self._typed(a, v) for a, v in zip(aggs, row, strict=False)}
+        return {**out, **({ROWS: int(row[-1])} if rows else {})}
+
+    def _typed(self, a: Agg, value: Any) -> Any:
+        """A min or max as polars would give it for the column's dtype (SQLite keeps dates as text)."""
+        from stewardgate.readers.sql.execute import series
+
+        if a.function in ("min", "max") and value is not None:
+            return _number(series("v", [value], self.schema[a.column])[0])
+        return _number(value)
 
     def groups(self, a: Agg) -> dict[Any, Any]:
         from stewardgate.readers.sql.execute import render, select, series
@@ -92,11 +100,11 @@ class SqlSide:
     def _group(self, a: Agg) -> Any:
         from sqlglot import exp
 
-        from stewardgate.readers.sql.lower import column
+        from stewardgate.readers.sql.lower import column, exact_text
 
         col = column(a.by or "")
-        if a.per != "day":
-            return col
+        if a.per != "day":  # text grouped byte for byte, as polars groups it (MariaDB's collations fold case)
+            return exact_text(col, self.schema[a.by or ""], self.ds.dialect)
         if self.ds.dialect == "sqlite":
             return exp.Anonymous(this="DATE", expressions=[col])
         return exp.cast(col, exp.DataType.build("DATE"))
@@ -107,13 +115,14 @@ class SqlSide:
         from sqlglot import exp
 
         from stewardgate.readers.sql.execute import render, select, series
-        from stewardgate.readers.sql.lower import column
+        from stewardgate.readers.sql.lower import column, exact_text
 
         where: Any = None
         for c in columns[:not_null]:
             cond = exp.Not(this=exp.Is(this=column(c), expression=exp.Null()))
             where = cond if where is None else exp.and_(where, cond)
-        query = select(self.ds, [column(c) for c in columns], where=where)
+        items = [exact_text(column(c), self.schema[c], self.ds.dialect).as_(f"c{i}") for i, c in enumerate(columns)]
+        query = select(self.ds, items, where=where)  # text byte for byte (MariaDB's DISTINCT folds case)
         fetched = self.ds.run(render(query.distinct() if distinct else query, self.ds))
         return pl.DataFrame([
             series(n, [r[i] for r in fetched], self.schema[c]) for i, (c, n) in enumerate(zip(columns, names, strict=True))
