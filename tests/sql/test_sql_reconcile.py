@@ -54,7 +54,7 @@ def _assert_planted(r: dict[str, dict[str, Any]]) -> None:
     ]  # fmt: skip
     by_status = {g["group"]: (g["here"], g["against"]) for g in r["aggregates.count.id.by.status"]["details"]["groups"]}
     assert by_status == {"closed": (99, 100), "open": (101, 100), "shipped": (99, 100)}
-    assert (r["rows"]["failing_count"], r["rows"]["samples"]) == (1, ["id=10: amount 1000.0 here, 10.0 there"])
+    assert (r["rows"]["failing_count"], r["rows"]["samples"]) == (1, ["id=10: amount 1000 here, 10 there"])
 
 
 def test_a_file_against_a_table(database: Database, tmp_path: Path, cli: Any) -> None:

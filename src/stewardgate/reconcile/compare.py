@@ -88,14 +88,16 @@ def key_gap(
 def row_gap(
     here: pl.LazyFrame, there: pl.LazyFrame, key: list[str], columns: list[str], samples: int
 ) -> tuple[int, int, list[dict[str, Any]]]:  # fmt: skip
-    """Keys on both sides whose ``columns`` differ (nulls equal nulls): compared keys, differing
-    keys, and the first ``samples`` differing rows (key order) with both sides' values."""
+    """Rows matched by key whose ``columns`` differ (nulls equal nulls): the matched rows, the
+    distinct keys that differ, and the first ``samples`` differing rows (key order) with both
+    sides' values. A key repeated on a side matches each of its rows."""
     other = there.rename({c: f"{c}__there" for c in columns})
     joined = here.join(other, on=key, how="inner")
     differs = pl.any_horizontal([pl.col(c).ne_missing(pl.col(f"{c}__there")) for c in columns])
     bad = joined.filter(differs)
     found = pl.collect_all(
-        [joined.select(pl.len()), bad.select(pl.len()), bad.sort(key).head(samples)], engine="streaming"
+        [joined.select(pl.len()), bad.select(key).unique().select(pl.len()), bad.sort(key).head(samples)],
+        engine="streaming",
     )  # fmt: skip
     return int(found[0].item()), int(found[1].item()), found[2].to_dicts()
 

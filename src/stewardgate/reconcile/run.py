@@ -225,8 +225,8 @@ def judge_rows(p: PlannedCheck, pair: Pair, figures: dict[str, Any]) -> CheckRes
     compared, differing, rows = compare.row_gap(here, there, key, columns, pair.samples)
     shown = tuple(_row_text(r, key, columns, pair) for r in rows)
     sample = f" (first: {'; '.join(shown)})" if shown else ""
-    message = (f"{', '.join(columns)} agree on all {compared:,} keys both sides have" if not differing else
-               f"{differing:,} of {compared:,} keys both sides have differ in {', '.join(columns)}{sample}")  # fmt: skip
+    message = (f"{', '.join(columns)} agree on all {compared:,} rows matched by key" if not differing else
+               f"{differing:,} keys differ in {', '.join(columns)} (of {compared:,} rows matched by key){sample}")  # fmt: skip
     return _result(p, differing == 0, message, observed=differing, expected=0, failing_count=differing,
                    samples=shown, row_count=compared, details={"against": pair.there.label, "compared": compared})  # fmt: skip
 
@@ -261,6 +261,8 @@ def _shown(v: Any, masked: bool, *, raw: bool = False) -> Any:
         return None if raw else "(none)"
     if raw:
         return v if isinstance(v, (int, float, str, bool)) or v is None else str(v)
+    if isinstance(v, float):
+        return f"{v:.12g}"  # 191566.46, not 191566.45999999996
     return "null" if v is None else f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else str(v)
 
 
