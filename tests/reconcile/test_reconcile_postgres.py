@@ -84,6 +84,12 @@ def test_a_table_against_a_table_and_a_reference_into_a_tables_suite(pg: Databas
     _assert_planted(r, "orders.reconcile.crm")
     ref = r["orders.columns.id.references"]
     assert (ref["status"], ref["failing_count"], ref["samples"]) == ("failed", 2, ["900", "901"])
+    for check in (
+        "orders.reconcile.crm.keys.missing",
+        "orders.reconcile.crm.keys.extra",
+        "orders.columns.id.references",
+    ):
+        assert r[check]["details"]["compared_in"] == "database"  # one database: no key left it
 
 
 def test_a_filtered_table_that_agrees_passes(pg: Database, tmp_path: Path, cli: Any) -> None:

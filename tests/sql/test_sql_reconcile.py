@@ -89,3 +89,23 @@ def test_text_groups_and_keys_are_compared_byte_for_byte(database: Database, tmp
     assert (r["keys.extra"]["failing_count"], r["keys.extra"]["samples"]) == (1, ["b"])
     groups = r["aggregates.sum.n.by.code"]["details"]["groups"]
     assert groups == [{"group": "b", "here": 3, "against": None}, {"group": "b ", "here": None, "against": 3}]
+
+
+def test_two_tables_of_one_database_compare_their_keys_in_it(
+    database: Database, table_suite: Callable[..., Path], tmp_path: Path, cli: Any
+) -> None:  # fmt: skip
+    """NOT EXISTS in the database, each table under its own filter; text byte for byte; composite keys."""
+    import polars as pl
+
+    (tmp_path / "pyproject.toml").write_text(SETTINGS, encoding="utf-8")
+    there = pl.DataFrame({"code": ["a", "A", "b", "c", "z"], "n": [1, 1, 2, 3, 9]})
+    table = database.load(there, "codes")
+    reconcile = {"name": "crm", "against": {"connection": "db", "table": table, "filter": "n < 9"},
+                 "key": ["code", "n"], "keys": {}}  # fmt: skip
+    here = pl.DataFrame({"code": ["a", "b", "c", "d", None, "q"], "n": [1, 2, 4, 5, 1, 100]})
+    table_suite(database, here, table="here", name="orders", suite_name="orders.yml", schema={"extra_columns": "allow"},
+                dataset_extra={"filter": "n < 100"}, top={"reconcile": [reconcile]})  # fmt: skip
+    r = _statuses(tmp_path, cli, database)
+    assert (r["keys.missing"]["failing_count"], r["keys.missing"]["samples"]) == (2, ["A, 1", "c, 3"])
+    assert (r["keys.extra"]["failing_count"], r["keys.extra"]["samples"]) == (2, ["c, 4", "d, 5"])
+    assert {r[k]["details"]["compared_in"] for k in ("keys.missing", "keys.extra")} == {"database"}

@@ -18,7 +18,7 @@ from stewardgate.engines.outcome import mask_samples
 from stewardgate.errors import first_line
 from stewardgate.planning import PlannedCheck
 from stewardgate.reconcile import compare
-from stewardgate.reconcile.sides import ROWS, Agg, Side, side_of
+from stewardgate.reconcile.sides import ROWS, Agg, Side, SqlSide, same_database, side_of, sql_key_gap
 from stewardgate.reconcile.targets import Opened, open_against
 from stewardgate.results import CheckResult, Status, status_for
 from stewardgate.suite.loader import LoadedSuite
@@ -139,17 +139,27 @@ def judge_keys(p: PlannedCheck, pair: Pair, figures: dict[str, Any]) -> CheckRes
     )  # fmt: skip
     if problem is not None:
         return _errored(p, f"key types differ: {problem}")
-    dtypes = {h: pair.here.schema[h] for h in here_cols}
-    here = compare.aligned(pair.here.keys(here_cols, here_cols), dtypes)
-    there = compare.aligned(pair.there.side.keys(there_cols, here_cols), dtypes)
     extra = p.check in ("reconcile_keys_extra", "references")
-    count, rows = compare.key_gap(here, there, here_cols, pair.samples) if extra else compare.key_gap(
-        there, here, here_cols, pair.samples
-    )  # fmt: skip
+    count, rows, where = _key_gap(pair, here_cols, there_cols, extra=extra)
     shown = mask_samples([_key_text(r) for r in rows], masked=bool(set(here_cols) & pair.masked), limit=pair.samples)
     return _result(p, count == 0, _keys_message(p, count, pair, shown), observed=count, expected=0,
                    failing_count=count, samples=shown, row_count=pair.here_rows,
-                   details={"against": pair.there.label, "key": here_cols})  # fmt: skip
+                   details={"against": pair.there.label, "key": here_cols, "compared_in": where})  # fmt: skip
+
+
+def _key_gap(pair: Pair, here_cols: list[str], there_cols: list[str], *, extra: bool) -> tuple[int, list[Any], str]:
+    """The keys one side lacks: in the database when both are tables behind one URL (no key
+    leaves it), else the two sides' keys anti-joined in polars (streaming)."""
+    here_side, there_side = pair.here, pair.there.side
+    if isinstance(here_side, SqlSide) and isinstance(there_side, SqlSide) and same_database(here_side, there_side):
+        if extra:
+            return (*sql_key_gap(here_side, here_cols, there_side, there_cols, pair.samples), "database")
+        return (*sql_key_gap(there_side, there_cols, here_side, here_cols, pair.samples), "database")
+    dtypes = {h: here_side.schema[h] for h in here_cols}
+    here = compare.aligned(here_side.keys(here_cols, here_cols), dtypes)
+    there = compare.aligned(there_side.keys(there_cols, here_cols), dtypes)
+    a, b = (here, there) if extra else (there, here)
+    return (*compare.key_gap(a, b, here_cols, pair.samples), "polars")
 
 
 def _keys_message(p: PlannedCheck, count: int, pair: Pair, shown: tuple[str, ...]) -> str:

@@ -172,3 +172,59 @@ def _number(v: Any) -> Any:
     if isinstance(v, Decimal):
         return int(v) if v == v.to_integral_value() else float(v)
     return v
+
+
+def same_database(a: Side, b: Side) -> bool:
+    """Both sides are tables behind one database URL: their keys can be compared where they are."""
+    return isinstance(a, SqlSide) and isinstance(b, SqlSide) and a.ds.url == b.ds.url
+
+
+def sql_key_gap(
+    left: SqlSide, left_cols: list[str], right: SqlSide, right_cols: list[str], samples: int
+) -> tuple[int, list[tuple[Any, ...]]]:  # fmt: skip
+    """Distinct non-null keys of ``left`` that ``right`` lacks, counted and sampled in the database
+    (``NOT EXISTS``; text compared byte for byte), so no key leaves it."""
+    from sqlglot import exp
+
+    from stewardgate.readers.sql.execute import render, series
+    from stewardgate.readers.sql.lower import exact_text
+
+    ds = left.ds
+    outer, inner = "sg_l", "sg_r"
+
+    def col(table: str, name: str, side: SqlSide) -> Any:
+        ref = exp.Column(this=exp.to_identifier(name, quoted=True), table=exp.to_identifier(table))
+        return exact_text(ref, side.schema[name], ds.dialect)
+
+    match = exp.and_(*(exp.EQ(this=col(inner, r, right), expression=col(outer, c, left))
+                       for c, r in zip(left_cols, right_cols, strict=True)))  # fmt: skip
+    sub = exp.select(exp.Literal.number(1)).from_(right.ds.table.copy().as_(inner)).where(match)
+    if right.ds.where is not None:
+        sub = sub.where(_qualified(right.ds.where, inner))
+    keys = [col(outer, c, left).as_(f"k{i}") for i, c in enumerate(left_cols)]
+    gap = exp.select(*keys).distinct().from_(ds.table.copy().as_(outer))
+    for c in left_cols:
+        gap = gap.where(exp.Not(this=exp.Is(this=col(outer, c, left), expression=exp.Null())))
+    if ds.where is not None:
+        gap = gap.where(_qualified(ds.where, outer))
+    gap = gap.where(exp.Not(this=exp.Exists(this=sub)))
+    count = exp.select(exp.Count(this=exp.Star())).from_(gap.subquery("sg_gap"))
+    ((n,),) = ds.run(render(count, ds))
+    names = [f"k{i}" for i in range(len(left_cols))]
+    first = exp.select(*names).from_(gap.subquery("sg_gap")).order_by(*names).limit(samples)
+    fetched = ds.run(render(first, ds))
+    typed = [series(n, [r[i] for r in fetched], left.schema[c]).to_list()
+             for i, (n, c) in enumerate(zip(names, left_cols, strict=True))]  # fmt: skip
+    return int(n), list(zip(*typed, strict=True)) if typed else []
+
+
+def _qualified(condition: Any, table: str) -> Any:
+    """A table's filter with its columns qualified by ``table`` (inside the correlated query)."""
+    from sqlglot import exp
+
+    def qualify(node: Any) -> Any:
+        if isinstance(node, exp.Column) and not node.table:
+            return exp.Column(this=node.this.copy(), table=exp.to_identifier(table))
+        return node
+
+    return condition.copy().transform(qualify)
