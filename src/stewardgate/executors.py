@@ -119,7 +119,7 @@ def judge_reconciliations(checks: list[PlannedCheck], ctx: Judging) -> Executed:
 
     return Executed(judge_reconcile(
         checks, ctx.loaded, ctx.opened, row_count=ctx.measured.profile["row_count"], masked=ctx.masked,
-        options=ctx.options, as_of=ctx.as_of,
+        options=ctx.options, as_of=ctx.as_of, measured=ctx.measured.figures,
     ))  # fmt: skip
 
 

@@ -339,8 +339,12 @@ def _check(
     groups = by_executor(planned)
     if groups["history"]:  # the detectors (numpy) load while the data is read
         import_in_background("stewardgate.engines.anomalies")
+    from stewardgate.reconcile.figures import reconcile_figures
+
+    figures = [*governance_figures(groups["governance"], opened.schema, as_of),
+               *reconcile_figures(groups["reconcile"], opened.schema)]  # fmt: skip
     measured = reader.measure(
-        loaded, opened, planned, figures=governance_figures(groups["governance"], opened.schema, as_of),
+        loaded, opened, planned, figures=figures,
         masked=masked, as_of=as_of, moment=moment, profiled=needs_profile(loaded, options), options=options,
     )  # fmt: skip
     store = (lambda: _open_store(options)) if options.use_store else None

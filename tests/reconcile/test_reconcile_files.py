@@ -239,3 +239,27 @@ def test_the_plan_lists_exactly_the_checks_the_run_reports(tmp_path: Path, cli: 
     reported = {k for k in r if k.startswith("orders.")}
     when_only = {"orders.schema.empty", "orders.drift.schema"}  # report only when empty / with a baseline
     assert planned - when_only == reported
+
+
+def test_this_datasets_plain_aggregates_come_from_its_one_pass(tmp_path: Path, monkeypatch: Any) -> None:
+    """No second read of this dataset for sum/mean/min/max/count: they are figures of the pass."""
+    from stewardgate.reconcile.sides import PolarsSide
+    from stewardgate.runner import RunOptions, run_paths
+
+    asked: list[tuple[str, list[str], bool]] = []
+    real = PolarsSide.figures
+
+    def spy(self: PolarsSide, aggs: list[Any], *, rows: bool) -> dict[str, Any]:
+        asked.append((self.label, [a.function for a in aggs], rows))
+        return real(self, aggs, rows=rows)
+
+    monkeypatch.setattr(PolarsSide, "figures", spy)
+    functions = ["sum", "mean", "min", "max", "count"]
+    aggregates = [{"function": f, "column": "amount"} for f in functions] + [{"function": "max", "column": "day"}]
+    _write(tmp_path, reconcile=[{"against": {"path": "crm.parquet"}, "name": "crm", "aggregates": aggregates}])
+    run = run_paths([tmp_path / "orders.yml"], RunOptions(as_of=date(2026, 11, 27)))
+    assert asked == [("crm.parquet", [*functions, "max"], False), ("orders", [], False)]
+    results = {r.check_id: r for r in run.datasets[0].results}
+    for f in functions:
+        assert results[f"orders.reconcile.crm.aggregates.{f}.amount"].observed == getattr(planted.orders()["amount"], f)()
+    assert results["orders.reconcile.crm.aggregates.max.day"].status == "passed"

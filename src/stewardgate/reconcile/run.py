@@ -18,7 +18,8 @@ from stewardgate.engines.outcome import mask_samples
 from stewardgate.errors import first_line
 from stewardgate.planning import PlannedCheck
 from stewardgate.reconcile import compare
-from stewardgate.reconcile.sides import ROWS, Agg, Side, SqlSide, same_database, side_of, sql_key_gap
+from stewardgate.reconcile.figures import figure_name
+from stewardgate.reconcile.sides import ROWS, Agg, Side, SqlSide, number, same_database, side_of, sql_key_gap
 from stewardgate.reconcile.targets import Opened, open_against
 from stewardgate.results import CheckResult, Status, status_for
 from stewardgate.suite.loader import LoadedSuite
@@ -35,13 +36,16 @@ class Pair:
     here_rows: int
     masked: set[str]
     samples: int
+    measured: dict[str, Any]
+    """This dataset's figures from the run's pass (its plain aggregates, :mod:`.figures`)."""
 
 
 def judge_reconcile(
     checks: list[PlannedCheck], loaded: LoadedSuite, opened: Any, *, row_count: int, masked: set[str],
-    options: Any, as_of: date,
+    options: Any, as_of: date, measured: dict[str, Any] | None = None,
 ) -> list[CheckResult]:  # fmt: skip
-    """Every planned reconciliation and reference check, in plan order."""
+    """Every planned reconciliation and reference check, in plan order (``measured``: the
+    figures the reader measured in its pass, this dataset's plain aggregates among them)."""
     if not checks:
         return []
     groups: dict[str, list[PlannedCheck]] = {}
@@ -56,7 +60,7 @@ def judge_reconcile(
     for group in groups.values():
         first = group[0]
         with open_against(first.args["against"], loaded, _where(loaded, first), options=options, as_of=as_of) as there:
-            pair = Pair(here, there, row_count, masked | there.masked, samples)
+            pair = Pair(here, there, row_count, masked | there.masked, samples, measured or {})
             results += _judge_group(group, pair)
     order = {p.check_id: i for i, p in enumerate(checks)}
     return sorted(results, key=lambda r: order[r.check_id])
@@ -89,9 +93,10 @@ def _judge_group(group: list[PlannedCheck], pair: Pair) -> list[CheckResult]:
 def _figures(plain: list[PlannedCheck], pair: Pair, *, rows: bool) -> dict[str, Any]:
     """Both sides' row counts and plain aggregates, one query on each side (None: cannot run)."""
     aggs = [_agg(p) for p in plain if _column_problem(p, pair) is None]
+    known = {a.name: number(pair.measured[figure_name(a.name)]) for a in aggs if figure_name(a.name) in pair.measured}
     try:
         there = pair.there.side.figures(aggs, rows=rows)
-        here = pair.here.figures(aggs, rows=False)
+        here = {**known, **pair.here.figures([a for a in aggs if a.name not in known], rows=False)}
     except Exception as exc:  # judged per check below
         return {"error": first_line(exc)}
     return {"here": here, "there": there}

@@ -44,13 +44,13 @@ class PolarsSide:
         if not exprs:
             return {}
         return {
-            k: _number(v) for k, v in self.frame.select(exprs).collect(engine="streaming").row(0, named=True).items()
+            k: number(v) for k, v in self.frame.select(exprs).collect(engine="streaming").row(0, named=True).items()
         }
 
     def groups(self, a: Agg) -> dict[Any, Any]:
         group = _polars_group(a, self.schema)
         out = self.frame.group_by(group.alias("g")).agg(_polars_agg(a).alias("v")).collect(engine="streaming")
-        return {g: _number(v) for g, v in out.iter_rows()}
+        return {g: number(v) for g, v in out.iter_rows()}
 
     def columns(self, columns: list[str], names: list[str]) -> pl.LazyFrame:
         """``columns`` renamed to ``names``, rows with a null in the first ``names`` dropped later."""
@@ -84,8 +84,8 @@ class SqlSide:
         from stewardgate.readers.sql.execute import series
 
         if a.function in ("min", "max") and value is not None:
-            return _number(series("v", [value], self.schema[a.column])[0])
-        return _number(value)
+            return number(series("v", [value], self.schema[a.column])[0])
+        return number(value)
 
     def groups(self, a: Agg) -> dict[Any, Any]:
         from stewardgate.readers.sql.execute import render, select, series
@@ -95,7 +95,7 @@ class SqlSide:
         fetched = self.ds.run(render(query, self.ds))
         dtype = pl.Date if a.per == "day" else self.schema[a.by or ""]
         keys = series("g", [r[0] for r in fetched], dtype).to_list()
-        return {g: _number(r[1]) for g, r in zip(keys, fetched, strict=True)}
+        return {g: number(r[1]) for g, r in zip(keys, fetched, strict=True)}
 
     def _group(self, a: Agg) -> Any:
         from sqlglot import exp
@@ -167,7 +167,7 @@ def _sql_agg(a: Agg) -> Any:
     return kinds[a.function](this=col)
 
 
-def _number(v: Any) -> Any:
+def number(v: Any) -> Any:
     """Figures as plain Python values: a database's Decimal as an int when whole, else a float."""
     if isinstance(v, Decimal):
         return int(v) if v == v.to_integral_value() else float(v)
