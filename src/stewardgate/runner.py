@@ -342,7 +342,7 @@ def _check(
     from stewardgate.reconcile.figures import reconcile_figures
 
     figures = [*governance_figures(groups["governance"], opened.schema, as_of),
-               *reconcile_figures(groups["reconcile"], opened.schema)]  # fmt: skip
+               *(reconcile_figures(groups["reconcile"], opened.schema) if reader.name != "spark" else [])]  # fmt: skip
     measured = reader.measure(
         loaded, opened, planned, figures=figures,
         masked=masked, as_of=as_of, moment=moment, profiled=needs_profile(loaded, options), options=options,
