@@ -60,3 +60,29 @@ def test_row_gap_counts_distinct_differing_keys_and_nulls_equal_nulls() -> None:
     compared, differing, rows = compare.row_gap(here, there, ["k"], ["v"], 5)
     assert (compared, differing) == (4, 1)
     assert rows == [{"k": 3, "v": 3.0, "v__there": 3.5}]
+
+
+def test_a_dataset_no_reconciling_reader_reads_errors_every_check(tmp_path: object) -> None:
+    """A suite Spark reads: its reconciliation checks are errored, saying why, never passed."""
+    from pathlib import Path
+
+    from stewardgate.planning.reconcile import plan_reconcile
+    from stewardgate.reconcile.run import judge_reconcile
+    from stewardgate.results import Status
+    from stewardgate.suite.loader import load_suite
+    from tests.conftest import write_suite
+
+    folder = Path(str(tmp_path))
+    top = {"reconcile": [{"against": {"path": "x.parquet"}, "key": "id", "keys": {}, "row_count": {}}]}
+    loaded = load_suite(write_suite(folder, name="orders", top=top))
+    planned = plan_reconcile(loaded)
+
+    class SparkLike:
+        pass
+
+    results = judge_reconcile(
+        planned, loaded, SparkLike(), row_count=0, masked=set(), options=None, as_of=date(2026, 11, 27)
+    )
+    assert [r.check_id for r in results] == [p.check_id for p in planned]
+    assert {r.status for r in results} == {Status.ERRORED}
+    assert results[0].message == "reconciliation reads files with polars and tables in their database, not SparkLike"

@@ -261,5 +261,7 @@ def test_this_datasets_plain_aggregates_come_from_its_one_pass(tmp_path: Path, m
     assert asked == [("crm.parquet", [*functions, "max"], False), ("orders", [], False)]
     results = {r.check_id: r for r in run.datasets[0].results}
     for f in functions:
-        assert results[f"orders.reconcile.crm.aggregates.{f}.amount"].observed == getattr(planted.orders()["amount"], f)()
+        assert (
+            results[f"orders.reconcile.crm.aggregates.{f}.amount"].observed == getattr(planted.orders()["amount"], f)()
+        )
     assert results["orders.reconcile.crm.aggregates.max.day"].status == "passed"
