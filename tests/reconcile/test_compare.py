@@ -35,16 +35,26 @@ def test_bounds(
 
 
 def test_key_type_families() -> None:
-    assert compare.type_problem([("id", pl.Int32, "id", pl.UInt64)], "here", "x") is None
-    assert compare.type_problem([("id", pl.Int64, "id", pl.Decimal(20, 0))], "here", "x") is None
-    assert compare.type_problem([("id", pl.String, "id", pl.Categorical)], "here", "x") is None
-    assert compare.type_problem([("d", pl.Date, "d", pl.Datetime("us"))], "here", "x") == (
+    assert compare.type_problem([("id", pl.Int32, "id", pl.UInt64)], "x") is None
+    assert compare.type_problem([("id", pl.Int64, "id", pl.Decimal(20, 0))], "x") is None
+    assert compare.type_problem([("id", pl.String, "id", pl.Categorical)], "x") is None
+    assert compare.type_problem([("d", pl.Date, "d", pl.Datetime("us"))], "x") == (
         "column d is date (Date) here and d is datetime (Datetime(time_unit='us', time_zone=None)) in x: they "
         "cannot be compared (cast one side, e.g. in a view)"
     )
-    assert "datetime (UTC)" in str(
-        compare.type_problem([("t", pl.Datetime("us", "UTC"), "t", pl.Datetime("us"))], "", "x")
-    )
+    assert "datetime (UTC)" in str(compare.type_problem([("t", pl.Datetime("us", "UTC"), "t", pl.Datetime("us"))], "x"))
+
+
+def test_values_and_aggregates_may_mix_number_families_keys_may_not() -> None:
+    mixed = [("v", pl.Int64, "v", pl.Float64)]
+    assert compare.type_problem(mixed, "x", numbers_alike=True) is None
+    assert compare.type_problem(mixed, "x") is not None
+    assert compare.type_problem([("v", pl.Int64, "v", pl.String)], "x", numbers_alike=True) is not None
+    assert compare.targets(mixed) == {"v": pl.Float64}
+    assert compare.targets([("k", pl.Int32, "k", pl.UInt8), ("s", pl.Categorical, "s", pl.String)]) == {
+        "k": pl.Int64, "s": pl.String,
+    }  # fmt: skip
+    assert compare.targets([("d", pl.Date, "d", pl.Date)]) == {}
 
 
 def test_key_gap_counts_distinct_keys_and_leaves_nulls_to_the_sides() -> None:

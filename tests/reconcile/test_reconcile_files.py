@@ -265,3 +265,23 @@ def test_this_datasets_plain_aggregates_come_from_its_one_pass(tmp_path: Path, m
             results[f"orders.reconcile.crm.aggregates.{f}.amount"].observed == getattr(planted.orders()["amount"], f)()
         )
     assert results["orders.reconcile.crm.aggregates.max.day"].status == "passed"
+
+
+def test_numbers_of_two_types_compare_as_numbers(tmp_path: Path, cli: Any) -> None:
+    """An integer column here against a float one there: aggregates and row values compare; keys must match types."""
+    pl.DataFrame({"id": [1, 2, 3], "qty": [1.0, 2.0, 3.5]}).write_parquet(tmp_path / "floats.parquet")
+    write_suite(tmp_path, data=pl.DataFrame({"id": [1, 2, 3], "qty": [1, 2, 3]}), suite_name="orders.yml",
+                name="orders", top={"reconcile": [{"against": {"path": "floats.parquet"}, "name": "f", "key": "id",
+                                                  "rows": {"columns": ["qty"]},
+                                                  "aggregates": [{"function": "sum", "column": "qty"},
+                                                                 {"function": "max", "column": "qty", "max_difference": 0.5}]}]})  # fmt: skip
+    code, out, err = cli("run", "orders.yml", "--no-history", "--json", "run.json", cwd=tmp_path)
+    report = json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))
+    r = {x["check_id"]: x for x in report["datasets"][0]["results"]}
+    assert code == 1, out + err
+    assert (r["orders.reconcile.f.rows"]["failing_count"], r["orders.reconcile.f.rows"]["samples"]) == (
+        1, ["id=3: qty 3 here, 3.5 there"]
+    )  # fmt: skip
+    total = r["orders.reconcile.f.aggregates.sum.qty"]
+    assert (total["status"], total["observed"], total["expected"]["value"]) == ("failed", 6, 6.5)
+    assert r["orders.reconcile.f.aggregates.max.qty"]["status"] == "passed"

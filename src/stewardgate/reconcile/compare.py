@@ -55,21 +55,42 @@ def family(dtype: Any) -> str:
 
 
 COMMON = {"integer": pl.Int64, "text": pl.String, "float": pl.Float64, "decimal": pl.Float64}
+NUMBERS = ("integer", "float", "decimal")
 
 
-def type_problem(pairs: list[tuple[str, Any, str, Any]], here: str, there: str) -> str | None:
-    """Why columns ``(name here, dtype, name there, dtype)`` cannot be compared, or None."""
+def _alike(a: str, b: str, numbers_alike: bool) -> bool:
+    return a == b or (numbers_alike and a in NUMBERS and b in NUMBERS)
+
+
+def type_problem(
+    pairs: list[tuple[str, Any, str, Any]], there: str, *, numbers_alike: bool = False
+) -> str | None:  # fmt: skip
+    """Why columns ``(name here, dtype, name there, dtype)`` cannot be compared, or None. Keys
+    must be of one family; compared values and aggregates (``numbers_alike``) may mix integers,
+    floats and decimals."""
     for a, ta, b, tb in pairs:
-        if family(ta) != family(tb):
+        if not _alike(family(ta), family(tb), numbers_alike):
             return (f"column {a} is {family(ta)} ({ta}) here and {b} is {family(tb)} ({tb}) in {there}: "
                     "they cannot be compared (cast one side, e.g. in a view)")  # fmt: skip
     return None
 
 
-def aligned(frame: pl.LazyFrame, dtypes: dict[str, Any]) -> pl.LazyFrame:
-    """Columns of one family cast to one type, so the join compares values, not types."""
-    casts = [pl.col(n).cast(COMMON[family(t)]) for n, t in dtypes.items() if family(t) in COMMON]
-    return frame.with_columns(casts) if casts else frame
+def targets(pairs: list[tuple[str, Any, str, Any]]) -> dict[str, Any]:
+    """The one type each compared column is cast to on both sides (by its name here): the
+    family's (integers as Int64, text as String), numbers of two families as Float64."""
+    out = {}
+    for a, ta, _, tb in pairs:
+        fa, fb = family(ta), family(tb)
+        if fa == fb and fa in COMMON:
+            out[a] = COMMON[fa]
+        elif fa != fb and fa in NUMBERS and fb in NUMBERS:
+            out[a] = pl.Float64
+    return out
+
+
+def aligned(frame: pl.LazyFrame, casts: dict[str, Any]) -> pl.LazyFrame:
+    """The frame with each column of ``casts`` cast to its type, so joins compare values, not types."""
+    return frame.with_columns([pl.col(n).cast(t) for n, t in casts.items()]) if casts else frame
 
 
 def key_gap(

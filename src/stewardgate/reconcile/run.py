@@ -109,13 +109,23 @@ def _agg(p: PlannedCheck) -> Agg:
 
 def _column_problem(p: PlannedCheck, pair: Pair, columns: list[str] | None = None) -> str | None:
     """A named column one side lacks, or of types that cannot be compared."""
-    names = columns if columns is not None else [c for c in (p.args.get("column"), p.args.get("by")) if c]
+    key = list(p.args["key"]) if columns is not None else []
+    by = p.args.get("by") if columns is None else None
+    names = columns if columns is not None else [c for c in (p.args.get("column"), by) if c]
     for side, label in ((pair.here, "this dataset"), (pair.there.side, pair.there.label)):
         for c in names:
             if c not in side.schema:
                 return f"{label} has no column {c} (it has: {', '.join(side.schema) or 'none'})"
-    pairs = [(c, pair.here.schema[c], c, pair.there.side.schema[c]) for c in names]
-    return compare.type_problem(pairs, "here", pair.there.label)
+    here, there = pair.here.schema, pair.there.side.schema
+    if by and p.args.get("per") == "day":
+        if not (here[by].is_temporal() and there[by].is_temporal()):
+            return f"per: day needs a date or datetime column on both sides; {by} is {here[by]} here, {there[by]} there"
+    elif by:
+        key.append(by)
+    values = [c for c in names if c not in key and c != by]
+    return compare.type_problem([(c, here[c], c, there[c]) for c in key], pair.there.label) or compare.type_problem(
+        [(c, here[c], c, there[c]) for c in values], pair.there.label, numbers_alike=True
+    )
 
 
 def judge_row_count(p: PlannedCheck, pair: Pair, figures: dict[str, Any]) -> CheckResult:
@@ -140,7 +150,7 @@ def judge_keys(p: PlannedCheck, pair: Pair, figures: dict[str, Any]) -> CheckRes
             return _errored(p, f"{label} has no key column {missing[0]} (it has: {', '.join(side.schema) or 'none'})")
     problem = compare.type_problem(
         [(h, pair.here.schema[h], t, pair.there.side.schema[t]) for h, t in zip(here_cols, there_cols, strict=True)],
-        "here", pair.there.label,
+        pair.there.label,
     )  # fmt: skip
     if problem is not None:
         return _errored(p, f"key types differ: {problem}")
@@ -160,9 +170,10 @@ def _key_gap(pair: Pair, here_cols: list[str], there_cols: list[str], *, extra: 
         if extra:
             return (*sql_key_gap(here_side, here_cols, there_side, there_cols, pair.samples), "database")
         return (*sql_key_gap(there_side, there_cols, here_side, here_cols, pair.samples), "database")
-    dtypes = {h: here_side.schema[h] for h in here_cols}
-    here = compare.aligned(here_side.keys(here_cols, here_cols), dtypes)
-    there = compare.aligned(there_side.keys(there_cols, here_cols), dtypes)
+    casts = compare.targets([(h, here_side.schema[h], t, there_side.schema[t])
+                             for h, t in zip(here_cols, there_cols, strict=True)])  # fmt: skip
+    here = compare.aligned(here_side.keys(here_cols, here_cols), casts)
+    there = compare.aligned(there_side.keys(there_cols, here_cols), casts)
     a, b = (here, there) if extra else (there, here)
     return (*compare.key_gap(a, b, here_cols, pair.samples), "polars")
 
@@ -206,8 +217,6 @@ def judge_aggregate(p: PlannedCheck, pair: Pair, figures: dict[str, Any]) -> Che
 def _grouped(p: PlannedCheck, pair: Pair, what: str) -> CheckResult:
     a = p.args
     agg = _agg(p)
-    if a.get("per") == "day" and not pair.here.schema[a["by"]].is_temporal():
-        return _errored(p, f"per: day needs a date or datetime column; {a['by']} is {pair.here.schema[a['by']]}")
     gaps = compare.group_gaps(pair.here.groups(agg), pair.there.side.groups(agg), a["max_difference"],
                               a["max_fraction"])  # fmt: skip
     hide_group, hide_value = a["by"] in pair.masked, a["column"] in pair.masked
@@ -233,10 +242,9 @@ def judge_rows(p: PlannedCheck, pair: Pair, figures: dict[str, Any]) -> CheckRes
     problem = _column_problem(p, pair, key + columns)
     if problem is not None:
         return _errored(p, problem)
-    dtypes = {c: pair.here.schema[c] for c in key + columns}
-    here = compare.aligned(pair.here.columns(key + columns, key + columns), dtypes).drop_nulls(key)
-    there_cols = pair.there.side.columns(key + columns, key + columns)
-    there = compare.aligned(there_cols, dtypes).drop_nulls(key)
+    casts = compare.targets([(c, pair.here.schema[c], c, pair.there.side.schema[c]) for c in key + columns])
+    here = compare.aligned(pair.here.columns(key + columns, key + columns), casts).drop_nulls(key)
+    there = compare.aligned(pair.there.side.columns(key + columns, key + columns), casts).drop_nulls(key)
     compared, differing, rows = compare.row_gap(here, there, key, columns, pair.samples)
     shown = tuple(_row_text(r, key, columns, pair) for r in rows)
     sample = f" (first: {'; '.join(shown)})" if shown else ""
