@@ -9,7 +9,7 @@ Each round runs, each in a FRESH process (order alternating): ``stewardgate run`
 that reconciles ``here`` with ``there`` by ``id`` (both directions: ``keys.missing`` and
 ``keys.extra``; ``--no-history``), and a plain polars script doing the same two streaming
 anti-joins (distinct keys, counted, the first five in key order). Both must find exactly the
-planted keys (exit 1 if not). Reports wall time and peak RSS (``wait4``) of each.
+planted keys (exit 1 if not). Reports wall time, CPU time and peak RSS (``wait4``) of each.
 """
 
 from __future__ import annotations
@@ -129,17 +129,21 @@ def main() -> int:
             right = found == truth
             ok &= right
             runs[name].append(m)
-            print(f"round {r + 1} {name}: {m.wall_s:.2f} s, {m.max_rss_kib / 1024:.0f} MiB, exit {m.exit_code}, "
+            print(f"round {r + 1} {name}: {m.wall_s:.2f} s ({m.cpu_s:.2f} s CPU), {m.max_rss_kib / 1024:.0f} MiB, exit {m.exit_code}, "
                   f"planted truth {'found' if right else f'NOT found: {found} != {truth}'}", file=sys.stderr)  # fmt: skip
     load = os.getloadavg()
     print(f"\n{rows:,} rows a side, {MISSING} planted missing and {EXTRA} extra keys; load average {load[0]:.1f} "
           f"(1 min), {os.cpu_count()} CPUs; medians of {args.rounds} round(s)\n")  # fmt: skip
-    print("| tool | wall s | peak RSS MiB | found the planted keys |\n|---|---:|---:|---|")
+    print("| tool | wall s | CPU s | peak RSS MiB | found the planted keys |\n|---|---:|---:|---:|---|")
     base = statistics.median(m.wall_s for m in runs["polars anti-join"])
+    base_cpu = statistics.median(m.cpu_s for m in runs["polars anti-join"])
     for name, ms in runs.items():
-        wall = statistics.median(m.wall_s for m in ms)
+        wall, cpu = statistics.median(m.wall_s for m in ms), statistics.median(m.cpu_s for m in ms)
         rss = statistics.median(m.max_rss_kib for m in ms) / 1024
-        print(f"| {name} | {wall:.2f} ({wall / base:.2f}x) | {rss:.0f} | {'yes' if ok else 'NO'} |")
+        print(
+            f"| {name} | {wall:.2f} ({wall / base:.2f}x) | {cpu:.2f} ({cpu / base_cpu:.2f}x) | {rss:.0f} | "
+            f"{'yes' if ok else 'NO'} |"
+        )
     return 0 if ok else 1
 
 
