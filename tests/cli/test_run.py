@@ -331,10 +331,10 @@ def test_checks_lists_every_check_type(cli: Callable[..., Any], repo: Path) -> N
     names = [line.split()[1] for line in stdout.splitlines()]
     assert names == [c.name for c in all_checks()]
     assert (
-        len(names) == 29
-    )  # 16 column and schema rules, 8 governance checks, 1 waiver check, 3 drift checks, 1 lineage check
+        len(names) == 35
+    )  # 16 column and schema rules, 8 governance checks, 1 waiver check, 3 drift checks, 1 lineage check, 6 reconcile checks
     assert (
-        "columns     min                 Every non-null value must be >= this bound (a number, a date or a datetime)."
+        "columns     min                     Every non-null value must be >= this bound (a number, a date or a datetime)."
         in stdout.splitlines()
     )
     assert len({line.index(line.split()[1]) for line in stdout.splitlines()}) == 1  # names line up, "governance" too
