@@ -285,3 +285,29 @@ def test_numbers_of_two_types_compare_as_numbers(tmp_path: Path, cli: Any) -> No
     total = r["orders.reconcile.f.aggregates.sum.qty"]
     assert (total["status"], total["observed"], total["expected"]["value"]) == ("failed", 6, 6.5)
     assert r["orders.reconcile.f.aggregates.max.qty"]["status"] == "passed"
+
+
+def test_a_suite_left_out_by_select_is_still_found_and_workers_find_it_too(tmp_path: Path, cli: Any) -> None:
+    _write(tmp_path, reconcile=[{"against": {"dataset": "crm"}, "key": "id", "keys": {}}])
+    code, out, err = cli("run", ".", "--select", "orders", "--no-history", "--json", "one.json", cwd=tmp_path)
+    one = json.loads((tmp_path / "one.json").read_text(encoding="utf-8"))
+    assert [d["dataset"] for d in one["datasets"]] == ["orders"]
+    code, out, err = cli("run", ".", "--parallel", "2", "--no-history", "--json", "two.json", cwd=tmp_path)
+    assert code == 1, out + err
+    two = json.loads((tmp_path / "two.json").read_text(encoding="utf-8"))
+    for report in (one, two):
+        (orders,) = [d for d in report["datasets"] if d["dataset"] == "orders"]
+        found = {
+            r["check_id"]: (r["failing_count"], r["samples"]) for r in orders["results"] if ".keys." in r["check_id"]
+        }
+        assert found == {"orders.reconcile.crm.keys.missing": (3, ["3", "5", "7"]),
+                         "orders.reconcile.crm.keys.extra": (2, ["900", "901"])}  # fmt: skip
+
+
+def test_github_annotations_point_at_the_reconciliation(tmp_path: Path, cli: Any) -> None:
+    _write(tmp_path, reconcile=[{"against": {"dataset": "crm"}, "key": "id", "keys": {"extra": False}}])
+    code, out, err = cli("run", "orders.yml", "crm.yml", "--no-history", "--github", cwd=tmp_path)
+    assert code == 1
+    (line,) = [x for x in out.splitlines() if "orders.reconcile.crm.keys.missing" in x and x.startswith("::")]
+    assert line.startswith("::error file=orders.yml,line=")
+    assert "3 id values of crm are missing here (first: 3, 5, 7)" in line
