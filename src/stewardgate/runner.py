@@ -413,7 +413,7 @@ def _references(loaded: LoadedSuite) -> bool:
 
 def _check_reconcile_targets(suites: list[LoadedSuite]) -> None:
     """A reconciliation or reference naming a dataset no suite of the run declares: a suite error."""
-    from stewardgate.reconcile.targets import target_problems
+    from stewardgate.planning.reconcile import target_problems
 
     problems = target_problems(suites)
     if problems:

@@ -311,3 +311,21 @@ def test_github_annotations_point_at_the_reconciliation(tmp_path: Path, cli: Any
     (line,) = [x for x in out.splitlines() if "orders.reconcile.crm.keys.missing" in x and x.startswith("::")]
     assert line.startswith("::error file=orders.yml,line=")
     assert "3 id values of crm are missing here (first: 3, 5, 7)" in line
+
+
+def test_validate_finds_a_dataset_no_suite_declares(tmp_path: Path, cli: Any) -> None:
+    _write(
+        tmp_path,
+        reconcile=[{"against": {"dataset": "crm"}, "row_count": {}}],
+        columns={"id": {"references": "gone.id"}},
+    )
+    assert cli("validate", "orders.yml", "crm.yml", cwd=tmp_path).code == 2
+    code, out, err = cli("validate", "orders.yml", cwd=tmp_path)
+    assert code == 2
+    assert err.splitlines() == [
+        "orders.yml:7:37: reconcile.0.against.dataset: no suite declares dataset 'crm' (datasets of this run: "
+        "orders); add that dataset's suite to the run's paths, or give path (a file) or connection and table",
+        "orders.yml:5:24: columns.id.references: no suite declares dataset 'gone' (datasets of this run: orders); "
+        "add that dataset's suite to the run's paths",
+        "error: 2 problems in suites; nothing was run",
+    ]

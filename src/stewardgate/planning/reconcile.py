@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from stewardgate.errors import Problem
 from stewardgate.results import Severity
 from stewardgate.suite.reconcile_model import parse_reference
 
@@ -94,3 +95,29 @@ def _planned(
         value=value, severity=Severity(severity) if severity else Severity.ERROR, engine=ENGINE, reason=reason,
         suite_line=line,
     )  # fmt: skip
+
+
+def target_problems(suites: list[LoadedSuite]) -> list[Problem]:
+    """``against: {dataset: ...}`` and ``references:`` naming a dataset no suite of the run declares."""
+    known = {s.suite.dataset.name for s in suites}
+    listed = ", ".join(sorted(known)) or "none"
+    hint = f"(datasets of this run: {listed}); add that dataset's suite to the run's paths"
+    problems = []
+    for s in suites:
+        for i, r in enumerate(s.suite.reconcile):
+            if r.against.dataset is not None and r.against.dataset not in known:
+                problems.append(_problem(s, ("reconcile", i, "against", "dataset"),
+                                         f"no suite declares dataset '{r.against.dataset}' {hint}, "
+                                         "or give path (a file) or connection and table"))  # fmt: skip
+        for column, spec in s.suite.columns.items():
+            if spec.references is not None:
+                name, _ = parse_reference(spec.references)
+                if name not in known:
+                    problems.append(_problem(s, ("columns", column, "references"),
+                                             f"no suite declares dataset '{name}' {hint}"))  # fmt: skip
+    return problems
+
+
+def _problem(loaded: LoadedSuite, keys: tuple[str | int, ...], message: str) -> Problem:
+    line, col = loaded.located.position(keys)
+    return Problem(str(loaded.path), line, col, ".".join(map(str, keys)), message)

@@ -3,7 +3,8 @@
 ``against: {dataset: NAME}`` names another suite's dataset: the run knows every suite it was
 given (before ``--select``), by dataset name (:func:`peer_catalogue`, carried in
 ``RunOptions.datasets`` so worker processes know them too). A name no suite of the run declares
-is a suite error, found before anything runs (:func:`target_problems`). A file or a table that
+is a suite error, found before anything runs
+(:func:`stewardgate.planning.reconcile.target_problems`). A file or a table that
 cannot be opened is a DatasetError naming the suite line (exit 2), as this dataset's own would be.
 """
 
@@ -16,42 +17,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from stewardgate.errors import DatasetError, Problem
+from stewardgate.errors import DatasetError
 from stewardgate.levels import SENSITIVE
 from stewardgate.reconcile.sides import Side, side_of
 from stewardgate.suite.loader import LoadedSuite
-from stewardgate.suite.reconcile_model import parse_reference
 
 
 def peer_catalogue(suites: list[LoadedSuite]) -> dict[str, tuple[str, Any]]:
     """Every suite's dataset by name: its suite file and parsed YAML (plain data, pickles)."""
     return {s.suite.dataset.name: (str(s.path), s.located.data) for s in suites}
-
-
-def target_problems(suites: list[LoadedSuite]) -> list[Problem]:
-    """``against: {dataset: ...}`` and ``references:`` naming a dataset no suite of the run declares."""
-    known = {s.suite.dataset.name for s in suites}
-    listed = ", ".join(sorted(known)) or "none"
-    hint = f"(datasets of this run: {listed}); add that dataset's suite to the run's paths"
-    problems = []
-    for s in suites:
-        for i, r in enumerate(s.suite.reconcile):
-            if r.against.dataset is not None and r.against.dataset not in known:
-                problems.append(_problem(s, ("reconcile", i, "against", "dataset"),
-                                         f"no suite declares dataset '{r.against.dataset}' {hint}, "
-                                         "or give path (a file) or connection and table"))  # fmt: skip
-        for column, spec in s.suite.columns.items():
-            if spec.references is not None:
-                name, _ = parse_reference(spec.references)
-                if name not in known:
-                    problems.append(_problem(s, ("columns", column, "references"),
-                                             f"no suite declares dataset '{name}' {hint}"))  # fmt: skip
-    return problems
-
-
-def _problem(loaded: LoadedSuite, keys: tuple[str | int, ...], message: str) -> Problem:
-    line, col = loaded.located.position(keys)
-    return Problem(str(loaded.path), line, col, ".".join(map(str, keys)), message)
 
 
 @dataclass(frozen=True)
