@@ -329,3 +329,18 @@ def test_validate_finds_a_dataset_no_suite_declares(tmp_path: Path, cli: Any) ->
         "add that dataset's suite to the run's paths",
         "error: 2 problems in suites; nothing was run",
     ]
+
+
+def test_aggregates_and_groups_of_personal_data_show_no_values(tmp_path: Path, cli: Any) -> None:
+    aggregates = [{"function": "min", "column": "email"}, {"function": "count", "column": "id", "by": "email"}]
+    _write(tmp_path, reconcile=[{"against": {"dataset": "crm"}, "aggregates": aggregates}])
+    code, r, _ = _results(tmp_path, cli)
+    assert code == 1
+    top = r["orders.reconcile.crm.aggregates.min.email"]  # new1@... here, user0@... there
+    assert (top["status"], top["observed"], top["expected"]["value"]) == ("failed", "***", "***")
+    assert top["message"] == "min(email) is *** here, *** in crm; allowed: equal"
+    groups = r["orders.reconcile.crm.aggregates.count.id.by.email"]
+    assert groups["failing_count"] == 5  # 3 missing here, 2 extra: one group each
+    assert all(s.startswith("***: ") for s in groups["samples"])
+    text = (tmp_path / "run.json").read_text(encoding="utf-8")
+    assert "new1@" not in text and "user0@" not in text and "user3@" not in text

@@ -205,9 +205,9 @@ def judge_aggregate(p: PlannedCheck, pair: Pair, figures: dict[str, Any]) -> Che
         return _errored(p, f"could not be computed: {figures['error']}")
     here, there = figures["here"][p.check_id], figures["there"][p.check_id]
     ok = compare.within(here, there, a["max_difference"], a["max_fraction"])
-    diff = compare.difference(here, there)
+    masked = a["column"] in pair.masked  # personal data: neither figure nor their difference is shown
+    diff = None if masked else compare.difference(here, there)
     said = f" (difference {diff:+g})" if diff is not None else ""
-    masked = a["column"] in pair.masked
     message = (f"{what} is {_shown(here, masked)} here, {_shown(there, masked)} in {pair.there.label}{said}; "
                f"{_allowed(a)}")  # fmt: skip
     return _result(p, ok, message, observed=_shown(here, masked, raw=True), expected=_expected(a, _shown(there, masked, raw=True), pair),
