@@ -367,3 +367,40 @@ def test_force_is_refused_for_a_file_suite(tmp_path: Path, suite_writer: Callabl
     assert (code, out) == (2, "")
     assert err == "error: suite.yml: --force is for a SQL table's comment; a file's stamp replaces the earlier one\n"
     assert not (tmp_path / "h.db").exists()
+
+
+def test_an_audit_entry_that_cannot_be_written_leaves_the_comment_unchanged(
+    server_db: Database, table_suite: Callable[..., Path], tmp_path: Path
+) -> None:  # fmt: skip
+    """``record`` runs before the comment is committed (PostgreSQL) or written (MariaDB)."""
+    from stewardgate.governance.table_stamp import stamp_table
+    from stewardgate.readers.sql.comment import commented_table
+    from tests.sql.sql_databases import CONNECTIONS
+
+    db = server_db
+    (loaded,) = load_suites([_project(tmp_path, db, table_suite)])
+    set_comment(db, '{"format":"stewardgate.stamp","version":0}')
+    seen: list[str | None] = []
+
+    def record(_report: Any) -> None:
+        seen.append(comment_of(db))  # what another session sees while the audit entry is written
+        raise RuntimeError("the audit store is gone")
+
+    with (
+        pytest.raises(RuntimeError, match="the audit store is gone"),
+        commented_table(loaded.suite.dataset, suite=loaded.path, connections=CONNECTIONS) as table,
+    ):
+        stamp_table(loaded, table, at=datetime(2026, 12, 1, tzinfo=UTC), record=record)
+    assert seen == ['{"format":"stewardgate.stamp","version":0}']
+    assert comment_of(db) == '{"format":"stewardgate.stamp","version":0}'
+
+
+def test_the_comment_text_is_the_file_stamp_with_astral_characters_escaped() -> None:
+    from stewardgate.governance.stamp import stamp_text
+    from stewardgate.governance.table_stamp import comment_text
+
+    document = {"format": STAMP_FORMAT, "stewardship": {"description": "é ü 😀 𝄞 \\ \" '"}}
+    text = comment_text(document)
+    assert json.loads(text) == document and text.isascii() is False  # é stays as it is
+    assert text == stamp_text(document).replace("😀", "\\ud83d\\ude00").replace("𝄞", "\\ud834\\udd1e")
+    assert all(ord(c) <= 0xFFFF for c in text)

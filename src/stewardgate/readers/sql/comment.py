@@ -72,36 +72,36 @@ class CommentedTable:
         """The table's comment now (in the open transaction), None when it has none."""
         import sqlalchemy as sa
 
-        text = sa.inspect(self.conn).get_table_comment(self.name, schema=self.schema_name or None).get("text")
-        return text or None
+        try:
+            found = sa.inspect(self.conn).get_table_comment(self.name, schema=self.schema_name or None)
+        except driver_errors(self.conn) as exc:
+            raise failure(self.where, exc, self.url) from None
+        return found.get("text") or None
 
     def write(self, text: str, *, before_commit: Callable[[], Any]) -> str | None:
         """Make ``text`` the table's comment, in the order of the module docstring; the comment
         it replaced. DatasetError naming the table (and what the stamp needs) if it cannot."""
         before = self.read()
-        try:
-            if self.dialect == "postgres":
-                self._execute(text)
-                self._check(text)
-                before_commit()
-                self.conn.commit()
-                return before
-            self._execute(before or "")
-        except DatasetError:
-            raise
-        except Exception as exc:
+        try:  # PostgreSQL: the stamp itself, uncommitted; MariaDB: the unchanged comment again
+            self._execute(text if self.dialect == "postgres" else before)
+        except driver_errors(self.conn) as exc:
             raise self._refused(exc) from None
+        if self.dialect == "postgres":
+            self._check(text)
+            before_commit()
+            self.conn.commit()
+            return before
         before_commit()
         try:
             self._execute(text)
             self._check(text)
-        except Exception as exc:
+        except self._failures() as exc:
             said = str(exc) if isinstance(exc, DatasetError) else str(failure(self.where, exc, self.url))
             raise DatasetError(f"{said}{self._restore(before)}; the audit trail holds an entry for this stamp: "
                                "stamp again") from None  # fmt: skip
         return before
 
-    def _execute(self, text: str) -> None:
+    def _execute(self, text: str | None) -> None:
         driver = self.conn.connection.driver_connection
         with driver.cursor() as cursor:
             if self.dialect == "postgres":
@@ -114,30 +114,42 @@ class CommentedTable:
             quote = self.conn.dialect.identifier_preparer.quote
             name = ".".join(quote(p) for p in (self.schema_name, self.name) if p).replace("%", "%%")
             cursor.execute(f"SET SESSION lock_wait_timeout = {LOCK_TIMEOUT}")
-            cursor.execute(f"ALTER TABLE {name} COMMENT = %s, ALGORITHM=INSTANT", (text,))
+            cursor.execute(f"ALTER TABLE {name} COMMENT = %s, ALGORITHM=INSTANT", (text or "",))
 
-    def _check(self, text: str) -> None:
+    def _check(self, text: str | None) -> None:
         got = self.read()
-        if got != text:
+        if (got or "") != (text or ""):
             raise DatasetError(
-                f"{self.where}: the table's comment did not read back as written ({len(text)} characters written, "
-                f"{len(got or '')} read back)"
+                f"{self.where}: the table's comment did not read back as written ({len(text or '')} characters "
+                f"written, {len(got or '')} read back)"
             )
 
     def _restore(self, before: str | None) -> str:
         """The earlier comment written back; what went wrong doing so, or nothing."""
         try:
-            self._execute(before or "")
-            self._check(before or "")
-        except Exception as exc:
-            return f"; restoring the earlier comment failed too: {failure(self.where, exc, self.url)}"
+            self._execute(before)
+            self._check(before)
+        except self._failures() as exc:
+            said = exc if isinstance(exc, DatasetError) else failure(self.where, exc, self.url)
+            return f"; restoring the earlier comment failed too: {said}"
         return "; the earlier comment is restored"
+
+    def _failures(self) -> tuple[type[BaseException], ...]:
+        return (DatasetError, *driver_errors(self.conn))
 
     def _refused(self, exc: BaseException) -> DatasetError:
         said = failure(self.where, exc, self.url)
         return DatasetError(
             f"{said}; stamp needs {NEEDS[self.dialect]} on {self.database} to write its comment; nothing was written"
         )
+
+
+def driver_errors(conn_or_engine: Any) -> tuple[type[BaseException], ...]:
+    """What SQLAlchemy and the database's driver raise (stewardgate reports them as DatasetErrors)."""
+    import sqlalchemy as sa
+
+    dbapi_error = getattr(conn_or_engine.dialect.dbapi, "Error", None)
+    return (sa.exc.SQLAlchemyError, *((dbapi_error,) if isinstance(dbapi_error, type) else ()))
 
 
 @contextmanager
@@ -178,16 +190,22 @@ def read_comment(spec: DatasetSpec, *, suite: Path, connections: Any, environ: A
 
 @contextmanager
 def _connected(engine: Any, where: str, url: str, spec: DatasetSpec) -> Iterator[Any]:
-    """A connection on which ``spec``'s table exists; driver errors as DatasetErrors naming ``where``."""
+    """A connection on which ``spec``'s table exists; its errors as DatasetErrors naming ``where``
+    (the body's own errors, such as the audit store's, pass as they are)."""
     import sqlalchemy as sa
 
-    dbapi_error = getattr(engine.dialect.dbapi, "Error", sa.exc.SQLAlchemyError)
     try:
-        with engine.connect() as conn:
-            check_table(sa.inspect(conn), where, *_parts(spec))
-            yield conn
-    except (sa.exc.SQLAlchemyError, dbapi_error) as exc:
+        conn = engine.connect()
+    except driver_errors(engine) as exc:
         raise failure(where, exc, url) from None
+    try:
+        try:
+            check_table(sa.inspect(conn), where, *_parts(spec))
+        except driver_errors(engine) as exc:
+            raise failure(where, exc, url) from None
+        yield conn
+    finally:
+        conn.close()
 
 
 def _display(spec: DatasetSpec) -> str:
