@@ -31,6 +31,11 @@ if TYPE_CHECKING:
 _MISSING: tuple[object, ...] = (None, "", [], {})
 
 
+TABLE_STAMP = (
+    "a SQL table's stamp is its comment: stamp_table (governance/table_stamp.py) writes it, not stamp_suite"
+)
+
+
 def governance_figures(planned: list[PlannedCheck], schema: dict[str, Any], as_of: date) -> list[Figure]:
     """The figures the governance checks need from the run's one pass over the data (any reader)."""
     figures = []

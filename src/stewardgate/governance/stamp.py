@@ -118,8 +118,10 @@ def stamp_suite(
             without changing its schema or row groups (it is then left as it was).
     """
     spec = loaded.suite.dataset
-    if spec.is_table:  # its comment holds the stamp: governance/table_stamp.py
-        raise DatasetError(f"{spec.connection}:{spec.table}: a SQL table is stamped in its comment (stamp_table)")
+    if spec.is_table:
+        from stewardgate.governance.checks import TABLE_STAMP
+
+        raise DatasetError(f"{spec.connection}:{spec.table}: {TABLE_STAMP}")
     path = str(spec.path).replace("{as_of}", (as_of or at.date()).isoformat())
     if is_object_url(path):
         raise DatasetError(
