@@ -32,7 +32,7 @@ _MISSING: tuple[object, ...] = (None, "", [], {})
 
 
 TABLE_STAMP = (
-    "a SQL table's stamp is its comment: stamp_table (governance/table_stamp.py) writes it, not stamp_suite (docs/sql.md)"
+    "a SQL table's stamp is its comment, written by stamp_table (governance/table_stamp.py), not by stamp_suite"
 )
 
 
