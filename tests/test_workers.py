@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 import time
 from pathlib import Path
 
@@ -95,7 +96,7 @@ def test_a_ctrl_c_while_a_worker_starts_waits_for_the_parent() -> None:
     previous = signal.signal(signal.SIGINT, lambda signum, frame: got.append(signum))
     try:
         held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        os.kill(os.getpid(), signal.SIGINT)  # already pending when the worker starts
+        signal.pthread_kill(threading.get_ident(), signal.SIGINT)  # pending on this thread (os.kill could pick another)
         signal.pthread_sigmask(signal.SIG_SETMASK, held | {signal.SIGINT})
         worker: _Worker[float] = _Worker(__import__("multiprocessing").get_context("spawn"), time.sleep)
         assert got == []

@@ -188,7 +188,11 @@ def _born_ignoring_sigint() -> Iterator[None]:
     of its own: a Ctrl-C while the worker still imports cannot print half a traceback.
     Called with SIGINT blocked, so a Ctrl-C meanwhile waits for the parent instead of being lost
     (Linux keeps a blocked signal pending even while it is ignored; one that was already
-    pending, which ignoring would discard, is raised again).
+    pending, which ignoring would discard, is raised again). The one gap: the mask is the main
+    thread's, so while the parent runs other threads (polars' pool), a Ctrl-C in the few
+    milliseconds a start takes (8-24 ms measured under load) can land on one of them and be
+    ignored; the next Ctrl-C works. Without this, a Ctrl-C in the second or so a worker spends
+    importing printed a traceback.
     """
     was_pending = signal.SIGINT in signal.sigpending()
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
