@@ -79,7 +79,7 @@ def observe(loaded: LoadedSuite, opened: Any, declared: dict[str, Any]) -> Obser
                                 "yet, so its access declaration cannot be judged")  # fmt: skip
     from stewardgate.governance.access.observe_files import observe_files
 
-    return observe_files(resolved.files, resolved.display, names)
+    return observe_files(resolved.files, resolved.display, names, loaded.folder)
 
 
 def _result(

@@ -23,11 +23,12 @@ from stewardgate.governance.access.observed import AccessUnsupported, Observed, 
 _ACL_KEY = "system.posix_acl_access"
 
 
-def observe_files(files: tuple[Path, ...], display: str, declared: list[str]) -> Observed:
-    """The access of every file of the dataset, folded per grantee, and the declared roles' facts."""
+def observe_files(files: tuple[Path, ...], display: str, declared: list[str], base: Path) -> Observed:
+    """The access of every file of the dataset, folded per grantee, and the declared roles' facts
+    (files named relative to ``base``, the suite's folder)."""
     if not files:
         raise AccessUnsupported(f"{display}: no local files to read the modes of")
-    seen = [_file(f) for f in files]
+    seen = [_file(f, base) for f in files]
     acl = [s["path"] for s in seen if s["acl"]]
     if acl:
         raise AccessUnsupported(f"{len(acl)} file(s) carry a POSIX ACL, which is not read (e.g. {acl[0]}): "
@@ -55,13 +56,13 @@ def observe_files(files: tuple[Path, ...], display: str, declared: list[str]) ->
     return Observed(state, {d: _facts(d, seen) for d in declared})
 
 
-def _file(path: Path) -> dict[str, Any]:
+def _file(path: Path, base: Path) -> dict[str, Any]:
     st = path.stat()
     mode = stat.S_IMODE(st.st_mode)
     open_to_all = all(os.stat(folder).st_mode & stat.S_IXOTH for folder in path.resolve().parents)
     other = _bits(mode, stat.S_IROTH, stat.S_IWOTH) if open_to_all else []
     return {
-        "path": str(path), "mode": mode, "uid": st.st_uid, "gid": st.st_gid,
+        "path": os.path.relpath(path, base), "mode": mode, "uid": st.st_uid, "gid": st.st_gid,
         "owner": _user(st.st_uid), "group": _group(st.st_gid), "user": _bits(mode, stat.S_IRUSR, stat.S_IWUSR),
         "grp": _bits(mode, stat.S_IRGRP, stat.S_IWGRP), "public": other, "acl": _has_acl(path),
     }  # fmt: skip
