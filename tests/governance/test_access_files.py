@@ -194,11 +194,13 @@ def test_an_access_finding_can_be_waived_and_the_baseline_names_a_new_grantee(
     changed = results[f"t.access.baseline.{other_group}"]
     assert changed["status"] == "failed"
     assert changed["message"].startswith(
-        f"new grantee since the baseline: {other_group} (read) (the access baseline of run "
+        f"new grantee since the baseline: {other_group} (read); access baseline of run "
     )
-    assert changed["message"].endswith("(accepted by jane@example.com: reviewed))")
+    assert changed["message"].endswith(", accepted by jane@example.com: reviewed")
     code, out, _ = cli("audit", "log", "--kind", "access_baseline", cwd=tmp_path)
     assert code == 0 and "access_baseline" in out
+    code, out, _ = cli("audit", "verify", cwd=tmp_path)
+    assert code == 0 and out.startswith("audit chain intact: 4 entries")  # two runs, the waiver use, the acceptance
 
 
 BAD = [

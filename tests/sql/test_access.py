@@ -137,7 +137,7 @@ def test_postgres_effective_access_is_judged_per_role_and_against_the_baseline(
     code, out, err = cli("access", "accept", "suite.yml", "--reason", "reviewed", "--by", "jane@example.com",
                          "--store", store, cwd=tmp_path)  # fmt: skip
     assert (code, err) == (0, ""), out
-    assert out.startswith("orders: the access baseline of run ") and "is now the access baseline" in out
+    assert out.startswith("orders: the access of run ") and "is now the access baseline" in out
     _sql(pg,
          f'GRANT SELECT ON {table} TO PUBLIC',
          f'GRANT DELETE ON {table} TO "{r["newbie"]}"',
@@ -154,7 +154,7 @@ def test_postgres_effective_access_is_judged_per_role_and_against_the_baseline(
         f"baseline.{r['newbie']}": "failed", "baseline.PUBLIC": "failed", "baseline.row_security": "failed",
     }  # fmt: skip
     said = {cid.removeprefix("orders.access."): res["message"] for cid, res in found.items()}
-    assert said[f"baseline.{r['newbie']}"].startswith(f"new grantee since the baseline: {r['newbie']} (DELETE) (the "
+    assert said[f"baseline.{r['newbie']}"].startswith(f"new grantee since the baseline: {r['newbie']} (DELETE); "
                                                       "access baseline of run ")  # fmt: skip
     assert said["public"] == "PUBLIC may SELECT; forbidden by access.public: false"
     assert said[f"grants.{r['newbie']}"] == f"{r['newbie']}: may write (DELETE) but is not in access.write"

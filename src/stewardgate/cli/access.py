@@ -26,15 +26,14 @@ def access_group() -> None:
 @exits
 def accept_cmd(dataset: str, reason: str, by: str | None, run_id: str | None, store: str | None) -> int:
     """Make the latest run's (or --from-run's) observed access the access baseline."""
-    from stewardgate.governance.access.baseline import accept, describe
+    from stewardgate.governance.access.baseline import accept
 
     name, db = _open(dataset, store)
     with db:
         found = accept(db, name, by=_who(by), reason=reason, run_id=run_id)
     grantees = len(found["access"].get("grantees", {}))
-    click.echo(
-        f"{name}: {describe(found)} is now the access baseline ({grantees} grantees; audit entry {found['seq']})"
-    )
+    click.echo(f"{name}: the access of run {found['run_id'][:12]} of {found['as_of']} is now the access baseline "
+               f"({grantees} grantees; accepted by {found['by']}; audit entry {found['seq']})")  # fmt: skip
     return EXIT_PASSED
 
 

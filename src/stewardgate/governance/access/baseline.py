@@ -74,9 +74,9 @@ def _observed(store: Any, run_id: str, dataset: str) -> dict[str, Any] | None:
 
 
 def describe(baseline: dict[str, Any]) -> str:
-    """``the access baseline of run 1a2b3c4d5e6f of 2026-11-27 (accepted by jane: reason)``."""
-    return (f"the access baseline of run {str(baseline['run_id'])[:12]} of {baseline['as_of']} "
-            f"(accepted by {baseline['by']}: {baseline['reason']})")  # fmt: skip
+    """``access baseline of run 1a2b3c4d5e6f of 2026-11-27, accepted by jane: reason``."""
+    return (f"access baseline of run {str(baseline['run_id'])[:12]} of {baseline['as_of']}, "
+            f"accepted by {baseline['by']}: {baseline['reason']}")  # fmt: skip
 
 
 def changes(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, str, bool]]:

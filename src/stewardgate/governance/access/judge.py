@@ -267,9 +267,9 @@ def judge_baseline(p: PlannedCheck, seen: Observed, loaded: LoadedSuite, open_st
     said = access_baseline.describe(found)
     changes = access_baseline.changes(found["access"], seen.state)
     if not changes:
-        return [_result(p, True, f"access as in {said}", details={"baseline": _source(found)})]
+        return [_result(p, True, f"access as in the {said}", details={"baseline": _source(found)})]
     return [
-        _result(p, False, f"{text} ({said})", suffix=key, failing=1, details={"baseline": _source(found)},
+        _result(p, False, f"{text}; {said}", suffix=key, failing=1, details={"baseline": _source(found)},
                 severity=p.severity if widened else min(p.severity, Severity.WARN),
                 observed=seen.state["grantees"].get(key))
         for key, text, widened in changes
