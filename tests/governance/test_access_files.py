@@ -240,3 +240,27 @@ def test_group_on_a_table_suite_is_a_located_suite_error(
     assert code == 2
     assert err.splitlines()[0] == ("suite.yml:4:34: access.group: a table has no group: access.group applies to files "
                                    "(declare the roles in access.read instead)")  # fmt: skip
+
+
+def _acl_granting_uid_1() -> bytes:
+    """A POSIX access ACL (the kernel's xattr layout, version 2) that lets user 1 read: ``user:1:r--``."""
+    import struct
+
+    def entry(tag: int, perm: int, qualifier: int = 0xFFFFFFFF) -> bytes:
+        return struct.pack("<HHI", tag, perm, qualifier)
+
+    return struct.pack("<I", 2) + entry(0x01, 6) + entry(0x02, 4, 1) + entry(0x04, 4) + entry(0x10, 4) + entry(0x20, 0)
+
+
+def test_a_file_with_a_posix_acl_makes_the_access_checks_errored_not_passed(make_suite: Callable[..., Path]) -> None:
+    suite = _suite(make_suite, {"read": [ME]}, 0o600)
+    data = suite.parent / "data.parquet"
+    os.setxattr(data, "system.posix_acl_access", _acl_granting_uid_1())  # what setfacl -m u:1:r writes
+    results = {r.check_id: r for r in _run(suite).results}
+    assert _access({k: r.status.value for k, r in results.items()}) == {
+        "observed": "errored", "grants": "errored", "public": "errored", "baseline": "errored",
+    }  # fmt: skip
+    assert results["t.access.grants"].message == (
+        "errored: 1 file(s) carry a POSIX ACL, which is not read (e.g. data.parquet): their access is more than the "
+        "mode bits show"
+    )

@@ -23,7 +23,7 @@ import pytest
 from tests.sql.sql_databases import URL_ENV, Database, server
 
 SETTINGS = f'[tool.stewardgate.connections.db]\nurl_env = "{URL_ENV}"\n'
-ROLES = ("owner", "analysts", "alice", "bob", "loader", "pii", "sneaky", "reporting", "newbie")
+ROLES = ("owner", "analysts", "alice", "bob", "loader", "pii", "sneaky", "reporting", "newbie", "auditor")
 
 
 @pytest.fixture
@@ -44,6 +44,7 @@ def roles(pg: Database) -> Iterator[dict[str, str]]:
                 conn.exec_driver_sql(f'CREATE ROLE "{name}"' + (" LOGIN" if short in ("alice", "bob") else ""))
                 created.append(name)
             conn.exec_driver_sql(f'GRANT "{names["analysts"]}" TO "{names["alice"]}"')
+            conn.exec_driver_sql(f'GRANT pg_read_all_data TO "{names["auditor"]}"')  # reads every table of the cluster
         yield names
     finally:
         with pg.engine.connect() as conn:
@@ -99,11 +100,13 @@ def test_postgres_effective_access_is_judged_per_role_and_against_the_baseline(
     found = _results(tmp_path)
     assert _access(found) == {
         "observed": "passed",
+        f"grants.{r['auditor']}": "failed",
         f"grants.{r['bob']}": "waived",
         f"grants.{r['owner']}x": "failed",
         f"grants.{r['reporting']}": "failed",
         f"grants.{r['sneaky']}": "failed",
         "public": "passed",
+        f"personal_data.{r['auditor']}": "failed",
         f"personal_data.{r['alice']}": "failed",
         f"personal_data.{r['analysts']}": "failed",
         f"personal_data.{r['bob']}": "failed",
@@ -115,6 +118,9 @@ def test_postgres_effective_access_is_judged_per_role_and_against_the_baseline(
     said = {cid.removeprefix("orders.access."): res["message"] for cid, res in found.items()}
     assert said[f"grants.{r['sneaky']}"] == (
         f"{r['sneaky']}: may read (SELECT(email); via direct) but is not in access.read or access.write"
+    )
+    assert said[f"grants.{r['auditor']}"] == (  # a predefined role: information_schema does not show it
+        f"{r['auditor']}: may read (SELECT; via member of pg_read_all_data) but is not in access.read or access.write"
     )
     assert said[f"grants.{r['reporting']}"] == f"{r['reporting']}: missing grant: cannot read columns id, amount"
     assert (

@@ -49,7 +49,7 @@ def judge_access(
                 from stewardgate.governance.checks import recertification_result
 
                 what = f"access recertification (approver {p.args['approver']})"
-                results.append(replace(recertification_result(p, as_of, what), expected=p.value))
+                results.append(replace(recertification_result(p, as_of, what), expected=expected(p)))
             elif p.check == "access_declared":
                 results.append(_declared(p))
             elif observed is None:
@@ -92,7 +92,27 @@ def _result(
         q = replace(q, check_id=f"{p.check_id}.{suffix}")
     outcome = Outcome(ok=ok, observed=observed, failing=failing, message=message, errored=errored,
                       details=details or {})  # fmt: skip
-    return replace(build_result(q, outcome, row_count=None), expected=p.value)
+    return replace(build_result(q, outcome, row_count=None), expected=expected(p))
+
+
+_EXPECTED: dict[str, tuple[str, ...]] = {
+    "access_grants": ("read", "write", "personal_data"),
+    "access_public": ("public_forbidden",),
+    "access_personal_data": ("personal_data", "personal_columns"),
+    "access_owner": ("owner",),
+    "access_group": ("group",),
+    "access_row_security": ("row_security",),
+    "access_baseline": (),
+}
+
+
+def expected(p: PlannedCheck) -> Any:
+    """What a result says it expected: the part of the declaration its check compares (the
+    whole declaration for the observed access, the date and approver for recertification)."""
+    keys = _EXPECTED.get(p.check)
+    if keys is None:
+        return p.value
+    return {k: p.args[k] for k in keys if p.args.get(k) is not None} or None
 
 
 def _names(values: Any, limit: int = _SHOWN) -> str:
@@ -257,13 +277,13 @@ def judge_baseline(p: PlannedCheck, seen: Observed, loaded: LoadedSuite, open_st
     """The observed access against the accepted baseline: each change its own result."""
     name = loaded.suite.dataset.name
     if open_store is None:
-        return [replace(skipped(p, "no history store in this run (--no-history): no access baseline to compare "
-                                "with"), expected=p.value)]  # fmt: skip
+        why = "no history store in this run (--no-history): no access baseline to compare with"
+        return [replace(skipped(p, why), expected=expected(p))]
     with open_store() as store:
         found = access_baseline.accepted(store, name)
     if found is None:
         return [replace(skipped(p, f"no accepted access baseline (accept one: stewardgate access accept {name} "
-                                "--reason \"...\")"), expected=p.value)]  # fmt: skip
+                                "--reason \"...\")"), expected=expected(p))]  # fmt: skip
     said = access_baseline.describe(found)
     changes = access_baseline.changes(found["access"], seen.state)
     if not changes:
