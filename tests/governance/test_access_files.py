@@ -264,3 +264,21 @@ def test_a_file_with_a_posix_acl_makes_the_access_checks_errored_not_passed(make
         "errored: 1 file(s) carry a POSIX ACL, which is not read (e.g. data.parquet): their access is more than the "
         "mode bits show"
     )
+
+
+@pytest.mark.parametrize(("opened", "reason"), [
+    (type("S3", (), {"resolved": type("R", (), {"remote": object(), "files": ()})()})(),
+     "an S3 dataset's access is its bucket policy and object ACLs, which are not read yet, so its access "
+     "declaration cannot be judged"),
+    (object(), "the data is read by Spark here: its files' access is not read on this engine"),
+])  # fmt: skip
+def test_s3_and_spark_datasets_are_errored_with_the_reason(
+    opened: Any, reason: str, make_suite: Callable[..., Path]
+) -> None:  # fmt: skip
+    from stewardgate.governance.access.judge import judge_access
+
+    loaded = load_suite(_suite(make_suite, {"read": [ME]}, 0o600))
+    planned = [p for p in plan_suite(loaded) if p.engine == "access"]
+    results = judge_access(planned, loaded, opened, as_of=AS_OF, open_store=None)
+    assert {r.check_id: r.status.value for r in results} == {p.check_id: "errored" for p in planned}
+    assert {r.message for r in results} == {f"errored: {reason}"}
