@@ -282,3 +282,18 @@ def test_s3_and_spark_datasets_are_errored_with_the_reason(
     results = judge_access(planned, loaded, opened, as_of=AS_OF, open_store=None)
     assert {r.check_id: r.status.value for r in results} == {p.check_id: "errored" for p in planned}
     assert {r.message for r in results} == {f"errored: {reason}"}
+
+
+def test_access_accept_and_show_refuse_what_is_not_there(
+    make_suite: Callable[..., Path], cli: Any, tmp_path: Path
+) -> None:
+    suite = make_suite(data=_frame())  # no access: declared
+    assert cli("run", suite, cwd=tmp_path).code == 0
+    code, out, err = cli("access", "accept", suite, "--reason", "r", "--by", "jane", cwd=tmp_path)
+    assert (code, out) == (2, "")
+    assert "no stored run of dataset 't' in " in err and "observed its access (its suite declares no access:" in err
+    code, out, err = cli("access", "show", "t", cwd=tmp_path)
+    assert (code, out) == (2, "")
+    assert "no accepted access baseline for dataset 't' in " in err
+    code, _, err = cli("access", "accept", "nosuch", "--reason", "r", "--by", "jane", cwd=tmp_path)
+    assert code == 2 and "no stored runs of dataset 'nosuch' in " in err
