@@ -297,3 +297,22 @@ def test_access_accept_and_show_refuse_what_is_not_there(
     assert "no accepted access baseline for dataset 't' in " in err
     code, _, err = cli("access", "accept", "nosuch", "--reason", "r", "--by", "jane", cwd=tmp_path)
     assert code == 2 and "no stored runs of dataset 'nosuch' in " in err
+
+
+def test_a_glob_of_files_is_judged_file_by_file(
+    make_suite: Callable[..., Path], open_folders: None, tmp_path: Path
+) -> None:
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    parts.chmod(0o755)
+    for name, mode in (("a.parquet", 0o644), ("b.parquet", 0o600), ("c.parquet", 0o604)):
+        _frame().write_parquet(parts / name)
+        (parts / name).chmod(mode)
+    suite = make_suite(path="parts/*.parquet", top={"access": {"read": [ME]}})
+    results = {r.check_id: r for r in _run(suite).results}
+    assert results["t.access.public"].message == (
+        "everyone may read 2 of 3 files (other bits, folders open to all: parts/a.parquet, parts/c.parquet); "
+        "forbidden by access.public: false"
+    )
+    assert results["t.access.public"].failing_count == 2
+    assert results["t.access.observed"].observed["modes"] == {"0600": 1, "0604": 1, "0644": 1}

@@ -210,10 +210,10 @@ def judge_public(p: PlannedCheck, seen: Observed, loaded: LoadedSuite, open_stor
     if not public["privileges"] and not public["columns"]:
         return [_result(p, True, f"no public access ({why})", observed=public)]
     if s["kind"] == "files":
-        files = public.get("files", [])
-        message = (f"everyone may {' and '.join(public['privileges'])} {len(files)} of {s['files']} files (other "
+        files, count = public.get("files", []), public.get("file_count", 0)
+        message = (f"everyone may {' and '.join(public['privileges'])} {count} of {s['files']} files (other "
                    f"bits, folders open to all: {_names(files, 3)}); forbidden by {why}")  # fmt: skip
-        return [_result(p, False, message, observed=public, failing=len(files), details={"files": files})]
+        return [_result(p, False, message, observed=public, failing=count, details={"files": files})]
     message = f"PUBLIC may {_grant_text(public)}; forbidden by {why}"
     return [_result(p, False, message, observed=public, failing=1)]
 

@@ -50,7 +50,8 @@ def observe_files(files: tuple[Path, ...], display: str, declared: list[str], ba
         "grantees": {n: {"privileges": sorted(e["privileges"]), "columns": {}, "via": sorted(e["kinds"]),
                          "files": len(e["files"])} for n, e in sorted(grantees.items())},
         "public": {"privileges": sorted(public), "columns": {},
-                   "files": [s["path"] for s in seen if s["public"]][:20]},
+                   "files": [s["path"] for s in seen if s["public"]][:20],
+                   "file_count": sum(1 for s in seen if s["public"])},
         "member_of": {},
     }  # fmt: skip
     return Observed(state, {d: _facts(d, seen) for d in declared})
