@@ -205,7 +205,7 @@ def test_an_access_finding_can_be_waived_and_the_baseline_names_a_new_grantee(
 
 BAD = [
     ({"read": ["a b"]}, "suite.yml:4:18: access.read: 'a b' is not a role, user or group name (letters, digits and "
-                        "_ . @ $ -, at most 63 characters)"),
+                        "_ . @ $ % -, at most 128 characters)"),
     ({"read": ["x"], "reed": ["y"]}, "suite.yml:4:25: access.reed: unknown key (did you mean 'read'? allowed: read, write, "
                                      "personal_data, public, owner, group, row_security, recertify_by, approver, severity)"),
     ({"read": ["x"], "recertify_by": date(2027, 1, 1)}, "suite.yml:4:9: access: recertify_by needs approver: who "

@@ -27,8 +27,8 @@ add(
     Always passes (severity info): its `observed` is the access the run saw (owner, each grantee's
     effective privileges and where they come from, PUBLIC, row-level security and its policies; for
     files the owners, groups and modes). `stewardgate access accept` makes it the access baseline.
-    If the access cannot be observed (MariaDB/MySQL, SQLite, S3, Spark, a file with a POSIX ACL),
-    this and every other access check is errored with the reason, which blocks.
+    If the access cannot be observed (SQLite, S3, Spark, a file with a POSIX ACL), this and
+    every other access check is errored with the reason, which blocks.
 """
         + _SNIPPET,
     )
@@ -44,7 +44,10 @@ add(
     For a PostgreSQL table every non-superuser role's effective privileges are read
     (`has_table_privilege`, `has_column_privilege`: direct grants, role membership, column
     grants, predefined roles); a role covered by a declared role it is a member of, or by the
-    owner, is as declared. A declared role that does not exist fails. One result per role,
+    owner, is as declared. A MariaDB/MySQL table's grantees are accounts (`user@host`) and
+    roles, with their global, database, table, column and role grants (`information_schema`,
+    `mysql.roles_mapping`); a declared bare name covers its accounts. A declared role that does
+    not exist fails. One result per role,
     `<dataset>.access.grants.<role>`; a writer may also read. For files the owner user and the
     group are the grantees (their `u` and `g` bits).
 

@@ -28,8 +28,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from stewardgate.suite.governance_model import CONTACT
 
-ROLE_NAME = re.compile(r"\A[A-Za-z0-9_][A-Za-z0-9_.@$-]{0,62}\Z")
-"""A role, user or group name: letters, digits and ``_ . @ $ -``, at most 63 characters (PostgreSQL's limit)."""
+ROLE_NAME = re.compile(r"\A[A-Za-z0-9_][A-Za-z0-9_.@$%-]{0,127}\Z")
+"""A role, user or group name, or a MariaDB account ``user@host``: letters, digits and ``_ . @ $ % -``,
+at most 128 characters."""
 
 
 class AccessSpec(BaseModel):
@@ -100,5 +101,5 @@ class AccessSpec(BaseModel):
 def _check_role(name: str) -> None:
     if not ROLE_NAME.match(name):
         raise ValueError(
-            f"{name!r} is not a role, user or group name (letters, digits and _ . @ $ -, at most 63 characters)"
+            f"{name!r} is not a role, user or group name (letters, digits and _ . @ $ % -, at most 128 characters)"
         )

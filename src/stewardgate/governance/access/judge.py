@@ -1,9 +1,9 @@
 """The access executor: the data's observed access against the suite's ``access:``.
 
-One observation per dataset run (:mod:`.observe_pg` for a PostgreSQL table, :mod:`.observe_files`
-for local files) feeds every access check of the plan. What cannot be observed (a MariaDB,
-MySQL or SQLite table, an S3 dataset, data read by Spark, a file with a POSIX ACL, a failing
-catalogue query) makes each check that needs it ``errored`` with the reason: it blocks, it is
+One observation per dataset run (:mod:`.observe_pg` for a PostgreSQL table, :mod:`.observe_mariadb`
+for a MariaDB/MySQL one, :mod:`.observe_files` for local files) feeds every access check of the
+plan. What cannot be observed (a SQLite table, an S3 dataset, data read by Spark, a file with a
+POSIX ACL, a failing catalogue query) makes each check that needs it ``errored`` with the reason: it blocks, it is
 never passed unchecked. Recertification and the settings' requirement are judged on the suite.
 """
 
@@ -66,11 +66,19 @@ def observe(loaded: LoadedSuite, opened: Any, declared: dict[str, Any]) -> Obser
     names = sorted({*declared["read"], *declared["write"], *(declared["personal_data"] or [])})
     spec = loaded.suite.dataset
     if spec.is_table:
-        from stewardgate.governance.access.observe_pg import observe_table
-
         if not hasattr(opened, "engine"):
             raise AccessUnsupported("the table was not opened by the SQL reader")
-        return observe_table(opened, spec.table or "", names, declared["personal_columns"])
+        backend = opened.engine.url.get_backend_name()
+        if backend == "postgresql":
+            from stewardgate.governance.access.observe_pg import observe_table
+
+            return observe_table(opened, spec.table or "", names, declared["personal_columns"])
+        if backend in ("mysql", "mariadb"):
+            from stewardgate.governance.access.observe_mariadb import observe_mariadb
+
+            return observe_mariadb(opened, spec.table or "", names, declared["personal_columns"])
+        raise AccessUnsupported(f"access is checked on PostgreSQL and MariaDB/MySQL tables and local files; a "
+                                f"{backend} database has no roles or grants to compare with the declaration")  # fmt: skip
     resolved = getattr(opened, "resolved", None)
     if resolved is None:
         raise AccessUnsupported("the data is read by Spark here: its files' access is not read on this engine")
@@ -133,9 +141,10 @@ class _Cover:
     def __init__(self, state: dict[str, Any]) -> None:
         self.owners = set(state.get("owners", []))
         self.member_of = state.get("member_of", {})
+        self.aliases = state.get("aliases", {})  # MariaDB: the account alice@% answers to alice
 
     def __call__(self, role: str, allowed: set[str]) -> bool:
-        selves = {role, *self.member_of.get(role, [])}
+        selves = {role, *self.member_of.get(role, []), *self.aliases.get(role, [])}
         return bool(selves & (allowed | self.owners))
 
 
@@ -144,11 +153,11 @@ def judge_observed(p: PlannedCheck, seen: Observed, loaded: LoadedSuite, open_st
     s = seen.state
     grantees = s["grantees"]
     public = _grant_text(s["public"]) if s["public"]["privileges"] or s["public"]["columns"] else "none"
-    text = (f"{s['kind']} {s['object']}: owner {_names(s['owners'])}; {len(grantees)} grantee"
+    text = (f"{s['kind']} {s['object']}: owner {_names(s['owners']) or 'none'}; {len(grantees)} grantee"
             f"{'s' if len(grantees) != 1 else ''}"
             + (": " + "; ".join(f"{r} ({_grant_text(g)})" for r, g in list(grantees.items())[:_SHOWN]) if grantees
                else "") + f"; PUBLIC: {public}")  # fmt: skip
-    if s["kind"] == "postgresql":
+    if "row_security" in s:
         text += f"; row security {_rls(s['row_security'])}"
     details = {"declared_roles": {r: asdict(f) for r, f in seen.facts.items()}}
     return [_result(p, True, text, observed=s, details=details)]
@@ -168,7 +177,7 @@ def judge_grants(p: PlannedCheck, seen: Observed, loaded: LoadedSuite, open_stor
         written = writes(grant)
         if written and not cover(role, writers):
             findings.setdefault(role, []).append(f"may write ({_names(written)}) but is not in access.write")
-    where = "in the database" if s["kind"] == "postgresql" else "as a user or group on this machine"
+    where = "as a user or group on this machine" if s["kind"] == "files" else "in the database"
     for role in sorted(readers | set(v["personal_data"] or [])):
         facts = seen.facts[role]
         keys = [k for k in ("read", "write", "personal_data") if role in (v[k] or [])]
@@ -184,7 +193,7 @@ def judge_grants(p: PlannedCheck, seen: Observed, loaded: LoadedSuite, open_stor
         if role in writers and not facts.can_write:
             findings.setdefault(role, []).append(
                 "missing grant: may not write ("
-                + ("no INSERT, UPDATE or DELETE)" if s["kind"] == "postgresql" else "no file is writable to it)")
+                + ("no file is writable to it)" if s["kind"] == "files" else "no INSERT, UPDATE or DELETE)")
             )
     if not findings:
         named = sorted(s["grantees"])
@@ -245,6 +254,9 @@ def judge_personal_data(p: PlannedCheck, seen: Observed, loaded: LoadedSuite, op
 def judge_owner(p: PlannedCheck, seen: Observed, loaded: LoadedSuite, open_store: Any) -> list[CheckResult]:
     """The table's owner role, or every file's owner user, is ``access.owner``."""
     owners, want = seen.state["owners"], p.args["owner"]
+    if seen.state["kind"] == "mariadb":
+        return [_result(p, False, errored="a MariaDB/MySQL table has no owner: access.owner applies to PostgreSQL "
+                        "tables and files")]  # fmt: skip
     if owners == [want]:
         return [_result(p, True, f"owned by {want}", observed=owners)]
     return [_result(p, False, f"owned by {_names(owners)}, not {want} (access.owner)", observed=owners, failing=1)]
@@ -260,6 +272,9 @@ def judge_group(p: PlannedCheck, seen: Observed, loaded: LoadedSuite, open_store
 
 def judge_row_security(p: PlannedCheck, seen: Observed, loaded: LoadedSuite, open_store: Any) -> list[CheckResult]:
     """Row-level security is enabled (``forced``: also for the owner) as ``access.row_security`` says."""
+    if seen.state["kind"] != "postgresql":
+        return [_result(p, False, errored="MariaDB/MySQL has no row-level security: access.row_security applies "
+                        "to PostgreSQL tables")]  # fmt: skip
     rls, want = seen.state["row_security"], p.args["row_security"]
     ok = rls["enabled"] and (want != "forced" or rls["forced"])
     said = f"row security {_rls(rls)}"

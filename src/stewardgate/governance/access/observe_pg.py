@@ -62,8 +62,6 @@ _ROLES = "SELECT rolname, rolsuper FROM pg_roles WHERE rolname = ANY(:names)"
 
 def observe_table(dataset: SqlDataset, table: str, declared: list[str], personal: list[str]) -> Observed:
     """The effective access to ``table`` (``schema.table`` or ``table``) and the declared roles' facts."""
-    if dataset.engine.url.get_backend_name() != "postgresql":
-        raise AccessUnsupported(_unsupported(dataset.engine.url.get_backend_name()))
     schema, _, name = table.rpartition(".")
     found = dataset.run(_TABLE, {"name": name, "schema": schema or None})
     if not found:
@@ -99,14 +97,6 @@ def observe_table(dataset: SqlDataset, table: str, declared: list[str], personal
     roles = {row[0]: bool(row[1]) for row in dataset.run(_ROLES, {"names": declared})} if declared else {}
     facts = {d: _facts(d, roles, effective, by_column, personal) for d in declared}
     return Observed(state, facts)
-
-
-def _unsupported(backend: str) -> str:
-    if backend in ("mysql", "mariadb"):
-        return ("access is checked on PostgreSQL tables and local files only; a MariaDB/MySQL table's grants "
-                "(mysql.tables_priv, roles) are not read yet, so its access declaration cannot be judged")  # fmt: skip
-    return (f"access is checked on PostgreSQL tables and local files only; a {backend} database has no roles or "
-            "grants to compare with the declaration")  # fmt: skip
 
 
 def _grants(rows: list[Any]) -> dict[str, set[str]]:
