@@ -270,9 +270,9 @@ def test_a_file_with_a_posix_acl_makes_the_access_checks_errored_not_passed(make
     (type("S3", (), {"resolved": type("R", (), {"remote": object(), "files": ()})()})(),
      "an S3 dataset's access is its bucket policy and object ACLs, which are not read yet, so its access "
      "declaration cannot be judged"),
-    (object(), "the data is read by Spark here: its files' access is not read on this engine"),
+    (object(), "the dataset was opened without a list of its files, so their access cannot be read"),
 ])  # fmt: skip
-def test_s3_and_spark_datasets_are_errored_with_the_reason(
+def test_s3_datasets_and_datasets_without_files_are_errored_with_the_reason(
     opened: Any, reason: str, make_suite: Callable[..., Path]
 ) -> None:  # fmt: skip
     from stewardgate.governance.access.judge import judge_access

@@ -4,8 +4,9 @@ PostgreSQL: roles created for the test (roles are cluster-wide: a unique prefix 
 dropped afterwards, with what it owns, even when the test fails) hold direct, inherited,
 column-level and PUBLIC grants on a table; the run must find each undeclared grantee and
 each missing grant by name, keep the observed access, compare it with an accepted baseline,
-and take part in waivers and reports. MariaDB and SQLite tables: every access check is errored
-with the reason (never a silent pass).
+and take part in waivers and reports. MariaDB: accounts and roles (created with a unique prefix,
+dropped afterwards) with global, database, table, column, role and PUBLIC grants. SQLite tables:
+every access check is errored with the reason (never a silent pass).
 """
 
 from __future__ import annotations

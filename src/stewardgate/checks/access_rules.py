@@ -27,7 +27,7 @@ add(
     Always passes (severity info): its `observed` is the access the run saw (owner, each grantee's
     effective privileges and where they come from, PUBLIC, row-level security and its policies; for
     files the owners, groups and modes). `stewardgate access accept` makes it the access baseline.
-    If the access cannot be observed (SQLite, S3, Spark, a file with a POSIX ACL), this and
+    If the access cannot be observed (SQLite, S3, a Spark catalog table, a file with a POSIX ACL), this and
     every other access check is errored with the reason, which blocks.
 """
         + _SNIPPET,

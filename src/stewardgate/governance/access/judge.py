@@ -2,8 +2,8 @@
 
 One observation per dataset run (:mod:`.observe_pg` for a PostgreSQL table, :mod:`.observe_mariadb`
 for a MariaDB/MySQL one, :mod:`.observe_files` for local files) feeds every access check of the
-plan. What cannot be observed (a SQLite table, an S3 dataset, data read by Spark, a file with a
-POSIX ACL, a failing catalogue query) makes each check that needs it ``errored`` with the reason: it blocks, it is
+plan. What cannot be observed (a SQLite table, an S3 dataset, a Spark catalog table, a file with
+a POSIX ACL, a failing catalogue query) makes each check that needs it ``errored`` with the reason: it blocks, it is
 never passed unchecked. Recertification and the settings' requirement are judged on the suite.
 """
 
@@ -81,7 +81,7 @@ def observe(loaded: LoadedSuite, opened: Any, declared: dict[str, Any]) -> Obser
                                 f"{backend} database has no roles or grants to compare with the declaration")  # fmt: skip
     resolved = getattr(opened, "resolved", None)
     if resolved is None:
-        raise AccessUnsupported("the data is read by Spark here: its files' access is not read on this engine")
+        raise AccessUnsupported("the dataset was opened without a list of its files, so their access cannot be read")
     if resolved.remote is not None:
         raise AccessUnsupported("an S3 dataset's access is its bucket policy and object ACLs, which are not read "
                                 "yet, so its access declaration cannot be judged")  # fmt: skip

@@ -27,7 +27,8 @@ def observe_files(files: tuple[Path, ...], display: str, declared: list[str], ba
     """The access of every file of the dataset, folded per grantee, and the declared roles' facts
     (files named relative to ``base``, the suite's folder)."""
     if not files:
-        raise AccessUnsupported(f"{display}: no local files to read the modes of")
+        raise AccessUnsupported(f"{display}: no local files to read the modes of (a Spark catalog table's access is "
+                                "its catalog's, which is not read)")  # fmt: skip
     seen = [_file(f, base) for f in files]
     acl = [s["path"] for s in seen if s["acl"]]
     if acl:
