@@ -111,7 +111,18 @@ def test_settings_forbid_public_access_to_restricted_data_whatever_the_suite_say
         "forbidden by settings: public_access_forbidden_for restricted"
     )
     suite = _suite(make_suite, {"read": [ME], "public": True}, 0o644, classification="internal")
-    assert "public" not in _access(_run(suite).results)  # internal data may be public when the suite says so
+    (public,) = [r for r in _run(suite).results if r.check_id == "t.access.public"]  # internal data may be read by all
+    assert (public.status.value, public.message) == (
+        "passed",
+        "public reading allowed (access.public: true), no public writing",
+    )
+    (suite.parent / "data.parquet").chmod(0o646)  # ... but never written by all
+    (public,) = [r for r in _run(suite).results if r.check_id == "t.access.public"]
+    assert (public.status.value, public.message) == (
+        "failed",
+        "everyone may write 1 of 1 files (other bits, folders open to all: data.parquet); access.public: "
+        "true allows reading, not writing",
+    )
 
 
 def test_an_undeclared_group_a_missing_role_and_another_owner_are_each_named(

@@ -65,9 +65,10 @@ add(
         "access",
         """Nobody else may reach the data: PUBLIC holds no privilege, no file is open to all.
 
-    Planned when `access.public` is false (the default) or the settings forbid public access for
-    the dataset's classification (`public_access_forbidden_for`, default confidential and
-    restricted, whatever the suite says). A file counts as open to all when its `o` bits allow it
+    Public access is forbidden when `access.public` is false (the default) or the settings forbid
+    it for the dataset's classification (`public_access_forbidden_for`, default confidential and
+    restricted, whatever the suite says). With `public: true` (and no such setting) everyone may
+    read, but public writing still fails. A file counts as open to all when its `o` bits allow it
     and every folder above it lets everyone through (`o+x`).
 """
         + _SNIPPET,

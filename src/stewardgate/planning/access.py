@@ -6,8 +6,9 @@ id                                          planned when
 ``<ds>.access.observed``                    ``access:`` is declared (the observed access, kept per run)
 ``<ds>.access.grants``                      ``access:`` is declared; one result per role that is
                                             not as declared, ``<ds>.access.grants.<role>``
-``<ds>.access.public``                      public access is forbidden (the suite, or the settings
-                                            by classification)
+``<ds>.access.public``                      ``access:`` is declared: public access forbidden (the
+                                            suite, or the settings by classification), else public
+                                            writing
 ``<ds>.access.personal_data``               ``access.personal_data`` is declared; one result per
                                             role, ``<ds>.access.personal_data.<role>``
 ``<ds>.access.owner`` / ``.group``          ``access.owner`` / ``access.group`` is declared
@@ -57,9 +58,9 @@ def plan_access(loaded: LoadedSuite, settings: GovernanceSettings | None = None)
         _planned(loaded, "grants", declared, severity, "access: every role that may read or write against "
                  "access.read and access.write (effective privileges)", ("access", "read")),
     ]  # fmt: skip
-    if declared["public_forbidden"]:
-        planned.append(_planned(loaded, "public", declared, severity, f"access: public access forbidden "
-                                f"({declared['public_forbidden']})", ("access", "public")))  # fmt: skip
+    why = declared["public_forbidden"]
+    said = f"public access forbidden ({why})" if why else "public reading allowed (access.public: true), writing never"
+    planned.append(_planned(loaded, "public", declared, severity, f"access: {said}", ("access", "public")))
     if spec.personal_data is not None:
         planned.append(_planned(loaded, "personal_data", declared, severity, "access: who may read the "
                                 "personal-data columns against access.personal_data", ("access", "personal_data")))  # fmt: skip

@@ -213,9 +213,12 @@ def _things(state: dict[str, Any], things: tuple[str, ...]) -> str:
 
 
 def judge_public(p: PlannedCheck, seen: Observed, loaded: LoadedSuite, open_store: Any) -> list[CheckResult]:
-    """Nobody else may reach the data: PostgreSQL ``PUBLIC`` holds no privilege, no file is open to all."""
+    """Nobody else may reach the data: PostgreSQL ``PUBLIC`` holds no privilege, no file is open to
+    all. With ``access.public: true`` (and no setting forbidding it) everyone may read, never write."""
     s, why = seen.state, p.args["public_forbidden"]
     public = s["public"]
+    if why is None:
+        return _public_writing(p, s, public)
     if not public["privileges"] and not public["columns"]:
         return [_result(p, True, f"no public access ({why})", observed=public)]
     if s["kind"] == "files":
@@ -225,6 +228,19 @@ def judge_public(p: PlannedCheck, seen: Observed, loaded: LoadedSuite, open_stor
         return [_result(p, False, message, observed=public, failing=count, details={"files": files})]
     message = f"PUBLIC may {_grant_text(public)}; forbidden by {why}"
     return [_result(p, False, message, observed=public, failing=1)]
+
+
+def _public_writing(p: PlannedCheck, s: dict[str, Any], public: dict[str, Any]) -> list[CheckResult]:
+    written = writes(public)
+    if not written:
+        return [_result(p, True, "public reading allowed (access.public: true), no public writing", observed=public)]
+    allows = "access.public: true allows reading, not writing"
+    if s["kind"] == "files":
+        files, count = public.get("write_files", []), public.get("write_count", 0)
+        message = (f"everyone may write {count} of {s['files']} files (other bits, folders open to all: "
+                   f"{_names(files, 3)}); {allows}")  # fmt: skip
+        return [_result(p, False, message, observed=public, failing=count, details={"files": files})]
+    return [_result(p, False, f"PUBLIC may {_names(written)}; {allows}", observed=public, failing=1)]
 
 
 def judge_personal_data(p: PlannedCheck, seen: Observed, loaded: LoadedSuite, open_store: Any) -> list[CheckResult]:

@@ -52,7 +52,9 @@ def observe_files(files: tuple[Path, ...], display: str, declared: list[str], ba
                          "files": len(e["files"])} for n, e in sorted(grantees.items())},
         "public": {"privileges": sorted(public), "columns": {},
                    "files": [s["path"] for s in seen if s["public"]][:20],
-                   "file_count": sum(1 for s in seen if s["public"])},
+                   "file_count": sum(1 for s in seen if s["public"]),
+                   "write_files": [s["path"] for s in seen if "write" in s["public"]][:20],
+                   "write_count": sum(1 for s in seen if "write" in s["public"])},
         "member_of": {},
     }  # fmt: skip
     return Observed(state, {d: _facts(d, seen) for d in declared})
