@@ -7,7 +7,7 @@ personal-data columns.
       read: [analysts, reporting]     # roles or groups that may read (a writer may read too)
       write: [etl_loader]             # roles or groups that may write
       personal_data: [analysts]       # of those, who may read the pii: columns
-      public: false                   # default: nobody else (PostgreSQL PUBLIC, a file's "other" bits)
+      public: false                   # default: nobody else (PUBLIC, a file's "other" bits); true: all may read
       owner: etl_owner                # optional: the table's owner role, the file's owner user
       group: analysts                 # optional, files: the file's group
       row_security: enabled           # optional, PostgreSQL: enabled | forced
@@ -48,7 +48,7 @@ class AccessSpec(BaseModel):
     public: bool = Field(
         default=False,
         description="false (default): access by everyone (PostgreSQL PUBLIC, a file's other bits) fails; "
-        "settings may forbid it by classification whatever this says.",
+        "true: everyone may read, never write. Settings may forbid it by classification whatever this says.",
     )
     owner: str | None = Field(default=None, description="The table's owner role, or the files' owner user.")
     group: str | None = Field(default=None, description="Files only: the files' group.")
