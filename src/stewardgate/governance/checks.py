@@ -149,16 +149,25 @@ def judge_completeness(p: PlannedCheck, loaded: LoadedSuite, as_of: date, row_co
 
 def judge_recertification(p: PlannedCheck, loaded: LoadedSuite, as_of: date, row_count: int) -> CheckResult:
     """``recertify_by`` in the past fails; within ``warn_within_days`` of the as-of date warns."""
+    return recertification_result(p, as_of)
+
+
+def recertification_result(p: PlannedCheck, as_of: date, what: str = "recertification") -> CheckResult:
+    """The verdict on ``p.args["recertify_by"]``: in the past fails; within ``warn_within_days``
+    warns (the result's severity at most warn); ``what`` names what is recertified in the message
+    (the dataset's recertification, or its access's)."""
     due = date.fromisoformat(p.args["recertify_by"])
     days, window = (due - as_of).days, p.args["warn_within_days"]
     if days < 0:
-        message = f"recertification was due on {due}, {-days} day{'s' if days != -1 else ''} before {as_of}"
+        message = f"{what} was due on {due}, {-days} day{'s' if days != -1 else ''} before {as_of}"
         return _result(p, Outcome(ok=False, observed=days, message=message), None)
     if days <= window:
         soon = replace(p, severity=min(p.severity, Severity.WARN))
-        message = f"recertification is due on {due}, in {days} day{'s' if days != 1 else ''} (warns within {window})"
+        message = f"{what} is due on {due}, in {days} day{'s' if days != 1 else ''} (warns within {window})"
         return _result(soon, Outcome(ok=False, observed=days, message=message), None)
-    message = f"recertified until {due} ({days} days after {as_of})"
+    message = f"{what}: recertified until {due} ({days} days after {as_of})"
+    if what == "recertification":  # the dataset's, worded as it always was
+        message = f"recertified until {due} ({days} days after {as_of})"
     return _result(p, Outcome(ok=True, observed=days, message=message), None)
 
 
