@@ -37,6 +37,8 @@ class Judging:
     as_of: date
     masked: set[str]
     open_store: Callable[[], Any] | None
+    options: Any = None
+    """The run's :class:`~stewardgate.runner.RunOptions` (connections, roots, the run's datasets)."""
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,18 @@ def judge_stewardship(checks: list[PlannedCheck], ctx: Judging) -> Executed:
     )
 
 
+def judge_reconciliations(checks: list[PlannedCheck], ctx: Judging) -> Executed:
+    """Reconciliations and references: each side's figures from its own reader (:mod:`stewardgate.reconcile`)."""
+    if not checks:
+        return Executed([])
+    from stewardgate.reconcile.run import judge_reconcile
+
+    return Executed(judge_reconcile(
+        checks, ctx.loaded, ctx.opened, row_count=ctx.measured.profile["row_count"], masked=ctx.masked,
+        options=ctx.options, as_of=ctx.as_of, measured=ctx.measured.figures,
+    ))  # fmt: skip
+
+
 def judge_access(checks: list[PlannedCheck], ctx: Judging) -> Executed:
     """The access checks: the data's grants or file modes against ``access:``; reads no rows."""
     if not checks:
@@ -123,5 +137,6 @@ AFTER_PASS: dict[str, Executor] = {
     "history": judge_history,
     "drift": judge_drift,
     "governance": judge_stewardship,
+    "reconcile": judge_reconciliations,
     "access": judge_access,
 }

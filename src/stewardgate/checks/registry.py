@@ -46,6 +46,7 @@ def all_checks() -> list[CheckType]:
     import stewardgate.checks.column_rules  # noqa: F401
     import stewardgate.checks.drift_rules  # noqa: F401
     import stewardgate.checks.governance_rules  # noqa: F401
+    import stewardgate.checks.reconcile_rules  # noqa: F401
     import stewardgate.checks.schema_rules  # noqa: F401
 
     return sorted(REGISTRY.values(), key=lambda c: (c.section, c.name))

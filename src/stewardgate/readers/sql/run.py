@@ -101,15 +101,19 @@ def head_frame(ds: SqlDataset, rows: int) -> Any:
 
 def figure_to_sql(figure: Figure, ds: SqlDataset, params: Params) -> tuple[str, Any]:
     """A declared figure as one SQL aggregate of the table's query (``count_before``: rows whose
-    date is before the cutoff, bound as a parameter; ``min``: the oldest value)."""
+    date is before the cutoff, bound as a parameter; ``min``: the oldest value; ``max``, ``sum``,
+    ``mean``, ``count``: a reconciliation's aggregates)."""
     from sqlglot import exp
 
     from stewardgate.readers.sql.execute import _count_if
     from stewardgate.readers.sql.lower import _value
 
     col = column(figure.column)
-    if figure.kind == "min":
-        return figure.name, exp.Min(this=col)
+    if figure.kind == "sum":  # SUM over no rows is NULL in SQL, 0 in polars
+        return figure.name, exp.Coalesce(this=exp.Sum(this=col), expressions=[exp.Literal.number(0)])
+    if figure.kind in ("min", "max", "mean", "count"):
+        spelled = {"min": exp.Min, "max": exp.Max, "mean": exp.Avg, "count": exp.Count}
+        return figure.name, spelled[figure.kind](this=col)
     day = (
         exp.cast(col, exp.DataType.build("DATE"))
         if ds.dialect != "sqlite"
@@ -119,11 +123,11 @@ def figure_to_sql(figure: Figure, ds: SqlDataset, params: Params) -> tuple[str, 
 
 
 def _typed_minimums(figures: list[Figure], extra: dict[str, Any], ds: SqlDataset) -> dict[str, Any]:
-    """``min`` figures as the values polars would give for the column's dtype (the driver's
+    """``min`` and ``max`` figures as the values polars would give for the column's dtype (the driver's
     value read back through :func:`series`), so governance words them the same for files and tables."""
     return {
         f.name: series("v", [extra[f.name]], ds.schema[f.column])[0]
-        for f in figures if f.kind == "min" and extra.get(f.name) is not None
+        for f in figures if f.kind in ("min", "max") and extra.get(f.name) is not None
     }  # fmt: skip
 
 
