@@ -5,7 +5,7 @@ presence) are judged on the row count and the catalogue's columns; the aggregate
 column's mean, min, max, sum) and the null maps are aggregates of the one query, spelled from
 the same definitions as the polars engine's (:mod:`stewardgate.engines.compiled_gx`, GX's
 semantics: NaN is missing) and shaped by the same code. Any other entry (map expectations,
-``engine: gx``, a median) is an errored check saying why: it is never passed unchecked.
+``engine: gx``, a median) runs on the table's rows (:mod:`.on_rows`).
 """
 
 from __future__ import annotations
@@ -19,14 +19,20 @@ from stewardgate.readers.sql.table import SqlDataset
 
 PUSHED = ("expect_column_mean_to_be_between", "expect_column_min_to_be_between", "expect_column_max_to_be_between",
           "expect_column_sum_to_be_between", *compiled_gx.NULL_MAPS)  # fmt: skip
-NOT_PUSHED = ("this expectation does not run on a SQL table (only row and column counts, column sets, a column's mean, "
-              "min, max, sum and null maps are checked in the database): it is not checked")  # fmt: skip
+
+
+def is_pushed(p: PlannedCheck) -> bool:
+    """Whether an expectation is judged in the database (compiled, and of a kind pushed down)."""
+    return (
+        p.section == "expectations"
+        and p.engine == compiled_gx.ENGINE
+        and (p.check in compiled_gx.TABLE or p.check in PUSHED)
+    )
 
 
 def pushed(planned: list[PlannedCheck]) -> list[PlannedCheck]:
-    """The expectations judged in the database (compiled, and of a kind pushed down)."""
-    return [p for p in planned if p.section == "expectations" and p.engine == compiled_gx.ENGINE
-            and (p.check in compiled_gx.TABLE or p.check in PUSHED)]  # fmt: skip
+    """The expectations judged in the database."""
+    return [p for p in planned if is_pushed(p)]
 
 
 def expectation_aggs(mine: list[PlannedCheck], ds: SqlDataset, params: Params) -> tuple[Any, list[tuple[str, Any]]]:
@@ -53,14 +59,13 @@ def expectation_aggs(mine: list[PlannedCheck], ds: SqlDataset, params: Params) -
 
 
 def expectation_results(
-    mine: list[PlannedCheck], others: list[PlannedCheck], query: Any, extra: dict[str, Any], row_count: int,
-    ds: SqlDataset, masked: set[str], samples: int,
+    mine: list[PlannedCheck], query: Any, extra: dict[str, Any], row_count: int, ds: SqlDataset, masked: set[str],
+    samples: int,
 ) -> list[Any]:  # fmt: skip
-    """Results of the pushed expectations, shaped as GX's, and an errored one for each other."""
+    """Results of the pushed expectations, shaped as GX's."""
     from decimal import Decimal
 
     from stewardgate.engines.gx_outcome import columns_of_check, finish
-    from stewardgate.engines.outcome import Outcome, build_result
     from stewardgate.readers.sql.execute import series
 
     row = {}
@@ -79,8 +84,4 @@ def expectation_results(
 
     outcomes = compiled_gx.outcomes(query, row, row_count, mine, ds.schema, {}, hidden)
     by_id = {p.check_id: p for p in mine}
-    results = [
-        finish(by_id[cid], o, row_count, masked=hidden(by_id[cid]), samples=samples) for cid, o in outcomes.items()
-    ]
-    results += [build_result(p, Outcome(ok=False, errored=NOT_PUSHED), row_count=row_count) for p in others]
-    return results
+    return [finish(by_id[cid], o, row_count, masked=hidden(by_id[cid]), samples=samples) for cid, o in outcomes.items()]
