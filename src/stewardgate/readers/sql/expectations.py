@@ -10,10 +10,12 @@ semantics: NaN is missing) and shaped by the same code. Any other entry (map exp
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from stewardgate.engines import compiled_gx
 from stewardgate.planning import PlannedCheck
+from stewardgate.readers.sql.execute import ENGINE
 from stewardgate.readers.sql.lower import Params, column
 from stewardgate.readers.sql.table import SqlDataset
 
@@ -21,13 +23,22 @@ PUSHED = ("expect_column_mean_to_be_between", "expect_column_min_to_be_between",
           "expect_column_sum_to_be_between", *compiled_gx.NULL_MAPS)  # fmt: skip
 
 
+PUSHED_REASON = ("GX expectation compiled into the table's aggregate query (in the database; shaped as on files, "
+                 "tested against the polars engine)")  # fmt: skip
+
+
 def is_pushed(p: PlannedCheck) -> bool:
     """Whether an expectation is judged in the database (compiled, and of a kind pushed down)."""
     return (
         p.section == "expectations"
-        and p.engine == compiled_gx.ENGINE
+        and p.engine in (compiled_gx.ENGINE, ENGINE)
         and (p.check in compiled_gx.TABLE or p.check in PUSHED)
     )
+
+
+def planned_in_sql(p: PlannedCheck) -> PlannedCheck:
+    """A pushed expectation as planned on a table: executor ``sql``, saying so."""
+    return replace(p, engine=ENGINE, reason=PUSHED_REASON)
 
 
 def pushed(planned: list[PlannedCheck]) -> list[PlannedCheck]:
@@ -35,11 +46,16 @@ def pushed(planned: list[PlannedCheck]) -> list[PlannedCheck]:
     return [p for p in planned if is_pushed(p)]
 
 
+def _compiled(mine: list[PlannedCheck]) -> list[PlannedCheck]:
+    """The pushed expectations as the compiled polars code reads them (it builds and shapes them)."""
+    return [replace(p, engine=compiled_gx.ENGINE) for p in mine]
+
+
 def expectation_aggs(mine: list[PlannedCheck], ds: SqlDataset, params: Params) -> tuple[Any, list[tuple[str, Any]]]:
     """The compiled query (its names, and what polars cannot evaluate) and its SQL aggregates."""
     from sqlglot import exp
 
-    query = compiled_gx.compile_expectations(mine, ds.schema)
+    query = compiled_gx.compile_expectations(_compiled(mine), ds.schema)
     named: list[tuple[str, Any]] = []
     for name, p in query.checks.items():
         dtype = ds.schema[p.args["column"]]
@@ -82,6 +98,6 @@ def expectation_results(
     def hidden(p: PlannedCheck) -> bool:
         return any(c in masked for c in columns_of_check(p))
 
-    outcomes = compiled_gx.outcomes(query, row, row_count, mine, ds.schema, {}, hidden)
+    outcomes = compiled_gx.outcomes(query, row, row_count, _compiled(mine), ds.schema, {}, hidden)
     by_id = {p.check_id: p for p in mine}
     return [finish(by_id[cid], o, row_count, masked=hidden(by_id[cid]), samples=samples) for cid, o in outcomes.items()]

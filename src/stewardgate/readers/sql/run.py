@@ -23,7 +23,13 @@ from stewardgate.engines.measured import Measured
 from stewardgate.planning import PlannedCheck
 from stewardgate.profile_record import Profile
 from stewardgate.readers.sql.execute import ENGINE, execute_in_sql, render, select, series
-from stewardgate.readers.sql.expectations import expectation_aggs, expectation_results, is_pushed, pushed
+from stewardgate.readers.sql.expectations import (
+    expectation_aggs,
+    expectation_results,
+    is_pushed,
+    planned_in_sql,
+    pushed,
+)
 from stewardgate.readers.sql.lower import Params, column
 from stewardgate.readers.sql.on_rows import planned_on_rows, run_on_rows
 from stewardgate.readers.sql.table import SqlDataset
@@ -87,12 +93,13 @@ def _measure(
 
 
 def _in_sql(p: PlannedCheck) -> PlannedCheck:
-    """Data-level column rules run in the database, whatever engine of record the suite named; an
-    expectation not pushed down runs on the table's rows (:func:`.on_rows.planned_on_rows`)."""
+    """Data-level column rules run in the database, whatever engine of record the suite named, and
+    so do the expectations pushed down; the other expectations run on the table's rows
+    (:func:`.on_rows.planned_on_rows`)."""
     if p.section == "columns" and p.check not in SCHEMA_CHECKS and p.engine in ("polars", "gx", "pandera"):
         return replace(p, engine=ENGINE, reason=f"{p.reason} (in the database)" if p.reason else "in the database")
-    if p.section == "expectations" and not is_pushed(p):
-        return planned_on_rows(p)
+    if p.section == "expectations":
+        return planned_in_sql(p) if is_pushed(p) else planned_on_rows(p)
     return p
 
 
