@@ -74,7 +74,8 @@ def _run(cli: Any, folder: Path, env: dict[str, str], *more: str) -> tuple[int, 
 def _expectations(record: dict[str, Any]) -> dict[str, tuple[Any, ...]]:
     (ds,) = record["datasets"]
     return {
-        r["check_id"]: (r["status"], r["engine"], r["failing_count"], r["samples"], r["message"], r["observed"])
+        r["check_id"]: (r["status"], r["engine"], r["failing_count"], r["samples"], r["message"], r["observed"],
+                        r["row_count"], r["failing_fraction"], r["details"])
         for r in ds["results"] if ".expectations." in r["check_id"]
     }  # fmt: skip
 
@@ -123,6 +124,23 @@ def test_expectations_on_rows_give_what_the_same_slice_gives_in_a_file(
     assert statuses["expect_column_values_to_be_in_type_list"][0] == "passed"
     stamp = got["t.expectations.stamp.expect_column_values_to_match_strftime_format"]
     assert stamp[3] == ["x0", "x7", "x14", "x21", "x42"]
+
+
+def test_an_expectation_on_a_missing_column_errors_as_on_a_file(
+    database: Database, table_suite: Callable[..., Path], suite_writer: Callable[..., Path], tmp_path: Path,
+    cli: Any,
+) -> None:  # fmt: skip
+    entries = [
+        {"expect_column_values_to_be_between": {"column": "nope", "min_value": 0}},
+        {"expect_column_values_to_match_strftime_format": {"column": "nope", "strftime_format": "%Y"}},
+    ]
+    table, file = _table_and_file(database, table_suite, suite_writer, tmp_path, _orders(bad=False), entries)
+    _, on_table, _ = _run(cli, table, {URL_ENV: database.url})
+    _, on_file, _ = _run(cli, file, {})
+    got = _expectations(on_table)
+    assert got == _expectations(on_file)
+    assert {status for status, *_ in got.values()} == {"errored"}
+    assert {r[6] for r in got.values()} == {47}  # the slice's rows, though no column was read
 
 
 def test_plan_lists_each_check_with_the_executor_it_runs_on(
@@ -183,7 +201,7 @@ def test_a_column_connectorx_cannot_read_errors_its_expectations_and_shows_no_pa
     code, record, said = _run(cli, tmp_path, {URL_ENV: url})
     assert code == 1
     got = _expectations(record)
-    status, engine, _, _, message, _ = got["t.expectations.wait.expect_column_values_to_be_of_type"]
+    status, engine, _, _, message, *_ = got["t.expectations.wait.expect_column_values_to_be_of_type"]
     assert (status, engine) == ("errored", "gx")
     assert message == (
         "errored: the rows could not be read from the table with connectorx: column 'wait': connectorx cannot read "
@@ -242,7 +260,7 @@ def test_a_read_failure_errors_only_the_expectations_on_the_failing_column(
     code, record, said = _run(cli, tmp_path, {URL_ENV: url})
     assert code == 1, said
     got = _expectations(record)
-    status, _, _, _, message, _ = got["t.expectations.stamp.expect_column_values_to_match_strftime_format"]
+    status, _, _, _, message, *_ = got["t.expectations.stamp.expect_column_values_to_match_strftime_format"]
     assert status == "errored"
     assert message.startswith("errored: the rows could not be read from the table with connectorx: column 'stamp': "
                               "db error: cannot decode column stamp for ")  # fmt: skip

@@ -71,8 +71,10 @@ def run_on_rows(
             results.append(build_result(p, Outcome(ok=False, errored=text), row_count=row_count))
         else:
             runnable.append(p)
-    scanned = ScannedDataset(ds.resolved, rows.frame.lazy(), ds.schema, ds.fingerprint, ds.metadata,
-                             rows.frame.height if rows.frame.width else row_count)  # fmt: skip
+    import polars as pl
+
+    frame = rows.frame if rows.frame.width else pl.DataFrame(height=row_count)  # no column read: the rows still count
+    scanned = ScannedDataset(ds.resolved, frame.lazy(), ds.schema, ds.fingerprint, ds.metadata, frame.height)
     results += _compiled(runnable, scanned, masked, samples)
     results += _in_gx(runnable, scanned, row_count, masked, samples, regex_timeout)
     return results
