@@ -66,7 +66,8 @@ def _slice(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _run(cli: Any, folder: Path, env: dict[str, str], *more: str) -> tuple[int, dict[str, Any], str]:
-    code, out, err = cli("run", "suite.yml", "--no-history", "--json", "run.json", *more, cwd=folder, env=env)
+    store = more if "--store" in more else ("--no-history", *more)
+    code, out, err = cli("run", "suite.yml", "--json", "run.json", *store, cwd=folder, env=env)
     assert "Traceback" not in err, err
     return code, json.loads((folder / "run.json").read_text(encoding="utf-8")), out + err
 
@@ -82,13 +83,14 @@ def _expectations(record: dict[str, Any]) -> dict[str, tuple[Any, ...]]:
 
 def _table_and_file(
     database: Database, table_suite: Callable[..., Path], suite_writer: Callable[..., Path], tmp_path: Path,
-    frame: pl.DataFrame, expectations: list[dict[str, Any]], **kw: Any,
+    frame: pl.DataFrame, expectations: list[dict[str, Any]], columns: dict[str, Any] | None = None,
 ) -> tuple[Path, Path]:  # fmt: skip
     table, file = tmp_path / "table", tmp_path / "file"
     table.mkdir()
     (table / "pyproject.toml").write_text(SETTINGS, encoding="utf-8")
-    table_suite(database, frame, top={"expectations": expectations, **kw}, dataset_extra=FILTER, folder=table)
-    suite_writer(file, data=_slice(frame), top={"expectations": expectations, **kw})
+    top = {"expectations": expectations}
+    table_suite(database, frame, top=top, dataset_extra=FILTER, folder=table, columns=columns)
+    suite_writer(file, data=_slice(frame), top=top, columns=columns)
     return table, file
 
 
@@ -141,6 +143,20 @@ def test_an_expectation_on_a_missing_column_errors_as_on_a_file(
     assert got == _expectations(on_file)
     assert {status for status, *_ in got.values()} == {"errored"}
     assert {r[6] for r in got.values()} == {47}  # the slice's rows, though no column was read
+
+
+def test_a_sensitive_columns_samples_are_masked_as_on_a_file(
+    database: Database, table_suite: Callable[..., Path], suite_writer: Callable[..., Path], tmp_path: Path,
+    cli: Any,
+) -> None:  # fmt: skip
+    columns = {"stamp": {"classification": "restricted"}}
+    table, file = _table_and_file(database, table_suite, suite_writer, tmp_path, _orders(bad=True), EXPECTATIONS[:1],
+                                  columns=columns)  # fmt: skip
+    _, on_table, _ = _run(cli, table, {URL_ENV: database.url})
+    _, on_file, _ = _run(cli, file, {})
+    (got,) = _expectations(on_table).values()
+    assert _but_engine(_expectations(on_table)) == _but_engine(_expectations(on_file))
+    assert (got[0], got[2], got[3]) == ("failed", 7, ["***"] * 5) and "x0" not in json.dumps(on_table)
 
 
 def test_plan_lists_each_check_with_the_executor_it_runs_on(
@@ -211,7 +227,7 @@ def test_a_column_connectorx_cannot_read_errors_its_expectations_and_shows_no_pa
     assert "hunter2pw" not in said + json.dumps(record)
 
 
-def test_waivers_and_reports_take_the_checks_on_rows(
+def test_waivers_reports_and_the_audit_chain_take_the_checks_on_rows(
     database: Database, table_suite: Callable[..., Path], tmp_path: Path, cli: Any
 ) -> None:  # fmt: skip
     (tmp_path / "pyproject.toml").write_text(SETTINGS, encoding="utf-8")
@@ -220,7 +236,9 @@ def test_waivers_and_reports_take_the_checks_on_rows(
               "approved_by": "jane@example.com", "expires": date(2026, 12, 31)}  # fmt: skip
     table_suite(database, _orders(bad=True), top={"expectations": [entry, EXPECTATIONS[1]], "waivers": [waiver]},
                 dataset_extra=FILTER)  # fmt: skip
-    code, record, said = _run(cli, tmp_path, {URL_ENV: database.url}, "--junit", "run.xml", "--html", "run.html")
+    store = f"sqlite:///{tmp_path / 'history.db'}"
+    env = {URL_ENV: database.url}
+    code, record, said = _run(cli, tmp_path, env, "--junit", "run.xml", "--html", "run.html", "--store", store)
     assert code == 1, said  # the pair still fails
     got = _expectations(record)
     assert got[waiver["check"]][0] == "waived"
@@ -228,6 +246,8 @@ def test_waivers_and_reports_take_the_checks_on_rows(
     junit = (tmp_path / "run.xml").read_text(encoding="utf-8")
     assert "expect_column_pair_values_a_to_be_greater_than_b" in junit and "<failure" in junit
     assert "expect_column_values_to_match_strftime_format" in (tmp_path / "run.html").read_text(encoding="utf-8")
+    code, out, err = cli("audit", "verify", "--store", store, cwd=tmp_path)  # the stored run is in the audit chain
+    assert (code, err) == (0, "") and "stored runs match the chain: 1 covered by record digests" in out, out
 
 
 def test_connectorx_url_keeps_credentials_and_uses_plain_schemes(tmp_path: Path) -> None:
