@@ -56,28 +56,37 @@ def run_on_rows(
     """One result per expectation of ``planned`` (none pushed down), the table's rows read once."""
     if not planned:
         return []
+    import polars as pl
+
     from stewardgate.datasets.scan import ScannedDataset
-    from stewardgate.engines.outcome import Outcome, build_result
     from stewardgate.readers.sql.rows import read_rows
 
     rows = read_rows(ds, needed_columns(planned, ds))
-    results = []
-    runnable = []
-    for p in planned:
-        bad = [c for c in columns_of_check(p) if c in rows.unreadable]
-        if bad:
-            why = "; ".join(f"column '{c}': {rows.unreadable[c]}" for c in bad)
-            text = f"the rows could not be read from the table with {LIBRARY}: {why}"
-            results.append(build_result(p, Outcome(ok=False, errored=text), row_count=row_count))
-        else:
-            runnable.append(p)
-    import polars as pl
-
+    results, runnable = _unreadable(planned, rows.unreadable, row_count, samples)
     frame = rows.frame if rows.frame.width else pl.DataFrame(height=row_count)  # no column read: the rows still count
     scanned = ScannedDataset(ds.resolved, frame.lazy(), ds.schema, ds.fingerprint, ds.metadata, frame.height)
     results += _compiled(runnable, scanned, masked, samples)
     results += _in_gx(runnable, scanned, row_count, masked, samples, regex_timeout)
     return results
+
+
+def _unreadable(
+    planned: list[PlannedCheck], unreadable: dict[str, str], row_count: int, samples: int
+) -> tuple[list[CheckResult], list[PlannedCheck]]:  # fmt: skip
+    """An errored result for each expectation reading a column that could not be read; the others."""
+    from stewardgate.engines.gx_outcome import finish
+    from stewardgate.engines.outcome import Outcome
+
+    results, runnable = [], []
+    for p in planned:
+        bad = [c for c in columns_of_check(p) if c in unreadable]
+        if not bad:
+            runnable.append(p)
+            continue
+        why = "; ".join(f"column '{c}': {unreadable[c]}" for c in bad)
+        text = f"the rows could not be read from the table with {LIBRARY}: {why}"
+        results.append(finish(p, Outcome(ok=False, errored=text), row_count, masked=False, samples=samples))
+    return results, runnable
 
 
 def _compiled(planned: list[PlannedCheck], scanned: Any, masked: set[str], samples: int) -> list[CheckResult]:
