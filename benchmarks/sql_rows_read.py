@@ -11,7 +11,8 @@ rotates); the median and fastest wall time and the median CPU time of this proce
 
 PostgreSQL (127.0.0.1:5432, ``test``) and MariaDB (127.0.0.1:3306, ``test``) get a schema or
 database ``sg_bench_<uuid8>``, dropped afterwards; SQLite a temporary file. ADBC has a
-PostgreSQL and an SQLite driver on the package index, none for MySQL/MariaDB.
+PostgreSQL and an SQLite driver on the package index, none for MySQL/MariaDB; they are not
+stewardgate's dependencies (``pip install adbc-driver-postgresql adbc-driver-sqlite`` first).
 """
 
 from __future__ import annotations
