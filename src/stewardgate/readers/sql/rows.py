@@ -46,21 +46,33 @@ def read_rows(ds: SqlDataset, columns: list[str]) -> Rows:
     """
     import polars as pl
 
-    known = {n: why for n in ds.schema if n in set(columns) and (why := _known_unreadable(ds, n)) is not None}
-    names = [n for n in ds.schema if n in set(columns) and n not in known]
+    wanted = [n for n in ds.schema if n in set(columns)]
+    known = _known_unreadable(ds, wanted)
+    names = [n for n in wanted if n not in known]
     if not names:
         return Rows(pl.DataFrame(), known)
     rows = _read(ds, names)
     return Rows(rows.frame, {**known, **rows.unreadable})
 
 
-def _known_unreadable(ds: SqlDataset, name: str) -> str | None:
-    """Types connectorx is known not to read (it panics on them, printing a Rust backtrace)."""
+def _known_unreadable(ds: SqlDataset, names: list[str]) -> dict[str, str]:
+    """Columns of types connectorx does not implement (it panics on them, printing a Rust
+    backtrace): PostgreSQL ``interval`` and ``time with time zone``, told apart by the catalogue's
+    own type names (both map to dtypes files have)."""
     import polars as pl
 
-    if ds.dialect == "postgres" and isinstance(ds.schema[name], pl.Duration):
-        return f"{LIBRARY} cannot read PostgreSQL INTERVAL columns"
-    return None
+    maybe = [n for n in names if isinstance(ds.schema[n], pl.Duration) or ds.schema[n] == pl.Time]
+    if ds.dialect != "postgres" or not maybe:
+        return {}
+    rel = ds.table.sql(dialect="postgres")
+    sql = ("SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
+           "WHERE a.attrelid = CAST(:sg_rel AS regclass) AND a.attnum > 0 AND NOT a.attisdropped")  # fmt: skip
+    types = {str(name): str(kind) for name, kind in ds.run(sql, {"sg_rel": rel})}
+    return {
+        n: f"{LIBRARY} cannot read PostgreSQL {types[n]} columns"
+        for n in maybe if n in types and (types[n].startswith("interval") or types[n].endswith("with time zone"))
+        and not types[n].startswith("timestamp")
+    }  # fmt: skip
 
 
 def _read(ds: SqlDataset, names: list[str]) -> Rows:
