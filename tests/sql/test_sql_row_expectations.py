@@ -294,3 +294,30 @@ def test_a_read_failure_errors_only_the_expectations_on_the_failing_column(
     assert "hunter2pw" not in said + json.dumps(record)
     if database.kind == "postgresql":
         assert "postgres:***@" in message
+
+
+def test_a_failed_read_errors_every_expectation_on_rows_and_nothing_else(
+    database: Database, table_suite: Callable[..., Path], tmp_path: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:  # fmt: skip
+    """connectorx failing on every query (a connection it cannot make): each expectation on rows is
+    errored with the reason, once probed (no per-column retries); the pushed one is judged."""
+    import connectorx
+
+    queries: list[str] = []
+
+    def failing(url: str, query: str, **kw: Any) -> Any:
+        queries.append(query)
+        raise RuntimeError("db error: connection refused")
+
+    monkeypatch.setattr(connectorx, "read_sql", failing)
+    (tmp_path / "pyproject.toml").write_text(SETTINGS, encoding="utf-8")
+    table_suite(database, _orders(bad=False), top={"expectations": EXPECTATIONS}, dataset_extra=FILTER)
+    code, record, said = _run(cli, tmp_path, {URL_ENV: database.url})
+    assert code == 1, said
+    got = _expectations(record)
+    why = "errored: the rows could not be read from the table with connectorx: column "
+    for cid in ON_ROWS:
+        status, _, _, _, message, *_ = got[cid]
+        assert status == "errored" and message.startswith(why) and message.endswith(": db error: connection refused")
+    assert got[PUSHED][0] == "passed"
+    assert len(queries) == 2 and queries[1] == "SELECT 1 AS one"  # the read, then the connection probe

@@ -82,7 +82,11 @@ def _read(ds: SqlDataset, names: list[str]) -> Rows:
         return _typed(_fetch(ds, names), ds)
     except _ReadError as whole:
         failed = {n: str(whole) for n in names}
-    try:  # no rows: does a column's type stop connectorx, or the data (or the connection)?
+    try:  # the connection itself (each failing connect is retried for some seconds: probe it once)
+        _run(ds, "SELECT 1 AS one")
+    except _ReadError:
+        return Rows(pl.DataFrame(), failed)
+    try:  # no rows: does a column's type stop connectorx, or the data?
         _fetch(ds, names, limit=0)
     except _ReadError:
         bad = {n: why for n in names if (why := _unreadable(ds, n)) is not None}
@@ -111,11 +115,14 @@ class _ReadError(Exception):
 
 
 def _fetch(ds: SqlDataset, names: list[str], *, limit: int | None = None) -> Any:
+    return _run(ds, slice_query(ds, names, limit=limit))
+
+
+def _run(ds: SqlDataset, query: str) -> Any:
     import connectorx
     import polars as pl
 
     url = connectorx_url(ds.url)
-    query = slice_query(ds, names, limit=limit)
     try:
         return pl.from_arrow(connectorx.read_sql(url, query, return_type="arrow"))
     except BaseException as exc:  # a Rust panic (pyo3's PanicException) is a BaseException
