@@ -40,9 +40,11 @@ class Rows:
 def read_rows(ds: SqlDataset, columns: list[str]) -> Rows:
     """The suite's slice of ``columns`` (in the table's order), read once.
 
-    If the read fails and fails on no rows too (``LIMIT 0``), each column is tried alone on no
-    rows to find the ones connectorx cannot read; the others are read again, once. A failure
-    that no column explains makes every column unreadable with the driver's reason.
+    Columns of a type connectorx is known not to read are left out first. If the read fails,
+    the connection is probed once (``SELECT 1``: if it fails, so does every column); if the read
+    fails on no rows too (``LIMIT 0``), each column is tried alone on no rows to find the ones
+    connectorx cannot read, and the others are read again, once. A failure that no column
+    explains makes every column unreadable with the driver's reason.
     """
     import polars as pl
 
