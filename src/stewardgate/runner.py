@@ -333,7 +333,7 @@ def _check(
     named = judge_named_columns(planned, opened.schema)  # the data executors' check read from the schema
     results = [
         *after["rows"].results, *measured.contract, *named, *measured.expected,
-        *after["history"].results, *after["drift"].results, *after["governance"].results,
+        *after["history"].results, *after["drift"].results, *after["governance"].results, *after["access"].results,
     ]  # fmt: skip
     return results, measured.profile, after["history"].anomalous
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from stewardgate.planning.access import plan_access
 from stewardgate.planning.anomalies import plan_anomalies
 from stewardgate.planning.check import PlannedCheck
 from stewardgate.planning.columns import plan_columns
@@ -31,6 +32,7 @@ def plan_suite(
     """
     planned = [
         *plan_columns(loaded), *plan_schema(loaded), *plan_named_columns(loaded), *plan_expectations(loaded),
-        *plan_anomalies(loaded), *plan_drift(loaded), *plan_governance(loaded, settings), *plan_waivers(loaded),
+        *plan_anomalies(loaded), *plan_drift(loaded), *plan_governance(loaded, settings), *plan_access(loaded, settings),
+        *plan_waivers(loaded),
     ]  # fmt: skip
     return planned if reader is None else [reader.rewrite(p) for p in planned]

@@ -25,6 +25,7 @@ from pydantic import (
 
 from stewardgate.levels import CLASSIFICATIONS, RISK_TIERS, Classification, RiskTier
 from stewardgate.object_urls import path_problem
+from stewardgate.suite.access_model import AccessSpec
 from stewardgate.suite.anomaly_rules import AnomalyRule
 from stewardgate.suite.drift_model import DriftSpec
 from stewardgate.suite.governance_model import CONTACT, GovernanceField, Waiver
@@ -357,6 +358,11 @@ class Suite(StrictModel):
         default=None,
         description="Upstream datasets (other suites' datasets or external names); a failing "
         "upstream is named in this dataset's report.",
+    )
+    access: AccessSpec | None = Field(
+        default=None,
+        description="Who may read and write the dataset, and its personal-data columns; checked against "
+        "the database's effective grants or the files' modes (docs/access.md).",
     )
     waivers: list[Waiver] = Field(
         default_factory=list, description="Approved, expiring exceptions: a matching failure is waived."
