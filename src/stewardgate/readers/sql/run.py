@@ -7,8 +7,8 @@
 - The figures governance declares (:mod:`stewardgate.engines.figures`) in the same query; the data the
   governance checks read afterwards (:data:`Measured.source`): the first ``sample_size`` rows for a
   check whose value asks for a sample (the personal-data scan), else the catalogue's empty frame.
-- Expectations: the table-level and aggregate ones in the same query (:mod:`.expectations`); any
-  other is an errored check saying so (never passed).
+- Expectations: the table-level and aggregate ones in the same query (:mod:`.expectations`); the
+  others on the rows of their columns, read once (:mod:`.on_rows`), in polars or GX as on a file.
 """
 
 from __future__ import annotations
@@ -23,8 +23,15 @@ from stewardgate.engines.measured import Measured
 from stewardgate.planning import PlannedCheck
 from stewardgate.profile_record import Profile
 from stewardgate.readers.sql.execute import ENGINE, execute_in_sql, render, select, series
-from stewardgate.readers.sql.expectations import expectation_aggs, expectation_results, pushed
+from stewardgate.readers.sql.expectations import (
+    expectation_aggs,
+    expectation_results,
+    is_pushed,
+    planned_in_sql,
+    pushed,
+)
 from stewardgate.readers.sql.lower import Params, column
+from stewardgate.readers.sql.on_rows import planned_on_rows, run_on_rows
 from stewardgate.readers.sql.table import SqlDataset
 from stewardgate.suite.loader import LoadedSuite
 
@@ -33,7 +40,7 @@ HEAD_ROWS = 20_000
 
 def measure_on_sql(
     loaded: LoadedSuite, ds: SqlDataset, planned: list[PlannedCheck], *, figures: list[Figure], masked: set[str],
-    samples: int, as_of: date, moment: datetime, profiled: bool,
+    samples: int, as_of: date, moment: datetime, profiled: bool, regex_timeout: float,
 ) -> Measured:  # fmt: skip
     """What the database measured on a suite's table (the runner's executors judge the rest on it).
 
@@ -41,12 +48,12 @@ def measure_on_sql(
     closes the table's pool (:meth:`SqlDataset.close`, through ``SqlReader.prepared``) once the
     dataset is judged."""
     return _measure(loaded, ds, planned, figures=figures, masked=masked, samples=samples, as_of=as_of, moment=moment,
-                    profiled=profiled)  # fmt: skip
+                    profiled=profiled, regex_timeout=regex_timeout)  # fmt: skip
 
 
 def _measure(
     loaded: LoadedSuite, ds: SqlDataset, planned: list[PlannedCheck], *, figures: list[Figure], masked: set[str],
-    samples: int, as_of: date, moment: datetime, profiled: bool,
+    samples: int, as_of: date, moment: datetime, profiled: bool, regex_timeout: float,
 ) -> Measured:  # fmt: skip
     import polars as pl
 
@@ -76,7 +83,9 @@ def _measure(
         profile = assemble_profile(plan, done.extra, done.frames, done.row_count, as_of=moment,
                                    estimates=done.estimates or None, approximations=approximations)  # fmt: skip
     others = [p for p in in_sql if p.section == "expectations" and p not in expectations]
-    expected = expectation_results(expectations, others, gx_query, done.extra, done.row_count, ds, masked, samples)
+    expected = expectation_results(expectations, gx_query, done.extra, done.row_count, ds, masked, samples)
+    expected += run_on_rows(others, ds, row_count=done.row_count, masked=masked, samples=samples,
+                            regex_timeout=regex_timeout)  # fmt: skip
     order_of = {p.check_id: i for i, p in enumerate(planned)}
     expected.sort(key=lambda r: order_of[r.check_id])
     extra = {**done.extra, **_typed_minimums(figures, done.extra, ds)}
@@ -84,9 +93,13 @@ def _measure(
 
 
 def _in_sql(p: PlannedCheck) -> PlannedCheck:
-    """Data-level column rules run in the database, whatever engine of record the suite named."""
+    """Data-level column rules run in the database, whatever engine of record the suite named, and
+    so do the expectations pushed down; the other expectations run on the table's rows
+    (:func:`.on_rows.planned_on_rows`)."""
     if p.section == "columns" and p.check not in SCHEMA_CHECKS and p.engine in ("polars", "gx", "pandera"):
         return replace(p, engine=ENGINE, reason=f"{p.reason} (in the database)" if p.reason else "in the database")
+    if p.section == "expectations":
+        return planned_in_sql(p) if is_pushed(p) else planned_on_rows(p)
     return p
 
 
