@@ -324,11 +324,11 @@ def _check(
     if groups["history"]:  # the detectors (numpy) load while the data is read
         import_in_background("stewardgate.engines.anomalies")
     measured = reader.measure(
-        loaded, opened, planned, figures=governance_figures(groups["governance"], opened.schema, as_of),
+        loaded, opened, planned, figures=governance_figures(groups["governance"], opened.schema, as_of, moment=moment, loaded=loaded),
         masked=masked, as_of=as_of, moment=moment, profiled=needs_profile(loaded, options), options=options,
     )  # fmt: skip
     store = (lambda: _open_store(options)) if options.use_store else None
-    ctx = Judging(loaded, opened, measured, snapshot, as_of, masked, store)
+    ctx = Judging(loaded, opened, measured, snapshot, as_of, masked, store, moment)
     after = {name: executor(groups[name], ctx) for name, executor in AFTER_PASS.items()}
     named = judge_named_columns(planned, opened.schema)  # the data executors' check read from the schema
     results = [

@@ -44,6 +44,7 @@ def all_checks() -> list[CheckType]:
     """Every registered check type, by section then name (importing the rule modules first)."""
     import stewardgate.checks.column_rules  # noqa: F401  (registers on import)
     import stewardgate.checks.drift_rules  # noqa: F401
+    import stewardgate.checks.freshness_rules  # noqa: F401
     import stewardgate.checks.governance_rules  # noqa: F401
     import stewardgate.checks.schema_rules  # noqa: F401
 

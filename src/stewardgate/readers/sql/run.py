@@ -110,6 +110,14 @@ def figure_to_sql(figure: Figure, ds: SqlDataset, params: Params) -> tuple[str, 
     col = column(figure.column)
     if figure.kind == "min":
         return figure.name, exp.Min(this=col)
+    if figure.kind == "max":
+        return figure.name, exp.Max(this=col)
+    if figure.kind == "count_between":
+        start, end = (params.bind(_value(_bound(v, ds.schema[figure.column]), ds.dialect))
+                      for v in (figure.start, figure.end))  # fmt: skip
+        return figure.name, _count_if(exp.and_(exp.GTE(this=col, expression=start), exp.LT(this=col, expression=end)))
+    if figure.kind == "max_of_table":
+        return figure.name, exp.Subquery(this=exp.select(exp.Max(this=col)).from_(_table(figure.table)))
     day = (
         exp.cast(col, exp.DataType.build("DATE"))
         if ds.dialect != "sqlite"
@@ -118,12 +126,30 @@ def figure_to_sql(figure: Figure, ds: SqlDataset, params: Params) -> tuple[str, 
     return figure.name, _count_if(exp.LT(this=day, expression=params.bind(_value(figure.cutoff, ds.dialect))))
 
 
+def _bound(value: Any, dtype: Any) -> Any:
+    """A ``count_between`` bound as the column holds it: a column without a time zone holds UTC wall times."""
+    from datetime import UTC
+
+    if isinstance(value, datetime) and getattr(dtype, "time_zone", None) is None:
+        return value.astimezone(UTC).replace(tzinfo=None)
+    return value
+
+
+def _table(name: str | None) -> Any:
+    """``schema.table`` or ``table`` as a quoted sqlglot table."""
+    from sqlglot import exp
+
+    *schema, table = str(name).split(".")
+    return exp.Table(this=exp.to_identifier(table, quoted=True),
+                     db=exp.to_identifier(schema[0], quoted=True) if schema else None)  # fmt: skip
+
+
 def _typed_minimums(figures: list[Figure], extra: dict[str, Any], ds: SqlDataset) -> dict[str, Any]:
-    """``min`` figures as the values polars would give for the column's dtype (the driver's
+    """``min`` and ``max`` figures as the values polars would give for the column's dtype (the driver's
     value read back through :func:`series`), so governance words them the same for files and tables."""
     return {
         f.name: series("v", [extra[f.name]], ds.schema[f.column])[0]
-        for f in figures if f.kind == "min" and extra.get(f.name) is not None
+        for f in figures if f.kind in ("min", "max") and extra.get(f.name) is not None
     }  # fmt: skip
 
 
