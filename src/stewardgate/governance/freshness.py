@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from stewardgate.engines.figures import Figure
 from stewardgate.engines.outcome import MASK, Outcome
 from stewardgate.errors import DatasetError
-from stewardgate.planning.freshness import source_words
+from stewardgate.planning.freshness import newest_words, source_words
 from stewardgate.suite.durations import parse_duration
 from stewardgate.suite.freshness_model import parse_time_of_day
 
@@ -153,7 +153,7 @@ def judge_freshness(
     age = now - newest
     shown = MASK if column in masked else raw
     details.update(newest=shown, age_seconds=int(age.total_seconds()))
-    words = f"newest {said} {shown} is {_span(age)} old at {shown_now}"
+    words = f"{newest_words(p.args).removeprefix('the ')} {shown} is {_span(age)} old at {shown_now}"
     if age <= limit:
         return Outcome(ok=True, observed=_hours(age), details=details, message=f"{words} (at most {p.args['max_age']})")
     return Outcome(ok=False, observed=_hours(age), details=details,
@@ -224,8 +224,6 @@ def _newest(p: PlannedCheck, scanned: ScannedDataset, extra: dict[str, Any]) -> 
         instant = as_instant(value)
         if isinstance(value, date) and not isinstance(value, datetime):
             return instant, said, f"{value.isoformat()} (a date: counted as its end)"
-        if isinstance(value, datetime):
-            return instant, said, _when(value)
     return instant, said, _when(instant) if instant is not None else "none"
 
 

@@ -32,7 +32,13 @@ def source_words(value: dict[str, Any]) -> str:
         return "the newest file modification time"
     if source == "stamp":
         return "the newest stewardship stamp's time"
-    return f"{source['table']}.{source['column']}"
+    return f"the newest {source['table']}.{source['column']}"
+
+
+def newest_words(value: dict[str, Any]) -> str:
+    """``the newest ts``, or the metadata source's words (which say newest already)."""
+    said = source_words(value)
+    return f"the newest {said}" if "column" in value else said
 
 
 def plan_freshness(loaded: LoadedSuite) -> list[PlannedCheck]:
@@ -44,7 +50,7 @@ def plan_freshness(loaded: LoadedSuite) -> list[PlannedCheck]:
     said = source_words(where)
     values: dict[str, tuple[dict[str, Any], str]] = {
         "max_age": ({"max_age": spec.max_age, **where},
-                    f"freshness: the newest {said} at most {spec.max_age} old at the as-of time"),
+                    f"freshness: {newest_words(where)} at most {spec.max_age} old at the as-of time"),
         "every": ({"every": spec.every, "window": spec.window or _default_window(spec), **where},
                   f"freshness: a value of {said} in every {spec.every} of the last "
                   f"{spec.window or _default_window(spec)} before the as-of time"),
