@@ -237,3 +237,17 @@ def test_a_limit_that_does_not_parse_is_a_suite_error(
     assert problem in err
     assert err.splitlines()[0].startswith("suite.yml:4:")
     assert not (tmp_path / "run.json").exists()  # nothing half-written
+
+
+def test_the_plan_lists_exactly_the_checks_the_run_reports(make_suite: Callable[..., Path], tmp_path: Path) -> None:
+    from stewardgate.planning import plan_suite
+    from stewardgate.runner import RunOptions, run_paths
+    from stewardgate.suite.loader import load_suite
+
+    suite = make_suite(data=_hourly(), top={"freshness": LIMITS})
+    planned = [p.check_id for p in plan_suite(load_suite(suite)) if p.when is None]
+    (dataset,) = run_paths([suite], RunOptions(as_of=date(2026, 11, 25), use_store=False)).datasets
+    assert [r.check_id for r in dataset.results] == planned
+    assert [p for p in planned if ".freshness." in p] == [
+        "t.freshness.max_age", "t.freshness.every", "t.freshness.available_by",
+    ]  # fmt: skip
