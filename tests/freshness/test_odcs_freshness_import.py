@@ -63,3 +63,21 @@ def test_a_second_column_for_the_limits_is_listed(tmp_path: Path) -> None:
     result = import_odcs(path)
     (lost,) = [f for f in result.lost if f.where == "slaProperties[1] frequency"]
     assert lost.message == "the suite's freshness limits read one column (ts); this one names loaded"
+
+
+def test_stewardgate_custom_properties_are_read_back_and_checked(tmp_path: Path) -> None:
+    path = tmp_path / "c.odcs.yaml"
+    path.write_text(CONTRACT.split("slaProperties:")[0] + (
+        "customProperties:\n"
+        "  - {property: stewardgate.risk_tier, value: high}\n"
+        "  - {property: stewardgate.recertify_by, value: '2027-01-31'}\n"
+        "  - {property: stewardgate.permitted_uses, value: [analytics, Reporting]}\n"
+        "  - {property: other.tool, value: x}\n"
+    ), encoding="utf-8")  # fmt: skip
+    result = import_odcs(path)
+    stewardship = {s.filename: s.data for s in result.suites}["orders.yml"]["stewardship"]
+    assert (stewardship["risk_tier"], str(stewardship["recertify_by"])) == ("high", "2027-01-31")
+    assert "permitted_uses" not in stewardship
+    (lost,) = [f for f in result.lost if f.where.startswith("customProperties")]
+    assert lost.where == "customProperties[2] stewardgate.permitted_uses"
+    assert lost.message.startswith("not a suite's permitted_uses: ")

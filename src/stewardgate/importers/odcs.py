@@ -19,7 +19,7 @@ from stewardgate.errors import InputError
 from stewardgate.importers import Finding, ImportedSuite, ImportResult
 from stewardgate.importers.gx import PLACEHOLDER_OWNER, PLACEHOLDER_STEWARD, dataset_name_of
 from stewardgate.importers.native import SuiteBuilder
-from stewardgate.importers.odcs_freshness import FRESHNESS, FreshnessBlock, limit_value
+from stewardgate.importers.odcs_freshness import FRESHNESS, FreshnessBlock, limit_value, stewardgate_properties
 from stewardgate.importers.odcs_inventory import column_of, constraints, object_label, property_label
 from stewardgate.importers.odcs_quality import add_quality
 from stewardgate.importers.odcs_rules import accounted, add_property, enum_values, is_date_text
@@ -99,6 +99,8 @@ def convert_odcs(
     findings: list[Finding] = known_keys(doc)
     converted: list[str] = []
     people = _stewards(doc.get("team"), today, findings)
+    custom, noted = stewardgate_properties(doc.get("customProperties"), "customProperties")
+    findings.extend(noted)
     tables = {key: o for o in objects for key in (o.get("name"), o.get("physicalName")) if key}
     fresh: dict[int, FreshnessBlock] = {}
     retention = _sla(doc, tables, findings, converted, fresh)
@@ -116,6 +118,7 @@ def convert_odcs(
             dataset_template,
             suite_findings,
             fresh.get(id(obj)),
+            custom,
         )
         converted.extend(builder.converted)
         name = data["dataset"]["name"]
@@ -148,6 +151,7 @@ def _shared(findings: list[Finding]) -> list[Finding]:
 def _suite(
     obj: dict[str, Any], i: int, builder: SuiteBuilder, people: dict[str, str], retention: dict[str, Any] | None,
     tables: dict[str, Any], template: str, findings: list[Finding], fresh: FreshnessBlock | None = None,
+    custom: dict[str, Any] | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     label = object_label(i, obj)
     props = [p for p in (obj.get("properties") or []) if isinstance(p, dict)]
@@ -159,6 +163,7 @@ def _suite(
             findings.extend(_measure(prop, where))
             continue
         findings.extend(add_property(builder, column_of(prop), prop, where, composite_key=len(keys) > 1))
+        findings.extend(_pii(builder, column_of(prop), prop, where))
         for k, rule in enumerate(prop.get("quality") or []):
             found = add_quality(builder, rule, f"{where}.quality[{k}]", column_of(prop), aliases, enum_values(prop))
             findings.extend(accounted(builder, f"{where}.quality[{k}]", found))
@@ -175,9 +180,23 @@ def _suite(
     name = dataset_name_of(str(obj.get("name") or f"schema_{i}"))
     physical = str(obj.get("physicalName") or obj.get("name") or name)
     dataset = {"name": name, "path": template.format(name=name, physical_name=physical)}
-    stewardship = _stewardship(obj, builder, people, retention, aliases, label, findings)
+    stewardship = {**_stewardship(obj, builder, people, retention, aliases, label, findings), **(custom or {})}
     sections = {"freshness": _fresh_section(fresh, aliases, label, findings)} if fresh and fresh.limits else {}
     return builder.suite(dataset, stewardship, {k: v for k, v in sections.items() if v})
+
+
+def _pii(builder: SuiteBuilder, column: str, prop: dict[str, Any], where: str) -> list[Finding]:
+    """A property's ``stewardgate.pii`` custom property (written by ``export odcs``) as its ``pii``."""
+    from stewardgate.suite.models import PII_KINDS
+
+    for i, item in enumerate(prop.get("customProperties") or []):
+        if isinstance(item, dict) and item.get("property") == "stewardgate.pii":
+            if item.get("value") in PII_KINDS:
+                builder.column(column)["pii"] = item["value"]
+                return []
+            return [Finding(f"{where}.customProperties[{i}] stewardgate.pii",
+                            f"{item.get('value')!r} is not a pii kind ({', '.join(PII_KINDS)})")]  # fmt: skip
+    return []
 
 
 def _fresh_section(

@@ -19,11 +19,11 @@ classification, description             the property's ``classification``, ``des
 expectations                            ``custom`` quality rules for Great Expectations
 retention                               ``slaProperties`` ``retention``
 freshness max_age, every, available_by  ``latency``, ``frequency``, ``timeOfAvailability``
-risk tier, recertify_by, permitted uses ``customProperties`` (``stewardgate.*``)
+risk tier, recertify_by, permitted uses ``customProperties`` (``stewardgate.*``; pii per property)
 ======================================  ==================================================
 
 Everything else (schema policy, gate, engine, anomalies, drift, governance switches, lineage,
-waivers, pii kinds, a column's ``required: false``...) has no ODCS form and is listed as a
+waivers, a column's ``required: false``...) has no ODCS form and is listed as a
 finding, never dropped silently. :func:`round_trip_losses` names what ``import odcs`` does not
 read back.
 """
@@ -109,11 +109,9 @@ def export_odcs(loaded: LoadedSuite) -> OdcsExport:
     sla = _sla(suite, findings)
     if sla:
         contract["slaProperties"] = sla
-    above = _classification(suite)
-    custom = _custom(suite, with_classification=bool(above))
+    custom = _custom(suite, with_classification=_above_columns(suite))
     if custom:
         contract["customProperties"] = custom
-    findings += above
     findings += [
         Finding(key, what or key, lost=True) for key, what in UNEXPRESSED.items()
         if what and key in _written(loaded, key)
@@ -180,7 +178,7 @@ def _property(column: str, spec: ColumnSpec, findings: list[Finding]) -> dict[st
     if spec.classification:
         prop["classification"] = spec.classification
     if spec.pii:
-        findings.append(Finding(f"{where}.pii", f"the personal-data kind {spec.pii}"))
+        prop["customProperties"] = [{"property": "stewardgate.pii", "value": spec.pii}]
     if spec.description:
         prop["description"] = spec.description
     if options:
@@ -302,20 +300,18 @@ def _custom(suite: Suite, *, with_classification: bool) -> list[dict[str, Any]]:
     return out
 
 
-def _classification(suite: Suite) -> list[Finding]:
-    """ODCS classifies properties; the dataset's classification survives when a column carries it."""
+def _above_columns(suite: Suite) -> bool:
+    """ODCS classifies properties (``import odcs`` takes the most sensitive); a dataset classified
+    otherwise is carried as the custom property ``stewardgate.classification``."""
     from stewardgate.levels import most_sensitive
 
     levels: list[str] = [c.classification for c in suite.columns.values() if c.classification]
     dataset = suite.stewardship.classification
-    if dataset is None or (levels and most_sensitive(levels) == dataset):
-        return []
-    return [Finding("stewardship.classification", f"the dataset's classification {dataset} above its columns' "
-                                                   "(kept as a custom property; ODCS classifies properties)")]  # fmt: skip
+    return dataset is not None and not (levels and most_sensitive(levels) == dataset)
 
 
 def round_trip_losses(export: OdcsExport) -> list[str]:
-    """What ``import odcs`` does not read back: the findings, and the custom properties."""
-    custom = [p["property"] for p in export.contract.get("customProperties", [])]
+    """What ``import odcs`` does not read back: the findings, and the tags (``customProperties``
+    ``stewardgate.*`` are read back)."""
     tags = ["tags"] if "tags" in export.contract else []
-    return [f.where for f in export.findings] + custom + tags
+    return [f.where for f in export.findings] + tags

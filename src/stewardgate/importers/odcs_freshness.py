@@ -95,3 +95,36 @@ def _earlier(a: str, b: str) -> bool:
     day = date(2000, 1, 3)
     (ta, za), (tb, zb) = parse_time_of_day(a), parse_time_of_day(b)
     return datetime.combine(day, ta, tzinfo=za) < datetime.combine(day, tb, tzinfo=zb)
+
+
+CUSTOM_PREFIX = "stewardgate."
+"""``customProperties`` that ``export odcs`` writes for what ODCS has no key for (risk tier...)."""
+
+
+def stewardgate_properties(custom: Any, where: str) -> tuple[dict[str, Any], list[Finding]]:
+    """The ``stewardgate.*`` custom properties as stewardship keys (each checked as a suite checks it)."""
+    from contextlib import suppress
+    from datetime import date
+
+    from pydantic import ValidationError
+
+    from stewardgate.suite.models import Stewardship
+
+    out: dict[str, Any] = {}
+    findings = []
+    for i, item in enumerate(custom if isinstance(custom, list) else []):
+        name = str(item.get("property", "")) if isinstance(item, dict) else ""
+        if not name.startswith(CUSTOM_PREFIX):
+            continue
+        key, value = name.removeprefix(CUSTOM_PREFIX), item.get("value")
+        if key == "recertify_by" and isinstance(value, str):
+            with suppress(ValueError):  # not a date: the model's check below says so
+                value = date.fromisoformat(value)
+        try:
+            Stewardship.model_validate({"owner": "o@example.com", "steward": "s@example.com", key: value})
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            findings.append(Finding(f"{where}[{i}] {name}", f"not a suite's {key}: {first['msg']}"))
+            continue
+        out[key] = value
+    return out, findings
