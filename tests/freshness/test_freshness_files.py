@@ -174,17 +174,23 @@ def test_the_stamp_time_is_a_fallback_too(make_suite: Callable[..., Path], tmp_p
     assert result["details"]["newest"] == "2026-11-25 18:30Z"
 
 
-def test_a_freshness_failure_is_waivable_and_in_junit_and_the_plan(
+def test_a_freshness_failure_is_waivable_stored_in_every_report_and_the_plan(
     make_suite: Callable[..., Path], tmp_path: Path, cli: Any
 ) -> None:  # fmt: skip
     waiver = {"check": "freshness.max_age", "reason": "late upstream", "approved_by": "jane@example.com",
               "expires": date(2026, 12, 31)}  # fmt: skip
     make_suite(data=_hourly(), top={"freshness": {"column": "ts", "max_age": "26h"}, "waivers": [waiver]})
-    code, report, out, _ = _run(cli, tmp_path, "--junit", "run.xml", as_of="2026-11-27")
-    assert code == 0, out
+    store = f"sqlite:///{tmp_path / 'history.db'}"
+    code, out, err = cli("run", "suite.yml", "--as-of", "2026-11-27", "--store", store, "--json", "run.json",
+                         "--junit", "run.xml", "--html", "run.html", "--markdown", "run.md", cwd=tmp_path)  # fmt: skip
+    assert code == 0, out + err
+    report = json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))
     assert _results(report)["t.freshness.max_age"]["status"] == "waived"
-    junit = (tmp_path / "run.xml").read_text(encoding="utf-8")
-    assert "t.freshness.max_age" in junit
+    for name, written in (("run.xml", "t.freshness.max_age"), ("run.md", "t.freshness.max_age"),
+                          ("run.html", "freshness.<wbr>max_age")):  # fmt: skip
+        assert written in (tmp_path / name).read_text(encoding="utf-8"), name
+    code, out, err = cli("audit", "verify", "--store", store, cwd=tmp_path)
+    assert code == 0, out + err
     code, out, _ = cli("plan", "suite.yml", cwd=tmp_path)
     assert code == 0
     assert "t.freshness.max_age" in out and "freshness: the newest ts at most 26h old at the as-of time" in out
