@@ -97,3 +97,21 @@ def test_a_table_without_the_column_or_with_a_file_source_is_a_located_input_err
     code, _, err = _run(cli, tmp_path, database, "2026-11-25")
     assert code == 2
     assert "freshness.source: a SQL table has no file modification time or stamp" in err
+
+
+def test_a_load_log_that_is_not_there_or_not_temporal_is_a_located_input_error(
+    database: Database, table_suite: Callable[..., Path], tmp_path: Path, cli: Any
+) -> None:  # fmt: skip
+    (tmp_path / "pyproject.toml").write_text(SETTINGS, encoding="utf-8")
+    table = database.load(_events(), "t")
+    for source, problem in (
+        ({"table": database.qualified("nope"), "column": "ts"},
+         f"table '{database.qualified('nope')}' does not exist (or this connection may not see it)"),
+        ({"table": table, "column": "id"}, f"column 'id' of '{table}' is "),
+    ):  # fmt: skip
+        suite = table_suite(database, pl.DataFrame({"x": [1]}), table=f"s{len(problem)}",
+                            top={"freshness": {"source": source, "max_age": "1d"}})  # fmt: skip
+        code, _, err = _run(cli, tmp_path, database, "2026-11-25")
+        line = suite.read_text(encoding="utf-8").splitlines()[3]
+        assert code == 2
+        assert f"suite.yml:4:{line.index('{', line.index('source')) + 1}: freshness.source: {problem}" in err

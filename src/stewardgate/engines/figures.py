@@ -22,7 +22,8 @@ class Figure:
     """``name``: the key of its value; ``kind``: one of :data:`KINDS`; ``cutoff``: for ``count_before``
     (rows whose date is before it); ``start`` and ``end``: for ``count_between`` (rows with
     ``start <= value < end``: dates for a date column, UTC datetimes for a datetime column);
-    ``table``: for ``max_of_table`` (the newest ``column`` of that other table, SQL readers only)."""
+    ``table``: for ``max_of_table`` (the newest ``column`` of that other table, SQL readers only);
+    ``where``: the suite key it comes from (``path:line:col: key``), for a reader's errors."""
 
     name: str
     kind: str
@@ -31,6 +32,7 @@ class Figure:
     start: date | datetime | None = None
     end: date | datetime | None = None
     table: str | None = None
+    where: str | None = None
 
 
 def to_polars(figure: Figure, schema: dict[str, Any]) -> Any:

@@ -52,7 +52,8 @@ def governance_figures(
         if p.check == "retention":
             figures += retention.retention_figures(p, schema, as_of)
         elif p.section == "freshness":
-            figures += freshness.freshness_figures(p, schema, now)
+            where = loaded.where("freshness", "source") if loaded is not None else None
+            figures += freshness.freshness_figures(p, schema, now, where)
     return figures
 
 

@@ -75,13 +75,14 @@ def check_usable(loaded: LoadedSuite, schema: dict[str, Any]) -> None:
                            "stamp: name a column, or {table, column} (e.g. a load log)")  # fmt: skip
 
 
-def freshness_figures(p: PlannedCheck, schema: dict[str, Any], now: datetime) -> list[Figure]:
-    """The figures one freshness check needs from the run's one pass (none for file metadata)."""
+def freshness_figures(p: PlannedCheck, schema: dict[str, Any], now: datetime, where: str | None = None) -> list[Figure]:
+    """The figures one freshness check needs from the run's one pass (none for file metadata);
+    ``where``: the location of ``freshness.source`` (a reader names it when the table is not there)."""
     column = p.args.get("column")
     source = p.args.get("source")
     if column is None:
         if isinstance(source, dict) and p.check in ("max_age", "available_by"):
-            return [Figure(NEWEST, "max_of_table", source["column"], table=source["table"])]
+            return [Figure(NEWEST, "max_of_table", source["column"], table=source["table"], where=where)]
         return []
     if column not in schema or column_problem(column, schema) is not None:
         return []  # refused before the pass (check_usable); judged errored if it comes here

@@ -117,6 +117,7 @@ def figure_to_sql(figure: Figure, ds: SqlDataset, params: Params) -> tuple[str, 
                       for v in (figure.start, figure.end))  # fmt: skip
         return figure.name, _count_if(exp.and_(exp.GTE(this=col, expression=start), exp.LT(this=col, expression=end)))
     if figure.kind == "max_of_table":
+        _check_source(figure, ds)
         return figure.name, exp.Subquery(this=exp.select(exp.Max(this=col)).from_(_table(figure.table)))
     day = (
         exp.cast(col, exp.DataType.build("DATE"))
@@ -133,6 +134,29 @@ def _bound(value: Any, dtype: Any) -> Any:
     if isinstance(value, datetime) and getattr(dtype, "time_zone", None) is None:
         return value.astimezone(UTC).replace(tzinfo=None)
     return value
+
+
+def _check_source(figure: Figure, ds: SqlDataset) -> None:
+    """Another table's column (a load log) must be there and hold dates or datetimes."""
+    import sqlalchemy as sa
+
+    from stewardgate.errors import DatasetError
+    from stewardgate.readers.sql.types import polars_dtype
+
+    schema, _, name = str(figure.table).rpartition(".")
+    where = figure.where or "freshness.source"
+    inspector = sa.inspect(ds.engine)
+    if not inspector.has_table(name, schema=schema or None):
+        raise DatasetError(f"{where}: table '{figure.table}' does not exist (or this connection may not see it)")
+    types = {c["name"]: c["type"] for c in inspector.get_columns(name, schema=schema or None)}
+    if figure.column not in types:
+        raise DatasetError(
+            f"{where}: table '{figure.table}' has no column '{figure.column}' (it has: {', '.join(types)})"
+        )
+    dtype = polars_dtype(types[figure.column], ds.engine.url.get_backend_name())
+    if dtype is None or not (str(dtype) == "Date" or str(dtype).startswith("Datetime")):
+        raise DatasetError(f"{where}: column '{figure.column}' of '{figure.table}' is {types[figure.column]}; "
+                           "a freshness column must be a date or datetime")  # fmt: skip
 
 
 def _table(name: str | None) -> Any:
