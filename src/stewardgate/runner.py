@@ -66,6 +66,9 @@ class RunOptions:
 
     samples: int = 5
     as_of: date | None = None
+    as_of_time: datetime | None = None
+    """An as-of time of day (``run --as-of 2026-11-25T07:30Z``): "now" for the freshness limits and
+    the profile's freshness; None: the end of the as-of date (or the clock, without one)."""
     now: datetime | None = None
     use_store: bool = False
     store_url: str | None = None
@@ -259,7 +262,7 @@ def judge_suite(loaded: LoadedSuite, options: RunOptions) -> Judged:
     suite = loaded.suite
     now = options.now or started
     as_of = options.as_of or now.date()
-    moment = _end_of(as_of) if options.as_of else now
+    moment = options.as_of_time or (_end_of(as_of) if options.as_of else now)
     policy = _policy(loaded, options)
     try:
         reader = reader_for(loaded, options.engine)

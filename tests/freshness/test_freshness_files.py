@@ -257,3 +257,24 @@ def test_the_plan_lists_exactly_the_checks_the_run_reports(make_suite: Callable[
     assert [p for p in planned if ".freshness." in p] == [
         "t.freshness.max_age", "t.freshness.every", "t.freshness.available_by",
     ]  # fmt: skip
+
+
+def test_an_as_of_time_of_day_decides_whether_data_is_due_and_hides_later_rows(
+    make_suite: Callable[..., Path], tmp_path: Path, cli: Any
+) -> None:  # fmt: skip
+    make_suite(data=_hourly(), top={"freshness": {"column": "ts", "max_age": "2h", "available_by": "06:00Z"}})
+    _, report, _, _ = _run(cli, tmp_path, as_of="2026-11-25T05:30Z")
+    results = _results(report)
+    assert results["t.freshness.available_by"]["message"] == (
+        "not due yet: 2026-11-25's data is due by 06:00Z; as of 2026-11-25 05:30Z"
+    )
+    assert results["t.freshness.max_age"]["message"] == (  # the rows after 05:30 are not there yet at 05:30
+        "newest ts 2026-11-25 05:00Z is 30min old at 2026-11-25 05:30Z (at most 2h)"
+    )
+    _, report, _, _ = _run(cli, tmp_path, as_of="2026-11-25T07:30:00+01:00")  # 06:30Z: due, and there
+    assert _results(report)["t.freshness.available_by"]["message"] == (
+        "7 rows of 2026-11-25 on ts, due by 06:00Z (as of 2026-11-25 06:30Z)"
+    )
+    code, _, err = cli("run", "suite.yml", "--as-of", "2026-11-25T25:00", "--no-history", cwd=tmp_path)
+    assert code == 2
+    assert "Invalid value for '--as-of': '2026-11-25T25:00' does not match the formats" in err

@@ -6,7 +6,8 @@ from __future__ import annotations
 from stewardgate.checks.registry import CheckType, add
 
 _AS_OF = """The as-of time is the end of the run's as-of date (midnight UTC after it: `run --as-of
-    2026-11-25` judges at 2026-11-26 00:00Z); only a run without an as-of date reads the clock."""
+    2026-11-25` judges at 2026-11-26 00:00Z), or the time `--as-of 2026-11-25T07:30Z` names; only
+    a run without an as-of date reads the clock."""
 
 add(
     CheckType(
@@ -15,8 +16,8 @@ add(
         "governance",
         f"""The newest value must be at most `max_age` old at the as-of time, or the check fails as stale.
 
-    The newest value of `freshness.column` (a date or datetime column; a date counts as the end of
-    that day, a datetime without a time zone as UTC) is one aggregate of the run's one pass (in
+    The newest value of `freshness.column` at or before the as-of time (a date or datetime column;
+    a date counts as the end of that day, a datetime without a time zone as UTC) is one aggregate of the run's one pass (in
     the database for a SQL table). Without a column, `source` names the metadata it reads:
     `modified` (the newest file's modification time, or S3 object's), `stamp` (the newest
     stewardship stamp's `stamped_at`) or `{{table, column}}` (the newest value of another table's

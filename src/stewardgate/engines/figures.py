@@ -21,7 +21,8 @@ KINDS = ("count_before", "min", "max", "count_between", "max_of_table")
 class Figure:
     """``name``: the key of its value; ``kind``: one of :data:`KINDS`; ``cutoff``: for ``count_before``
     (rows whose date is before it); ``start`` and ``end``: for ``count_between`` (rows with
-    ``start <= value < end``: dates for a date column, UTC datetimes for a datetime column);
+    ``start <= value < end``: dates for a date column, UTC datetimes for a datetime column; for
+    ``max``, an ``end`` keeps only values up to and including it);
     ``table``: for ``max_of_table`` (the newest ``column`` of that other table, SQL readers only);
     ``where``: the suite key it comes from (``path:line:col: key``), for a reader's errors."""
 
@@ -42,6 +43,8 @@ def to_polars(figure: Figure, schema: dict[str, Any]) -> Any:
     col = pl.col(figure.column)
     if figure.kind == "min":
         return col.min().alias(figure.name)
+    if figure.kind == "max" and figure.end is not None:
+        return col.filter(col <= _polars_bound(figure.end, schema[figure.column])).max().alias(figure.name)
     if figure.kind == "max":
         return col.max().alias(figure.name)
     if figure.kind == "count_between":
@@ -76,6 +79,8 @@ def to_spark(figure: Figure) -> Any:
     col = spark_column(figure.column)
     if figure.kind == "min":
         return F.min(col).alias(figure.name)
+    if figure.kind == "max" and figure.end is not None:
+        return F.max(F.when(col <= F.lit(figure.end), col)).alias(figure.name)
     if figure.kind == "max":
         return F.max(col).alias(figure.name)
     if figure.kind == "count_between":

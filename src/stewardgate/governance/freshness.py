@@ -86,14 +86,16 @@ def freshness_figures(p: PlannedCheck, schema: dict[str, Any], now: datetime, wh
         return []
     if column not in schema or column_problem(column, schema) is not None:
         return []  # refused before the pass (check_usable); judged errored if it comes here
-    if p.check == "max_age":
-        return [Figure(NEWEST, "max", column)]
     is_date = _is_date(schema[column])
+    if p.check == "max_age":  # values after the as-of time are not yet there at it (a backfill's past date)
+        return [Figure(NEWEST, "max", column, end=now.date() if is_date else now)]
     if p.check == "every":
         return [Figure(f"{PERIOD}{i}", "count_between", column, start=s, end=e)
                 for i, (s, e) in enumerate(_bounds(periods(p, now), is_date))]  # fmt: skip
     start, end = today_of(p, now)
     ((s, e),) = _bounds([(start, end)], is_date)
+    if not is_date:  # the day's rows there at the as-of time (a backfill's past date has later ones)
+        e = min(e, now)
     return [Figure(TODAY, "count_between", column, start=s, end=e)]
 
 
@@ -151,7 +153,7 @@ def judge_freshness(
     if newest is None:
         return Outcome(ok=False, details={**details, "newest": None},
                        message=f"no value to judge: {said} has none (at most {p.args['max_age']} old, as of {shown_now})")  # fmt: skip
-    age = now - newest
+    age = max(now - newest, timedelta(0))  # a date of the as-of day counts as its end: not older than now
     shown = MASK if column in masked else raw
     details.update(newest=shown, age_seconds=int(age.total_seconds()))
     words = f"{newest_words(p.args).removeprefix('the ')} {shown} is {_span(age)} old at {shown_now}"
@@ -242,9 +244,7 @@ def _when(moment: datetime) -> str:
 
 
 def _span(age: timedelta) -> str:
-    """``3d 4h``, ``26h 5min``, ``45min``; a negative age is ``in the future``."""
-    if age < timedelta(0):
-        return f"{_span(-age)} in the future, not"
+    """``3d 4h``, ``26h 5min``, ``45min``."""
     minutes = int(age.total_seconds() // 60)
     days, rest = divmod(minutes, 1440)
     hours, mins = divmod(rest, 60)

@@ -110,6 +110,9 @@ def figure_to_sql(figure: Figure, ds: SqlDataset, params: Params) -> tuple[str, 
     col = column(figure.column)
     if figure.kind == "min":
         return figure.name, exp.Min(this=col)
+    if figure.kind == "max" and figure.end is not None:
+        end = params.bind(_value(_bound(figure.end, ds.schema[figure.column]), ds.dialect))
+        return figure.name, exp.Max(this=exp.Case(ifs=[exp.If(this=exp.LTE(this=col, expression=end), true=col)]))
     if figure.kind == "max":
         return figure.name, exp.Max(this=col)
     if figure.kind == "count_between":
