@@ -9,9 +9,9 @@ feed the anchor: a plain mean/std z-score over the last 14 nights, alerting beyo
 Prints, per dataset and detector: faulty nights caught, clean nights alerted, and the cost of
 the judge (all of a dataset's anomaly rules, one night)::
 
-    /work/venv/bin/python benchmarks/anomaly_eval.py                 # both datasets, every night
-    /work/venv/bin/python benchmarks/anomaly_eval.py --nights 120 --per-kind 4 --datasets pizzaplace
-    /work/venv/bin/python benchmarks/anomaly_eval.py --replay        # judge stored history only
+    .venv/bin/python benchmarks/anomaly_eval.py                 # both datasets, every night
+    .venv/bin/python benchmarks/anomaly_eval.py --nights 120 --per-kind 4 --datasets pizzaplace
+    .venv/bin/python benchmarks/anomaly_eval.py --replay        # judge stored history only
 
 ``--replay`` judges the metric series a full run stored (``stewardgate backtest``'s path),
 in seconds, to compare detector settings without re-reading the data.

@@ -7,10 +7,10 @@ measured in the same run. Also ``backfill`` over ``--nights`` nights (one pool f
 backfill). Each run's verdicts are checked: every dataset must pass (the planted truth: the data
 meets its rules), or the benchmark exits 1.
 
-    /work/venv/bin/python benchmarks/parallel_bench.py --datasets 100 --rows 1000 --rounds 3
-    /work/venv/bin/python benchmarks/parallel_bench.py --datasets 1000 --rows 1000 --rounds 1
-    /work/venv/bin/python benchmarks/parallel_bench.py --datasets 4 --rows 2M --rounds 3
-    /work/venv/bin/python benchmarks/parallel_bench.py --datasets 20 --rows 1000 --nights 5 --rounds 3 --backfill
+    .venv/bin/python benchmarks/parallel_bench.py --datasets 100 --rows 1000 --rounds 3
+    .venv/bin/python benchmarks/parallel_bench.py --datasets 1000 --rows 1000 --rounds 1
+    .venv/bin/python benchmarks/parallel_bench.py --datasets 4 --rows 2M --rounds 3
+    .venv/bin/python benchmarks/parallel_bench.py --datasets 20 --rows 1000 --nights 5 --rounds 3 --backfill
 """
 
 from __future__ import annotations

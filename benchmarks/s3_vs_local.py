@@ -9,7 +9,7 @@ upper bound for a real endpoint only in the sense of "an in-process fake on loop
 Runs inside ``unshare --net`` (loopback only, fake keys, ``AWS_EC2_METADATA_DISABLED``): it
 re-executes itself there when started outside (root needed).
 
-    /work/venv/bin/python benchmarks/s3_vs_local.py --rows 1M --rounds 5
+    .venv/bin/python benchmarks/s3_vs_local.py --rows 1M --rounds 5
 """
 
 from __future__ import annotations

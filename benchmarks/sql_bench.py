@@ -7,7 +7,7 @@ medians are reported with their ratio to the hand-written query measured in the 
 tool's figures are compared with the generator's planted truth (``figures.py``): a wrong count
 fails the benchmark (exit 1).
 
-    /work/venv/bin/python benchmarks/sql_bench.py --rows 10M --rounds 3
+    .venv/bin/python benchmarks/sql_bench.py --rows 10M --rounds 3
 
 The table is loaded with ``COPY`` into a schema ``sg_bench_<uuid8>`` of the database at ``--url``
 (default the local test server) and dropped afterwards.

@@ -8,8 +8,8 @@ the time of one more run against stores that already hold that many runs of the 
 stores are grown by copying stored runs, which is what the runs themselves would write), in
 interleaved rounds, medians, with their ratio to the smallest.
 
-    /work/venv/bin/python benchmarks/store_bench.py --columns 500 --rows 100k --runs 3
-    /work/venv/bin/python benchmarks/store_bench.py --columns 50 --rows 100k --runs 2 --growth 1,100,1000 --rounds 3
+    .venv/bin/python benchmarks/store_bench.py --columns 500 --rows 100k --runs 3
+    .venv/bin/python benchmarks/store_bench.py --columns 50 --rows 100k --runs 2 --growth 1,100,1000 --rounds 3
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 import time
 from pathlib import Path
 
@@ -65,3 +66,43 @@ def test_a_worker_killed_between_calls_is_replaced() -> None:
         time.sleep(0.2)
         assert list(run_all([0.0, 0.0, 0.0], time.sleep, processes=2, on_death=_died)) == [None, None, None]
         assert victim not in _workers() and len(_workers()) == 2
+
+
+def _ignored_signals(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("SigIgn:")), 16)
+
+
+def test_a_worker_ignores_sigint_from_its_first_instruction() -> None:
+    """A Ctrl-C while a worker still imports must not print half a KeyboardInterrupt traceback: the
+    signal mask does not survive the spawn's exec, an ignored SIGINT does (CI caught the first)."""
+    from stewardgate.workers import _Worker
+
+    worker: _Worker[float] = _Worker(__import__("multiprocessing").get_context("spawn"), time.sleep)
+    try:
+        seen = _ignored_signals(worker.process.pid)  # read at once, before the child imports anything
+        assert seen & (1 << (signal.SIGINT - 1)), f"SigIgn {seen:x}: SIGINT is caught or default while starting"
+        assert signal.getsignal(signal.SIGINT) is not signal.SIG_IGN  # the parent's own handler is back
+    finally:
+        worker.conn.close()
+        worker.process.join(10)
+
+
+def test_a_ctrl_c_while_a_worker_starts_waits_for_the_parent() -> None:
+    """SIGINT is blocked while a worker starts: it is not lost, it reaches the parent afterwards."""
+    from stewardgate.workers import _Worker
+
+    got: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: got.append(signum))
+    try:
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        signal.pthread_kill(threading.get_ident(), signal.SIGINT)  # pending on this thread (os.kill could pick another)
+        signal.pthread_sigmask(signal.SIG_SETMASK, held | {signal.SIGINT})
+        worker: _Worker[float] = _Worker(__import__("multiprocessing").get_context("spawn"), time.sleep)
+        assert got == []
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        assert got == [signal.SIGINT]
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        worker.conn.close()
+        worker.process.join(10)

@@ -4,12 +4,17 @@ SIGINT and SIGTERM are handled from the first line: until the command line is im
 nothing has started, so the process just says so and ends with exit 130; from then on
 :func:`stewardgate.signals.interruptible` turns them into an exception that unwinds
 cleanly (workers stopped, transactions rolled back), again exit 130, never a traceback.
+
+A worker of ``run --parallel`` runs this module again as ``__mp_main__`` while it starts
+(multiprocessing's spawn does that); it installs nothing: it was born ignoring SIGINT, a
+SIGTERM from the parent ends it silently, and :mod:`stewardgate.workers` sets its handlers.
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import sys
 
 
 def _before_start(signum: int, frame: object) -> None:
@@ -17,8 +22,14 @@ def _before_start(signum: int, frame: object) -> None:
     os._exit(130)  # nothing to clean up yet: no file, store or worker has been touched
 
 
-signal.signal(signal.SIGINT, _before_start)
-signal.signal(signal.SIGTERM, _before_start)
+def _is_worker() -> bool:
+    """Started by multiprocessing's spawn (the test ``multiprocessing.spawn.is_forking`` makes)."""
+    return len(sys.argv) >= 2 and sys.argv[1] == "--multiprocessing-fork"
+
+
+if not _is_worker():
+    signal.signal(signal.SIGINT, _before_start)
+    signal.signal(signal.SIGTERM, _before_start)
 
 from stewardgate.signals import interruptible  # noqa: E402  (after the handlers, on purpose)
 

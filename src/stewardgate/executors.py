@@ -4,9 +4,9 @@ the plan (:func:`stewardgate.planning.by_executor`).
 A reader runs the data executors of a plan in its pass (``pandera``, ``polars``, ``gx``,
 ``spark``: :mod:`stewardgate.readers`) and returns :class:`~stewardgate.engines.measured.Measured`;
 the executors here need no pass of their own: the row count (``rows``), the stored history
-(``history``: anomaly rules), a baseline (``drift``) and the stewardship (``governance``, on the
-figures and the data the reader gave it). Each is an :class:`Executor`: its planned checks and
-the :class:`Judging` context in, :class:`Executed` out.
+(``history``: anomaly rules), a baseline (``drift``), the stewardship (``governance``, on the
+figures and the data the reader gave it) and the data's access (``access``). Each is an
+:class:`Executor`: its planned checks and the :class:`Judging` context in, :class:`Executed` out.
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ class Judging:
     as_of: date
     masked: set[str]
     open_store: Callable[[], Any] | None
+    options: Any = None
+    """The run's :class:`~stewardgate.runner.RunOptions` (connections, roots, the run's datasets)."""
     moment: datetime | None = None
     """The as-of time (the freshness limits' "now"); None: the end of the as-of date."""
 
@@ -113,9 +115,32 @@ def judge_stewardship(checks: list[PlannedCheck], ctx: Judging) -> Executed:
     )
 
 
+def judge_reconciliations(checks: list[PlannedCheck], ctx: Judging) -> Executed:
+    """Reconciliations and references: each side's figures from its own reader (:mod:`stewardgate.reconcile`)."""
+    if not checks:
+        return Executed([])
+    from stewardgate.reconcile.run import judge_reconcile
+
+    return Executed(judge_reconcile(
+        checks, ctx.loaded, ctx.opened, row_count=ctx.measured.profile["row_count"], masked=ctx.masked,
+        options=ctx.options, as_of=ctx.as_of, measured=ctx.measured.figures,
+    ))  # fmt: skip
+
+
+def judge_access(checks: list[PlannedCheck], ctx: Judging) -> Executed:
+    """The access checks: the data's grants or file modes against ``access:``; reads no rows."""
+    if not checks:
+        return Executed([])
+    from stewardgate.governance.access.judge import judge_access as judge
+
+    return Executed(judge(checks, ctx.loaded, ctx.opened, as_of=ctx.as_of, open_store=ctx.open_store))
+
+
 AFTER_PASS: dict[str, Executor] = {
     "rows": judge_rows,
     "history": judge_history,
     "drift": judge_drift,
     "governance": judge_stewardship,
+    "reconcile": judge_reconciliations,
+    "access": judge_access,
 }

@@ -100,6 +100,9 @@ class RunOptions:
     """Seconds an OpenLineage endpoint may take to answer one event."""
     connections: dict[str, Any] = field(default_factory=dict)
     """The settings' SQL connections by name (``dataset.connection``; docs/sql.md)."""
+    datasets: dict[str, tuple[str, Any]] = field(default_factory=dict, compare=False, repr=False)
+    """Every suite the run was given, by dataset name (file, parsed YAML): what ``reconcile`` and
+    ``references`` name (filled by :func:`run_paths`, else from the suites run)."""
 
     def __post_init__(self) -> None:
         if self.governance is None:  # None means the defaults, set here once for every reader
@@ -118,14 +121,23 @@ class Judged:
 
 def run_paths(paths: list[Path], options: RunOptions) -> RunResult:
     """Validate every suite under ``paths`` (all problems at once), then run each one."""
-    suites = prepare_suites(paths, options)
-    return run_suites(suites, options)
+    every: list[LoadedSuite] = []
+    suites = prepare_suites(paths, options, loaded=every)
+    from stewardgate.reconcile.targets import peer_catalogue
+
+    return run_suites(suites, replace(options, datasets=options.datasets or peer_catalogue(every)))
 
 
-def prepare_suites(paths: list[Path], options: RunOptions) -> list[LoadedSuite]:
+def prepare_suites(
+    paths: list[Path], options: RunOptions, loaded: list[LoadedSuite] | None = None
+) -> list[LoadedSuite]:
     """The suites under ``paths``, validated, selected (``--select``/``--exclude``) and their
-    waivers checked against the settings; nothing has read any data yet."""
+    waivers checked against the settings; nothing has read any data yet. ``loaded`` gets every
+    suite found, before the selection (the datasets a reconciliation may name)."""
     suites = load_suites(paths)
+    _check_reconcile_targets(suites)
+    if loaded is not None:
+        loaded.extend(suites)
     if options.select or options.exclude:
         from stewardgate.selection import select_suites
 
@@ -146,6 +158,10 @@ def run_suites(suites: list[LoadedSuite], options: RunOptions) -> RunResult:
     """
     started = _now()
     options = replace(options, now=options.now or started)
+    if not options.datasets and any(s.suite.reconcile or _references(s) for s in suites):
+        from stewardgate.reconcile.targets import peer_catalogue
+
+        options = replace(options, datasets=peer_catalogue(suites))
     as_of = options.as_of or started.date()
     run_id = uuid.uuid4().hex
     if options.use_store:  # the store's modules load while polars reads the first dataset
@@ -326,17 +342,22 @@ def _check(
     groups = by_executor(planned)
     if groups["history"]:  # the detectors (numpy) load while the data is read
         import_in_background("stewardgate.engines.anomalies")
+    from stewardgate.reconcile.figures import reconcile_figures
+
+    figures = [*governance_figures(groups["governance"], opened.schema, as_of, moment=moment, loaded=loaded),
+               *(reconcile_figures(groups["reconcile"], opened.schema) if reader.name != "spark" else [])]  # fmt: skip
     measured = reader.measure(
-        loaded, opened, planned, figures=governance_figures(groups["governance"], opened.schema, as_of, moment=moment, loaded=loaded),
+        loaded, opened, planned, figures=figures,
         masked=masked, as_of=as_of, moment=moment, profiled=needs_profile(loaded, options), options=options,
     )  # fmt: skip
     store = (lambda: _open_store(options)) if options.use_store else None
-    ctx = Judging(loaded, opened, measured, snapshot, as_of, masked, store, moment)
+    ctx = Judging(loaded, opened, measured, snapshot, as_of, masked, store, options, moment)
     after = {name: executor(groups[name], ctx) for name, executor in AFTER_PASS.items()}
     named = judge_named_columns(planned, opened.schema)  # the data executors' check read from the schema
     results = [
         *after["rows"].results, *measured.contract, *named, *measured.expected,
-        *after["history"].results, *after["drift"].results, *after["governance"].results,
+        *after["history"].results, *after["drift"].results, *after["governance"].results, *after["access"].results,
+        *after["reconcile"].results,
     ]  # fmt: skip
     return results, measured.profile, after["history"].anomalous
 
@@ -386,6 +407,21 @@ def _check_waiver_approvals(suites: list[LoadedSuite], options: RunOptions) -> N
         for problem in (*approval_problems(loaded, settings), *length_problems(loaded, settings, as_of))
     ]  # fmt: skip
     if problems:
+        raise SuiteError(problems)
+
+
+def _references(loaded: LoadedSuite) -> bool:
+    return any(c.references is not None for c in loaded.suite.columns.values())
+
+
+def _check_reconcile_targets(suites: list[LoadedSuite]) -> None:
+    """A reconciliation or reference naming a dataset no suite of the run declares: a suite error."""
+    from stewardgate.planning.reconcile import target_problems
+
+    problems = target_problems(suites)
+    if problems:
+        from stewardgate.errors import SuiteError
+
         raise SuiteError(problems)
 
 

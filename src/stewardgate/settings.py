@@ -17,7 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from stewardgate.errors import SettingsError
-from stewardgate.levels import RiskTier
+from stewardgate.levels import Classification, RiskTier
 from stewardgate.locations import DEFAULT_STORE_PATH as DEFAULT_STORE_PATH  # the one place it is set
 from stewardgate.notify.config import NotifySettings
 from stewardgate.s3_settings import S3Settings
@@ -81,6 +81,14 @@ class GovernanceSettings(BaseModel):
     )
     purpose: str | None = Field(
         default=None, description="What this run's data is for (run --purpose): every dataset must be approved for it."
+    )
+    access_required_for: tuple[Classification, ...] = Field(
+        default=(), description="Classifications whose suites must declare access: (a suite without one fails)."
+    )
+    public_access_forbidden_for: tuple[Classification, ...] = Field(
+        default=("confidential", "restricted"),
+        description="Classifications whose data nobody else may reach (PUBLIC, a file's other bits), "
+        "whatever a suite's access.public says.",
     )
 
     @field_validator("fail_on_by_risk_tier", mode="after")

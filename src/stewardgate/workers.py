@@ -38,7 +38,7 @@ class _Worker(Generic[T]):
     def __init__(self, context: Any, work: Callable[[T], Any]) -> None:
         self.conn, child = multiprocessing.Pipe()
         self.process = context.Process(target=_serve, args=(child, work), daemon=True)
-        with _signals_held():  # not half-started; the child inherits the mask until _serve
+        with _signals_held(), _born_ignoring_sigint():  # not half-started, and deaf to Ctrl-C from birth
             self.process.start()
         child.close()
         self.task: T | None = None
@@ -177,6 +177,31 @@ def _signals_held() -> Iterator[None]:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+@contextmanager
+def _born_ignoring_sigint() -> Iterator[None]:
+    """A process started in the block ignores SIGINT from its first instruction.
+
+    The signal mask does not reach a spawned child (multiprocessing's exec starts it with none
+    blocked), but an ignored SIGINT does, and Python then installs no KeyboardInterrupt handler
+    of its own: a Ctrl-C while the worker still imports cannot print half a traceback.
+    Called with SIGINT blocked, so a Ctrl-C meanwhile waits for the parent instead of being lost
+    (Linux keeps a blocked signal pending even while it is ignored; one that was already
+    pending, which ignoring would discard, is raised again). The one gap: the mask is the main
+    thread's, so while the parent runs other threads (polars' pool), a Ctrl-C in the few
+    milliseconds a start takes (8-24 ms measured under load) can land on one of them and be
+    ignored; the next Ctrl-C works. Without this, a Ctrl-C in the second or so a worker spends
+    importing printed a traceback.
+    """
+    was_pending = signal.SIGINT in signal.sigpending()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if was_pending:
+            signal.raise_signal(signal.SIGINT)  # pending again until the mask is restored
 
 
 def _serve(conn: Connection, work: Callable[[Any], Any]) -> None:

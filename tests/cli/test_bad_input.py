@@ -93,7 +93,7 @@ def test_unknown_top_level_key(cli: Callable[..., Any], tmp_path: Path, command:
     _write(tmp_path, "s.yml", HEAD + "  a: {type: int64}\nexpectation: []\n")
     assert _suite_error(cli, tmp_path, command, "s.yml") == _problems(
         "s.yml:10:1: expectation: unknown key (did you mean 'expectations'? allowed: version, dataset, "
-        "stewardship, columns, schema, gate, engine, expectations, anomalies, drift, governance, freshness, lineage, waivers, tags)"
+        "stewardship, columns, schema, gate, engine, expectations, anomalies, drift, governance, freshness, lineage, access, reconcile, waivers, tags)"
     )
 
 
@@ -102,7 +102,7 @@ def test_misspelt_check_option(cli: Callable[..., Any], tmp_path: Path, command:
     assert _suite_error(cli, tmp_path, command, "s.yml") == _problems(
         "s.yml:9:20: columns.a.mni: unknown key (did you mean 'min'? allowed: type, required, nullable, "
         "max_null_fraction, max_null_count, unique, min, max, in_set, regex, min_length, max_length, "
-        "classification, pii, severity, description)"
+        "classification, pii, severity, description, references)"
     )
 
 
@@ -139,14 +139,14 @@ def test_several_problems_in_one_file_all_reported(cli: Callable[..., Any], tmp_
     )  # fmt: skip
     assert _suite_error(cli, tmp_path, command, "s.yml") == _problems(
         "s.yml:2:1: foo: unknown key (allowed: version, dataset, stewardship, columns, schema, gate, engine, "
-        "expectations, anomalies, drift, governance, freshness, lineage, waivers, tags)",
+        "expectations, anomalies, drift, governance, freshness, lineage, access, reconcile, waivers, tags)",
         "s.yml:8:12: stewardship.steward: 'not an email' is not an e-mail address or a handle",
         "s.yml:10:13: columns.a.type: unknown value 'int65' (did you mean 'int64'? allowed: int8, int16, int32, "
         "int64, uint8, uint16, uint32, uint64, float32, float64, string, bool, date, datetime, duration, decimal, categorical, integer, number)",
         "s.yml:10:30: columns.a.nullable: input should be a valid boolean, got 'no'",
         "s.yml:10:36: columns.a.mni: unknown key (did you mean 'min'? allowed: type, required, nullable, "
         "max_null_fraction, max_null_count, unique, min, max, in_set, regex, min_length, max_length, "
-        "classification, pii, severity, description)",
+        "classification, pii, severity, description, references)",
         "s.yml:12:11: columns.b.type: unknown value 'strin' (did you mean 'string'? allowed: int8, int16, int32, "
         "int64, uint8, uint16, uint32, uint64, float32, float64, string, bool, date, datetime, duration, decimal, categorical, integer, number)",
         "s.yml:13:24: columns.b.max_null_fraction: input should be less than or equal to 1, got 1.5",
@@ -160,7 +160,7 @@ def test_problems_in_two_files_both_reported(cli: Callable[..., Any], tmp_path: 
     assert _suite_error(cli, tmp_path, command, "suites") == _problems(
         "suites/a.yml:9:7: columns.a.mni: unknown key (did you mean 'min'? allowed: type, required, nullable, "
         "max_null_fraction, max_null_count, unique, min, max, in_set, regex, min_length, max_length, "
-        "classification, pii, severity, description)",
+        "classification, pii, severity, description, references)",
         "suites/b.yml:9:13: columns.a.type: unknown value 'whole' (allowed: int8, int16, int32, int64, uint8, "
         "uint16, uint32, uint64, float32, float64, string, bool, date, datetime, duration, decimal, categorical, integer, number)",
     )
@@ -470,7 +470,7 @@ def test_an_unreadable_data_path_with_control_characters_is_named_escaped(
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["checks", "mni"], "error: no check type 'mni' (did you mean 'min'? allowed: available_by, classification, completeness, "),
+    (["checks", "mni"], "error: no check type 'mni' (did you mean 'min'? allowed: access_baseline, access_declared, "),
     (["history", "orders", "--metric", "nul_fraction"],
      "error: --metric: unknown metric 'nul_fraction' (did you mean 'null_fraction'? allowed: distinct_count, "),
 ])  # fmt: skip

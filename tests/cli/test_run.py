@@ -331,10 +331,11 @@ def test_checks_lists_every_check_type(cli: Callable[..., Any], repo: Path) -> N
     names = [line.split()[1] for line in stdout.splitlines()]
     assert names == [c.name for c in all_checks()]
     assert (
-        len(names) == 32
-    )  # 16 column and schema rules, 8 governance checks, 1 waiver check, 3 drift checks, 1 lineage check, 3 freshness
+        len(names) == 48
+    )  # 16 column and schema rules, 8 governance checks, 1 waiver check, 3 drift checks, 1 lineage check, 10 access checks,
+    # 6 reconcile checks, 3 freshness limits
     assert (
-        "columns     min                 Every non-null value must be >= this bound (a number, a date or a datetime)."
+        "columns     min                     Every non-null value must be >= this bound (a number, a date or a datetime)."
         in stdout.splitlines()
     )
     assert len({line.index(line.split()[1]) for line in stdout.splitlines()}) == 1  # names line up, "governance" too
@@ -354,7 +355,7 @@ def test_checks_shows_one_check(cli: Callable[..., Any], repo: Path) -> None:
 def test_checks_unknown_name_exits_2(cli: Callable[..., Any], repo: Path) -> None:
     code, out, err = cli("checks", "mni", cwd=repo)
     assert (code, out) == (2, "") and err.startswith(
-        "error: no check type 'mni' (did you mean 'min'? allowed: available_by, classification, "
+        "error: no check type 'mni' (did you mean 'min'? allowed: access_baseline, access_declared, "
     )
 
 

@@ -109,7 +109,7 @@ def test_the_full_example_keys_classifications_owner_and_dangling_references(odc
     assert tbl["columns"] == {
         "txn_ref_dt": {"type": "date", "classification": "public", "description": "Reference date for transaction"},
         "rcvr_id": {"type": "string", "nullable": False, "unique": True, "classification": "restricted",
-                    "description": "A description for column rcvr_id."},
+                    "description": "A description for column rcvr_id.", "references": "receivers.id"},
         "rcvr_cntry_code": {"type": "string", "classification": "public", "description": "Country code", "nullable": False},
     }  # fmt: skip
     assert tbl["expectations"] == [{"expect_table_row_count_to_be_between": {"min_value": 1000001}}]
@@ -120,8 +120,15 @@ def test_the_full_example_keys_classifications_owner_and_dangling_references(odc
         {"expect_compound_columns_to_be_unique": {"column_list": ["id", "country_code"]}}
     ]
     lost = {f.where: f.message for f in result.lost}
-    assert list(lost) == [*SLA_LOST, "schema[0] tbl.properties[1] rcvr_id.relationships[0]", "schema[0] tbl.relationships[0]",
+    assert list(lost) == [*SLA_LOST, "schema[0] tbl.relationships[0]",
                           "schema[1] receivers.properties[3] receiver_type.relationships[0]"]  # fmt: skip
+    assert lost["schema[0] tbl.relationships[0]"] == (
+        "a relationship of several columns (or not a foreignKey) has no equivalent (references: is one column)"
+    )
+    (reference,) = [f for f in result.findings if f.where == "schema[0] tbl.properties[1] rcvr_id.relationships[0]"]
+    assert (reference.lost, reference.message) == (
+        False, "converted to references: receivers.id (run the two suites together)"
+    )  # fmt: skip
     assert lost["slaProperties[4] retention"] == (
         "element 'tab1.txn_ref_dt' names 'tab1', which is not a schema object of this contract (dangling reference)"
     )
@@ -195,8 +202,8 @@ def test_cli_writes_one_suite_per_schema_object_and_exits_1_when_incomplete(
     assert (code, out) == (1, "")
     lines = err.splitlines()
     assert lines[:2] == ["wrote suites/tbl.yml", "wrote suites/receivers.yml"]
-    assert sum(line.startswith("not converted: ") for line in lines) == 11
-    assert lines[-1] == "import incomplete: 11 items could not be converted (listed above)"
+    assert sum(line.startswith("not converted: ") for line in lines) == 10
+    assert lines[-1] == "import incomplete: 10 items could not be converted (listed above)"
     assert sorted(p.name for p in (tmp_path / "suites").iterdir()) == ["receivers.yml", "tbl.yml"]
     code, out, err = cli("validate", "suites", cwd=tmp_path)
     assert code == 0, err

@@ -40,7 +40,7 @@ expectations:
     assert _problems(tmp_path, body) == [
         "s.yml:5:27: columns.amount.mni: unknown key (did you mean 'min'? allowed: type, required, nullable, "
         "max_null_fraction, max_null_count, unique, min, max, in_set, regex, min_length, max_length, "
-        "classification, pii, severity, description)",
+        "classification, pii, severity, description, references)",
         "s.yml:8:5: expectations.1.expect_column_values_to_be_betwen: unknown expectation type "
         "(did you mean 'expect_column_values_to_be_between'?)",
         "s.yml:9:58: expectations.2.expect_column_values_to_be_between.min_valeu: unknown argument "

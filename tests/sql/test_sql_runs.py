@@ -214,31 +214,16 @@ def test_pushed_expectations_match_the_polars_engine(
     assert {s for _, s, _ in seen(table)} == {"passed", "failed"}
 
 
-def test_an_expectation_not_pushed_down_is_errored(database: Database, table_suite: Callable[..., Path]) -> None:
+def test_an_expectation_not_pushed_down_runs_in_gx_on_the_rows(
+    database: Database, table_suite: Callable[..., Path]
+) -> None:
+    """(The parity with files is in test_sql_row_expectations.py.)"""
     entry = {"expect_column_values_to_match_strftime_format": {"column": "status", "strftime_format": "%Y"}}
     suite = table_suite(database, _orders(5), top={"expectations": [entry]})
     (d,) = run_paths([suite], RunOptions(connections=CONNECTIONS)).datasets
     (r,) = [r for r in d.results if ".expectations." in r.check_id]
-    assert r.status.value == "errored" and "does not run on a SQL table" in r.message
+    assert (r.status.value, r.engine, r.failing_count) == ("failed", "gx", 5)
     assert not d.gate.passed
-
-
-def test_a_table_carries_no_stamp_and_stamp_and_inspect_say_so(
-    database: Database, table_suite: Callable[..., Path], tmp_path: Path, cli: Any
-) -> None:  # fmt: skip
-    (tmp_path / "pyproject.toml").write_text(SETTINGS, encoding="utf-8")
-    suite = table_suite(database, _orders(3), name="orders")
-    (d,) = run_paths([suite], RunOptions(connections=CONNECTIONS)).datasets
-    (stamp,) = [r for r in d.results if r.check == "stamp_match"]
-    assert stamp.status.value == "skipped" and "a SQL table carries no stewardship stamp" in stamp.message
-    for command in ("stamp", "inspect"):
-        code, out, err = cli(command, "suite.yml", cwd=tmp_path, env=_env(database))
-        assert code == 2 and f"db:{database.qualified('t')}: a SQL table carries no stewardship stamp" in err, (
-            command,
-            out,
-            err,
-        )
-        assert "Traceback" not in err
 
 
 def test_init_drafts_a_suite_from_a_table_that_then_runs(database: Database, tmp_path: Path, cli: Any) -> None:

@@ -146,11 +146,12 @@ add(
         """What the data carries (its stewardship stamp) must agree with the suite.
 
     `stewardgate stamp SUITE` writes the suite's stewardship into the data (Parquet footer
-    metadata, or a `<file>.stewardship.json` sidecar). This check reads the stamps back (no
-    data) and fails when a stamp names a different owner or a lower classification than the
-    suite, or cannot be read. Other differences (steward, retention, risk tier, …) and files
-    without a stamp beside stamped ones are reported as info: stamp again. Data without any
-    stamp skips the check.
+    metadata, or a `<file>.stewardship.json` sidecar; a SQL table's comment on PostgreSQL and
+    MariaDB). This check reads the stamps back (no data) and fails when a stamp names a
+    different owner or a lower classification than the suite, or cannot be read. Other
+    differences (steward, retention, risk tier, …) and files without a stamp beside stamped
+    ones are reported as info: stamp again. Data without any stamp (a table whose comment is
+    not a stamp, or any table in SQLite, which keeps no comments) skips the check, saying why.
 
     ```yaml
     governance: {stamp_match: true}

@@ -42,10 +42,12 @@ def add(check: CheckType) -> CheckType:
 
 def all_checks() -> list[CheckType]:
     """Every registered check type, by section then name (importing the rule modules first)."""
-    import stewardgate.checks.column_rules  # noqa: F401  (registers on import)
+    import stewardgate.checks.access_rules  # noqa: F401  (registers on import)
+    import stewardgate.checks.column_rules  # noqa: F401
     import stewardgate.checks.drift_rules  # noqa: F401
     import stewardgate.checks.freshness_rules  # noqa: F401
     import stewardgate.checks.governance_rules  # noqa: F401
+    import stewardgate.checks.reconcile_rules  # noqa: F401
     import stewardgate.checks.schema_rules  # noqa: F401
 
     return sorted(REGISTRY.values(), key=lambda c: (c.section, c.name))

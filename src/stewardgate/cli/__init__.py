@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from stewardgate import __version__
+from stewardgate.cli.access import access_group
 from stewardgate.cli.commands import checks_cmd, plan_cmd, report_cmd, run_cmd, schema_cmd, validate_cmd
 from stewardgate.cli.drafting import COMMANDS as DRAFTING_COMMANDS
 from stewardgate.cli.drift import baseline_group, breaking_cmd, diff_cmd
@@ -37,6 +38,7 @@ cli.add_command(import_group)
 cli.add_command(export_group)
 cli.add_command(notify_group)
 cli.add_command(store_group)
+cli.add_command(access_group)
 for _command in (backfill_cmd, runs_cmd, history_cmd, backtest_cmd):
     cli.add_command(_command)
 for _command in (baseline_group, diff_cmd, breaking_cmd):

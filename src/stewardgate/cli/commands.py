@@ -216,6 +216,13 @@ def validate_cmd(paths: tuple[Path, ...]) -> int:
     from stewardgate.settings import load_settings
 
     check_declarations(loaded, load_settings(cwd=Path.cwd()).governance)  # use names, lineage cycles
+    from stewardgate.planning.reconcile import target_problems
+
+    problems = target_problems(loaded)  # reconcile/references name datasets of these suites
+    if problems:
+        from stewardgate.errors import SuiteError
+
+        raise SuiteError(problems)
     for s in loaded:
         click.echo(f"ok  {s.path}  ({s.suite.dataset.name}, {len(s.suite.columns)} columns)")
     click.echo(f"{len(loaded)} suite{'s' if len(loaded) != 1 else ''} valid")

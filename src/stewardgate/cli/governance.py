@@ -42,10 +42,16 @@ def _one_suite(path: Path) -> Any:
     default=None,
     help="Date for {as_of} in dataset.path (default: $STEWARDGATE_AS_OF, else today).",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="A SQL table only: replace a table comment that is not a stewardgate stamp (the audit entry keeps it).",
+)
 @store_option
 @exits
-def stamp_cmd(suite: Path, as_of: datetime | None, store: str | None) -> int:
-    """Write SUITE's stewardship into its dataset (Parquet footers, else sidecar files).
+def stamp_cmd(suite: Path, as_of: datetime | None, force: bool, store: str | None) -> int:
+    """Write SUITE's stewardship into its dataset (Parquet footers, else sidecar files; a SQL
+    table's comment on PostgreSQL and MariaDB).
 
     Every file of the dataset is stamped atomically; data, schema, row groups and other
     metadata stay as they were. The stamp is recorded in the audit trail.
@@ -54,6 +60,10 @@ def stamp_cmd(suite: Path, as_of: datetime | None, store: str | None) -> int:
 
     loaded = _one_suite(suite)
     settings = _settings(store, as_of)
+    if loaded.suite.dataset.is_table:
+        return _stamp_table(loaded, settings, force)
+    if force:
+        raise UsageError(f"{suite}: --force is for a SQL table's comment; a file's stamp replaces the earlier one")
     with named_store(settings.store, create=True) as db:
         entries: list[Any] = []  # the audit entry is committed before any file is replaced
         record = lambda r: entries.append(db.append_audit("stamp", r.dataset, _stamp_payload(r)))  # noqa: E731
@@ -66,6 +76,33 @@ def stamp_cmd(suite: Path, as_of: datetime | None, store: str | None) -> int:
         click.echo(f"  {f.target}")
     click.echo(f"audit: entry {entry.seq} (stamp {report.dataset})")
     return EXIT_PASSED
+
+
+def _stamp_table(loaded: Any, settings: Any, force: bool) -> int:
+    """``stamp`` on a SQL table: the comment written, the audit entry committed before it is."""
+    from stewardgate.governance.table_stamp import stamp_table
+    from stewardgate.readers.sql.comment import commented_table
+
+    spec = loaded.suite.dataset
+    with (
+        commented_table(spec, suite=loaded.path, connections=settings.connections) as table,
+        named_store(settings.store, create=True) as db,
+    ):
+        entries: list[Any] = []
+        record = lambda r: entries.append(db.append_audit("stamp", r.dataset, _table_payload(r)))  # noqa: E731
+        report = stamp_table(loaded, table, at=datetime.now(UTC), force=force, record=record)
+    click.echo(f"{report.dataset}: stamped table {report.display} ({report.database} table comment)")
+    if report.replaced is not None:
+        click.echo(f"  replaced its earlier comment ({len(report.replaced)} characters, kept in the audit entry)")
+    click.echo(f"audit: entry {entries[0].seq} (stamp {report.dataset})")
+    return EXIT_PASSED
+
+
+def _table_payload(report: Any) -> dict[str, Any]:
+    doc = report.document
+    payload = {"table": report.display, "suite": doc["suite"], "stewardship": doc["stewardship"],
+               "stamped_at": doc["stamped_at"]}  # fmt: skip
+    return payload if report.replaced is None else {**payload, "replaced_comment": report.replaced}
 
 
 def _stamp_payload(report: Any) -> dict[str, Any]:
@@ -81,7 +118,8 @@ def _stamp_payload(report: Any) -> dict[str, Any]:
 @print_format("text")
 @exits
 def inspect_cmd(path: str, as_json: bool) -> int:
-    """Show the stewardship a dataset carries (PATH: a data file, glob, folder, s3:// URL or a suite)."""
+    """Show the stewardship a dataset carries (PATH: a data file, glob, folder, s3:// URL or a suite;
+    a suite of a SQL table: the table's comment)."""
     from stewardgate.cli.governance_text import inspection_json, inspection_lines
     from stewardgate.governance.inspect import inspect_dataset
     from stewardgate.object_urls import is_object_url
@@ -89,16 +127,14 @@ def inspect_cmd(path: str, as_json: bool) -> int:
     if Path(path).suffix in (".yml", ".yaml") and not is_object_url(path):
         loaded = _one_suite(Path(path))
         spec = loaded.suite.dataset
-        if spec.is_table:
-            from stewardgate.errors import DatasetError
-            from stewardgate.governance.checks import TABLE_STAMP
-
-            raise DatasetError(f"{spec.connection}:{spec.table}: {TABLE_STAMP}")
         settings = _settings(None)
-        day = settings.as_of or date.today()
-        found = inspect_dataset(
-            str(spec.path).replace("{as_of}", day.isoformat()), base=loaded.folder, fmt=spec.format, s3=settings.s3
-        )
+        if spec.is_table:
+            found = _inspect_table(loaded, settings)
+        else:
+            day = settings.as_of or date.today()
+            found = inspect_dataset(
+                str(spec.path).replace("{as_of}", day.isoformat()), base=loaded.folder, fmt=spec.format, s3=settings.s3
+            )
     else:
         found = inspect_dataset(path, base=Path(), s3=_settings(None).s3)
     if as_json:
@@ -106,6 +142,14 @@ def inspect_cmd(path: str, as_json: bool) -> int:
     else:
         click.echo(terminal_block("\n".join(inspection_lines(found))))
     return EXIT_PASSED
+
+
+def _inspect_table(loaded: Any, settings: Any) -> Any:
+    from stewardgate.governance.inspect import inspect_table
+    from stewardgate.readers.sql.comment import read_comment
+
+    read = read_comment(loaded.suite.dataset, suite=loaded.path, connections=settings.connections)
+    return inspect_table(read.display, read.text, read.unsupported)
 
 
 @click.command("catalog")

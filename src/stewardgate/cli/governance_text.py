@@ -23,7 +23,7 @@ LINEAGE_COLUMNS = ("upstream", "permitted_uses")  # in the table only when some 
 
 def inspection_json(found: Any) -> dict[str, Any]:
     """An :class:`~stewardgate.governance.inspect.Inspection` as JSON-ready data."""
-    return {
+    data: dict[str, Any] = {
         "dataset": found.display,
         "format": found.format,
         "files": [
@@ -31,20 +31,27 @@ def inspection_json(found: Any) -> dict[str, Any]:
             for f in found.files
         ],
     }
+    return data if found.note is None else {**data, "note": found.note}
 
 
 def inspection_lines(found: Any) -> list[str]:
     """What a dataset carries, for people: each distinct stamp, then unstamped files."""
     n = len(found.files)
-    lines = [f"{found.display}  ({found.format}, {n} file{'s' if n != 1 else ''})"]
+    table = found.format == "table"
+    lines = [
+        f"{found.display}  " + ("(table comment)" if table else f"({found.format}, {n} file{'s' if n != 1 else ''})")
+    ]
     if not found.groups and not found.unreadable:
-        lines.append("  no stewardship stamp (write one: stewardgate stamp SUITE)")
+        lines.append(
+            "  no stewardship stamp" + (f": {found.note}" if found.note else " (write one: stewardgate stamp SUITE)")
+        )
     for group in found.groups:
         stamp, s = group.stamp, group.stamp["stewardship"]
         suite = stamp.get("suite") or {}
         lines.append(
             f"  stamp v{stamp['version']} of dataset {stamp.get('dataset')}, stamped {stamp.get('stamped_at')} "
-            f"from {suite.get('path')} (sha256 {str(suite.get('sha256', ''))[:12]}), on {len(group.files)} of {n} files"
+            f"from {suite.get('path')} (sha256 {str(suite.get('sha256', ''))[:12]})"
+            + ("" if table else f", on {len(group.files)} of {n} files")
         )
         for key in ("owner", "steward", "classification", "retention", "risk_tier", "description", "recertify_by"):
             value = s.get(key)

@@ -2,10 +2,11 @@
 
 Governance declares what it needs to measure (the retention check: the rows dated before a
 cutoff, and the oldest value; the freshness limits: the newest value, the rows in a period, the
-newest value of another table's column) as :class:`Figure` records, the way :mod:`.conditions`
-declares a column rule's failing condition; a reader only knows how to spell the kinds
-(:func:`to_polars`, :func:`to_spark`, the SQL reader's ``figure_to_sql``) and returns each
-figure's value under its name. So no reader imports governance.
+newest value of another table's column), and a reconciliation this dataset's side of its plain
+aggregates (sum, mean, min, max, count of a column), as :class:`Figure` records, the way
+:mod:`.conditions` declares a column rule's failing condition; a reader only knows how to spell
+the kinds (:func:`to_polars`, :func:`to_spark`, the SQL reader's ``figure_to_sql``) and returns
+each figure's value under its name. So no reader imports governance.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-KINDS = ("count_before", "min", "max", "count_between", "max_of_table")
+KINDS = ("count_before", "min", "max", "sum", "mean", "count", "count_between", "max_of_table")
+AGGREGATES = ("min", "max", "sum", "mean", "count")
+"""The kinds that are one aggregate of the column (``count``: its non-null values)."""
 
 
 @dataclass(frozen=True)
@@ -41,18 +44,16 @@ def to_polars(figure: Figure, schema: dict[str, Any]) -> Any:
     import polars as pl
 
     col = pl.col(figure.column)
-    if figure.kind == "min":
-        return col.min().alias(figure.name)
     if figure.kind == "max" and figure.end is not None:
         return col.filter(col <= _polars_bound(figure.end, schema[figure.column])).max().alias(figure.name)
-    if figure.kind == "max":
-        return col.max().alias(figure.name)
     if figure.kind == "count_between":
         dtype = schema[figure.column]
         start, end = _polars_bound(figure.start, dtype), _polars_bound(figure.end, dtype)
         return ((col >= start) & (col < end)).sum().alias(figure.name)
     if figure.kind == "max_of_table":
         raise ValueError(f"figure {figure.name}: another table's column is read by a SQL reader only")
+    if figure.kind in AGGREGATES:
+        return getattr(col, figure.kind)().alias(figure.name)
     day = col if schema[figure.column] == pl.Date else col.dt.date()
     return (day < pl.lit(figure.cutoff)).sum().alias(figure.name)
 
@@ -77,14 +78,13 @@ def to_spark(figure: Figure) -> Any:
     from stewardgate.engines.conditions import spark_column
 
     col = spark_column(figure.column)
-    if figure.kind == "min":
-        return F.min(col).alias(figure.name)
     if figure.kind == "max" and figure.end is not None:
         return F.max(F.when(col <= F.lit(figure.end), col)).alias(figure.name)
-    if figure.kind == "max":
-        return F.max(col).alias(figure.name)
     if figure.kind == "count_between":
         return F.count_if((col >= F.lit(figure.start)) & (col < F.lit(figure.end))).alias(figure.name)
     if figure.kind == "max_of_table":
         raise ValueError(f"figure {figure.name}: another table's column is read by a SQL reader only")
+    if figure.kind in AGGREGATES:
+        spelled = {"min": F.min, "max": F.max, "sum": F.sum, "mean": F.avg, "count": F.count}
+        return spelled[figure.kind](col).alias(figure.name)
     return F.count_if(F.to_date(col) < F.lit(figure.cutoff)).alias(figure.name)

@@ -4,7 +4,7 @@
 ``governance_figures`` declares the figures to add to the run's one pass (retention), in a form
 every reader spells (:mod:`stewardgate.engines.figures`); ``judge_governance`` turns those, one
 sample read of the string columns (personal data), the data's stamps (footers and sidecars
-only) and the suite itself into results. A check that
+only; a table's comment) and the suite itself into results. A check that
 crashes becomes an ``errored`` result; the others still run.
 """
 
@@ -32,7 +32,7 @@ _MISSING: tuple[object, ...] = (None, "", [], {})
 
 
 TABLE_STAMP = (
-    "a SQL table carries no stewardship stamp: stamp writes Parquet footers and sidecar files only (docs/sql.md)"
+    "a SQL table's stamp is its comment, written by stamp_table (governance/table_stamp.py), not by stamp_suite"
 )
 
 
@@ -110,14 +110,11 @@ def _run_one(
 
         return [_with_expected(r, p) for r in scan_personal_data(p, loaded.suite, scanned, row_count=row_count)]
     if p.check == "stamp_match":
-        from stewardgate.governance.stamp_match import judge_stamp
-
-        if loaded.suite.dataset.is_table:
-            return [skipped(p, TABLE_STAMP)]
+        from stewardgate.governance.stamp_match import judge_stamp, no_stamp_reason
 
         judged = judge_stamp(loaded, scanned)
         if judged is None:
-            return [skipped(p, "the data carries no stewardship stamp (write one: stewardgate stamp SUITE)")]
+            return [skipped(p, no_stamp_reason(loaded, scanned))]
         outcome, only_info = judged
         return [_result(replace(p, severity=Severity.INFO) if only_info else p, outcome, None)]
     judge = _SUITE_ONLY[p.check]
@@ -171,16 +168,25 @@ def judge_completeness(p: PlannedCheck, loaded: LoadedSuite, as_of: date, row_co
 
 def judge_recertification(p: PlannedCheck, loaded: LoadedSuite, as_of: date, row_count: int) -> CheckResult:
     """``recertify_by`` in the past fails; within ``warn_within_days`` of the as-of date warns."""
+    return recertification_result(p, as_of)
+
+
+def recertification_result(p: PlannedCheck, as_of: date, what: str = "recertification") -> CheckResult:
+    """The verdict on ``p.args["recertify_by"]``: in the past fails; within ``warn_within_days``
+    warns (the result's severity at most warn); ``what`` names what is recertified in the message
+    (the dataset's recertification, or its access's)."""
     due = date.fromisoformat(p.args["recertify_by"])
     days, window = (due - as_of).days, p.args["warn_within_days"]
     if days < 0:
-        message = f"recertification was due on {due}, {-days} day{'s' if days != -1 else ''} before {as_of}"
+        message = f"{what} was due on {due}, {-days} day{'s' if days != -1 else ''} before {as_of}"
         return _result(p, Outcome(ok=False, observed=days, message=message), None)
     if days <= window:
         soon = replace(p, severity=min(p.severity, Severity.WARN))
-        message = f"recertification is due on {due}, in {days} day{'s' if days != 1 else ''} (warns within {window})"
+        message = f"{what} is due on {due}, in {days} day{'s' if days != 1 else ''} (warns within {window})"
         return _result(soon, Outcome(ok=False, observed=days, message=message), None)
-    message = f"recertified until {due} ({days} days after {as_of})"
+    message = f"{what}: recertified until {due} ({days} days after {as_of})"
+    if what == "recertification":  # the dataset's, worded as it always was
+        message = f"recertified until {due} ({days} days after {as_of})"
     return _result(p, Outcome(ok=True, observed=days, message=message), None)
 
 

@@ -4,6 +4,8 @@
 carry the same stamp are grouped, so a partitioned folder stamped at once reads as one stamp.
 In S3 the same is read from the objects (footers through polars, ``<key>.stewardship.json``
 sidecar objects); stewardgate never writes a stamp there (see governance/stamp.py).
+A SQL table carries its stamp in its comment (``inspect_table``, governance/table_stamp.py);
+a comment that is not a stamp (no JSON object naming the stamp format) is no stamp.
 """
 
 from __future__ import annotations
@@ -22,11 +24,23 @@ if TYPE_CHECKING:
     from stewardgate.s3_settings import S3Settings
 
 
+class TableName(str):
+    """A table's name (``connection:table``) where a file's path would stand (``str`` and ``.name``)."""
+
+    @property
+    def name(self) -> str:
+        return str(self)
+
+
+Where = Path | ObjectURL | TableName
+"""What carries a stamp: a local file, an S3 object, or a SQL table (its comment)."""
+
+
 @dataclass(frozen=True)
 class FileStamp:
     """One file's stamp (None if it carries none), why it is unreadable, and its other keys."""
 
-    path: Path | ObjectURL
+    path: Where
     stamp: dict[str, Any] | None
     problem: str | None = None
     other_keys: tuple[str, ...] = ()
@@ -37,7 +51,7 @@ class StampGroup:
     """Files that carry the same stamp."""
 
     stamp: dict[str, Any]
-    files: tuple[Path | ObjectURL, ...]
+    files: tuple[Where, ...]
 
 
 @dataclass(frozen=True)
@@ -48,9 +62,10 @@ class Inspection:
     format: str
     files: tuple[FileStamp, ...]
     groups: tuple[StampGroup, ...] = field(default=())
+    note: str | None = None  # a table's: a comment that is not a stamp, or why it can have none
 
     @property
-    def unstamped(self) -> tuple[Path | ObjectURL, ...]:
+    def unstamped(self) -> tuple[Where, ...]:
         return tuple(f.path for f in self.files if f.stamp is None and f.problem is None)
 
     @property
@@ -107,7 +122,7 @@ def read_object_stamp(obj: StoredObject, resolved: ResolvedDataset) -> FileStamp
     return _parsed(path, raw, others)
 
 
-def _parsed(path: Path | ObjectURL, raw: str | bytes | None, others: tuple[str, ...]) -> FileStamp:
+def _parsed(path: Where, raw: str | bytes | None, others: tuple[str, ...]) -> FileStamp:
     if raw is None:
         return FileStamp(path, None, None, others)
     try:
@@ -128,8 +143,26 @@ def inspect_dataset(path_text: str, *, base: Path, fmt: str | None = None, s3: S
     return inspect_resolved(resolve(path_text, base=base, fmt=fmt, s3=s3))
 
 
+def is_stamp_text(text: str) -> bool:
+    """A table comment meant as a stamp (readable or not): a JSON object naming the stamp format."""
+    return text.lstrip().startswith("{") and f'"{STAMP_FORMAT}"' in text
+
+
+def inspect_table(display: str, comment: str | None, unsupported: str | None = None) -> Inspection:
+    """What a table carries in its comment: a stamp, an unreadable stamp, or none (with a note
+    quoting a comment that is not a stamp, or saying why the table can carry none)."""
+    if unsupported is not None:
+        return Inspection(display, "table", (), note=f"{unsupported}: the table can carry no stamp")
+    if comment is not None and not is_stamp_text(comment):
+        shown = comment if len(comment) <= 60 else comment[:57] + "..."
+        note = f"the table's comment is not a stewardgate stamp: {shown!r}"
+        return Inspection(display, "table", (FileStamp(TableName(display), None),), note=note)
+    files = (_parsed(TableName(display), comment, ()),)
+    return Inspection(display, "table", files, _group(files))
+
+
 def _group(files: tuple[FileStamp, ...]) -> tuple[StampGroup, ...]:
-    groups: dict[str, tuple[dict[str, Any], list[Path | ObjectURL]]] = {}
+    groups: dict[str, tuple[dict[str, Any], list[Where]]] = {}
     for f in files:
         if f.stamp is not None:
             key = json.dumps(f.stamp, sort_keys=True)

@@ -4,7 +4,8 @@ Parquet files carry it in the footer's key-value metadata under the key ``stewar
 versioned JSON document, :func:`stamp_document`); CSV, NDJSON and Arrow IPC files get a sidecar
 ``<file>.stewardship.json`` with the same document. Every file of a partitioned folder is
 stamped. A dataset in S3 is refused: stamp the files before uploading them (a run reads the
-stamps the objects carry: governance/inspect.py).
+stamps the objects carry: governance/inspect.py). A SQL table is stamped in its comment
+(governance/table_stamp.py).
 
 A Parquet file is rewritten row group by row group with pyarrow into a temporary file in the
 same folder, which is checked (same Parquet and Arrow schema, same row groups with the same row

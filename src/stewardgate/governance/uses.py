@@ -56,11 +56,14 @@ def use_problems(loaded: LoadedSuite, settings: GovernanceSettings) -> list[Prob
 
 
 def check_declarations(suites: list[LoadedSuite], settings: GovernanceSettings) -> None:
-    """Use names and lineage of these suites, together (``run`` and ``validate``): a SuiteError lists every problem."""
+    """Use names, lineage and access declarations of these suites, together (``run`` and ``validate``):
+    a SuiteError lists every problem."""
     from stewardgate.errors import SuiteError
+    from stewardgate.governance.access.declaration import access_problems
     from stewardgate.governance.lineage import lineage_problems
 
     problems = [*lineage_problems(suites), *(p for s in suites for p in use_problems(s, settings))]
+    problems += [p for s in suites for p in access_problems(s)]
     if problems:
         raise SuiteError(problems)
 

@@ -167,7 +167,9 @@ def _suite(
         for k, rule in enumerate(prop.get("quality") or []):
             found = add_quality(builder, rule, f"{where}.quality[{k}]", column_of(prop), aliases, enum_values(prop))
             findings.extend(accounted(builder, f"{where}.quality[{k}]", found))
-        findings.extend(_relationships(prop.get("relationships"), f"{where}.relationships", tables))
+        findings.extend(
+            _relationships(prop.get("relationships"), f"{where}.relationships", tables, builder, column_of(prop))
+        )
     if len(keys) > 1:
         findings.extend(_composite_key(builder, label, props, keys))
     for k, rule in enumerate(obj.get("quality") or []):
@@ -176,7 +178,7 @@ def _suite(
                 builder, f"{label}.quality[{k}]", add_quality(builder, rule, f"{label}.quality[{k}]", None, aliases)
             )
         )
-    findings.extend(_relationships(obj.get("relationships"), f"{label}.relationships", tables))
+    findings.extend(_relationships(obj.get("relationships"), f"{label}.relationships", tables, builder))
     name = dataset_name_of(str(obj.get("name") or f"schema_{i}"))
     physical = str(obj.get("physicalName") or obj.get("name") or name)
     dataset = {"name": name, "path": template.format(name=name, physical_name=physical)}
@@ -380,16 +382,46 @@ def _period(prop: dict[str, Any]) -> tuple[str | None, str]:
                   f"years), or an ISO-8601 duration such as P1Y")  # fmt: skip
 
 
-def _relationships(rels: Any, where: str, tables: dict[str, Any]) -> list[Finding]:
+def _relationships(
+    rels: Any, where: str, tables: dict[str, Any], builder: SuiteBuilder, column: str | None = None
+) -> list[Finding]:  # fmt: skip
+    """Single-column foreign keys into another schema object become ``references: dataset.column``
+    (a property's own, or a schema-level one from one column); the others are listed as lost."""
     out = []
     for k, rel in enumerate(rels or []):
-        targets = rel.get("to") if isinstance(rel, dict) else None
-        names = [str(t).split(".")[0] for t in (targets if isinstance(targets, list) else [targets]) if t]
-        dangling = sorted({n for n in names if n not in tables})
-        note = f" (dangling reference: no schema object {', '.join(map(repr, dangling))})" if dangling else ""
-        out.append(
-            Finding(
-                f"{where}[{k}]", f"a relationship to another table has no equivalent (a suite checks one dataset){note}"
+        label = f"{where}[{k}]"
+        reference, why = _reference(rel, tables, column)
+        if reference is not None and "references" not in builder.columns.get(reference[0], {}):
+            builder.column(reference[0])["references"] = reference[1]
+            builder.converted.append(label)
+            out.append(
+                Finding(label, f"converted to references: {reference[1]} (run the two suites together)", lost=False)
             )
-        )
+        else:
+            out.append(Finding(label, why or "the column already has a reference"))
     return out
+
+
+def _reference(rel: Any, tables: dict[str, Any], column: str | None) -> tuple[tuple[str, str] | None, str]:
+    """(this column, ``dataset.column``) of a one-column foreign key, else None and why not."""
+    targets = rel.get("to") if isinstance(rel, dict) else None
+    targets = targets if isinstance(targets, list) else [targets]
+    names = [str(t).split(".")[0] for t in targets if t]
+    dangling = sorted({n for n in names if n not in tables})
+    if dangling:
+        return None, (f"a relationship to another table has no equivalent (a suite checks one dataset) "
+                      f"(dangling reference: no schema object {', '.join(map(repr, dangling))})")  # fmt: skip
+    sources = rel.get("from") if column is None else [column]
+    sources = sources if isinstance(sources, list) else [sources]
+    if len(targets) != 1 or len(sources) != 1 or not sources[0] or str(rel.get("type") or "foreignKey") != "foreignKey":
+        return (
+            None,
+            "a relationship of several columns (or not a foreignKey) has no equivalent (references: is one column)",
+        )
+    table, _, name = str(targets[0]).rpartition(".")
+    props = [p for p in (tables[table].get("properties") or []) if isinstance(p, dict)]
+    found = [column_of(p) for p in props if name in (p.get("name"), p.get("physicalName"))]
+    if not found:
+        return None, f"a relationship to {targets[0]}: schema object {table!r} has no property {name!r}"
+    target = dataset_name_of(str(tables[table].get("name") or table))
+    return (column or str(sources[0]).rpartition(".")[2], f"{target}.{found[0]}"), ""

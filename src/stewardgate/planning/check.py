@@ -22,12 +22,27 @@ if TYPE_CHECKING:
     from stewardgate.suite.anomaly_rules import AnomalyRule
     from stewardgate.suite.drift_model import ColumnDrift, ShareRule
 
-EXECUTORS = ("pandera", "polars", "gx", "spark", "sql", "rows", "history", "drift", "governance", "lineage")
+EXECUTORS = (
+    "pandera",
+    "polars",
+    "gx",
+    "spark",
+    "sql",
+    "rows",
+    "history",
+    "drift",
+    "governance",
+    "lineage",
+    "access",
+    "reconcile",
+)
 """Who computes a check: pandera (the schema level, and ``engine: pandera`` data rules); the
 one-pass polars query (compiled column rules and GX expectations, and the schema's named
 columns); Great Expectations; Spark's aggregate job; the SQL table's aggregate query; the row count (``schema.empty``); the
 stored history (anomaly rules); drift against a baseline; governance (stewardship, retention,
-personal data, stamps, uses); lineage (the upstreams' verdicts, joined in the run)."""
+personal data, stamps, uses); lineage (the upstreams' verdicts, joined in the run); access (the
+database's grants or the files' modes against ``access:``); reconcile (another dataset's figures,
+each side read by its own reader)."""
 
 if TYPE_CHECKING:  # the union for type checkers; at run time a plain alias (the records load lazily)
     PlannedValue = (

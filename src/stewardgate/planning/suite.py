@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from stewardgate.planning.access import plan_access
 from stewardgate.planning.anomalies import plan_anomalies
 from stewardgate.planning.check import PlannedCheck
 from stewardgate.planning.columns import plan_columns
@@ -11,6 +12,7 @@ from stewardgate.planning.drift import plan_drift
 from stewardgate.planning.expectations import plan_expectations
 from stewardgate.planning.freshness import plan_freshness
 from stewardgate.planning.governance import plan_governance
+from stewardgate.planning.reconcile import plan_reconcile
 from stewardgate.planning.schema import plan_named_columns, plan_schema
 from stewardgate.planning.waivers import plan_waivers
 from stewardgate.suite.loader import LoadedSuite
@@ -32,7 +34,8 @@ def plan_suite(
     """
     planned = [
         *plan_columns(loaded), *plan_schema(loaded), *plan_named_columns(loaded), *plan_expectations(loaded),
-        *plan_anomalies(loaded), *plan_drift(loaded), *plan_governance(loaded, settings), *plan_freshness(loaded),
+        *plan_anomalies(loaded), *plan_drift(loaded), *plan_governance(loaded, settings), *plan_access(loaded, settings),
+        *plan_reconcile(loaded), *plan_freshness(loaded),
         *plan_waivers(loaded),
     ]  # fmt: skip
     return planned if reader is None else [reader.rewrite(p) for p in planned]

@@ -3,7 +3,8 @@ inside the database; see :mod:`stewardgate.readers.sql` and docs/sql.md.
 
 Data-level column rules move to the ``sql`` executor (lowered to SQL and counted in the table's
 one aggregate query); the schema level stays with the polars contract on the catalogue's columns;
-expectations that compile run in the same query, the others are errored checks saying so.
+expectations that compile run in the same query, the others on the table's rows (read once with
+connectorx) in polars or GX, as on a file.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ class SqlReader:
 
         return measure_on_sql(
             loaded, opened, planned, figures=figures, masked=masked, samples=options.samples, as_of=as_of,
-            moment=moment, profiled=profiled,
+            moment=moment, profiled=profiled, regex_timeout=options.regex_timeout,
         )  # fmt: skip
 
 

@@ -25,12 +25,14 @@ from pydantic import (
 
 from stewardgate.levels import CLASSIFICATIONS, RISK_TIERS, Classification, RiskTier
 from stewardgate.object_urls import path_problem
+from stewardgate.suite.access_model import AccessSpec
 from stewardgate.suite.anomaly_rules import AnomalyRule
 from stewardgate.suite.drift_model import DriftSpec
 from stewardgate.suite.freshness_model import Freshness
 from stewardgate.suite.governance_model import CONTACT, GovernanceField, Waiver
 from stewardgate.suite.lineage_model import Lineage, check_use_names
 from stewardgate.suite.periods import PERIOD_HELP, Period, parse_period
+from stewardgate.suite.reconcile_model import ReconcileList, parse_reference
 
 T = TypeVar("T")
 
@@ -282,6 +284,18 @@ class ColumnSpec(StrictModel):
     pii: PiiKind | None = Field(default=None, description="Kind of personal data held.")
     severity: SeverityName | None = Field(default=None, description="Default severity of its rules.")
     description: str | None = None
+    references: str | None = Field(
+        default=None,
+        description="dataset.column: every non-null value must be a value of that column of that "
+        "dataset (another suite's; referential integrity, docs/reconcile.md).",
+    )
+
+    @field_validator("references")
+    @classmethod
+    def _references(cls, v: str | None) -> str | None:
+        if v is not None:
+            parse_reference(v)
+        return v
 
     @field_validator("regex")
     @classmethod
@@ -363,6 +377,16 @@ class Suite(StrictModel):
         default=None,
         description="Upstream datasets (other suites' datasets or external names); a failing "
         "upstream is named in this dataset's report.",
+    )
+    access: AccessSpec | None = Field(
+        default=None,
+        description="Who may read and write the dataset, and its personal-data columns; checked against "
+        "the database's effective grants or the files' modes (docs/access.md).",
+    )
+    reconcile: ReconcileList = Field(
+        default_factory=list,
+        description="Agreement with another dataset (a suite's dataset, a file or a table): row counts, "
+        "key coverage, aggregates, row values by key (docs/reconcile.md).",
     )
     waivers: list[Waiver] = Field(
         default_factory=list, description="Approved, expiring exceptions: a matching failure is waived."

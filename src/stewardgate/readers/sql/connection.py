@@ -17,6 +17,8 @@ from stewardgate.errors import DatasetError, first_line
 DIALECTS = {"postgresql": "postgres", "mysql": "mysql", "mariadb": "mysql", "sqlite": "sqlite"}
 """SQLAlchemy backend name -> sqlglot dialect, for the databases run for real."""
 CONNECT_TIMEOUT = 10
+NO_COMMENTS = {"sqlite": "SQLite keeps no table comments"}
+"""sqlglot dialect -> why its tables can carry no stewardship stamp (``stamp`` writes it as the table's comment)."""
 
 
 def connection_url(name: str, connections: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> str:

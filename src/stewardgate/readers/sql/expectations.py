@@ -5,35 +5,57 @@ presence) are judged on the row count and the catalogue's columns; the aggregate
 column's mean, min, max, sum) and the null maps are aggregates of the one query, spelled from
 the same definitions as the polars engine's (:mod:`stewardgate.engines.compiled_gx`, GX's
 semantics: NaN is missing) and shaped by the same code. Any other entry (map expectations,
-``engine: gx``, a median) is an errored check saying why: it is never passed unchecked.
+``engine: gx``, a median) runs on the table's rows (:mod:`.on_rows`).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from stewardgate.engines import compiled_gx
 from stewardgate.planning import PlannedCheck
+from stewardgate.readers.sql.execute import ENGINE
 from stewardgate.readers.sql.lower import Params, column
 from stewardgate.readers.sql.table import SqlDataset
 
 PUSHED = ("expect_column_mean_to_be_between", "expect_column_min_to_be_between", "expect_column_max_to_be_between",
           "expect_column_sum_to_be_between", *compiled_gx.NULL_MAPS)  # fmt: skip
-NOT_PUSHED = ("this expectation does not run on a SQL table (only row and column counts, column sets, a column's mean, "
-              "min, max, sum and null maps are checked in the database): it is not checked")  # fmt: skip
+
+
+PUSHED_REASON = ("GX expectation compiled into the table's aggregate query (in the database; shaped as on files, "
+                 "tested against the polars engine)")  # fmt: skip
+
+
+def is_pushed(p: PlannedCheck) -> bool:
+    """Whether an expectation is judged in the database (compiled, and of a kind pushed down)."""
+    return (
+        p.section == "expectations"
+        and p.engine in (compiled_gx.ENGINE, ENGINE)
+        and (p.check in compiled_gx.TABLE or p.check in PUSHED)
+    )
+
+
+def planned_in_sql(p: PlannedCheck) -> PlannedCheck:
+    """A pushed expectation as planned on a table: executor ``sql``, saying so."""
+    return replace(p, engine=ENGINE, reason=PUSHED_REASON)
 
 
 def pushed(planned: list[PlannedCheck]) -> list[PlannedCheck]:
-    """The expectations judged in the database (compiled, and of a kind pushed down)."""
-    return [p for p in planned if p.section == "expectations" and p.engine == compiled_gx.ENGINE
-            and (p.check in compiled_gx.TABLE or p.check in PUSHED)]  # fmt: skip
+    """The expectations judged in the database."""
+    return [p for p in planned if is_pushed(p)]
+
+
+def _compiled(mine: list[PlannedCheck]) -> list[PlannedCheck]:
+    """The pushed expectations as the compiled polars code reads them (it builds and shapes them)."""
+    return [replace(p, engine=compiled_gx.ENGINE) for p in mine]
 
 
 def expectation_aggs(mine: list[PlannedCheck], ds: SqlDataset, params: Params) -> tuple[Any, list[tuple[str, Any]]]:
     """The compiled query (its names, and what polars cannot evaluate) and its SQL aggregates."""
     from sqlglot import exp
 
-    query = compiled_gx.compile_expectations(mine, ds.schema)
+    query = compiled_gx.compile_expectations(_compiled(mine), ds.schema)
     named: list[tuple[str, Any]] = []
     for name, p in query.checks.items():
         dtype = ds.schema[p.args["column"]]
@@ -53,14 +75,13 @@ def expectation_aggs(mine: list[PlannedCheck], ds: SqlDataset, params: Params) -
 
 
 def expectation_results(
-    mine: list[PlannedCheck], others: list[PlannedCheck], query: Any, extra: dict[str, Any], row_count: int,
-    ds: SqlDataset, masked: set[str], samples: int,
+    mine: list[PlannedCheck], query: Any, extra: dict[str, Any], row_count: int, ds: SqlDataset, masked: set[str],
+    samples: int,
 ) -> list[Any]:  # fmt: skip
-    """Results of the pushed expectations, shaped as GX's, and an errored one for each other."""
+    """Results of the pushed expectations, shaped as GX's."""
     from decimal import Decimal
 
     from stewardgate.engines.gx_outcome import columns_of_check, finish
-    from stewardgate.engines.outcome import Outcome, build_result
     from stewardgate.readers.sql.execute import series
 
     row = {}
@@ -77,10 +98,6 @@ def expectation_results(
     def hidden(p: PlannedCheck) -> bool:
         return any(c in masked for c in columns_of_check(p))
 
-    outcomes = compiled_gx.outcomes(query, row, row_count, mine, ds.schema, {}, hidden)
+    outcomes = compiled_gx.outcomes(query, row, row_count, _compiled(mine), ds.schema, {}, hidden)
     by_id = {p.check_id: p for p in mine}
-    results = [
-        finish(by_id[cid], o, row_count, masked=hidden(by_id[cid]), samples=samples) for cid, o in outcomes.items()
-    ]
-    results += [build_result(p, Outcome(ok=False, errored=NOT_PUSHED), row_count=row_count) for p in others]
-    return results
+    return [finish(by_id[cid], o, row_count, masked=hidden(by_id[cid]), samples=samples) for cid, o in outcomes.items()]

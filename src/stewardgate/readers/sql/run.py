@@ -7,8 +7,8 @@
 - The figures governance declares (:mod:`stewardgate.engines.figures`) in the same query; the data the
   governance checks read afterwards (:data:`Measured.source`): the first ``sample_size`` rows for a
   check whose value asks for a sample (the personal-data scan), else the catalogue's empty frame.
-- Expectations: the table-level and aggregate ones in the same query (:mod:`.expectations`); any
-  other is an errored check saying so (never passed).
+- Expectations: the table-level and aggregate ones in the same query (:mod:`.expectations`); the
+  others on the rows of their columns, read once (:mod:`.on_rows`), in polars or GX as on a file.
 """
 
 from __future__ import annotations
@@ -23,8 +23,15 @@ from stewardgate.engines.measured import Measured
 from stewardgate.planning import PlannedCheck
 from stewardgate.profile_record import Profile
 from stewardgate.readers.sql.execute import ENGINE, execute_in_sql, render, select, series
-from stewardgate.readers.sql.expectations import expectation_aggs, expectation_results, pushed
+from stewardgate.readers.sql.expectations import (
+    expectation_aggs,
+    expectation_results,
+    is_pushed,
+    planned_in_sql,
+    pushed,
+)
 from stewardgate.readers.sql.lower import Params, column
+from stewardgate.readers.sql.on_rows import planned_on_rows, run_on_rows
 from stewardgate.readers.sql.table import SqlDataset
 from stewardgate.suite.loader import LoadedSuite
 
@@ -33,7 +40,7 @@ HEAD_ROWS = 20_000
 
 def measure_on_sql(
     loaded: LoadedSuite, ds: SqlDataset, planned: list[PlannedCheck], *, figures: list[Figure], masked: set[str],
-    samples: int, as_of: date, moment: datetime, profiled: bool,
+    samples: int, as_of: date, moment: datetime, profiled: bool, regex_timeout: float,
 ) -> Measured:  # fmt: skip
     """What the database measured on a suite's table (the runner's executors judge the rest on it).
 
@@ -41,12 +48,12 @@ def measure_on_sql(
     closes the table's pool (:meth:`SqlDataset.close`, through ``SqlReader.prepared``) once the
     dataset is judged."""
     return _measure(loaded, ds, planned, figures=figures, masked=masked, samples=samples, as_of=as_of, moment=moment,
-                    profiled=profiled)  # fmt: skip
+                    profiled=profiled, regex_timeout=regex_timeout)  # fmt: skip
 
 
 def _measure(
     loaded: LoadedSuite, ds: SqlDataset, planned: list[PlannedCheck], *, figures: list[Figure], masked: set[str],
-    samples: int, as_of: date, moment: datetime, profiled: bool,
+    samples: int, as_of: date, moment: datetime, profiled: bool, regex_timeout: float,
 ) -> Measured:  # fmt: skip
     import polars as pl
 
@@ -76,7 +83,9 @@ def _measure(
         profile = assemble_profile(plan, done.extra, done.frames, done.row_count, as_of=moment,
                                    estimates=done.estimates or None, approximations=approximations)  # fmt: skip
     others = [p for p in in_sql if p.section == "expectations" and p not in expectations]
-    expected = expectation_results(expectations, others, gx_query, done.extra, done.row_count, ds, masked, samples)
+    expected = expectation_results(expectations, gx_query, done.extra, done.row_count, ds, masked, samples)
+    expected += run_on_rows(others, ds, row_count=done.row_count, masked=masked, samples=samples,
+                            regex_timeout=regex_timeout)  # fmt: skip
     order_of = {p.check_id: i for i, p in enumerate(planned)}
     expected.sort(key=lambda r: order_of[r.check_id])
     extra = {**done.extra, **_typed_minimums(figures, done.extra, ds)}
@@ -84,9 +93,13 @@ def _measure(
 
 
 def _in_sql(p: PlannedCheck) -> PlannedCheck:
-    """Data-level column rules run in the database, whatever engine of record the suite named."""
+    """Data-level column rules run in the database, whatever engine of record the suite named, and
+    so do the expectations pushed down; the other expectations run on the table's rows
+    (:func:`.on_rows.planned_on_rows`)."""
     if p.section == "columns" and p.check not in SCHEMA_CHECKS and p.engine in ("polars", "gx", "pandera"):
         return replace(p, engine=ENGINE, reason=f"{p.reason} (in the database)" if p.reason else "in the database")
+    if p.section == "expectations":
+        return planned_in_sql(p) if is_pushed(p) else planned_on_rows(p)
     return p
 
 
@@ -101,20 +114,17 @@ def head_frame(ds: SqlDataset, rows: int) -> Any:
 
 def figure_to_sql(figure: Figure, ds: SqlDataset, params: Params) -> tuple[str, Any]:
     """A declared figure as one SQL aggregate of the table's query (``count_before``: rows whose
-    date is before the cutoff, bound as a parameter; ``min``: the oldest value)."""
+    date is before the cutoff, bound as a parameter; ``min``: the oldest value; ``max``, ``sum``,
+    ``mean``, ``count``: a reconciliation's aggregates)."""
     from sqlglot import exp
 
     from stewardgate.readers.sql.execute import _count_if
     from stewardgate.readers.sql.lower import _value
 
     col = column(figure.column)
-    if figure.kind == "min":
-        return figure.name, exp.Min(this=col)
     if figure.kind == "max" and figure.end is not None:
         end = params.bind(_value(_bound(figure.end, ds.schema[figure.column]), ds.dialect))
         return figure.name, exp.Max(this=exp.Case(ifs=[exp.If(this=exp.LTE(this=col, expression=end), true=col)]))
-    if figure.kind == "max":
-        return figure.name, exp.Max(this=col)
     if figure.kind == "count_between":
         start, end = (params.bind(_value(_bound(v, ds.schema[figure.column]), ds.dialect))
                       for v in (figure.start, figure.end))  # fmt: skip
@@ -122,6 +132,11 @@ def figure_to_sql(figure: Figure, ds: SqlDataset, params: Params) -> tuple[str, 
     if figure.kind == "max_of_table":
         _check_source(figure, ds)
         return figure.name, exp.Subquery(this=exp.select(exp.Max(this=col)).from_(_table(figure.table)))
+    if figure.kind == "sum":  # SUM over no rows is NULL in SQL, 0 in polars
+        return figure.name, exp.Coalesce(this=exp.Sum(this=col), expressions=[exp.Literal.number(0)])
+    if figure.kind in ("min", "max", "mean", "count"):
+        spelled = {"min": exp.Min, "max": exp.Max, "mean": exp.Avg, "count": exp.Count}
+        return figure.name, spelled[figure.kind](this=col)
     day = (
         exp.cast(col, exp.DataType.build("DATE"))
         if ds.dialect != "sqlite"
@@ -172,11 +187,13 @@ def _table(name: str | None) -> Any:
 
 
 def _typed_minimums(figures: list[Figure], extra: dict[str, Any], ds: SqlDataset) -> dict[str, Any]:
-    """``min`` and ``max`` figures as the values polars would give for the column's dtype (the driver's
-    value read back through :func:`series`), so governance words them the same for files and tables."""
+    """``min`` figures and bounded ``max`` ones (a freshness limit's newest value) as the values polars
+    would give for the column's dtype (the driver's value read back through :func:`series`), so
+    governance words them the same for files and tables."""
     return {
         f.name: series("v", [extra[f.name]], ds.schema[f.column])[0]
-        for f in figures if f.kind in ("min", "max") and extra.get(f.name) is not None
+        for f in figures
+        if (f.kind == "min" or (f.kind == "max" and f.end is not None)) and extra.get(f.name) is not None
     }  # fmt: skip
 
 

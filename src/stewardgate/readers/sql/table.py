@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from stewardgate.datasets.resolve import ResolvedDataset
+from stewardgate.datasets.table_comment import comment_metadata
 from stewardgate.errors import DatasetError
+from stewardgate.readers.sql.connection import NO_COMMENTS
 from stewardgate.results import DataFingerprint
 from stewardgate.suite.models import DatasetSpec
 
@@ -62,24 +64,16 @@ def open_table(
     import sqlalchemy as sa
     from sqlglot import exp
 
-    from stewardgate.readers.sql.connection import connection_url, create_engine, dialect_of, failure
+    from stewardgate.readers.sql.connection import dialect_of, failure
     from stewardgate.readers.sql.types import polars_dtype
     from stewardgate.suite.sql_filter import AS_OF, parse_filter
 
-    where = f"suite {suite}: connection '{spec.connection}', table {spec.table}"
-    try:
-        url = connection_url(spec.connection or "", connections, environ)
-    except DatasetError as exc:
-        raise DatasetError(f"{where}: {str(exc).removeprefix(f'connection {spec.connection!r}: ')}") from None
-    engine = create_engine(url, where)
+    where, url, engine = connect(spec, suite=suite, connections=connections, environ=environ)
     dialect = dialect_of(engine)
     schema_name, _, name = (spec.table or "").rpartition(".")
     try:
         inspector = sa.inspect(engine)
-        if schema_name and schema_name not in inspector.get_schema_names():
-            raise DatasetError(f"{where}: the schema '{schema_name}' does not exist")
-        if not inspector.has_table(name, schema=schema_name or None):
-            raise DatasetError(f"{where}: the table does not exist (or this connection may not see it)")
+        check_table(inspector, where, schema_name, name)
         with (
             warnings.catch_warnings()
         ):  # a type SQLAlchemy does not know comes back as NullType: refused below, by name
@@ -117,8 +111,29 @@ def open_table(
     fingerprint = DataFingerprint(
         path=display, format="table", files=(), sha256=hashlib.sha256(print_.encode()).hexdigest()
     )
-    metadata = {"table_comment": comment} if comment else {}
+    metadata = comment_metadata(comment, NO_COMMENTS.get(dialect))
     return SqlDataset(resolved, engine, url, dialect, table, condition, {AS_OF: as_of}, schema, fingerprint, metadata)
+
+
+def connect(spec: DatasetSpec, *, suite: Path, connections: Any, environ: Any = None) -> tuple[str, str, Any]:
+    """``where`` (the suite, the connection and the table, for messages), the URL and an engine
+    for ``spec``'s connection; DatasetError naming ``where`` when the settings or environment lack it."""
+    from stewardgate.readers.sql.connection import connection_url, create_engine
+
+    where = f"suite {suite}: connection '{spec.connection}', table {spec.table}"
+    try:
+        url = connection_url(spec.connection or "", connections, environ)
+    except DatasetError as exc:
+        raise DatasetError(f"{where}: {str(exc).removeprefix(f'connection {spec.connection!r}: ')}") from None
+    return where, url, create_engine(url, where)
+
+
+def check_table(inspector: Any, where: str, schema_name: str, name: str) -> None:
+    """DatasetError naming ``where`` unless the schema and the table exist (and can be seen)."""
+    if schema_name and schema_name not in inspector.get_schema_names():
+        raise DatasetError(f"{where}: the schema '{schema_name}' does not exist")
+    if not inspector.has_table(name, schema=schema_name or None):
+        raise DatasetError(f"{where}: the table does not exist (or this connection may not see it)")
 
 
 def _comment(inspector: Any, name: str, schema: str | None) -> str | None:
