@@ -7,12 +7,12 @@ a date, a timestamp, a boolean) is loaded into each database, then read whole wi
 rotates); the median and fastest wall time and the median CPU time of this process are printed
 (on a shared machine the fastest round and the CPU time say more than the median). Each read is checked: row count and the sum of ``id``.
 
-    /work/main/.venv/bin/python benchmarks/sql_rows_read.py --rows 1000000 --rounds 3
+    .venv/bin/python benchmarks/sql_rows_read.py --rows 1000000 --rounds 3
 
 PostgreSQL (127.0.0.1:5432, ``test``) and MariaDB (127.0.0.1:3306, ``test``) get a schema or
 database ``sg_bench_<uuid8>``, dropped afterwards; SQLite a temporary file. ADBC has a
-PostgreSQL and an SQLite driver on the package index, none for MySQL/MariaDB; they are not
-stewardgate's dependencies (``pip install adbc-driver-postgresql adbc-driver-sqlite`` first).
+PostgreSQL and an SQLite driver on the package index, none for MySQL/MariaDB; they are the optional ``bench`` extra, not a dependency of a run
+(``.venv/bin/pip install -e '.[bench]'`` first).
 """
 
 from __future__ import annotations
