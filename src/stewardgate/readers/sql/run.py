@@ -187,13 +187,11 @@ def _table(name: str | None) -> Any:
 
 
 def _typed_minimums(figures: list[Figure], extra: dict[str, Any], ds: SqlDataset) -> dict[str, Any]:
-    """``min`` figures and bounded ``max`` ones (a freshness limit's newest value) as the values polars
-    would give for the column's dtype (the driver's value read back through :func:`series`), so
-    governance words them the same for files and tables."""
+    """``min`` and ``max`` figures as the values polars would give for the column's dtype (the driver's
+    value read back through :func:`series`), so governance words them the same for files and tables."""
     return {
         f.name: series("v", [extra[f.name]], ds.schema[f.column])[0]
-        for f in figures
-        if (f.kind == "min" or (f.kind == "max" and f.end is not None)) and extra.get(f.name) is not None
+        for f in figures if f.kind in ("min", "max") and extra.get(f.name) is not None
     }  # fmt: skip
 
 
