@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from stewardgate.results import CheckResult
@@ -39,6 +39,8 @@ class Judging:
     open_store: Callable[[], Any] | None
     options: Any = None
     """The run's :class:`~stewardgate.runner.RunOptions` (connections, roots, the run's datasets)."""
+    moment: datetime | None = None
+    """The as-of time (the freshness limits' "now"); None: the end of the as-of date."""
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,9 @@ def judge_stewardship(checks: list[PlannedCheck], ctx: Judging) -> Executed:
     measured = ctx.measured
     source = measured.source or (lambda p: (ctx.opened, measured.profile["row_count"]))
     return Executed(
-        judge_governance(checks, ctx.loaded, source, extra=measured.figures, as_of=ctx.as_of, masked=ctx.masked)
+        judge_governance(
+            checks, ctx.loaded, source, extra=measured.figures, as_of=ctx.as_of, masked=ctx.masked, moment=ctx.moment
+        )
     )
 
 

@@ -66,6 +66,9 @@ class RunOptions:
 
     samples: int = 5
     as_of: date | None = None
+    as_of_time: datetime | None = None
+    """An as-of time of day (``run --as-of 2026-11-25T07:30Z``): "now" for the freshness limits and
+    the profile's freshness; None: the end of the as-of date (or the clock, without one)."""
     now: datetime | None = None
     use_store: bool = False
     store_url: str | None = None
@@ -275,7 +278,7 @@ def judge_suite(loaded: LoadedSuite, options: RunOptions) -> Judged:
     suite = loaded.suite
     now = options.now or started
     as_of = options.as_of or now.date()
-    moment = _end_of(as_of) if options.as_of else now
+    moment = options.as_of_time or (_end_of(as_of) if options.as_of else now)
     policy = _policy(loaded, options)
     try:
         reader = reader_for(loaded, options.engine)
@@ -341,14 +344,14 @@ def _check(
         import_in_background("stewardgate.engines.anomalies")
     from stewardgate.reconcile.figures import reconcile_figures
 
-    figures = [*governance_figures(groups["governance"], opened.schema, as_of),
+    figures = [*governance_figures(groups["governance"], opened.schema, as_of, moment=moment, loaded=loaded),
                *(reconcile_figures(groups["reconcile"], opened.schema) if reader.name != "spark" else [])]  # fmt: skip
     measured = reader.measure(
         loaded, opened, planned, figures=figures,
         masked=masked, as_of=as_of, moment=moment, profiled=needs_profile(loaded, options), options=options,
     )  # fmt: skip
     store = (lambda: _open_store(options)) if options.use_store else None
-    ctx = Judging(loaded, opened, measured, snapshot, as_of, masked, store, options)
+    ctx = Judging(loaded, opened, measured, snapshot, as_of, masked, store, options, moment)
     after = {name: executor(groups[name], ctx) for name, executor in AFTER_PASS.items()}
     named = judge_named_columns(planned, opened.schema)  # the data executors' check read from the schema
     results = [

@@ -93,7 +93,7 @@ def test_unknown_top_level_key(cli: Callable[..., Any], tmp_path: Path, command:
     _write(tmp_path, "s.yml", HEAD + "  a: {type: int64}\nexpectation: []\n")
     assert _suite_error(cli, tmp_path, command, "s.yml") == _problems(
         "s.yml:10:1: expectation: unknown key (did you mean 'expectations'? allowed: version, dataset, "
-        "stewardship, columns, schema, gate, engine, expectations, anomalies, drift, governance, lineage, access, reconcile, waivers, tags)"
+        "stewardship, columns, schema, gate, engine, expectations, anomalies, drift, governance, freshness, lineage, access, reconcile, waivers, tags)"
     )
 
 
@@ -139,7 +139,7 @@ def test_several_problems_in_one_file_all_reported(cli: Callable[..., Any], tmp_
     )  # fmt: skip
     assert _suite_error(cli, tmp_path, command, "s.yml") == _problems(
         "s.yml:2:1: foo: unknown key (allowed: version, dataset, stewardship, columns, schema, gate, engine, "
-        "expectations, anomalies, drift, governance, lineage, access, reconcile, waivers, tags)",
+        "expectations, anomalies, drift, governance, freshness, lineage, access, reconcile, waivers, tags)",
         "s.yml:8:12: stewardship.steward: 'not an email' is not an e-mail address or a handle",
         "s.yml:10:13: columns.a.type: unknown value 'int65' (did you mean 'int64'? allowed: int8, int16, int32, "
         "int64, uint8, uint16, uint32, uint64, float32, float64, string, bool, date, datetime, duration, decimal, categorical, integer, number)",

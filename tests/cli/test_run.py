@@ -331,9 +331,9 @@ def test_checks_lists_every_check_type(cli: Callable[..., Any], repo: Path) -> N
     names = [line.split()[1] for line in stdout.splitlines()]
     assert names == [c.name for c in all_checks()]
     assert (
-        len(names) == 45
+        len(names) == 48
     )  # 16 column and schema rules, 8 governance checks, 1 waiver check, 3 drift checks, 1 lineage check, 10 access checks,
-    # 6 reconcile checks
+    # 6 reconcile checks, 3 freshness limits
     assert (
         "columns     min                     Every non-null value must be >= this bound (a number, a date or a datetime)."
         in stdout.splitlines()

@@ -46,20 +46,19 @@ def test_a_contract_with_every_mapping_round_trips_into_a_suite_that_runs(tmp_pa
         {"expect_compound_columns_to_be_unique": {"column_list": ["shipment_id", "carrier"], "severity": "warn"}},
     ]
     assert [str(f) for f in result.lost] == [
-        "slaProperties[1] latency: not converted: suites have no freshness limit yet (a freshness_seconds anomaly "
-        "rule watches change, not a limit)",
         "slaProperties[2] retention: not converted: element 'parcels.shipped_at' names 'parcels', which is not a "
         "schema object of this contract (dangling reference)",
         "schema[0] shipments.properties[5] notes.classification: not converted: classification 'sensitive' has no equivalent "
         "(public, internal, confidential, restricted)",
         "schema[0] shipments.properties[5] notes.quality[0]: not converted: a text rule is prose, not a check",
     ]
+    assert suite.data["freshness"] == {"column": "shipped_at", "max_age": "1d"}  # ODCS latency 1 d
     rows = 12
     pl.DataFrame({
         "shipment_id": list(range(rows)), "carrier": ["UPS", "DHL", "FDX"] * 4,
         "email": [f"p{i}@example.com" for i in range(rows - 1)] + ["n/a"],
         "weight_kg": [1.5] * (rows - 1) + [600.0],
-        "shipped_at": [datetime(2026, 11, 1)] * rows, "notes": ["ok"] * rows,
+        "shipped_at": [datetime(2026, 11, 1)] * (rows - 1) + [datetime(2026, 11, 27, 12)], "notes": ["ok"] * rows,
     }).write_parquet(tmp_path / "shipments_v2.parquet")  # fmt: skip
     path = tmp_path / suite.filename
     path.write_text(suite.text, encoding="utf-8")

@@ -45,6 +45,7 @@ def all_checks() -> list[CheckType]:
     import stewardgate.checks.access_rules  # noqa: F401  (registers on import)
     import stewardgate.checks.column_rules  # noqa: F401
     import stewardgate.checks.drift_rules  # noqa: F401
+    import stewardgate.checks.freshness_rules  # noqa: F401
     import stewardgate.checks.governance_rules  # noqa: F401
     import stewardgate.checks.reconcile_rules  # noqa: F401
     import stewardgate.checks.schema_rules  # noqa: F401

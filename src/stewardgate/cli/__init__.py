@@ -13,6 +13,7 @@ from stewardgate.cli.access import access_group
 from stewardgate.cli.commands import checks_cmd, plan_cmd, report_cmd, run_cmd, schema_cmd, validate_cmd
 from stewardgate.cli.drafting import COMMANDS as DRAFTING_COMMANDS
 from stewardgate.cli.drift import baseline_group, breaking_cmd, diff_cmd
+from stewardgate.cli.exports import export_group
 from stewardgate.cli.governance import COMMANDS as GOVERNANCE_COMMANDS
 from stewardgate.cli.history import backfill_cmd, backtest_cmd, history_cmd, runs_cmd
 from stewardgate.cli.imports import import_group
@@ -34,6 +35,7 @@ def cli() -> None:
 for _command in (run_cmd, validate_cmd, plan_cmd, checks_cmd, schema_cmd, report_cmd):
     cli.add_command(_command)
 cli.add_command(import_group)
+cli.add_command(export_group)
 cli.add_command(notify_group)
 cli.add_command(store_group)
 cli.add_command(access_group)

@@ -58,6 +58,23 @@ def emit_reports(run: Any, paths: dict[str, Path | None], github: bool, extras: 
         click.echo(f"report: {terminal(path)}")
 
 
+AS_OF_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M%z", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+"""``run --as-of``: a date, or a date and time (UTC unless an offset or Z is written)."""
+
+
+def split_as_of(value: Any) -> tuple[Any, Any]:
+    """``(date, as-of time or None)`` of a parsed ``--as-of``: a time at midnight without a zone is
+    the date alone (write ``T00:00Z`` for the start of the day)."""
+    from datetime import UTC, time
+
+    if value is None:
+        return None, None
+    if value.tzinfo is None and value.time() == time(0):
+        return value.date(), None
+    moment = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return value.date(), moment.astimezone(UTC)
+
+
 @click.command("run")
 @PATHS
 @selection_options
@@ -65,9 +82,10 @@ def emit_reports(run: Any, paths: dict[str, Path | None], github: bool, extras: 
 @click.option("--samples", type=int, default=None, help="Failing sample values per check (default 5).")
 @click.option(
     "--as-of",
-    type=click.DateTime(["%Y-%m-%d"]),
+    type=click.DateTime(AS_OF_FORMATS),
     default=None,
-    help="Logical run date (default: $STEWARDGATE_AS_OF, else today).",
+    help="Logical run date (default: $STEWARDGATE_AS_OF, else today); with a time (2026-11-25T07:30Z, UTC "
+    "unless an offset is written), the freshness limits' as-of time (else the end of the date).",
 )
 @store_option
 @click.option("--no-history", is_flag=True, help="Neither read nor write the history store.")
@@ -121,7 +139,7 @@ def run_cmd(paths: tuple[Path, ...], select: tuple[str, ...], exclude: tuple[str
         from stewardgate.errors import UsageError
 
         raise UsageError("--store and --no-history contradict each other: --no-history reads and writes no store")
-    day = as_of.date() if as_of is not None else None  # type: ignore[attr-defined]
+    day, as_of_time = split_as_of(as_of)
     flags = {"samples": samples, "store": store, "parallel": parallel, "engine": engine,
              "spark_master": spark_master, "as_of": day}  # fmt: skip
     settings = load_settings(cwd=Path.cwd(), flags=flags)
@@ -135,7 +153,8 @@ def run_cmd(paths: tuple[Path, ...], select: tuple[str, ...], exclude: tuple[str
         bar.echo(console.render_dataset(d, color=color, verbosity=verbosity), d.dataset)  # type: ignore[arg-type,attr-defined]
 
     options = RunOptions(
-        samples=settings.samples, as_of=settings.as_of, on_dataset=show, use_store=not no_history,
+        samples=settings.samples, as_of=settings.as_of, as_of_time=as_of_time, on_dataset=show,
+        use_store=not no_history,
         store_url=settings.store, parallel=settings.parallel, governance=governance, openlineage=openlineage,
         connections=settings.connections,
         engine=settings.engine, spark=spark, regex_timeout=settings.regex_timeout,

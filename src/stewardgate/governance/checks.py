@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from stewardgate.engines.figures import Figure
 from stewardgate.engines.outcome import Outcome, build_result, skipped
 from stewardgate.errors import first_line
-from stewardgate.governance import retention, uses
+from stewardgate.governance import freshness, retention, uses
 from stewardgate.levels import most_sensitive, rank
 from stewardgate.results import CheckResult, Severity
 
@@ -36,36 +36,55 @@ TABLE_STAMP = (
 )
 
 
-def governance_figures(planned: list[PlannedCheck], schema: dict[str, Any], as_of: date) -> list[Figure]:
-    """The figures the governance checks need from the run's one pass over the data (any reader)."""
+def governance_figures(
+    planned: list[PlannedCheck], schema: dict[str, Any], as_of: date, *, moment: datetime | None = None,
+    loaded: LoadedSuite | None = None,
+) -> list[Figure]:  # fmt: skip
+    """The figures the governance checks need from the run's one pass over the data (any reader).
+
+    With ``loaded``, a freshness column the data cannot carry is refused first (a located
+    :class:`~stewardgate.errors.DatasetError`, exit 2)."""
+    if loaded is not None:
+        freshness.check_usable(loaded, schema)
     figures = []
+    now = freshness.now_of(as_of, moment)
     for p in planned:
         if p.check == "retention":
             figures += retention.retention_figures(p, schema, as_of)
+        elif p.section == "freshness":
+            where = loaded.where("freshness", "source") if loaded is not None else None
+            figures += freshness.freshness_figures(p, schema, now, where)
     return figures
 
 
 def judge_governance(
     planned: list[PlannedCheck], loaded: LoadedSuite, source: Source, *, extra: dict[str, Any], as_of: date,
-    masked: set[str],
+    masked: set[str], moment: datetime | None = None,
 ) -> list[CheckResult]:  # fmt: skip
     """The governance executor: each check on the data its reader's ``source`` gives it, with the
-    figures the reader measured (``extra``), in plan order."""
+    figures the reader measured (``extra``), in plan order. ``moment``: the as-of time of the
+    freshness limits (None: the end of the as-of date)."""
     results: list[CheckResult] = []
     for p in planned:
         scanned, rows = source(p)
-        results += run_governance([p], loaded, scanned, extra=extra, row_count=rows, as_of=as_of, masked=masked)
+        results += run_governance([p], loaded, scanned, extra=extra, row_count=rows, as_of=as_of, masked=masked,
+                                  moment=moment)  # fmt: skip
     return results
 
 
 def run_governance(
     planned: list[PlannedCheck], loaded: LoadedSuite, scanned: ScannedDataset, *, extra: dict[str, Any],
-    row_count: int, as_of: date, masked: set[str],
+    row_count: int, as_of: date, masked: set[str], moment: datetime | None = None,
 ) -> list[CheckResult]:  # fmt: skip
     """Every planned governance check's results, in plan order."""
     results: list[CheckResult] = []
     for p in planned:
         try:
+            if p.section == "freshness":
+                now = freshness.now_of(as_of, moment)
+                outcome = freshness.judge_freshness(p, loaded, scanned, extra, now=now, masked=masked)
+                results.append(_result(p, outcome, None))
+                continue
             results += _run_one(p, loaded, scanned, extra=extra, row_count=row_count, as_of=as_of, masked=masked)
         except Exception as exc:  # a crashing check is a result (fail closed), the run goes on
             text = first_line(exc)

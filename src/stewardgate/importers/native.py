@@ -60,8 +60,11 @@ class SuiteBuilder:
             return []
         return self.add_expectation(kind, args, severity)
 
-    def suite(self, dataset: dict[str, Any], stewardship: dict[str, Any]) -> dict[str, Any]:
-        """The suite as plain data (undeclared columns allowed: the source did not forbid them).
+    def suite(
+        self, dataset: dict[str, Any], stewardship: dict[str, Any], sections: dict[str, Any] | None = None
+    ) -> dict[str, Any]:  # fmt: skip
+        """The suite as plain data (undeclared columns allowed: the source did not forbid them);
+        ``sections``: further top-level sections (``freshness``).
 
         Raises InputError when what the user passed (a dataset name, an owner) makes it invalid.
         """
@@ -70,6 +73,7 @@ class SuiteBuilder:
         data["schema"] = {"extra_columns": "allow"}
         if self.expectations:
             data["expectations"] = self.expectations
+        data.update(sections or {})
         _check_suite(data)
         return data
 

@@ -19,6 +19,7 @@ from stewardgate.errors import InputError
 from stewardgate.importers import Finding, ImportedSuite, ImportResult
 from stewardgate.importers.gx import PLACEHOLDER_OWNER, PLACEHOLDER_STEWARD, dataset_name_of
 from stewardgate.importers.native import SuiteBuilder
+from stewardgate.importers.odcs_freshness import FRESHNESS, FreshnessBlock, limit_value, stewardgate_properties
 from stewardgate.importers.odcs_inventory import column_of, constraints, object_label, property_label
 from stewardgate.importers.odcs_quality import add_quality
 from stewardgate.importers.odcs_rules import accounted, add_property, enum_values, is_date_text
@@ -31,7 +32,6 @@ from stewardgate.suite.periods import parse_period
 DEFAULT_TEMPLATE = "{name}.parquet"
 _UNITS = {"d": "d", "day": "d", "days": "d", "w": "w", "week": "w", "weeks": "w", "m": "mo", "mo": "mo",
           "month": "mo", "months": "mo", "y": "y", "yr": "y", "year": "y", "years": "y"}  # fmt: skip
-_FRESHNESS = ("latency", "frequency", "freshness")
 UNMAPPED = "the importer has no mapping for this; it is not checked"
 
 
@@ -99,14 +99,26 @@ def convert_odcs(
     findings: list[Finding] = known_keys(doc)
     converted: list[str] = []
     people = _stewards(doc.get("team"), today, findings)
+    custom, noted = stewardgate_properties(doc.get("customProperties"), "customProperties")
+    findings.extend(noted)
     tables = {key: o for o in objects for key in (o.get("name"), o.get("physicalName")) if key}
-    retention = _sla(doc, tables, findings, converted)
+    fresh: dict[int, FreshnessBlock] = {}
+    retention = _sla(doc, tables, findings, converted, fresh)
     built, names = [], set()
     for i, obj in enumerate(objects):
         suite_findings: list[Finding] = []
         builder = SuiteBuilder()
         data = _suite(
-            obj, i, builder, people, retention.get(id(obj), retention.get(0)), tables, dataset_template, suite_findings
+            obj,
+            i,
+            builder,
+            people,
+            retention.get(id(obj), retention.get(0)),
+            tables,
+            dataset_template,
+            suite_findings,
+            fresh.get(id(obj)),
+            custom,
         )
         converted.extend(builder.converted)
         name = data["dataset"]["name"]
@@ -138,7 +150,8 @@ def _shared(findings: list[Finding]) -> list[Finding]:
 
 def _suite(
     obj: dict[str, Any], i: int, builder: SuiteBuilder, people: dict[str, str], retention: dict[str, Any] | None,
-    tables: dict[str, Any], template: str, findings: list[Finding],
+    tables: dict[str, Any], template: str, findings: list[Finding], fresh: FreshnessBlock | None = None,
+    custom: dict[str, Any] | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     label = object_label(i, obj)
     props = [p for p in (obj.get("properties") or []) if isinstance(p, dict)]
@@ -150,6 +163,7 @@ def _suite(
             findings.extend(_measure(prop, where))
             continue
         findings.extend(add_property(builder, column_of(prop), prop, where, composite_key=len(keys) > 1))
+        findings.extend(_pii(builder, column_of(prop), prop, where))
         for k, rule in enumerate(prop.get("quality") or []):
             found = add_quality(builder, rule, f"{where}.quality[{k}]", column_of(prop), aliases, enum_values(prop))
             findings.extend(accounted(builder, f"{where}.quality[{k}]", found))
@@ -168,8 +182,37 @@ def _suite(
     name = dataset_name_of(str(obj.get("name") or f"schema_{i}"))
     physical = str(obj.get("physicalName") or obj.get("name") or name)
     dataset = {"name": name, "path": template.format(name=name, physical_name=physical)}
-    stewardship = _stewardship(obj, builder, people, retention, aliases, label, findings)
-    return builder.suite(dataset, stewardship)
+    stewardship = {**_stewardship(obj, builder, people, retention, aliases, label, findings), **(custom or {})}
+    sections = {"freshness": _fresh_section(fresh, aliases, label, findings)} if fresh and fresh.limits else {}
+    return builder.suite(dataset, stewardship, {k: v for k, v in sections.items() if v})
+
+
+def _pii(builder: SuiteBuilder, column: str, prop: dict[str, Any], where: str) -> list[Finding]:
+    """A property's ``stewardgate.pii`` custom property (written by ``export odcs``) as its ``pii``."""
+    from stewardgate.suite.models import PII_KINDS
+
+    for i, item in enumerate(prop.get("customProperties") or []):
+        if isinstance(item, dict) and item.get("property") == "stewardgate.pii":
+            if item.get("value") in PII_KINDS:
+                builder.column(column)["pii"] = item["value"]
+                return []
+            return [Finding(f"{where}.customProperties[{i}] stewardgate.pii",
+                            f"{item.get('value')!r} is not a pii kind ({', '.join(PII_KINDS)})")]  # fmt: skip
+    return []
+
+
+def _fresh_section(
+    fresh: FreshnessBlock, aliases: dict[str, str], label: str, findings: list[Finding]
+) -> dict[str, Any] | None:  # fmt: skip
+    """The table's ``freshness:``; a column it does not have falls back to the file modification time."""
+    section = fresh.section()
+    column = section.get("column")
+    if column is None or column in aliases:
+        return {**section, "column": aliases[column]} if column else section
+    findings.append(Finding(f"{label} freshness", f"the SLA names column '{column}', which this table does not have; "
+                                                  "max_age and available_by read the file modification time"))  # fmt: skip
+    section = {"source": "modified", **{k: v for k, v in section.items() if k not in ("column", "every")}}
+    return section if len(section) > 1 else None
 
 
 def _composite_key(
@@ -255,9 +298,11 @@ def _active(member: dict[str, Any], today: date) -> bool:
 
 
 def _sla(
-    doc: dict[str, Any], tables: dict[str, Any], findings: list[Finding], converted: list[str]
-) -> dict[int, dict[str, Any]]:
-    """Retention per schema object (key ``id(obj)``; key 0 for all); everything else reported."""
+    doc: dict[str, Any], tables: dict[str, Any], findings: list[Finding], converted: list[str],
+    fresh: dict[int, FreshnessBlock],
+) -> dict[int, dict[str, Any]]:  # fmt: skip
+    """Retention per schema object (key ``id(obj)``; key 0 for all) and the freshness limits (in
+    ``fresh``, by ``id(obj)``); everything else reported."""
     out: dict[int, dict[str, Any]] = {}
     default = doc.get("slaDefaultElement")
     for i, prop in enumerate(doc.get("slaProperties") or []):
@@ -282,16 +327,35 @@ def _sla(
                 continue
             out[id(tables[table]) if table else 0] = {"period": period, **({"column": column} if column else {})}
             converted.append(where)
-        elif name in _FRESHNESS:
-            findings.append(
-                Finding(
-                    where,
-                    "suites have no freshness limit yet (a freshness_seconds anomaly rule watches change, not a limit)",
-                )
-            )
+        elif name in FRESHNESS:
+            _freshness(prop, name, where, [tables[table]] if table else list({id(o): o for o in tables.values()}.values()),
+                       column, fresh, findings, converted)  # fmt: skip
+        elif name == "freshness":
+            findings.append(Finding(where, "not an ODCS v3 property: write latency (the newest value's age), frequency "
+                                           "or timeOfAvailability"))  # fmt: skip
         else:
             findings.append(Finding(where, "no equivalent in a suite"))
     return out
+
+
+def _freshness(
+    prop: dict[str, Any], name: str, where: str, objects: list[Any], column: str | None,
+    fresh: dict[int, FreshnessBlock], findings: list[Finding], converted: list[str],
+) -> None:  # fmt: skip
+    """One latency, frequency or timeOfAvailability, added to the freshness limits of ``objects``."""
+    value, problem = limit_value(name, prop)
+    if value is None:
+        findings.append(Finding(where, problem))
+        return
+    found = [fresh.setdefault(id(o), FreshnessBlock()).add(name, value, column, where) for o in objects]
+    noted = {(f.where, f.message): f for f in found if f is not None}
+    findings.extend(noted.values())
+    if any(f is None or not f.lost for f in found):
+        converted.append(where)
+    for extra in ("valueExt", "scheduler", "schedule"):
+        if prop.get(extra) not in (None, ""):
+            findings.append(Finding(f"{where}.{extra}", f"{extra} {prop[extra]!r} is not read (the limit is "
+                                                        "judged at each run's as-of time)", lost=False))  # fmt: skip
 
 
 def _split_element(element: Any) -> tuple[str | None, str | None]:

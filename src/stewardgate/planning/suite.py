@@ -10,6 +10,7 @@ from stewardgate.planning.check import PlannedCheck
 from stewardgate.planning.columns import plan_columns
 from stewardgate.planning.drift import plan_drift
 from stewardgate.planning.expectations import plan_expectations
+from stewardgate.planning.freshness import plan_freshness
 from stewardgate.planning.governance import plan_governance
 from stewardgate.planning.reconcile import plan_reconcile
 from stewardgate.planning.schema import plan_named_columns, plan_schema
@@ -34,7 +35,7 @@ def plan_suite(
     planned = [
         *plan_columns(loaded), *plan_schema(loaded), *plan_named_columns(loaded), *plan_expectations(loaded),
         *plan_anomalies(loaded), *plan_drift(loaded), *plan_governance(loaded, settings), *plan_access(loaded, settings),
-        *plan_reconcile(loaded),
+        *plan_reconcile(loaded), *plan_freshness(loaded),
         *plan_waivers(loaded),
     ]  # fmt: skip
     return planned if reader is None else [reader.rewrite(p) for p in planned]

@@ -28,6 +28,7 @@ from stewardgate.object_urls import path_problem
 from stewardgate.suite.access_model import AccessSpec
 from stewardgate.suite.anomaly_rules import AnomalyRule
 from stewardgate.suite.drift_model import DriftSpec
+from stewardgate.suite.freshness_model import Freshness
 from stewardgate.suite.governance_model import CONTACT, GovernanceField, Waiver
 from stewardgate.suite.lineage_model import Lineage, check_use_names
 from stewardgate.suite.periods import PERIOD_HELP, Period, parse_period
@@ -366,6 +367,11 @@ class Suite(StrictModel):
         default=None,
         description="Governance checks (retention, personal data, completeness, "
         "recertification, stamp match); present turns them on, each can be turned off.",
+    )
+    freshness: Freshness | None = Field(
+        default=None,
+        description="Absolute freshness and delivery limits (max_age, every, available_by), each its own "
+        "check, judged at the run's as-of time.",
     )
     lineage: Lineage | None = Field(
         default=None,

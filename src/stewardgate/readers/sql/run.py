@@ -122,6 +122,16 @@ def figure_to_sql(figure: Figure, ds: SqlDataset, params: Params) -> tuple[str, 
     from stewardgate.readers.sql.lower import _value
 
     col = column(figure.column)
+    if figure.kind == "max" and figure.end is not None:
+        end = params.bind(_value(_bound(figure.end, ds.schema[figure.column]), ds.dialect))
+        return figure.name, exp.Max(this=exp.Case(ifs=[exp.If(this=exp.LTE(this=col, expression=end), true=col)]))
+    if figure.kind == "count_between":
+        start, end = (params.bind(_value(_bound(v, ds.schema[figure.column]), ds.dialect))
+                      for v in (figure.start, figure.end))  # fmt: skip
+        return figure.name, _count_if(exp.and_(exp.GTE(this=col, expression=start), exp.LT(this=col, expression=end)))
+    if figure.kind == "max_of_table":
+        _check_source(figure, ds)
+        return figure.name, exp.Subquery(this=exp.select(exp.Max(this=col)).from_(_table(figure.table)))
     if figure.kind == "sum":  # SUM over no rows is NULL in SQL, 0 in polars
         return figure.name, exp.Coalesce(this=exp.Sum(this=col), expressions=[exp.Literal.number(0)])
     if figure.kind in ("min", "max", "mean", "count"):
@@ -133,6 +143,47 @@ def figure_to_sql(figure: Figure, ds: SqlDataset, params: Params) -> tuple[str, 
         else exp.Anonymous(this="DATE", expressions=[col])
     )
     return figure.name, _count_if(exp.LT(this=day, expression=params.bind(_value(figure.cutoff, ds.dialect))))
+
+
+def _bound(value: Any, dtype: Any) -> Any:
+    """A ``count_between`` bound as the column holds it: a column without a time zone holds UTC wall times."""
+    from datetime import UTC
+
+    if isinstance(value, datetime) and getattr(dtype, "time_zone", None) is None:
+        return value.astimezone(UTC).replace(tzinfo=None)
+    return value
+
+
+def _check_source(figure: Figure, ds: SqlDataset) -> None:
+    """Another table's column (a load log) must be there and hold dates or datetimes."""
+    import sqlalchemy as sa
+
+    from stewardgate.errors import DatasetError
+    from stewardgate.readers.sql.types import polars_dtype
+
+    schema, _, name = str(figure.table).rpartition(".")
+    where = figure.where or "freshness.source"
+    inspector = sa.inspect(ds.engine)
+    if not inspector.has_table(name, schema=schema or None):
+        raise DatasetError(f"{where}: table '{figure.table}' does not exist (or this connection may not see it)")
+    types = {c["name"]: c["type"] for c in inspector.get_columns(name, schema=schema or None)}
+    if figure.column not in types:
+        raise DatasetError(
+            f"{where}: table '{figure.table}' has no column '{figure.column}' (it has: {', '.join(types)})"
+        )
+    dtype = polars_dtype(types[figure.column], ds.engine.url.get_backend_name())
+    if dtype is None or not (str(dtype) == "Date" or str(dtype).startswith("Datetime")):
+        raise DatasetError(f"{where}: column '{figure.column}' of '{figure.table}' is {types[figure.column]}; "
+                           "a freshness column must be a date or datetime")  # fmt: skip
+
+
+def _table(name: str | None) -> Any:
+    """``schema.table`` or ``table`` as a quoted sqlglot table."""
+    from sqlglot import exp
+
+    *schema, table = str(name).split(".")
+    return exp.Table(this=exp.to_identifier(table, quoted=True),
+                     db=exp.to_identifier(schema[0], quoted=True) if schema else None)  # fmt: skip
 
 
 def _typed_minimums(figures: list[Figure], extra: dict[str, Any], ds: SqlDataset) -> dict[str, Any]:
