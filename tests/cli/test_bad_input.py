@@ -610,8 +610,11 @@ TAGS_ALLOWED = "suites hold plain data (allowed tags: !!str, !!int, !!float, !!b
          f"s.yml:10:9: schema: YAML tag '!!python/object/apply:os.system' is not allowed: {TAGS_ALLOWED}"),
         ("gate: {fail_on: !!python/name:os.system }",
          f"s.yml:10:17: gate.fail_on: YAML tag '!!python/name:os.system' is not allowed: {TAGS_ALLOWED}"),
+        ('gate: {fail_on: "x\\ud83d\\ude00"}',
+         "s.yml:10:17: gate.fail_on: the text holds the escape \\ud83d, half of a UTF-16 surrogate pair, "
+         "not a character; write the character itself or one escape for it (e.g. \\U0001F600, not \\ud83d\\ude00)"),
     ],
-    ids=["february-30", "month-13", "tagged-sequence", "python-object", "python-name"],
+    ids=["february-30", "month-13", "tagged-sequence", "python-object", "python-name", "surrogate-escape"],
 )  # fmt: skip
 def test_yaml_a_suite_may_not_hold(
     cli: Callable[..., Any], tmp_path: Path, command: str, tail: str, message: str

@@ -9,17 +9,21 @@ is composed, refuses with a located :class:`RefusedYAML`:
 - **nesting** deeper than :data:`MAX_DEPTH` mappings and lists (a real suite needs about 6);
 - **aliases** that together repeat more than :data:`MAX_ALIASED` values (a "billion laughs"
   suite of a few hundred bytes would otherwise expand into gigabytes);
-- **timestamps** that are not calendar dates (``2026-02-30``, ``2026-13-45``).
+- **timestamps** that are not calendar dates (``2026-02-30``, ``2026-13-45``);
+- **text** holding half of a UTF-16 surrogate pair (``"\\ud83d\\ude00"``, as JSON escapes an
+  emoji): YAML reads it as two code points that are not characters, which no report can write.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 MAX_DEPTH = 64
 MAX_ALIASED = 10_000
 _CORE = "tag:yaml.org,2002:"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 ALLOWED_TAGS = tuple(f"{_CORE}{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map"))
 
 
@@ -56,6 +60,7 @@ def check_events(yaml: Any, text: str) -> None:
             path = _child_path(stack)
             _check_tag(event, path)
         if isinstance(event, ScalarEvent):
+            _check_text(event, path)
             _check_timestamp(event, path, yaml)
             if stack and stack[-1].is_map and stack[-1].expect_key:
                 stack[-1].key = event.value
@@ -106,6 +111,16 @@ def _check_tag(event: Any, path: tuple[str | int, ...]) -> None:
     shown = "!!" + str(tag)[len(_CORE) :] if str(tag).startswith(_CORE) else str(tag)
     raise _refuse(event, path, f"YAML tag '{shown}' is not allowed: suites hold plain data "
                   "(allowed tags: !!str, !!int, !!float, !!bool, !!null, !!seq, !!map)")  # fmt: skip
+
+
+def _check_text(event: Any, path: tuple[str | int, ...]) -> None:
+    """A scalar holds characters: a ``\\ud83d``-style escape (half of a UTF-16 surrogate pair,
+    as JSON writes an emoji) is not one, and no report could write it out."""
+    found = _SURROGATE.search(event.value)
+    if found is not None:
+        raise _refuse(event, path, f"the text holds the escape \\u{ord(found.group()):04x}, half of a UTF-16 "
+                      "surrogate pair, not a character; write the character itself or one escape "
+                      "for it (e.g. \\U0001F600, not \\ud83d\\ude00)")  # fmt: skip
 
 
 def _check_timestamp(event: Any, path: tuple[str | int, ...], yaml: Any) -> None:
