@@ -6,7 +6,7 @@ import json
 
 import click
 
-from stewardgate.cli.drift import TARGET, _open, _who
+from stewardgate.cli.drift import TARGET, accepted_by, open_target
 from stewardgate.cli.errors import exits
 from stewardgate.cli.options import print_format, store_option
 from stewardgate.errors import EXIT_PASSED, UsageError
@@ -28,9 +28,9 @@ def accept_cmd(dataset: str, reason: str, by: str | None, run_id: str | None, st
     """Make the latest run's (or --from-run's) observed access the access baseline."""
     from stewardgate.governance.access.baseline import accept
 
-    name, db = _open(dataset, store)
+    name, db = open_target(dataset, store)
     with db:
-        found = accept(db, name, by=_who(by), reason=reason, run_id=run_id)
+        found = accept(db, name, by=accepted_by(by), reason=reason, run_id=run_id)
     grantees = len(found["access"].get("grantees", {}))
     click.echo(f"{name}: the access of run {found['run_id'][:12]} of {found['as_of']} is now the access baseline "
                f"({grantees} grantees; accepted by {found['by']}; audit entry {found['seq']})")  # fmt: skip
@@ -46,7 +46,7 @@ def show_cmd(dataset: str, as_json: bool, store: str | None) -> int:
     """Show the accepted access baseline: who accepted it and the grantees it holds."""
     from stewardgate.governance.access.baseline import accepted, describe
 
-    name, db = _open(dataset, store)
+    name, db = open_target(dataset, store)
     with db:
         found = accepted(db, name)
     if found is None:

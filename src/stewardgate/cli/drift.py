@@ -16,7 +16,7 @@ from stewardgate.errors import EXIT_GATE_FAILED, EXIT_PASSED, UsageError
 TARGET = click.argument("dataset")
 
 
-def _open(target: str, url: str | None) -> tuple[str, Any]:
+def open_target(target: str, url: str | None) -> tuple[str, Any]:
     """DATASET is a dataset name or a suite file; returns the name and the open store."""
     from stewardgate.settings import load_settings
 
@@ -30,7 +30,8 @@ def _open(target: str, url: str | None) -> tuple[str, Any]:
     return name, named_store(settings.store, create=True)
 
 
-def _who(by: str | None) -> str:
+def accepted_by(by: str | None) -> str:
+    """Who accepts a baseline: ``--by``, else the login name."""
     if by:
         return by
     import getpass
@@ -57,9 +58,9 @@ def accept_cmd(dataset: str, reason: str, by: str | None, run_id: str | None, st
     """Make the latest run's (or --from-run's) schema snapshot and profile the baseline."""
     from stewardgate.drift.baseline import accept
 
-    name, db = _open(dataset, store)
+    name, db = open_target(dataset, store)
     with db:
-        found = accept(db, name, by=_who(by), reason=reason, run_id=run_id)
+        found = accept(db, name, by=accepted_by(by), reason=reason, run_id=run_id)
     click.echo(f"{name}: the {found.describe()} is now the baseline ({found.accepted()})")
     return EXIT_PASSED
 
@@ -73,7 +74,7 @@ def show_cmd(dataset: str, as_json: bool, store: str | None) -> int:
     """Show the accepted baseline: where it came from and its columns."""
     from stewardgate.drift.baseline import describe_lines, to_json
 
-    name, db = _open(dataset, store)
+    name, db = open_target(dataset, store)
     with db:
         found = _accepted(db, name)
     click.echo(to_json(found) if as_json else "\n".join(describe_lines(found)), nl=not as_json)
@@ -90,7 +91,7 @@ def export_cmd(dataset: str, output: Path | None, store: str | None) -> int:
     from stewardgate.drift.baseline import to_json
     from stewardgate.io import atomic_write_text
 
-    name, db = _open(dataset, store)
+    name, db = open_target(dataset, store)
     with db:
         text = to_json(_accepted(db, name))
     if output is None:
