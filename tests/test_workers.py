@@ -106,3 +106,12 @@ def test_a_ctrl_c_while_a_worker_starts_waits_for_the_parent() -> None:
         signal.signal(signal.SIGINT, previous)
         worker.conn.close()
         worker.process.join(10)
+
+
+def test_a_pool_runs_from_a_thread_other_than_the_main_one() -> None:
+    """Only the main thread may set signal handlers: elsewhere the pool starts workers without."""
+    out: list[object] = []
+    thread = threading.Thread(target=lambda: out.extend(run_all([0.0, 0.0], time.sleep, processes=2, on_death=_died)))
+    thread.start()
+    thread.join(60)
+    assert out == [None, None]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -194,6 +195,9 @@ def _born_ignoring_sigint() -> Iterator[None]:
     ignored; the next Ctrl-C works. Without this, a Ctrl-C in the second or so a worker spends
     importing printed a traceback.
     """
+    if threading.current_thread() is not threading.main_thread():  # only the main thread sets handlers
+        yield
+        return
     was_pending = signal.SIGINT in signal.sigpending()
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
