@@ -129,8 +129,13 @@ def test_sigint_in_the_first_moments_is_exit_130(tmp_path: Path, delay: float) -
 
 
 def test_a_killed_worker_is_an_error_for_its_dataset(tmp_path: Path) -> None:
+    """The kill comes 0.2 s after both workers exist: by then the parent has handed each its
+    dataset (milliseconds after the start), and a worker still spends most of a second importing.
+    Killed at first sight, a worker could die before it held a dataset; the pool then rightly
+    starts another for it and the run passes (CI saw that once)."""
     proc = _start(tmp_path, "run", *_suites(tmp_path), "--parallel", "2", "--no-history")
     victim, _ = _workers(proc.pid, 2)
+    time.sleep(0.2)
     os.kill(victim, signal.SIGKILL)
     stdout, stderr = proc.communicate(timeout=DEADLINE_S)
     message = "the worker process checking it ended (killed by SIGKILL) before it finished"
