@@ -193,7 +193,7 @@ def test_json_record_gate_and_fingerprint(failing: tuple[Any, dict[str, Any]], r
         assert d["error"] is None
     events = datasets["events"]["data"]
     assert (events["format"], len(events["files"])) == ("parquet", 7)
-    assert datasets["orders"]["stewardship"]["recertify_by"] == "2027-06-30"
+    assert datasets["orders"]["stewardship"]["recertify_by"] == "2037-06-30"
     amount_min = _by_id(failing[1])["orders.columns.amount.min"]
     assert amount_min["suite_line"] == 22
     assert len(amount_min["samples"]) == 5  # the default --samples

@@ -3,8 +3,8 @@
 The corpora folder holds ``gx-test-definitions/`` (Great Expectations' own per-expectation test
 cases) and ``odcs-examples/`` (the official ODCS example contracts). It comes from the pytest
 option ``--corpora DIR`` or, without it, the environment variable ``STEWARDGATE_CORPORA``
-(a relative path is taken from the folder pytest was started in). ``.ci/run`` sets
-``STEWARDGATE_CORPORA=../shared``.
+(a relative path is taken from the folder pytest was started in). ``.ci/run`` sets it to the
+folder CI keeps beside the checkout; the tests themselves name no folder.
 
 Without either, the conformance tests are deselected and the run ends with one line saying how
 to run them (``conformance: not run (...)``), so the plain test command passes from a clone. With either, a missing
@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 ENV = "STEWARDGATE_CORPORA"
-HOW = f"set {ENV}=../shared or pass --corpora ../shared"
+HOW = f"set {ENV}=DIR or pass --corpora DIR (DIR: the folder holding gx-test-definitions/ and odcs-examples/)"
 _NOT_RUN = pytest.StashKey[int]()
 
 
