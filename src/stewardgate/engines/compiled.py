@@ -30,6 +30,8 @@ from stewardgate.results import CheckResult
 if TYPE_CHECKING:
     import polars as pl
 
+    from stewardgate.engines.side import Engine
+
 ENGINE = "polars"
 SCHEMA_CHECKS = ("required", "type", "extra_columns", "order")
 _NULL_CHECKS = tuple(name for name, rule in RULES.items() if rule.condition == "null")
@@ -133,7 +135,9 @@ def sample_masks(failed: list[PlannedCheck], schema: dict[str, Any]) -> list[tup
     return [(p.check_id, p.column, failing_mask(p, schema[p.column])) for p in failed if p.check not in skip]  # type: ignore[misc, index]
 
 
-def sample_failures(lf: pl.LazyFrame, wanted: list[tuple[str, str, pl.Expr]], limit: int) -> dict[str, list[str]]:
+def sample_failures(
+    lf: pl.LazyFrame, wanted: list[tuple[str, str, pl.Expr]], limit: int, *, engine: Engine = "streaming"
+) -> dict[str, list[str]]:
     """The second, targeted pass: up to ``limit`` distinct failing values per failed check.
 
     One query per failed check, collected together; each reads only its column and stops
@@ -148,7 +152,7 @@ def sample_failures(lf: pl.LazyFrame, wanted: list[tuple[str, str, pl.Expr]], li
         lf.filter(mask).select(pl.col(column).cast(pl.String)).head(limit * _SAMPLE_HEAD)
         for _, column, mask in wanted
     ]  # fmt: skip
-    frames = pl.collect_all(queries, engine="streaming")
+    frames = pl.collect_all(queries, engine=engine)
     return {cid: distinct_values(f.to_series().to_list(), limit) for (cid, _, _), f in zip(wanted, frames, strict=True)}
 
 

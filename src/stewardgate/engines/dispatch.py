@@ -62,14 +62,17 @@ def execute(
     gx_query = compiled_gx.compile_expectations(planned, scanned.schema)
     exprs = [pl.len().alias(ROWS), *query.exprs, *gx_query.exprs, *(extra_exprs or [])]
     queries = [*query.side.values(), *gx_query.side.values(), *(side or [])]
-    main, frames = guard_read(lambda: collect_with(lf.with_columns(derived or []).select(exprs), lf, queries), scanned)
+    engine = "in-memory" if frame is not None else scanned.engine
+    main, frames = guard_read(
+        lambda: collect_with(lf.with_columns(derived or []).select(exprs), lf, queries, engine=engine), scanned
+    )
     row = main.row(0, named=True)
     row_count = int(row.pop(ROWS))
     outcomes = compiled.outcomes_from(query, row, row_count, frames, samples=samples)
     failed = [p for p in query.checks.values() if not outcomes[p.check_id].ok]
     wanted = compiled.sample_masks(failed, scanned.schema)
     wanted += [(cid, _column_of(planned, cid), gx_query.masks[cid]) for cid in compiled_gx.failing(gx_query, row)]
-    found = guard_read(lambda: compiled.sample_failures(lf, wanted, samples), scanned)
+    found = guard_read(lambda: compiled.sample_failures(lf, wanted, samples, engine=engine), scanned)
     found.update(compiled_gx.absorb_side(gx_query, row, frames, samples))
     results = compiled.results_for(query, outcomes, found, row_count=row_count, masked=masked, samples=samples)
     results += compiled.unrun_results(planned, query, row_count)

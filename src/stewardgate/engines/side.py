@@ -18,10 +18,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     import polars as pl
+
+Engine = Literal["streaming", "in-memory"]
+"""The polars engine a run's queries are collected with (see ``ScannedDataset.engine``)."""
 
 
 COUNT = "__sg_n"
@@ -128,11 +131,12 @@ def hll_estimate(registers: pl.DataFrame) -> int:
 
 
 def collect_with(
-    main: pl.LazyFrame, lf: pl.LazyFrame, side: list[SideQuery]
+    main: pl.LazyFrame, lf: pl.LazyFrame, side: list[SideQuery], *, engine: Engine = "streaming"
 ) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
-    """Collect ``main`` and every side query (deduplicated by key) in one streaming ``collect_all``."""
+    """Collect ``main`` and every side query (deduplicated by key) in one ``collect_all``:
+    streaming over a scan, ``engine="in-memory"`` over data held in memory."""
     import polars as pl
 
     unique = {q.key: q for q in side}
-    frames = pl.collect_all([main, *(q.build(lf) for q in unique.values())], engine="streaming")
+    frames = pl.collect_all([main, *(q.build(lf) for q in unique.values())], engine=engine)
     return frames[0], dict(zip(unique, frames[1:], strict=True))

@@ -45,14 +45,14 @@ def sample_rows(row_count: int, size: int, seed: int) -> list[int] | None:
 
 
 def read_sample(scanned: ScannedDataset, columns: list[str], rows: list[int] | None) -> pl.DataFrame:
-    """The sampled rows of ``columns`` as strings: one streaming read of those columns only."""
+    """The sampled rows of ``columns`` as strings: one read of those columns only."""
     import polars as pl
 
     frame = scanned.frame.select([pl.col(c).cast(pl.String) for c in columns])
     if rows is not None:
         wanted = pl.Series(rows, dtype=pl.UInt64).implode()
         frame = frame.with_row_index(ROW).filter(pl.col(ROW).cast(pl.UInt64).is_in(wanted)).drop(ROW)
-    return frame.collect(engine="streaming")
+    return frame.collect(engine=scanned.engine)
 
 
 def scan_personal_data(p: PlannedCheck, suite: Suite, scanned: ScannedDataset, *, row_count: int) -> list[CheckResult]:

@@ -64,7 +64,9 @@ def _measure(
     plan = None
     if profiled:
         head = head_frame(ds, HEAD_ROWS)
-        plan = plan_for_checks(ds.schema, in_sql, high=high_cardinality_columns(head.lazy(), ds.schema))
+        plan = plan_for_checks(
+            ds.schema, in_sql, high=high_cardinality_columns(head.lazy(), ds.schema, engine="in-memory")
+        )
     params = Params()
     expectations = pushed(in_sql)
     gx_query, gx_aggs = expectation_aggs(expectations, ds, params)
