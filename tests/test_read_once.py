@@ -118,6 +118,7 @@ def test_a_parquet_table_within_the_memory_budget_is_read_into_memory(
     with read_once(_open(tmp_path, "d.parquet")) as parsed:
         (tmp_path / "d.parquet").unlink()
         assert parsed.frame.select(pl.len()).collect().item() == 1000
+        assert parsed.engine == "streaming"  # beyond SMALL_ROWS rows the streaming engine is faster
 
 
 def test_without_the_profile_a_parquet_table_streams_as_it_is(tmp_path: Path) -> None:
