@@ -47,10 +47,13 @@ def aggregates() -> list[pl.Expr]:
 
 
 def scan(path: str) -> pl.LazyFrame:
-    """The orders file as a lazy scan: Parquet, or CSV (``.csv``, dates parsed as stewardgate does)."""
-    if path.endswith(".csv"):  # the schema inferred once and handed back: polars infers it on every collect otherwise
-        options = {"try_parse_dates": True, "infer_schema_length": 10_000}
-        return pl.scan_csv(path, **options, schema=pl.scan_csv(path, **options).collect_schema())
+    """The orders file as a lazy scan: Parquet, or CSV (``.csv``) as a user would scan it, dates
+    parsed and the schema from polars' default inference (its first 100 rows: 3 ms here, where
+    stewardgate's, from 10,000 rows, takes 0.08 s and polars' own over 10,000 rows with dates 0.3 s).
+    On this file it gives the same types. The schema is inferred once and handed back: polars
+    infers it again on every collect otherwise."""
+    if path.endswith(".csv"):
+        return pl.scan_csv(path, try_parse_dates=True, schema=pl.scan_csv(path, try_parse_dates=True).collect_schema())
     return pl.scan_parquet(path)
 
 

@@ -20,7 +20,7 @@ Without ``--streaming`` the file is read once into memory (every core decoding o
 the ``select``, a group-by per counted column and the sample run over that frame in one
 ``collect_all`` (polars runs them in parallel); with it, the same queries over a lazy scan in
 one streaming ``collect_all`` (bounded memory, but each query decodes its columns again).
-A ``.csv`` path is read as CSV (dates parsed as stewardgate parses them).
+A ``.csv`` path is read as CSV, as ``limit.scan`` reads it (dates parsed, polars' default inference).
 Prints one JSON line: ``{"tool", "t_after_import", "counts": {...}, "profile": {...}}``; the
 runner checks the counts against the planted truth and the profile against the one stewardgate
 stored in the same benchmark run (``freshness_seconds`` aside: it depends on the clock).

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 from pathlib import Path
@@ -26,7 +25,7 @@ import polars as pl
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from procs import run_measured  # noqa: E402
+from procs import byte_compile, child_env, run_measured  # noqa: E402
 
 
 def _count(text: str) -> int:
@@ -61,9 +60,7 @@ SRC = [HERE.parent / "src"]  # --src: measure another checkout's stewardgate
 
 
 def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STEWARDGATE_")}
-    env["PYTHONPATH"] = str(SRC[0])
-    return env
+    return child_env(drop=("STEWARDGATE_",), PYTHONPATH=str(SRC[0]))
 
 
 def timed(argv: list[str], cwd: Path, datasets: int) -> float:
@@ -91,6 +88,7 @@ def main() -> int:
     )
     args = parser.parse_args()
     SRC[0] = args.src
+    byte_compile(src=SRC[0])
     rows = _count(args.rows)
     folder = args.work / f"{args.datasets}x{rows}"
     make_suites(folder, args.datasets, rows)

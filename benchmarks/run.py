@@ -33,7 +33,7 @@ from typing import Any
 import figures
 import orders_spec as spec
 import report
-from procs import Measured, last_json_line, run_measured
+from procs import Measured, byte_compile, child_env, last_json_line, run_measured
 
 HERE = Path(__file__).resolve().parent
 PYTHON = sys.executable
@@ -177,9 +177,7 @@ def _problems(tool: str, m: Measured, work: Path, exp: dict[str, Any], row: dict
 
 
 def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("STEWARDGATE_", "PANDERA_"))}
-    env["NO_COLOR"] = "1"
-    return env
+    return child_env()
 
 
 def bench_size(rows: int, args: argparse.Namespace) -> list[dict[str, Any]]:
@@ -300,6 +298,7 @@ def main(argv: list[str] | None = None) -> int:
     args.work_dir.mkdir(exist_ok=True)
     started = datetime.now(UTC)
     machine = report.machine()
+    byte_compile()
     runs = [row for rows in args.sizes for row in bench_size(rows, args)]
     first, _ = dataset(args.sizes[0], args.seed, args.data_dir, args.format)
     startup = bench_startup(args.startup_rounds, first, args.sizes[0], args.work_dir)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import sqlite3
 import statistics
@@ -28,7 +27,7 @@ import polars as pl
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from procs import run_measured  # noqa: E402
+from procs import byte_compile, child_env, run_measured  # noqa: E402
 
 START = date(2026, 1, 1)
 
@@ -66,9 +65,7 @@ SRC = [HERE.parent / "src"]  # --src: measure another checkout's stewardgate (e.
 
 
 def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STEWARDGATE_")}
-    env["PYTHONPATH"] = str(SRC[0])
-    return env
+    return child_env(drop=("STEWARDGATE_",), PYTHONPATH=str(SRC[0]))
 
 
 def run_once(suite: Path, store: Path, day: date) -> float:
@@ -144,6 +141,7 @@ def main() -> int:
     )
     args = parser.parse_args()
     SRC[0] = args.src
+    byte_compile(src=SRC[0])
     rows = _count(args.rows)
     work = args.work / f"{args.columns}x{rows}"
     suite = make_data(work, args.columns, rows)

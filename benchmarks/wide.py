@@ -28,7 +28,7 @@ from typing import Any
 
 import figures
 import report
-from procs import last_json_line, run_measured
+from procs import byte_compile, child_env, last_json_line, run_measured
 
 HERE = Path(__file__).resolve().parent
 PYTHON = sys.executable
@@ -86,10 +86,7 @@ def argv_for(tool: str, folder: Path, work: Path) -> list[str]:
 def measure(tool: str, folder: Path, truth: dict[str, Any], work_dir: Path) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix=f"{tool}-", dir=work_dir))
     try:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("STEWARDGATE_", "PANDERA_"))} | {
-            "NO_COLOR": "1"
-        }
-        m = run_measured(argv_for(tool, folder, work), cwd=work, env=env)
+        m = run_measured(argv_for(tool, folder, work), cwd=work, env=child_env())
         printed = json.loads(last_json_line(m.stdout) or "{}")
         row = {"tool": tool, "columns": truth["columns"], "wall_s": m.wall_s, "cpu_s": m.cpu_s, "t_after_import_s": printed.get("t_after_import"),
                "max_rss_kib": m.max_rss_kib, "exit_code": m.exit_code, "profile": printed.get("profile")}  # fmt: skip
@@ -140,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     work_dir = args.data_dir / "runs"
     work_dir.mkdir(parents=True, exist_ok=True)
     started, machine = datetime.now(UTC), report.machine()
+    byte_compile()
     runs = []
     for columns in widths:
         folder, truth = table(columns, args.rows, args.data_dir)

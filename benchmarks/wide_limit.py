@@ -3,8 +3,9 @@
 
     python benchmarks/wide_limit.py --data /tmp/sg-bench/wide-500x100k/wide.parquet [--profile]
 
-The table is read once into memory (every core decoding); the figures are one ``collect_all``
-over that frame: one ``select`` of the aggregates (null counts; with ``--profile`` also min, max,
+The table is read once into memory (every core decoding); the figures are one in-memory
+``collect_all`` over that frame (the default, streaming engine took twice as long over a 500-column
+frame in memory: 2.7 s against 1.4 s): one ``select`` of the aggregates (null counts; with ``--profile`` also min, max,
 mean, std, zero and negative counts, NaN counts, text lengths), and with ``--profile`` the value
 counts of the low-cardinality columns (all in one ``select`` of ``value_counts``) and p0..p100 of
 every numeric column (below 400,000 rows the profile's sample is every row). It knows each
@@ -68,7 +69,7 @@ def measure(path: str, *, profile: bool) -> tuple[dict, dict | None]:
             )
         )
         queries.append(lf.select([pl.col(c).value_counts(name="n").implode() for c in counted]))
-    main, *rest = pl.collect_all(queries)
+    main, *rest = pl.collect_all(queries, engine="in-memory")
     row = main.row(0, named=True)
     nulls = {c: row[f"{c}:null_count"] for c in df.columns}
     if not profile:
