@@ -240,11 +240,21 @@ def _judge_all(suites: list[LoadedSuite], options: RunOptions) -> Iterator[Judge
     from stewardgate.workers import run_all
 
     by_path = {loaded.path: loaded for loaded in suites}
-    tasks = [(loaded.path, loaded.sha256, loaded.located, worker_options) for loaded in suites]
+    tasks = [(loaded.path, loaded.sha256, loaded.located, _for_worker(worker_options, loaded)) for loaded in suites]
     yield from run_all(
         tasks, _judge_file, processes=options.parallel,
         on_death=lambda task, why: _worker_died(by_path[task[0]], why, options),
     )  # fmt: skip
+
+
+def _for_worker(options: RunOptions, loaded: LoadedSuite) -> RunOptions:
+    """The options a worker judges ``loaded`` with: of the run's suites (``datasets``), only those
+    it names. Each task is pickled on its own; carrying every suite of the run in each made a
+    parallel run quadratic in the datasets (1,000 small ones: 17 s, against 8 s serially)."""
+    from stewardgate.planning.reconcile import named_datasets
+
+    peers = {name: options.datasets[name] for name in named_datasets(loaded) if name in options.datasets}
+    return replace(options, datasets=peers)
 
 
 def _judge_file(task: tuple[Path, str, Any, RunOptions]) -> Judged:

@@ -11,6 +11,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 import polars as pl
+import pytest
 
 from tests.conftest import write_suite
 from tests.reconcile import planted
@@ -285,6 +286,27 @@ def test_numbers_of_two_types_compare_as_numbers(tmp_path: Path, cli: Any) -> No
     total = r["orders.reconcile.f.aggregates.sum.qty"]
     assert (total["status"], total["observed"], total["expected"]["value"]) == ("failed", 6, 6.5)
     assert r["orders.reconcile.f.aggregates.max.qty"]["status"] == "passed"
+
+
+def test_each_worker_task_carries_only_the_suites_its_suite_names(
+    tmp_path: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:  # fmt: skip
+    """Each task is pickled on its own: with every suite of the run in each, a parallel run grew
+    quadratically with the datasets (1,000 small ones took twice as long as serially)."""
+    import stewardgate.workers as workers
+
+    _write(tmp_path, reconcile=[{"against": {"dataset": "crm"}, "key": "id", "keys": {}}])
+    carried: dict[str, list[str]] = {}
+    run_all = workers.run_all
+
+    def spy(tasks: list[Any], work: Any, **kw: Any) -> Any:
+        carried.update({Path(task[0]).name: sorted(task[3].datasets) for task in tasks})
+        return run_all(tasks, work, **kw)
+
+    monkeypatch.setattr(workers, "run_all", spy)
+    code, out, err = cli("run", ".", "--parallel", "2", "--no-history", cwd=tmp_path)
+    assert code == 1, out + err  # the planted differences fail the gate: the worker found crm
+    assert carried == {"orders.yml": ["crm"], "crm.yml": []}
 
 
 def test_a_suite_left_out_by_select_is_still_found_and_workers_find_it_too(tmp_path: Path, cli: Any) -> None:

@@ -97,6 +97,13 @@ def _planned(
     )  # fmt: skip
 
 
+def named_datasets(loaded: LoadedSuite) -> set[str]:
+    """The datasets of the run a suite names: in ``reconcile: against: {dataset: ...}`` and in
+    its columns' ``references:``."""
+    names = {r.against.dataset for r in loaded.suite.reconcile if r.against.dataset is not None}
+    return names | {parse_reference(c.references)[0] for c in loaded.suite.columns.values() if c.references is not None}
+
+
 def target_problems(suites: list[LoadedSuite]) -> list[Problem]:
     """``against: {dataset: ...}`` and ``references:`` naming a dataset no suite of the run declares."""
     known = {s.suite.dataset.name for s in suites}
