@@ -631,6 +631,22 @@ def test_nesting_too_deep(cli: Callable[..., Any], tmp_path: Path) -> None:
     )
 
 
+def test_nesting_far_too_deep_is_refused_before_the_composer_recurses(cli: Callable[..., Any], tmp_path: Path) -> None:
+    """The guard sees each event as the composer takes it: 100,000 open brackets stop at the 65th."""
+    _write(tmp_path, "s.yml", HEAD + "  a: {description: " + "[" * 100_000 + "]" * 100_000 + "}\n")
+    path = ".".join(["columns", "a", "description"] + ["0"] * 61)
+    assert _suite_error(cli, tmp_path, "validate", "s.yml") == _problems(
+        f"s.yml:9:81: {path}: nested deeper than 64 levels of mappings and lists"
+    )
+
+
+def test_a_key_that_is_a_mapping(cli: Callable[..., Any], tmp_path: Path) -> None:
+    _write(tmp_path, "s.yml", HEAD + "  a: {}\nx:\n  ? {k: v}\n  : 1\n")
+    assert _suite_error(cli, tmp_path, "validate", "s.yml") == _problems(
+        "s.yml:11:5: x: a key must be a plain value, not a mapping or a list"
+    )
+
+
 def test_an_alias_bomb(cli: Callable[..., Any], tmp_path: Path) -> None:
     """Nine levels of nine aliases ("billion laughs", under 700 bytes) are refused at the alias
     that passes the bound, before anything is expanded."""

@@ -1,7 +1,8 @@
 """What a suite's YAML may hold before it is built into Python values: plain data, bounded.
 
-One pass over the parser's event stream (no recursion, nothing built), before the document
-is composed, refuses with a located :class:`RefusedYAML`:
+The parser's events, checked one by one as the composer takes them (no recursion; the
+composer never goes deeper than the guard allows, and nothing is built into values until the
+whole document has passed), refuse with a located :class:`RefusedYAML`:
 
 - **tags** other than YAML's plain-data ones (``!!str``, ``!!int``, ``!!float``, ``!!bool``,
   ``!!null``, ``!!seq``, ``!!map``): ``!!python/object/...``, ``!custom``, ``!!binary``...
@@ -48,27 +49,34 @@ class _Frame:
     size: int = 1
 
 
-def check_events(yaml: Any, text: str) -> None:
-    """Walk ``text``'s events with the ``ruamel.yaml.YAML`` instance ``yaml``; raise RefusedYAML."""
-    from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, ScalarEvent
+class EventGuard:
+    """Checks a document's events one at a time, as the parser hands them to the composer
+    (:func:`guarded_parser`), so nothing deeper, larger or stranger than allowed is ever built."""
 
-    stack: list[_Frame] = []
-    sizes: dict[str, int] = {}
-    aliased = 0
-    for event in yaml.parse(text):
+    def __init__(self, yaml: Any) -> None:
+        self.yaml = yaml  # the ruamel.yaml.YAML instance: its resolver tells timestamps apart
+        self.stack: list[_Frame] = []
+        self.sizes: dict[str, int] = {}
+        self.aliased = 0
+
+    def see(self, event: Any) -> None:
+        """Raise :class:`RefusedYAML` if ``event`` makes the document one a suite may not be."""
+        from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, ScalarEvent
+
+        stack, sizes = self.stack, self.sizes
         if isinstance(event, (ScalarEvent, AliasEvent, CollectionStartEvent)):
             path = _child_path(stack)
             _check_tag(event, path)
         if isinstance(event, ScalarEvent):
             _check_text(event, path)
-            _check_timestamp(event, path, yaml)
+            _check_timestamp(event, path, self.yaml)
             if stack and stack[-1].is_map and stack[-1].expect_key:
                 stack[-1].key = event.value
             _add(stack, 1, sizes, event.anchor)
         elif isinstance(event, AliasEvent):
             size = sizes.get(event.anchor, 1)
-            aliased += size
-            if aliased > MAX_ALIASED:
+            self.aliased += size
+            if self.aliased > MAX_ALIASED:
                 raise _refuse(event, path, f"aliases repeat more than {MAX_ALIASED} values in this file; "
                               "write the values out, or use fewer aliases")  # fmt: skip
             _add(stack, size, sizes, None)
@@ -79,6 +87,23 @@ def check_events(yaml: Any, text: str) -> None:
         elif isinstance(event, CollectionEndEvent):
             done = stack.pop()
             _add(stack, done.size, sizes, done.anchor)
+
+
+def guarded_parser(yaml: Any) -> type:
+    """A parser class for ``yaml`` (``yaml.Parser = guarded_parser(yaml)``) that shows every
+    event to an :class:`EventGuard` as the composer takes it: the document is parsed once,
+    checked while it is composed, and refused before anything of it is built into values."""
+    from ruamel.yaml.parser import Parser
+
+    guard = EventGuard(yaml)
+
+    class GuardedParser(Parser):
+        def get_event(self) -> Any:
+            event = super().get_event()
+            guard.see(event)
+            return event
+
+    return GuardedParser
 
 
 def _child_path(stack: list[_Frame]) -> tuple[str | int, ...]:
