@@ -8,7 +8,7 @@ import threading
 import time
 from pathlib import Path
 
-from stewardgate.workers import keep_pool, run_all
+from stewardgate.workers import Warmed, keep_pool, run_all, started_early
 
 
 def _workers() -> list[int]:
@@ -32,6 +32,14 @@ def _died(task: object, why: str) -> str:
 
 def _pid(_task: object) -> int:
     return os.getpid()
+
+
+def _started(count: int) -> list[int]:
+    """The workers, once ``count`` of them run (a spawned child shows as one once it has exec'd)."""
+    end = time.monotonic() + 10
+    while len(_workers()) < count and time.monotonic() < end:
+        time.sleep(0.01)
+    return _workers()
 
 
 def _gone(pids: list[int]) -> bool:
@@ -115,3 +123,64 @@ def test_a_pool_runs_from_a_thread_other_than_the_main_one() -> None:
     thread.start()
     thread.join(60)
     assert out == [None, None]
+
+
+def test_workers_started_early_wait_for_their_tasks_then_take_them() -> None:
+    with started_early(_pid, 2):
+        started = _started(2)
+        assert len(started) == 2  # running before any task exists
+        ran = set(run_all(list(range(6)), _pid, processes=2, on_death=_died))
+        assert _workers() == started and ran <= set(started)
+    assert _gone(started)
+
+
+def test_workers_started_early_inside_keep_pool_are_its_workers() -> None:
+    with keep_pool():
+        with started_early(_pid, 2):
+            started = _started(2)
+        assert _workers() == started  # the inner block did not end them: keep_pool's block does
+        assert set(run_all(list(range(4)), _pid, processes=2, on_death=_died)) <= set(started)
+    assert _gone(started)
+
+
+def test_a_run_of_many_suites_starts_its_workers_before_reading_them(tmp_path: Path) -> None:
+    """From EARLY_WORKERS_FROM suite files on, ``run --parallel`` starts its workers first; with
+    fewer, they start with their first tasks."""
+    from stewardgate import runner
+
+    (tmp_path / "few").mkdir()
+    (tmp_path / "few" / "s.yml").write_text("version: 1\n", encoding="utf-8")
+    for i in range(runner.EARLY_WORKERS_FROM):
+        (tmp_path / f"s{i}.yml").write_text("version: 1\n", encoding="utf-8")
+    import stewardgate.workers as workers
+
+    with runner.workers_started_early([tmp_path / "few"], runner.RunOptions(parallel=2)):
+        assert workers._kept is None  # no pool, so no worker started
+    with runner.workers_started_early([tmp_path], runner.RunOptions(parallel=1)):
+        assert workers._kept is None
+    with runner.workers_started_early([tmp_path], runner.RunOptions(parallel=2)):
+        started = _started(2)
+        assert len(started) == 2
+    assert _gone(started)
+
+
+_WARMED: list[bool] = []
+
+
+def _warm() -> None:
+    _WARMED.append(True)
+
+
+def _no_warm_up() -> None:
+    raise RuntimeError("no head start")
+
+
+def _was_warmed(_task: object) -> bool:
+    return bool(_WARMED)
+
+
+def test_a_warmed_work_warms_each_worker_up_before_its_first_task() -> None:
+    assert set(run_all([1, 2, 3, 4], Warmed(_was_warmed, _warm), processes=2, on_death=_died)) == {True}
+    assert _WARMED == []  # in the workers, not here
+    # a warm-up that fails is only a lost head start, not an error
+    assert set(run_all([1, 2], Warmed(_was_warmed, _no_warm_up), processes=2, on_death=_died)) == {False}

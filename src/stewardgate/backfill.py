@@ -78,12 +78,12 @@ def nights_of(run: RunResult) -> list[Night]:
 def backfill(paths: Sequence[Path], days: Sequence[date], options: RunOptions,
              on_night: Callable[[Night], None] | None = None) -> Backfill:  # fmt: skip
     """Run the suites under ``paths`` once per day in ``days`` (in order), recording history."""
-    from stewardgate.runner import prepare_suites
+    from stewardgate.runner import prepare_suites, workers_started_early
 
-    suites = prepare_suites(list(paths), replace(options, as_of=max(days)))
-    options = replace(options, use_store=True, notify=None, store_path=options.store_path)
     nights, worst = [], 0
-    with keep_pool():  # with --parallel, one set of worker processes judges every night's datasets
+    with keep_pool(), workers_started_early(list(paths), options):  # one set of workers for every night
+        suites = prepare_suites(list(paths), replace(options, as_of=max(days)))
+        options = replace(options, use_store=True, notify=None, store_path=options.store_path)
         for day in days:
             run = run_suites(suites, replace(options, as_of=day))
             for night in nights_of(run):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import chain
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from stewardgate import __version__
 from stewardgate.datasets.scan import ScannedDataset
 from stewardgate.engines.dispatch import import_in_background
-from stewardgate.errors import DatasetError, StoreError
+from stewardgate.errors import DatasetError, StoreError, UsageError
 from stewardgate.gate import BlockingPolicy, decide, policy_for, unreadable
 from stewardgate.governance.checks import governance_figures
 from stewardgate.governance.lineage import UpstreamJoin, upstream_order
@@ -121,11 +122,37 @@ class Judged:
 
 def run_paths(paths: list[Path], options: RunOptions) -> RunResult:
     """Validate every suite under ``paths`` (all problems at once), then run each one."""
-    every: list[LoadedSuite] = []
-    suites = prepare_suites(paths, options, loaded=every)
-    from stewardgate.reconcile.targets import peer_catalogue
+    with workers_started_early(paths, options):
+        every: list[LoadedSuite] = []
+        suites = prepare_suites(paths, options, loaded=every)
+        from stewardgate.reconcile.targets import peer_catalogue
 
-    return run_suites(suites, replace(options, datasets=options.datasets or peer_catalogue(every)))
+        return run_suites(suites, replace(options, datasets=options.datasets or peer_catalogue(every)))
+
+
+EARLY_WORKERS_FROM = 20
+"""With ``--parallel``, the workers start before the suites are read once there are this many suite files."""
+
+
+@contextmanager
+def workers_started_early(paths: list[Path], options: RunOptions) -> Iterator[None]:
+    """With ``--parallel`` and at least :data:`EARLY_WORKERS_FROM` suite files, the worker
+    processes start before the suites are read and are kept for the block (a backfill's
+    nights): a worker's start-up (~0.35 s) then overlaps the parent's reading of the suites
+    (~3 ms a suite) instead of following it. With fewer suites there is little to overlap, and
+    the workers start with their first tasks."""
+    from stewardgate.suite.loader import discover
+    from stewardgate.workers import started_early
+
+    try:
+        many = options.parallel > 1 and options.engine != "spark" and len(discover(paths)) >= EARLY_WORKERS_FROM
+    except UsageError:  # no such path: prepare_suites says so
+        many = False
+    if not many:
+        yield
+        return
+    with started_early(_in_worker(), options.parallel):
+        yield
 
 
 def prepare_suites(
@@ -242,7 +269,7 @@ def _judge_all(suites: list[LoadedSuite], options: RunOptions) -> Iterator[Judge
     by_path = {loaded.path: loaded for loaded in suites}
     tasks = [(loaded.path, loaded.sha256, loaded.located, _for_worker(worker_options, loaded)) for loaded in suites]
     yield from run_all(
-        tasks, _judge_file, processes=options.parallel,
+        tasks, _in_worker(), processes=options.parallel,
         on_death=lambda task, why: _worker_died(by_path[task[0]], why, options),
     )  # fmt: skip
 
@@ -270,6 +297,25 @@ def _judge_file(task: tuple[Path, str, Any, RunOptions]) -> Judged:
     return judge_suite(
         LoadedSuite(path=path, suite=Suite.model_validate(located.data), sha256=sha256, located=located), options
     )
+
+
+def _in_worker() -> Any:
+    """What a worker process runs: :func:`_judge_file`, warmed up by :func:`_warm_worker`."""
+    from stewardgate.workers import Warmed
+
+    return Warmed(_judge_file, _warm_worker)
+
+
+def _warm_worker() -> None:
+    """In a worker that has just started: import what judging a dataset imports."""
+    import importlib
+
+    for name in (
+        "stewardgate.executors", "stewardgate.engines.gx", "stewardgate.engines.profile", "stewardgate.engines.rows",
+        "stewardgate.engines.named_columns", "stewardgate.drift.run", "stewardgate.governance.stamp_match",
+        "stewardgate.reconcile.figures", "stewardgate.readers.polars_reader",
+    ):  # fmt: skip
+        importlib.import_module(name)
 
 
 def _worker_died(loaded: LoadedSuite, why: str, options: RunOptions) -> Judged:
