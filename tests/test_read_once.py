@@ -57,7 +57,7 @@ def test_text_is_parsed_into_memory_once(tmp_path: Path, private_tmp: Path, fmt:
         counts = parsed.frame.group_by("kind").agg(pl.len()).sort("kind", nulls_last=True).collect()
         assert counts.rows() == [("a", 334), ("b", 333), (None, 333)]
         assert list(private_tmp.iterdir()) == []  # small data: nothing written to disk
-        assert parsed.engine == "in-memory" and scanned.engine == "streaming"  # queries run as suits each
+        assert parsed.polars_engine == "in-memory" and scanned.polars_engine == "streaming"  # queries run as suits each
     assert parsed.schema == scanned.schema and parsed.fingerprint == scanned.fingerprint
 
 
@@ -72,7 +72,7 @@ def test_larger_text_is_read_once_into_a_private_ipc_file_removed_afterwards(
         (folder,) = private_tmp.iterdir()
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700
         assert [f.suffix for f in folder.iterdir()] == [".arrow"]
-        assert parsed.known_rows == 1000 and parsed.engine == "streaming"  # a scan of the IPC file
+        assert parsed.known_rows == 1000 and parsed.polars_engine == "streaming"  # a scan of the IPC file
         assert parsed.frame.select(pl.col("amount").sum()).collect().item() == DATA["amount"].sum()
     assert list(private_tmp.iterdir()) == []
 
@@ -107,7 +107,7 @@ def test_a_small_parquet_table_is_read_into_memory_once(tmp_path: Path) -> None:
     with read_once(scanned) as parsed:
         (tmp_path / "d.parquet").unlink()
         assert parsed.known_rows == 1000 and parsed.frame.collect().equals(DATA)
-        assert parsed.engine == "in-memory"
+        assert parsed.polars_engine == "in-memory"
 
 
 def test_a_parquet_table_within_the_memory_budget_is_read_into_memory(
@@ -118,7 +118,7 @@ def test_a_parquet_table_within_the_memory_budget_is_read_into_memory(
     with read_once(_open(tmp_path, "d.parquet")) as parsed:
         (tmp_path / "d.parquet").unlink()
         assert parsed.frame.select(pl.len()).collect().item() == 1000
-        assert parsed.engine == "streaming"  # beyond SMALL_ROWS rows the streaming engine is faster
+        assert parsed.polars_engine == "streaming"  # beyond SMALL_ROWS rows the streaming engine is faster
 
 
 def test_without_the_profile_a_parquet_table_streams_as_it_is(tmp_path: Path) -> None:

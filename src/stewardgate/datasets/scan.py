@@ -37,6 +37,23 @@ _SNIFF_BYTES = 1 << 20
 _DELIMITERS = (",", ";", "\t", "|")
 
 
+PolarsEngine = Literal["streaming", "in-memory"]
+"""polars' collect engine: how a run's queries over a dataset are executed (not the reader, the
+semantics of record or the executor of a check, the other meanings of "engine": see
+:mod:`stewardgate.planning.check`)."""
+
+
+def polars_engine_for(*, in_memory: bool, rows: int | None) -> PolarsEngine:
+    """In-memory over data held in memory of at most :data:`SMALL_ROWS` rows, else streaming.
+
+    Measured on profiled runs (2 cores): 500 columns x 100,000 rows in memory took 2.7 s on the
+    in-memory engine and 4.4-5.3 s streaming (the streaming engine's cost per expression);
+    10 columns x 300,000 rows 0.66 s and 0.70 s; x 1M rows 0.72 s and 0.65 s; x 10M rows 3.9 s
+    and 2.5-3.2 s.
+    """
+    return "in-memory" if in_memory and rows is not None and rows <= SMALL_ROWS else "streaming"
+
+
 @dataclass(frozen=True)
 class ScannedDataset:
     """A dataset opened lazily: nothing but footers and a CSV head has been read yet."""
@@ -50,14 +67,9 @@ class ScannedDataset:
     in_memory: bool = False  # the frame is a DataFrame read once (see read_once), not a scan
 
     @property
-    def engine(self) -> Literal["streaming", "in-memory"]:
-        """The polars engine for queries over :attr:`frame`: in-memory over data held in memory of
-        at most :data:`SMALL_ROWS` rows, else streaming. Measured on profiled runs (2 cores): 500
-        columns x 100,000 rows in memory took 2.7 s on the in-memory engine and 4.4-5.3 s streaming
-        (the streaming engine's cost per expression); 10 columns x 300,000 rows 0.66 s and 0.70 s;
-        x 1M rows 0.72 s and 0.65 s; x 10M rows 3.9 s and 2.5-3.2 s."""
-        small = self.known_rows is not None and self.known_rows <= SMALL_ROWS
-        return "in-memory" if self.in_memory and small else "streaming"
+    def polars_engine(self) -> PolarsEngine:
+        """The polars engine for queries over :attr:`frame` (see :func:`polars_engine_for`)."""
+        return polars_engine_for(in_memory=self.in_memory, rows=self.known_rows)
 
 
 SPARK_ONLY = ("table", "delta")
@@ -145,7 +157,7 @@ def read_once(scanned: ScannedDataset, *, profiled: bool = True) -> Iterator[Sca
     import polars as pl
 
     if not text or size <= IN_MEMORY_BYTES:  # a table that fits (see _fits), or text up to the limit
-        engine: Literal["streaming", "in-memory"] = "streaming" if text else "in-memory"  # measured fastest for each
+        engine: PolarsEngine = "streaming" if text else "in-memory"  # measured fastest for reading each
         frame = _parse(scanned, lambda: scanned.frame.collect(engine=engine)).lazy()
         yield dataclasses.replace(scanned, frame=frame, known_rows=_rows(frame), in_memory=True)
         return
@@ -372,4 +384,13 @@ def _collect_schema(frame: pl.LazyFrame, resolved: ResolvedDataset) -> dict[str,
         raise DatasetError(f"{resolved.display}: cannot read the schema: {first_line(exc)}") from exc
 
 
-__all__ = ["ScannedDataset", "collect", "fingerprint", "open_dataset", "read_once", "resolve"]
+__all__ = [
+    "PolarsEngine",
+    "ScannedDataset",
+    "collect",
+    "fingerprint",
+    "open_dataset",
+    "polars_engine_for",
+    "read_once",
+    "resolve",
+]

@@ -93,7 +93,7 @@ def read_table_source(
         head = head_frame(ds, max(sample_rows, HEAD_ROWS))
         text = [n for n, t in ds.schema.items() if t == pl.String]
         sample = {n: head[n].head(sample_rows).to_list() for n in text}
-        high = high_cardinality_columns(head.lazy(), ds.schema, max_categories=_CATEGORIES, engine="in-memory")
+        high = high_cardinality_columns(head.lazy(), ds.schema, max_categories=_CATEGORIES, polars_engine="in-memory")
         plan = plan_profile(ds.schema, max_categories=_CATEGORIES, high_cardinality=high,
                             exact=frozenset(_key_candidates(ds.schema, sample)), estimate=high)  # fmt: skip
         done = execute_in_sql([], ds, masked=set(), samples=0, profile=plan)
@@ -156,12 +156,14 @@ def _profile(scanned: ScannedDataset, as_of: datetime, *, exact: list[str]) -> P
 
     schema, lf = scanned.schema, scanned.frame
     try:
-        high = high_cardinality_columns(lf, schema, max_categories=_CATEGORIES, engine=scanned.engine)
+        high = high_cardinality_columns(lf, schema, max_categories=_CATEGORIES, polars_engine=scanned.polars_engine)
         plan = plan_profile(
             schema, max_categories=_CATEGORIES, high_cardinality=high, step=sample_step(scanned.known_rows),
             exact=frozenset(exact), estimate=high,
         )  # fmt: skip
-        main, frames = collect_with(plan.select(lf, pl.len().alias("row_count")), lf, plan.side, engine=scanned.engine)
+        main, frames = collect_with(
+            plan.select(lf, pl.len().alias("row_count")), lf, plan.side, polars_engine=scanned.polars_engine
+        )
     except Exception as exc:  # polars raises many types while reading; all mean "cannot read"
         first = first_line(exc)
         raise DatasetError(f"{scanned.resolved.display}: cannot read the data: {first}") from exc

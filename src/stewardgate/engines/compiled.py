@@ -30,7 +30,7 @@ from stewardgate.results import CheckResult
 if TYPE_CHECKING:
     import polars as pl
 
-    from stewardgate.engines.side import Engine
+    from stewardgate.datasets.scan import PolarsEngine
 
 ENGINE = "polars"
 SCHEMA_CHECKS = ("required", "type", "extra_columns", "order")
@@ -136,7 +136,7 @@ def sample_masks(failed: list[PlannedCheck], schema: dict[str, Any]) -> list[tup
 
 
 def sample_failures(
-    lf: pl.LazyFrame, wanted: list[tuple[str, str, pl.Expr]], limit: int, *, engine: Engine = "streaming"
+    lf: pl.LazyFrame, wanted: list[tuple[str, str, pl.Expr]], limit: int, *, polars_engine: PolarsEngine = "streaming"
 ) -> dict[str, list[str]]:
     """The second, targeted pass: up to ``limit`` distinct failing values per failed check.
 
@@ -152,7 +152,7 @@ def sample_failures(
         lf.filter(mask).select(pl.col(column).cast(pl.String)).head(limit * _SAMPLE_HEAD)
         for _, column, mask in wanted
     ]  # fmt: skip
-    frames = pl.collect_all(queries, engine=engine)
+    frames = pl.collect_all(queries, engine=polars_engine)
     return {cid: distinct_values(f.to_series().to_list(), limit) for (cid, _, _), f in zip(wanted, frames, strict=True)}
 
 

@@ -16,7 +16,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from stewardgate.datasets.scan import ScannedDataset, collect
+from stewardgate.datasets.scan import ScannedDataset, collect, polars_engine_for
 from stewardgate.engines import compiled, compiled_gx, pandera_polars
 from stewardgate.engines.contract import needs_pandera, run_contract
 from stewardgate.engines.side import SideQuery, collect_with
@@ -62,9 +62,9 @@ def execute(
     gx_query = compiled_gx.compile_expectations(planned, scanned.schema)
     exprs = [pl.len().alias(ROWS), *query.exprs, *gx_query.exprs, *(extra_exprs or [])]
     queries = [*query.side.values(), *gx_query.side.values(), *(side or [])]
-    engine = "in-memory" if frame is not None else scanned.engine
+    engine = polars_engine_for(in_memory=True, rows=frame.height) if frame is not None else scanned.polars_engine
     main, frames = guard_read(
-        lambda: collect_with(lf.with_columns(derived or []).select(exprs), lf, queries, engine=engine), scanned
+        lambda: collect_with(lf.with_columns(derived or []).select(exprs), lf, queries, polars_engine=engine), scanned
     )
     row = main.row(0, named=True)
     row_count = int(row.pop(ROWS))
@@ -72,7 +72,7 @@ def execute(
     failed = [p for p in query.checks.values() if not outcomes[p.check_id].ok]
     wanted = compiled.sample_masks(failed, scanned.schema)
     wanted += [(cid, _column_of(planned, cid), gx_query.masks[cid]) for cid in compiled_gx.failing(gx_query, row)]
-    found = guard_read(lambda: compiled.sample_failures(lf, wanted, samples, engine=engine), scanned)
+    found = guard_read(lambda: compiled.sample_failures(lf, wanted, samples, polars_engine=engine), scanned)
     found.update(compiled_gx.absorb_side(gx_query, row, frames, samples))
     results = compiled.results_for(query, outcomes, found, row_count=row_count, masked=masked, samples=samples)
     results += compiled.unrun_results(planned, query, row_count)

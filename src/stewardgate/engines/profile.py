@@ -72,7 +72,8 @@ __all__ = [  # the profile's API, wherever it is implemented
 ]
 
 if TYPE_CHECKING:
-    from stewardgate.engines.side import Engine, SideQuery
+    from stewardgate.datasets.scan import PolarsEngine
+    from stewardgate.engines.side import SideQuery
     from stewardgate.planning import PlannedCheck
 
 
@@ -219,7 +220,7 @@ def plan_for_checks(
 
 
 def high_cardinality_columns(lf: pl.LazyFrame, schema: dict[str, pl.DataType], *, max_categories: int = 50,
-                             head_rows: int = 20_000, engine: Engine = "streaming") -> frozenset[str]:  # fmt: skip
+                             head_rows: int = 20_000, polars_engine: PolarsEngine = "streaming") -> frozenset[str]:  # fmt: skip
     """Columns with more than ``max_categories`` distinct values among the first rows.
 
     This reads only the head of the data (the first row group of a Parquet file), not a pass.
@@ -230,7 +231,11 @@ def high_cardinality_columns(lf: pl.LazyFrame, schema: dict[str, pl.DataType], *
     names = [n for n, t in schema.items() if t != pl.Object]
     if not names:
         return frozenset()
-    head = lf.head(head_rows).select([pl.col(n).drop_nulls().n_unique().alias(n) for n in names]).collect(engine=engine)
+    head = (
+        lf.head(head_rows)
+        .select([pl.col(n).drop_nulls().n_unique().alias(n) for n in names])
+        .collect(engine=polars_engine)
+    )
     return frozenset(n for n in names if head[n][0] > max_categories)
 
 

@@ -18,13 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import polars as pl
 
-Engine = Literal["streaming", "in-memory"]
-"""The polars engine a run's queries are collected with (see ``ScannedDataset.engine``)."""
+    from stewardgate.datasets.scan import PolarsEngine
 
 
 COUNT = "__sg_n"
@@ -131,12 +130,12 @@ def hll_estimate(registers: pl.DataFrame) -> int:
 
 
 def collect_with(
-    main: pl.LazyFrame, lf: pl.LazyFrame, side: list[SideQuery], *, engine: Engine = "streaming"
+    main: pl.LazyFrame, lf: pl.LazyFrame, side: list[SideQuery], *, polars_engine: PolarsEngine = "streaming"
 ) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
     """Collect ``main`` and every side query (deduplicated by key) in one ``collect_all``:
-    streaming over a scan, ``engine="in-memory"`` over data held in memory."""
+    streaming over a scan, ``polars_engine="in-memory"`` over data held in memory."""
     import polars as pl
 
     unique = {q.key: q for q in side}
-    frames = pl.collect_all([main, *(q.build(lf) for q in unique.values())], engine=engine)
+    frames = pl.collect_all([main, *(q.build(lf) for q in unique.values())], engine=polars_engine)
     return frames[0], dict(zip(unique, frames[1:], strict=True))

@@ -52,7 +52,7 @@ def read_sample(scanned: ScannedDataset, columns: list[str], rows: list[int] | N
     if rows is not None:
         wanted = pl.Series(rows, dtype=pl.UInt64).implode()
         frame = frame.with_row_index(ROW).filter(pl.col(ROW).cast(pl.UInt64).is_in(wanted)).drop(ROW)
-    return frame.collect(engine=scanned.engine)
+    return frame.collect(engine=scanned.polars_engine)
 
 
 def scan_personal_data(p: PlannedCheck, suite: Suite, scanned: ScannedDataset, *, row_count: int) -> list[CheckResult]:

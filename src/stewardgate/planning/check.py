@@ -8,6 +8,9 @@
   which library's semantics a data-level rule follows;
 - the **executor** of one check (:data:`EXECUTORS`): what computes its result. It is
   :attr:`PlannedCheck.engine`, and it is the ``engine`` every result records.
+
+polars' own collect engine (streaming or in-memory), which the polars reader picks for its
+queries, is named apart as well: ``polars_engine`` (:data:`stewardgate.datasets.scan.PolarsEngine`).
 """
 
 from __future__ import annotations

@@ -71,7 +71,9 @@ def _profile_plan(scanned: ScannedDataset, planned: list[PlannedCheck]) -> Any:
     """The profile's part of the pass; a head sample first tells high-cardinality columns apart."""
     from stewardgate.engines.profile import high_cardinality_columns, plan_for_checks, sample_step
 
-    high = guard_read(lambda: high_cardinality_columns(scanned.frame, scanned.schema, engine=scanned.engine), scanned)
+    high = guard_read(
+        lambda: high_cardinality_columns(scanned.frame, scanned.schema, polars_engine=scanned.polars_engine), scanned
+    )
     return plan_for_checks(scanned.schema, planned, high=high, step=sample_step(scanned.known_rows))
 
 

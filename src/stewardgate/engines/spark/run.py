@@ -66,7 +66,7 @@ def _profile_plan(ds: SparkDataset, planned: list[PlannedCheck]) -> Any:
     from stewardgate.engines.profile import high_cardinality_columns, plan_for_checks
 
     head = pl.from_arrow(ds.frame.limit(HEAD_ROWS).toArrow())
-    high = high_cardinality_columns(head.lazy(), ds.schema, engine="in-memory")  # type: ignore[union-attr]
+    high = high_cardinality_columns(head.lazy(), ds.schema, polars_engine="in-memory")  # type: ignore[union-attr]
     return plan_for_checks(ds.schema, planned, high=high)
 
 

@@ -65,7 +65,7 @@ def _measure(
     if profiled:
         head = head_frame(ds, HEAD_ROWS)
         plan = plan_for_checks(
-            ds.schema, in_sql, high=high_cardinality_columns(head.lazy(), ds.schema, engine="in-memory")
+            ds.schema, in_sql, high=high_cardinality_columns(head.lazy(), ds.schema, polars_engine="in-memory")
         )
     params = Params()
     expectations = pushed(in_sql)
