@@ -140,19 +140,20 @@ def started_early(work: Callable[[Any], Any], processes: int) -> Iterator[None]:
     parent still reads its suites, that time overlaps the reading instead of following it.
     """
     if _kept is not None:
-        _start_kept(work, processes)
+        _kept_pool(work, processes).start()
         yield
         return
     with keep_pool():
-        _start_kept(work, processes)
+        _kept_pool(work, processes).start()
         yield
 
 
-def _start_kept(work: Callable[[Any], Any], processes: int) -> None:
+def _kept_pool(work: Callable[[T], R], processes: int) -> Pool[T, R]:
+    """Inside :func:`keep_pool`: the pool of ``work``, made if new, with at least ``processes``."""
     assert _kept is not None
-    pool = _kept.setdefault(work, Pool(work, processes))
+    pool: Pool[T, R] = _kept.setdefault(work, Pool(work, processes))
     pool.processes = max(pool.processes, processes)
-    pool.start()
+    return pool
 
 
 def run_all(tasks: list[T], work: Callable[[T], R], *, processes: int, on_death: Callable[[T, str], R]) -> Iterator[R]:
@@ -162,9 +163,7 @@ def run_all(tasks: list[T], work: Callable[[T], R], *, processes: int, on_death:
     Inside :func:`keep_pool` the workers outlive the call.
     """
     if _kept is not None:
-        pool = _kept.setdefault(work, Pool(work, processes))
-        pool.processes = max(pool.processes, processes)
-        yield from pool.run(tasks, on_death)
+        yield from _kept_pool(work, processes).run(tasks, on_death)
         return
     once: Pool[T, R] = Pool(work, processes)
     try:
