@@ -15,7 +15,7 @@ import io
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -261,7 +261,7 @@ def _csv(resolved: ResolvedDataset, spec: DatasetSpec) -> tuple[pl.LazyFrame, di
         "has_header": opts.header,
         "null_values": opts.null_values or None,
         "try_parse_dates": True,
-        "infer_schema_length": 10_000,
+        "infer_schema_length": SCHEMA_ROWS,
     }
     kwargs.update(resolved.read_options)
     if codecs.lookup(opts.encoding).name == "utf-8":
@@ -323,17 +323,20 @@ def _ndjson(resolved: ResolvedDataset, spec: DatasetSpec) -> tuple[pl.LazyFrame,
 
     return _inferred_once(
         lambda schema: pl.scan_ndjson(
-            resolved.sources, infer_schema_length=10_000, schema=schema, **resolved.read_options
+            resolved.sources, infer_schema_length=SCHEMA_ROWS, schema=schema, **resolved.read_options
         ),
         resolved,
     ), {}
 
 
+SCHEMA_ROWS = 10_000
+"""The rows of a CSV or NDJSON file whose values decide the column types."""
+
 DATE_SNIFF_ROWS = 1_000
 """The rows of a CSV file in which polars looks for dates (see :func:`_csv_schema`)."""
 
 
-def _csv_schema(scan: Any, resolved: ResolvedDataset) -> dict[str, Any]:
+def _csv_schema(scan: Callable[..., pl.LazyFrame], resolved: ResolvedDataset) -> dict[str, Any]:
     """The schema polars infers from the first 10,000 rows of a CSV file, dates parsed, found
     in a fraction of the time polars itself takes for it.
 
@@ -358,7 +361,7 @@ def _csv_schema(scan: Any, resolved: ResolvedDataset) -> dict[str, Any]:
         return plain
     schema = {**plain, **temporal}
     try:
-        scan(schema=schema).head(10_000).select(list(temporal)).collect()
+        scan(schema=schema).head(SCHEMA_ROWS).select(list(temporal)).collect()
     except Exception:  # a later row is not a date of that form: polars' own, slow inference decides
         return _collect_schema(scan(), resolved)
     return schema

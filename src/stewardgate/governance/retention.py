@@ -117,6 +117,8 @@ def _partitions(p: PlannedCheck, scanned: ScannedDataset, as_of: date) -> list[t
 def _with_file_paths(scanned: ScannedDataset) -> pl.LazyFrame | None:
     import polars as pl
 
+    from stewardgate.datasets.scan import SCHEMA_ROWS
+
     resolved = scanned.resolved
     files, options = resolved.sources, resolved.read_options
     if resolved.format == "parquet":
@@ -124,7 +126,7 @@ def _with_file_paths(scanned: ScannedDataset) -> pl.LazyFrame | None:
     if resolved.format == "ipc":
         return pl.scan_ipc(files, include_file_paths=FILE_COLUMN, **options)
     if resolved.format == "ndjson":
-        return pl.scan_ndjson(files, infer_schema_length=10_000, include_file_paths=FILE_COLUMN, **options)
+        return pl.scan_ndjson(files, infer_schema_length=SCHEMA_ROWS, include_file_paths=FILE_COLUMN, **options)
     return None  # CSV: its reading options live in the scanner; the files are not listed
 
 
