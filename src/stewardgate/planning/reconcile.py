@@ -9,6 +9,7 @@ after the data pass. The value of each check is JSON-ready (it is the result's `
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from stewardgate.errors import Problem
@@ -100,8 +101,17 @@ def _planned(
 def named_datasets(loaded: LoadedSuite) -> set[str]:
     """The datasets of the run a suite names: in ``reconcile: against: {dataset: ...}`` and in
     its columns' ``references:``."""
-    names = {r.against.dataset for r in loaded.suite.reconcile if r.against.dataset is not None}
-    return names | {parse_reference(c.references)[0] for c in loaded.suite.columns.values() if c.references is not None}
+    return {name for _, name in _names(loaded)}
+
+
+def _names(loaded: LoadedSuite) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Each dataset of the run the suite names, with the key path that names it."""
+    for i, r in enumerate(loaded.suite.reconcile):
+        if r.against.dataset is not None:
+            yield ("reconcile", i, "against", "dataset"), r.against.dataset
+    for column, spec in loaded.suite.columns.items():
+        if spec.references is not None:
+            yield ("columns", column, "references"), parse_reference(spec.references)[0]
 
 
 def target_problems(suites: list[LoadedSuite]) -> list[Problem]:
@@ -111,17 +121,10 @@ def target_problems(suites: list[LoadedSuite]) -> list[Problem]:
     hint = f"(datasets of this run: {listed}); add that dataset's suite to the run's paths"
     problems = []
     for s in suites:
-        for i, r in enumerate(s.suite.reconcile):
-            if r.against.dataset is not None and r.against.dataset not in known:
-                problems.append(_problem(s, ("reconcile", i, "against", "dataset"),
-                                         f"no suite declares dataset '{r.against.dataset}' {hint}, "
-                                         "or give path (a file) or connection and table"))  # fmt: skip
-        for column, spec in s.suite.columns.items():
-            if spec.references is not None:
-                name, _ = parse_reference(spec.references)
-                if name not in known:
-                    problems.append(_problem(s, ("columns", column, "references"),
-                                             f"no suite declares dataset '{name}' {hint}"))  # fmt: skip
+        for keys, name in _names(s):
+            if name not in known:
+                other = ", or give path (a file) or connection and table" if keys[0] == "reconcile" else ""
+                problems.append(_problem(s, keys, f"no suite declares dataset '{name}' {hint}{other}"))
     return problems
 
 
