@@ -132,7 +132,9 @@ def measure_tool(tool: str, data: Path, rows: int, exp: dict[str, Any], args: ar
     """One fresh-process run of ``tool``: timings, RSS, and its figures checked against ``exp``."""
     work = Path(tempfile.mkdtemp(prefix=f"{tool}-", dir=args.work_dir))
     try:
-        m = run_measured(tool_argv(tool, data, rows, work, args.sg_args), cwd=work, env=_env(), timeout=args.timeout)
+        m = run_measured(
+            tool_argv(tool, data, rows, work, args.sg_args), cwd=work, env=child_env(), timeout=args.timeout
+        )
         row = _row(tool, m)
         problems = _problems(tool, m, work, exp, row)
         completed = not m.timed_out and m.exit_code == EXIT_CODES.get(tool, 0)
@@ -174,10 +176,6 @@ def _problems(tool: str, m: Measured, work: Path, exp: dict[str, Any], row: dict
     if tool in PROFILE_LIMITS:
         row["profile"] = json.loads(last_json_line(m.stdout) or "{}").get("profile")
     return [*problems, *figures.compare(tool, row["figures"], exp)]
-
-
-def _env() -> dict[str, str]:
-    return child_env()
 
 
 def bench_size(rows: int, args: argparse.Namespace) -> list[dict[str, Any]]:
@@ -222,7 +220,7 @@ def bench_startup(rounds: int, data: Path, rows: int, work_dir: Path) -> list[di
         fill_suite(HERE / "suite.yml", data, rows, work / "suite.yml")
         for rnd in range(rounds):
             for name, argv in STARTUP.items():
-                m = run_measured(argv, cwd=work, env=_env())
+                m = run_measured(argv, cwd=work, env=child_env())
                 out.append(
                     {
                         "command": name,
