@@ -35,11 +35,14 @@ class Recorder:
         """Store one judged dataset run (a :class:`~stewardgate.runner.Judged`)."""
         if self.failure is None:
             try:
+                from stewardgate.store.codec import run_record
+
                 self._store = self._store or self._open_store()
+                record = run_record(judged.run)  # encoded once, for its audit entry and its rows
                 self._store.save_dataset_run(
                     judged.run, run_id=self._run_id, as_of=self._as_of, tool_version=__version__,
                     metrics=judged.metrics, anomalous=judged.anomalous, schema=judged.schema,
-                    audit=self._events(judged.run, self._run_id, self._as_of),
+                    audit=self._events(judged.run, self._run_id, self._as_of, record), record=record,
                 )  # fmt: skip
                 return
             except StoreError as exc:

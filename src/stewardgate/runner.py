@@ -423,11 +423,11 @@ def uses_spark(loaded: LoadedSuite, options: RunOptions) -> bool:
     return reader_for(loaded, options.engine).name == "spark"
 
 
-def _audit_events(run: DatasetRun, run_id: str, as_of: date) -> list[Any]:
-    """The audit entries stored with a dataset run: the run, and each waiver it used."""
+def _audit_events(run: DatasetRun, run_id: str, as_of: date, record: Any) -> list[Any]:
+    """The audit entries stored with a dataset run (``record``: it as stored): the run, and each waiver it used."""
     from stewardgate.governance.audit import run_events  # imports the store: only with a store
 
-    return run_events(run, run_id=run_id, as_of=as_of)
+    return run_events(run, run_id=run_id, as_of=as_of, record=record)
 
 
 def _policy(loaded: LoadedSuite, options: RunOptions) -> BlockingPolicy:

@@ -17,7 +17,7 @@ from typing import Any
 
 from stewardgate.results import DatasetRun, Status
 from stewardgate.store.audit import GENESIS, AuditEntry, AuditEvent, append_audit, entry_hash
-from stewardgate.store.codec import record_sha256, record_text
+from stewardgate.store.codec import RunRecord, record_sha256, run_record
 from stewardgate.store.prune import CHECKPOINT
 
 __all__ = ["ChainReport", "append_audit", "run_events", "verify_chain"]
@@ -129,8 +129,10 @@ def _what(e: AuditEntry) -> str:
     return f"{e.kind} {e.subject}, recorded {e.recorded_at:%Y-%m-%d %H:%M:%S} UTC"
 
 
-def run_events(run: DatasetRun, *, run_id: str, as_of: date) -> list[AuditEvent]:
-    """The audit entries of one dataset run: the run itself, then each waiver it used."""
+def run_events(run: DatasetRun, *, run_id: str, as_of: date, record: RunRecord | None = None) -> list[AuditEvent]:
+    """The audit entries of one dataset run: the run itself, then each waiver it used.
+
+    ``record``: the run as it is stored, when the caller encoded it already."""
     waived = [r for r in run.results if r.status is Status.WAIVED]
     status = Status.ERRORED if run.error is not None else run.worst
     payload: dict[str, Any] = {
@@ -146,7 +148,7 @@ def run_events(run: DatasetRun, *, run_id: str, as_of: date) -> list[AuditEvent]
         "blocking": list(run.gate.blocking),
         "waived": [r.check_id for r in waived],
         "error": run.error,
-        "record_sha256": record_sha256(record_text(run)),  # covers the stored run: audit verify checks it
+        "record_sha256": record_sha256((record or run_record(run)).text),  # the stored run: audit verify checks it
     }
     events = [AuditEvent("run", run.dataset, payload)]
     for r in waived:

@@ -17,6 +17,7 @@ from stewardgate.errors import StoreError
 from stewardgate.results import DatasetRun, Status
 from stewardgate.store import queries
 from stewardgate.store.audit import AuditEntry, AuditEvent, append_events, read_entries, read_head
+from stewardgate.store.codec import RunRecord, run_record
 from stewardgate.store.engine import READ_ONLY, Target, create_engine, target_for, translated
 from stewardgate.store.evidence import StoredEvidence, read_evidence
 from stewardgate.store.migrations import ensure_schema
@@ -129,6 +130,7 @@ class Store:
         anomalous: AbstractSet[tuple[str, str | None]] = frozenset(),
         schema: dict[str, Any] | None = None,
         audit: Sequence[AuditEvent] = (),
+        record: RunRecord | None = None,
     ) -> None:
         """Store one dataset run, its results, metrics and schema snapshot: all or nothing.
 
@@ -144,6 +146,7 @@ class Store:
             anomalous: the ``(metric, column or None)`` the anomaly detector flagged.
             schema: the physical schema the run saw, as a snapshot (not yet accepted).
             audit: entries appended to the audit chain in the same transaction.
+            record: ``run`` as stored, when the caller encoded it already (for ``audit``).
 
         Raises:
             StoreError: the run is already stored, or the database refused the write.
@@ -158,6 +161,7 @@ class Store:
             anomalous=frozenset(anomalous),
             schema=schema,
             written_at=datetime.now(UTC),
+            record=record or run_record(run),
         )
         with self._transaction("cannot write to") as conn:
             write_run(conn, write)

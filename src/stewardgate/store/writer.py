@@ -50,11 +50,13 @@ class RunWrite:
     anomalous: frozenset[tuple[str, str | None]]
     schema: dict[str, Any] | None
     written_at: datetime
+    record: codec.RunRecord
+    """``run`` as stored (:func:`~stewardgate.store.codec.run_record`)."""
 
 
 def write_run(conn: sa.Connection, write: RunWrite) -> None:
     """Insert every row of ``write`` on ``conn`` (inside the caller's transaction)."""
-    record = codec.dump_run(write.run)
+    record = write.record.data
     dataset = write.run.dataset
     last_as_of = _lock_dataset(conn, dataset, write.written_at)
     _refuse_duplicate(conn, write.run_id, dataset)
@@ -124,7 +126,7 @@ def _run_row(write: RunWrite, is_rerun: bool) -> dict[str, Any]:
         "is_rerun": is_rerun,
         "superseded_by": None,
         "record": "",
-        "record_zlib": codec.pack_record(codec.record_text(run)),
+        "record_zlib": codec.pack_record(write.record.text),
     }
 
 
