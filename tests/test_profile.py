@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 from polars.io.plugins import register_io_source
 
-from stewardgate.engines.profile import QUANTILE_LEVELS, compute_profile, flatten_metrics
+from stewardgate.engines.profile import QUANTILE_LEVELS, compute_profile, flatten_metrics, high_cardinality_columns
 from stewardgate.suite.anomaly_rules import KNOWN_METRICS
 
 AS_OF = datetime(2024, 1, 6, 6, 0, tzinfo=UTC)
@@ -212,6 +212,26 @@ def test_the_profile_is_one_streaming_collect_whose_side_queries_read_only_their
     full = sorted(cols for n, cols in opened if n == -1)
     # the main select, one value count per (low-cardinality) column, the quantile sample
     assert full == sorted([tuple(df.columns), ("n",), ("f",), ("s",), ("d",), ("b",), ("n", "f")])
+
+
+@pytest.mark.parametrize("rows", [3, 2_500, 30_000])
+def test_in_memory_the_head_is_looked_at_twice_and_flags_the_same_columns(rows: int) -> None:
+    """Columns distinct in the first 2,000 rows, distinct only later in the head, never more
+    than 50 values, and more than 50 only past the head: the staged look over a frame in
+    memory flags exactly what one look at the whole head flags."""
+    i = pl.int_range(rows, eager=True)
+    df = pl.DataFrame({"i": i}).select(
+        pl.col("i").alias("early"),
+        pl.when(pl.col("i") < 2_000).then(0).otherwise(pl.col("i")).alias("late"),
+        (pl.col("i") % 7).alias("few"),
+        pl.when(pl.col("i") < 20_000).then(pl.col("i") % 3).otherwise(pl.col("i")).alias("beyond_head"),
+    )
+    schema = dict(df.schema)
+    once = high_cardinality_columns(df.lazy(), schema, polars_engine="streaming")
+    staged = high_cardinality_columns(df.lazy(), schema, polars_engine="in-memory")
+    assert staged == once
+    expected = {3: set(), 2_500: {"early", "late"}, 30_000: {"early", "late"}}[rows]
+    assert staged == expected
 
 
 def test_flatten_metrics_gives_every_numeric_scalar() -> None:
