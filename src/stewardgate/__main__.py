@@ -41,7 +41,11 @@ def _cli() -> None:
 
 
 def main() -> None:
-    """Run the command line under the SIGINT/SIGTERM handlers."""
+    """Run the command line under the SIGINT/SIGTERM handlers, with the garbage collector
+    tuned for a run (:mod:`stewardgate.collector`)."""
+    from stewardgate.collector import tune
+
+    tune()
     interruptible(_cli)
 
 

@@ -307,9 +307,13 @@ def _in_worker() -> Any:
 
 
 def _warm_worker() -> None:
-    """In a worker that has just started: import what judging a dataset imports."""
+    """In a worker that has just started: the collector tuned as in the parent
+    (:mod:`stewardgate.collector`), and what judging a dataset imports imported."""
     import importlib
 
+    from stewardgate.collector import tune
+
+    tune()
     for name in (
         "stewardgate.executors", "stewardgate.engines.gx", "stewardgate.engines.profile", "stewardgate.engines.rows",
         "stewardgate.engines.named_columns", "stewardgate.drift.run", "stewardgate.governance.stamp_match",

@@ -1,0 +1,46 @@
+"""The garbage collector's thresholds in the processes stewardgate owns (stewardgate.collector)."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import stewardgate.__main__ as entry
+from stewardgate import collector, runner
+
+
+@pytest.fixture(autouse=True)
+def kept_thresholds() -> Iterator[None]:
+    before = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)  # Python's defaults, whatever the test process had
+    yield
+    gc.set_threshold(*before)
+
+
+def test_the_command_line_runs_with_the_tuned_thresholds(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[tuple[int, int, int]] = []
+    monkeypatch.setattr(entry, "_cli", lambda: seen.append(gc.get_threshold()))
+    entry.main()
+    assert seen == [collector.THRESHOLDS]
+
+
+def test_a_worker_tunes_its_collector_when_it_starts() -> None:
+    runner._warm_worker()
+    assert gc.get_threshold() == collector.THRESHOLDS
+
+
+def test_a_library_caller_keeps_its_own_thresholds(tmp_path: Path) -> None:
+    """run_paths, called as a library, leaves the caller's collector alone."""
+    suite = tmp_path / "s.yml"
+    (tmp_path / "d.csv").write_text("a\n1\n")
+    suite.write_text(
+        "version: 1\ndataset: {name: d, path: d.csv}\n"
+        "stewardship: {owner: a@example.com, steward: b@example.com}\ncolumns: {a: {}}\n"
+    )
+    result = runner.run_paths([suite], runner.RunOptions(use_store=False, as_of=date(2026, 11, 27)))
+    assert result.datasets[0].row_count == 1
+    assert gc.get_threshold() == (700, 10, 10)
