@@ -7,6 +7,7 @@ anomaly rules judge (:func:`flatten_metrics`). What the profile holds is describ
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, cast
 
@@ -81,11 +82,12 @@ def _distinct(
 
     if name in plan.counted:
         counts = frames[value_counts(name).key]
-        distinct = counts.filter(pl.col(name).is_not_null()).height
+        values = counts.get_column(name)  # Series operations: a query per column cost 0.1 ms, x500
+        distinct = counts.height - (1 if values.null_count() else 0)  # nulls are one group, not a value
         out: dict[str, Any] = {"distinct_count": distinct}
         if tops and distinct <= plan.max_categories:
-            values = counts.select(pl.col(name).cast(pl.String).alias("value"), pl.col(COUNT).alias("count"))
-            out["top_values"] = _top_values(values.to_dicts(), top_k)
+            pairs = zip(values.cast(pl.String).to_list(), counts.get_column(COUNT).to_list(), strict=True)
+            out["top_values"] = _top_values(pairs, top_k)
         return out
     if name in plan.exact:
         repeated = frames[repeated_values(name).key]
@@ -196,10 +198,9 @@ def _temporal_profile(i: int, row: dict[str, Any], as_of: datetime) -> dict[str,
     }
 
 
-def _top_values(counts: list[dict[str, Any]], top_k: int) -> list[dict[str, Any]]:
-    items = [{"value": c["value"], "count": int(c["count"])} for c in counts]
-    items.sort(key=lambda c: (-c["count"], c["value"] is None, c["value"] or ""))
-    return items[:top_k]
+def _top_values(counts: Iterable[tuple[str | None, int]], top_k: int) -> list[dict[str, Any]]:
+    ranked = sorted(((int(n), v) for v, n in counts), key=lambda c: (-c[0], c[1] is None, c[1] or ""))
+    return [{"value": value, "count": count} for count, value in ranked[:top_k]]
 
 
 def _number(value: Any) -> int | float | None:
