@@ -32,25 +32,27 @@ def test_repeated_values_ignore_nulls_and_count_every_row_involved() -> None:
     assert repeated.rows() == [(2, 2), (3, 3)]
 
 
-@pytest.mark.parametrize(
-    "values",
-    [
-        pl.Series([3, 1, 3, 2, 1, 3, None, None]),
-        pl.Series(["b", "a", "b", None, "c", "a", "a"]),
-        pl.Series([date(2024, 1, 2), date(2024, 1, 1), date(2024, 1, 2), None]),
-        pl.Series([datetime(2024, 1, 1, 5), datetime(2024, 1, 1, 5), datetime(2024, 1, 1, 6)]),
-        pl.Series([time(1, 2), time(1, 2), time(3, 4)]),
-        pl.Series([timedelta(days=1), timedelta(days=1), timedelta(0)]),
-        pl.Series([Decimal("1.10"), Decimal("1.1"), Decimal("2"), None]),
-        pl.Series([b"a", b"a", b"b"]),
-        pl.Series([True, False, True, None, None]),
-        pl.Series(["x", "y", "x"], dtype=pl.Enum(["y", "x"])),
-        pl.Series([[1, 2], [1, 2], [2]]),
-        pl.Series([None, None], dtype=pl.Null),
-        pl.Series([0.0, -0.0, 1.5, 1.5, float("nan"), float("nan")]),
-    ],
-    ids=lambda s: str(s.dtype),
-)  # fmt: skip
+VALUES = [
+    pl.Series([3, 1, 3, 2, 1, 3, None, None]),
+    pl.Series(["b", "a", "b", None, "c", "a", "a"]),
+    pl.Series([date(2024, 1, 2), date(2024, 1, 1), date(2024, 1, 2), None]),
+    pl.Series([datetime(2024, 1, 1, 5), datetime(2024, 1, 1, 5), datetime(2024, 1, 1, 6)]),
+    pl.Series([time(1, 2), time(1, 2), time(3, 4)]),
+    pl.Series([timedelta(days=1), timedelta(days=1), timedelta(0)]),
+    pl.Series([Decimal("1.10"), Decimal("1.1"), Decimal("2"), None]),
+    pl.Series([b"a", b"a", b"b"]),
+    pl.Series([True, False, True, None, None]),
+    pl.Series(["x", "y", "x"], dtype=pl.Enum(["y", "x"])),
+    pl.Series([[1, 2], [1, 2], [2]]),
+    pl.Series([None, None], dtype=pl.Null),
+    pl.Series([0.0, -0.0, 1.5, 1.5, float("nan"), float("nan")]),
+]  # fmt: skip
+"""A column of each kind polars has, with repeats, nulls and NaN."""
+
+BY_TYPE = pytest.mark.parametrize("values", VALUES, ids=lambda s: str(s.dtype))
+
+
+@BY_TYPE
 def test_repeated_values_match_a_plain_count_for_every_type(values: pl.Series) -> None:
     """Sorting the column finds exactly the values a plain count says occur more than once
     (nulls left out; -0.0 equals 0.0 and NaN equals NaN, as in polars' own comparisons)."""
@@ -70,6 +72,38 @@ def test_repeated_values_can_treat_nan_as_missing_as_gx_does() -> None:
 def test_value_counts_include_the_null_group() -> None:
     counts = _one(value_counts("s"), pl.DataFrame({"s": ["a", "a", None, "b"]}))
     assert dict(counts.rows()) == {"a": 2, None: 1, "b": 1}
+
+
+@BY_TYPE
+def test_value_counts_over_data_in_memory_are_the_frames_a_scan_groups(values: pl.Series) -> None:
+    """In memory every value count is one imploded ``value_counts`` of a single ``select``; over a
+    scan each is a group-by. Both give the same frame: the same rows (null and NaN each one
+    value), the same types."""
+    df = pl.DataFrame({"c": values, "d": values.reverse()})
+    queries = [value_counts("c"), value_counts("d")]
+    _, grouped = collect_with(df.lazy().select(pl.len()), df.lazy(), queries, polars_engine="streaming")
+    _, merged = collect_with(df.lazy().select(pl.len()), df.lazy(), queries, polars_engine="in-memory")
+    for q in queries:
+        assert merged[q.key].schema == grouped[q.key].schema
+        assert sorted(map(repr, merged[q.key].rows())) == sorted(map(repr, grouped[q.key].rows()))
+
+
+def test_in_memory_the_value_counts_are_one_query(monkeypatch: pytest.MonkeyPatch) -> None:
+    df = pl.DataFrame({"a": [1, 1, 2], "b": ["x", None, "x"], "c": [1.5, 2.5, 1.5]})
+    sizes: list[int] = []
+    collect_all = pl.collect_all
+
+    def spy(lfs: list[pl.LazyFrame], **kwargs: object) -> list[pl.DataFrame]:
+        sizes.append(len(lfs))
+        return collect_all(lfs, **kwargs)
+
+    monkeypatch.setattr(pl, "collect_all", spy)
+    queries = [value_counts("a"), value_counts("b"), repeated_values("c"), value_counts("a")]
+    for engine in ("in-memory", "streaming"):
+        _, frames = collect_with(df.lazy().select(pl.len()), df.lazy(), queries, polars_engine=engine)
+        assert list(frames) == ["counts:a", "counts:b", "repeated:c"]
+        assert dict(frames["counts:b"].rows()) == {"x": 2, None: 1}
+    assert sizes == [3, 4]  # main, the repeated values, one select of both value counts | a group-by each
 
 
 def test_systematic_sample_takes_every_nth_row_by_position() -> None:
