@@ -166,6 +166,15 @@ def cli() -> Callable[..., CliResult]:
     return invoke_cli
 
 
+@pytest.fixture
+def workers_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--parallel`` hands every dataset to its workers at once, for tests of the workers: a run
+    of a few small datasets is otherwise judged in the parent alone (stewardgate.parallelism)."""
+    import stewardgate.parallelism
+
+    monkeypatch.setattr(stewardgate.parallelism, "SERIAL_BUDGET_S", 0)
+
+
 @pytest.fixture(scope="session")
 def cli_process() -> Callable[..., CliResult]:
     """The subprocess CLI runner (see :func:`run_cli`), same interface as ``cli``; marks the test ``subprocess``."""

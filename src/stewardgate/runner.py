@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -264,10 +265,19 @@ def _judge_all(suites: list[LoadedSuite], options: RunOptions) -> Iterator[Judge
         for loaded in suites:
             yield judge_suite(loaded, worker_options)
         return
-    from stewardgate.workers import run_all
+    from stewardgate.parallelism import Spent, hand_over
+    from stewardgate.workers import run_all, running
 
-    by_path = {loaded.path: loaded for loaded in suites}
-    tasks = [(loaded.path, loaded.sha256, loaded.located, _for_worker(worker_options, loaded)) for loaded in suites]
+    pending = list(suites)
+    if not running(_in_worker()):  # judged here until workers would help (stewardgate.parallelism)
+        spent = Spent()
+        while pending and not hand_over(spent, len(pending)):
+            loaded = pending.pop(0)
+            yield spent.timed(partial(judge_suite, loaded, worker_options))
+        if not pending:
+            return
+    by_path = {loaded.path: loaded for loaded in pending}
+    tasks = [(loaded.path, loaded.sha256, loaded.located, _for_worker(worker_options, loaded)) for loaded in pending]
     yield from run_all(
         tasks, _in_worker(), processes=options.parallel,
         on_death=lambda task, why: _worker_died(by_path[task[0]], why, options),

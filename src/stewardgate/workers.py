@@ -73,6 +73,11 @@ class Pool(Generic[T, R]):
         self._context = multiprocessing.get_context("spawn")  # polars' thread pools do not survive fork
         self._workers: list[_Worker[T]] = []
 
+    @property
+    def started(self) -> bool:
+        """Whether any worker has been started (and not closed)."""
+        return bool(self._workers)
+
     def start(self, count: int | None = None) -> None:
         """Start workers until there are ``count`` (default: ``processes``); they wait for tasks."""
         for _ in range((self.processes if count is None else count) - len(self._workers)):
@@ -146,6 +151,13 @@ def started_early(work: Callable[[Any], Any], processes: int) -> Iterator[None]:
     with keep_pool():
         _kept_pool(work, processes).start()
         yield
+
+
+def running(work: Callable[[Any], Any]) -> bool:
+    """Whether workers of ``work`` are running in a kept pool already (started early, or by an
+    earlier call inside :func:`keep_pool`)."""
+    pool = _kept.get(work) if _kept is not None else None
+    return pool is not None and pool.started
 
 
 def _kept_pool(work: Callable[[T], R], processes: int) -> Pool[T, R]:

@@ -86,6 +86,7 @@ def test_a_rerun_of_a_day_replaces_its_values_in_the_baseline(cli: Callable[...,
 
 @pytest.mark.slow
 @pytest.mark.subprocess
+@pytest.mark.usefixtures("workers_at_once")
 def test_parallel_runs_judge_each_dataset_and_exit_with_the_worst(
     cli: Callable[..., Any], tmp_path: Path, store_url: str
 ) -> None:

@@ -75,6 +75,7 @@ def test_an_upstream_result_can_be_waived(pair) -> None:
     assert r.message.endswith(", waived until 2026-12-31")
 
 
+@pytest.mark.usefixtures("workers_at_once")
 def test_a_downstream_waits_for_its_upstream_in_a_parallel_run(pair) -> None:
     folder = pair(customers_data=CUSTOMERS_BAD)
     result = run([folder / "orders.yml", folder / "customers.yml"], parallel=2)

@@ -97,6 +97,7 @@ def test_select_by_tag_and_exclude_by_name(project: Any, cli: Any) -> None:
 
 @pytest.mark.slow
 @pytest.mark.subprocess
+@pytest.mark.usefixtures("workers_at_once")
 def test_backfill_summary_json_parallel_and_runs(project: Any, cli: Any) -> None:
     root = project()
     code, out, _ = cli("backfill", "suites", "--from", "2026-10-01", "--to", "2026-10-03", "--parallel", "2", cwd=root)

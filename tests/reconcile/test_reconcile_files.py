@@ -288,6 +288,7 @@ def test_numbers_of_two_types_compare_as_numbers(tmp_path: Path, cli: Any) -> No
     assert r["orders.reconcile.f.aggregates.max.qty"]["status"] == "passed"
 
 
+@pytest.mark.usefixtures("workers_at_once")
 def test_each_worker_task_carries_only_the_suites_its_suite_names(
     tmp_path: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # fmt: skip
@@ -309,6 +310,7 @@ def test_each_worker_task_carries_only_the_suites_its_suite_names(
     assert carried == {"orders.yml": ["crm"], "crm.yml": []}
 
 
+@pytest.mark.usefixtures("workers_at_once")
 def test_a_suite_left_out_by_select_is_still_found_and_workers_find_it_too(tmp_path: Path, cli: Any) -> None:
     _write(tmp_path, reconcile=[{"against": {"dataset": "crm"}, "key": "id", "keys": {}}])
     code, out, err = cli("run", ".", "--select", "orders", "--no-history", "--json", "one.json", cwd=tmp_path)

@@ -217,6 +217,7 @@ def test_diff_compares_two_s3_datasets_reached_through_the_settings(
     assert "status" in stdout and "ERROR" not in stdout
 
 
+@pytest.mark.usefixtures("workers_at_once")
 def test_s3_datasets_are_judged_in_parallel_workers(
     cli: Any, bucket: str, put: Any, s3_env: dict[str, str], tmp_path: Path
 ) -> None:
