@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
@@ -48,12 +49,39 @@ at once: a run of these few small datasets would otherwise be judged in the pare
 (stewardgate.parallelism), and these tests are about the workers."""
 
 
+_STARTED: list[subprocess.Popen[str]] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_run_left_behind() -> Iterator[None]:
+    """A test that fails before its run ends still ends the run (and its workers, by their
+    parent's death) and closes its pipes: left to the garbage collector, its ``ResourceWarning``
+    fails whichever test is running then."""
+    yield
+    while _STARTED:
+        proc = _STARTED.pop()
+        if proc.poll() is None and _own_group(proc):
+            os.killpg(proc.pid, signal.SIGKILL)
+        elif proc.poll() is None:
+            proc.kill()
+        proc.communicate()
+
+
+def _own_group(proc: subprocess.Popen[str]) -> bool:
+    try:
+        return os.getpgid(proc.pid) == proc.pid
+    except ProcessLookupError:
+        return False
+
+
 def _start(folder: Path, *args: str, new_session: bool = False) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("STEWARDGATE_", "PANDERA_"))}
-    return subprocess.Popen(
+    proc = subprocess.Popen(
         [sys.executable, "-c", AT_ONCE, *args], cwd=folder, env=env, text=True,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=new_session,
     )  # fmt: skip
+    _STARTED.append(proc)
+    return proc
 
 
 def _children(pid: int) -> list[int]:
