@@ -151,14 +151,13 @@ def collect_with(
     import polars as pl
 
     unique = {q.key: q for q in side}
-    merged = [q for q in unique.values() if q.imploded is not None] if polars_engine == "in-memory" else []
-    apart = [q for q in unique.values() if q not in merged]
+    in_memory = polars_engine == "in-memory"
+    merged = {key: q.imploded for key, q in unique.items() if in_memory and q.imploded is not None}
+    apart = [q for key, q in unique.items() if key not in merged]
     queries = [main, *(q.build(lf) for q in apart)]
-    if merged:
-        queries.append(lf.select([q.imploded().alias(q.key) for q in merged if q.imploded is not None]))
+    if merged:  # one select, last
+        queries.append(lf.select([imploded().alias(key) for key, imploded in merged.items()]))
     frames = pl.collect_all(queries, engine=polars_engine)
     out = {q.key: frame for q, frame in zip(apart, frames[1 : 1 + len(apart)], strict=True)}
-    if merged:
-        values = frames[-1]
-        out.update({q.key: values.get_column(q.key)[0].struct.unnest() for q in merged})
+    out.update({key: frames[-1].get_column(key)[0].struct.unnest() for key in merged})
     return frames[0], {key: out[key] for key in unique}
