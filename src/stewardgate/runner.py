@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from stewardgate.notify.secrets import NotifyPlan
     from stewardgate.s3_settings import S3Settings
     from stewardgate.settings import GovernanceSettings
+    from stewardgate.store.codec import RunRecord
 
 
 def _default_spark() -> SparkOptions:
@@ -437,7 +438,7 @@ def uses_spark(loaded: LoadedSuite, options: RunOptions) -> bool:
     return reader_for(loaded, options.engine).name == "spark"
 
 
-def _audit_events(run: DatasetRun, run_id: str, as_of: date, record: Any) -> list[Any]:
+def _audit_events(run: DatasetRun, run_id: str, as_of: date, record: RunRecord) -> list[Any]:
     """The audit entries stored with a dataset run (``record``: it as stored): the run, and each waiver it used."""
     from stewardgate.governance.audit import run_events  # imports the store: only with a store
 
