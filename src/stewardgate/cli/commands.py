@@ -89,7 +89,10 @@ def split_as_of(value: Any) -> tuple[Any, Any]:
 )
 @store_option
 @click.option("--no-history", is_flag=True, help="Neither read nor write the history store.")
-@click.option("--parallel", type=click.IntRange(1, 64), default=None, help="Datasets checked at once (processes).")
+@click.option(
+    "--parallel", type=click.IntRange(1, 64), default=None,
+    help="Datasets checked at once, at most (worker processes; a few small datasets are checked in this process).",
+)  # fmt: skip
 @click.option(
     "--engine",
     type=click.Choice(["polars", "spark"]),

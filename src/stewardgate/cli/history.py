@@ -45,7 +45,10 @@ def _known_metric(metric: str) -> None:
 @click.option("--to", "end", type=DAY, required=True, help="Last as-of day, inclusive.")
 @selection_options
 @click.option(
-    "--parallel", type=click.IntRange(1, 64), default=None, help="Datasets of a night checked at once (processes)."
+    "--parallel",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Datasets of a night checked at once, at most (worker processes; a few small datasets are checked in this process).",
 )
 @print_format("text")
 @store_option
