@@ -11,6 +11,7 @@ import pytest
 
 import stewardgate.__main__ as entry
 from stewardgate import collector, runner
+from tests.conftest import write_suite
 
 
 @pytest.fixture(autouse=True)
@@ -23,7 +24,8 @@ def kept_thresholds() -> Iterator[None]:
 
 def test_the_command_line_runs_with_the_tuned_thresholds(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[tuple[int, int, int]] = []
-    monkeypatch.setattr(entry, "_cli", lambda: seen.append(gc.get_threshold()))
+    # interruptible itself is replaced: it would leave its signal handlers in the test process
+    monkeypatch.setattr(entry, "interruptible", lambda action: seen.append(gc.get_threshold()))
     entry.main()
     assert seen == [collector.THRESHOLDS]
 
@@ -35,12 +37,7 @@ def test_a_worker_tunes_its_collector_when_it_starts() -> None:
 
 def test_a_library_caller_keeps_its_own_thresholds(tmp_path: Path) -> None:
     """run_paths, called as a library, leaves the caller's collector alone."""
-    suite = tmp_path / "s.yml"
-    (tmp_path / "d.csv").write_text("a\n1\n")
-    suite.write_text(
-        "version: 1\ndataset: {name: d, path: d.csv}\n"
-        "stewardship: {owner: a@example.com, steward: b@example.com}\ncolumns: {a: {}}\n"
-    )
+    suite = write_suite(tmp_path, data="a\n1\n", data_name="d.csv", columns={"a": {}})
     result = runner.run_paths([suite], runner.RunOptions(use_store=False, as_of=date(2026, 11, 27)))
     assert result.datasets[0].row_count == 1
     assert gc.get_threshold() == (700, 10, 10)

@@ -13,6 +13,7 @@ import stewardgate.parallelism as parallelism
 import stewardgate.workers as workers
 from stewardgate import runner
 from stewardgate.parallelism import Spent, hand_over
+from tests.conftest import write_suite
 
 AS_OF = date(2026, 11, 27)
 
@@ -46,19 +47,12 @@ def test_spent_adds_up_the_wall_and_cpu_time_of_what_it_timed() -> None:
 
 
 def _suites(folder: Path, count: int) -> list[Path]:
-    paths = []
-    for i in range(count):
-        name = f"d{i}"
-        pl.DataFrame({"a": [i, i + 1, None]}).write_parquet(folder / f"{name}.parquet")
-        path = folder / f"{name}.yml"
-        path.write_text(
-            f"version: 1\ndataset: {{name: {name}, path: {name}.parquet}}\n"
-            "stewardship: {owner: a@example.com, steward: b@example.com}\n"
-            "columns:\n  a: {type: int64, nullable: false}\n",
-            encoding="utf-8",
-        )
-        paths.append(path)
-    return paths
+    """``count`` suites whose one rule fails (a null in a not-null column)."""
+    return [
+        write_suite(folder, data=pl.DataFrame({"a": [i, i + 1, None]}), data_name=f"d{i}.parquet",
+                    suite_name=f"d{i}.yml", name=f"d{i}", columns={"a": {"type": "int64", "nullable": False}})
+        for i in range(count)
+    ]  # fmt: skip
 
 
 def _verdicts(result: Any) -> dict[str, tuple[str, ...]]:
