@@ -91,12 +91,21 @@ def _children(pid: int) -> list[int]:
         return []
 
 
+SPAWN_SETTLE_S = 0.05
+"""A worker is visible as soon as it is forked, a few milliseconds before its parent stops
+ignoring SIGINT for it (workers._born_ignoring_sigint): a SIGINT then can land on one of
+polars' threads and be lost. :func:`_workers` waits this long more, so a test signals a run,
+not that window (CI hit it once, a signal sent the moment the second worker appeared)."""
+
+
 def _workers(pid: int, count: int) -> list[int]:
-    """Wait until ``pid`` runs ``count`` worker processes (not counting the resource tracker)."""
+    """Wait until ``pid`` runs ``count`` worker processes (not counting the resource tracker),
+    and :data:`SPAWN_SETTLE_S` more."""
     end = time.monotonic() + DEADLINE_S
     while time.monotonic() < end:
         found = [c for c in _children(pid) if b"spawn_main" in _cmdline(c)]
         if len(found) >= count:
+            time.sleep(SPAWN_SETTLE_S)
             return found
         time.sleep(0.005)
     raise AssertionError(f"no {count} worker processes appeared")
@@ -162,7 +171,7 @@ def test_sigint_in_the_first_moments_is_exit_130(tmp_path: Path, moment: float |
     proc = _start(tmp_path, "run", *_suites(tmp_path), "--parallel", "2", "--no-history")
     if isinstance(moment, str):
         _workers(proc.pid, 2)
-        time.sleep(0.1)
+        time.sleep(0.1 - SPAWN_SETTLE_S)
     else:
         time.sleep(moment)
     os.kill(proc.pid, signal.SIGINT)
@@ -177,7 +186,7 @@ def test_a_killed_worker_is_an_error_for_its_dataset(tmp_path: Path) -> None:
     starts another for it and the run passes (CI saw that once)."""
     proc = _start(tmp_path, "run", *_suites(tmp_path), "--parallel", "2", "--no-history")
     victim, _ = _workers(proc.pid, 2)
-    time.sleep(0.2)
+    time.sleep(0.2 - SPAWN_SETTLE_S)
     os.kill(victim, signal.SIGKILL)
     stdout, stderr = proc.communicate(timeout=DEADLINE_S)
     message = "the worker process checking it ended (killed by SIGKILL) before it finished"
