@@ -48,20 +48,39 @@ def load_located(text: str) -> Located:
     or dates a suite may not hold (checked on the events as they are composed, before anything
     is built).
 
-    One pass: ruamel's pure-Python safe parser (YAML 1.2), each event checked by the guard, the
-    composed nodes then turned into plain values, each key and value with its node's position.
-    (The round-trip loader, whose comment handling a suite does not need, plus a separate parse
-    for the guard took twice as long: 5.3 ms against 2.7 ms for a small suite, 0.26 s against
-    0.14 s for a 500-column one.)
+    One pass: the events (from libyaml, :mod:`stewardgate.suite.libyaml_events`, else from
+    ruamel's pure-Python safe parser), each checked by the guard, composed by ruamel (YAML 1.2)
+    and turned into plain values, each key and value with its node's position. A document libyaml
+    does not take (a syntax error, a directive) is parsed again by ruamel's parser, whose errors
+    the messages are written against. (Measured: a small suite 4.5 ms with ruamel's parser,
+    2.2 ms with libyaml's events; a 500-column suite 0.20 s and 0.09 s. The round-trip loader
+    plus a separate parse for the guard had taken twice as long as ruamel's safe parser.)
     """
+    from stewardgate.suite import libyaml_events
+
+    if libyaml_events.available():
+        try:
+            return _located(text, fast=True)
+        except libyaml_events.NotForLibyaml:
+            pass
+    return _located(text, fast=False)
+
+
+def _located(text: str, *, fast: bool) -> Located:
     from ruamel.yaml import YAML
 
-    from stewardgate.suite.yamlguard import guarded_parser
+    from stewardgate.suite.yamlguard import EventGuard, guarded_parser
 
     yaml = YAML(typ="safe", pure=True)
     yaml.allow_duplicate_keys = False
-    yaml.Parser = guarded_parser(yaml)
-    node = yaml.compose(text)
+    if fast:
+        from stewardgate.suite.libyaml_events import LibyamlEvents
+
+        yaml._parser = LibyamlEvents(text, EventGuard(yaml).see)  # type: ignore[attr-defined]  # the composer reads it
+        node = yaml.composer.get_single_node()
+    else:
+        yaml.Parser = guarded_parser(yaml)
+        node = yaml.compose(text)
     located = Located(data=None)
     data = None if node is None else _plain(node, (), located, yaml.constructor)
     return Located(data=data, keys=located.keys, values=located.values, mappings=located.mappings)
