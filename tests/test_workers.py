@@ -144,8 +144,8 @@ def test_workers_started_early_inside_keep_pool_are_its_workers() -> None:
 
 
 def test_a_run_of_many_suites_starts_its_workers_before_reading_them(tmp_path: Path) -> None:
-    """From EARLY_WORKERS_FROM suite files on, ``run --parallel`` starts its workers first; with
-    fewer, they start with their first tasks."""
+    """From EARLY_WORKERS_FROM datasets to judge on (suite files, times the nights of a
+    backfill), ``run --parallel`` starts its workers first; with fewer, they start later."""
     from stewardgate import runner
 
     (tmp_path / "few").mkdir()
@@ -159,6 +159,11 @@ def test_a_run_of_many_suites_starts_its_workers_before_reading_them(tmp_path: P
     with runner.workers_started_early([tmp_path], runner.RunOptions(parallel=1)):
         assert workers._kept is None
     with runner.workers_started_early([tmp_path], runner.RunOptions(parallel=2)):
+        started = _started(2)
+        assert len(started) == 2
+    assert _gone(started)
+    nights = runner.EARLY_WORKERS_FROM  # a backfill: one suite file, a dataset to judge each night
+    with runner.workers_started_early([tmp_path / "few"], runner.RunOptions(parallel=2), nights=nights):
         started = _started(2)
         assert len(started) == 2
     assert _gone(started)

@@ -81,7 +81,7 @@ def backfill(paths: Sequence[Path], days: Sequence[date], options: RunOptions,
     from stewardgate.runner import prepare_suites, workers_started_early
 
     nights, worst = [], 0
-    with keep_pool(), workers_started_early(list(paths), options):  # one set of workers for every night
+    with keep_pool(), workers_started_early(list(paths), options, nights=len(days)):  # one set for every night
         suites = prepare_suites(list(paths), replace(options, as_of=max(days)))
         options = replace(options, use_store=True, notify=None, store_path=options.store_path)
         for day in days:

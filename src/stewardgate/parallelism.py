@@ -9,9 +9,9 @@ their serial time with ``--parallel 2``, 4 of 10M rows 1.19x.
 So, unless the workers are running already (started early for many suite files, see
 :func:`stewardgate.runner.workers_started_early`, or by an earlier night of a backfill), the
 parent judges the datasets itself, one after another, while :func:`hand_over` says no: until
-it has spent :data:`SERIAL_BUDGET_S` judging (what is left may then be worth a worker's start),
-and for as long as the datasets it judged kept the cores busy (:data:`SATURATED`). The rest then
-goes to the workers. What the rule can cost against workers from the start is what the parent
+it has spent :data:`SERIAL_BUDGET_S` judging, for as long as what is left, at the pace so far,
+would not earn a worker's start back (:data:`WORTH_S`), and for as long as the datasets it
+judged kept the cores busy (:data:`SATURATED`). The rest then goes to the workers. What the rule can cost against workers from the start is what the parent
 judged before handing over: :data:`SERIAL_BUDGET_S`, or the one dataset that took longer (it
 decides between datasets), and every dataset while they fill the cores (where workers would
 not have been faster). A run of a few small or core-filling datasets is no slower than serial.
@@ -37,6 +37,13 @@ SATURATED = 0.75
 """The share of the cores that the parent's judging kept busy (CPU time ÷ wall time ÷ cores)
 from which a dataset counts as filling the machine: workers would only share its cores."""
 
+WORTH_S = 1.5
+"""The seconds of judging left (estimated from the datasets judged so far) from which workers
+earn back their start: two workers take ~0.8 s of CPU to start on the 2-core machine, and the
+rest then runs ~1.6x as fast, so below ~1.1 s left they lose; 1.5 s leaves a margin. Measured
+before this estimate (2026-12-07): 150 small datasets, handed over after 0.8 s with ~0.6 s
+left, took 1.26-1.32x their serial time."""
+
 
 @dataclass
 class Spent:
@@ -57,14 +64,19 @@ class Spent:
             self.datasets += 1
 
 
-def hand_over(spent: Spent, remaining: int, *, cores: int | None = None, budget: float | None = None) -> bool:
+def hand_over(
+    spent: Spent, remaining: int, *, cores: int | None = None, budget: float | None = None, worth: float | None = None
+) -> bool:
     """Whether the ``remaining`` datasets should go to workers now (see the module docstring).
 
     One dataset left is never handed over: the parent would only wait for it."""
     budget = SERIAL_BUDGET_S if budget is None else budget
+    worth = WORTH_S if worth is None else worth
     if budget <= 0:
         return remaining > 0
     if remaining < 2 or spent.wall < budget:
+        return False
+    if remaining * spent.wall / max(spent.datasets, 1) < worth:  # what is left would not earn their start back
         return False
     return spent.cpu < SATURATED * (cores or usable_cores()) * spent.wall
 
