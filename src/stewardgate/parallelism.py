@@ -11,10 +11,12 @@ So, unless the workers are running already (started early for many suite files, 
 parent judges the datasets itself, one after another, while :func:`hand_over` says no: until
 it has spent :data:`SERIAL_BUDGET_S` judging, for as long as what is left, at the pace so far,
 would not earn a worker's start back (:data:`WORTH_S`), and for as long as the datasets it
-judged kept the cores busy (:data:`SATURATED`). The rest then goes to the workers. What the rule can cost against workers from the start is what the parent
-judged before handing over: :data:`SERIAL_BUDGET_S`, or the one dataset that took longer (it
-decides between datasets), and every dataset while they fill the cores (where workers would
-not have been faster). A run of a few small or core-filling datasets is no slower than serial.
+judged kept the cores busy (:data:`SATURATED`). The rest then goes to the workers. What the
+rule can cost against workers from the start is what the parent judged before handing over:
+:data:`SERIAL_BUDGET_S`, or the one dataset that took longer (it decides between datasets),
+every dataset while what is left is short (which workers would barely have shortened), and
+every dataset while they fill the cores (where workers would not have been faster). A run of
+a few small or core-filling datasets is no slower than serial.
 The parent measures only its own judging (the process's CPU time covers polars' threads); the
 store writes between datasets are not counted.
 """
