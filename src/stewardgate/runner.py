@@ -134,11 +134,11 @@ def run_paths(paths: list[Path], options: RunOptions) -> RunResult:
 
 EARLY_WORKERS_FROM = 200
 """With ``--parallel``, the workers start before the suites are read once there are this many
-suite files: then the run is long enough to bet on (a small dataset takes ~10 ms to judge, so
-200 take ~2 s, several workers' starts). Measured on the 2-core machine (2026-12-07), workers
-started early took 100 small datasets 0.95-1.09x their serial time, 150 0.88-1.11x, 200
-0.90-0.95x, 1,000 0.76x, and 20 of 2M rows 1.07-1.26x; below this the parent judges first
-(:mod:`stewardgate.parallelism`)."""
+datasets to judge (suite files, times a backfill's nights): then the run is long enough to bet
+on (a small dataset takes ~10 ms to judge, so 200 take ~2 s, several workers' starts).
+Measured on the 2-core machine (2026-12-07), workers started early took 100 small datasets
+0.95-1.09x their serial time, 150 0.88-1.11x, 200 0.90-0.95x, 1,000 0.76x, and 20 of 2M rows
+1.07-1.26x; below this the parent judges first (:mod:`stewardgate.parallelism`)."""
 
 
 @contextmanager

@@ -16,6 +16,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import yaml  # this module loads with the first suite read, not with the package (~13 ms)
+from ruamel.yaml import events
+from ruamel.yaml.tag import Tag
+
 
 class NotForLibyaml(Exception):
     """libyaml cannot stand in for ruamel's parser on this document."""
@@ -23,10 +27,6 @@ class NotForLibyaml(Exception):
 
 def available() -> bool:
     """Whether PyYAML was built with libyaml here (its wheels are; a source build may not be)."""
-    try:
-        import yaml
-    except ImportError:
-        return False
     return bool(getattr(yaml, "__with_libyaml__", False))
 
 
@@ -35,10 +35,7 @@ class LibyamlEvents:
     ``dispose``) over libyaml's events, each shown to ``see`` as the composer takes it."""
 
     def __init__(self, text: str, see: Callable[[Any], None]) -> None:
-        import yaml
-
         self._events: Iterator[Any] = yaml.parse(text, Loader=yaml.CSafeLoader)
-        self._errors = yaml.YAMLError
         self._next: Any = None
         self._see = see
 
@@ -46,7 +43,7 @@ class LibyamlEvents:
         if self._next is None:
             try:
                 event = next(self._events)
-            except self._errors as exc:
+            except yaml.YAMLError as exc:
                 raise NotForLibyaml(str(exc)) from exc
             self._next = _ruamel_event(event)
         return self._next
@@ -67,9 +64,6 @@ class LibyamlEvents:
 
 def _ruamel_event(event: Any) -> Any:
     """A PyYAML event as the ruamel.yaml event the composer expects (same fields and marks)."""
-    import yaml
-    from ruamel.yaml import events
-
     kind = type(event)
     start, end = event.start_mark, event.end_mark
     if kind is yaml.ScalarEvent:
@@ -99,8 +93,4 @@ def _ruamel_event(event: Any) -> Any:
 
 def _tag(tag: str | None) -> Any:
     """An explicit tag, fully resolved by libyaml (``!!str`` is ``tag:yaml.org,2002:str``)."""
-    if tag is None:
-        return None
-    from ruamel.yaml.tag import Tag
-
-    return Tag(suffix=tag)
+    return None if tag is None else Tag(suffix=tag)
