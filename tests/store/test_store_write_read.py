@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
 from stewardgate.errors import InternalError, StoreError, UsageError
 from stewardgate.results import Status
-from stewardgate.store import SeriesPoint, Store
+from stewardgate.store import SeriesPoint, Store, open_store, writer
 from stewardgate.store.codec import pack_record
 from tests.store.store_testkit import STEWARDSHIP, StoreSpec, make_run, row_counts, save
 
@@ -108,6 +110,69 @@ def test_anomalous_flags_and_nan_values(store: Store) -> None:
     assert store.metric_series("orders", "row_count") == [SeriesPoint(DAY, 5.0, True, "r1")]
     [point] = store.metric_series("orders", "mean", "amount")
     assert math.isnan(point.value) and point.anomalous is False
+
+
+WIDE = writer.BULK_FROM
+"""Columns of :func:`_wide_save`'s run: three results and three metrics each, more rows than
+``writer.BULK_FROM`` (fixed here, as a test may raise ``BULK_FROM`` to turn the bulk path off)."""
+
+
+def _wide_save(store: Store, run_id: str, as_of: date) -> None:
+    """A run with more result and metric rows than writer.BULK_FROM: NaN, flags, a table metric."""
+    statuses = tuple(list(Status)[i % len(Status)] for i in range(3 * WIDE))
+    metrics = [("row_count", None, 100.0)] + [
+        (metric, f"c{i:03d}", math.nan if i % 7 == 0 else i * 0.5 - 3)
+        for i in range(WIDE)
+        for metric in ("mean", "null_fraction", "distinct_count")
+    ]
+    store.save_dataset_run(
+        make_run(statuses=statuses, passed=False), run_id=run_id, as_of=as_of, tool_version="0.1.0",
+        metrics=metrics, anomalous={("row_count", None), ("mean", "c001")}, schema={"c000": "Float64"},
+    )  # fmt: skip
+
+
+def test_many_rows_go_to_sqlite_in_one_executemany_exactly_as_sqlalchemy_would_write_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def rows_of(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+        engine = sa.create_engine(f"sqlite:///{path}")
+        with engine.connect() as conn:
+            tables = ("sg_runs", "sg_results", "sg_metric_series", "sg_metric_values", "sg_schema_snapshots")
+            rows = {t: [tuple(r) for r in conn.exec_driver_sql(f"SELECT * FROM {t} ORDER BY 1, 2, 3")] for t in tables}
+        engine.dispose()
+        return rows
+
+    calls: list[str] = []
+    real = sa.Connection.exec_driver_sql
+    monkeypatch.setattr(sa.Connection, "exec_driver_sql", lambda self, sql, *a, **k: (calls.append(sql), real(self, sql, *a, **k))[1])  # fmt: skip
+    stored = {}
+    for way, bulk_from in (("bulk", writer.BULK_FROM), ("sqlalchemy", 10**9)):
+        monkeypatch.setattr(writer, "BULK_FROM", bulk_from)
+        calls.clear()
+        path = tmp_path / f"{way}.db"
+        store = open_store(None, default_path=path)
+        try:
+            for night in range(2):  # the second night finds its series stored
+                _wide_save(store, f"r{night}", DAY + timedelta(days=night))
+        finally:
+            store.close()
+        inserts = sorted({sql.split(" (")[0] for sql in calls if sql.startswith("INSERT")})
+        expected = ["INSERT INTO sg_metric_series", "INSERT INTO sg_metric_values", "INSERT INTO sg_results"]
+        assert inserts == (expected if way == "bulk" else []), way
+        stored[way] = rows_of(path)
+    assert len(stored["bulk"]["sg_metric_values"]) == 2 * (3 * WIDE + 1)
+    assert len(stored["bulk"]["sg_results"]) == 6 * WIDE
+    assert stored["bulk"] == stored["sqlalchemy"]
+
+
+def test_a_wide_run_round_trips_on_every_backend(store: Store) -> None:
+    for night in range(2):
+        _wide_save(store, f"r{night}", DAY + timedelta(days=night))
+    assert [(p.value, p.anomalous) for p in store.metric_series("orders", "row_count")] == [(100.0, True)] * 2
+    [first, _] = store.metric_series("orders", "mean", "c001")
+    assert (first.value, first.anomalous, first.run_id) == (-2.5, True, "r0")
+    assert all(math.isnan(p.value) for p in store.metric_series("orders", "distinct_count", "c007"))
+    assert len(store.dataset_run("r1", "orders").results) == 3 * WIDE
 
 
 def test_flagging_an_unknown_metric_is_a_bug(store: Store) -> None:

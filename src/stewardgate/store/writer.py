@@ -102,9 +102,33 @@ def _supersede(conn: sa.Connection, dataset: str, as_of: date, run_id: str) -> b
     return replaced.rowcount > 0
 
 
+BULK_FROM = 100
+"""From this many rows, an insert into a SQLite store goes to the driver in one ``executemany``
+(see :func:`_insert_many`)."""
+
+
 def _insert_many(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
-    if rows:
+    """Insert ``rows`` (dicts with the same keys) into ``table``.
+
+    SQLAlchemy prepares every row's parameters in Python, which for a wide table's first night
+    (6,000 metric series, as many values and 1,000 results at 500 columns) cost more than
+    SQLite's own insert. Into a SQLite store, many rows are converted by each column type's own
+    bind processor (as SQLAlchemy would) and handed to the driver's ``executemany`` with the
+    statement SQLAlchemy compiled: the same rows (a test compares them), in about half the time
+    (those three inserts ~0.065 s → ~0.032 s). A PostgreSQL store keeps SQLAlchemy's own
+    inserts, which batch the rows into multi-row statements there (this path was measured on
+    SQLite, the embedded default, only)."""
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite" or len(rows) < BULK_FROM:
         conn.execute(sa.insert(table), rows)
+        return
+    compiled = sa.insert(table).compile(dialect=conn.dialect, column_keys=list(rows[0]))
+    assert compiled.positiontup is not None  # SQLite's parameters are positional (qmark)
+    dialect = conn.dialect
+    convert = [(key, table.c[key].type.dialect_impl(dialect).bind_processor(dialect)) for key in compiled.positiontup]
+    params = [tuple(row[key] if proc is None else proc(row[key]) for key, proc in convert) for row in rows]
+    conn.exec_driver_sql(str(compiled), params)
 
 
 def _run_row(write: RunWrite, is_rerun: bool) -> dict[str, Any]:
@@ -184,7 +208,7 @@ def series_ids(conn: sa.Connection, dataset: str, keys: list[tuple[str, str]]) -
     ids = known()
     new = [{"dataset": dataset, "metric": m, "column": c} for m, c in dict.fromkeys(keys) if (m, c) not in ids]
     if new:
-        conn.execute(sa.insert(metric_series), new)
+        _insert_many(conn, metric_series, new)
         ids = known()
     return ids
 
