@@ -39,6 +39,7 @@ def _upsert_insert(dialect: str) -> Callable[[sa.Table], Any] | None:
     insert: Callable[[sa.Table], Any] = module.insert
     return insert
 
+
 after_rows_inserted: Callable[[sa.Connection], None] | None = None
 """Test seam, always None in production: called inside the write transaction after the
 run's rows are inserted and before the catalog update and commit. The crash-safety tests
