@@ -20,6 +20,7 @@ def kept_thresholds() -> Iterator[None]:
     gc.set_threshold(700, 10, 10)  # Python's defaults, whatever the test process had
     yield
     gc.set_threshold(*before)
+    gc.unfreeze()  # the command line's before_exit froze the test process's objects
 
 
 def test_the_command_line_runs_with_the_tuned_thresholds(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -28,6 +29,23 @@ def test_the_command_line_runs_with_the_tuned_thresholds(monkeypatch: pytest.Mon
     monkeypatch.setattr(entry, "interruptible", lambda action: seen.append(gc.get_threshold()))
     entry.main()
     assert seen == [collector.THRESHOLDS]
+
+
+@pytest.mark.parametrize("ending", [SystemExit(1), KeyboardInterrupt()])
+def test_once_the_command_has_ended_its_objects_are_left_to_the_end_of_the_process(
+    monkeypatch: pytest.MonkeyPatch, ending: BaseException
+) -> None:
+    gc.unfreeze()
+    assert gc.get_freeze_count() == 0
+
+    def command(action: object) -> None:
+        assert gc.get_freeze_count() == 0  # not while it runs
+        raise ending
+
+    monkeypatch.setattr(entry, "interruptible", command)
+    with pytest.raises(type(ending)):
+        entry.main()
+    assert gc.get_freeze_count() > 1000  # every object alive then, the test process's too
 
 
 def test_a_worker_tunes_its_collector_when_it_starts() -> None:

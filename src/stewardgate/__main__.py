@@ -42,11 +42,15 @@ def _cli() -> None:
 
 def main() -> None:
     """Run the command line under the SIGINT/SIGTERM handlers, with the garbage collector
-    tuned for a run (:mod:`stewardgate.collector`)."""
-    from stewardgate.collector import tune
+    tuned for a run and told, once the command has ended, to leave its objects to the end of
+    the process (:mod:`stewardgate.collector`)."""
+    from stewardgate.collector import before_exit, tune
 
     tune()
-    interruptible(_cli)
+    try:
+        interruptible(_cli)
+    finally:  # the command's exit code is on its way out (SystemExit) or it ended otherwise
+        before_exit()
 
 
 if __name__ == "__main__":
