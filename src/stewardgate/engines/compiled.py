@@ -73,54 +73,58 @@ def compile_checks(planned: list[PlannedCheck], schema: dict[str, Any]) -> Compi
 
     skips = skip_reasons(planned, schema)
     empty = pl.DataFrame(schema=schema)
-    built: list[tuple[PlannedCheck, Any]] = []  # (check, its aggregate or its side query), in plan order
-    errored: dict[str, str] = {}
-    for p in planned:
-        if p.section != "columns" or p.engine != ENGINE or p.check in SCHEMA_CHECKS or p.check_id in skips:
-            continue
-        try:
-            if p.check == "unique":
-                query = repeated_values(p.column)  # type: ignore[arg-type]
-                query.build(empty.lazy()).collect()
-                built.append((p, query))
-            else:
-                built.append((p, failing_mask(p, schema[p.column]).sum()))  # type: ignore[index]
-        except Exception as exc:  # polars raises several types here; each means "cannot run"
-            errored[p.check_id] = _cannot(exc)
-    cannot = _unresolved(empty, [(p.check_id, e) for p, e in built if isinstance(e, pl.Expr)])
-    errored.update(cannot)
+    mine = [
+        p for p in planned
+        if p.section == "columns" and p.engine == ENGINE and p.check not in SCHEMA_CHECKS and p.check_id not in skips
+    ]  # fmt: skip
+    counts, errored = failing_counts([p for p in mine if p.check != "unique"], schema, empty)
     checks: dict[str, PlannedCheck] = {}
     exprs, side = [], {}
-    for p, built_as in built:
-        if p.check_id in cannot:
+    for p in mine:
+        if p.check_id in errored:
             continue
         name = f"__sg_{len(checks)}"
-        if isinstance(built_as, pl.Expr):
-            exprs.append(built_as.alias(name))
+        if p.check == "unique":
+            query = repeated_values(p.column)  # type: ignore[arg-type]
+            try:
+                query.build(empty.lazy()).collect()
+            except Exception as exc:  # polars raises several types here; each means "cannot run"
+                errored[p.check_id] = _cannot(exc)
+                continue
+            side[name] = query
         else:
-            side[name] = built_as
+            exprs.append(counts[p.check_id].alias(name))
         checks[name] = p
     return CompiledQuery(checks=checks, exprs=exprs, skipped=skips, errored=errored, side=side)
 
 
-def _unresolved(empty: pl.DataFrame, exprs: list[tuple[str, pl.Expr]]) -> dict[str, str]:
-    """The checks whose aggregate polars cannot resolve on the schema, with why.
+def failing_counts(
+    planned: list[PlannedCheck], schema: dict[str, Any], empty: pl.DataFrame
+) -> tuple[dict[str, pl.Expr], dict[str, str]]:
+    """Each row check's count of failing rows as a polars aggregate, by check id, and why polars
+    cannot evaluate the others on ``schema`` (``empty``: a frame of it with no rows).
 
-    All are resolved together first (one ``select`` over the empty frame: one at a time, 500
-    checks took 0.04 s of a 500-column run, together 0.015 s); only when that fails, one at a
-    time, to name them."""
-    try:
-        empty.select([e.alias(f"__sg_{i}") for i, (_, e) in enumerate(exprs)])
-        return {}
-    except Exception:  # some check cannot run: find which
-        pass
-    cannot = {}
-    for check_id, expr in exprs:
+    Every reader tests its checks this way, so a check polars cannot run errors with the same
+    reason whatever the data is read by. The aggregates are resolved against ``empty`` together
+    (one ``select``: one at a time, 500 checks took 0.04 s of a 500-column run, together
+    0.015 s); only when that fails, one at a time, to name the checks that cannot run."""
+    counts: dict[str, pl.Expr] = {}
+    cannot: dict[str, str] = {}
+    for p in planned:
         try:
-            empty.select(expr)
+            counts[p.check_id] = failing_mask(p, schema[p.column]).sum()  # type: ignore[index]
         except Exception as exc:  # polars raises several types here; each means "cannot run"
-            cannot[check_id] = _cannot(exc)
-    return cannot
+            cannot[p.check_id] = _cannot(exc)
+    try:
+        empty.select([e.alias(f"__sg_{i}") for i, e in enumerate(counts.values())])
+    except Exception:  # some check cannot run: find which
+        for check_id, expr in list(counts.items()):
+            try:
+                empty.select(expr)
+            except Exception as exc:  # polars raises several types here; each means "cannot run"
+                cannot[check_id] = _cannot(exc)
+                del counts[check_id]
+    return counts, cannot
 
 
 def _cannot(exc: Exception) -> str:

@@ -33,6 +33,7 @@ own dialect only: PostgreSQL's took 20-30 ms of every SQLite run)."""
 
 
 def _upsert_insert(dialect: str) -> Callable[[sa.Table], Any] | None:
+    """The ``insert`` construct of ``dialect`` with ``on_conflict_do_nothing``, if it has one."""
     if dialect not in _UPSERT_DIALECTS:
         return None
     module = importlib.import_module(f"sqlalchemy.dialects.{dialect}")
@@ -131,9 +132,9 @@ def _insert_many(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]
     if conn.dialect.name != "sqlite" or len(rows) < BULK_FROM:
         conn.execute(sa.insert(table), rows)
         return
-    compiled = sa.insert(table).compile(dialect=conn.dialect, column_keys=list(rows[0]))
-    assert compiled.positiontup is not None  # SQLite's parameters are positional (qmark)
     dialect = conn.dialect
+    compiled = sa.insert(table).compile(dialect=dialect, column_keys=list(rows[0]))
+    assert compiled.positiontup is not None  # SQLite's parameters are positional (qmark)
     convert = [(key, table.c[key].type.dialect_impl(dialect).bind_processor(dialect)) for key in compiled.positiontup]
     params = [tuple(row[key] if proc is None else proc(row[key]) for key, proc in convert) for row in rows]
     conn.exec_driver_sql(str(compiled), params)
