@@ -242,6 +242,44 @@ def test_mariadb_grants_at_every_level_and_through_roles_are_judged_per_account(
             _sql(maria, f"REVOKE SELECT ON {table} FROM PUBLIC")
 
 
+@pytest.mark.mariadb
+def test_mariadb_user_names_holding_at_signs_and_quotes_are_their_own_accounts(
+    maria: Database, table_suite: Callable[..., Path], tmp_path: Path, cli: Any
+) -> None:  # fmt: skip
+    """A MariaDB user name may hold ``@`` (``'jane@corp'@'%'``) or a quote: the account is the
+    user and the host after the last ``'@'`` of the grantee, so a declared ``jane@corp`` is that
+    user (not a user ``jane`` on a host ``corp'@'%``), and a plain ``jane`` is someone else."""
+    p = f"sga{uuid.uuid4().hex[:6]}_"
+    table = f"`{maria.schema}`.`t`"
+    (tmp_path / "pyproject.toml").write_text(SETTINGS, encoding="utf-8")
+    access = {"read": [f"{p}jane@corp", f"{p}jane"]}
+    table_suite(maria, _frame(), name="orders", schema={"extra_columns": "allow"}, top={"access": access})
+    created: list[str] = []
+    try:
+        for account in (f"'{p}jane@corp'@'%'", f"'{p}o''b'@'10.0.%'"):
+            _sql(maria, f"CREATE USER {account}")
+            created.append(account)
+            _sql(maria, f"GRANT SELECT ON {table} TO {account}")
+        code, out, err = cli(
+            "run", "suite.yml", "--no-history", "--json", "run.json", cwd=tmp_path, env={URL_ENV: maria.url}
+        )
+        assert (code, err) == (1, ""), out
+        found = _results(tmp_path)
+        assert _access(found) == {
+            "observed": "passed", f"grants.{p}jane": "failed",  # jane@corp reads, as declared: no finding
+            f"grants.{p}o'b@10.0.%": "failed", "public": "passed", "baseline": "skipped",
+        }  # fmt: skip
+        assert found[f"orders.access.grants.{p}jane"]["message"] == (
+            f"{p}jane: is declared in access.read but does not exist in the database"
+        )
+        observed = found["orders.access.observed"]["observed"]
+        assert set(observed["grantees"]) == {f"{p}jane@corp@%", f"{p}o'b@10.0.%"}
+        assert observed["aliases"][f"{p}jane@corp@%"] == [f"{p}jane@corp"]
+    finally:
+        for account in reversed(created):
+            _sql(maria, f"DROP USER {account}")
+
+
 def test_access_on_sqlite_is_errored_with_the_reason(
     table_suite: Callable[..., Path], tmp_path: Path, cli: Any
 ) -> None:

@@ -42,7 +42,9 @@ def observe_mariadb(dataset: SqlDataset, table: str, declared: list[str], person
     db = db or str(dataset.run("SELECT DATABASE()")[0][0])
     args = {"db": db, "name": name}
     columns = [row[0] for row in dataset.run(_COLUMNS, args)]
-    accounts = {(_account(u, h, bool(r == "Y"))) for u, h, r in dataset.run(_ACCOUNTS)}
+    listed = dataset.run(_ACCOUNTS)
+    accounts = {_account(u, h, r == "Y") for u, h, r in listed}
+    roles = {u for u, h, r in listed if r == "Y" or not h}
     if len(accounts) <= 1:
         raise AccessUnsupported("the connection sees no account but its own (it needs to read mysql.user and the "
                                 "grants of every account)")  # fmt: skip
@@ -72,10 +74,10 @@ def observe_mariadb(dataset: SqlDataset, table: str, declared: list[str], person
         "public": {"privileges": sorted(public.get("", set()) & set(PRIVILEGES)),
                    "columns": {c: sorted(p) for c, p in sorted(public.items()) if c}},
         "member_of": {a: sorted(closure[a]) for a in grantees if closure[a]},
-        "aliases": {a: [a.split("@", 1)[0]] for a in grantees if "@" in a},
+        "aliases": {a: [user] for a in grantees if (user := _user_of(a, roles)) != a},
         "superusers": supers,
     }  # fmt: skip
-    facts = {d: _facts(d, accounts, supers, grantees, columns, personal) for d in declared}
+    facts = {d: _facts(d, accounts, roles, supers, grantees, columns, personal) for d in declared}
     return Observed(state, facts)
 
 
@@ -84,9 +86,19 @@ def _account(user: str, host: str, role: bool) -> str:
 
 
 def _grantee(text: str) -> str:
-    """``'alice'@'%'`` -> ``alice@%``; a role (``'analysts'@''``) -> ``analysts``."""
-    user, _, host = text.partition("@")
-    return _account(user.strip("'"), host.strip("'"), False)
+    """``'alice'@'%'`` -> ``alice@%``; a role (``'analysts'@''``, or ``'analysts'``) -> ``analysts``.
+
+    A user name may hold ``@`` itself (``'jane@corp'@'%'``): the host is what follows the last
+    ``'@'``, as no host name holds a quote."""
+    if text.startswith("'") and "'@'" in text:
+        user, _, host = text[1:].rpartition("'@'")
+        return _account(user, host.removesuffix("'"), False)
+    return _account(text.strip("'"), "", True)
+
+
+def _user_of(account: str, roles: set[str]) -> str:
+    """The user an account (``user@host``) is of; a role is itself (its name may hold ``@``)."""
+    return account if account in roles else account.rpartition("@")[0] or account
 
 
 def _add(held: Any, via: Any, grantee: str, column: str, privilege: str, source: str) -> None:
@@ -128,9 +140,9 @@ def _entry(account: str, roles: set[str], held: Any, via: Any) -> dict[str, Any]
     return {"privileges": sorted(table), "columns": cols, "via": sorted(sources)}
 
 
-def _facts(name: str, accounts: set[str], supers: list[str], grantees: dict[str, Any], columns: list[str],
-           personal: list[str]) -> RoleFacts:  # fmt: skip
-    matched = [a for a in accounts if a == name or a.split("@", 1)[0] == name]
+def _facts(name: str, accounts: set[str], roles: set[str], supers: list[str], grantees: dict[str, Any],
+           columns: list[str], personal: list[str]) -> RoleFacts:  # fmt: skip
+    matched = [a for a in accounts if a == name or _user_of(a, roles) == name]
     if not matched:
         return RoleFacts(exists=False)
     if any(a in supers for a in matched):
