@@ -457,3 +457,35 @@ def test_a_count_that_was_always_zero_alerts_from_a_few_units() -> None:
     assert judge(zeros, Point(day(28), 1.0), nulls).level == "ok"
     assert judge(zeros, Point(day(28), 2.0), nulls).level == "warn"
     assert judge(zeros, Point(day(28), 3.0), nulls).level == "error"
+
+
+# --- the rules of a run, judged together ----------------------------------------------------
+
+
+def test_a_runs_rules_read_their_history_at_once_each_within_its_own_window() -> None:
+    """judge_anomalies asks the store once for every series, each as far back as its longest
+    rule looks; two rules on one series each judge on their own window of it."""
+    from stewardgate.engines.anomalies import judge_anomalies
+    from stewardgate.planning import PlannedCheck
+    from stewardgate.results import Severity
+
+    def planned(i: int, rule: AnomalyRule, column: str | None) -> PlannedCheck:
+        return PlannedCheck(check_id=f"orders.anomalies.{i}", check="anomaly", section="anomalies", column=column,
+                            value=rule, severity=Severity.ERROR, engine="history", reason="declared", suite_line=1)  # fmt: skip
+
+    short = AnomalyRule(metric="row_count", window=5, min_history=3, seasonality="none")
+    long = AnomalyRule(metric="row_count", window=20, min_history=3, seasonality="none")
+    nulls = AnomalyRule(metric="null_fraction", columns=["email"], window=10, min_history=3, seasonality="none")
+    asked: list[dict[Any, int]] = []
+
+    def history(wanted: dict[Any, int]) -> dict[Any, list[Point]]:
+        asked.append(dict(wanted))
+        return {key: [Point(day(i), 100.0 + i % 2) for i in range(n)] for key, n in wanted.items()}
+
+    checks = [planned(0, short, None), planned(1, long, None), planned(2, nulls, "email"), planned(3, nulls, "amount")]
+    metrics = {("row_count", None): 100.0, ("null_fraction", "email"): 0.01}
+    outcome = judge_anomalies(checks, metrics, history, day(40))
+    assert asked == [{("row_count", None): 20, ("null_fraction", "email"): 10}]  # amount was not measured
+    judged = [(r.details["n"], len(r.details["series"])) for r in outcome.results[:3] if r.details]
+    assert judged == [(5, 5), (20, 20), (10, 10)]  # the history each result shows is its own window
+    assert outcome.results[3].status.value == "errored"

@@ -80,13 +80,11 @@ def judge_history(checks: list[PlannedCheck], ctx: Judging) -> Executed:
 
     metrics = {(m, c): v for m, c, v in flatten_metrics(ctx.measured.profile)}
     if ctx.open_store is None:
-        outcome = judge_anomalies(checks, metrics, lambda metric, column, limit: [], ctx.as_of)
+        outcome = judge_anomalies(checks, metrics, lambda wanted: dict.fromkeys(wanted, []), ctx.as_of)
         return Executed(outcome.results, outcome.anomalous)
     dataset = ctx.loaded.suite.dataset.name
     with ctx.open_store() as store:
-        history: History = lambda metric, column, limit: store.metric_series(  # noqa: E731
-            dataset, metric, column, before=ctx.as_of, limit=limit
-        )
+        history: History = lambda wanted: store.metric_series_many(dataset, wanted, before=ctx.as_of)  # noqa: E731
         outcome = judge_anomalies(checks, metrics, history, ctx.as_of)
     return Executed(outcome.results, outcome.anomalous)
 

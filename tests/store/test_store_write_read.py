@@ -85,6 +85,32 @@ def test_series_is_oldest_first_and_limited_to_the_latest_days(store: Store) -> 
     assert store.metric_series("other", "row_count") == []
 
 
+def test_many_series_are_read_together_each_with_its_own_window(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a night's anomaly rules read at once: each series' latest ``limit`` days before the
+    as-of day (every day for None), oldest first, reruns left out, a series never stored empty
+    (and not queried), a table-level metric under column None; all in one transaction."""
+    for i in range(6):
+        save(store, make_run(), f"r{i}", DAY + timedelta(days=i), row_count=100.0 + i)
+    save(store, make_run(), "again", DAY + timedelta(days=2), row_count=7.0)  # replaces r2
+    selects: list[str] = []
+    real = sa.Connection.execute
+    monkeypatch.setattr(sa.Connection, "execute", lambda self, q, *a, **k: (selects.append(str(q)), real(self, q, *a, **k))[1])  # fmt: skip
+    begun: list[sa.Connection] = []
+    real_begin = sa.Connection.begin
+    monkeypatch.setattr(sa.Connection, "begin", lambda self: (begun.append(self), real_begin(self))[1])
+    wanted = {("row_count", None): 3, ("null_fraction", "email"): None, ("null_fraction", "amount"): 2}
+    got = store.metric_series_many("orders", wanted, before=DAY + timedelta(days=5))
+    days = [DAY + timedelta(days=i) for i in range(5)]
+    assert got == {
+        ("row_count", None): [SeriesPoint(days[2], 7.0, False, "again"), SeriesPoint(days[3], 103.0, False, "r3"),
+                              SeriesPoint(days[4], 104.0, False, "r4")],
+        ("null_fraction", "email"): [SeriesPoint(d, 0.01, False, r) for d, r in zip(days, ("r0", "r1", "again", "r3", "r4"), strict=True)],
+        ("null_fraction", "amount"): [],
+    }  # fmt: skip
+    assert len([q for q in selects if "sg_metric_values" in q]) == 2 and len(begun) == 1
+    assert store.metric_series_many("other", wanted) == dict.fromkeys(wanted, [])
+
+
 def test_a_rerun_replaces_the_earlier_run_in_the_series(store: Store) -> None:
     save(store, make_run(), "first", DAY, row_count=10.0)
     save(store, make_run(), "next-day", DAY + timedelta(days=1), row_count=20.0)

@@ -9,7 +9,7 @@ earlier run of its day). The detector is :func:`stewardgate.detectors.anomaly.ju
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -23,7 +23,10 @@ ENGINE = "history"
 _STATUS = {"ok": Status.PASSED, "learning": Status.SKIPPED, "warn": Status.WARNED, "error": Status.FAILED}
 _SEVERITY = {"warn": Severity.WARN, "error": Severity.ERROR}
 
-History = Callable[[str, str | None, int], Sequence[PointLike]]
+SeriesKey = tuple[str, str | None]
+History = Callable[[dict[SeriesKey, int]], Mapping[SeriesKey, Sequence[PointLike]]]
+"""The stored history of the rules' series: for each ``(metric, column)``, its latest ``n``
+earlier runs (oldest first), all read at once."""
 
 
 @dataclass(frozen=True)
@@ -39,16 +42,21 @@ def judge_anomalies(
 ) -> AnomalyOutcome:
     """Judge every planned anomaly check; a metric the profile lacks is an errored check."""
     results, flagged = [], set()
+    rules: list[tuple[PlannedCheck, AnomalyRule]] = []
+    wanted: dict[SeriesKey, int] = {}
     for p in planned:
-        if p.engine != ENGINE:
-            continue
-        rule = p.value
-        assert isinstance(rule, AnomalyRule)  # planning.anomalies plans each rule as its check's value
+        if p.engine == ENGINE:
+            assert isinstance(p.value, AnomalyRule)  # planning.anomalies plans each rule as its check's value
+            rules.append((p, p.value))
+            key = (p.value.metric, p.column)
+            wanted[key] = max(wanted.get(key, 0), lookback_runs(p.value))
+    stored = history({key: n for key, n in wanted.items() if key in metrics})
+    for p, rule in rules:
         key = (rule.metric, p.column)
         if key not in metrics:
             results.append(_errored(p, f"metric {_label(rule, p.column)} was not measured on this data"))
             continue
-        past = history(rule.metric, p.column, lookback_runs(rule))
+        past = stored[key][-lookback_runs(rule) :]  # two rules on one series may look back differently
         verdict = judge(past, Point(as_of=as_of, value=metrics[key]), rule, label=_label(rule, p.column))
         if verdict.anomalous:
             flagged.add(key)

@@ -183,6 +183,13 @@ class Store:
         with self._transaction("cannot read from", read_only=True) as conn:
             return queries.metric_series(conn, dataset, metric, column, before=before, limit=limit)
 
+    def metric_series_many(
+        self, dataset: str, wanted: Mapping[queries.SeriesKey, int | None], *, before: date | None = None
+    ) -> dict[queries.SeriesKey, list[SeriesPoint]]:
+        """:meth:`metric_series` of each ``(metric, column)`` with its ``limit``, in one query."""
+        with self._transaction("cannot read from", read_only=True) as conn:
+            return queries.metric_series_many(conn, dataset, dict(wanted), before=before)
+
     def runs(
         self, dataset: str | None = None, *, limit: int | None = 50, include_superseded: bool = True
     ) -> list[RunSummary]:
