@@ -11,6 +11,10 @@ from __future__ import annotations
 
 from typing import Any, Required, TypedDict
 
+MetricKey = tuple[str, str | None]
+"""A metric of a dataset, as the store keeps it in a series: ``(metric, column)``, the column
+None for a table-level metric (``("row_count", None)``, ``("null_fraction", "email")``)."""
+
 Measure = Any
 """A measured figure: a number, ``None`` when there are no values to describe, or (``min``/``max``
 of dates and datetimes) an ISO string."""

@@ -16,6 +16,7 @@ from typing import Any
 
 from stewardgate.detectors.anomaly import Point, PointLike, judge, lookback_runs
 from stewardgate.planning import PlannedCheck
+from stewardgate.profile_record import MetricKey
 from stewardgate.results import CheckResult, Severity, Status
 from stewardgate.suite.anomaly_rules import AnomalyRule
 
@@ -23,8 +24,7 @@ ENGINE = "history"
 _STATUS = {"ok": Status.PASSED, "learning": Status.SKIPPED, "warn": Status.WARNED, "error": Status.FAILED}
 _SEVERITY = {"warn": Severity.WARN, "error": Severity.ERROR}
 
-SeriesKey = tuple[str, str | None]
-History = Callable[[dict[SeriesKey, int]], Mapping[SeriesKey, Sequence[PointLike]]]
+History = Callable[[dict[MetricKey, int]], Mapping[MetricKey, Sequence[PointLike]]]
 """The stored history of the rules' series: for each ``(metric, column)``, its latest ``n``
 earlier runs (oldest first), all read at once."""
 
@@ -43,7 +43,7 @@ def judge_anomalies(
     """Judge every planned anomaly check; a metric the profile lacks is an errored check."""
     results, flagged = [], set()
     rules: list[tuple[PlannedCheck, AnomalyRule]] = []
-    wanted: dict[SeriesKey, int] = {}
+    wanted: dict[MetricKey, int] = {}
     for p in planned:
         if p.engine == ENGINE:
             assert isinstance(p.value, AnomalyRule)  # planning.anomalies plans each rule as its check's value

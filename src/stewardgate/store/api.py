@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from stewardgate.errors import StoreError
+from stewardgate.profile_record import MetricKey
 from stewardgate.results import DatasetRun, Status
 from stewardgate.store import queries
 from stewardgate.store.audit import AuditEntry, AuditEvent, append_events, read_entries, read_head
@@ -184,8 +185,8 @@ class Store:
             return queries.metric_series(conn, dataset, metric, column, before=before, limit=limit)
 
     def metric_series_many(
-        self, dataset: str, wanted: Mapping[queries.SeriesKey, int | None], *, before: date | None = None
-    ) -> dict[queries.SeriesKey, list[SeriesPoint]]:
+        self, dataset: str, wanted: Mapping[MetricKey, int | None], *, before: date | None = None
+    ) -> dict[MetricKey, list[SeriesPoint]]:
         """:meth:`metric_series` of each ``(metric, column)`` with its ``limit``, in one query."""
         with self._transaction("cannot read from", read_only=True) as conn:
             return queries.metric_series_many(conn, dataset, dict(wanted), before=before)

@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from stewardgate.errors import StoreError, UsageError
+from stewardgate.profile_record import MetricKey
 from stewardgate.results import DatasetRun, Status
 from stewardgate.store import codec
 from stewardgate.store.records import CatalogEntry, RunSummary, SchemaSnapshot, SeriesPoint
@@ -20,10 +21,6 @@ from stewardgate.store.schema import catalog, metric_values, runs, schema_snapsh
 from stewardgate.store.schema import metric_series as series_table
 
 _RUN_OF_SNAPSHOT = sa.and_(schema_snapshots.c.run_id == runs.c.run_id, schema_snapshots.c.dataset == runs.c.dataset)
-
-
-SeriesKey = tuple[str, str | None]
-"""A metric series of a dataset: ``(metric, column)``, the column None for a table-level metric."""
 
 
 def metric_series(
@@ -40,8 +37,8 @@ def metric_series(
 
 
 def metric_series_many(
-    conn: sa.Connection, dataset: str, wanted: dict[SeriesKey, int | None], *, before: date | None = None
-) -> dict[SeriesKey, list[SeriesPoint]]:
+    conn: sa.Connection, dataset: str, wanted: dict[MetricKey, int | None], *, before: date | None = None
+) -> dict[MetricKey, list[SeriesPoint]]:
     """Each wanted series' values by day, oldest first (the latest ``limit`` days before
     ``before``; every day when ``limit`` is None), read on one connection with one statement
     compiled once: a night's anomaly rules read all their windows together. One query and (on
@@ -61,7 +58,7 @@ def metric_series_many(
     if before is not None:
         query = query.where(metric_values.c.as_of < before)
     limited = query.limit(sa.bindparam("limit", type_=sa.Integer))
-    out: dict[SeriesKey, list[SeriesPoint]] = {}
+    out: dict[MetricKey, list[SeriesPoint]] = {}
     for key, limit in wanted.items():
         if key not in ids:
             out[key] = []
