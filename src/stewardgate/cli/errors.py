@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Callable
 from typing import ParamSpec
 
-from stewardgate.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, StewardgateError, SuiteError
+from stewardgate.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, Interrupted, StewardgateError, SuiteError
 
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer whose reader left
 P = ParamSpec("P")
@@ -35,9 +35,14 @@ def exits(command: Callable[P, int]) -> Callable[P, None]:
 
 
 def handle_errors(action: Callable[[], int]) -> int:
-    """Run ``action``; map our errors to their exit code, anything else to 3 (our bug)."""
+    """Run ``action``; map our errors to their exit code, anything else to 3 (our bug).
+
+    Once a stop signal has arrived (:func:`stewardgate.signals.stop_signal`), the command was
+    interrupted: an error a library made of the interruption, or a command that went on after a
+    library dropped it, ends as the interruption (exit 130), never as an internal error or a
+    result."""
     try:
-        return action()
+        code = action()
     except KeyboardInterrupt:
         _err("interrupted")
         return EXIT_INTERRUPTED
@@ -45,20 +50,36 @@ def handle_errors(action: Callable[[], int]) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
-    except SuiteError as exc:
+    except Exception as exc:
+        _raise_if_stopped(exc)
+        return _reported(exc)
+    _raise_if_stopped(None)
+    return code
+
+
+def _raise_if_stopped(exc: Exception | None) -> None:
+    from stewardgate.signals import stop_signal
+
+    signal_name = stop_signal()
+    if signal_name is not None:
+        raise Interrupted(signal_name) from exc
+
+
+def _reported(exc: Exception) -> int:
+    """``exc`` on stderr; its exit code (3 for anything not ours: our bug)."""
+    if isinstance(exc, SuiteError):
         for problem in exc.problems:
             _err(str(problem), prefix="")
         noun = "problem" if len(exc.problems) == 1 else "problems"
         _err(f"{len(exc.problems)} {noun} in suites; nothing was run")
         return exc.exit_code
-    except StewardgateError as exc:
+    if isinstance(exc, StewardgateError):
         _err(str(exc))
         return exc.exit_code
-    except Exception as exc:  # anything else is a bug of ours: say so, exit 3
-        _err(f"internal error: {type(exc).__name__}: {exc} (please report this; set STEWARDGATE_DEBUG=1 for details)")
-        if os.environ.get("STEWARDGATE_DEBUG"):
-            traceback.print_exc()
-        return EXIT_INTERNAL
+    _err(f"internal error: {type(exc).__name__}: {exc} (please report this; set STEWARDGATE_DEBUG=1 for details)")
+    if os.environ.get("STEWARDGATE_DEBUG"):
+        traceback.print_exc()
+    return EXIT_INTERNAL
 
 
 def _err(message: str, *, prefix: str = "error: ") -> None:
