@@ -80,7 +80,7 @@ def judge_history(checks: list[PlannedCheck], ctx: Judging) -> Executed:
 
     metrics = {(m, c): v for m, c, v in flatten_metrics(ctx.measured.profile)}
     if ctx.open_store is None:
-        outcome = judge_anomalies(checks, metrics, lambda wanted: dict.fromkeys(wanted, []), ctx.as_of)
+        outcome = judge_anomalies(checks, metrics, lambda wanted: {key: [] for key in wanted}, ctx.as_of)
         return Executed(outcome.results, outcome.anomalous)
     dataset = ctx.loaded.suite.dataset.name
     with ctx.open_store() as store:

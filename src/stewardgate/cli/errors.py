@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import ParamSpec
 
 from stewardgate.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, Interrupted, StewardgateError, SuiteError
+from stewardgate.signals import stop_signal  # imports only errors
 
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer whose reader left
 P = ParamSpec("P")
@@ -58,8 +59,6 @@ def handle_errors(action: Callable[[], int]) -> int:
 
 
 def _raise_if_stopped(exc: Exception | None) -> None:
-    from stewardgate.signals import stop_signal
-
     signal_name = stop_signal()
     if signal_name is not None:
         raise Interrupted(signal_name) from exc

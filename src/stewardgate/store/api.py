@@ -187,7 +187,7 @@ class Store:
     def metric_series_many(
         self, dataset: str, wanted: Mapping[MetricKey, int | None], *, before: date | None = None
     ) -> dict[MetricKey, list[SeriesPoint]]:
-        """:meth:`metric_series` of each ``(metric, column)`` with its ``limit``, in one query."""
+        """:meth:`metric_series` of each ``(metric, column)`` with its ``limit``, in one read transaction."""
         with self._transaction("cannot read from", read_only=True) as conn:
             return queries.metric_series_many(conn, dataset, dict(wanted), before=before)
 

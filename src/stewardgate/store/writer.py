@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from stewardgate.errors import InternalError, StoreError
 from stewardgate.results import DatasetRun, Status
 from stewardgate.store import codec
+from stewardgate.store.queries import series_ids_of
 from stewardgate.store.schema import catalog, metric_series, metric_values, results, runs, schema_snapshots
 
 Metric = tuple[str, str | None, float]
@@ -207,18 +208,11 @@ def series_ids(conn: sa.Connection, dataset: str, keys: list[tuple[str, str]]) -
     Writers of one dataset are serialised (its catalog row is locked), so no other writer
     creates the same series meanwhile."""
 
-    def known() -> dict[tuple[str, str], int]:
-        query = sa.select(metric_series.c.id, metric_series.c.metric, metric_series.c.column)
-        return {
-            (row.metric, row.column): int(row.id)
-            for row in conn.execute(query.where(metric_series.c.dataset == dataset))
-        }
-
-    ids = known()
+    ids = series_ids_of(conn, dataset)
     new = [{"dataset": dataset, "metric": m, "column": c} for m, c in dict.fromkeys(keys) if (m, c) not in ids]
     if new:
         _insert_many(conn, metric_series, new)
-        ids = known()
+        ids = series_ids_of(conn, dataset)
     return ids
 
 
